@@ -1,0 +1,1 @@
+//! Study statistics and agreement figures: pure functions over plain numbers.
