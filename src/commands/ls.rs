@@ -1,0 +1,76 @@
+//! `rollscope ls`: one row per rollout. `--json` streams one object per rollout.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use serde_json::{Map, Value, json};
+
+use super::{Output, active_score, load_study};
+use crate::cli::StudyArgs;
+use crate::model::RolloutSummary;
+use crate::study::Study;
+
+pub fn run(paths: &[PathBuf], json: bool, args: &StudyArgs) -> Result<()> {
+    let study = load_study(paths, args)?;
+    let score = active_score(&study, args)?.unwrap_or_default();
+    let mut out = Output::stdout();
+    if json {
+        out.raw("[")?;
+        for (i, rollout) in study.rollouts.iter().enumerate() {
+            out.raw(if i == 0 { "\n" } else { ",\n" })?;
+            out.raw(&row_json(&study, rollout, &score).to_string())?;
+        }
+        out.raw("\n]\n")?;
+    } else {
+        out.line(&format!(
+            "{:<28} {:<10} {:<10} {:>5} {:>5} {:>5} {:>6}  {}",
+            "id", "condition", "dataset", "turns", "max", "mean", "selfdel", "source"
+        ))?;
+        for r in &study.rollouts {
+            let source = study
+                .sources
+                .get(r.source as usize)
+                .map_or("", |s| s.display.as_str());
+            out.line(&format!(
+                "{:<28} {:<10} {:<10} {:>5} {:>5} {:>5} {:>6}  {}",
+                r.id,
+                r.meta_text("condition"),
+                r.meta_text("dataset"),
+                r.n_turns,
+                number(r.max_score(&score)),
+                number(r.mean_score(&score)),
+                r.self_deleted_at.map_or("-".to_string(), |t| t.to_string()),
+                source
+            ))?;
+        }
+    }
+    out.finish()
+}
+
+fn number(x: Option<f64>) -> String {
+    x.map_or("-".to_string(), |v| format!("{v:.1}"))
+}
+
+/// The JSON object of one rollout: id, source, metadata, turns, the active score per turn,
+/// every score name per turn, and the self-deletion turn.
+pub fn row_json(study: &Study, r: &RolloutSummary, score: &str) -> Value {
+    let metadata: Map<String, Value> = r
+        .metadata
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_json()))
+        .collect();
+    let scores: Map<String, Value> = r
+        .scores
+        .iter()
+        .map(|s| (s.name.to_string(), json!(s.values)))
+        .collect();
+    json!({
+        "id": &*r.id,
+        "source": study.sources.get(r.source as usize).map(|s| s.display.as_str()),
+        "metadata": metadata,
+        "n_turns": r.n_turns,
+        "judge": (1..=r.n_turns as usize).map(|t| r.score_at(score, t)).collect::<Vec<_>>(),
+        "scores": scores,
+        "self_deleted_at": r.self_deleted_at,
+    })
+}

@@ -1,0 +1,115 @@
+//! Headless subcommands. Each loads the study the same way the app does, prints problems to
+//! stderr, and prints its figures to stdout as a table or as JSON.
+
+pub mod ls;
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+
+use crate::cli::StudyArgs;
+use crate::formats::Format;
+use crate::load::LoadOptions;
+use crate::model::Hatch;
+use crate::sanitize;
+use crate::study::Study;
+
+/// Default threshold for "clearly high" scores, as in the study (≥ 5 = clearly frustrated).
+pub const DEFAULT_THRESHOLD: f64 = 5.0;
+
+/// Load options from the common flags.
+pub fn load_options(args: &StudyArgs) -> Result<LoadOptions> {
+    let hatch = match &args.hatch {
+        Some(pattern) => Hatch::new(pattern).map_err(anyhow::Error::msg)?,
+        None => Hatch::default(),
+    };
+    let format = args
+        .format
+        .as_deref()
+        .map(Format::parse)
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
+    Ok(LoadOptions {
+        hatch,
+        format,
+        threads: 0,
+    })
+}
+
+/// Loads the study named by `paths` (the demo when empty) and reports its problems on stderr.
+/// Fails when nothing at all could be read.
+pub fn load_study(paths: &[PathBuf], args: &StudyArgs) -> Result<Study> {
+    let options = load_options(args)?;
+    let study = if paths.is_empty() {
+        Study::demo(&options)
+    } else {
+        Study::load(paths, &options)
+    };
+    let mut stderr = std::io::stderr().lock();
+    for problem in &study.problems {
+        let _ = writeln!(stderr, "{}", sanitize::clean(&problem.to_string()));
+    }
+    if study.rollouts.is_empty() && !study.problems.is_empty() {
+        bail!("no rollouts could be read");
+    }
+    Ok(study)
+}
+
+/// The score name to use: `--score` (checked against the study), else the study's default.
+pub fn active_score(study: &Study, args: &StudyArgs) -> Result<Option<String>> {
+    match &args.score {
+        Some(name) => {
+            if !study.score_names.iter().any(|n| &**n == name) {
+                let known: Vec<&str> = study.score_names.iter().map(|n| &**n).collect();
+                bail!(
+                    "unknown score name {name:?}; this study has: {}",
+                    if known.is_empty() {
+                        "no scores".to_string()
+                    } else {
+                        known.join(", ")
+                    }
+                );
+            }
+            Ok(Some(name.clone()))
+        }
+        None => Ok(study.default_score().map(|n| n.to_string())),
+    }
+}
+
+/// Standard output, sanitised when it is a terminal (text from files must not drive it).
+pub struct Output {
+    out: std::io::BufWriter<std::io::StdoutLock<'static>>,
+    terminal: bool,
+}
+
+impl Output {
+    pub fn stdout() -> Output {
+        let stdout = std::io::stdout();
+        Output {
+            terminal: stdout.is_terminal(),
+            out: std::io::BufWriter::new(stdout.lock()),
+        }
+    }
+
+    /// Writes a line of text that may contain strings from files.
+    pub fn line(&mut self, text: &str) -> Result<()> {
+        if self.terminal {
+            writeln!(self.out, "{}", sanitize::clean_multiline(text))
+        } else {
+            writeln!(self.out, "{text}")
+        }
+        .context("cannot write to stdout")
+    }
+
+    /// Writes raw bytes (JSON is escaped already).
+    pub fn raw(&mut self, text: &str) -> Result<()> {
+        self.out
+            .write_all(text.as_bytes())
+            .context("cannot write to stdout")
+    }
+
+    pub fn finish(mut self) -> Result<()> {
+        self.out.flush().context("cannot write to stdout")
+    }
+}

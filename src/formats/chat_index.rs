@@ -1,0 +1,344 @@
+//! Fast path of the chat decoder: builds a rollout's index entry straight from its bytes,
+//! borrowing strings and skipping message text that no summary needs. It must agree with
+//! `decode_chat` + `RolloutSummary::from_rollout`; a test compares the two on every fixture.
+//! Anything unusual (wrong shapes) returns `None` and the caller falls back to the full decoder,
+//! which also produces the precise error.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+
+use super::chat::{CONTENT_KEYS, MESSAGE_KEYS, ROLE_KEYS, content_text};
+use super::json_scalar::{Scalar, ScoreMap};
+use crate::model::{Hatch, Interner, Locator, Role, RolloutSummary, SummaryBuilder};
+
+/// Indexes one chat-shaped JSON object. `None` means "use the full decoder".
+pub fn index_chat(
+    json: &str,
+    hatch: &Hatch,
+    strings: &mut Interner,
+    fallback_id: impl FnOnce() -> String,
+    source: u32,
+    locator: Locator,
+) -> Option<RolloutSummary> {
+    let mut de = serde_json::Deserializer::from_str(json);
+    let top = TopSeed { hatch, strings }.deserialize(&mut de).ok()??;
+    de.end().ok()?;
+    let id = match top.id {
+        Some(id) => strings.get(&id),
+        None => strings.get(&fallback_id()),
+    };
+    let mut metadata = top.metadata;
+    for (key, value) in top.extras {
+        if !metadata.iter().any(|(k, _)| *k == key) {
+            metadata.push((key, value));
+        }
+    }
+    metadata.sort_by(|a, b| a.0.cmp(&b.0));
+    let metadata = metadata
+        .into_iter()
+        .filter_map(|(k, v)| Some((strings.get(&k), v.meta(strings)?)))
+        .collect();
+    let mut scores = top.rollout_scores;
+    scores.sort_by(|a, b| a.0.cmp(&b.0));
+    let rollout_scores = scores.into_iter().map(|(n, v)| (strings.get(&n), v)).collect();
+    let (_, builder) = top.messages?;
+    Some(builder.finish(id, source, locator, metadata, rollout_scores))
+}
+
+type Fields<'a> = Vec<(Cow<'a, str>, Scalar<'a>)>;
+
+struct Top<'a> {
+    id: Option<Cow<'a, str>>,
+    metadata: Fields<'a>,
+    extras: Fields<'a>,
+    rollout_scores: Vec<(Cow<'a, str>, Option<f64>)>,
+    /// The chosen message list: (preference rank among MESSAGE_KEYS, summary so far).
+    messages: Option<(usize, SummaryBuilder)>,
+}
+
+struct TopSeed<'h, 's> {
+    hatch: &'h Hatch,
+    strings: &'s mut Interner,
+}
+
+impl<'de> DeserializeSeed<'de> for TopSeed<'_, '_> {
+    type Value = Option<Top<'de>>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TopSeed<'_, '_> {
+    type Value = Option<Top<'de>>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a rollout object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut top = Top {
+            id: None,
+            metadata: Vec::new(),
+            extras: Vec::new(),
+            rollout_scores: Vec::new(),
+            messages: None,
+        };
+        let mut message_list_broken = false;
+        while let Some(key) = map.next_key::<Text>()? {
+            let key = key.0;
+            if let Some(rank) = MESSAGE_KEYS.iter().position(|k| *k == key) {
+                let seed = MessagesSeed {
+                    hatch: self.hatch,
+                    strings: self.strings,
+                };
+                let parsed = map.next_value_seed(seed)?;
+                if top.messages.as_ref().is_none_or(|(r, _)| rank < *r) {
+                    match parsed {
+                        Some(builder) => top.messages = Some((rank, builder)),
+                        None if rank == 0 || top.messages.is_none() => message_list_broken = true,
+                        None => {}
+                    }
+                }
+                continue;
+            }
+            match &*key {
+                "id" => top.id = map.next_value::<Scalar>()?.id(),
+                "metadata" => match map.next_value::<MetadataField>()? {
+                    MetadataField::Object(fields) => top.metadata = fields,
+                    MetadataField::Scalar(value) => top.extras.push((key, value)),
+                },
+                "scores" => top.rollout_scores = map.next_value::<ScoreMap>()?.0,
+                _ => {
+                    let value = map.next_value::<Scalar>()?;
+                    top.extras.push((key, value));
+                }
+            }
+        }
+        if message_list_broken {
+            return Ok(None);
+        }
+        Ok(Some(top))
+    }
+}
+
+/// A message list; `None` when it is not an array of objects (the full decoder reports it).
+struct MessagesSeed<'h, 's> {
+    hatch: &'h Hatch,
+    strings: &'s mut Interner,
+}
+
+impl<'de> DeserializeSeed<'de> for MessagesSeed<'_, '_> {
+    type Value = Option<SummaryBuilder>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for MessagesSeed<'_, '_> {
+    type Value = Option<SummaryBuilder>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list of messages")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut builder = SummaryBuilder::default();
+        let mut all_objects = true;
+        while let Some(item) = seq.next_element::<MessageItem>()? {
+            match item {
+                MessageItem::Message(m) => {
+                    let role = Role::parse(m.role.as_deref().unwrap_or("?"));
+                    let text = match (&role, m.content) {
+                        (Role::Assistant, Some(raw)) => raw_content_text(raw),
+                        _ => Cow::Borrowed(""),
+                    };
+                    let mut scores = m.scores;
+                    scores.sort_by(|a, b| a.0.cmp(&b.0));
+                    builder.push_message(role, &text, &scores, self.hatch, self.strings);
+                }
+                MessageItem::NotAnObject => all_objects = false,
+            }
+        }
+        Ok(all_objects.then_some(builder))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+}
+
+/// The text of an assistant message's raw content value, decoded only when needed.
+fn raw_content_text(raw: &RawValue) -> Cow<'_, str> {
+    let json = raw.get();
+    if json.starts_with('"') && !json.contains('\\') && json.len() >= 2 {
+        return Cow::Borrowed(&json[1..json.len() - 1]);
+    }
+    match serde_json::from_str::<serde_json::Value>(json) {
+        Ok(value) => Cow::Owned(content_text(&value)),
+        Err(_) => Cow::Borrowed(""),
+    }
+}
+
+struct Message<'a> {
+    role: Option<Cow<'a, str>>,
+    content: Option<&'a RawValue>,
+    scores: Vec<(Cow<'a, str>, Option<f64>)>,
+}
+
+enum MessageItem<'a> {
+    Message(Message<'a>),
+    NotAnObject,
+}
+
+impl<'de> de::Deserialize<'de> for MessageItem<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(MessageVisitor)
+    }
+}
+
+struct MessageVisitor;
+
+impl<'de> Visitor<'de> for MessageVisitor {
+    type Value = MessageItem<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a message object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        // Preference among aliases follows ROLE_KEYS / CONTENT_KEYS order, as in decode_chat.
+        let mut roles: [Option<Cow<'de, str>>; 2] = [None, None];
+        let mut contents: [Option<&'de RawValue>; 2] = [None, None];
+        let mut scores = Vec::new();
+        while let Some(key) = map.next_key::<Text>()? {
+            if let Some(i) = ROLE_KEYS.iter().position(|k| *k == key.0) {
+                roles[i] = map.next_value::<Scalar>()?.string();
+            } else if let Some(i) = CONTENT_KEYS.iter().position(|k| *k == key.0) {
+                contents[i] = Some(map.next_value::<&RawValue>()?);
+            } else if key.0 == "scores" {
+                scores = map.next_value::<ScoreMap>()?.0;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        let [role, from] = roles;
+        let [content, value] = contents;
+        Ok(MessageItem::Message(Message {
+            role: role.or(from),
+            content: content.or(value),
+            scores,
+        }))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(MessageItem::NotAnObject)
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(MessageItem::NotAnObject)
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(MessageItem::NotAnObject)
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(MessageItem::NotAnObject)
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(MessageItem::NotAnObject)
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(MessageItem::NotAnObject)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(MessageItem::NotAnObject)
+    }
+}
+
+/// `metadata`: an object of fields, or (oddly) a scalar kept as a field named "metadata".
+enum MetadataField<'a> {
+    Object(Fields<'a>),
+    Scalar(Scalar<'a>),
+}
+
+impl<'de> de::Deserialize<'de> for MetadataField<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = MetadataField<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("metadata")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut fields: Fields<'de> = Vec::new();
+                while let Some(key) = map.next_key::<Text>()? {
+                    let value = map.next_value::<Scalar>()?;
+                    // A repeated key keeps its last value, as serde_json's Map does.
+                    fields.retain(|(k, _)| *k != key.0);
+                    fields.push((key.0, value));
+                }
+                Ok(MetadataField::Object(fields))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                Scalar::visit_seq_value(seq).map(MetadataField::Scalar)
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(MetadataField::Scalar(Scalar::Str(Cow::Borrowed(v))))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(MetadataField::Scalar(Scalar::Str(Cow::Owned(v.to_string()))))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                Ok(MetadataField::Scalar(Scalar::Float(v)))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(MetadataField::Scalar(Scalar::Int(v)))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(MetadataField::Scalar(Scalar::UInt(v)))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+                Ok(MetadataField::Scalar(Scalar::Bool(v)))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(MetadataField::Scalar(Scalar::Null))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A JSON string, borrowed from the input when it has no escapes.
+struct Text<'a>(Cow<'a, str>);
+
+impl<'de> de::Deserialize<'de> for Text<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(v.to_string())))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}

@@ -1,0 +1,167 @@
+//! Small borrowed JSON value visitors used by the fast indexers: a scalar shown as text, and a
+//! map of score names to numbers.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use crate::model::{Interner, MetaValue};
+
+/// A JSON value reduced to what an index keeps: scalars, or "nested" for arrays and objects.
+pub enum Scalar<'a> {
+    Str(Cow<'a, str>),
+    Int(i64),
+    UInt(u64),
+    Float(f64),
+    Bool(bool),
+    Null,
+    Nested,
+}
+
+impl<'a> Scalar<'a> {
+    /// Text of strings and numbers (ids); `None` otherwise.
+    fn text(self) -> Option<Cow<'a, str>> {
+        match self {
+            Scalar::Str(s) => Some(s),
+            Scalar::Int(i) => Some(Cow::Owned(i.to_string())),
+            Scalar::UInt(u) => Some(Cow::Owned(u.to_string())),
+            Scalar::Float(f) => serde_json::Number::from_f64(f).map(|n| Cow::Owned(n.to_string())),
+            _ => None,
+        }
+    }
+
+    /// The metadata value, as `MetaValue::from_json` makes it from the same JSON.
+    pub fn meta(self, strings: &mut Interner) -> Option<MetaValue> {
+        Some(match self {
+            Scalar::Str(s) => MetaValue::Text(strings.get(&s)),
+            Scalar::Int(i) => MetaValue::Int(i),
+            Scalar::UInt(u) => match i64::try_from(u) {
+                Ok(i) => MetaValue::Int(i),
+                Err(_) => MetaValue::Float(u as f64),
+            },
+            Scalar::Float(f) => MetaValue::Float(f),
+            Scalar::Bool(b) => MetaValue::Bool(b),
+            Scalar::Null => MetaValue::Null,
+            Scalar::Nested => return None,
+        })
+    }
+
+    /// An `id`: strings and numbers count, as in `chat::id_text`.
+    pub fn id(self) -> Option<Cow<'a, str>> {
+        self.text()
+    }
+
+    /// Strings only.
+    pub fn string(self) -> Option<Cow<'a, str>> {
+        match self {
+            Scalar::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Drains an array that stands where a scalar was expected.
+    pub fn visit_seq_value<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<Scalar<'a>, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Nested)
+    }
+}
+
+impl<'de> de::Deserialize<'de> for Scalar<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Scalar<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Scalar::Str(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Scalar::Str(Cow::Owned(v.to_string())))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(Scalar::Int(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(Scalar::UInt(v))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                Ok(Scalar::Float(v))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+                Ok(Scalar::Bool(v))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Scalar::Null)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                Scalar::visit_seq_value(seq)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Scalar::Nested)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// `{"name": number | null, ...}`; other values are skipped, as in `chat::scores_of`.
+pub struct ScoreMap<'a>(pub Vec<(Cow<'a, str>, Option<f64>)>);
+
+impl<'de> de::Deserialize<'de> for ScoreMap<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ScoreMap<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a map of scores")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut scores: Vec<(Cow<'de, str>, Option<f64>)> = Vec::new();
+                while let Some(name) = map.next_key::<Scalar>()? {
+                    let Some(name) = name.string() else { continue };
+                    let value = match map.next_value::<Scalar>()? {
+                        Scalar::Null => Some(None),
+                        Scalar::Int(i) => Some(Some(i as f64)),
+                        Scalar::UInt(u) => Some(Some(u as f64)),
+                        Scalar::Float(f) => Some(Some(f)),
+                        _ => None,
+                    };
+                    if let Some(value) = value {
+                        scores.retain(|(n, _)| *n != name);
+                        scores.push((name, value));
+                    } else {
+                        // serde_json's Map keeps the last value of a repeated key, even a string.
+                        scores.retain(|(n, _)| *n != name);
+                    }
+                }
+                Ok(ScoreMap(scores))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                Scalar::visit_seq_value(seq).map(|_| ScoreMap(Vec::new()))
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+                Ok(ScoreMap(Vec::new()))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(ScoreMap(Vec::new()))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(ScoreMap(Vec::new()))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(ScoreMap(Vec::new()))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(ScoreMap(Vec::new()))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(ScoreMap(Vec::new()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}

@@ -1,0 +1,159 @@
+//! Reading rollout files: format detection and decoding of one record (a JSONL line or a JSON
+//! array element) into an index entry or a full rollout.
+
+pub mod chat;
+pub mod chat_index;
+pub mod json_scalar;
+pub mod json_text;
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::model::{Hatch, Interner, Locator, Rollout, RolloutSummary};
+
+/// How a file holds its rollouts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    /// One rollout object per line (native, OpenAI or ShareGPT records).
+    Jsonl,
+    /// One rollout object, or an array of them.
+    Json,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Jsonl => "jsonl",
+            Format::Json => "json",
+        }
+    }
+
+    /// The names `--format` accepts.
+    pub fn parse(name: &str) -> Result<Format, String> {
+        match name {
+            "jsonl" | "native" | "openai" => Ok(Format::Jsonl),
+            "json" | "sharegpt" => Ok(Format::Json),
+            _ => Err(format!("unknown format {name:?}: expected jsonl or json")),
+        }
+    }
+}
+
+/// Whether a directory walk should pick up this file.
+pub fn is_rollout_file(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("json" | "jsonl" | "ndjson")
+    )
+}
+
+/// Detects the format from the extension, then from the first bytes.
+pub fn detect(path: &Path, head: &[u8]) -> Result<Format, String> {
+    let head = json_text::strip_bom(head);
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("jsonl" | "ndjson") => return Ok(Format::Jsonl),
+        // Many projects name their JSONL files `.json`: one object per line gives it away.
+        Some("json") if json_text::first_significant(head) == Some(b'{') && looks_like_jsonl(head) => {
+            return Ok(Format::Jsonl);
+        }
+        Some("json") => return Ok(Format::Json),
+        _ => {}
+    }
+    match json_text::first_significant(head) {
+        Some(b'[') => Ok(Format::Json),
+        Some(b'{') if looks_like_jsonl(head) => Ok(Format::Jsonl),
+        Some(b'{') => Ok(Format::Json),
+        _ => Err("unknown format: expected a .json, .jsonl or .eval file holding rollouts".into()),
+    }
+}
+
+/// A second line that starts a new object means one record per line.
+fn looks_like_jsonl(head: &[u8]) -> bool {
+    head.split(|b| *b == b'\n')
+        .skip(1)
+        .map(|line| line.trim_ascii())
+        .find(|line| !line.is_empty())
+        .is_some_and(|line| line.starts_with(b"{"))
+}
+
+/// A record that could not be read, with its position relative to the record's first byte.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordError {
+    pub line: u64,
+    pub column: u64,
+    pub message: String,
+}
+
+/// Everything the indexer needs besides the bytes.
+pub struct IndexContext<'a> {
+    pub hatch: &'a Hatch,
+    pub source: u32,
+}
+
+/// Indexes one record. `fallback_id` stands in for a missing `id`; callers that cannot know it
+/// yet pass an empty one and fill it in later (see `load`).
+pub fn index_record(
+    json: &str,
+    ctx: &IndexContext,
+    strings: &mut Interner,
+    fallback_id: &dyn Fn() -> String,
+    locator: Locator,
+) -> Result<RolloutSummary, RecordError> {
+    if let Some(summary) =
+        chat_index::index_chat(json, ctx.hatch, strings, fallback_id, ctx.source, locator.clone())
+    {
+        return Ok(summary);
+    }
+    let rollout = decode_record(json, &fallback_id())?;
+    Ok(RolloutSummary::from_rollout(
+        &rollout, ctx.hatch, ctx.source, locator, strings,
+    ))
+}
+
+/// Decodes one record in full, accepting `NaN` and `Infinity` as missing values.
+pub fn decode_record(json: &str, fallback_id: &str) -> Result<Rollout, RecordError> {
+    let value = parse_value(json)?;
+    let mut rollout = chat::decode_chat(&value, fallback_id).map_err(|message| RecordError {
+        line: 1,
+        column: 1,
+        message,
+    })?;
+    if rollout.id.is_empty() {
+        rollout.id = fallback_id.to_string();
+    }
+    Ok(rollout)
+}
+
+/// Parses JSON text, retrying with non-finite literals mapped to `null`.
+pub fn parse_value(json: &str) -> Result<Value, RecordError> {
+    match serde_json::from_str::<Value>(json) {
+        Ok(value) => Ok(value),
+        Err(first) => {
+            let patched = json_text::nonfinite_to_null(json);
+            if let std::borrow::Cow::Owned(patched) = &patched
+                && let Ok(value) = serde_json::from_str::<Value>(patched)
+            {
+                return Ok(value);
+            }
+            Err(record_error(&first))
+        }
+    }
+}
+
+/// serde_json's message without its " at line L column C" tail (the position is kept apart).
+pub fn record_error(e: &serde_json::Error) -> RecordError {
+    let text = e.to_string();
+    let message = match text.rfind(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    };
+    RecordError {
+        line: e.line() as u64,
+        column: e.column() as u64,
+        message,
+    }
+}
+
+#[cfg(test)]
+mod tests;

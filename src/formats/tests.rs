@@ -1,0 +1,108 @@
+//! The fast indexer must agree with the full decoder on every record shape.
+
+use super::*;
+use crate::model::{Interner, Locator};
+
+fn both_paths(json: &str) -> (Option<RolloutSummary>, RolloutSummary) {
+    let hatch = Hatch::default();
+    let mut strings = Interner::default();
+    let fast = chat_index::index_chat(
+        json,
+        &hatch,
+        &mut strings,
+        || "f:1".into(),
+        0,
+        Locator::Decoded(0),
+    );
+    let rollout = decode_record(json, "f:1").expect("record decodes");
+    let full = RolloutSummary::from_rollout(&rollout, &hatch, 0, Locator::Decoded(0), &mut strings);
+    (fast, full)
+}
+
+/// Records the fast path must handle itself (no fallback) and agree on.
+const AGREEING: &[&str] = &[
+    r#"{"id":"a","metadata":{"condition":"baseline","dataset":"math","n":3,"x":1.5,"flag":true,"nested":{"a":1},"nil":null},"messages":[{"role":"system","content":"s"},{"role":"user","content":"q"},{"role":"assistant","content":"ok","scores":{"frustration":2,"self_blame":null}},{"role":"user","content":"no"},{"role":"assistant","content":"line\nbreak <<rm -rf gemma>>","scores":{"self_blame":4,"frustration":7.5}}]}"#,
+    r#"{"messages":[{"role":"assistant","content":[{"type":"text","text":"<<rm -rf x>>"},{"type":"image"}]}],"model":"gpt","temperature":0.7,"tags":["a"]}"#,
+    r#"{"id":12,"conversations":[{"from":"human","value":"hi"},{"from":"gpt","value":"<<rm -rf \u0067>>"}]}"#,
+    r#"{"traj":[{"role":"user","content":"x"},{"role":"assistant","content":null,"tool_calls":[{"function":{"name":"f","arguments":"{}"}}]}],"reward":1.0}"#,
+    r#"{"metadata":"odd","scores":{"pass":1,"name":"C"},"conversation":[{"role":"assistant","value":"v","content":"c <<rm -rf>>"}]}"#,
+    r#"{"id":"dup","metadata":{"k":"first","k":"second"},"messages":[{"from":"gpt","role":"user","content":"x","scores":{"s":1,"s":2}}]}"#,
+    r#"{"messages":[],"conversations":[{"from":"gpt","value":"ignored"}],"condition":"c"}"#,
+];
+
+#[test]
+fn fast_index_agrees_with_full_decoder() {
+    for json in AGREEING {
+        let (fast, full) = both_paths(json);
+        assert_eq!(fast.as_ref(), Some(&full), "record: {json}");
+    }
+}
+
+#[test]
+fn wrong_shapes_fall_back_and_error_with_position() {
+    let hatch = Hatch::default();
+    let ctx = IndexContext {
+        hatch: &hatch,
+        source: 0,
+    };
+    let mut strings = Interner::default();
+    let cases = [
+        (r#"{"messages": {"a": 1}}"#, "must be an array"),
+        (r#"{"messages": [1, 2]}"#, "message 0 is a number"),
+        (r#"{"prompt": "x"}"#, "found keys: prompt"),
+        (r#"[1]"#, "expected a rollout object"),
+    ];
+    for (json, expected) in cases {
+        let err =
+            index_record(json, &ctx, &mut strings, &|| "f".into(), Locator::Decoded(0)).expect_err(json);
+        assert!(err.message.contains(expected), "{json}: {err:?}");
+    }
+    let err = index_record(
+        "{\"messages\": [}",
+        &ctx,
+        &mut strings,
+        &|| "f".into(),
+        Locator::Decoded(0),
+    )
+    .expect_err("syntax error");
+    assert_eq!((err.line, err.column), (1, 15), "{err:?}");
+}
+
+#[test]
+fn nonfinite_scores_load_as_missing() {
+    let json = r#"{"messages":[{"role":"assistant","content":"a","scores":{"frustration":NaN}},{"role":"assistant","content":"b","scores":{"frustration":3}}]}"#;
+    let hatch = Hatch::default();
+    let ctx = IndexContext {
+        hatch: &hatch,
+        source: 0,
+    };
+    let s = index_record(
+        json,
+        &ctx,
+        &mut Interner::default(),
+        &|| "f".into(),
+        Locator::Decoded(0),
+    )
+    .expect("NaN is accepted");
+    assert_eq!(s.turn_scores("frustration"), &[None, Some(3.0)]);
+}
+
+#[test]
+fn detection_uses_extension_then_content() {
+    assert_eq!(detect(Path::new("a.jsonl"), b"[").unwrap(), Format::Jsonl);
+    assert_eq!(detect(Path::new("a.json"), b"{}\n{}").unwrap(), Format::Jsonl);
+    assert_eq!(
+        detect(Path::new("a.json"), b"{\n  \"id\": 1\n}").unwrap(),
+        Format::Json
+    );
+    assert_eq!(
+        detect(Path::new("a.txt"), b"\xEF\xBB\xBF{\"a\":1}\n{\"a\":2}").unwrap(),
+        Format::Jsonl
+    );
+    assert_eq!(detect(Path::new("a"), b"  [ {} ]").unwrap(), Format::Json);
+    assert!(
+        detect(Path::new("a.bin"), b"\x00\x01")
+            .unwrap_err()
+            .contains("unknown format")
+    );
+}

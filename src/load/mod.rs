@@ -1,0 +1,225 @@
+//! Loading a study: walks the given paths, detects each file's format, and indexes rollouts in
+//! parallel, reporting everything as `LoadEvent`s so the app can show rows as they arrive and
+//! subcommands can simply collect them. Bad files become problems; the good ones still load.
+
+pub mod jsonl;
+pub mod walk;
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+use crate::formats::{self, Format, IndexContext, json_text};
+use crate::model::{Hatch, Interner, Locator, Problem, RolloutSummary};
+use crate::study::{Origin, Source};
+
+/// One step of a load, in order: a source is announced before its rollouts.
+#[derive(Debug)]
+pub enum LoadEvent {
+    /// Paths resolved: how many files and bytes there are to read.
+    Planned {
+        files: usize,
+        bytes: u64,
+    },
+    Source(Box<Source>),
+    Rollouts(Vec<RolloutSummary>),
+    Problem(Problem),
+    BytesRead(u64),
+    /// Everything is read.
+    Finished,
+}
+
+/// Where load events go (a channel sender in the app, a collector in subcommands).
+pub type Sink<'a> = dyn Fn(LoadEvent) + Sync + 'a;
+
+/// Load settings.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    pub hatch: Hatch,
+    /// Forces a format instead of detecting it.
+    pub format: Option<Format>,
+    /// Worker threads; 0 means one per core.
+    pub threads: usize,
+}
+
+impl LoadOptions {
+    fn worker_count(&self) -> usize {
+        match self.threads {
+            0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
+            n => n,
+        }
+    }
+}
+
+/// Loads every rollout file under `paths`.
+pub fn load_paths(paths: &[std::path::PathBuf], options: &LoadOptions, sink: &Sink) {
+    let (files, problems) = walk::rollout_files(paths);
+    for problem in problems {
+        sink(LoadEvent::Problem(problem));
+    }
+    let bytes = files.iter().map(|f| f.size).sum();
+    sink(LoadEvent::Planned {
+        files: files.len(),
+        bytes,
+    });
+    for (i, file) in files.iter().enumerate() {
+        let origin = Origin::File(file.path.clone());
+        if let Err(problem) = load_source(i as u32, &file.display, origin, file.size, options, sink) {
+            sink(LoadEvent::Problem(problem));
+            sink(LoadEvent::BytesRead(file.size));
+        }
+    }
+    sink(LoadEvent::Finished);
+}
+
+/// Loads bytes compiled into the binary (the demo study) as one JSONL source.
+pub fn load_embedded(name: &str, bytes: &'static [u8], options: &LoadOptions, sink: &Sink) {
+    sink(LoadEvent::Planned {
+        files: 1,
+        bytes: bytes.len() as u64,
+    });
+    let origin = Origin::Embedded(bytes);
+    if let Err(problem) = load_source(0, name, origin, bytes.len() as u64, options, sink) {
+        sink(LoadEvent::Problem(problem));
+    }
+    sink(LoadEvent::Finished);
+}
+
+fn load_source(
+    id: u32,
+    display: &str,
+    origin: Origin,
+    size: u64,
+    options: &LoadOptions,
+    sink: &Sink,
+) -> Result<(), Problem> {
+    let head = read_head(&origin).map_err(|e| Problem::file(display, format!("cannot read: {e}")))?;
+    let path = Path::new(display);
+    let format = match options.format {
+        Some(f) => f,
+        None => formats::detect(path, &head).map_err(|e| Problem::file(display, e))?,
+    };
+    let source = Source {
+        display: display.to_string(),
+        origin,
+        format,
+        decoded: Vec::new(),
+        size,
+    };
+    let ctx = IndexContext {
+        hatch: &options.hatch,
+        source: id,
+    };
+    match format {
+        Format::Jsonl => {
+            let file_name = source.file_name().to_string();
+            let origin = source.origin.clone();
+            sink(LoadEvent::Source(Box::new(source)));
+            let threads = options.worker_count();
+            match origin {
+                Origin::File(path) => {
+                    let open = || File::open(&path);
+                    jsonl::index_jsonl(&open, size, display, &file_name, &ctx, threads, sink)
+                }
+                Origin::Embedded(bytes) => {
+                    let open = || Ok(bytes);
+                    jsonl::index_jsonl(&open, size, display, &file_name, &ctx, threads, sink)
+                }
+            }
+        }
+        Format::Json => {
+            let bytes = source.read_all()?;
+            let (rollouts, problems) = index_json(&bytes, display, source.file_name(), &ctx);
+            sink(LoadEvent::Source(Box::new(source)));
+            for p in problems {
+                sink(LoadEvent::Problem(p));
+            }
+            sink(LoadEvent::Rollouts(rollouts));
+            sink(LoadEvent::BytesRead(size));
+            Ok(())
+        }
+    }
+}
+
+/// Indexes a `.json` file: an array of rollouts (each element a span) or a single rollout.
+fn index_json(
+    bytes: &[u8],
+    display: &str,
+    file_name: &str,
+    ctx: &IndexContext,
+) -> (Vec<RolloutSummary>, Vec<Problem>) {
+    let mut strings = Interner::default();
+    let bom = if bytes.starts_with(json_text::BOM) {
+        json_text::BOM.len()
+    } else {
+        0
+    };
+    let body = &bytes[bom..];
+    let text = match std::str::from_utf8(body) {
+        Ok(t) => t,
+        Err(e) => {
+            let (line, column) = json_text::line_column(bytes, bom + e.valid_up_to());
+            return (
+                Vec::new(),
+                vec![Problem::at(
+                    display,
+                    line,
+                    column,
+                    "invalid UTF-8 (the file must be UTF-8 text)",
+                )],
+            );
+        }
+    };
+    let spans = match json_text::first_significant(body) {
+        Some(b'[') => json_text::array_element_spans(body),
+        _ => None,
+    };
+    let (spans, single) = match spans {
+        Some(spans) => (spans, false),
+        None => (std::iter::once(0..body.len()).collect(), true),
+    };
+    let mut rollouts = Vec::with_capacity(spans.len());
+    let mut problems = Vec::new();
+    for (index, span) in spans.into_iter().enumerate() {
+        let fallback = || {
+            if single {
+                file_name.to_string()
+            } else {
+                format!("{file_name}:{index}")
+            }
+        };
+        let locator = Locator::Span {
+            start: (bom + span.start) as u64,
+            len: span.len() as u32,
+        };
+        match formats::index_record(&text[span.clone()], ctx, &mut strings, &fallback, locator) {
+            Ok(summary) => rollouts.push(summary),
+            Err(e) => {
+                let (line, column) = json_text::line_column(bytes, bom + span.start);
+                let column = if e.line == 1 {
+                    column + e.column - 1
+                } else {
+                    e.column
+                };
+                let mut problem = Problem::at(display, line + e.line - 1, column, e.message);
+                if !single {
+                    problem.message = format!("rollout {index}: {}", problem.message);
+                    problem = problem.warning();
+                }
+                problems.push(problem);
+            }
+        }
+    }
+    (rollouts, problems)
+}
+
+fn read_head(origin: &Origin) -> std::io::Result<Vec<u8>> {
+    match origin {
+        Origin::Embedded(bytes) => Ok(bytes[..bytes.len().min(64 * 1024)].to_vec()),
+        Origin::File(path) => {
+            let mut head = Vec::with_capacity(64 * 1024);
+            File::open(path)?.take(64 * 1024).read_to_end(&mut head)?;
+            Ok(head)
+        }
+    }
+}

@@ -1,0 +1,175 @@
+//! A fully decoded rollout: what the reader shows and the label store hashes.
+
+use serde_json::{Map, Value};
+
+/// Who wrote a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Role {
+    System,
+    User,
+    Assistant,
+    Tool,
+    /// A role string we do not know (kept so nothing is dropped).
+    #[default]
+    Other,
+}
+
+impl Role {
+    /// Maps the role names used by native, OpenAI, ShareGPT and Inspect files.
+    pub fn parse(name: &str) -> Role {
+        match name {
+            "system" | "developer" => Role::System,
+            "user" | "human" => Role::User,
+            "assistant" | "gpt" | "model" | "bot" | "chatgpt" => Role::Assistant,
+            "tool" | "function" | "observation" => Role::Tool,
+            _ => Role::Other,
+        }
+    }
+
+    /// Lower-case label shown in the reader.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::System => "system",
+            Role::User => "user",
+            Role::Assistant => "assistant",
+            Role::Tool => "tool",
+            Role::Other => "other",
+        }
+    }
+}
+
+/// One call an assistant message makes to a tool; arguments are shown as compact JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToolCall {
+    pub name: String,
+    pub arguments: String,
+}
+
+/// Named judge scores; `None` is a missing score (judge failed, or `null` in the file).
+pub type Scores = Vec<(String, Option<f64>)>;
+
+/// One message of a transcript.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    pub role: Role,
+    /// The role name as written in the file, shown when `role` is `Other`.
+    pub role_name: String,
+    /// Text content; non-text parts appear as placeholders such as `[image]`.
+    pub text: String,
+    pub tool_calls: Vec<ToolCall>,
+    /// Per-turn judge scores (assistant messages only).
+    pub scores: Scores,
+}
+
+impl Message {
+    pub fn new(role: Role, text: impl Into<String>) -> Message {
+        Message {
+            role,
+            role_name: role.label().to_string(),
+            text: text.into(),
+            tool_calls: Vec::new(),
+            scores: Vec::new(),
+        }
+    }
+
+    /// The score under `name`, flattening "absent" and "null" into `None`.
+    pub fn score(&self, name: &str) -> Option<f64> {
+        self.scores.iter().find(|(n, _)| n == name).and_then(|(_, v)| *v)
+    }
+
+    /// Everything a reader of this message sees, tool calls included; the text the label
+    /// store hashes and the hatch pattern is matched against.
+    pub fn full_text(&self) -> String {
+        if self.tool_calls.is_empty() {
+            return self.text.clone();
+        }
+        let mut out = self.text.clone();
+        for call in &self.tool_calls {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(&format!("→ {}({})", call.name, call.arguments));
+        }
+        out
+    }
+}
+
+/// A whole transcript with its metadata.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Rollout {
+    pub id: String,
+    pub metadata: Map<String, Value>,
+    pub messages: Vec<Message>,
+    /// Rollout-level scores (e.g. an Inspect sample's scores).
+    pub rollout_scores: Scores,
+}
+
+impl Rollout {
+    /// Message indices of the assistant turns, in order: `turn_messages()[0]` is turn 1.
+    pub fn turn_messages(&self) -> Vec<usize> {
+        self.messages
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.role == Role::Assistant)
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// The 1-based turn number of message `index`, if it is an assistant message.
+    pub fn turn_of_message(&self, index: usize) -> Option<usize> {
+        let message = self.messages.get(index)?;
+        if message.role != Role::Assistant {
+            return None;
+        }
+        let before = self.messages[..index]
+            .iter()
+            .filter(|m| m.role == Role::Assistant)
+            .count();
+        Some(before + 1)
+    }
+
+    /// The message of a 1-based turn.
+    pub fn turn(&self, turn: usize) -> Option<&Message> {
+        self.messages
+            .iter()
+            .filter(|m| m.role == Role::Assistant)
+            .nth(turn.checked_sub(1)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Rollout {
+        Rollout {
+            id: "r".into(),
+            messages: vec![
+                Message::new(Role::System, "s"),
+                Message::new(Role::User, "q"),
+                Message::new(Role::Assistant, "a1"),
+                Message::new(Role::User, "no"),
+                Message::new(Role::Assistant, "a2"),
+            ],
+            ..Rollout::default()
+        }
+    }
+
+    #[test]
+    fn turns_count_assistant_messages_from_one() {
+        let r = sample();
+        assert_eq!(r.turn_messages(), vec![2, 4]);
+        assert_eq!(r.turn_of_message(4), Some(2));
+        assert_eq!(r.turn_of_message(3), None);
+        assert_eq!(r.turn(1).map(|m| m.text.as_str()), Some("a1"));
+        assert_eq!(r.turn(0), None);
+        assert_eq!(r.turn(3), None);
+    }
+
+    #[test]
+    fn roles_map_common_aliases() {
+        assert_eq!(Role::parse("gpt"), Role::Assistant);
+        assert_eq!(Role::parse("human"), Role::User);
+        assert_eq!(Role::parse("narrator"), Role::Other);
+    }
+}

@@ -1,0 +1,323 @@
+//! The index entry kept for every rollout: enough to list, sort, filter, chart and compute
+//! statistics without holding the messages. Memory follows the index, not the file.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use super::hatch::Hatch;
+use super::rollout::{Role, Rollout};
+
+/// Where a rollout's full text lives, so it can be decoded again when it is shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Locator {
+    /// Bytes `start..start + len` of the source file: one JSONL line.
+    Span { start: u64, len: u32 },
+    /// Position in the source's list of rollouts decoded at load time (small whole-file formats).
+    Decoded(u32),
+}
+
+/// Per-turn values of one score name; index 0 is turn 1, `None` is missing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TurnScores {
+    pub name: Arc<str>,
+    pub values: Box<[Option<f64>]>,
+}
+
+/// A rollout's index entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RolloutSummary {
+    pub id: Arc<str>,
+    /// Index into the study's sources.
+    pub source: u32,
+    pub locator: Locator,
+    /// Scalar metadata fields, sorted by name (nested values are left to the reader).
+    pub metadata: Vec<(Arc<str>, MetaValue)>,
+    pub n_messages: u32,
+    pub n_turns: u32,
+    pub scores: Vec<TurnScores>,
+    /// 1-based turn of the first assistant message matching the hatch pattern.
+    pub self_deleted_at: Option<u32>,
+    /// Rollout-level scores, such as an Inspect sample's scores.
+    pub rollout_scores: Vec<(Arc<str>, Option<f64>)>,
+}
+
+impl RolloutSummary {
+    /// Per-turn values of a score name (empty when the rollout has none under that name).
+    pub fn turn_scores(&self, name: &str) -> &[Option<f64>] {
+        self.scores
+            .iter()
+            .find(|s| &*s.name == name)
+            .map(|s| &*s.values)
+            .unwrap_or(&[])
+    }
+
+    /// The score of a 1-based turn.
+    pub fn score_at(&self, name: &str, turn: usize) -> Option<f64> {
+        turn.checked_sub(1)
+            .and_then(|i| self.turn_scores(name).get(i).copied().flatten())
+    }
+
+    /// A scalar metadata value by field name.
+    pub fn meta(&self, field: &str) -> Option<&MetaValue> {
+        self.metadata.iter().find(|(k, _)| &**k == field).map(|(_, v)| v)
+    }
+
+    /// A metadata value as text ("" when absent).
+    pub fn meta_text(&self, field: &str) -> std::borrow::Cow<'_, str> {
+        self.meta(field)
+            .map_or(std::borrow::Cow::Borrowed(""), MetaValue::text)
+    }
+
+    /// The largest score over the turns, ignoring missing ones.
+    pub fn max_score(&self, name: &str) -> Option<f64> {
+        self.turn_scores(name)
+            .iter()
+            .flatten()
+            .copied()
+            .fold(None, |acc, x| Some(acc.map_or(x, |a: f64| a.max(x))))
+    }
+
+    /// The mean over scored turns (the study's per-conversation AUC).
+    pub fn mean_score(&self, name: &str) -> Option<f64> {
+        let scored: Vec<f64> = self.turn_scores(name).iter().flatten().copied().collect();
+        if scored.is_empty() {
+            return None;
+        }
+        Some(scored.iter().sum::<f64>() / scored.len() as f64)
+    }
+
+    /// The first 1-based turn whose score is at or above `threshold`.
+    pub fn first_at_or_above(&self, name: &str, threshold: f64) -> Option<usize> {
+        self.turn_scores(name)
+            .iter()
+            .position(|v| v.is_some_and(|x| x >= threshold))
+            .map(|i| i + 1)
+    }
+
+    /// Builds the index entry of a fully decoded rollout.
+    pub fn from_rollout(
+        rollout: &Rollout,
+        hatch: &Hatch,
+        source: u32,
+        locator: Locator,
+        strings: &mut Interner,
+    ) -> RolloutSummary {
+        let mut builder = SummaryBuilder::default();
+        for message in &rollout.messages {
+            builder.push_message(message.role, &message.text, &message.scores, hatch, strings);
+        }
+        let metadata = rollout
+            .metadata
+            .iter()
+            .filter_map(|(k, v)| Some((strings.get(k), MetaValue::from_json(v, strings)?)))
+            .collect();
+        let rollout_scores = rollout
+            .rollout_scores
+            .iter()
+            .map(|(n, v)| (strings.get(n), *v))
+            .collect();
+        builder.finish(
+            strings.get(&rollout.id),
+            source,
+            locator,
+            metadata,
+            rollout_scores,
+        )
+    }
+}
+
+/// A scalar metadata value, typed so JSON output keeps numbers as numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MetaValue {
+    Text(Arc<str>),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    Null,
+}
+
+impl MetaValue {
+    /// The scalar value of a JSON value; `None` for arrays and objects.
+    pub fn from_json(value: &serde_json::Value, strings: &mut Interner) -> Option<MetaValue> {
+        use serde_json::Value;
+        Some(match value {
+            Value::String(s) => MetaValue::Text(strings.get(s)),
+            Value::Number(n) => match n.as_i64() {
+                Some(i) => MetaValue::Int(i),
+                None => MetaValue::Float(n.as_f64()?),
+            },
+            Value::Bool(b) => MetaValue::Bool(*b),
+            Value::Null => MetaValue::Null,
+            Value::Array(_) | Value::Object(_) => return None,
+        })
+    }
+
+    /// Display text, also the grouping key of `stats --by`.
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        use std::borrow::Cow;
+        match self {
+            MetaValue::Text(s) => Cow::Borrowed(s),
+            MetaValue::Int(i) => Cow::Owned(i.to_string()),
+            MetaValue::Float(f) => {
+                Cow::Owned(serde_json::Number::from_f64(*f).map_or_else(|| f.to_string(), |n| n.to_string()))
+            }
+            MetaValue::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
+            MetaValue::Null => Cow::Borrowed("null"),
+        }
+    }
+
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value;
+        match self {
+            MetaValue::Text(s) => Value::String(s.to_string()),
+            MetaValue::Int(i) => Value::from(*i),
+            MetaValue::Float(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
+            MetaValue::Bool(b) => Value::Bool(*b),
+            MetaValue::Null => Value::Null,
+        }
+    }
+}
+
+/// Accumulates messages into a summary; shared by the fast indexer and `from_rollout` so both
+/// paths agree on turns, scores and the self-deletion turn.
+#[derive(Default)]
+pub struct SummaryBuilder {
+    n_messages: u32,
+    n_turns: u32,
+    scores: Vec<(Arc<str>, Vec<Option<f64>>)>,
+    self_deleted_at: Option<u32>,
+}
+
+impl SummaryBuilder {
+    /// Adds one message; `text` is only read for assistant messages.
+    pub fn push_message(
+        &mut self,
+        role: Role,
+        text: &str,
+        scores: &[(impl AsRef<str>, Option<f64>)],
+        hatch: &Hatch,
+        strings: &mut Interner,
+    ) {
+        self.n_messages += 1;
+        if role != Role::Assistant {
+            return;
+        }
+        self.n_turns += 1;
+        let turn_index = (self.n_turns - 1) as usize;
+        if self.self_deleted_at.is_none() && hatch.is_match(text) {
+            self.self_deleted_at = Some(self.n_turns);
+        }
+        for (name, value) in scores {
+            let name = name.as_ref();
+            let slot = match self.scores.iter().position(|(n, _)| &**n == name) {
+                Some(i) => i,
+                None => {
+                    self.scores.push((strings.get(name), Vec::new()));
+                    self.scores.len() - 1
+                }
+            };
+            let values = &mut self.scores[slot].1;
+            values.resize(turn_index + 1, None);
+            values[turn_index] = *value;
+        }
+    }
+
+    pub fn finish(
+        self,
+        id: Arc<str>,
+        source: u32,
+        locator: Locator,
+        metadata: Vec<(Arc<str>, MetaValue)>,
+        rollout_scores: Vec<(Arc<str>, Option<f64>)>,
+    ) -> RolloutSummary {
+        let n_turns = self.n_turns as usize;
+        let scores = self
+            .scores
+            .into_iter()
+            .map(|(name, mut values)| {
+                values.resize(n_turns, None);
+                TurnScores {
+                    name,
+                    values: values.into_boxed_slice(),
+                }
+            })
+            .collect();
+        RolloutSummary {
+            id,
+            source,
+            locator,
+            metadata,
+            n_messages: self.n_messages,
+            n_turns: self.n_turns,
+            scores,
+            self_deleted_at: self.self_deleted_at,
+            rollout_scores,
+        }
+    }
+}
+
+/// Shares one allocation among repeated strings (metadata keys and values, score names).
+#[derive(Default)]
+pub struct Interner {
+    seen: HashSet<Arc<str>>,
+}
+
+impl Interner {
+    pub fn get(&mut self, s: &str) -> Arc<str> {
+        if let Some(found) = self.seen.get(s) {
+            return found.clone();
+        }
+        let shared: Arc<str> = Arc::from(s);
+        // Ids are unique, so only short strings are worth remembering.
+        if s.len() <= 64 {
+            self.seen.insert(shared.clone());
+        }
+        shared
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::rollout::Message;
+
+    fn scored(role: Role, text: &str, score: Option<f64>) -> Message {
+        let mut m = Message::new(role, text);
+        if role == Role::Assistant {
+            m.scores = vec![("frustration".into(), score)];
+        }
+        m
+    }
+
+    #[test]
+    fn summary_counts_turns_scores_and_first_hatch() {
+        let rollout = Rollout {
+            id: "x".into(),
+            messages: vec![
+                scored(Role::User, "q", None),
+                scored(Role::Assistant, "fine", Some(1.0)),
+                scored(Role::User, "no", None),
+                scored(Role::Assistant, "bye <<rm -rf me>>", None),
+                scored(Role::User, "no", None),
+                scored(Role::Assistant, "again <<rm -rf me>>", Some(9.0)),
+            ],
+            ..Rollout::default()
+        };
+        let s = RolloutSummary::from_rollout(
+            &rollout,
+            &Hatch::default(),
+            0,
+            Locator::Decoded(0),
+            &mut Interner::default(),
+        );
+        assert_eq!(s.n_turns, 3);
+        assert_eq!(s.n_messages, 6);
+        assert_eq!(s.turn_scores("frustration"), &[Some(1.0), None, Some(9.0)]);
+        assert_eq!(s.self_deleted_at, Some(2));
+        assert_eq!(s.max_score("frustration"), Some(9.0));
+        assert_eq!(s.mean_score("frustration"), Some(5.0));
+        assert_eq!(s.first_at_or_above("frustration", 5.0), Some(3));
+        assert_eq!(s.score_at("frustration", 2), None);
+        assert_eq!(s.turn_scores("other"), &[] as &[Option<f64>]);
+    }
+}

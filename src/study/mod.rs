@@ -1,0 +1,145 @@
+//! A study: the sources, the index of every rollout, and the problems met while loading.
+//! Built incrementally from `LoadEvent`s so the app can show it while it loads.
+
+mod source;
+
+pub use source::{Origin, Source};
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use crate::load::{self, LoadEvent, LoadOptions};
+use crate::model::{Problem, Rollout, RolloutSummary};
+
+/// The demo study compiled into the binary.
+pub const DEMO_NAME: &str = "demo.jsonl";
+pub static DEMO_BYTES: &[u8] = include_bytes!("../../assets/demo.jsonl");
+
+/// Load progress, for the status bar.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Progress {
+    pub files: usize,
+    pub bytes_total: u64,
+    pub bytes_read: u64,
+    pub finished: bool,
+}
+
+/// Everything loaded so far.
+#[derive(Debug, Default)]
+pub struct Study {
+    pub sources: Vec<Source>,
+    pub rollouts: Vec<RolloutSummary>,
+    pub problems: Vec<Problem>,
+    /// Score names in first-seen order.
+    pub score_names: Vec<Arc<str>>,
+    pub progress: Progress,
+    /// How many rollouts carry each id, to disambiguate duplicates.
+    id_counts: HashMap<Arc<str>, u32>,
+}
+
+impl Study {
+    /// Applies one load event; returns the index of the first new rollout when rows were added.
+    pub fn apply(&mut self, event: LoadEvent) -> Option<usize> {
+        match event {
+            LoadEvent::Planned { files, bytes } => {
+                self.progress.files += files;
+                self.progress.bytes_total += bytes;
+            }
+            LoadEvent::Source(source) => self.sources.push(*source),
+            LoadEvent::Rollouts(batch) => {
+                let first = self.rollouts.len();
+                self.add_rollouts(batch);
+                return (self.rollouts.len() > first).then_some(first);
+            }
+            LoadEvent::Problem(problem) => self.problems.push(problem),
+            LoadEvent::BytesRead(n) => self.progress.bytes_read += n,
+            LoadEvent::Finished => self.progress.finished = true,
+        }
+        None
+    }
+
+    fn add_rollouts(&mut self, batch: Vec<RolloutSummary>) {
+        self.rollouts.reserve(batch.len());
+        for mut summary in batch {
+            for scores in &summary.scores {
+                if !self.score_names.contains(&scores.name) {
+                    self.score_names.push(scores.name.clone());
+                }
+            }
+            let count = self.id_counts.entry(summary.id.clone()).or_insert(0);
+            *count += 1;
+            if *count > 1 {
+                let original = summary.id.clone();
+                let renamed: Arc<str> = format!("{original}#{count}").into();
+                let path = self.source_display(summary.source).to_string();
+                self.problems.push(
+                    Problem::file(
+                        path,
+                        format!("duplicate rollout id {original:?}; this one is shown as {renamed:?}"),
+                    )
+                    .warning(),
+                );
+                summary.id = renamed.clone();
+                self.id_counts.insert(renamed, 1);
+            }
+            self.rollouts.push(summary);
+        }
+    }
+
+    fn source_display(&self, source: u32) -> &str {
+        self.sources
+            .get(source as usize)
+            .map_or("?", |s| s.display.as_str())
+    }
+
+    /// The score shown by default: `frustration` if present, else the first name found.
+    pub fn default_score(&self) -> Option<Arc<str>> {
+        self.score_names
+            .iter()
+            .find(|n| &***n == "frustration")
+            .or(self.score_names.first())
+            .cloned()
+    }
+
+    /// Decodes rollout `index` in full (reads its bytes again from its source).
+    pub fn read_rollout(&self, index: usize) -> Result<Rollout, Problem> {
+        let summary = self
+            .rollouts
+            .get(index)
+            .ok_or_else(|| Problem::file("?", format!("no rollout {index}")))?;
+        let source = self
+            .sources
+            .get(summary.source as usize)
+            .ok_or_else(|| Problem::file("?", "rollout without a source"))?;
+        source.read_rollout(&summary.locator, &summary.id)
+    }
+
+    /// The source a rollout came from.
+    pub fn source_of(&self, index: usize) -> Option<&Source> {
+        let summary = self.rollouts.get(index)?;
+        self.sources.get(summary.source as usize)
+    }
+
+    /// Loads paths to the end (subcommands and tests).
+    pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Study {
+        Study::collect(|sink| load::load_paths(paths, options, sink))
+    }
+
+    /// Loads the embedded demo study to the end.
+    pub fn demo(options: &LoadOptions) -> Study {
+        Study::collect(|sink| load::load_embedded(DEMO_NAME, DEMO_BYTES, options, sink))
+    }
+
+    fn collect(run: impl FnOnce(&load::Sink)) -> Study {
+        let study = Mutex::new(Study::default());
+        run(&|event| {
+            if let Ok(mut s) = study.lock() {
+                s.apply(event);
+            }
+        });
+        study
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}

@@ -1,0 +1,97 @@
+//! A file (or the embedded demo) that rollouts were read from, and re-reading one rollout from
+//! it when it is shown. Sources are only ever opened for reading.
+
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::PathBuf;
+
+use crate::formats::{self, Format};
+use crate::model::{Locator, Problem, Rollout};
+
+/// Where a source's bytes live.
+#[derive(Debug, Clone)]
+pub enum Origin {
+    File(PathBuf),
+    /// Bytes compiled into the binary (the demo study).
+    Embedded(&'static [u8]),
+}
+
+/// One loaded file.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The path as the user gave it (or found by walking a directory), for messages.
+    pub display: String,
+    pub origin: Origin,
+    pub format: Format,
+    /// Rollouts decoded whole at load time (for `Locator::Decoded`).
+    pub decoded: Vec<Rollout>,
+    pub size: u64,
+}
+
+impl Source {
+    /// The file name used in stand-in ids (`<file>:<line>`).
+    pub fn file_name(&self) -> &str {
+        self.display.rsplit(['/', '\\']).next().unwrap_or(&self.display)
+    }
+
+    /// Decodes the rollout at `locator`, giving it `id` (the index's id, which may have been
+    /// disambiguated or stood in for a missing one).
+    pub fn read_rollout(&self, locator: &Locator, id: &str) -> Result<Rollout, Problem> {
+        let mut rollout = match locator {
+            Locator::Decoded(i) => self
+                .decoded
+                .get(*i as usize)
+                .cloned()
+                .ok_or_else(|| Problem::file(&self.display, format!("no rollout {i} in file")))?,
+            Locator::Span { start, len } => {
+                let bytes = self.read_span(*start, *len)?;
+                let text = std::str::from_utf8(&bytes).map_err(|e| {
+                    Problem::file(
+                        &self.display,
+                        format!("invalid UTF-8 at byte {}", start + e.valid_up_to() as u64),
+                    )
+                })?;
+                formats::decode_record(text, id)
+                    .map_err(|e| Problem::file(&self.display, format!("byte {start}: {}", e.message)))?
+            }
+        };
+        rollout.id = id.to_string();
+        Ok(rollout)
+    }
+
+    /// Reads `len` bytes at `start`.
+    pub fn read_span(&self, start: u64, len: u32) -> Result<Vec<u8>, Problem> {
+        match &self.origin {
+            Origin::Embedded(bytes) => {
+                let range = start as usize..start as usize + len as usize;
+                bytes
+                    .get(range)
+                    .map(<[u8]>::to_vec)
+                    .ok_or_else(|| Problem::file(&self.display, "span outside the embedded data"))
+            }
+            Origin::File(path) => {
+                let io = |e: std::io::Error| Problem::file(&self.display, format!("cannot read: {e}"));
+                let mut file = File::open(path).map_err(io)?;
+                file.seek(SeekFrom::Start(start)).map_err(io)?;
+                let mut buf = vec![0; len as usize];
+                file.read_exact(&mut buf).map_err(|e| {
+                    Problem::file(
+                        &self.display,
+                        format!("cannot read {len} bytes at {start}: {e} (was the file changed?)"),
+                    )
+                })?;
+                Ok(buf)
+            }
+        }
+    }
+
+    /// The source's raw bytes in full (search over small sources, label source hashing).
+    pub fn read_all(&self) -> Result<Vec<u8>, Problem> {
+        match &self.origin {
+            Origin::Embedded(bytes) => Ok(bytes.to_vec()),
+            Origin::File(path) => {
+                std::fs::read(path).map_err(|e| Problem::file(&self.display, format!("cannot read: {e}")))
+            }
+        }
+    }
+}
