@@ -4,4 +4,5 @@
 //! fail to exist (empty input, zero variance, a degenerate table) is an `Option`, `None`
 //! when it cannot be computed; no function returns NaN.
 
+pub mod describe;
 pub mod rng;
