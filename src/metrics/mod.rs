@@ -4,5 +4,6 @@
 //! fail to exist (empty input, zero variance, a degenerate table) is an `Option`, `None`
 //! when it cannot be computed; no function returns NaN.
 
+pub mod agreement;
 pub mod describe;
 pub mod rng;
