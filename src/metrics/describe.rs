@@ -158,6 +158,22 @@ mod tests {
     }
 
     #[test]
+    fn percentile_reproduces_numpy_bit_for_bit() {
+        // numpy interpolates from the upper neighbour when the fraction is >= 0.5, which can
+        // differ in the last bit from lower + gap·fraction (here 0.6825 and 2.1):
+        //   np.percentile([0.0, 0.7], 97.5) -> 0.6824999999999999
+        //   np.percentile([0.0, 3.5], 60)   -> 2.0999999999999996
+        assert_eq!(percentile(&[0.0, 0.7], 97.5), Some(0.682_499_999_999_999_9));
+        assert_eq!(percentile(&[0.0, 3.5], 60.0), Some(2.099_999_999_999_999_6));
+        // At a fraction of exactly 0.5 numpy also takes the upper form:
+        //   np.percentile([-5.67, 0.94], 50) -> -2.3649999999999998 (lower form: -2.365)
+        assert_eq!(
+            percentile(&[-5.67, 0.94], 50.0),
+            Some(-2.364_999_999_999_999_8)
+        );
+    }
+
+    #[test]
     fn percentile_edge_cases() {
         assert_eq!(percentile(&[], 50.0), None);
         assert_eq!(percentile(&[4.0], 0.0), Some(4.0));
