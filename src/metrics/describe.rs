@@ -1,7 +1,7 @@
 //! Descriptive statistics: mean, percentiles, Wilson score intervals.
 //!
-//! The percentile bootstrap lives in [`bootstrap`] and is re-exported here, so callers see
-//! one `describe` namespace for "a number and its interval".
+//! The percentile bootstrap ([`bootstrap_ci`], [`bootstrap_mean_ci`]) lives in a submodule
+//! and is re-exported here, so callers see one namespace for "a number and its interval".
 
 mod bootstrap;
 

@@ -1,18 +1,4 @@
-//! Seeded percentile bootstrap over item indices.
-//!
-//! Reproducibility contract: the generator is `SplitMix64::new(seed)` and the draws happen in
-//! exactly this order, whatever the statistic returns:
-//!
-//! ```text
-//! for replicate in 0..boot {
-//!     for i in 0..n_items { sample[i] = rng.below(n_items) }
-//!     value[replicate] = statistic(&sample)   // kept only when Some and finite
-//! }
-//! ```
-//!
-//! Because the statistic never influences the draws, two calls with the same `n_items`,
-//! `boot` and `seed` see identical index samples; figures bootstrapped side by side are
-//! therefore paired replicate by replicate.
+//! Seeded percentile bootstrap over item indices (draw order documented on [`bootstrap_ci`]).
 
 use super::{mean, percentile};
 use crate::metrics::rng::SplitMix64;
@@ -21,8 +7,21 @@ use crate::metrics::rng::SplitMix64;
 /// statistic over `boot` resamples of `n_items` indices drawn with replacement.
 ///
 /// Replicates where `statistic` returns `None` (or a non-finite value) are skipped. `None`
-/// when `n_items == 0` or no replicate was computable (including `boot == 0`). The draw order
-/// is documented in the module header, so results are reproducible from the seed.
+/// when `n_items == 0` or no replicate was computable (including `boot == 0`).
+///
+/// Reproducibility contract: the generator is `SplitMix64::new(seed)` and the draws happen in
+/// exactly this order, whatever the statistic returns:
+///
+/// ```text
+/// for replicate in 0..boot {
+///     for i in 0..n_items { sample[i] = rng.below(n_items) }
+///     value[replicate] = statistic(&sample)   // kept only when Some and finite
+/// }
+/// ```
+///
+/// Because the statistic never influences the draws, calls with the same `n_items`, `boot`
+/// and `seed` see identical index samples, so figures bootstrapped side by side are paired
+/// replicate by replicate.
 pub fn bootstrap_ci(
     n_items: usize,
     boot: usize,
