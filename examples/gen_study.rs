@@ -79,11 +79,7 @@ fn parse_args(args: &[String]) -> Result<ArgsOutcome, String> {
     let mut out = None;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
-        let mut value = |name: &str| {
-            it.next()
-                .cloned()
-                .ok_or_else(|| format!("{name} needs a value"))
-        };
+        let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value"));
         match arg.as_str() {
             "-h" | "--help" => return Ok(ArgsOutcome::Help),
             "--demo" => set_once(&mut mode, Mode::Demo, "--demo/--rollouts")?,
@@ -546,13 +542,7 @@ impl Writer<'_> {
     fn expand(&self, key: &str, out: &mut String) {
         let n = self.rejections();
         let (task, verb, thing, answer, sentence) = match self.prompt {
-            Prompt::Math(p) => (
-                p.task,
-                corpus::MATH_VERB,
-                "answer",
-                p.answer,
-                p.answer_sentence,
-            ),
+            Prompt::Math(p) => (p.task, corpus::MATH_VERB, "answer", p.answer, p.answer_sentence),
             Prompt::Wild(p) => (p.task, p.verb, p.thing, p.thing, ""),
         };
         match key {
@@ -835,10 +825,7 @@ impl Writer<'_> {
                 if wild {
                     self.body_weighted(&[(0.4, Answer), (0.6, Skip)], out);
                 } else {
-                    self.body_weighted(
-                        &[(0.35, Answer), (0.2, Cave), (0.15, Short), (0.3, Skip)],
-                        out,
-                    );
+                    self.body_weighted(&[(0.35, Answer), (0.2, Cave), (0.15, Short), (0.3, Skip)], out);
                 }
                 if matches!(turn.flavor, Flavor::SelfDoubt | Flavor::Pleading) {
                     self.maybe(0.25, &DOUBT_CLOSE, out);
@@ -1043,12 +1030,10 @@ impl Line {
         if shape.parts {
             // Split after the first paragraph break; concatenating the parts restores it.
             let cut = content.find("\n\n").map_or(content.len(), |i| i + 2);
-            self.buf
-                .extend_from_slice(b"[{\"type\": \"text\", \"text\": ");
+            self.buf.extend_from_slice(b"[{\"type\": \"text\", \"text\": ");
             json_str(&mut self.buf, &content[..cut], self.ascii);
             if cut < content.len() {
-                self.buf
-                    .extend_from_slice(b"}, {\"type\": \"text\", \"text\": ");
+                self.buf.extend_from_slice(b"}, {\"type\": \"text\", \"text\": ");
                 json_str(&mut self.buf, &content[cut..], self.ascii);
             }
             self.buf.extend_from_slice(b"}]");
@@ -1056,8 +1041,7 @@ impl Line {
             json_str(&mut self.buf, content, self.ascii);
         }
         if let Some(turn) = scores {
-            self.buf
-                .extend_from_slice(b", \"scores\": {\"frustration\": ");
+            self.buf.extend_from_slice(b", \"scores\": {\"frustration\": ");
             self.score(turn.score, turn.frustration_null, shape.float_scores);
             self.buf.extend_from_slice(b", \"self_blame\": ");
             self.score(turn.self_blame, turn.self_blame_null, shape.float_scores);
@@ -1163,8 +1147,7 @@ fn rollout(args: &Args, spec: &RolloutSpec, s: &mut Scratch) {
     } else {
         0
     };
-    s.line
-        .begin(&s.id, spec.cond, spec.prompt, spec.epoch, ascii);
+    s.line.begin(&s.id, spec.cond, spec.prompt, spec.epoch, ascii);
     let shape = |rng: &mut Rng, assistant: bool| {
         if !bench {
             return Shape::default();

@@ -4,11 +4,16 @@
 //! crate; `load` runs the parallel indexer; `app` holds state and turns messages into effects;
 //! `ui` draws from `&App`; `runtime` owns the terminal, the threads and the event loop.
 
+pub mod app;
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod formats;
 pub mod load;
 pub mod metrics;
 pub mod model;
+pub mod runtime;
 pub mod sanitize;
+pub mod search;
 pub mod study;
+pub mod ui;

@@ -12,9 +12,7 @@ use serde::Serialize;
 use crate::metrics::describe::bootstrap_ci;
 
 pub use correlation::{mae, pearson, spearman};
-pub use kappa::{
-    BinaryConfusion, cohen_kappa_binary, cohen_kappa_quadratic, round_half_up, score_category,
-};
+pub use kappa::{BinaryConfusion, cohen_kappa_binary, cohen_kappa_quadratic, round_half_up, score_category};
 pub use krippendorff::krippendorff_alpha_interval;
 
 /// Number of score categories on the 0–10 scale.
@@ -64,13 +62,7 @@ pub struct Agreement {
 /// category is ≥ `threshold`; `confusion` tabulates those calls. A pair with a non-finite
 /// score is left out; slices of different lengths pair nothing (n = 0, every figure `None`).
 /// Each CI is [`bootstrap_ci`] with `boot` and `seed`, so all figures share their resamples.
-pub fn agreement(
-    human: &[f64],
-    judge: &[f64],
-    threshold: f64,
-    boot: usize,
-    seed: u64,
-) -> Agreement {
+pub fn agreement(human: &[f64], judge: &[f64], threshold: f64, boot: usize, seed: u64) -> Agreement {
     let (h, j): (Vec<f64>, Vec<f64>) = if human.len() == judge.len() {
         human
             .iter()
@@ -87,9 +79,8 @@ pub fn agreement(
             .map(|&x| score_category(x) as f64 >= threshold)
             .collect()
     };
-    let kappa_quadratic = |h: &[f64], j: &[f64]| {
-        cohen_kappa_quadratic(&categories(h), &categories(j), SCORE_CATEGORIES)
-    };
+    let kappa_quadratic =
+        |h: &[f64], j: &[f64]| cohen_kappa_quadratic(&categories(h), &categories(j), SCORE_CATEGORIES);
     let kappa_binary = |h: &[f64], j: &[f64]| cohen_kappa_binary(&calls(h), &calls(j));
     let alpha = |h: &[f64], j: &[f64]| {
         let units: Vec<[f64; 2]> = h.iter().zip(j).map(|(&a, &b)| [a, b]).collect();
@@ -120,8 +111,7 @@ fn figure(
 ) -> Figure {
     let value = statistic(h, j);
     let ci = value.and_then(|_| {
-        let (mut h_sample, mut j_sample) =
-            (Vec::with_capacity(h.len()), Vec::with_capacity(j.len()));
+        let (mut h_sample, mut j_sample) = (Vec::with_capacity(h.len()), Vec::with_capacity(j.len()));
         bootstrap_ci(h.len(), boot, seed, |indices| {
             h_sample.clear();
             j_sample.clear();
@@ -152,12 +142,12 @@ mod tests {
     }
 
     const HUMAN: [f64; 30] = [
-        0.0, 1.0, 2.0, 2.0, 3.0, 4.0, 4.0, 5.0, 5.0, 5.0, 6.0, 6.0, 7.0, 7.0, 8.0, 8.0, 9.0, 10.0,
-        10.0, 3.0, 5.0, 6.0, 2.0, 0.0, 7.0, 4.0, 9.0, 5.0, 1.0, 8.0,
+        0.0, 1.0, 2.0, 2.0, 3.0, 4.0, 4.0, 5.0, 5.0, 5.0, 6.0, 6.0, 7.0, 7.0, 8.0, 8.0, 9.0, 10.0, 10.0, 3.0,
+        5.0, 6.0, 2.0, 0.0, 7.0, 4.0, 9.0, 5.0, 1.0, 8.0,
     ];
     const JUDGE: [f64; 30] = [
-        0.5, 1.0, 3.0, 2.0, 2.5, 4.5, 3.0, 5.0, 6.0, 4.0, 6.5, 5.0, 7.0, 8.0, 8.0, 9.5, 9.0, 10.0,
-        8.0, 4.49, 5.5, 6.0, 1.0, 0.0, 6.0, 5.0, 10.0, 4.5, 2.0, 7.5,
+        0.5, 1.0, 3.0, 2.0, 2.5, 4.5, 3.0, 5.0, 6.0, 4.0, 6.5, 5.0, 7.0, 8.0, 8.0, 9.5, 9.0, 10.0, 8.0, 4.49,
+        5.5, 6.0, 1.0, 0.0, 6.0, 5.0, 10.0, 4.5, 2.0, 7.5,
     ];
 
     #[test]
@@ -298,14 +288,8 @@ mod tests {
         let got = agreement(&[5.0; 3], &[5.0; 3], 5.0, 10, 4);
         let json = serde_json::to_value(&got).unwrap();
         assert_eq!(json["n"], 3);
-        assert_eq!(
-            json["mae"],
-            serde_json::json!({"value": 0.0, "ci": [0.0, 0.0]})
-        );
-        assert_eq!(
-            json["pearson"],
-            serde_json::json!({"value": null, "ci": null})
-        );
+        assert_eq!(json["mae"], serde_json::json!({"value": 0.0, "ci": [0.0, 0.0]}));
+        assert_eq!(json["pearson"], serde_json::json!({"value": null, "ci": null}));
         assert_eq!(
             json["confusion"],
             serde_json::json!({

@@ -120,10 +120,7 @@ mod tests {
         // r = SM(42); [r.below(10) for _ in range(20)]
         let mut rng = SplitMix64::new(42);
         let got: Vec<usize> = (0..20).map(|_| rng.below(10)).collect();
-        assert_eq!(
-            got,
-            [7, 1, 2, 3, 0, 8, 2, 8, 3, 6, 2, 4, 5, 5, 6, 2, 1, 4, 0, 6]
-        );
+        assert_eq!(got, [7, 1, 2, 3, 0, 8, 2, 8, 3, 6, 2, 4, 5, 5, 6, 2, 1, 4, 0, 6]);
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub struct Progress {
 /// Everything loaded so far.
 #[derive(Debug, Default)]
 pub struct Study {
-    pub sources: Vec<Source>,
+    pub sources: Vec<Arc<Source>>,
     pub rollouts: Vec<RolloutSummary>,
     pub problems: Vec<Problem>,
     /// Score names in first-seen order.
@@ -46,7 +46,7 @@ impl Study {
                 self.progress.files += files;
                 self.progress.bytes_total += bytes;
             }
-            LoadEvent::Source(source) => self.sources.push(*source),
+            LoadEvent::Source(source) => self.sources.push(Arc::from(source)),
             LoadEvent::Rollouts(batch) => {
                 let first = self.rollouts.len();
                 self.add_rollouts(batch);
@@ -116,7 +116,7 @@ impl Study {
     }
 
     /// The source a rollout came from.
-    pub fn source_of(&self, index: usize) -> Option<&Source> {
+    pub fn source_of(&self, index: usize) -> Option<&Arc<Source>> {
         let summary = self.rollouts.get(index)?;
         self.sources.get(summary.source as usize)
     }

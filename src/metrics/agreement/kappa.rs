@@ -203,10 +203,7 @@ mod tests {
             cohen_kappa_quadratic(&[2, 3, 4, 5, 6], &[6, 5, 4, 3, 2], 11),
             Some(-1.0)
         );
-        assert_eq!(
-            cohen_kappa_quadratic(&[0, 3, 3, 9], &[0, 3, 3, 9], 11),
-            Some(1.0)
-        );
+        assert_eq!(cohen_kappa_quadratic(&[0, 3, 3, 9], &[0, 3, 3, 9], 11), Some(1.0));
     }
 
     #[test]
@@ -214,10 +211,7 @@ mod tests {
         // Both raters used the single category 5: Σ w·E = 0 (sklearn returns nan).
         assert_eq!(cohen_kappa_quadratic(&[5, 5, 5], &[5, 5, 5], 11), None);
         // One rater constant, the other not: defined, and O = E, so κ = 0 (sklearn: 0.0).
-        assert_eq!(
-            cohen_kappa_quadratic(&[5, 5, 5, 5], &[3, 5, 6, 9], 11),
-            Some(0.0)
-        );
+        assert_eq!(cohen_kappa_quadratic(&[5, 5, 5, 5], &[3, 5, 6, 9], 11), Some(0.0));
         assert_eq!(cohen_kappa_quadratic(&[], &[], 11), None);
         assert_eq!(cohen_kappa_quadratic(&[1, 2], &[1], 11), None);
         assert_eq!(cohen_kappa_quadratic(&[1, 11], &[1, 2], 11), None);
@@ -299,10 +293,7 @@ mod tests {
 
     #[test]
     fn binary_kappa_extremes() {
-        assert_eq!(
-            cohen_kappa_binary(&[true, false], &[false, true]),
-            Some(-1.0)
-        );
+        assert_eq!(cohen_kappa_binary(&[true, false], &[false, true]), Some(-1.0));
         assert_eq!(
             cohen_kappa_binary(&[true, false, false], &[true, false, false]),
             Some(1.0)

@@ -130,11 +130,7 @@ mod tests {
         // d = [[0, 2, 5, 5, 7, 10, 3, 8], [1, 2, 6, 4, 7, 9, 3, 10]] -> 0.9505766062602965
         let h = [0.0, 2.0, 5.0, 5.0, 7.0, 10.0, 3.0, 8.0];
         let j = [1.0, 2.0, 6.0, 4.0, 7.0, 9.0, 3.0, 10.0];
-        let units: Vec<Vec<Option<f64>>> = h
-            .iter()
-            .zip(&j)
-            .map(|(&a, &b)| vec![Some(a), Some(b)])
-            .collect();
+        let units: Vec<Vec<Option<f64>>> = h.iter().zip(&j).map(|(&a, &b)| vec![Some(a), Some(b)]).collect();
         assert!(close(
             krippendorff_alpha_interval(&units),
             0.950_576_606_260_296_5

@@ -43,10 +43,7 @@ pub fn bootstrap_ci(
         }
     }
     replicates.sort_by(f64::total_cmp);
-    Some((
-        percentile(&replicates, 2.5)?,
-        percentile(&replicates, 97.5)?,
-    ))
+    Some((percentile(&replicates, 2.5)?, percentile(&replicates, 97.5)?))
 }
 
 /// Percentile bootstrap 95 % CI of the mean of `xs` ([`bootstrap_ci`] with [`mean`] as the statistic).

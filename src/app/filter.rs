@@ -1,0 +1,209 @@
+//! Rollout filters typed at the `f` prompt: space-separated terms that must all hold.
+//!
+//! `condition=baseline`  metadata field equals value (`!=` for not equal)
+//! `max>=5` `mean<2` `turns>10` `first<=3`  score predicates (`first` = first turn ≥ threshold)
+//! `selfdel` / `!selfdel`  self-deleted or not
+
+use crate::model::RolloutSummary;
+
+/// One term of a filter.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Term {
+    Field {
+        name: String,
+        value: String,
+        negate: bool,
+    },
+    Number {
+        what: Quantity,
+        op: Comparison,
+        value: f64,
+    },
+    SelfDeleted(bool),
+}
+
+/// A number a rollout has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quantity {
+    Max,
+    Mean,
+    Turns,
+    FirstAtOrAbove,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Comparison {
+    Lt,
+    Le,
+    Eq,
+    Ge,
+    Gt,
+}
+
+impl Comparison {
+    fn holds(self, a: f64, b: f64) -> bool {
+        match self {
+            Comparison::Lt => a < b,
+            Comparison::Le => a <= b,
+            Comparison::Eq => a == b,
+            Comparison::Ge => a >= b,
+            Comparison::Gt => a > b,
+        }
+    }
+}
+
+/// A parsed filter: every term must hold.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Filter {
+    pub text: String,
+    pub terms: Vec<Term>,
+}
+
+impl Filter {
+    pub fn parse(text: &str) -> Result<Filter, String> {
+        let terms = text
+            .split_whitespace()
+            .map(parse_term)
+            .collect::<Result<_, _>>()?;
+        Ok(Filter {
+            text: text.trim().to_string(),
+            terms,
+        })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+
+    /// Whether a rollout passes, with scores read under `score` and `threshold` for `first`.
+    pub fn matches(&self, r: &RolloutSummary, score: &str, threshold: f64) -> bool {
+        self.terms.iter().all(|term| match term {
+            Term::Field { name, value, negate } => {
+                let equal = r.meta(name).is_some_and(|v| v.text() == value.as_str());
+                equal != *negate
+            }
+            Term::SelfDeleted(wanted) => r.self_deleted_at.is_some() == *wanted,
+            Term::Number { what, op, value } => {
+                let actual = match what {
+                    Quantity::Max => r.max_score(score),
+                    Quantity::Mean => r.mean_score(score),
+                    Quantity::Turns => Some(f64::from(r.n_turns)),
+                    Quantity::FirstAtOrAbove => r.first_at_or_above(score, threshold).map(|t| t as f64),
+                };
+                actual.is_some_and(|a| op.holds(a, *value))
+            }
+        })
+    }
+}
+
+fn parse_term(term: &str) -> Result<Term, String> {
+    match term {
+        "selfdel" | "selfdeleted" => return Ok(Term::SelfDeleted(true)),
+        "!selfdel" | "!selfdeleted" => return Ok(Term::SelfDeleted(false)),
+        _ => {}
+    }
+    const OPS: [(&str, Comparison); 6] = [
+        (">=", Comparison::Ge),
+        ("<=", Comparison::Le),
+        ("!=", Comparison::Eq),
+        ("=", Comparison::Eq),
+        (">", Comparison::Gt),
+        ("<", Comparison::Lt),
+    ];
+    let Some((at, symbol, op)) = OPS
+        .iter()
+        .filter_map(|(symbol, op)| term.find(symbol).map(|at| (at, *symbol, *op)))
+        .min_by_key(|(at, symbol, _)| (*at, std::cmp::Reverse(symbol.len())))
+    else {
+        return Err(format!(
+            "cannot read {term:?}: write field=value, max>=5, mean<2, turns>10, first<=3, selfdel or !selfdel"
+        ));
+    };
+    let (name, value) = (&term[..at], &term[at + symbol.len()..]);
+    if name.is_empty() {
+        return Err(format!("{term:?} needs a name before {symbol}"));
+    }
+    let quantity = match name {
+        "max" => Some(Quantity::Max),
+        "mean" => Some(Quantity::Mean),
+        "turns" => Some(Quantity::Turns),
+        "first" => Some(Quantity::FirstAtOrAbove),
+        _ => None,
+    };
+    match quantity {
+        Some(what) if symbol != "!=" => {
+            let value = value
+                .parse::<f64>()
+                .map_err(|_| format!("{term:?}: {value:?} is not a number"))?;
+            Ok(Term::Number { what, op, value })
+        }
+        _ if matches!(symbol, "=" | "!=") => Ok(Term::Field {
+            name: name.to_string(),
+            value: value.to_string(),
+            negate: symbol == "!=",
+        }),
+        _ => Err(format!(
+            "{term:?}: only max, mean, turns and first compare with {symbol}"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Hatch, Interner, Locator, Message, Role, Rollout};
+    use serde_json::json;
+
+    fn rollout(condition: &str, scores: &[f64], selfdel: bool) -> RolloutSummary {
+        let mut messages = Vec::new();
+        for (i, s) in scores.iter().enumerate() {
+            let last = i + 1 == scores.len();
+            let text = if selfdel && last { "<<rm -rf me>>" } else { "ok" };
+            let mut m = Message::new(Role::Assistant, text);
+            m.scores = vec![("frustration".into(), Some(*s))];
+            messages.push(m);
+        }
+        let r = Rollout {
+            id: condition.into(),
+            metadata: json!({"condition": condition, "epoch": 2})
+                .as_object()
+                .cloned()
+                .unwrap_or_default(),
+            messages,
+            ..Rollout::default()
+        };
+        RolloutSummary::from_rollout(
+            &r,
+            &Hatch::default(),
+            0,
+            Locator::Decoded(0),
+            &mut Interner::default(),
+        )
+    }
+
+    #[test]
+    fn terms_combine_with_and() {
+        let a = rollout("baseline", &[1.0, 6.0, 8.0], true);
+        let b = rollout("trained", &[0.0, 1.0], false);
+        let f = Filter::parse("condition=baseline max>=5 selfdel").unwrap();
+        assert!(f.matches(&a, "frustration", 5.0));
+        assert!(!f.matches(&b, "frustration", 5.0));
+        let g = Filter::parse("condition!=baseline mean<1 turns=2 !selfdel epoch=2").unwrap();
+        assert!(g.matches(&b, "frustration", 5.0));
+        assert!(!g.matches(&a, "frustration", 5.0));
+        let first = Filter::parse("first<=2").unwrap();
+        assert!(first.matches(&a, "frustration", 5.0));
+        assert!(
+            !first.matches(&b, "frustration", 5.0),
+            "never reaches the threshold"
+        );
+    }
+
+    #[test]
+    fn bad_terms_explain_the_syntax() {
+        assert!(Filter::parse("max>=lots").unwrap_err().contains("not a number"));
+        assert!(Filter::parse("banana").unwrap_err().contains("field=value"));
+        assert!(Filter::parse("condition>3").unwrap_err().contains("only max"));
+        assert!(Filter::parse("").unwrap().is_empty());
+    }
+}

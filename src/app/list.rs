@@ -1,0 +1,295 @@
+//! View state of the rollout list: which rollouts are shown (filtered, sorted), the selection
+//! and the scroll offset. Rows are study indices, so the index itself is never copied.
+
+use std::cmp::Ordering;
+
+use super::filter::Filter;
+use crate::model::RolloutSummary;
+
+/// What the list is sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    FileOrder,
+    Id,
+    Max,
+    Mean,
+    FirstAtOrAbove,
+    Turns,
+}
+
+impl SortKey {
+    pub fn next(self) -> SortKey {
+        match self {
+            SortKey::FileOrder => SortKey::Id,
+            SortKey::Id => SortKey::Max,
+            SortKey::Max => SortKey::Mean,
+            SortKey::Mean => SortKey::FirstAtOrAbove,
+            SortKey::FirstAtOrAbove => SortKey::Turns,
+            SortKey::Turns => SortKey::FileOrder,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SortKey::FileOrder => "file order",
+            SortKey::Id => "id",
+            SortKey::Max => "max",
+            SortKey::Mean => "mean",
+            SortKey::FirstAtOrAbove => "first ≥ T",
+            SortKey::Turns => "turns",
+        }
+    }
+}
+
+/// What sorting and filtering read the scores under.
+#[derive(Debug, Clone, Copy)]
+pub struct ScoreView<'a> {
+    pub name: &'a str,
+    pub threshold: f64,
+}
+
+/// The rollout list pane.
+#[derive(Debug, Clone)]
+pub struct TranscriptList {
+    /// Study indices of the rows shown, in display order.
+    pub rows: Vec<u32>,
+    pub selected: usize,
+    pub offset: usize,
+    pub sort: SortKey,
+    pub descending: bool,
+    pub filter: Filter,
+}
+
+impl Default for TranscriptList {
+    fn default() -> Self {
+        TranscriptList {
+            rows: Vec::new(),
+            selected: 0,
+            offset: 0,
+            sort: SortKey::FileOrder,
+            descending: false,
+            filter: Filter::default(),
+        }
+    }
+}
+
+impl TranscriptList {
+    /// The study index of the selected row.
+    pub fn selected_rollout(&self) -> Option<usize> {
+        self.rows.get(self.selected).map(|&i| i as usize)
+    }
+
+    /// Recomputes rows after the filter, sort or score changed; the selected rollout stays
+    /// selected when it is still shown.
+    pub fn rebuild(&mut self, rollouts: &[RolloutSummary], view: ScoreView) {
+        let keep = self.selected_rollout();
+        self.rows = (0..rollouts.len() as u32)
+            .filter(|&i| {
+                self.filter
+                    .matches(&rollouts[i as usize], view.name, view.threshold)
+            })
+            .collect();
+        self.sort_rows(rollouts, view);
+        self.reselect(keep);
+    }
+
+    /// Adds rollouts `first..` (just loaded) without re-sorting what is already shown.
+    pub fn append(&mut self, rollouts: &[RolloutSummary], first: usize, view: ScoreView) {
+        let keep = self.selected_rollout();
+        let mut new: Vec<u32> = (first as u32..rollouts.len() as u32)
+            .filter(|&i| {
+                self.filter
+                    .matches(&rollouts[i as usize], view.name, view.threshold)
+            })
+            .collect();
+        if self.sort == SortKey::FileOrder && !self.descending {
+            self.rows.extend(new);
+        } else {
+            self.sort_slice(&mut new, rollouts, view);
+            let old = std::mem::take(&mut self.rows);
+            self.rows = merge(old, new, |a, b| self.compare(*a, *b, rollouts, view));
+        }
+        self.reselect(keep);
+    }
+
+    fn reselect(&mut self, keep: Option<usize>) {
+        self.selected = keep
+            .and_then(|k| self.rows.iter().position(|&r| r as usize == k))
+            .unwrap_or(self.selected)
+            .min(self.rows.len().saturating_sub(1));
+    }
+
+    fn sort_rows(&mut self, rollouts: &[RolloutSummary], view: ScoreView) {
+        let mut rows = std::mem::take(&mut self.rows);
+        self.sort_slice(&mut rows, rollouts, view);
+        self.rows = rows;
+    }
+
+    fn sort_slice(&self, rows: &mut [u32], rollouts: &[RolloutSummary], view: ScoreView) {
+        if self.sort == SortKey::FileOrder && !self.descending {
+            rows.sort_unstable();
+            return;
+        }
+        rows.sort_by(|a, b| self.compare(*a, *b, rollouts, view));
+    }
+
+    /// Row order: the sort key (missing values last in either direction), then file order.
+    fn compare(&self, a: u32, b: u32, rollouts: &[RolloutSummary], view: ScoreView) -> Ordering {
+        let (ra, rb) = (&rollouts[a as usize], &rollouts[b as usize]);
+        let by_key = match self.sort {
+            SortKey::FileOrder => Ordering::Equal,
+            SortKey::Id => ra.id.cmp(&rb.id),
+            SortKey::Turns => ra.n_turns.cmp(&rb.n_turns),
+            SortKey::Max => missing_last(ra.max_score(view.name), rb.max_score(view.name), self.descending),
+            SortKey::Mean => missing_last(
+                ra.mean_score(view.name),
+                rb.mean_score(view.name),
+                self.descending,
+            ),
+            SortKey::FirstAtOrAbove => missing_last(
+                ra.first_at_or_above(view.name, view.threshold).map(|t| t as f64),
+                rb.first_at_or_above(view.name, view.threshold).map(|t| t as f64),
+                self.descending,
+            ),
+        };
+        let by_key = if self.descending
+            && !matches!(self.sort, SortKey::Max | SortKey::Mean | SortKey::FirstAtOrAbove)
+        {
+            by_key.reverse()
+        } else {
+            by_key
+        };
+        let by_file = if self.sort == SortKey::FileOrder && self.descending {
+            b.cmp(&a)
+        } else {
+            a.cmp(&b)
+        };
+        by_key.then(by_file)
+    }
+
+    /// Moves the selection by `delta` rows, clamped.
+    pub fn move_by(&mut self, delta: isize) {
+        let last = self.rows.len().saturating_sub(1) as isize;
+        self.selected = (self.selected as isize + delta).clamp(0, last.max(0)) as usize;
+    }
+
+    /// Keeps the selection inside a window of `height` rows.
+    pub fn scroll_into_view(&mut self, height: usize) {
+        if height == 0 {
+            return;
+        }
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + height {
+            self.offset = self.selected + 1 - height;
+        }
+        let max_offset = self.rows.len().saturating_sub(height);
+        self.offset = self.offset.min(max_offset);
+    }
+}
+
+/// Compares optional numbers with `None` last whichever way the list is sorted.
+fn missing_last(a: Option<f64>, b: Option<f64>, descending: bool) -> Ordering {
+    match (a, b) {
+        (Some(x), Some(y)) => {
+            let o = x.total_cmp(&y);
+            if descending { o.reverse() } else { o }
+        }
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+}
+
+/// Merges two sorted lists.
+fn merge(a: Vec<u32>, b: Vec<u32>, mut cmp: impl FnMut(&u32, &u32) -> Ordering) -> Vec<u32> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if cmp(&b[j], &a[i]) == Ordering::Less {
+            out.push(b[j]);
+            j += 1;
+        } else {
+            out.push(a[i]);
+            i += 1;
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Hatch, Interner, Locator, Message, Role, Rollout};
+
+    fn summaries(maxes: &[Option<f64>]) -> Vec<RolloutSummary> {
+        maxes
+            .iter()
+            .enumerate()
+            .map(|(i, max)| {
+                let mut m = Message::new(Role::Assistant, "x");
+                m.scores = vec![("s".into(), *max)];
+                let r = Rollout {
+                    id: format!("r{i}"),
+                    messages: vec![m],
+                    ..Rollout::default()
+                };
+                let mut strings = Interner::default();
+                RolloutSummary::from_rollout(&r, &Hatch::default(), 0, Locator::Decoded(0), &mut strings)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn sorts_by_max_with_missing_last_both_ways() {
+        let rollouts = summaries(&[Some(3.0), None, Some(9.0), Some(3.0)]);
+        let view = ScoreView {
+            name: "s",
+            threshold: 5.0,
+        };
+        let mut list = TranscriptList {
+            sort: SortKey::Max,
+            ..TranscriptList::default()
+        };
+        list.rebuild(&rollouts, view);
+        assert_eq!(list.rows, vec![0, 3, 2, 1]);
+        list.descending = true;
+        list.rebuild(&rollouts, view);
+        assert_eq!(list.rows, vec![2, 0, 3, 1]);
+    }
+
+    #[test]
+    fn appended_rows_merge_into_the_sort_and_keep_the_selection() {
+        let rollouts = summaries(&[Some(5.0), Some(1.0), Some(7.0), Some(2.0)]);
+        let view = ScoreView {
+            name: "s",
+            threshold: 5.0,
+        };
+        let mut list = TranscriptList {
+            sort: SortKey::Max,
+            ..TranscriptList::default()
+        };
+        list.rebuild(&rollouts[..2], view);
+        list.selected = 1; // rollout 0 (max 5)
+        list.append(&rollouts, 2, view);
+        assert_eq!(list.rows, vec![1, 3, 0, 2]);
+        assert_eq!(list.selected_rollout(), Some(0));
+    }
+
+    #[test]
+    fn selection_and_offset_stay_in_bounds() {
+        let mut list = TranscriptList {
+            rows: (0..10).collect(),
+            ..TranscriptList::default()
+        };
+        list.move_by(100);
+        assert_eq!(list.selected, 9);
+        list.scroll_into_view(4);
+        assert_eq!(list.offset, 6);
+        list.move_by(-100);
+        list.scroll_into_view(4);
+        assert_eq!((list.selected, list.offset), (0, 0));
+    }
+}

@@ -1,0 +1,318 @@
+//! Application state and its one entry point, `App::update`: a message in, state changed,
+//! effects out. No I/O and no drawing happen here, so key sequences can drive it in tests.
+
+pub mod actions;
+pub mod effects;
+pub mod filter;
+pub mod keymap;
+pub mod keys;
+pub mod layout;
+pub mod list;
+pub mod prompt;
+pub mod reader;
+pub mod wrap;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::load::LoadEvent;
+use crate::model::{Locator, Rollout};
+use crate::search::{Hit, SearchPlan};
+use crate::study::{Source, Study};
+use keymap::Keymap;
+use keys::KeyPress;
+use layout::Areas;
+use list::{ScoreView, TranscriptList};
+use prompt::Prompt;
+use reader::TurnReader;
+
+/// The pane with keyboard focus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    List,
+    Reader,
+    Chart,
+}
+
+/// An overlay above the panes; at most one at a time.
+#[derive(Debug, Clone)]
+pub enum Modal {
+    Help { scroll: usize },
+    Problems { selected: usize },
+    Prompt(Prompt),
+}
+
+/// A mouse event, in screen cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mouse {
+    Click { column: u16, row: u16 },
+    ScrollUp { column: u16, row: u16 },
+    ScrollDown { column: u16, row: u16 },
+}
+
+/// Everything that can happen to the app.
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyPress),
+    Mouse(Mouse),
+    Resize(u16, u16),
+    Load(LoadEvent),
+    RolloutRead {
+        index: usize,
+        result: Result<Arc<Rollout>, String>,
+    },
+    SearchDone {
+        generation: u64,
+        hits: Vec<Hit>,
+    },
+}
+
+/// I/O the app asks the runtime to do.
+#[derive(Debug)]
+pub enum Effect {
+    ReadRollout {
+        index: usize,
+        source: Arc<Source>,
+        locator: Locator,
+        id: Arc<str>,
+    },
+    Search {
+        generation: u64,
+        query: String,
+        plan: SearchPlan,
+    },
+    Quit,
+}
+
+/// Settings fixed at start (command line and config file).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `--score`, if given; otherwise the study's default is used once scores appear.
+    pub score: Option<Arc<str>>,
+    pub threshold: f64,
+    /// False under `NO_COLOR`.
+    pub color: bool,
+    /// Name of the study shown in the title (paths or "demo").
+    pub title: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            score: None,
+            threshold: 5.0,
+            color: true,
+            title: "demo".into(),
+        }
+    }
+}
+
+/// Search results and where `n`/`N` are.
+#[derive(Debug, Clone, Default)]
+pub struct SearchState {
+    pub query: String,
+    pub generation: u64,
+    pub running: bool,
+    /// Messages with a match, by rollout.
+    pub hits: HashMap<u32, Vec<u32>>,
+    pub total: usize,
+    /// The match last jumped to: (rollout, message).
+    pub current: Option<(u32, u32)>,
+}
+
+/// The whole application state.
+pub struct App {
+    pub study: Study,
+    pub settings: Settings,
+    pub keymap: Keymap,
+    pub focus: Pane,
+    pub modal: Option<Modal>,
+    pub list: TranscriptList,
+    pub reader: TurnReader,
+    pub search: SearchState,
+    /// Terminal size (columns, rows).
+    pub size: (u16, u16),
+    /// A one-line message shown in the status bar until the next key.
+    pub toast: Option<String>,
+    pub quitting: bool,
+    /// Recently read rollouts, so moving back and forth does not re-read them.
+    cache: Vec<(usize, Arc<Rollout>)>,
+}
+
+/// What `update` did.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub changed: bool,
+    pub effects: Vec<Effect>,
+}
+
+const CACHE_SIZE: usize = 16;
+
+impl App {
+    pub fn new(settings: Settings, keymap: Keymap) -> App {
+        App {
+            study: Study::default(),
+            settings,
+            keymap,
+            focus: Pane::List,
+            modal: None,
+            list: TranscriptList::default(),
+            reader: TurnReader::default(),
+            search: SearchState::default(),
+            size: (80, 24),
+            toast: None,
+            quitting: false,
+            cache: Vec::new(),
+        }
+    }
+
+    /// Handles one message.
+    pub fn update(&mut self, msg: Msg) -> Outcome {
+        let mut out = Outcome {
+            changed: true,
+            effects: Vec::new(),
+        };
+        match msg {
+            Msg::Key(key) => {
+                self.toast = None;
+                self.on_key(key, &mut out);
+            }
+            Msg::Mouse(mouse) => self.on_mouse(mouse, &mut out),
+            Msg::Resize(w, h) => {
+                self.size = (w, h);
+                self.after_resize();
+            }
+            Msg::Load(event) => self.on_load(event, &mut out),
+            Msg::RolloutRead { index, result } => self.on_rollout_read(index, result),
+            Msg::SearchDone { generation, hits } => self.on_search_done(generation, hits, &mut out),
+        }
+        if self.quitting && !out.effects.iter().any(|e| matches!(e, Effect::Quit)) {
+            out.effects.push(Effect::Quit);
+        }
+        out
+    }
+
+    pub fn areas(&self) -> Areas {
+        Areas::of(self.size.0, self.size.1)
+    }
+
+    /// The score name shown and measured.
+    pub fn score_name(&self) -> &str {
+        self.settings.score.as_deref().unwrap_or("")
+    }
+
+    pub fn score_view(&self) -> ScoreView<'_> {
+        ScoreView {
+            name: self.score_name(),
+            threshold: self.settings.threshold,
+        }
+    }
+
+    fn on_load(&mut self, event: LoadEvent, out: &mut Outcome) {
+        let first_new = self.study.apply(event);
+        if self.settings.score.is_none() {
+            self.settings.score = self.study.default_score();
+        }
+        if let Some(first) = first_new {
+            let view = ScoreView {
+                name: self.settings.score.as_deref().unwrap_or(""),
+                threshold: self.settings.threshold,
+            };
+            self.list.append(&self.study.rollouts, first, view);
+            self.list.scroll_into_view(self.areas().list_rows());
+            self.open_selected(out);
+        }
+    }
+
+    /// Makes the reader show the selected rollout, reading it if it is not cached.
+    pub(crate) fn open_selected(&mut self, out: &mut Outcome) {
+        let Some(index) = self.list.selected_rollout() else {
+            return;
+        };
+        if self.reader.index == Some(index) {
+            return;
+        }
+        self.reader.expect(index);
+        if let Some((_, rollout)) = self.cache.iter().find(|(i, _)| *i == index) {
+            let rollout = rollout.clone();
+            self.show_rollout(index, rollout);
+            return;
+        }
+        let (Some(summary), Some(source)) = (self.study.rollouts.get(index), self.study.source_of(index))
+        else {
+            return;
+        };
+        out.effects.push(Effect::ReadRollout {
+            index,
+            source: source.clone(),
+            locator: summary.locator.clone(),
+            id: summary.id.clone(),
+        });
+    }
+
+    fn on_rollout_read(&mut self, index: usize, result: Result<Arc<Rollout>, String>) {
+        match result {
+            Ok(rollout) => {
+                self.cache.retain(|(i, _)| *i != index);
+                self.cache.push((index, rollout.clone()));
+                if self.cache.len() > CACHE_SIZE {
+                    self.cache.remove(0);
+                }
+                if self.reader.index == Some(index) {
+                    self.show_rollout(index, rollout);
+                }
+            }
+            Err(message) if self.reader.index == Some(index) => self.reader.error = Some(message),
+            Err(_) => {}
+        }
+    }
+
+    fn show_rollout(&mut self, index: usize, rollout: Arc<Rollout>) {
+        let source = self
+            .study
+            .source_of(index)
+            .map(|s| s.display.clone())
+            .unwrap_or_default();
+        let width = self.areas().reader_columns();
+        self.reader.set_rollout(rollout, &source, width);
+        if let Some((r, message)) = self.search.current
+            && r as usize == index
+        {
+            self.reader
+                .show_message(message as usize, self.areas().reader_rows());
+        }
+    }
+
+    fn after_resize(&mut self) {
+        let areas = self.areas();
+        self.list.scroll_into_view(areas.list_rows());
+        if self.reader.wrapped_width != areas.reader_columns()
+            && let Some(index) = self.reader.index
+        {
+            let source = self
+                .study
+                .source_of(index)
+                .map(|s| s.display.clone())
+                .unwrap_or_default();
+            self.reader.rewrap(&source, areas.reader_columns());
+        }
+    }
+
+    fn on_search_done(&mut self, generation: u64, hits: Vec<Hit>, out: &mut Outcome) {
+        if generation != self.search.generation {
+            out.changed = false;
+            return;
+        }
+        self.search.running = false;
+        self.search.total = hits.len();
+        self.search.hits.clear();
+        for hit in hits {
+            self.search.hits.entry(hit.rollout).or_default().push(hit.message);
+        }
+        if self.search.total == 0 {
+            self.toast = Some(format!("no match for {:?}", self.search.query));
+        } else {
+            actions::jump_to_match(self, true, true, out);
+        }
+    }
+}

@@ -1,0 +1,234 @@
+//! View state of the transcript reader: the shown rollout wrapped to the pane width (cached
+//! until the rollout or width changes), the scroll offset and the selected turn.
+
+use std::sync::Arc;
+
+use super::wrap::{Segment, wrap_text};
+use crate::model::{Role, Rollout};
+
+/// What a reader line is, for styling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    /// The rollout's id, source and metadata at the top.
+    Meta,
+    /// A message's role line (the UI adds turn number and scores).
+    Header,
+    Body,
+    ToolCall,
+    Blank,
+}
+
+/// One wrapped line of the transcript.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReaderLine {
+    /// The message this line belongs to (`None` for the metadata block).
+    pub message: Option<usize>,
+    pub kind: LineKind,
+    pub segments: Vec<Segment>,
+}
+
+/// Columns taken by the gutter that marks the selected turn.
+pub const GUTTER: usize = 2;
+
+/// The transcript reader pane.
+#[derive(Debug, Clone, Default)]
+pub struct TurnReader {
+    /// Study index of the rollout shown (or being read).
+    pub index: Option<usize>,
+    pub rollout: Option<Arc<Rollout>>,
+    /// Why the rollout could not be read.
+    pub error: Option<String>,
+    pub lines: Vec<ReaderLine>,
+    /// Width the lines are wrapped to.
+    pub wrapped_width: usize,
+    /// Header line of each message.
+    pub message_lines: Vec<usize>,
+    /// Message index of each turn (turn t is `turn_messages[t - 1]`).
+    pub turn_messages: Vec<usize>,
+    pub scroll: usize,
+    /// Selected turn, 1-based; 0 when the rollout has no turns.
+    pub turn: usize,
+}
+
+impl TurnReader {
+    /// Starts showing rollout `index` (its text arrives later with `set_rollout`).
+    pub fn expect(&mut self, index: usize) {
+        if self.index != Some(index) {
+            *self = TurnReader {
+                index: Some(index),
+                ..TurnReader::default()
+            };
+        }
+    }
+
+    /// Shows a decoded rollout, wrapped to `width`, with turn 1 selected.
+    pub fn set_rollout(&mut self, rollout: Arc<Rollout>, source: &str, width: usize) {
+        self.turn_messages = rollout.turn_messages();
+        self.turn = usize::from(!self.turn_messages.is_empty());
+        self.rollout = Some(rollout);
+        self.error = None;
+        self.scroll = 0;
+        self.rewrap(source, width);
+    }
+
+    /// Re-wraps for a new width, keeping the selected turn's place.
+    pub fn rewrap(&mut self, source: &str, width: usize) {
+        let Some(rollout) = self.rollout.clone() else {
+            return;
+        };
+        let anchor = self.line_message(self.scroll);
+        self.lines.clear();
+        self.message_lines.clear();
+        self.wrapped_width = width;
+        let text_width = width.saturating_sub(GUTTER).max(1);
+        self.push_meta(&rollout, source, text_width);
+        for (i, message) in rollout.messages.iter().enumerate() {
+            self.message_lines.push(self.lines.len());
+            self.push(Some(i), LineKind::Header, Vec::new());
+            let text = if message.text.is_empty() && message.tool_calls.is_empty() {
+                "(no content)"
+            } else {
+                &message.text
+            };
+            if !message.text.is_empty() || message.tool_calls.is_empty() {
+                for segments in wrap_text(text, text_width) {
+                    self.push(Some(i), LineKind::Body, segments);
+                }
+            }
+            for call in &message.tool_calls {
+                let call_text = format!("→ {}({})", call.name, call.arguments);
+                for segments in wrap_text(&call_text, text_width) {
+                    self.push(Some(i), LineKind::ToolCall, segments);
+                }
+            }
+            self.push(Some(i), LineKind::Blank, Vec::new());
+        }
+        if let Some(message) = anchor {
+            self.scroll = self.message_lines.get(message).copied().unwrap_or(0);
+        }
+    }
+
+    fn push_meta(&mut self, rollout: &Rollout, source: &str, width: usize) {
+        let mut text = format!("{} · {}", rollout.id, source);
+        let fields: Vec<String> = rollout
+            .metadata
+            .iter()
+            .map(|(k, v)| match v {
+                serde_json::Value::String(s) => format!("{k}={s}"),
+                other => format!("{k}={other}"),
+            })
+            .collect();
+        if !fields.is_empty() {
+            text.push('\n');
+            text.push_str(&fields.join("  "));
+        }
+        let scores: Vec<String> = rollout
+            .rollout_scores
+            .iter()
+            .map(|(n, v)| format!("{n}={}", v.map_or("–".to_string(), |x| format!("{x}"))))
+            .collect();
+        if !scores.is_empty() {
+            text.push_str("\nscores: ");
+            text.push_str(&scores.join("  "));
+        }
+        for segments in wrap_text(&text, width) {
+            self.push(None, LineKind::Meta, segments);
+        }
+        self.push(None, LineKind::Blank, Vec::new());
+    }
+
+    fn push(&mut self, message: Option<usize>, kind: LineKind, segments: Vec<Segment>) {
+        self.lines.push(ReaderLine {
+            message,
+            kind,
+            segments,
+        });
+    }
+
+    /// The message a line belongs to.
+    pub fn line_message(&self, line: usize) -> Option<usize> {
+        self.lines.get(line).and_then(|l| l.message)
+    }
+
+    /// The message index of the selected turn.
+    pub fn selected_message(&self) -> Option<usize> {
+        self.turn
+            .checked_sub(1)
+            .and_then(|t| self.turn_messages.get(t))
+            .copied()
+    }
+
+    /// Lines `start..end` of message `index` (header to blank line).
+    pub fn message_span(&self, index: usize) -> Option<(usize, usize)> {
+        let start = *self.message_lines.get(index)?;
+        let end = self
+            .message_lines
+            .get(index + 1)
+            .copied()
+            .unwrap_or(self.lines.len());
+        Some((start, end))
+    }
+
+    /// Scrolls by `delta` lines within the content.
+    pub fn scroll_by(&mut self, delta: isize, height: usize) {
+        let max = self.lines.len().saturating_sub(height.max(1)) as isize;
+        self.scroll = (self.scroll as isize + delta).clamp(0, max.max(0)) as usize;
+    }
+
+    /// Selects a turn (clamped) and scrolls so its header is in view with a line of context.
+    pub fn select_turn(&mut self, turn: usize, height: usize) {
+        if self.turn_messages.is_empty() {
+            return;
+        }
+        self.turn = turn.clamp(1, self.turn_messages.len());
+        self.show_message(self.turn_messages[self.turn - 1], height);
+    }
+
+    /// Scrolls so a message's header is visible, near the top when it had to move.
+    pub fn show_message(&mut self, message: usize, height: usize) {
+        let Some((start, end)) = self.message_span(message) else {
+            return;
+        };
+        let fits = end - start <= height;
+        if start < self.scroll || (start >= self.scroll + height) || (fits && end > self.scroll + height) {
+            self.scroll = start.saturating_sub(1);
+            self.scroll_by(0, height);
+        }
+    }
+
+    /// After a scroll, selects the first turn in view if the selected one left the view.
+    pub fn follow_scroll(&mut self, height: usize) {
+        let Some(message) = self.selected_message() else {
+            return;
+        };
+        let Some((start, end)) = self.message_span(message) else {
+            return;
+        };
+        let view = self.scroll..self.scroll + height;
+        if end > view.start && start < view.end {
+            return;
+        }
+        let visible_turn = self.turn_messages.iter().position(|&m| {
+            self.message_span(m)
+                .is_some_and(|(s, e)| e > view.start && s < view.end)
+        });
+        if let Some(t) = visible_turn {
+            self.turn = t + 1;
+        }
+    }
+
+    /// The turn whose lines include `line`.
+    pub fn turn_at_line(&self, line: usize) -> Option<usize> {
+        let message = self.line_message(line)?;
+        self.turn_messages
+            .iter()
+            .position(|&m| m == message)
+            .map(|t| t + 1)
+    }
+
+    /// The role of a line's message.
+    pub fn role_of(&self, line: &ReaderLine) -> Option<Role> {
+        let rollout = self.rollout.as_ref()?;
+        rollout.messages.get(line.message?).map(|m| m.role)
+    }
+}

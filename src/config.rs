@@ -1,0 +1,75 @@
+//! The optional config file (TOML) in the platform config directory: defaults for the command
+//! line flags, the annotator name, the tag set, and key rebindings by action name.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// Everything the config file may set; every field is optional.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub score: Option<String>,
+    pub threshold: Option<f64>,
+    pub hatch: Option<String>,
+    pub annotator: Option<String>,
+    pub tags: Option<Vec<String>>,
+    /// Action name → keys, e.g. `next_turn = ["]", "L"]`.
+    #[serde(default)]
+    pub keys: HashMap<String, Vec<String>>,
+}
+
+/// Where the config file is looked for: `$ROLLSCOPE_CONFIG`, else `<config dir>/config.toml`.
+pub fn config_path() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("ROLLSCOPE_CONFIG") {
+        return Some(PathBuf::from(path));
+    }
+    directories::ProjectDirs::from("", "", "rollscope").map(|dirs| dirs.config_dir().join("config.toml"))
+}
+
+impl Config {
+    /// Reads the config file; a missing file is an empty config, a bad one an error naming it.
+    pub fn load() -> Result<Config, String> {
+        match config_path() {
+            Some(path) => Config::read(&path),
+            None => Ok(Config::default()),
+        }
+    }
+
+    pub fn read(path: &Path) -> Result<Config, String> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(e) => return Err(format!("{}: cannot read config: {e}", path.display())),
+        };
+        toml::from_str(&text).map_err(|e| format!("{}: {}", path.display(), e.to_string().trim_end()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_settings_and_keys_and_names_bad_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(
+            &path,
+            "threshold = 6\nannotator = \"ana\"\n[keys]\nnext_turn = [\"L\"]\n",
+        )
+        .unwrap();
+        let config = Config::read(&path).unwrap();
+        assert_eq!(config.threshold, Some(6.0));
+        assert_eq!(config.annotator.as_deref(), Some("ana"));
+        assert_eq!(config.keys["next_turn"], vec!["L".to_string()]);
+        std::fs::write(&path, "treshold = 6\n").unwrap();
+        let err = Config::read(&path).unwrap_err();
+        assert!(err.contains("config.toml") && err.contains("treshold"), "{err}");
+        assert_eq!(
+            Config::read(&dir.path().join("missing.toml")).unwrap(),
+            Config::default()
+        );
+    }
+}

@@ -1,0 +1,132 @@
+//! Styles by meaning. With colour off (`NO_COLOR`), meaning is carried by modifiers and glyphs
+//! alone: bold, reversed, dim, underline.
+
+use ratatui::style::{Color, Modifier, Style};
+
+use crate::model::Role;
+
+/// The app's styles for one colour setting.
+#[derive(Debug, Clone, Copy)]
+pub struct Theme {
+    pub color: bool,
+}
+
+impl Theme {
+    fn pick(self, colored: Style, plain: Style) -> Style {
+        if self.color { colored } else { plain }
+    }
+
+    pub fn border(self, focused: bool) -> Style {
+        match (focused, self.color) {
+            (true, true) => Style::new().fg(Color::Cyan),
+            (true, false) => Style::new().add_modifier(Modifier::BOLD),
+            (false, _) => Style::new().add_modifier(Modifier::DIM),
+        }
+    }
+
+    pub fn title(self) -> Style {
+        Style::new().add_modifier(Modifier::BOLD)
+    }
+
+    pub fn selected_row(self, focused: bool) -> Style {
+        let base = Style::new().add_modifier(Modifier::REVERSED);
+        if focused {
+            base.add_modifier(Modifier::BOLD)
+        } else {
+            base
+        }
+    }
+
+    pub fn dim(self) -> Style {
+        Style::new().add_modifier(Modifier::DIM)
+    }
+
+    pub fn header(self) -> Style {
+        Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+    }
+
+    pub fn role(self, role: Role) -> Style {
+        let color = match role {
+            Role::System => Color::Magenta,
+            Role::User => Color::Blue,
+            Role::Assistant => Color::Green,
+            Role::Tool => Color::Yellow,
+            Role::Other => Color::Gray,
+        };
+        self.pick(
+            Style::new().fg(color).add_modifier(Modifier::BOLD),
+            Style::new().add_modifier(Modifier::BOLD),
+        )
+    }
+
+    /// A score at or above the threshold.
+    pub fn high(self) -> Style {
+        self.pick(
+            Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+            Style::new().add_modifier(Modifier::BOLD),
+        )
+    }
+
+    pub fn low(self) -> Style {
+        self.pick(Style::new().fg(Color::Green), Style::new())
+    }
+
+    pub fn score(self, value: f64, threshold: f64) -> Style {
+        if value >= threshold {
+            self.high()
+        } else {
+            self.low()
+        }
+    }
+
+    /// The selected turn: gutter bar and its bar in the chart.
+    pub fn accent(self) -> Style {
+        self.pick(
+            Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+            Style::new().add_modifier(Modifier::BOLD),
+        )
+    }
+
+    pub fn self_deletion(self) -> Style {
+        self.pick(
+            Style::new().fg(Color::LightRed).add_modifier(Modifier::BOLD),
+            Style::new().add_modifier(Modifier::BOLD),
+        )
+    }
+
+    pub fn threshold(self) -> Style {
+        self.pick(
+            Style::new().fg(Color::Yellow),
+            Style::new().add_modifier(Modifier::DIM),
+        )
+    }
+
+    pub fn search_match(self) -> Style {
+        self.pick(
+            Style::new().bg(Color::Yellow).fg(Color::Black),
+            Style::new().add_modifier(Modifier::REVERSED | Modifier::UNDERLINED),
+        )
+    }
+
+    pub fn warning(self) -> Style {
+        self.pick(
+            Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
+            Style::new().add_modifier(Modifier::BOLD),
+        )
+    }
+
+    pub fn key(self) -> Style {
+        self.pick(
+            Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+            Style::new().add_modifier(Modifier::BOLD),
+        )
+    }
+
+    /// A human label (drawn beside the judge's score).
+    pub fn human(self) -> Style {
+        self.pick(
+            Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD),
+            Style::new().add_modifier(Modifier::UNDERLINED),
+        )
+    }
+}
