@@ -314,15 +314,7 @@ pub(super) fn jump_to_match(app: &mut App, forward: bool, from_start: bool, out:
             app.open_selected(out);
             if app.reader.index == Some(rollout as usize) && app.reader.rollout.is_some() {
                 let rows = app.areas().reader_rows();
-                app.reader.show_message(message as usize, rows);
-                if let Some(turn) = app
-                    .reader
-                    .turn_messages
-                    .iter()
-                    .position(|&m| m == message as usize)
-                {
-                    app.reader.turn = turn + 1;
-                }
+                app.reader.focus_message(message as usize, rows);
             }
             let hidden = app
                 .search

@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod effects;
 pub mod filter;
+pub mod harness;
 pub mod keymap;
 pub mod keys;
 pub mod layout;
@@ -279,7 +280,7 @@ impl App {
             && r as usize == index
         {
             self.reader
-                .show_message(message as usize, self.areas().reader_rows());
+                .focus_message(message as usize, self.areas().reader_rows());
         }
     }
 

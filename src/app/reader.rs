@@ -196,6 +196,14 @@ impl TurnReader {
         }
     }
 
+    /// Shows a message and, when it is an assistant turn, selects that turn.
+    pub fn focus_message(&mut self, message: usize, height: usize) {
+        self.show_message(message, height);
+        if let Some(t) = self.turn_messages.iter().position(|&m| m == message) {
+            self.turn = t + 1;
+        }
+    }
+
     /// After a scroll, selects the first turn in view if the selected one left the view.
     pub fn follow_scroll(&mut self, height: usize) {
         let Some(message) = self.selected_message() else {

@@ -146,7 +146,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             set(buf, x, label_row, "▲", style);
         } else if (turn % 5 == 0 || turn == 1) && g.slot as usize * 5 > turn.to_string().len() {
             let text = turn.to_string();
-            if x + text.len() as u16 <= g.plot.x + g.plot.width {
+            let marker = g.column_of(app.reader.turn);
+            let hides_marker = marker.is_some_and(|m| m >= x && m < x + text.len() as u16);
+            if x + text.len() as u16 <= g.plot.x + g.plot.width && !hides_marker {
                 set(buf, x, label_row, &text, theme.dim());
             }
         }

@@ -140,22 +140,29 @@ fn header(
         used += text.width();
         left.push(Span::styled(text, theme.dim()));
     }
-    let mut right: Vec<Span<'static>> = Vec::new();
-    let mut right_width = 0;
-    for (name, value) in &message.scores {
-        let active = name == app.score_name();
+    let score_span = |name: &str, value: &Option<f64>| {
         let shown = value.map_or("–".to_string(), |v| format!("{v}"));
-        let text = format!("  {} {shown}", sanitize::clean(name));
-        right_width += text.width();
         let style = match value {
-            Some(v) if active => theme.score(*v, app.settings.threshold),
+            Some(v) if name == app.score_name() => theme.score(*v, app.settings.threshold),
             _ => theme.dim(),
         };
-        right.push(Span::styled(text, style));
-    }
-    let gap = width.saturating_sub(2 + used + right_width);
-    if gap > 0 && !right.is_empty() {
-        left.push(Span::raw(" ".repeat(gap)));
+        Span::styled(format!("  {} {shown}", sanitize::clean(name)), style)
+    };
+    let all: Vec<Span<'static>> = message.scores.iter().map(|(n, v)| score_span(n, v)).collect();
+    // Every score if they fit, else only the active one.
+    let active: Vec<Span<'static>> = message
+        .scores
+        .iter()
+        .filter(|(n, _)| n == app.score_name())
+        .map(|(n, v)| score_span(n, v))
+        .collect();
+    let room = width.saturating_sub(2 + used);
+    let spans_width = |spans: &[Span]| spans.iter().map(|s| s.content.width()).sum::<usize>();
+    let right = [all, active]
+        .into_iter()
+        .find(|spans| !spans.is_empty() && spans_width(spans) < room);
+    if let Some(right) = right {
+        left.push(Span::raw(" ".repeat(room - spans_width(&right))));
         left.extend(right);
     }
     left

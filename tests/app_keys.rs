@@ -1,0 +1,156 @@
+//! Key-sequence tests: drive `App::update` with the keys a user would press and check state.
+#![allow(clippy::unwrap_used)]
+
+use rollscope::app::harness::{demo_app, press};
+use rollscope::app::list::SortKey;
+use rollscope::app::{Modal, Pane};
+use rollscope::model::Role;
+
+#[test]
+fn moving_down_opens_the_selected_rollout() {
+    let mut app = demo_app(120, 40);
+    assert_eq!(app.reader.index, Some(0), "the first rollout is open at start");
+    press(&mut app, "j j");
+    assert_eq!(app.list.selected, 2);
+    assert_eq!(app.reader.index, Some(2));
+    let rollout = app.reader.rollout.as_ref().unwrap();
+    assert_eq!(rollout.id, &*app.study.rollouts[2].id);
+    press(&mut app, "k G");
+    assert_eq!(app.list.selected, 39);
+    press(&mut app, "g <C-d>");
+    assert_eq!(app.list.selected, app.areas().list_rows() / 2);
+}
+
+#[test]
+fn turn_keys_select_assistant_turns_and_scroll_them_into_view() {
+    let mut app = demo_app(120, 40);
+    assert_eq!(app.reader.turn, 1);
+    press(&mut app, "] ] ]");
+    assert_eq!(app.reader.turn, 4);
+    let message = app.reader.selected_message().unwrap();
+    assert_eq!(
+        app.reader.rollout.as_ref().unwrap().messages[message].role,
+        Role::Assistant
+    );
+    let header = app.reader.message_lines[message];
+    let rows = app.areas().reader_rows();
+    assert!(
+        header >= app.reader.scroll && header < app.reader.scroll + rows,
+        "turn 4 header is visible"
+    );
+    press(&mut app, "[");
+    assert_eq!(app.reader.turn, 3);
+    press(&mut app, "[ [ [ [");
+    assert_eq!(app.reader.turn, 1, "stops at turn 1");
+    let last = app.reader.turn_messages.len();
+    press(&mut app, &"] ".repeat(last + 5));
+    assert_eq!(app.reader.turn, last, "stops at the last turn");
+}
+
+#[test]
+fn tab_cycles_panes_and_reader_scroll_follows_turns() {
+    let mut app = demo_app(120, 40);
+    press(&mut app, "<Tab>");
+    assert_eq!(app.focus, Pane::Reader);
+    press(&mut app, "<C-d> <C-d> <C-d>");
+    assert!(app.reader.scroll > 0);
+    let turn = app.reader.turn;
+    let message = app.reader.selected_message().unwrap();
+    let (start, end) = app.reader.message_span(message).unwrap();
+    let rows = app.areas().reader_rows();
+    assert!(
+        end > app.reader.scroll && start < app.reader.scroll + rows,
+        "selected turn {turn} stays in view"
+    );
+    press(&mut app, "<Tab>");
+    assert_eq!(app.focus, Pane::Chart);
+    press(&mut app, "l l h");
+    assert_eq!(app.reader.turn, turn + 1);
+    press(&mut app, "<S-Tab> <S-Tab>");
+    assert_eq!(app.focus, Pane::List);
+}
+
+#[test]
+fn search_jumps_between_matching_messages() {
+    let mut app = demo_app(120, 40);
+    press(&mut app, "j j /shutdown<Enter>");
+    assert!(app.search.total > 0);
+    let (rollout, message) = app.search.current.unwrap();
+    assert_eq!(app.list.selected_rollout(), Some(rollout as usize));
+    let text = &app.reader.rollout.as_ref().unwrap().messages[message as usize].text;
+    assert!(text.to_lowercase().contains("shutdown"), "{text}");
+    if let Some(turn) = app
+        .reader
+        .turn_messages
+        .iter()
+        .position(|&m| m == message as usize)
+    {
+        assert_eq!(
+            app.reader.turn,
+            turn + 1,
+            "a match in an assistant turn selects that turn"
+        );
+    }
+    let first = app.search.current;
+    press(&mut app, "n");
+    assert_ne!(app.search.current, first);
+    press(&mut app, "N");
+    assert_eq!(app.search.current, first, "N goes back to the previous match");
+    press(&mut app, "/zzzz-not-there<Enter>");
+    assert_eq!(app.search.total, 0);
+    assert!(app.toast.as_deref().unwrap().contains("no match"));
+}
+
+#[test]
+fn filter_sort_and_score_switching() {
+    let mut app = demo_app(120, 40);
+    press(&mut app, "fcondition=baseline<Space>selfdel<Enter>");
+    let expected = app
+        .study
+        .rollouts
+        .iter()
+        .filter(|r| r.meta_text("condition") == "baseline" && r.self_deleted_at.is_some())
+        .count();
+    assert_eq!(app.list.rows.len(), expected);
+    assert!(expected > 0 && expected < 40);
+    press(&mut app, "s s");
+    assert_eq!(app.list.sort, SortKey::Max);
+    let maxes: Vec<f64> = app
+        .list
+        .rows
+        .iter()
+        .map(|&i| app.study.rollouts[i as usize].max_score("frustration").unwrap())
+        .collect();
+    assert!(
+        maxes.windows(2).all(|w| w[0] >= w[1]),
+        "descending by max: {maxes:?}"
+    );
+    press(&mut app, "F");
+    assert_eq!(app.list.rows.len(), 40);
+    press(&mut app, "fmax>=lots<Enter>");
+    assert!(app.toast.as_deref().unwrap().contains("not a number"));
+    assert_eq!(app.list.rows.len(), 40, "a bad filter changes nothing");
+    assert_eq!(app.score_name(), "frustration");
+    press(&mut app, "c");
+    assert_eq!(app.score_name(), "self_blame");
+    press(&mut app, "c");
+    assert_eq!(app.score_name(), "frustration");
+}
+
+#[test]
+fn overlays_open_and_close() {
+    let mut app = demo_app(80, 24);
+    press(&mut app, "?");
+    assert!(matches!(app.modal, Some(Modal::Help { .. })));
+    press(&mut app, "j");
+    assert!(matches!(app.modal, Some(Modal::Help { scroll: 1 })));
+    press(&mut app, "x");
+    assert!(app.modal.is_none());
+    press(&mut app, "p");
+    assert!(matches!(app.modal, Some(Modal::Problems { .. })));
+    press(&mut app, "<Esc> /abc<Esc>");
+    assert!(app.modal.is_none());
+    assert!(app.search.query.is_empty(), "Esc cancels the search prompt");
+    press(&mut app, "q");
+    assert!(app.quitting);
+}

@@ -1,0 +1,109 @@
+//! Snapshots of every pane and overlay at 80×24 and 120×40 through the real render path.
+#![allow(clippy::unwrap_used)]
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::Color;
+use rollscope::app::App;
+use rollscope::app::harness::{demo_app, press};
+use rollscope::ui;
+
+fn draw(app: &App) -> Buffer {
+    let (w, h) = app.size;
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| ui::render(app, f)).unwrap();
+    terminal.backend().buffer().clone()
+}
+
+fn text(buffer: &Buffer) -> String {
+    let area = buffer.area;
+    (0..area.height)
+        .map(|y| {
+            let mut line = String::new();
+            let mut x = 0;
+            while x < area.width {
+                let cell = &buffer[(x, y)];
+                line.push_str(cell.symbol());
+                x += unicode_width::UnicodeWidthStr::width(cell.symbol()).max(1) as u16;
+            }
+            line.trim_end().to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn snapshot(name: &str, keys: &str) {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut app = demo_app(w, h);
+        press(&mut app, keys);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), text(&draw(&app)));
+    }
+}
+
+#[test]
+fn main_screen_list_reader_chart() {
+    snapshot("main", "");
+}
+
+#[test]
+fn reader_on_a_self_deleting_rollout_at_its_last_turn() {
+    snapshot("selfdel", "j j <Tab> G");
+}
+
+#[test]
+fn chart_focused_on_turn_seven() {
+    snapshot("chart", "<Tab><Tab>llllll");
+}
+
+#[test]
+fn help_overlay() {
+    snapshot("help", "?");
+}
+
+#[test]
+fn problems_overlay_without_problems() {
+    snapshot("problems", "p");
+}
+
+#[test]
+fn filter_prompt_and_filtered_list() {
+    snapshot("filter_prompt", "fcondition=trained");
+    snapshot("filtered", "fcondition=trained<Enter>");
+    snapshot("filtered_empty", "fmax>=11<Enter>");
+}
+
+#[test]
+fn search_match_is_shown_in_the_reader() {
+    snapshot("search", "/this<Space>unit<Enter>");
+}
+
+#[test]
+fn colour_marks_high_scores_and_no_color_uses_modifiers() {
+    let mut app = demo_app(120, 40);
+    app.settings.color = true;
+    let buffer = draw(&app);
+    let chart = app.areas().chart;
+    let reds = (chart.x..chart.x + chart.width)
+        .flat_map(|x| (chart.y..chart.y + chart.height).map(move |y| (x, y)))
+        .filter(|&(x, y)| buffer[(x, y)].fg == Color::Red && buffer[(x, y)].symbol() != " ")
+        .count();
+    assert!(reds > 0, "bars at or above the threshold are red");
+    app.settings.color = false;
+    let plain = draw(&app);
+    let area = plain.area;
+    for y in 0..area.height {
+        for x in 0..area.width {
+            assert_eq!(
+                plain[(x, y)].fg,
+                Color::Reset,
+                "NO_COLOR: no foreground colour at {x},{y}"
+            );
+            assert_eq!(
+                plain[(x, y)].bg,
+                Color::Reset,
+                "NO_COLOR: no background colour at {x},{y}"
+            );
+        }
+    }
+}
