@@ -1,0 +1,125 @@
+//! Scale benchmark (not a timed test): opens a generated study the way the app does — loader
+//! thread → messages → `App::update` → `ui::render` on a headless backend — and measures time
+//! to the first full frame, time to fully indexed, peak RSS, key-press latency (update + draw),
+//! and `stats`. Run with `cargo bench --bench scale -- FILE...` (see benches/run.sh).
+
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use rollscope::app::keymap::Keymap;
+use rollscope::app::keys::KeyPress;
+use rollscope::app::{App, Effect, Msg, Settings, effects};
+use rollscope::load::{self, LoadOptions};
+use rollscope::ui;
+
+fn main() {
+    let files: Vec<PathBuf> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).map(PathBuf::from).collect();
+    if files.is_empty() {
+        eprintln!("usage: cargo bench --bench scale -- FILE...");
+        std::process::exit(2);
+    }
+    for file in files {
+        let figures = open_study(&file);
+        println!("{}", figures.row(&file));
+    }
+}
+
+struct Figures {
+    bytes: u64,
+    rollouts: usize,
+    first_frame: Duration,
+    indexed: Duration,
+    key_median: Duration,
+    key_p99: Duration,
+    peak_rss_mib: f64,
+}
+
+impl Figures {
+    fn row(&self, file: &std::path::Path) -> String {
+        format!(
+            "{:<40} {:>8.0} MB {:>8} rollouts  first frame {:>6.3} s  indexed {:>6.3} s  key median {:>6.3} ms (p99 {:>6.3} ms)  peak RSS {:>6.0} MiB",
+            file.display(),
+            self.bytes as f64 / 1e6,
+            self.rollouts,
+            self.first_frame.as_secs_f64(),
+            self.indexed.as_secs_f64(),
+            self.key_median.as_secs_f64() * 1e3,
+            self.key_p99.as_secs_f64() * 1e3,
+            self.peak_rss_mib,
+        )
+    }
+}
+
+fn open_study(file: &std::path::Path) -> Figures {
+    let start = Instant::now();
+    let mut app = App::new(Settings { color: true, ..Settings::default() }, Keymap::default());
+    app.update(Msg::Resize(120, 40));
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test backend");
+    let (tx, rx) = mpsc::channel();
+    let paths = vec![file.to_path_buf()];
+    std::thread::spawn(move || {
+        load::load_paths(&paths, &LoadOptions::default(), &|e| {
+            let _ = tx.send(Msg::Load(e));
+        });
+    });
+    let mut first_frame = None;
+    // The app's loop: drain queued messages, run effects inline (a read is a few ms), draw.
+    while let Ok(msg) = rx.recv() {
+        let mut pending = vec![msg];
+        pending.extend(rx.try_iter());
+        for msg in pending {
+            run(&mut app, msg);
+        }
+        let _ = terminal.draw(|f| ui::render(&app, f));
+        if first_frame.is_none() && !app.list.rows.is_empty() && app.reader.rollout.is_some() {
+            first_frame = Some(start.elapsed());
+        }
+    }
+    let indexed = start.elapsed();
+    let mut latencies = Vec::new();
+    for key in "j j j k ] ] [ <C-d> <C-u> G g <Tab> j ] <Tab> l <Tab> j".split(' ').cycle().take(400) {
+        let key = KeyPress::parse(key).expect("key");
+        let t = Instant::now();
+        run(&mut app, Msg::Key(key));
+        let _ = terminal.draw(|f| ui::render(&app, f));
+        latencies.push(t.elapsed());
+    }
+    latencies.sort();
+    Figures {
+        bytes: std::fs::metadata(file).map_or(0, |m| m.len()),
+        rollouts: app.study.rollouts.len(),
+        first_frame: first_frame.unwrap_or(indexed),
+        indexed,
+        key_median: latencies[latencies.len() / 2],
+        key_p99: latencies[latencies.len() * 99 / 100],
+        peak_rss_mib: peak_rss_kib() as f64 / 1024.0,
+    }
+}
+
+fn run(app: &mut App, msg: Msg) {
+    let mut queue = vec![msg];
+    while let Some(msg) = queue.pop() {
+        for effect in app.update(msg).effects {
+            if !matches!(effect, Effect::Quit)
+                && let Some(reply) = effects::perform(effect, &|| false)
+            {
+                queue.push(reply);
+            }
+        }
+    }
+}
+
+/// VmHWM: the process's peak resident set size.
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0)
+}
