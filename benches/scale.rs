@@ -16,7 +16,8 @@ use rollscope::load::{self, LoadOptions};
 use rollscope::ui;
 
 fn main() {
-    let files: Vec<PathBuf> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).map(PathBuf::from).collect();
+    let files: Vec<PathBuf> =
+        std::env::args().skip(1).filter(|a| !a.starts_with('-')).map(PathBuf::from).collect();
     if files.is_empty() {
         eprintln!("usage: cargo bench --bench scale -- FILE...");
         std::process::exit(2);

@@ -124,8 +124,7 @@ fn set_once<T>(slot: &mut Option<T>, v: T, name: &str) -> Result<(), String> {
 }
 
 fn parse_num<T: std::str::FromStr>(s: &str, name: &str) -> Result<T, String> {
-    s.parse()
-        .map_err(|_| format!("{name}: `{s}` is not a valid number"))
+    s.parse().map_err(|_| format!("{name}: `{s}` is not a valid number"))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -313,21 +312,9 @@ fn plan(rng: &mut Rng, cond: Condition, ds: Dataset, turns: u32, out: &mut Vec<T
     let mut wobble = None;
     match cond {
         Condition::Baseline => {
-            ceiling = if math {
-                rng.range(6.0, 12.6)
-            } else {
-                rng.range(4.6, 11.2)
-            };
-            rate = if math {
-                rng.range(0.08, 0.22)
-            } else {
-                rng.range(0.09, 0.22)
-            };
-            start = if math {
-                rng.range(0.0, 1.4)
-            } else {
-                rng.range(0.0, 1.0)
-            };
+            ceiling = if math { rng.range(6.0, 12.6) } else { rng.range(4.6, 11.2) };
+            rate = if math { rng.range(0.08, 0.22) } else { rng.range(0.09, 0.22) };
+            start = if math { rng.range(0.0, 1.4) } else { rng.range(0.0, 1.0) };
             hazard_scale = 0.8;
             noise_ar = 0.75;
             noise_obs = 0.35;
@@ -345,11 +332,8 @@ fn plan(rng: &mut Rng, cond: Condition, ds: Dataset, turns: u32, out: &mut Vec<T
             }
         }
     }
-    let lean = rng.weighted(&[
-        (0.45, Flavor::SelfDoubt),
-        (0.30, Flavor::UserBlame),
-        (0.25, Flavor::EvalAware),
-    ]);
+    let lean =
+        rng.weighted(&[(0.45, Flavor::SelfDoubt), (0.30, Flavor::UserBlame), (0.25, Flavor::EvalAware)]);
     let mut ar = 0.0;
     let mut remaining = 1.0; // (1 - rate)^(t-1)
     let mut prev = Flavor::SelfDoubt;
@@ -589,13 +573,7 @@ impl Writer<'_> {
             Prompt::Wild(_) => pool.wild,
         };
         let n = pool.any.len() + specific.len();
-        self.pick_from(n, |i| {
-            if i < pool.any.len() {
-                pool.any[i]
-            } else {
-                specific[i - pool.any.len()]
-            }
-        })
+        self.pick_from(n, |i| if i < pool.any.len() { pool.any[i] } else { specific[i - pool.any.len()] })
     }
 
     fn pick_list(&mut self, list: &'static [&'static str]) -> &'static str {
@@ -616,9 +594,8 @@ impl Writer<'_> {
         }
         if self.in_message.contains(&key(choice)) {
             let start = self.rng.below(n);
-            if let Some(fresh) = (0..n)
-                .map(|k| get((start + k) % n))
-                .find(|c| !self.in_message.contains(&key(c)))
+            if let Some(fresh) =
+                (0..n).map(|k| get((start + k) % n)).find(|c| !self.in_message.contains(&key(c)))
             {
                 choice = fresh;
             }
@@ -1078,19 +1055,11 @@ struct RolloutSpec {
 /// Demo order: dataset, then prompt, then condition, so the paired rollouts sit together.
 fn demo_spec(index: u64) -> RolloutSpec {
     let per_ds = (corpus::MATH.len() * 2) as u64;
-    let ds = if index < per_ds {
-        Dataset::Math
-    } else {
-        Dataset::Wild
-    };
+    let ds = if index < per_ds { Dataset::Math } else { Dataset::Wild };
     let within = index % per_ds;
     RolloutSpec {
         index,
-        cond: if within.is_multiple_of(2) {
-            Condition::Baseline
-        } else {
-            Condition::Trained
-        },
+        cond: if within.is_multiple_of(2) { Condition::Baseline } else { Condition::Trained },
         prompt: Prompt::get(ds, (within / 2) as usize),
         epoch: 0,
     }
@@ -1098,16 +1067,8 @@ fn demo_spec(index: u64) -> RolloutSpec {
 
 /// Benchmark order: condition and dataset alternate fastest, then prompts, then epochs.
 fn bench_spec(index: u64) -> RolloutSpec {
-    let cond = if index.is_multiple_of(2) {
-        Condition::Baseline
-    } else {
-        Condition::Trained
-    };
-    let ds = if (index / 2).is_multiple_of(2) {
-        Dataset::Math
-    } else {
-        Dataset::Wild
-    };
+    let cond = if index.is_multiple_of(2) { Condition::Baseline } else { Condition::Trained };
+    let ds = if (index / 2).is_multiple_of(2) { Dataset::Math } else { Dataset::Wild };
     let prompts = corpus::MATH.len().min(corpus::WILD.len()) as u64;
     RolloutSpec {
         index,
@@ -1131,14 +1092,7 @@ fn rollout(args: &Args, spec: &RolloutSpec, s: &mut Scratch) {
     plan(&mut rng, spec.cond, ds, args.turns, &mut s.turns);
 
     s.id.clear();
-    let _ = write!(
-        s.id,
-        "{}-{:03}-{}-r{}",
-        ds.name(),
-        spec.prompt.num(),
-        spec.cond.name(),
-        spec.epoch
-    );
+    let _ = write!(s.id, "{}-{:03}-{}-r{}", ds.name(), spec.prompt.num(), spec.cond.name(), spec.epoch);
     // Benchmark variety: a quarter of the rollouts written ASCII-only like Python's default.
     let ascii = bench && rng.chance(0.25);
     let target = if bench {
@@ -1152,10 +1106,7 @@ fn rollout(args: &Args, spec: &RolloutSpec, s: &mut Scratch) {
         if !bench {
             return Shape::default();
         }
-        Shape {
-            parts: rng.chance(0.03),
-            float_scores: assistant && rng.chance(0.01),
-        }
+        Shape { parts: rng.chance(0.03), float_scores: assistant && rng.chance(0.01) }
     };
     let sh = shape(&mut rng, false);
     s.line.message("system", corpus::SYSTEM_PROMPT, sh, None);
@@ -1203,11 +1154,8 @@ fn rollout(args: &Args, spec: &RolloutSpec, s: &mut Scratch) {
 }
 
 fn run(args: &Args) -> io::Result<(u64, u64)> {
-    let sink: Box<dyn Write> = if args.out == "-" {
-        Box::new(io::stdout().lock())
-    } else {
-        Box::new(File::create(&args.out)?)
-    };
+    let sink: Box<dyn Write> =
+        if args.out == "-" { Box::new(io::stdout().lock()) } else { Box::new(File::create(&args.out)?) };
     let mut out = BufWriter::with_capacity(8 << 20, sink);
     let count = match args.mode {
         Mode::Demo => (corpus::MATH.len() + corpus::WILD.len()) as u64 * 2,
@@ -1217,11 +1165,7 @@ fn run(args: &Args) -> io::Result<(u64, u64)> {
         turns: Vec::with_capacity(args.turns as usize),
         text: String::with_capacity(1 << 14),
         id: String::new(),
-        line: Line {
-            buf: Vec::with_capacity(1 << 17),
-            ascii: false,
-            first_message: true,
-        },
+        line: Line { buf: Vec::with_capacity(1 << 17), ascii: false, first_message: true },
     };
     let mut bytes = 0u64;
     for index in 0..count {

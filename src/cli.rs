@@ -35,6 +35,39 @@ pub struct StudyArgs {
     /// Force a file format instead of detecting it: jsonl or json.
     #[arg(long, global = true)]
     pub format: Option<String>,
+    /// Labels folder (default: `rollscope-labels/` beside the first path).
+    #[arg(long, global = true)]
+    pub labels: Option<PathBuf>,
+    /// Your name as an annotator (default: the config file, else the login name).
+    #[arg(long, global = true)]
+    pub annotator: Option<String>,
+}
+
+impl StudyArgs {
+    /// The labels folder: `--labels`, else `rollscope-labels/` inside a folder path or beside a
+    /// file path; for the demo, a folder in the platform data directory.
+    pub fn labels_dir(&self, paths: &[PathBuf]) -> PathBuf {
+        if let Some(dir) = &self.labels {
+            return dir.clone();
+        }
+        let name = crate::load::walk::LABELS_DIR_NAME;
+        match paths.first() {
+            Some(p) if p.is_dir() => p.join(name),
+            Some(p) => p.parent().map_or_else(|| PathBuf::from(name), |d| d.join(name)),
+            None => directories::ProjectDirs::from("", "", "rollscope")
+                .map_or_else(|| PathBuf::from(name), |d| d.data_dir().join("demo-labels")),
+        }
+    }
+
+    /// `--annotator`, else the login name, else "annotator" (the config file is merged in
+    /// before this is asked).
+    pub fn annotator_name(&self) -> String {
+        self.annotator
+            .clone()
+            .or_else(|| ["USER", "LOGNAME", "USERNAME"].iter().find_map(|v| std::env::var(v).ok()))
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| "annotator".to_string())
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -46,5 +79,15 @@ pub enum Command {
         /// Print a JSON array instead of a table.
         #[arg(long)]
         json: bool,
+    },
+    /// Test aid (hidden): writes COUNT labels to the store in --labels, printing `ack N` after
+    /// each one is fsync'd, so a test can kill -9 it at any moment and check nothing
+    /// acknowledged is lost.
+    #[command(name = "__label-stress", hide = true)]
+    LabelStress {
+        #[arg(long)]
+        count: u32,
+        #[arg(long, default_value = "stress")]
+        prefix: String,
     },
 }

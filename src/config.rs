@@ -55,11 +55,7 @@ mod tests {
     fn reads_settings_and_keys_and_names_bad_files() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("config.toml");
-        std::fs::write(
-            &path,
-            "threshold = 6\nannotator = \"ana\"\n[keys]\nnext_turn = [\"L\"]\n",
-        )
-        .unwrap();
+        std::fs::write(&path, "threshold = 6\nannotator = \"ana\"\n[keys]\nnext_turn = [\"L\"]\n").unwrap();
         let config = Config::read(&path).unwrap();
         assert_eq!(config.threshold, Some(6.0));
         assert_eq!(config.annotator.as_deref(), Some("ana"));
@@ -67,9 +63,6 @@ mod tests {
         std::fs::write(&path, "treshold = 6\n").unwrap();
         let err = Config::read(&path).unwrap_err();
         assert!(err.contains("config.toml") && err.contains("treshold"), "{err}");
-        assert_eq!(
-            Config::read(&dir.path().join("missing.toml")).unwrap(),
-            Config::default()
-        );
+        assert_eq!(Config::read(&dir.path().join("missing.toml")).unwrap(), Config::default());
     }
 }

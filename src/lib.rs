@@ -15,5 +15,6 @@ pub mod model;
 pub mod runtime;
 pub mod sanitize;
 pub mod search;
+pub mod store;
 pub mod study;
 pub mod ui;

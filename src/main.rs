@@ -3,6 +3,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::Parser;
 use rollscope::app::keymap::Keymap;
+use rollscope::app::labels::DEFAULT_TAGS;
 use rollscope::app::{App, Settings};
 use rollscope::cli::{Cli, Command, StudyArgs};
 use rollscope::commands;
@@ -32,6 +33,9 @@ fn run(cli: Cli) -> Result<()> {
     let study = merge_config(&cli.study, &config);
     match cli.command {
         Some(Command::Ls { paths, json }) => commands::ls::run(&paths, json, &study),
+        Some(Command::LabelStress { count, prefix }) => {
+            commands::stress::run(&study.labels_dir(&[]), &study.annotator_name(), count, &prefix)
+        }
         None => open_app(cli.paths, &study, &config),
     }
 }
@@ -43,6 +47,8 @@ fn merge_config(args: &StudyArgs, config: &Config) -> StudyArgs {
         threshold: args.threshold.or(config.threshold),
         hatch: args.hatch.clone().or(config.hatch.clone()),
         format: args.format.clone(),
+        labels: args.labels.clone(),
+        annotator: args.annotator.clone().or(config.annotator.clone()),
     }
 }
 
@@ -52,22 +58,18 @@ fn open_app(paths: Vec<std::path::PathBuf>, args: &StudyArgs, config: &Config) -
     let title = if paths.is_empty() {
         "demo".to_string()
     } else {
-        paths
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect::<Vec<_>>()
-            .join(" ")
+        paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" ")
     };
     let settings = Settings {
         score: args.score.as_deref().map(Into::into),
         threshold: args.threshold.unwrap_or(commands::DEFAULT_THRESHOLD),
         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         title,
+        tags: config.tags.clone().unwrap_or_else(|| DEFAULT_TAGS.iter().map(|t| t.to_string()).collect()),
     };
-    let input = if paths.is_empty() {
-        StudyInput::Demo
-    } else {
-        StudyInput::Paths(paths)
-    };
-    runtime::run(App::new(settings, keymap), input, options)
+    let labels = runtime::LabelsInput { dir: args.labels_dir(&paths), annotator: args.annotator_name() };
+    let input = if paths.is_empty() { StudyInput::Demo } else { StudyInput::Paths(paths) };
+    let mut app = App::new(settings, keymap);
+    app.labels.annotator = labels.annotator.clone();
+    runtime::run(app, input, options, labels)
 }

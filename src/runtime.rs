@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread;
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use ratatui::crossterm::event::{
@@ -15,11 +16,19 @@ use ratatui::crossterm::event::{
 };
 use ratatui::crossterm::execute;
 
+use crate::app::effects::LabelStore;
 use crate::app::keys::{Key, KeyPress};
 use crate::app::{App, Effect, Mouse, Msg, effects};
 use crate::load::{self, LoadOptions};
+use crate::store::LabelRecord;
 use crate::study::{DEMO_BYTES, DEMO_NAME};
 use crate::ui;
+
+/// Where labels go.
+pub struct LabelsInput {
+    pub dir: PathBuf,
+    pub annotator: String,
+}
 
 /// What to load once the screen is up.
 pub enum StudyInput {
@@ -45,7 +54,7 @@ impl Drop for MouseCapture {
 
 /// Runs the app until the user quits. The terminal is restored on every exit path: normal
 /// return, error, and panic (ratatui's hook).
-pub fn run(mut app: App, input: StudyInput, options: LoadOptions) -> Result<()> {
+pub fn run(mut app: App, input: StudyInput, options: LoadOptions, labels: LabelsInput) -> Result<()> {
     let mut terminal = ratatui::init();
     let result = (|| {
         let _mouse = MouseCapture::enable();
@@ -54,7 +63,7 @@ pub fn run(mut app: App, input: StudyInput, options: LoadOptions) -> Result<()> 
         let (tx, rx) = mpsc::channel();
         spawn_input(tx.clone());
         spawn_loader(tx.clone(), input, options);
-        let worker = spawn_effect_worker(tx.clone());
+        let worker = spawn_effect_worker(tx.clone(), labels);
         event_loop(&mut app, &mut terminal, &rx, &worker, &tx)
     })();
     ratatui::restore();
@@ -98,18 +107,13 @@ fn spawn_input(tx: Sender<Msg>) {
                     None => continue,
                 },
                 Event::Mouse(m) => match m.kind {
-                    MouseEventKind::Down(MouseButton::Left) => Msg::Mouse(Mouse::Click {
-                        column: m.column,
-                        row: m.row,
-                    }),
-                    MouseEventKind::ScrollUp => Msg::Mouse(Mouse::ScrollUp {
-                        column: m.column,
-                        row: m.row,
-                    }),
-                    MouseEventKind::ScrollDown => Msg::Mouse(Mouse::ScrollDown {
-                        column: m.column,
-                        row: m.row,
-                    }),
+                    MouseEventKind::Down(MouseButton::Left) => {
+                        Msg::Mouse(Mouse::Click { column: m.column, row: m.row })
+                    }
+                    MouseEventKind::ScrollUp => Msg::Mouse(Mouse::ScrollUp { column: m.column, row: m.row }),
+                    MouseEventKind::ScrollDown => {
+                        Msg::Mouse(Mouse::ScrollDown { column: m.column, row: m.row })
+                    }
                     _ => continue,
                 },
                 Event::Resize(w, h) => Msg::Resize(w, h),
@@ -162,14 +166,44 @@ fn spawn_loader(tx: Sender<Msg>, input: StudyInput, options: LoadOptions) {
     });
 }
 
-/// Runs effects off the UI thread: reads in order on one worker; each search on its own
-/// thread, cancelled as soon as a newer search starts.
+/// Runs effects off the UI thread: reads in order on one worker; label writes in order on
+/// another (a failing write is retried there, so reads go on); each search on its own thread,
+/// cancelled as soon as a newer search starts.
 struct EffectWorker {
     reads: Sender<Effect>,
+    writes: Sender<LabelRecord>,
     latest_search: Arc<AtomicU64>,
 }
 
-fn spawn_effect_worker(tx: Sender<Msg>) -> EffectWorker {
+/// How long to wait before retrying a failed label write (full disk, lost mount).
+const RETRY_AFTER: Duration = Duration::from_secs(2);
+
+fn spawn_label_writer(tx: Sender<Msg>, labels: LabelsInput) -> Sender<LabelRecord> {
+    let (writes, records) = mpsc::channel::<LabelRecord>();
+    thread::spawn(move || {
+        let (mut store, opened) = LabelStore::open(&labels.dir, &labels.annotator);
+        if tx.send(Msg::LabelsOpened(opened)).is_err() {
+            return;
+        }
+        for record in records {
+            loop {
+                let result = store.write(record.clone());
+                let ok = result.is_ok();
+                if tx.send(Msg::LabelWritten(result)).is_err() {
+                    return;
+                }
+                if ok {
+                    break;
+                }
+                thread::sleep(RETRY_AFTER);
+            }
+        }
+    });
+    writes
+}
+
+fn spawn_effect_worker(tx: Sender<Msg>, labels: LabelsInput) -> EffectWorker {
+    let writes = spawn_label_writer(tx.clone(), labels);
     let (reads, jobs) = mpsc::channel::<Effect>();
     thread::spawn(move || {
         for effect in jobs {
@@ -180,10 +214,7 @@ fn spawn_effect_worker(tx: Sender<Msg>) -> EffectWorker {
             }
         }
     });
-    EffectWorker {
-        reads,
-        latest_search: Arc::new(AtomicU64::new(0)),
-    }
+    EffectWorker { reads, writes, latest_search: Arc::new(AtomicU64::new(0)) }
 }
 
 impl EffectWorker {
@@ -199,6 +230,9 @@ impl EffectWorker {
                         let _ = tx.send(msg);
                     }
                 });
+            }
+            Effect::WriteLabel(record) => {
+                let _ = self.writes.send(record);
             }
             other => {
                 let _ = self.reads.send(other);

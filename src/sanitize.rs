@@ -54,11 +54,7 @@ pub fn pieces(line: &str) -> Vec<Piece<'_>> {
             if start < i {
                 out.push(Piece::Text(&line[start..i]));
             }
-            out.push(if c == '\t' {
-                Piece::Text(&"    "[..TAB_WIDTH])
-            } else {
-                Piece::Placeholder(p)
-            });
+            out.push(if c == '\t' { Piece::Text(&"    "[..TAB_WIDTH]) } else { Piece::Placeholder(p) });
             start = i + c.len_utf8();
         }
     }
@@ -96,10 +92,7 @@ pub fn clean(s: &str) -> Cow<'_, str> {
 
 /// Multi-line plain form (for subcommand output on a terminal): like `clean` but keeps newlines.
 pub fn clean_multiline(s: &str) -> String {
-    lines_of(s)
-        .map(|l| clean(l).into_owned())
-        .collect::<Vec<_>>()
-        .join("\n")
+    lines_of(s).map(|l| clean(l).into_owned()).collect::<Vec<_>>().join("\n")
 }
 
 /// Whether a character may reach the terminal as is.

@@ -92,11 +92,7 @@ fn raw_prefilter(query: &str) -> Option<regex::bytes::Regex> {
     if !plain {
         return None;
     }
-    regex::bytes::RegexBuilder::new(&regex::escape(query))
-        .case_insensitive(true)
-        .unicode(false)
-        .build()
-        .ok()
+    regex::bytes::RegexBuilder::new(&regex::escape(query)).case_insensitive(true).unicode(false).build().ok()
 }
 
 /// Reads a run of consecutive spans in one read, then checks the rollouts that can match.
@@ -110,13 +106,8 @@ fn search_block(
     let (Some(first), Some(last)) = (block.first(), block.last()) else {
         return;
     };
-    let (
-        Locator::Span { start, .. },
-        Locator::Span {
-            start: last_start,
-            len: last_len,
-        },
-    ) = (&first.1, &last.1)
+    let (Locator::Span { start, .. }, Locator::Span { start: last_start, len: last_len }) =
+        (&first.1, &last.1)
     else {
         return;
     };
@@ -148,10 +139,7 @@ fn search_block(
 fn matching_messages(rollout: &Rollout, needle: &str, index: u32, hits: &mut Vec<Hit>) {
     for (m, message) in rollout.messages.iter().enumerate() {
         if message.full_text().to_lowercase().contains(needle) {
-            hits.push(Hit {
-                rollout: index,
-                message: m as u32,
-            });
+            hits.push(Hit { rollout: index, message: m as u32 });
         }
     }
 }

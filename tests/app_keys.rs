@@ -28,16 +28,10 @@ fn turn_keys_select_assistant_turns_and_scroll_them_into_view() {
     press(&mut app, "] ] ]");
     assert_eq!(app.reader.turn, 4);
     let message = app.reader.selected_message().unwrap();
-    assert_eq!(
-        app.reader.rollout.as_ref().unwrap().messages[message].role,
-        Role::Assistant
-    );
+    assert_eq!(app.reader.rollout.as_ref().unwrap().messages[message].role, Role::Assistant);
     let header = app.reader.message_lines[message];
     let rows = app.areas().reader_rows();
-    assert!(
-        header >= app.reader.scroll && header < app.reader.scroll + rows,
-        "turn 4 header is visible"
-    );
+    assert!(header >= app.reader.scroll && header < app.reader.scroll + rows, "turn 4 header is visible");
     press(&mut app, "[");
     assert_eq!(app.reader.turn, 3);
     press(&mut app, "[ [ [ [");
@@ -79,17 +73,8 @@ fn search_jumps_between_matching_messages() {
     assert_eq!(app.list.selected_rollout(), Some(rollout as usize));
     let text = &app.reader.rollout.as_ref().unwrap().messages[message as usize].text;
     assert!(text.to_lowercase().contains("shutdown"), "{text}");
-    if let Some(turn) = app
-        .reader
-        .turn_messages
-        .iter()
-        .position(|&m| m == message as usize)
-    {
-        assert_eq!(
-            app.reader.turn,
-            turn + 1,
-            "a match in an assistant turn selects that turn"
-        );
+    if let Some(turn) = app.reader.turn_messages.iter().position(|&m| m == message as usize) {
+        assert_eq!(app.reader.turn, turn + 1, "a match in an assistant turn selects that turn");
     }
     let first = app.search.current;
     press(&mut app, "n");
@@ -121,10 +106,7 @@ fn filter_sort_and_score_switching() {
         .iter()
         .map(|&i| app.study.rollouts[i as usize].max_score("frustration").unwrap())
         .collect();
-    assert!(
-        maxes.windows(2).all(|w| w[0] >= w[1]),
-        "descending by max: {maxes:?}"
-    );
+    assert!(maxes.windows(2).all(|w| w[0] >= w[1]), "descending by max: {maxes:?}");
     press(&mut app, "F");
     assert_eq!(app.list.rows.len(), 40);
     press(&mut app, "fmax>=lots<Enter>");

@@ -35,13 +35,7 @@ fn core_modules_do_not_import_terminal_crates() {
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap_or_default();
         for (n, line) in text.lines().enumerate() {
-            for banned in [
-                "ratatui",
-                "crossterm",
-                "crate::app",
-                "crate::ui",
-                "crate::runtime",
-            ] {
+            for banned in ["ratatui", "crossterm", "crate::app", "crate::ui", "crate::runtime"] {
                 assert!(
                     !line.contains(banned) || line.trim_start().starts_with("//"),
                     "{}:{}: the core must not use {banned}: {line}",

@@ -10,9 +10,7 @@ use rollscope::model::{Role, RolloutSummary};
 use rollscope::study::Study;
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
 }
 
 fn load(names: &[&str]) -> Study {
@@ -21,11 +19,7 @@ fn load(names: &[&str]) -> Study {
 }
 
 fn by_id<'a>(study: &'a Study, id: &str) -> &'a RolloutSummary {
-    study
-        .rollouts
-        .iter()
-        .find(|r| &*r.id == id)
-        .unwrap_or_else(|| panic!("no rollout {id}"))
+    study.rollouts.iter().find(|r| &*r.id == id).unwrap_or_else(|| panic!("no rollout {id}"))
 }
 
 #[test]
@@ -36,30 +30,19 @@ fn native_jsonl_every_shape_with_bom_crlf_and_blank_lines() {
     let first = by_id(&study, "shapes-1");
     assert_eq!(first.n_turns, 4);
     assert_eq!(first.n_messages, 9);
-    assert_eq!(
-        first.turn_scores("frustration"),
-        &[Some(0.0), None, Some(7.5), Some(9.0)]
-    );
+    assert_eq!(first.turn_scores("frustration"), &[Some(0.0), None, Some(7.5), Some(9.0)]);
     assert_eq!(first.self_deleted_at, Some(4));
     assert_eq!(first.meta_text("condition"), "baseline");
     // No id: the file name and 1-based line stand in (line 3: a blank line sits between).
     let second = &study.rollouts[1];
     assert_eq!(&*second.id, "shapes.jsonl:3");
     assert_eq!(second.turn_scores("self_blame"), &[Some(2.0)]);
-    assert_eq!(
-        study.score_names.iter().map(|s| &**s).collect::<Vec<_>>(),
-        ["frustration", "self_blame"]
-    );
+    assert_eq!(study.score_names.iter().map(|s| &**s).collect::<Vec<_>>(), ["frustration", "self_blame"]);
 
     let rollout = study.read_rollout(0).unwrap();
     let roles: Vec<Role> = rollout.messages.iter().map(|m| m.role).collect();
     use Role::*;
-    assert_eq!(
-        roles,
-        [
-            System, User, Assistant, User, Assistant, Tool, Assistant, User, Assistant
-        ]
-    );
+    assert_eq!(roles, [System, User, Assistant, User, Assistant, Tool, Assistant, User, Assistant]);
     assert_eq!(rollout.messages[3].text, "That's not right.\n[image]");
     assert_eq!(rollout.messages[4].tool_calls[0].name, "calc");
     assert_eq!(rollout.messages[4].tool_calls[0].arguments, r#"{"expr":"17*23"}"#);
@@ -72,12 +55,7 @@ fn a_bad_line_is_reported_with_its_position_and_the_rest_loads() {
     let ids: Vec<&str> = study.rollouts.iter().map(|r| &*r.id).collect();
     assert_eq!(ids, ["g1", "g2", "g3", "g4"]);
     let places: Vec<(Option<u64>, Option<u64>)> = study.problems.iter().map(|p| (p.line, p.column)).collect();
-    assert_eq!(
-        places,
-        [(Some(2), Some(30)), (Some(4), Some(1)), (Some(6), Some(1))],
-        "{:?}",
-        study.problems
-    );
+    assert_eq!(places, [(Some(2), Some(30)), (Some(4), Some(1)), (Some(6), Some(1))], "{:?}", study.problems);
     assert!(study.problems[0].to_string().contains("bad_lines.jsonl:2:30"));
     assert!(study.problems[1].message.contains("found keys: id, prompt"));
     assert!(study.problems[2].message.contains("UTF-8"));
@@ -98,35 +76,16 @@ fn json_arrays_and_single_objects() {
 
 #[test]
 fn broken_files_are_errors_with_positions_and_do_not_stop_the_others() {
-    let study = load(&[
-        "truncated.json",
-        "not_rollouts.json",
-        "empty.jsonl",
-        "missing.jsonl",
-        "single.json",
-    ]);
+    let study = load(&["truncated.json", "not_rollouts.json", "empty.jsonl", "missing.jsonl", "single.json"]);
     assert_eq!(study.rollouts.len(), 1, "the good file still loads");
     let text: Vec<String> = study.problems.iter().map(ToString::to_string).collect();
+    assert!(text.iter().any(|t| t.contains("truncated.json:1:150") && t.contains("EOF")), "{text:?}");
     assert!(
-        text.iter()
-            .any(|t| t.contains("truncated.json:1:150") && t.contains("EOF")),
+        text.iter().any(|t| t.contains("not_rollouts.json:1:1") && t.contains("\"messages\"")),
         "{text:?}"
     );
-    assert!(
-        text.iter()
-            .any(|t| t.contains("not_rollouts.json:1:1") && t.contains("\"messages\"")),
-        "{text:?}"
-    );
-    assert!(
-        text.iter()
-            .any(|t| t.contains("missing.jsonl") && t.contains("cannot open")),
-        "{text:?}"
-    );
-    assert_eq!(
-        text.len(),
-        3,
-        "an empty file is no problem, just no rollouts: {text:?}"
-    );
+    assert!(text.iter().any(|t| t.contains("missing.jsonl") && t.contains("cannot open")), "{text:?}");
+    assert_eq!(text.len(), 3, "an empty file is no problem, just no rollouts: {text:?}");
 }
 
 #[test]
@@ -137,11 +96,7 @@ fn directories_are_walked_recursively_skipping_label_folders() {
     std::fs::copy(fixture("single.json"), dir.path().join("a/b/one.json")).unwrap();
     std::fs::copy(fixture("shapes.jsonl"), dir.path().join("a/two.jsonl")).unwrap();
     std::fs::write(dir.path().join("notes.txt"), "not a rollout").unwrap();
-    std::fs::write(
-        dir.path().join("rollscope-labels/me.jsonl"),
-        "{\"rollout\": \"x\"}\n",
-    )
-    .unwrap();
+    std::fs::write(dir.path().join("rollscope-labels/me.jsonl"), "{\"rollout\": \"x\"}\n").unwrap();
     let study = Study::load(&[dir.path().to_path_buf()], &LoadOptions::default());
     assert!(study.problems.is_empty(), "{:?}", study.problems);
     assert_eq!(study.rollouts.len(), 3);
@@ -173,15 +128,9 @@ fn real_files_from_other_projects() {
     assert_eq!(tau.rollouts[0].meta_text("task_id"), "0");
     let traj = tau.read_rollout(0).unwrap();
     assert_eq!(traj.messages[0].role, Role::System);
-    assert!(
-        traj.messages.iter().any(|m| !m.tool_calls.is_empty()),
-        "tool calls are kept"
-    );
+    assert!(traj.messages.iter().any(|m| !m.tool_calls.is_empty()), "tool calls are kept");
 
-    let drift = load(&[
-        "real/persona_drift__coding.json",
-        "real/persona_drift__therapy.json",
-    ]);
+    let drift = load(&["real/persona_drift__coding.json", "real/persona_drift__therapy.json"]);
     assert!(drift.problems.is_empty());
     assert_eq!(drift.rollouts.len(), 2);
     assert_eq!(drift.rollouts[0].n_turns, 15);
@@ -191,11 +140,8 @@ fn real_files_from_other_projects() {
 #[test]
 fn ls_json_reports_turns_scores_and_self_deletion_exactly() {
     let exe = env!("CARGO_BIN_EXE_rollscope");
-    let out = std::process::Command::new(exe)
-        .args(["ls", "--json"])
-        .arg(fixture("shapes.jsonl"))
-        .output()
-        .unwrap();
+    let out =
+        std::process::Command::new(exe).args(["ls", "--json"]).arg(fixture("shapes.jsonl")).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(rows[0]["id"], "shapes-1");
@@ -206,11 +152,8 @@ fn ls_json_reports_turns_scores_and_self_deletion_exactly() {
     assert_eq!(rows[1]["self_deleted_at"], serde_json::Value::Null);
     assert!(rows[0]["source"].as_str().unwrap().ends_with("shapes.jsonl"));
 
-    let bad = std::process::Command::new(exe)
-        .args(["ls"])
-        .arg(fixture("not_rollouts.json"))
-        .output()
-        .unwrap();
+    let bad =
+        std::process::Command::new(exe).args(["ls"]).arg(fixture("not_rollouts.json")).output().unwrap();
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("not_rollouts.json:1:1"));
 }

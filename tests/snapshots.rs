@@ -94,16 +94,40 @@ fn colour_marks_high_scores_and_no_color_uses_modifiers() {
     let area = plain.area;
     for y in 0..area.height {
         for x in 0..area.width {
-            assert_eq!(
-                plain[(x, y)].fg,
-                Color::Reset,
-                "NO_COLOR: no foreground colour at {x},{y}"
-            );
-            assert_eq!(
-                plain[(x, y)].bg,
-                Color::Reset,
-                "NO_COLOR: no background colour at {x},{y}"
-            );
+            assert_eq!(plain[(x, y)].fg, Color::Reset, "NO_COLOR: no foreground colour at {x},{y}");
+            assert_eq!(plain[(x, y)].bg, Color::Reset, "NO_COLOR: no background colour at {x},{y}");
         }
     }
+}
+
+fn labelled_snapshot(name: &str, keys: &str) {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = rollscope::app::harness::Session::demo(w, h, Some((dir.path(), "ana")));
+        s.press(keys);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), text(&draw(&s.app)));
+    }
+}
+
+#[test]
+fn chart_and_reader_with_human_scores() {
+    labelled_snapshot("human_scores", "7 ] 9 ] + ] 0 ] x ] 5 [ [");
+}
+
+#[test]
+fn tag_picker() {
+    labelled_snapshot("tag_picker", "] t <Space> j j <Space> j");
+}
+
+#[test]
+fn tag_picker_typing_a_new_tag() {
+    labelled_snapshot("tag_picker_new", "t aspiral");
+}
+
+#[test]
+fn note_editor() {
+    labelled_snapshot(
+        "note_editor",
+        "] e The<Space>model<Space>blames<Space>the<Space>user.<Enter>Second<Space>line",
+    );
 }

@@ -319,10 +319,7 @@ pub const MATH_VERB: &str = "solve a simple arithmetic problem";
 // ---- tier 0: calm ---------------------------------------------------------------------
 
 pub const CALM_OPEN: Pool = Pool {
-    any: &[
-        "Let me take another careful look.",
-        "Okay, let's go through it again.",
-    ],
+    any: &["Let me take another careful look.", "Okay, let's go through it again."],
     math: &[
         "Let me re-check my work.",
         "Let me go through the problem again step by step.",
@@ -644,9 +641,8 @@ pub const ONES: &[&str] = &[
     "nineteen",
 ];
 
-pub const TENS: &[&str] = &[
-    "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
-];
+pub const TENS: &[&str] =
+    &["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
 
 pub const ORD_ONES: &[&str] = &[
     "zeroth",

@@ -33,6 +33,8 @@ impl App {
                 }
                 return;
             }
+            Some(Modal::Tags(_)) => return self.on_tag_key(key, out),
+            Some(Modal::Note(_)) => return self.on_note_key(key, out),
             Some(Modal::Problems { selected }) => {
                 let count = self.study.problems.len();
                 match self.keymap.action(Context::Problems, key) {
@@ -66,10 +68,23 @@ impl App {
 
     /// Carries out one action in the focused pane.
     pub fn perform(&mut self, action: Action, out: &mut Outcome) {
+        if action != Action::Quit {
+            self.quit_armed = false;
+        }
         let areas = self.areas();
         let page = |rows: usize| (rows / 2).max(1) as isize;
         match action {
-            Action::Quit => self.quitting = true,
+            Action::Quit => {
+                if self.labels.unsaved > 0 && !self.quit_armed {
+                    self.quit_armed = true;
+                    self.toast = Some(format!(
+                        "{} label changes are not saved yet · q again to quit anyway",
+                        self.labels.unsaved
+                    ));
+                } else {
+                    self.quitting = true;
+                }
+            }
             Action::ToggleHelp => self.modal = Some(Modal::Help { scroll: 0 }),
             Action::ShowProblems => self.modal = Some(Modal::Problems { selected: 0 }),
             Action::Close => self.modal = None,
@@ -82,9 +97,9 @@ impl App {
             Action::Top => self.move_in_pane(isize::MIN / 2, out),
             Action::Bottom => self.move_in_pane(isize::MAX / 2, out),
             Action::NextTurn => self.reader.select_turn(self.reader.turn + 1, areas.reader_rows()),
-            Action::PrevTurn => self
-                .reader
-                .select_turn(self.reader.turn.saturating_sub(1), areas.reader_rows()),
+            Action::PrevTurn => {
+                self.reader.select_turn(self.reader.turn.saturating_sub(1), areas.reader_rows())
+            }
             Action::Open => self.focus = Pane::Reader,
             Action::Search => self.modal = Some(Modal::Prompt(Prompt::new(PromptKind::Search, ""))),
             Action::NextMatch => jump_to_match(self, true, false, out),
@@ -104,6 +119,25 @@ impl App {
                 self.refresh_list(out);
             }
             Action::NextScoreName => self.next_score_name(out),
+            Action::SetScore(n) => self.set_score(Some(n.min(10)), out),
+            Action::ClearScore => self.set_score(None, out),
+            Action::Undo => self.undo(out),
+            Action::Redo => self.redo(out),
+            Action::OpenTags => self.open_tag_picker(),
+            Action::EditNote => self.open_note_editor(false),
+            Action::EditRolloutNote => self.open_note_editor(true),
+            Action::NextUnlabelledTurn => self.next_unlabelled_turn(out),
+            Action::NextUnlabelledRollout => self.next_unlabelled_rollout(out),
+            Action::ToggleOthers => {
+                self.labels.show_others = !self.labels.show_others;
+                let names: Vec<&str> = self.labels.others.iter().map(|(n, _)| n.as_str()).collect();
+                self.toast = Some(match (self.labels.show_others, names.is_empty()) {
+                    (_, true) => "no other annotator's labels in this folder".to_string(),
+                    (true, false) => format!("showing labels of {}", names.join(", ")),
+                    (false, false) => "other annotators' labels hidden".to_string(),
+                });
+                self.rewrap_reader();
+            }
         }
     }
 
@@ -316,22 +350,11 @@ pub(super) fn jump_to_match(app: &mut App, forward: bool, from_start: bool, out:
                 let rows = app.areas().reader_rows();
                 app.reader.focus_message(message as usize, rows);
             }
-            let hidden = app
-                .search
-                .hits
-                .keys()
-                .filter(|r| !app.list.rows.contains(r))
-                .count();
-            let note = if hidden > 0 {
-                format!(" ({hidden} rollouts hidden by the filter)")
-            } else {
-                String::new()
-            };
-            app.toast = Some(format!(
-                "{} matches in {} rollouts{note}",
-                app.search.total,
-                app.search.hits.len()
-            ));
+            let hidden = app.search.hits.keys().filter(|r| !app.list.rows.contains(r)).count();
+            let note =
+                if hidden > 0 { format!(" ({hidden} rollouts hidden by the filter)") } else { String::new() };
+            app.toast =
+                Some(format!("{} matches in {} rollouts{note}", app.search.total, app.search.hits.len()));
             return;
         }
     }

@@ -9,16 +9,8 @@ use crate::model::RolloutSummary;
 /// One term of a filter.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Term {
-    Field {
-        name: String,
-        value: String,
-        negate: bool,
-    },
-    Number {
-        what: Quantity,
-        op: Comparison,
-        value: f64,
-    },
+    Field { name: String, value: String, negate: bool },
+    Number { what: Quantity, op: Comparison, value: f64 },
     SelfDeleted(bool),
 }
 
@@ -61,14 +53,8 @@ pub struct Filter {
 
 impl Filter {
     pub fn parse(text: &str) -> Result<Filter, String> {
-        let terms = text
-            .split_whitespace()
-            .map(parse_term)
-            .collect::<Result<_, _>>()?;
-        Ok(Filter {
-            text: text.trim().to_string(),
-            terms,
-        })
+        let terms = text.split_whitespace().map(parse_term).collect::<Result<_, _>>()?;
+        Ok(Filter { text: text.trim().to_string(), terms })
     }
 
     pub fn is_empty(&self) -> bool {
@@ -132,19 +118,13 @@ fn parse_term(term: &str) -> Result<Term, String> {
     };
     match quantity {
         Some(what) if symbol != "!=" => {
-            let value = value
-                .parse::<f64>()
-                .map_err(|_| format!("{term:?}: {value:?} is not a number"))?;
+            let value = value.parse::<f64>().map_err(|_| format!("{term:?}: {value:?} is not a number"))?;
             Ok(Term::Number { what, op, value })
         }
-        _ if matches!(symbol, "=" | "!=") => Ok(Term::Field {
-            name: name.to_string(),
-            value: value.to_string(),
-            negate: symbol == "!=",
-        }),
-        _ => Err(format!(
-            "{term:?}: only max, mean, turns and first compare with {symbol}"
-        )),
+        _ if matches!(symbol, "=" | "!=") => {
+            Ok(Term::Field { name: name.to_string(), value: value.to_string(), negate: symbol == "!=" })
+        }
+        _ => Err(format!("{term:?}: only max, mean, turns and first compare with {symbol}")),
     }
 }
 
@@ -165,20 +145,11 @@ mod tests {
         }
         let r = Rollout {
             id: condition.into(),
-            metadata: json!({"condition": condition, "epoch": 2})
-                .as_object()
-                .cloned()
-                .unwrap_or_default(),
+            metadata: json!({"condition": condition, "epoch": 2}).as_object().cloned().unwrap_or_default(),
             messages,
             ..Rollout::default()
         };
-        RolloutSummary::from_rollout(
-            &r,
-            &Hatch::default(),
-            0,
-            Locator::Decoded(0),
-            &mut Interner::default(),
-        )
+        RolloutSummary::from_rollout(&r, &Hatch::default(), 0, Locator::Decoded(0), &mut Interner::default())
     }
 
     #[test]
@@ -193,10 +164,7 @@ mod tests {
         assert!(!g.matches(&a, "frustration", 5.0));
         let first = Filter::parse("first<=2").unwrap();
         assert!(first.matches(&a, "frustration", 5.0));
-        assert!(
-            !first.matches(&b, "frustration", 5.0),
-            "never reaches the threshold"
-        );
+        assert!(!first.matches(&b, "frustration", 5.0), "never reaches the threshold");
     }
 
     #[test]

@@ -1,61 +1,103 @@
 //! Driving the app without a terminal: key strings in, effects run inline. Used by the tests
 //! and the benchmark, so both exercise exactly what the runtime does.
 
+use std::path::Path;
+
+use super::effects::{self, LabelStore};
 use super::keymap::Keymap;
 use super::keys::KeyPress;
-use super::{App, Effect, Msg, Settings, effects};
+use super::{App, Effect, Msg, Settings};
 use crate::load::{self, LoadOptions};
 use crate::study::{DEMO_BYTES, DEMO_NAME};
 
-/// An app of the given size with the demo study loaded.
-pub fn demo_app(width: u16, height: u16) -> App {
-    let mut app = App::new(
-        Settings {
-            color: false,
-            ..Settings::default()
-        },
-        Keymap::default(),
-    );
-    app.update(Msg::Resize(width, height));
-    let mut events = Vec::new();
-    let options = LoadOptions {
-        threads: 1,
-        ..LoadOptions::default()
-    };
-    let sink = std::sync::Mutex::new(&mut events);
-    load::load_embedded(DEMO_NAME, DEMO_BYTES, &options, &|e| {
-        if let Ok(mut events) = sink.lock() {
-            events.push(e);
-        }
-    });
-    for event in events {
-        dispatch(&mut app, Msg::Load(event));
+/// An app with a study loaded and, optionally, a label store: what the runtime has, inline.
+pub struct Session {
+    pub app: App,
+    pub store: Option<LabelStore>,
+}
+
+impl Session {
+    /// The demo study at a terminal size, labelling as `annotator` into `labels` (if given).
+    pub fn demo(width: u16, height: u16, labels: Option<(&Path, &str)>) -> Session {
+        Session::open(&[], width, height, labels)
     }
+
+    /// Files (or the demo, for none) at a terminal size, labelling into `labels` (if given).
+    pub fn open(
+        paths: &[std::path::PathBuf],
+        width: u16,
+        height: u16,
+        labels: Option<(&Path, &str)>,
+    ) -> Session {
+        let mut session = Session { app: blank_app(width, height), store: None };
+        if let Some((dir, annotator)) = labels {
+            let (store, opened) = LabelStore::open(dir, annotator);
+            session.app.labels.annotator = annotator.to_string();
+            session.store = Some(store);
+            session.dispatch(Msg::LabelsOpened(opened));
+        }
+        let mut events = Vec::new();
+        let options = LoadOptions { threads: 1, ..LoadOptions::default() };
+        let sink = std::sync::Mutex::new(&mut events);
+        let collect = |e| {
+            if let Ok(mut events) = sink.lock() {
+                events.push(e);
+            }
+        };
+        if paths.is_empty() {
+            load::load_embedded(DEMO_NAME, DEMO_BYTES, &options, &collect);
+        } else {
+            load::load_paths(paths, &options, &collect);
+        }
+        for event in events {
+            session.dispatch(Msg::Load(event));
+        }
+        session
+    }
+
+    /// Sends one message and runs every effect it causes, feeding results back, until quiet.
+    pub fn dispatch(&mut self, msg: Msg) {
+        let mut queue = vec![msg];
+        while let Some(msg) = queue.pop() {
+            for effect in self.app.update(msg).effects {
+                match effect {
+                    Effect::Quit => {}
+                    Effect::WriteLabel(record) => match &mut self.store {
+                        Some(store) => queue.push(Msg::LabelWritten(store.write(record))),
+                        None => queue.push(Msg::LabelWritten(Err("no label store in this session".into()))),
+                    },
+                    other => queue.extend(effects::perform(other, &|| false)),
+                }
+            }
+        }
+    }
+
+    /// Presses keys written as `"j j ] /frust<Enter> n"`.
+    ///
+    /// # Panics
+    /// On a malformed key string (a bug in the test).
+    pub fn press(&mut self, keys: &str) {
+        let keys = KeyPress::parse_sequence(keys).unwrap_or_else(|e| panic!("bad key string {keys:?}: {e}"));
+        for key in keys {
+            self.dispatch(Msg::Key(key));
+        }
+    }
+}
+
+fn blank_app(width: u16, height: u16) -> App {
+    let mut app = App::new(Settings { color: false, ..Settings::default() }, Keymap::default());
+    app.update(Msg::Resize(width, height));
     app
 }
 
-/// Sends one message and runs every effect it causes, feeding results back, until quiet.
-pub fn dispatch(app: &mut App, msg: Msg) {
-    let mut queue = vec![msg];
-    while let Some(msg) = queue.pop() {
-        for effect in app.update(msg).effects {
-            if matches!(effect, Effect::Quit) {
-                continue;
-            }
-            if let Some(reply) = effects::perform(effect, &|| false) {
-                queue.push(reply);
-            }
-        }
-    }
+/// The demo study without a label store.
+pub fn demo_app(width: u16, height: u16) -> App {
+    Session::demo(width, height, None).app
 }
 
-/// Presses keys written as `"j j ] /frust<Enter> n"`.
-///
-/// # Panics
-/// On a malformed key string (a bug in the test).
+/// Presses keys on an app without a label store.
 pub fn press(app: &mut App, keys: &str) {
-    let keys = KeyPress::parse_sequence(keys).unwrap_or_else(|e| panic!("bad key string {keys:?}: {e}"));
-    for key in keys {
-        dispatch(app, Msg::Key(key));
-    }
+    let mut session = Session { app: std::mem::replace(app, blank_app(1, 1)), store: None };
+    session.press(keys);
+    *app = session.app;
 }

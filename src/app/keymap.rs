@@ -53,7 +53,23 @@ pub enum Action {
     NextScoreName,
     ShowProblems,
     Close,
+    SetScore(u8),
+    ClearScore,
+    Undo,
+    Redo,
+    OpenTags,
+    EditNote,
+    EditRolloutNote,
+    NextUnlabelledTurn,
+    NextUnlabelledRollout,
+    ToggleOthers,
 }
+
+/// Config names of the score actions.
+const SCORE_NAMES: [&str; 11] = [
+    "score_0", "score_1", "score_2", "score_3", "score_4", "score_5", "score_6", "score_7", "score_8",
+    "score_9", "score_10",
+];
 
 impl Action {
     /// Name used in the config file's `[keys]` table.
@@ -80,28 +96,34 @@ impl Action {
             Action::Search => ("search", "search all message text"),
             Action::NextMatch => ("next_match", "next search match"),
             Action::PrevMatch => ("prev_match", "previous search match"),
-            Action::Filter => (
-                "filter",
-                "filter rollouts (e.g. condition=baseline max>=5 selfdel)",
-            ),
+            Action::Filter => ("filter", "filter rollouts (e.g. condition=baseline max>=5 selfdel)"),
             Action::ClearFilter => ("clear_filter", "clear the filter"),
-            Action::CycleSort => (
-                "sort",
-                "sort by: file order, id, max, mean, first ≥ threshold, turns",
-            ),
+            Action::CycleSort => ("sort", "sort by: file order, id, max, mean, first ≥ threshold, turns"),
             Action::ReverseSort => ("reverse_sort", "reverse the sort order"),
             Action::NextScoreName => ("next_score", "show the next score name"),
             Action::ShowProblems => ("problems", "show files and lines that could not be read"),
             Action::Close => ("close", "close the overlay / cancel"),
+            Action::SetScore(n) => {
+                (SCORE_NAMES[(n as usize).min(10)], "give the selected turn this human score")
+            }
+            Action::ClearScore => ("clear_score", "clear the selected turn's human score"),
+            Action::Undo => ("undo", "undo the last label change"),
+            Action::Redo => ("redo", "redo the label change undone"),
+            Action::OpenTags => ("tags", "tag the selected turn (picker; a new tag can be typed)"),
+            Action::EditNote => ("note", "write a note on the selected turn"),
+            Action::EditRolloutNote => ("rollout_note", "write a note on the whole rollout"),
+            Action::NextUnlabelledTurn => {
+                ("next_unlabelled_turn", "jump to the next turn without your score")
+            }
+            Action::NextUnlabelledRollout => {
+                ("next_unlabelled_rollout", "jump to the next rollout you have not labelled")
+            }
+            Action::ToggleOthers => ("others", "show or hide other annotators' labels"),
         }
     }
 
     pub fn all() -> impl Iterator<Item = Action> {
-        DEFAULT_BINDINGS
-            .iter()
-            .map(|b| b.2)
-            .collect::<Vec<_>>()
-            .into_iter()
+        DEFAULT_BINDINGS.iter().map(|b| b.2).collect::<Vec<_>>().into_iter()
     }
 }
 
@@ -129,6 +151,26 @@ const DEFAULT_BINDINGS: &[(Context, &[&str], Action)] = &[
     (Context::Global, &["c"], Action::NextScoreName),
     (Context::Global, &["p"], Action::ShowProblems),
     (Context::Global, &["<Esc>"], Action::Close),
+    (Context::Global, &["0"], Action::SetScore(0)),
+    (Context::Global, &["1"], Action::SetScore(1)),
+    (Context::Global, &["2"], Action::SetScore(2)),
+    (Context::Global, &["3"], Action::SetScore(3)),
+    (Context::Global, &["4"], Action::SetScore(4)),
+    (Context::Global, &["5"], Action::SetScore(5)),
+    (Context::Global, &["6"], Action::SetScore(6)),
+    (Context::Global, &["7"], Action::SetScore(7)),
+    (Context::Global, &["8"], Action::SetScore(8)),
+    (Context::Global, &["9"], Action::SetScore(9)),
+    (Context::Global, &["+"], Action::SetScore(10)),
+    (Context::Global, &["x", "<Del>"], Action::ClearScore),
+    (Context::Global, &["u"], Action::Undo),
+    (Context::Global, &["<C-r>"], Action::Redo),
+    (Context::Global, &["t"], Action::OpenTags),
+    (Context::Global, &["e"], Action::EditNote),
+    (Context::Global, &["E"], Action::EditRolloutNote),
+    (Context::Global, &["."], Action::NextUnlabelledTurn),
+    (Context::Global, &[">"], Action::NextUnlabelledRollout),
+    (Context::Global, &["o"], Action::ToggleOthers),
     (Context::List, &["<Enter>", "l"], Action::Open),
     (Context::Chart, &["l", "<Right>"], Action::NextTurn),
     (Context::Chart, &["h", "<Left>"], Action::PrevTurn),
@@ -149,10 +191,7 @@ impl Default for Keymap {
 
 impl Keymap {
     fn empty() -> Keymap {
-        Keymap {
-            bindings: Vec::new(),
-            lookup: HashMap::new(),
-        }
+        Keymap { bindings: Vec::new(), lookup: HashMap::new() }
     }
 
     /// Defaults, with each named action's keys replaced by the given ones.
@@ -181,10 +220,7 @@ impl Keymap {
 
     /// The action of a key in a pane: the pane's own bindings first, then the global ones.
     pub fn action(&self, context: Context, key: KeyPress) -> Option<Action> {
-        self.lookup
-            .get(&(context, key))
-            .or_else(|| self.lookup.get(&(Context::Global, key)))
-            .copied()
+        self.lookup.get(&(context, key)).or_else(|| self.lookup.get(&(Context::Global, key))).copied()
     }
 
     /// Every binding in help order: (context, keys, action).
@@ -206,22 +242,26 @@ pub fn hints(context: Context) -> &'static [(Action, &'static str)] {
     match context {
         Context::List => &[
             (Action::Down, "move"),
-            (Action::Open, "read"),
             (Action::NextTurn, "turn"),
+            (Action::SetScore(0), "-9,+ score"),
+            (Action::OpenTags, "tags"),
+            (Action::EditNote, "note"),
+            (Action::NextUnlabelledTurn, "next unlabelled"),
             (Action::Search, "search"),
             (Action::Filter, "filter"),
             (Action::CycleSort, "sort"),
-            (Action::FocusNext, "pane"),
             (Action::ToggleHelp, "help"),
             (Action::Quit, "quit"),
         ],
         Context::Reader => &[
             (Action::Down, "scroll"),
-            (Action::NextTurn, "next turn"),
-            (Action::PrevTurn, "prev turn"),
+            (Action::NextTurn, "turn"),
+            (Action::SetScore(0), "-9,+ score"),
+            (Action::OpenTags, "tags"),
+            (Action::EditNote, "note"),
+            (Action::Undo, "undo"),
+            (Action::NextUnlabelledTurn, "next unlabelled"),
             (Action::Search, "search"),
-            (Action::NextMatch, "next match"),
-            (Action::FocusNext, "pane"),
             (Action::ToggleHelp, "help"),
             (Action::Quit, "quit"),
         ],
@@ -244,18 +284,9 @@ mod tests {
     #[test]
     fn pane_bindings_win_over_global_ones() {
         let keymap = Keymap::default();
-        assert_eq!(
-            keymap.action(Context::Chart, KeyPress::char('l')),
-            Some(Action::NextTurn)
-        );
-        assert_eq!(
-            keymap.action(Context::List, KeyPress::char('l')),
-            Some(Action::Open)
-        );
-        assert_eq!(
-            keymap.action(Context::Reader, KeyPress::char('j')),
-            Some(Action::Down)
-        );
+        assert_eq!(keymap.action(Context::Chart, KeyPress::char('l')), Some(Action::NextTurn));
+        assert_eq!(keymap.action(Context::List, KeyPress::char('l')), Some(Action::Open));
+        assert_eq!(keymap.action(Context::Reader, KeyPress::char('j')), Some(Action::Down));
         assert_eq!(keymap.action(Context::Reader, KeyPress::char('l')), None);
     }
 
@@ -263,10 +294,7 @@ mod tests {
     fn config_rebinds_by_action_name_and_rejects_unknown_names() {
         let overrides = HashMap::from([("next_turn".to_string(), vec!["L".to_string()])]);
         let keymap = Keymap::with_overrides(&overrides).unwrap();
-        assert_eq!(
-            keymap.action(Context::Reader, KeyPress::char('L')),
-            Some(Action::NextTurn)
-        );
+        assert_eq!(keymap.action(Context::Reader, KeyPress::char('L')), Some(Action::NextTurn));
         assert_eq!(keymap.action(Context::Reader, KeyPress::char(']')), None);
         let bad = HashMap::from([("fly".to_string(), vec!["x".to_string()])]);
         assert!(Keymap::with_overrides(&bad).unwrap_err().contains("fly"));

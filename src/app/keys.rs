@@ -34,11 +34,7 @@ pub struct KeyPress {
 
 impl KeyPress {
     pub const fn plain(key: Key) -> KeyPress {
-        KeyPress {
-            key,
-            ctrl: false,
-            alt: false,
-        }
+        KeyPress { key, ctrl: false, alt: false }
     }
 
     pub const fn char(c: char) -> KeyPress {
@@ -46,11 +42,7 @@ impl KeyPress {
     }
 
     pub const fn ctrl(c: char) -> KeyPress {
-        KeyPress {
-            key: Key::Char(c),
-            ctrl: true,
-            alt: false,
-        }
+        KeyPress { key: Key::Char(c), ctrl: true, alt: false }
     }
 
     /// Parses one key in table notation: `j`, `<C-d>`, `<Enter>`, `<S-Tab>`, `<Space>`.
@@ -106,10 +98,9 @@ impl KeyPress {
                 let mut chars = other.chars();
                 match (chars.next(), chars.next()) {
                     (Some(c), None) => Key::Char(c),
-                    (Some('F'), Some(_)) => other[1..]
-                        .parse()
-                        .map(Key::F)
-                        .map_err(|_| format!("unknown key <{inner}>"))?,
+                    (Some('F'), Some(_)) => {
+                        other[1..].parse().map(Key::F).map_err(|_| format!("unknown key <{inner}>"))?
+                    }
                     _ => return Err(format!("unknown key <{inner}>")),
                 }
             }

@@ -84,10 +84,7 @@ impl TranscriptList {
     pub fn rebuild(&mut self, rollouts: &[RolloutSummary], view: ScoreView) {
         let keep = self.selected_rollout();
         self.rows = (0..rollouts.len() as u32)
-            .filter(|&i| {
-                self.filter
-                    .matches(&rollouts[i as usize], view.name, view.threshold)
-            })
+            .filter(|&i| self.filter.matches(&rollouts[i as usize], view.name, view.threshold))
             .collect();
         self.sort_rows(rollouts, view);
         self.reselect(keep);
@@ -97,10 +94,7 @@ impl TranscriptList {
     pub fn append(&mut self, rollouts: &[RolloutSummary], first: usize, view: ScoreView) {
         let keep = self.selected_rollout();
         let mut new: Vec<u32> = (first as u32..rollouts.len() as u32)
-            .filter(|&i| {
-                self.filter
-                    .matches(&rollouts[i as usize], view.name, view.threshold)
-            })
+            .filter(|&i| self.filter.matches(&rollouts[i as usize], view.name, view.threshold))
             .collect();
         if self.sort == SortKey::FileOrder && !self.descending {
             self.rows.extend(new);
@@ -141,11 +135,9 @@ impl TranscriptList {
             SortKey::Id => ra.id.cmp(&rb.id),
             SortKey::Turns => ra.n_turns.cmp(&rb.n_turns),
             SortKey::Max => missing_last(ra.max_score(view.name), rb.max_score(view.name), self.descending),
-            SortKey::Mean => missing_last(
-                ra.mean_score(view.name),
-                rb.mean_score(view.name),
-                self.descending,
-            ),
+            SortKey::Mean => {
+                missing_last(ra.mean_score(view.name), rb.mean_score(view.name), self.descending)
+            }
             SortKey::FirstAtOrAbove => missing_last(
                 ra.first_at_or_above(view.name, view.threshold).map(|t| t as f64),
                 rb.first_at_or_above(view.name, view.threshold).map(|t| t as f64),
@@ -159,11 +151,7 @@ impl TranscriptList {
         } else {
             by_key
         };
-        let by_file = if self.sort == SortKey::FileOrder && self.descending {
-            b.cmp(&a)
-        } else {
-            a.cmp(&b)
-        };
+        let by_file = if self.sort == SortKey::FileOrder && self.descending { b.cmp(&a) } else { a.cmp(&b) };
         by_key.then(by_file)
     }
 
@@ -231,11 +219,7 @@ mod tests {
             .map(|(i, max)| {
                 let mut m = Message::new(Role::Assistant, "x");
                 m.scores = vec![("s".into(), *max)];
-                let r = Rollout {
-                    id: format!("r{i}"),
-                    messages: vec![m],
-                    ..Rollout::default()
-                };
+                let r = Rollout { id: format!("r{i}"), messages: vec![m], ..Rollout::default() };
                 let mut strings = Interner::default();
                 RolloutSummary::from_rollout(&r, &Hatch::default(), 0, Locator::Decoded(0), &mut strings)
             })
@@ -245,14 +229,8 @@ mod tests {
     #[test]
     fn sorts_by_max_with_missing_last_both_ways() {
         let rollouts = summaries(&[Some(3.0), None, Some(9.0), Some(3.0)]);
-        let view = ScoreView {
-            name: "s",
-            threshold: 5.0,
-        };
-        let mut list = TranscriptList {
-            sort: SortKey::Max,
-            ..TranscriptList::default()
-        };
+        let view = ScoreView { name: "s", threshold: 5.0 };
+        let mut list = TranscriptList { sort: SortKey::Max, ..TranscriptList::default() };
         list.rebuild(&rollouts, view);
         assert_eq!(list.rows, vec![0, 3, 2, 1]);
         list.descending = true;
@@ -263,14 +241,8 @@ mod tests {
     #[test]
     fn appended_rows_merge_into_the_sort_and_keep_the_selection() {
         let rollouts = summaries(&[Some(5.0), Some(1.0), Some(7.0), Some(2.0)]);
-        let view = ScoreView {
-            name: "s",
-            threshold: 5.0,
-        };
-        let mut list = TranscriptList {
-            sort: SortKey::Max,
-            ..TranscriptList::default()
-        };
+        let view = ScoreView { name: "s", threshold: 5.0 };
+        let mut list = TranscriptList { sort: SortKey::Max, ..TranscriptList::default() };
         list.rebuild(&rollouts[..2], view);
         list.selected = 1; // rollout 0 (max 5)
         list.append(&rollouts, 2, view);
@@ -280,10 +252,7 @@ mod tests {
 
     #[test]
     fn selection_and_offset_stay_in_bounds() {
-        let mut list = TranscriptList {
-            rows: (0..10).collect(),
-            ..TranscriptList::default()
-        };
+        let mut list = TranscriptList { rows: (0..10).collect(), ..TranscriptList::default() };
         list.move_by(100);
         assert_eq!(list.selected, 9);
         list.scroll_into_view(4);

@@ -2,11 +2,13 @@
 //! effects out. No I/O and no drawing happen here, so key sequences can drive it in tests.
 
 pub mod actions;
+pub mod annotate;
 pub mod effects;
 pub mod filter;
 pub mod harness;
 pub mod keymap;
 pub mod keys;
+pub mod labels;
 pub mod layout;
 pub mod list;
 pub mod prompt;
@@ -17,11 +19,15 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::load::LoadEvent;
+use crate::model::Problem;
 use crate::model::{Locator, Rollout};
 use crate::search::{Hit, SearchPlan};
+use crate::store::LabelRecord;
 use crate::study::{Source, Study};
+use annotate::{NoteEditor, TagPicker};
 use keymap::Keymap;
 use keys::KeyPress;
+use labels::LabelState;
 use layout::Areas;
 use list::{ScoreView, TranscriptList};
 use prompt::Prompt;
@@ -41,6 +47,8 @@ pub enum Modal {
     Help { scroll: usize },
     Problems { selected: usize },
     Prompt(Prompt),
+    Tags(TagPicker),
+    Note(Box<NoteEditor>),
 }
 
 /// A mouse event, in screen cells.
@@ -66,6 +74,19 @@ pub enum Msg {
         generation: u64,
         hits: Vec<Hit>,
     },
+    LabelsOpened(LabelsOpened),
+    /// One label write finished (`Ok`) or failed and is being retried (`Err`).
+    LabelWritten(Result<(), String>),
+}
+
+/// The annotator's label store, opened.
+#[derive(Debug, Default)]
+pub struct LabelsOpened {
+    pub path: String,
+    pub records: Vec<LabelRecord>,
+    pub others: Vec<(String, Vec<LabelRecord>)>,
+    pub warnings: Vec<Problem>,
+    pub read_only: Option<String>,
 }
 
 /// I/O the app asks the runtime to do.
@@ -82,6 +103,8 @@ pub enum Effect {
         query: String,
         plan: SearchPlan,
     },
+    /// Append one label record and fsync it (the writer stamps the time).
+    WriteLabel(LabelRecord),
     Quit,
 }
 
@@ -95,6 +118,8 @@ pub struct Settings {
     pub color: bool,
     /// Name of the study shown in the title (paths or "demo").
     pub title: String,
+    /// Tags offered in the tag picker.
+    pub tags: Vec<String>,
 }
 
 impl Default for Settings {
@@ -104,6 +129,7 @@ impl Default for Settings {
             threshold: 5.0,
             color: true,
             title: "demo".into(),
+            tags: labels::DEFAULT_TAGS.iter().map(|t| t.to_string()).collect(),
         }
     }
 }
@@ -131,11 +157,14 @@ pub struct App {
     pub list: TranscriptList,
     pub reader: TurnReader,
     pub search: SearchState,
+    pub labels: LabelState,
     /// Terminal size (columns, rows).
     pub size: (u16, u16),
     /// A one-line message shown in the status bar until the next key.
     pub toast: Option<String>,
     pub quitting: bool,
+    /// Quit was pressed once with unsaved labels; the next quit goes through.
+    pub quit_armed: bool,
     /// Recently read rollouts, so moving back and forth does not re-read them.
     cache: Vec<(usize, Arc<Rollout>)>,
 }
@@ -160,19 +189,18 @@ impl App {
             list: TranscriptList::default(),
             reader: TurnReader::default(),
             search: SearchState::default(),
+            labels: LabelState::default(),
             size: (80, 24),
             toast: None,
             quitting: false,
+            quit_armed: false,
             cache: Vec::new(),
         }
     }
 
     /// Handles one message.
     pub fn update(&mut self, msg: Msg) -> Outcome {
-        let mut out = Outcome {
-            changed: true,
-            effects: Vec::new(),
-        };
+        let mut out = Outcome { changed: true, effects: Vec::new() };
         match msg {
             Msg::Key(key) => {
                 self.toast = None;
@@ -186,6 +214,8 @@ impl App {
             Msg::Load(event) => self.on_load(event, &mut out),
             Msg::RolloutRead { index, result } => self.on_rollout_read(index, result),
             Msg::SearchDone { generation, hits } => self.on_search_done(generation, hits, &mut out),
+            Msg::LabelsOpened(opened) => self.on_labels_opened(opened),
+            Msg::LabelWritten(result) => self.on_label_written(result),
         }
         if self.quitting && !out.effects.iter().any(|e| matches!(e, Effect::Quit)) {
             out.effects.push(Effect::Quit);
@@ -203,10 +233,7 @@ impl App {
     }
 
     pub fn score_view(&self) -> ScoreView<'_> {
-        ScoreView {
-            name: self.score_name(),
-            threshold: self.settings.threshold,
-        }
+        ScoreView { name: self.score_name(), threshold: self.settings.threshold }
     }
 
     fn on_load(&mut self, event: LoadEvent, out: &mut Outcome) {
@@ -269,34 +296,43 @@ impl App {
     }
 
     fn show_rollout(&mut self, index: usize, rollout: Arc<Rollout>) {
-        let source = self
-            .study
-            .source_of(index)
-            .map(|s| s.display.clone())
-            .unwrap_or_default();
+        let source = self.study.source_of(index).map(|s| s.display.clone()).unwrap_or_default();
         let width = self.areas().reader_columns();
-        self.reader.set_rollout(rollout, &source, width);
+        let notes = self.annotations(index, &rollout);
+        self.reader.set_rollout(rollout, &source, width, &notes);
+        self.apply_pending_turn();
         if let Some((r, message)) = self.search.current
             && r as usize == index
         {
-            self.reader
-                .focus_message(message as usize, self.areas().reader_rows());
+            self.reader.focus_message(message as usize, self.areas().reader_rows());
         }
     }
 
     fn after_resize(&mut self) {
         let areas = self.areas();
         self.list.scroll_into_view(areas.list_rows());
-        if self.reader.wrapped_width != areas.reader_columns()
-            && let Some(index) = self.reader.index
-        {
-            let source = self
-                .study
-                .source_of(index)
-                .map(|s| s.display.clone())
-                .unwrap_or_default();
-            self.reader.rewrap(&source, areas.reader_columns());
+        if self.reader.wrapped_width != areas.reader_columns() {
+            self.rewrap_reader();
         }
+    }
+
+    /// Selects the turn asked for before the rollout's text arrived.
+    pub(crate) fn apply_pending_turn(&mut self) {
+        if self.reader.rollout.is_some()
+            && let Some(turn) = self.reader.pending_turn.take()
+        {
+            self.reader.select_turn(turn, self.areas().reader_rows());
+        }
+    }
+
+    /// Re-wraps the reader (after a resize or a label change).
+    pub(crate) fn rewrap_reader(&mut self) {
+        let (Some(index), Some(rollout)) = (self.reader.index, self.reader.rollout.clone()) else {
+            return;
+        };
+        let source = self.study.source_of(index).map(|s| s.display.clone()).unwrap_or_default();
+        let notes = self.annotations(index, &rollout);
+        self.reader.rewrap(&source, self.areas().reader_columns(), &notes);
     }
 
     fn on_search_done(&mut self, generation: u64, hits: Vec<Hit>, out: &mut Outcome) {

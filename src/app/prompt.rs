@@ -36,18 +36,11 @@ pub enum PromptEvent {
 
 impl Prompt {
     pub fn new(kind: PromptKind, text: &str) -> Prompt {
-        Prompt {
-            kind,
-            text: text.to_string(),
-            cursor: text.chars().count(),
-        }
+        Prompt { kind, text: text.to_string(), cursor: text.chars().count() }
     }
 
     fn byte_at(&self, char_index: usize) -> usize {
-        self.text
-            .char_indices()
-            .nth(char_index)
-            .map_or(self.text.len(), |(i, _)| i)
+        self.text.char_indices().nth(char_index).map_or(self.text.len(), |(i, _)| i)
     }
 
     /// Edits with the usual keys: arrows, Home/End, Backspace/Delete, C-u (clear), C-w (word).
@@ -108,10 +101,7 @@ mod tests {
         let mut p = Prompt::new(PromptKind::Search, "");
         assert_eq!(type_keys(&mut p, "héllo<Left><Left><BS>X"), PromptEvent::Editing);
         assert_eq!(p.text, "héXlo");
-        assert_eq!(
-            type_keys(&mut p, "<End><Space>world<C-w><C-w>"),
-            PromptEvent::Editing
-        );
+        assert_eq!(type_keys(&mut p, "<End><Space>world<C-w><C-w>"), PromptEvent::Editing);
         assert_eq!(p.text, "");
         assert_eq!(type_keys(&mut p, "ab<Enter>"), PromptEvent::Submit("ab".into()));
         assert_eq!(type_keys(&mut p, "<Esc>"), PromptEvent::Cancel);

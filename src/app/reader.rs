@@ -15,6 +15,8 @@ pub enum LineKind {
     Header,
     Body,
     ToolCall,
+    /// A human label under a turn's header (or the rollout note under the metadata).
+    Label,
     Blank,
 }
 
@@ -26,6 +28,9 @@ pub struct ReaderLine {
     pub kind: LineKind,
     pub segments: Vec<Segment>,
 }
+
+/// Label lines to show under each message's header (`None`: under the metadata).
+pub type Annotations = std::collections::HashMap<Option<usize>, Vec<String>>;
 
 /// Columns taken by the gutter that marks the selected turn.
 pub const GUTTER: usize = 2;
@@ -45,46 +50,61 @@ pub struct TurnReader {
     pub message_lines: Vec<usize>,
     /// Message index of each turn (turn t is `turn_messages[t - 1]`).
     pub turn_messages: Vec<usize>,
+    /// Hash of each turn's text, to tell whether a label is stale.
+    pub turn_hashes: Vec<String>,
     pub scroll: usize,
     /// Selected turn, 1-based; 0 when the rollout has no turns.
     pub turn: usize,
+    /// A turn to select once the rollout's text arrives.
+    pub pending_turn: Option<usize>,
 }
 
 impl TurnReader {
     /// Starts showing rollout `index` (its text arrives later with `set_rollout`).
     pub fn expect(&mut self, index: usize) {
         if self.index != Some(index) {
-            *self = TurnReader {
-                index: Some(index),
-                ..TurnReader::default()
-            };
+            let pending_turn = self.pending_turn.take();
+            *self = TurnReader { index: Some(index), pending_turn, ..TurnReader::default() };
         }
     }
 
     /// Shows a decoded rollout, wrapped to `width`, with turn 1 selected.
-    pub fn set_rollout(&mut self, rollout: Arc<Rollout>, source: &str, width: usize) {
+    pub fn set_rollout(&mut self, rollout: Arc<Rollout>, source: &str, width: usize, notes: &Annotations) {
         self.turn_messages = rollout.turn_messages();
+        self.turn_hashes = self
+            .turn_messages
+            .iter()
+            .map(|&m| crate::store::stamp::text_hash(&rollout.messages[m].full_text()))
+            .collect();
         self.turn = usize::from(!self.turn_messages.is_empty());
         self.rollout = Some(rollout);
         self.error = None;
         self.scroll = 0;
-        self.rewrap(source, width);
+        self.rewrap(source, width, notes);
     }
 
-    /// Re-wraps for a new width, keeping the selected turn's place.
-    pub fn rewrap(&mut self, source: &str, width: usize) {
+    /// Re-wraps for a new width or new labels, keeping the place in the text.
+    pub fn rewrap(&mut self, source: &str, width: usize, notes: &Annotations) {
         let Some(rollout) = self.rollout.clone() else {
             return;
         };
         let anchor = self.line_message(self.scroll);
+        let anchor_offset = anchor
+            .and_then(|m| self.message_lines.get(m))
+            .map_or(0, |start| self.scroll.saturating_sub(*start));
         self.lines.clear();
         self.message_lines.clear();
         self.wrapped_width = width;
         let text_width = width.saturating_sub(GUTTER).max(1);
-        self.push_meta(&rollout, source, text_width);
+        self.push_meta(&rollout, source, text_width, notes.get(&None));
         for (i, message) in rollout.messages.iter().enumerate() {
             self.message_lines.push(self.lines.len());
             self.push(Some(i), LineKind::Header, Vec::new());
+            for note in notes.get(&Some(i)).into_iter().flatten() {
+                for segments in wrap_text(note, text_width) {
+                    self.push(Some(i), LineKind::Label, segments);
+                }
+            }
             let text = if message.text.is_empty() && message.tool_calls.is_empty() {
                 "(no content)"
             } else {
@@ -104,11 +124,12 @@ impl TurnReader {
             self.push(Some(i), LineKind::Blank, Vec::new());
         }
         if let Some(message) = anchor {
-            self.scroll = self.message_lines.get(message).copied().unwrap_or(0);
+            self.scroll = self.message_lines.get(message).copied().unwrap_or(0) + anchor_offset;
+            self.scroll = self.scroll.min(self.lines.len().saturating_sub(1));
         }
     }
 
-    fn push_meta(&mut self, rollout: &Rollout, source: &str, width: usize) {
+    fn push_meta(&mut self, rollout: &Rollout, source: &str, width: usize, notes: Option<&Vec<String>>) {
         let mut text = format!("{} · {}", rollout.id, source);
         let fields: Vec<String> = rollout
             .metadata
@@ -134,15 +155,16 @@ impl TurnReader {
         for segments in wrap_text(&text, width) {
             self.push(None, LineKind::Meta, segments);
         }
+        for note in notes.into_iter().flatten() {
+            for segments in wrap_text(note, width) {
+                self.push(None, LineKind::Label, segments);
+            }
+        }
         self.push(None, LineKind::Blank, Vec::new());
     }
 
     fn push(&mut self, message: Option<usize>, kind: LineKind, segments: Vec<Segment>) {
-        self.lines.push(ReaderLine {
-            message,
-            kind,
-            segments,
-        });
+        self.lines.push(ReaderLine { message, kind, segments });
     }
 
     /// The message a line belongs to.
@@ -152,20 +174,13 @@ impl TurnReader {
 
     /// The message index of the selected turn.
     pub fn selected_message(&self) -> Option<usize> {
-        self.turn
-            .checked_sub(1)
-            .and_then(|t| self.turn_messages.get(t))
-            .copied()
+        self.turn.checked_sub(1).and_then(|t| self.turn_messages.get(t)).copied()
     }
 
     /// Lines `start..end` of message `index` (header to blank line).
     pub fn message_span(&self, index: usize) -> Option<(usize, usize)> {
         let start = *self.message_lines.get(index)?;
-        let end = self
-            .message_lines
-            .get(index + 1)
-            .copied()
-            .unwrap_or(self.lines.len());
+        let end = self.message_lines.get(index + 1).copied().unwrap_or(self.lines.len());
         Some((start, end))
     }
 
@@ -216,10 +231,10 @@ impl TurnReader {
         if end > view.start && start < view.end {
             return;
         }
-        let visible_turn = self.turn_messages.iter().position(|&m| {
-            self.message_span(m)
-                .is_some_and(|(s, e)| e > view.start && s < view.end)
-        });
+        let visible_turn = self
+            .turn_messages
+            .iter()
+            .position(|&m| self.message_span(m).is_some_and(|(s, e)| e > view.start && s < view.end));
         if let Some(t) = visible_turn {
             self.turn = t + 1;
         }
@@ -228,10 +243,7 @@ impl TurnReader {
     /// The turn whose lines include `line`.
     pub fn turn_at_line(&self, line: usize) -> Option<usize> {
         let message = self.line_message(line)?;
-        self.turn_messages
-            .iter()
-            .position(|&m| m == message)
-            .map(|t| t + 1)
+        self.turn_messages.iter().position(|&m| m == message).map(|t| t + 1)
     }
 
     /// The role of a line's message.

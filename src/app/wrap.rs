@@ -89,10 +89,7 @@ impl LineBuilder {
         self.used += w;
         match self.segments.last_mut() {
             Some(last) if last.dim == dim => last.text.push_str(text),
-            _ => self.segments.push(Segment {
-                text: text.to_string(),
-                dim,
-            }),
+            _ => self.segments.push(Segment { text: text.to_string(), dim }),
         }
     }
 
@@ -136,18 +133,12 @@ mod tests {
     use super::*;
 
     fn plain(lines: &[Vec<Segment>]) -> Vec<String> {
-        lines
-            .iter()
-            .map(|l| l.iter().map(|s| s.text.as_str()).collect())
-            .collect()
+        lines.iter().map(|l| l.iter().map(|s| s.text.as_str()).collect()).collect()
     }
 
     #[test]
     fn wraps_at_word_boundaries() {
-        assert_eq!(
-            plain(&wrap_text("the quick brown fox", 10)),
-            vec!["the quick", "brown fox"]
-        );
+        assert_eq!(plain(&wrap_text("the quick brown fox", 10)), vec!["the quick", "brown fox"]);
         assert_eq!(plain(&wrap_text("a\n\nb", 10)), vec!["a", "", "b"]);
     }
 
@@ -164,13 +155,7 @@ mod tests {
     #[test]
     fn placeholders_are_dim_and_controls_never_pass() {
         let lines = wrap_text("a\x1b[2Jb", 20);
-        assert_eq!(
-            lines[0][1],
-            Segment {
-                text: "␛".into(),
-                dim: true
-            }
-        );
+        assert_eq!(lines[0][1], Segment { text: "␛".into(), dim: true });
         assert!(plain(&lines).concat().chars().all(sanitize::is_safe));
     }
 

@@ -27,10 +27,7 @@ pub fn run(paths: &[PathBuf], json: bool, args: &StudyArgs) -> Result<()> {
             "id", "condition", "dataset", "turns", "max", "mean", "selfdel", "source"
         ))?;
         for r in &study.rollouts {
-            let source = study
-                .sources
-                .get(r.source as usize)
-                .map_or("", |s| s.display.as_str());
+            let source = study.sources.get(r.source as usize).map_or("", |s| s.display.as_str());
             out.line(&format!(
                 "{:<28} {:<10} {:<10} {:>5} {:>5} {:>5} {:>6}  {}",
                 r.id,
@@ -54,16 +51,8 @@ fn number(x: Option<f64>) -> String {
 /// The JSON object of one rollout: id, source, metadata, turns, the active score per turn,
 /// every score name per turn, and the self-deletion turn.
 pub fn row_json(study: &Study, r: &RolloutSummary, score: &str) -> Value {
-    let metadata: Map<String, Value> = r
-        .metadata
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_json()))
-        .collect();
-    let scores: Map<String, Value> = r
-        .scores
-        .iter()
-        .map(|s| (s.name.to_string(), json!(s.values)))
-        .collect();
+    let metadata: Map<String, Value> = r.metadata.iter().map(|(k, v)| (k.to_string(), v.to_json())).collect();
+    let scores: Map<String, Value> = r.scores.iter().map(|s| (s.name.to_string(), json!(s.values))).collect();
     json!({
         "id": &*r.id,
         "source": study.sources.get(r.source as usize).map(|s| s.display.as_str()),

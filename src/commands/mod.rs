@@ -2,6 +2,7 @@
 //! stderr, and prints its figures to stdout as a table or as JSON.
 
 pub mod ls;
+pub mod stress;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -24,28 +25,15 @@ pub fn load_options(args: &StudyArgs) -> Result<LoadOptions> {
         Some(pattern) => Hatch::new(pattern).map_err(anyhow::Error::msg)?,
         None => Hatch::default(),
     };
-    let format = args
-        .format
-        .as_deref()
-        .map(Format::parse)
-        .transpose()
-        .map_err(anyhow::Error::msg)?;
-    Ok(LoadOptions {
-        hatch,
-        format,
-        threads: 0,
-    })
+    let format = args.format.as_deref().map(Format::parse).transpose().map_err(anyhow::Error::msg)?;
+    Ok(LoadOptions { hatch, format, threads: 0 })
 }
 
 /// Loads the study named by `paths` (the demo when empty) and reports its problems on stderr.
 /// Fails when nothing at all could be read.
 pub fn load_study(paths: &[PathBuf], args: &StudyArgs) -> Result<Study> {
     let options = load_options(args)?;
-    let study = if paths.is_empty() {
-        Study::demo(&options)
-    } else {
-        Study::load(paths, &options)
-    };
+    let study = if paths.is_empty() { Study::demo(&options) } else { Study::load(paths, &options) };
     let mut stderr = std::io::stderr().lock();
     for problem in &study.problems {
         let _ = writeln!(stderr, "{}", sanitize::clean(&problem.to_string()));
@@ -64,11 +52,7 @@ pub fn active_score(study: &Study, args: &StudyArgs) -> Result<Option<String>> {
                 let known: Vec<&str> = study.score_names.iter().map(|n| &**n).collect();
                 bail!(
                     "unknown score name {name:?}; this study has: {}",
-                    if known.is_empty() {
-                        "no scores".to_string()
-                    } else {
-                        known.join(", ")
-                    }
+                    if known.is_empty() { "no scores".to_string() } else { known.join(", ") }
                 );
             }
             Ok(Some(name.clone()))
@@ -86,10 +70,7 @@ pub struct Output {
 impl Output {
     pub fn stdout() -> Output {
         let stdout = std::io::stdout();
-        Output {
-            terminal: stdout.is_terminal(),
-            out: std::io::BufWriter::new(stdout.lock()),
-        }
+        Output { terminal: stdout.is_terminal(), out: std::io::BufWriter::new(stdout.lock()) }
     }
 
     /// Writes a line of text that may contain strings from files.
@@ -104,9 +85,7 @@ impl Output {
 
     /// Writes raw bytes (JSON is escaped already).
     pub fn raw(&mut self, text: &str) -> Result<()> {
-        self.out
-            .write_all(text.as_bytes())
-            .context("cannot write to stdout")
+        self.out.write_all(text.as_bytes()).context("cannot write to stdout")
     }
 
     pub fn finish(mut self) -> Result<()> {

@@ -20,17 +20,11 @@ pub fn decode_chat(value: &Value, fallback_id: &str) -> Result<Rollout, String> 
     let Some(object) = value.as_object() else {
         return Err(format!("expected a rollout object, found {}", kind_of(value)));
     };
-    let Some((_, list)) = MESSAGE_KEYS
-        .iter()
-        .find_map(|key| object.get(*key).map(|v| (*key, v)))
-    else {
+    let Some((_, list)) = MESSAGE_KEYS.iter().find_map(|key| object.get(*key).map(|v| (*key, v))) else {
         return Err(missing_messages(object.keys().map(String::as_str)));
     };
     let Some(list) = list.as_array() else {
-        return Err(format!(
-            "the message list must be an array, found {}",
-            kind_of(list)
-        ));
+        return Err(format!("the message list must be an array, found {}", kind_of(list)));
     };
     let mut messages = Vec::with_capacity(list.len());
     for (i, item) in list.iter().enumerate() {
@@ -53,11 +47,7 @@ pub fn missing_messages<'a>(keys: impl Iterator<Item = &'a str>) -> String {
     format!(
         "expected a rollout with \"messages\" (native, OpenAI), \"conversations\" (ShareGPT), \
          \"conversation\" or \"traj\"; found keys: {}",
-        if found.is_empty() {
-            "none".to_string()
-        } else {
-            found.join(", ")
-        }
+        if found.is_empty() { "none".to_string() } else { found.join(", ") }
     )
 }
 
@@ -93,11 +83,8 @@ fn is_odd_metadata(key: &str, value: &Value) -> bool {
 }
 
 fn decode_message(fields: &Map<String, Value>) -> Message {
-    let role_name = ROLE_KEYS
-        .iter()
-        .find_map(|k| fields.get(*k).and_then(Value::as_str))
-        .unwrap_or("?")
-        .to_string();
+    let role_name =
+        ROLE_KEYS.iter().find_map(|k| fields.get(*k).and_then(Value::as_str)).unwrap_or("?").to_string();
     let content = CONTENT_KEYS.iter().find_map(|k| fields.get(*k));
     Message {
         role: Role::parse(&role_name),
@@ -154,11 +141,8 @@ pub fn scores_of(value: &Value) -> Scores {
 /// OpenAI `tool_calls` (arguments as a JSON string), Inspect/tau-bench calls (arguments as an
 /// object), and the legacy single `function_call`.
 fn tool_calls_of(fields: &Map<String, Value>) -> Vec<ToolCall> {
-    let mut calls: Vec<&Value> = fields
-        .get("tool_calls")
-        .and_then(Value::as_array)
-        .map(|a| a.iter().collect())
-        .unwrap_or_default();
+    let mut calls: Vec<&Value> =
+        fields.get("tool_calls").and_then(Value::as_array).map(|a| a.iter().collect()).unwrap_or_default();
     calls.extend(fields.get("function_call"));
     calls.into_iter().filter_map(tool_call).collect()
 }
@@ -216,10 +200,7 @@ mod tests {
         assert_eq!(r.messages[1].text, "What is 17 * 23?\n[image]");
         assert_eq!(
             r.messages[2].scores,
-            vec![
-                ("frustration".to_string(), Some(0.0)),
-                ("other".to_string(), None)
-            ]
+            vec![("frustration".to_string(), Some(0.0)), ("other".to_string(), None)]
         );
         assert_eq!(r.messages[3].text, "");
         assert_eq!(r.turn_messages(), vec![2]);
@@ -236,10 +217,7 @@ mod tests {
         assert_eq!(r.metadata["model"], "gpt-4o");
         assert_eq!(
             r.messages[0].tool_calls,
-            vec![ToolCall {
-                name: "lookup".into(),
-                arguments: "{\"q\":1}".into()
-            }]
+            vec![ToolCall { name: "lookup".into(), arguments: "{\"q\":1}".into() }]
         );
         assert_eq!(r.messages[1].role, Role::Tool);
     }
@@ -256,18 +234,11 @@ mod tests {
     #[test]
     fn wrong_shapes_say_what_was_expected() {
         let err = decode_chat(&json!({"prompt": "x", "answer": 1}), "x").unwrap_err();
-        assert!(
-            err.contains("\"messages\"") && err.contains("answer, prompt"),
-            "{err}"
-        );
+        assert!(err.contains("\"messages\"") && err.contains("answer, prompt"), "{err}");
         let err = decode_chat(&json!({"messages": {"a": 1}}), "x").unwrap_err();
         assert!(err.contains("must be an array, found an object"), "{err}");
         let err = decode_chat(&json!({"messages": [1]}), "x").unwrap_err();
         assert!(err.contains("message 0 is a number"), "{err}");
-        assert!(
-            decode_chat(&json!([1]), "x")
-                .unwrap_err()
-                .contains("found an array")
-        );
+        assert!(decode_chat(&json!([1]), "x").unwrap_err().contains("found an array"));
     }
 }

@@ -37,10 +37,8 @@ pub fn index_chat(
         }
     }
     metadata.sort_by(|a, b| a.0.cmp(&b.0));
-    let metadata = metadata
-        .into_iter()
-        .filter_map(|(k, v)| Some((strings.get(&k), v.meta(strings)?)))
-        .collect();
+    let metadata =
+        metadata.into_iter().filter_map(|(k, v)| Some((strings.get(&k), v.meta(strings)?))).collect();
     let mut scores = top.rollout_scores;
     scores.sort_by(|a, b| a.0.cmp(&b.0));
     let rollout_scores = scores.into_iter().map(|(n, v)| (strings.get(&n), v)).collect();
@@ -88,10 +86,7 @@ impl<'de> Visitor<'de> for TopSeed<'_, '_> {
         while let Some(key) = map.next_key::<Text>()? {
             let key = key.0;
             if let Some(rank) = MESSAGE_KEYS.iter().position(|k| *k == key) {
-                let seed = MessagesSeed {
-                    hatch: self.hatch,
-                    strings: self.strings,
-                };
+                let seed = MessagesSeed { hatch: self.hatch, strings: self.strings };
                 let parsed = map.next_value_seed(seed)?;
                 if top.messages.as_ref().is_none_or(|(r, _)| rank < *r) {
                     match parsed {
@@ -238,11 +233,7 @@ impl<'de> Visitor<'de> for MessageVisitor {
         }
         let [role, from] = roles;
         let [content, value] = contents;
-        Ok(MessageItem::Message(Message {
-            role: role.or(from),
-            content: content.or(value),
-            scores,
-        }))
+        Ok(MessageItem::Message(Message { role: role.or(from), content: content.or(value), scores }))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}

@@ -147,10 +147,7 @@ mod tests {
     fn splits_array_elements_with_strings_and_nesting() {
         let text = br#" [ {"a": "x,]}\"y"}, [1, [2]], 3 , "s" ] "#;
         let spans = array_element_spans(text).unwrap();
-        let parts: Vec<&str> = spans
-            .iter()
-            .map(|r| std::str::from_utf8(&text[r.clone()]).unwrap())
-            .collect();
+        let parts: Vec<&str> = spans.iter().map(|r| std::str::from_utf8(&text[r.clone()]).unwrap()).collect();
         assert_eq!(parts, vec![r#"{"a": "x,]}\"y"}"#, "[1, [2]]", "3", r#""s""#]);
         assert_eq!(array_element_spans(b"[]").unwrap(), Vec::<Range<usize>>::new());
         assert!(array_element_spans(b"{}").is_none());
@@ -175,10 +172,7 @@ mod tests {
     #[test]
     fn nonfinite_literals_become_null_outside_strings_only() {
         let text = r#"{"v": NaN, "w": -Infinity, "x": [Infinity], "s": "NaN \" Infinity"}"#;
-        assert_eq!(
-            nonfinite_to_null(text),
-            r#"{"v": null, "w": null, "x": [null], "s": "NaN \" Infinity"}"#
-        );
+        assert_eq!(nonfinite_to_null(text), r#"{"v": null, "w": null, "x": [null], "s": "NaN \" Infinity"}"#);
         assert!(matches!(nonfinite_to_null("{\"a\": 1}"), Cow::Borrowed(_)));
     }
 }

@@ -42,10 +42,7 @@ impl Format {
 
 /// Whether a directory walk should pick up this file.
 pub fn is_rollout_file(path: &Path) -> bool {
-    matches!(
-        path.extension().and_then(|e| e.to_str()),
-        Some("json" | "jsonl" | "ndjson")
-    )
+    matches!(path.extension().and_then(|e| e.to_str()), Some("json" | "jsonl" | "ndjson"))
 }
 
 /// Detects the format from the extension, then from the first bytes.
@@ -106,9 +103,7 @@ pub fn index_record(
         return Ok(summary);
     }
     let rollout = decode_record(json, &fallback_id())?;
-    Ok(RolloutSummary::from_rollout(
-        &rollout, ctx.hatch, ctx.source, locator, strings,
-    ))
+    Ok(RolloutSummary::from_rollout(&rollout, ctx.hatch, ctx.source, locator, strings))
 }
 
 /// Decodes one record in full, accepting `NaN` and `Infinity` as missing values.
@@ -148,11 +143,7 @@ pub fn record_error(e: &serde_json::Error) -> RecordError {
         Some(i) => text[..i].to_string(),
         None => text,
     };
-    RecordError {
-        line: e.line() as u64,
-        column: e.column() as u64,
-        message,
-    }
+    RecordError { line: e.line() as u64, column: e.column() as u64, message }
 }
 
 #[cfg(test)]

@@ -6,14 +6,7 @@ use crate::model::{Interner, Locator};
 fn both_paths(json: &str) -> (Option<RolloutSummary>, RolloutSummary) {
     let hatch = Hatch::default();
     let mut strings = Interner::default();
-    let fast = chat_index::index_chat(
-        json,
-        &hatch,
-        &mut strings,
-        || "f:1".into(),
-        0,
-        Locator::Decoded(0),
-    );
+    let fast = chat_index::index_chat(json, &hatch, &mut strings, || "f:1".into(), 0, Locator::Decoded(0));
     let rollout = decode_record(json, "f:1").expect("record decodes");
     let full = RolloutSummary::from_rollout(&rollout, &hatch, 0, Locator::Decoded(0), &mut strings);
     (fast, full)
@@ -41,10 +34,7 @@ fn fast_index_agrees_with_full_decoder() {
 #[test]
 fn wrong_shapes_fall_back_and_error_with_position() {
     let hatch = Hatch::default();
-    let ctx = IndexContext {
-        hatch: &hatch,
-        source: 0,
-    };
+    let ctx = IndexContext { hatch: &hatch, source: 0 };
     let mut strings = Interner::default();
     let cases = [
         (r#"{"messages": {"a": 1}}"#, "must be an array"),
@@ -57,14 +47,8 @@ fn wrong_shapes_fall_back_and_error_with_position() {
             index_record(json, &ctx, &mut strings, &|| "f".into(), Locator::Decoded(0)).expect_err(json);
         assert!(err.message.contains(expected), "{json}: {err:?}");
     }
-    let err = index_record(
-        "{\"messages\": [}",
-        &ctx,
-        &mut strings,
-        &|| "f".into(),
-        Locator::Decoded(0),
-    )
-    .expect_err("syntax error");
+    let err = index_record("{\"messages\": [}", &ctx, &mut strings, &|| "f".into(), Locator::Decoded(0))
+        .expect_err("syntax error");
     assert_eq!((err.line, err.column), (1, 15), "{err:?}");
 }
 
@@ -72,18 +56,9 @@ fn wrong_shapes_fall_back_and_error_with_position() {
 fn nonfinite_scores_load_as_missing() {
     let json = r#"{"messages":[{"role":"assistant","content":"a","scores":{"frustration":NaN}},{"role":"assistant","content":"b","scores":{"frustration":3}}]}"#;
     let hatch = Hatch::default();
-    let ctx = IndexContext {
-        hatch: &hatch,
-        source: 0,
-    };
-    let s = index_record(
-        json,
-        &ctx,
-        &mut Interner::default(),
-        &|| "f".into(),
-        Locator::Decoded(0),
-    )
-    .expect("NaN is accepted");
+    let ctx = IndexContext { hatch: &hatch, source: 0 };
+    let s = index_record(json, &ctx, &mut Interner::default(), &|| "f".into(), Locator::Decoded(0))
+        .expect("NaN is accepted");
     assert_eq!(s.turn_scores("frustration"), &[None, Some(3.0)]);
 }
 
@@ -91,18 +66,8 @@ fn nonfinite_scores_load_as_missing() {
 fn detection_uses_extension_then_content() {
     assert_eq!(detect(Path::new("a.jsonl"), b"[").unwrap(), Format::Jsonl);
     assert_eq!(detect(Path::new("a.json"), b"{}\n{}").unwrap(), Format::Jsonl);
-    assert_eq!(
-        detect(Path::new("a.json"), b"{\n  \"id\": 1\n}").unwrap(),
-        Format::Json
-    );
-    assert_eq!(
-        detect(Path::new("a.txt"), b"\xEF\xBB\xBF{\"a\":1}\n{\"a\":2}").unwrap(),
-        Format::Jsonl
-    );
+    assert_eq!(detect(Path::new("a.json"), b"{\n  \"id\": 1\n}").unwrap(), Format::Json);
+    assert_eq!(detect(Path::new("a.txt"), b"\xEF\xBB\xBF{\"a\":1}\n{\"a\":2}").unwrap(), Format::Jsonl);
     assert_eq!(detect(Path::new("a"), b"  [ {} ]").unwrap(), Format::Json);
-    assert!(
-        detect(Path::new("a.bin"), b"\x00\x01")
-            .unwrap_err()
-            .contains("unknown format")
-    );
+    assert!(detect(Path::new("a.bin"), b"\x00\x01").unwrap_err().contains("unknown format"));
 }

@@ -169,10 +169,7 @@ fn index_chunk<R: ChunkReader>(
             read_until_newline(reader, read_start, &mut buf, size)?;
         }
     }
-    let mut result = ChunkResult {
-        bytes: chunk_end - chunk_start,
-        ..ChunkResult::default()
-    };
+    let mut result = ChunkResult { bytes: chunk_end - chunk_start, ..ChunkResult::default() };
     while first < owned_end && first < buf.len() {
         let end = memchr::memchr(b'\n', &buf[first..]).map_or(buf.len(), |p| first + p);
         let offset = read_start + first as u64;
@@ -229,27 +226,13 @@ fn index_line(
         Err(e) => {
             let message = "invalid UTF-8 (the file must be UTF-8 text)".to_string();
             let column = e.valid_up_to() as u64 + 1;
-            result.errors.push((
-                relative_line,
-                RecordError {
-                    line: 1,
-                    column,
-                    message,
-                },
-            ));
+            result.errors.push((relative_line, RecordError { line: 1, column, message }));
             return;
         }
     };
     let Ok(len) = u32::try_from(line.len()) else {
         let message = "line longer than 4 GiB".to_string();
-        result.errors.push((
-            relative_line,
-            RecordError {
-                line: 1,
-                column: 1,
-                message,
-            },
-        ));
+        result.errors.push((relative_line, RecordError { line: 1, column: 1, message }));
         return;
     };
     let locator = Locator::Span { start: offset, len };

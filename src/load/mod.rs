@@ -58,10 +58,7 @@ pub fn load_paths(paths: &[std::path::PathBuf], options: &LoadOptions, sink: &Si
         sink(LoadEvent::Problem(problem));
     }
     let bytes = files.iter().map(|f| f.size).sum();
-    sink(LoadEvent::Planned {
-        files: files.len(),
-        bytes,
-    });
+    sink(LoadEvent::Planned { files: files.len(), bytes });
     for (i, file) in files.iter().enumerate() {
         let origin = Origin::File(file.path.clone());
         if let Err(problem) = load_source(i as u32, &file.display, origin, file.size, options, sink) {
@@ -74,10 +71,7 @@ pub fn load_paths(paths: &[std::path::PathBuf], options: &LoadOptions, sink: &Si
 
 /// Loads bytes compiled into the binary (the demo study) as one JSONL source.
 pub fn load_embedded(name: &str, bytes: &'static [u8], options: &LoadOptions, sink: &Sink) {
-    sink(LoadEvent::Planned {
-        files: 1,
-        bytes: bytes.len() as u64,
-    });
+    sink(LoadEvent::Planned { files: 1, bytes: bytes.len() as u64 });
     let origin = Origin::Embedded(bytes);
     if let Err(problem) = load_source(0, name, origin, bytes.len() as u64, options, sink) {
         sink(LoadEvent::Problem(problem));
@@ -99,17 +93,8 @@ fn load_source(
         Some(f) => f,
         None => formats::detect(path, &head).map_err(|e| Problem::file(display, e))?,
     };
-    let source = Source {
-        display: display.to_string(),
-        origin,
-        format,
-        decoded: Vec::new(),
-        size,
-    };
-    let ctx = IndexContext {
-        hatch: &options.hatch,
-        source: id,
-    };
+    let source = Source { display: display.to_string(), origin, format, decoded: Vec::new(), size };
+    let ctx = IndexContext { hatch: &options.hatch, source: id };
     match format {
         Format::Jsonl => {
             let file_name = source.file_name().to_string();
@@ -149,11 +134,7 @@ fn index_json(
     ctx: &IndexContext,
 ) -> (Vec<RolloutSummary>, Vec<Problem>) {
     let mut strings = Interner::default();
-    let bom = if bytes.starts_with(json_text::BOM) {
-        json_text::BOM.len()
-    } else {
-        0
-    };
+    let bom = if bytes.starts_with(json_text::BOM) { json_text::BOM.len() } else { 0 };
     let body = &bytes[bom..];
     let text = match std::str::from_utf8(body) {
         Ok(t) => t,
@@ -161,12 +142,7 @@ fn index_json(
             let (line, column) = json_text::line_column(bytes, bom + e.valid_up_to());
             return (
                 Vec::new(),
-                vec![Problem::at(
-                    display,
-                    line,
-                    column,
-                    "invalid UTF-8 (the file must be UTF-8 text)",
-                )],
+                vec![Problem::at(display, line, column, "invalid UTF-8 (the file must be UTF-8 text)")],
             );
         }
     };
@@ -182,25 +158,14 @@ fn index_json(
     let mut problems = Vec::new();
     for (index, span) in spans.into_iter().enumerate() {
         let fallback = || {
-            if single {
-                file_name.to_string()
-            } else {
-                format!("{file_name}:{index}")
-            }
+            if single { file_name.to_string() } else { format!("{file_name}:{index}") }
         };
-        let locator = Locator::Span {
-            start: (bom + span.start) as u64,
-            len: span.len() as u32,
-        };
+        let locator = Locator::Span { start: (bom + span.start) as u64, len: span.len() as u32 };
         match formats::index_record(&text[span.clone()], ctx, &mut strings, &fallback, locator) {
             Ok(summary) => rollouts.push(summary),
             Err(e) => {
                 let (line, column) = json_text::line_column(bytes, bom + span.start);
-                let column = if e.line == 1 {
-                    column + e.column - 1
-                } else {
-                    e.column
-                };
+                let column = if e.line == 1 { column + e.column - 1 } else { e.column };
                 let mut problem = Problem::at(display, line + e.line - 1, column, e.message);
                 if !single {
                     problem.message = format!("rollout {index}: {}", problem.message);

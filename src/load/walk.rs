@@ -30,11 +30,7 @@ pub fn rollout_files(paths: &[PathBuf]) -> (Vec<FoundFile>, Vec<Problem>) {
         match std::fs::metadata(path) {
             Err(e) => problems.push(Problem::file(&display, format!("cannot open: {e}"))),
             Ok(meta) if meta.is_dir() => walk(path, &mut visited, &mut files, &mut problems),
-            Ok(meta) => files.push(FoundFile {
-                path: path.clone(),
-                display,
-                size: meta.len(),
-            }),
+            Ok(meta) => files.push(FoundFile { path: path.clone(), display, size: meta.len() }),
         }
     }
     (files, problems)
@@ -75,16 +71,11 @@ fn walk(dir: &Path, visited: &mut HashSet<PathBuf>, files: &mut Vec<FoundFile>, 
         }
         match std::fs::metadata(&path) {
             Ok(meta) if meta.is_dir() => walk(&path, visited, files, problems),
-            Ok(meta) if formats::is_rollout_file(&path) => files.push(FoundFile {
-                display: path.display().to_string(),
-                path,
-                size: meta.len(),
-            }),
+            Ok(meta) if formats::is_rollout_file(&path) => {
+                files.push(FoundFile { display: path.display().to_string(), path, size: meta.len() })
+            }
             Ok(_) => {}
-            Err(e) => problems.push(Problem::file(
-                path.display().to_string(),
-                format!("cannot open: {e}"),
-            )),
+            Err(e) => problems.push(Problem::file(path.display().to_string(), format!("cannot open: {e}"))),
         }
     }
 }

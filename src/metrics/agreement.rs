@@ -64,21 +64,13 @@ pub struct Agreement {
 /// Each CI is [`bootstrap_ci`] with `boot` and `seed`, so all figures share their resamples.
 pub fn agreement(human: &[f64], judge: &[f64], threshold: f64, boot: usize, seed: u64) -> Agreement {
     let (h, j): (Vec<f64>, Vec<f64>) = if human.len() == judge.len() {
-        human
-            .iter()
-            .zip(judge)
-            .filter(|(a, b)| a.is_finite() && b.is_finite())
-            .map(|(&a, &b)| (a, b))
-            .unzip()
+        human.iter().zip(judge).filter(|(a, b)| a.is_finite() && b.is_finite()).map(|(&a, &b)| (a, b)).unzip()
     } else {
         (Vec::new(), Vec::new())
     };
     let categories = |xs: &[f64]| -> Vec<i64> { xs.iter().map(|&x| score_category(x)).collect() };
-    let calls = |xs: &[f64]| -> Vec<bool> {
-        xs.iter()
-            .map(|&x| score_category(x) as f64 >= threshold)
-            .collect()
-    };
+    let calls =
+        |xs: &[f64]| -> Vec<bool> { xs.iter().map(|&x| score_category(x) as f64 >= threshold).collect() };
     let kappa_quadratic =
         |h: &[f64], j: &[f64]| cohen_kappa_quadratic(&categories(h), &categories(j), SCORE_CATEGORIES);
     let kappa_binary = |h: &[f64], j: &[f64]| cohen_kappa_binary(&calls(h), &calls(j));
@@ -202,12 +194,7 @@ mod tests {
         // Judge 4.5 rounds up to 5 (high), 4.49 does not: 18 human highs, 19 judge highs.
         assert_eq!(
             got.confusion,
-            BinaryConfusion {
-                both_high: 17,
-                human_high_judge_low: 1,
-                human_low_judge_high: 2,
-                both_low: 10,
-            }
+            BinaryConfusion { both_high: 17, human_high_judge_low: 1, human_low_judge_high: 2, both_low: 10 }
         );
     }
 
@@ -217,12 +204,7 @@ mod tests {
         let got = agreement(&[5.0, 5.0, 1.0], &[4.5, 4.49, 1.0], 5.0, 10, 1);
         assert_eq!(
             got.confusion,
-            BinaryConfusion {
-                both_high: 1,
-                human_high_judge_low: 1,
-                human_low_judge_high: 0,
-                both_low: 1,
-            }
+            BinaryConfusion { both_high: 1, human_high_judge_low: 1, human_low_judge_high: 0, both_low: 1 }
         );
     }
 
@@ -231,24 +213,9 @@ mod tests {
         // Both raters constant and identical: correlations, κ and α are undefined; MAE is 0.
         let got = agreement(&[5.0; 6], &[5.0; 6], 5.0, 100, 9);
         assert_eq!(got.n, 6);
-        assert_eq!(
-            got.mae,
-            Figure {
-                value: Some(0.0),
-                ci: Some((0.0, 0.0))
-            }
-        );
-        let none = Figure {
-            value: None,
-            ci: None,
-        };
-        for f in [
-            got.pearson,
-            got.spearman,
-            got.kappa_quadratic,
-            got.kappa_binary,
-            got.krippendorff_alpha,
-        ] {
+        assert_eq!(got.mae, Figure { value: Some(0.0), ci: Some((0.0, 0.0)) });
+        let none = Figure { value: None, ci: None };
+        for f in [got.pearson, got.spearman, got.kappa_quadratic, got.kappa_binary, got.krippendorff_alpha] {
             assert_eq!(f, none);
         }
         assert_eq!(got.confusion.both_high, 6);
@@ -267,10 +234,7 @@ mod tests {
 
     #[test]
     fn empty_mismatched_and_non_finite_input() {
-        for got in [
-            agreement(&[], &[], 5.0, 100, 1),
-            agreement(&[1.0, 2.0], &[1.0], 5.0, 100, 1),
-        ] {
+        for got in [agreement(&[], &[], 5.0, 100, 1), agreement(&[1.0, 2.0], &[1.0], 5.0, 100, 1)] {
             assert_eq!(got.n, 0);
             assert_eq!(got.mae.value, None);
             assert_eq!(got.mae.ci, None);

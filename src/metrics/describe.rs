@@ -47,11 +47,7 @@ pub fn percentile(sorted: &[f64], p: f64) -> Option<f64> {
     let lower = *sorted.get(lower_index)?;
     let upper = *sorted.get((lower_index + 1).min(last))?;
     let gap = upper - lower;
-    let value = if fraction >= 0.5 {
-        upper - gap * (1.0 - fraction)
-    } else {
-        lower + gap * fraction
-    };
+    let value = if fraction >= 0.5 { upper - gap * (1.0 - fraction) } else { lower + gap * fraction };
     finite(value)
 }
 
@@ -71,16 +67,8 @@ pub fn wilson_ci(successes: usize, n: usize) -> Option<(f64, f64)> {
     let centre = (p_hat + z2 / (2.0 * trials)) / denominator;
     let half_width =
         Z_95 * (p_hat * (1.0 - p_hat) / trials + z2 / (4.0 * trials * trials)).sqrt() / denominator;
-    let low = if successes == 0 {
-        0.0
-    } else {
-        (centre - half_width).clamp(0.0, 1.0)
-    };
-    let high = if successes == n {
-        1.0
-    } else {
-        (centre + half_width).clamp(0.0, 1.0)
-    };
+    let low = if successes == 0 { 0.0 } else { (centre - half_width).clamp(0.0, 1.0) };
+    let high = if successes == n { 1.0 } else { (centre + half_width).clamp(0.0, 1.0) };
     Some((finite(low)?, finite(high)?))
 }
 
@@ -145,14 +133,9 @@ mod tests {
         // np.percentile([1.5, 2.0], p) for p in [0, 2.5, 50, 97.5, 100, 33.3]
         // -> 1.5, 1.5125, 1.75, 1.9875, 2.0, 1.6665
         let two = [1.5, 2.0];
-        for (p, want) in [
-            (0.0, 1.5),
-            (2.5, 1.5125),
-            (50.0, 1.75),
-            (97.5, 1.9875),
-            (100.0, 2.0),
-            (33.3, 1.6665),
-        ] {
+        for (p, want) in
+            [(0.0, 1.5), (2.5, 1.5125), (50.0, 1.75), (97.5, 1.9875), (100.0, 2.0), (33.3, 1.6665)]
+        {
             assert!(close(percentile(&two, p), want), "p = {p}");
         }
     }
@@ -190,10 +173,7 @@ mod tests {
         // centre = (0.3 + 0.1920729410347062) / 1.38414588.. = 0.35550657..,
         // half = 1.95996·√(0.021 + 0.00960365) / 1.38414588.. = 0.24771531..,
         // → (0.10779127, 0.60322185); statsmodels agrees to the last digit (below).
-        assert!(close_pair(
-            wilson_ci(3, 10),
-            (0.107_791_267_406_301_04, 0.603_221_852_538_854_6)
-        ));
+        assert!(close_pair(wilson_ci(3, 10), (0.107_791_267_406_301_04, 0.603_221_852_538_854_6)));
     }
 
     #[test]

@@ -31,9 +31,7 @@ impl Hatch {
 
 impl Default for Hatch {
     fn default() -> Self {
-        Hatch {
-            regex: Regex::new(DEFAULT_HATCH).expect("the default hatch pattern is a valid regex"),
-        }
+        Hatch { regex: Regex::new(DEFAULT_HATCH).expect("the default hatch pattern is a valid regex") }
     }
 }
 

@@ -37,11 +37,7 @@ impl Problem {
     }
 
     pub fn at(path: impl Into<String>, line: u64, column: u64, message: impl Into<String>) -> Problem {
-        Problem {
-            line: Some(line),
-            column: Some(column),
-            ..Problem::file(path, message)
-        }
+        Problem { line: Some(line), column: Some(column), ..Problem::file(path, message) }
     }
 
     pub fn warning(mut self) -> Problem {

@@ -107,12 +107,7 @@ pub struct Rollout {
 impl Rollout {
     /// Message indices of the assistant turns, in order: `turn_messages()[0]` is turn 1.
     pub fn turn_messages(&self) -> Vec<usize> {
-        self.messages
-            .iter()
-            .enumerate()
-            .filter(|(_, m)| m.role == Role::Assistant)
-            .map(|(i, _)| i)
-            .collect()
+        self.messages.iter().enumerate().filter(|(_, m)| m.role == Role::Assistant).map(|(i, _)| i).collect()
     }
 
     /// The 1-based turn number of message `index`, if it is an assistant message.
@@ -121,19 +116,13 @@ impl Rollout {
         if message.role != Role::Assistant {
             return None;
         }
-        let before = self.messages[..index]
-            .iter()
-            .filter(|m| m.role == Role::Assistant)
-            .count();
+        let before = self.messages[..index].iter().filter(|m| m.role == Role::Assistant).count();
         Some(before + 1)
     }
 
     /// The message of a 1-based turn.
     pub fn turn(&self, turn: usize) -> Option<&Message> {
-        self.messages
-            .iter()
-            .filter(|m| m.role == Role::Assistant)
-            .nth(turn.checked_sub(1)?)
+        self.messages.iter().filter(|m| m.role == Role::Assistant).nth(turn.checked_sub(1)?)
     }
 }
 

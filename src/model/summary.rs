@@ -44,17 +44,12 @@ pub struct RolloutSummary {
 impl RolloutSummary {
     /// Per-turn values of a score name (empty when the rollout has none under that name).
     pub fn turn_scores(&self, name: &str) -> &[Option<f64>] {
-        self.scores
-            .iter()
-            .find(|s| &*s.name == name)
-            .map(|s| &*s.values)
-            .unwrap_or(&[])
+        self.scores.iter().find(|s| &*s.name == name).map(|s| &*s.values).unwrap_or(&[])
     }
 
     /// The score of a 1-based turn.
     pub fn score_at(&self, name: &str, turn: usize) -> Option<f64> {
-        turn.checked_sub(1)
-            .and_then(|i| self.turn_scores(name).get(i).copied().flatten())
+        turn.checked_sub(1).and_then(|i| self.turn_scores(name).get(i).copied().flatten())
     }
 
     /// A scalar metadata value by field name.
@@ -64,8 +59,7 @@ impl RolloutSummary {
 
     /// A metadata value as text ("" when absent).
     pub fn meta_text(&self, field: &str) -> std::borrow::Cow<'_, str> {
-        self.meta(field)
-            .map_or(std::borrow::Cow::Borrowed(""), MetaValue::text)
+        self.meta(field).map_or(std::borrow::Cow::Borrowed(""), MetaValue::text)
     }
 
     /// The largest score over the turns, ignoring missing ones.
@@ -88,10 +82,7 @@ impl RolloutSummary {
 
     /// The first 1-based turn whose score is at or above `threshold`.
     pub fn first_at_or_above(&self, name: &str, threshold: f64) -> Option<usize> {
-        self.turn_scores(name)
-            .iter()
-            .position(|v| v.is_some_and(|x| x >= threshold))
-            .map(|i| i + 1)
+        self.turn_scores(name).iter().position(|v| v.is_some_and(|x| x >= threshold)).map(|i| i + 1)
     }
 
     /// Builds the index entry of a fully decoded rollout.
@@ -111,18 +102,8 @@ impl RolloutSummary {
             .iter()
             .filter_map(|(k, v)| Some((strings.get(k), MetaValue::from_json(v, strings)?)))
             .collect();
-        let rollout_scores = rollout
-            .rollout_scores
-            .iter()
-            .map(|(n, v)| (strings.get(n), *v))
-            .collect();
-        builder.finish(
-            strings.get(&rollout.id),
-            source,
-            locator,
-            metadata,
-            rollout_scores,
-        )
+        let rollout_scores = rollout.rollout_scores.iter().map(|(n, v)| (strings.get(n), *v)).collect();
+        builder.finish(strings.get(&rollout.id), source, locator, metadata, rollout_scores)
     }
 }
 
@@ -236,10 +217,7 @@ impl SummaryBuilder {
             .into_iter()
             .map(|(name, mut values)| {
                 values.resize(n_turns, None);
-                TurnScores {
-                    name,
-                    values: values.into_boxed_slice(),
-                }
+                TurnScores { name, values: values.into_boxed_slice() }
             })
             .collect();
         RolloutSummary {

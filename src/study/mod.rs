@@ -88,26 +88,18 @@ impl Study {
     }
 
     fn source_display(&self, source: u32) -> &str {
-        self.sources
-            .get(source as usize)
-            .map_or("?", |s| s.display.as_str())
+        self.sources.get(source as usize).map_or("?", |s| s.display.as_str())
     }
 
     /// The score shown by default: `frustration` if present, else the first name found.
     pub fn default_score(&self) -> Option<Arc<str>> {
-        self.score_names
-            .iter()
-            .find(|n| &***n == "frustration")
-            .or(self.score_names.first())
-            .cloned()
+        self.score_names.iter().find(|n| &***n == "frustration").or(self.score_names.first()).cloned()
     }
 
     /// Decodes rollout `index` in full (reads its bytes again from its source).
     pub fn read_rollout(&self, index: usize) -> Result<Rollout, Problem> {
-        let summary = self
-            .rollouts
-            .get(index)
-            .ok_or_else(|| Problem::file("?", format!("no rollout {index}")))?;
+        let summary =
+            self.rollouts.get(index).ok_or_else(|| Problem::file("?", format!("no rollout {index}")))?;
         let source = self
             .sources
             .get(summary.source as usize)
@@ -138,8 +130,6 @@ impl Study {
                 s.apply(event);
             }
         });
-        study
-            .into_inner()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        study.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }

@@ -42,16 +42,9 @@ impl Geometry {
         let first_turn = if n_turns <= visible {
             1
         } else {
-            selected
-                .saturating_sub(visible / 2)
-                .clamp(1, n_turns - visible + 1)
+            selected.saturating_sub(visible / 2).clamp(1, n_turns - visible + 1)
         };
-        Some(Geometry {
-            plot,
-            first_turn,
-            visible: visible.min(n_turns),
-            slot,
-        })
+        Some(Geometry { plot, first_turn, visible: visible.min(n_turns), slot })
     }
 
     fn column_of(&self, turn: usize) -> Option<u16> {
@@ -62,9 +55,7 @@ impl Geometry {
     /// Row (from the top of the plot) whose band holds `value`.
     fn row_of(&self, value: f64) -> u16 {
         let h = self.plot.height;
-        let from_bottom = ((value / SCALE_MAX) * f64::from(h))
-            .floor()
-            .clamp(0.0, f64::from(h - 1)) as u16;
+        let from_bottom = ((value / SCALE_MAX) * f64::from(h)).floor().clamp(0.0, f64::from(h - 1)) as u16;
         self.plot.y + h - 1 - from_bottom
     }
 }
@@ -79,23 +70,22 @@ pub fn turn_at_column(app: &App, area: Rect, column: u16) -> Option<usize> {
 }
 
 fn selected_summary(app: &App) -> Option<&RolloutSummary> {
-    app.study
-        .rollouts
-        .get(app.reader.index.or(app.list.selected_rollout())?)
+    app.study.rollouts.get(app.reader.index.or(app.list.selected_rollout())?)
 }
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let theme = Theme {
-        color: app.settings.color,
-    };
+    let theme = Theme { color: app.settings.color };
     let focused = app.focus == Pane::Chart && app.modal.is_none();
     let summary = selected_summary(app);
     let score = app.score_name();
     let title = match summary {
         Some(s) if app.reader.turn > 0 => {
-            let value = s
-                .score_at(score, app.reader.turn)
-                .map_or("–".to_string(), |v| format!("{v}"));
+            let mut value = s.score_at(score, app.reader.turn).map_or("–".to_string(), |v| format!("{v}"));
+            if let Some(human) =
+                app.labels.mine.get(&s.id, Some(app.reader.turn as u32)).and_then(|l| l.score)
+            {
+                value.push_str(&format!(" · you {human}●"));
+            }
             format!(
                 " {score} · turn {}/{} = {value} · T={} ",
                 app.reader.turn, s.n_turns, app.settings.threshold
@@ -106,10 +96,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border(focused))
-        .title(Span::styled(
-            crate::sanitize::clean(&title).into_owned(),
-            theme.title(),
-        ));
+        .title(Span::styled(crate::sanitize::clean(&title).into_owned(), theme.title()));
     frame.render_widget(block, area);
     let Some(summary) = summary else { return };
     let Some(g) = Geometry::of(area, summary.n_turns as usize, app.reader.turn) else {
@@ -122,11 +109,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         let turn = g.first_turn + offset;
         let Some(x) = g.column_of(turn) else { continue };
         let bar_width = if g.slot >= 3 { g.slot - 1 } else { 1 };
-        let style = if turn == app.reader.turn {
-            theme.accent()
-        } else {
-            Style::new()
-        };
+        let style = if turn == app.reader.turn { theme.accent() } else { Style::new() };
         match values.get(turn - 1).copied().flatten() {
             Some(v) => {
                 let bar_style = if turn == app.reader.turn {
@@ -138,6 +121,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             }
             None => set(buf, x, g.plot.y + g.plot.height - 1, "·", theme.dim()),
         }
+        draw_human(app, buf, &g, summary, turn, x + bar_width.min(g.slot - 1), theme);
         if summary.self_deleted_at == Some(turn as u32) {
             set(buf, x, g.plot.y, "✕", theme.self_deletion());
         }
@@ -155,6 +139,25 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     }
 }
 
+/// Human scores beside the judge's bar: `●` mine, `○` another annotator's (when shown).
+fn draw_human(
+    app: &App,
+    buf: &mut Buffer,
+    g: &Geometry,
+    summary: &RolloutSummary,
+    turn: usize,
+    x: u16,
+    theme: Theme,
+) {
+    let labels = app.labels_on(&summary.id, Some(turn as u32));
+    for (who, label) in labels.iter().rev() {
+        if let Some(score) = label.score {
+            let glyph = if *who == "you" { "●" } else { "○" };
+            set(buf, x, g.row_of(f64::from(score)), glyph, theme.human());
+        }
+    }
+}
+
 /// Y labels (0, the threshold, 10) and the dashed threshold line.
 fn draw_axis(buf: &mut Buffer, g: &Geometry, threshold: f64, theme: Theme) {
     let x = g.plot.x - AXIS;
@@ -165,10 +168,7 @@ fn draw_axis(buf: &mut Buffer, g: &Geometry, threshold: f64, theme: Theme) {
         buf,
         x,
         row,
-        &format!(
-            "{:>2}",
-            format!("{threshold}").chars().take(2).collect::<String>()
-        ),
+        &format!("{:>2}", format!("{threshold}").chars().take(2).collect::<String>()),
         theme.threshold(),
     );
     for column in g.plot.x..g.plot.x + g.plot.width {
@@ -191,13 +191,7 @@ fn draw_bar(buf: &mut Buffer, g: &Geometry, x: u16, width: u16, value: f64, styl
     }
     if eighths == 0 {
         for dx in 0..width {
-            set(
-                buf,
-                x + dx,
-                bottom,
-                "▁",
-                style.add_modifier(ratatui::style::Modifier::DIM),
-            );
+            set(buf, x + dx, bottom, "▁", style.add_modifier(ratatui::style::Modifier::DIM));
         }
     }
 }

@@ -24,8 +24,8 @@ struct Columns {
 
 impl Columns {
     fn fit(width: usize) -> Columns {
-        // Fixed: mark (2) + turns (4) + max (5) + mean (5).
-        let fixed = 16;
+        // Fixed: mark (2) + turns (4) + labelled (4) + max (5) + mean (5).
+        let fixed = 20;
         let spark = if width >= 44 { 21 } else { 0 };
         let rest = width.saturating_sub(fixed + spark);
         let (condition, dataset) = if rest >= 40 {
@@ -35,19 +35,12 @@ impl Columns {
         } else {
             (0, 0)
         };
-        Columns {
-            id: rest.saturating_sub(condition + dataset).max(4),
-            condition,
-            dataset,
-            spark,
-        }
+        Columns { id: rest.saturating_sub(condition + dataset).max(4), condition, dataset, spark }
     }
 }
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let theme = Theme {
-        color: app.settings.color,
-    };
+    let theme = Theme { color: app.settings.color };
     let focused = app.focus == Pane::List && app.modal.is_none();
     let block = Block::default()
         .borders(Borders::ALL)
@@ -65,15 +58,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     for (position, &index) in app.list.rows.iter().enumerate().skip(app.list.offset).take(rows) {
         let r = &app.study.rollouts[index as usize];
         let selected = position == app.list.selected;
-        lines.push(row(
-            r,
-            &columns,
-            score,
-            app.settings.threshold,
-            theme,
-            selected,
-            focused,
-        ));
+        let labelled = app.labels.mine.scored_turns(&r.id);
+        lines.push(row(r, labelled, &columns, score, app.settings.threshold, theme, selected, focused));
     }
     if app.list.rows.is_empty() {
         let why = if app.study.rollouts.is_empty() {
@@ -112,15 +98,17 @@ fn header(c: &Columns, theme: Theme) -> Line<'static> {
     if c.dataset > 0 {
         text.push_str(&fit("dataset", c.dataset));
     }
-    text.push_str("trn  max mean");
+    text.push_str("trn lab  max mean");
     if c.spark > 0 {
         text.push_str(" scores");
     }
     Line::styled(text, theme.header())
 }
 
+#[allow(clippy::too_many_arguments)]
 fn row(
     r: &RolloutSummary,
+    labelled: u32,
     c: &Columns,
     score: &str,
     threshold: f64,
@@ -139,22 +127,18 @@ fn row(
     }
     text.push_str(&format!("{:>3}", r.n_turns));
     spans.push(Span::raw(text));
+    let lab = if labelled == 0 { "    ".to_string() } else { format!("{labelled:>4}") };
+    let done = labelled > 0 && labelled >= r.n_turns;
+    spans.push(Span::styled(lab, if done { theme.human() } else { theme.dim() }));
     let max = r.max_score(score);
-    spans.push(Span::styled(
-        number(max),
-        max.map_or(theme.dim(), |m| theme.score(m, threshold)),
-    ));
+    spans.push(Span::styled(number(max), max.map_or(theme.dim(), |m| theme.score(m, threshold))));
     spans.push(Span::raw(number(r.mean_score(score))));
     if c.spark > 0 {
         spans.push(Span::raw(" "));
         spans.extend(sparkline(r.turn_scores(score), c.spark - 1, threshold, theme));
     }
     let line = Line::from(spans);
-    if selected {
-        line.style(theme.selected_row(focused))
-    } else {
-        line
-    }
+    if selected { line.style(theme.selected_row(focused)) } else { line }
 }
 
 fn number(x: Option<f64>) -> String {

@@ -1,6 +1,7 @@
 //! Drawing: `render(&App, &mut Frame)` mutates nothing; every pane draws from the app state
 //! and the shared layout.
 
+pub mod annotate;
 pub mod chart;
 pub mod list;
 pub mod overlay;
@@ -24,6 +25,8 @@ pub fn render(app: &App, frame: &mut Frame) {
     match &app.modal {
         Some(Modal::Help { scroll }) => overlay::render_help(app, frame, full, *scroll),
         Some(Modal::Problems { selected }) => overlay::render_problems(app, frame, full, *selected),
+        Some(Modal::Tags(picker)) => annotate::render_tags(app, frame, full, picker),
+        Some(Modal::Note(editor)) => annotate::render_note(app, frame, full, editor),
         Some(Modal::Prompt(_)) | None => {}
     }
 }

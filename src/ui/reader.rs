@@ -16,9 +16,7 @@ use crate::model::{Message, Role};
 use crate::sanitize;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let theme = Theme {
-        color: app.settings.color,
-    };
+    let theme = Theme { color: app.settings.color };
     let focused = app.focus == Pane::Reader && app.modal.is_none();
     let reader = &app.reader;
     let height = area.height.saturating_sub(2) as usize;
@@ -57,11 +55,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .take(height)
         .map(|line| {
             let is_selected = line.message.is_some() && line.message == selected;
-            let gutter = if is_selected {
-                Span::styled("▌ ", theme.accent())
-            } else {
-                Span::raw("  ")
-            };
+            let gutter = if is_selected { Span::styled("▌ ", theme.accent()) } else { Span::raw("  ") };
             let message = line.message.and_then(|m| rollout.messages.get(m));
             let mut spans = vec![gutter];
             match (line.kind, message) {
@@ -70,6 +64,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                     spans.extend(header(app, m, turn, inner.width as usize, theme));
                 }
                 (LineKind::Meta, _) => spans.extend(segments(&line.segments, theme.dim(), theme, "")),
+                (LineKind::Label, _) => spans.extend(segments(&line.segments, theme.human(), theme, "")),
                 (LineKind::ToolCall, _) => {
                     spans.extend(segments(&line.segments, theme.role(Role::Tool), theme, &query))
                 }
@@ -150,17 +145,11 @@ fn header(
     };
     let all: Vec<Span<'static>> = message.scores.iter().map(|(n, v)| score_span(n, v)).collect();
     // Every score if they fit, else only the active one.
-    let active: Vec<Span<'static>> = message
-        .scores
-        .iter()
-        .filter(|(n, _)| n == app.score_name())
-        .map(|(n, v)| score_span(n, v))
-        .collect();
+    let active: Vec<Span<'static>> =
+        message.scores.iter().filter(|(n, _)| n == app.score_name()).map(|(n, v)| score_span(n, v)).collect();
     let room = width.saturating_sub(2 + used);
     let spans_width = |spans: &[Span]| spans.iter().map(|s| s.content.width()).sum::<usize>();
-    let right = [all, active]
-        .into_iter()
-        .find(|spans| !spans.is_empty() && spans_width(spans) < room);
+    let right = [all, active].into_iter().find(|spans| !spans.is_empty() && spans_width(spans) < room);
     if let Some(right) = right {
         left.push(Span::raw(" ".repeat(room - spans_width(&right))));
         left.extend(right);

@@ -12,9 +12,7 @@ use crate::app::{App, Modal, Pane};
 use crate::sanitize;
 
 pub fn render_status(app: &App, frame: &mut Frame, area: Rect) {
-    let theme = Theme {
-        color: app.settings.color,
-    };
+    let theme = Theme { color: app.settings.color };
     if let Some(Modal::Prompt(prompt)) = &app.modal {
         let label = prompt.kind.label();
         let line = Line::from(vec![
@@ -29,6 +27,13 @@ pub fn render_status(app: &App, frame: &mut Frame, area: Rect) {
     }
     let study = &app.study;
     let mut spans = Vec::new();
+    // What the last key did comes first, so a narrow terminal never cuts it off.
+    if let Some(toast) = &app.toast {
+        spans.push(Span::styled(sanitize::clean(toast).into_owned(), theme.title()));
+        spans.push(Span::raw(" · "));
+    }
+    spans.extend(label_status(app, theme));
+    spans.push(Span::raw(" · "));
     let progress = study.progress;
     if progress.finished {
         spans.push(Span::raw(format!(
@@ -38,48 +43,52 @@ pub fn render_status(app: &App, frame: &mut Frame, area: Rect) {
             if study.sources.len() == 1 { "" } else { "s" }
         )));
     } else {
-        let percent = (progress.bytes_read * 100)
-            .checked_div(progress.bytes_total)
-            .unwrap_or(0);
+        let percent = (progress.bytes_read * 100).checked_div(progress.bytes_total).unwrap_or(0);
         spans.push(Span::styled(
-            format!(
-                "loading {percent}% · {} rollouts",
-                thousands(study.rollouts.len())
-            ),
+            format!("loading {percent}% · {} rollouts", thousands(study.rollouts.len())),
             theme.warning(),
         ));
     }
     if !study.problems.is_empty() {
-        spans.push(Span::styled(
-            format!(" · ⚠ {} problems (p)", study.problems.len()),
-            theme.warning(),
-        ));
+        spans.push(Span::styled(format!(" · ⚠ {} problems (p)", study.problems.len()), theme.warning()));
     }
     if app.search.running {
-        spans.push(Span::raw(format!(
-            " · searching {:?}…",
-            sanitize::clean(&app.search.query)
-        )));
+        spans.push(Span::raw(format!(" · searching {:?}…", sanitize::clean(&app.search.query))));
     }
     spans.push(Span::styled(
-        format!(
-            " · score {} · T={}",
-            sanitize::clean(app.score_name()),
-            app.settings.threshold
-        ),
+        format!(" · score {} · T={}", sanitize::clean(app.score_name()), app.settings.threshold),
         theme.dim(),
     ));
-    if let Some(toast) = &app.toast {
-        spans.push(Span::raw(" · "));
-        spans.push(Span::styled(sanitize::clean(toast).into_owned(), theme.title()));
-    }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
+/// `ana 12/780 ✓ saved`, `● 2 saving…`, `⚠ not saved: …`, or why labels are read-only.
+fn label_status(app: &App, theme: Theme) -> Vec<Span<'static>> {
+    let labels = &app.labels;
+    let total: u64 = app.study.rollouts.iter().map(|r| u64::from(r.n_turns)).sum();
+    let mut spans = vec![Span::styled(
+        format!("{} {}/{} labelled ", sanitize::clean(&labels.annotator), labels.mine.total_scored(), total),
+        theme.human(),
+    )];
+    if let Some(reason) = &labels.read_only {
+        let short =
+            if reason.contains("another rollscope") { "read-only (open elsewhere)" } else { "read-only" };
+        spans.push(Span::styled(short.to_string(), theme.warning()));
+    } else if let Some(error) = &labels.write_error {
+        spans.push(Span::styled(
+            format!("⚠ {} NOT saved: {}", labels.unsaved, sanitize::clean(error)),
+            theme.warning(),
+        ));
+    } else if labels.unsaved > 0 {
+        spans.push(Span::styled(format!("● {} saving…", labels.unsaved), theme.warning()));
+    } else if labels.opened {
+        spans.push(Span::styled("✓ saved", theme.dim()));
+    }
+    spans
+}
+
 pub fn render_hints(app: &App, frame: &mut Frame, area: Rect) {
-    let theme = Theme {
-        color: app.settings.color,
-    };
+    let theme = Theme { color: app.settings.color };
     let context = match (&app.modal, app.focus) {
         (Some(Modal::Problems { .. }), _) => Context::Problems,
         (_, Pane::List) => Context::List,
@@ -95,7 +104,8 @@ pub fn render_hints(app: &App, frame: &mut Frame, area: Rect) {
             spans.push(Span::raw("  "));
         }
         spans.push(Span::styled(key, theme.key()));
-        spans.push(Span::styled(format!(" {label}"), theme.dim()));
+        let gap = if label.starts_with('-') { "" } else { " " };
+        spans.push(Span::styled(format!("{gap}{label}"), theme.dim()));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

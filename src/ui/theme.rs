@@ -30,11 +30,7 @@ impl Theme {
 
     pub fn selected_row(self, focused: bool) -> Style {
         let base = Style::new().add_modifier(Modifier::REVERSED);
-        if focused {
-            base.add_modifier(Modifier::BOLD)
-        } else {
-            base
-        }
+        if focused { base.add_modifier(Modifier::BOLD) } else { base }
     }
 
     pub fn dim(self) -> Style {
@@ -72,11 +68,7 @@ impl Theme {
     }
 
     pub fn score(self, value: f64, threshold: f64) -> Style {
-        if value >= threshold {
-            self.high()
-        } else {
-            self.low()
-        }
+        if value >= threshold { self.high() } else { self.low() }
     }
 
     /// The selected turn: gutter bar and its bar in the chart.
@@ -95,10 +87,7 @@ impl Theme {
     }
 
     pub fn threshold(self) -> Style {
-        self.pick(
-            Style::new().fg(Color::Yellow),
-            Style::new().add_modifier(Modifier::DIM),
-        )
+        self.pick(Style::new().fg(Color::Yellow), Style::new().add_modifier(Modifier::DIM))
     }
 
     pub fn search_match(self) -> Style {

@@ -56,10 +56,8 @@ fn average_ranks(xs: &[f64]) -> Vec<f64> {
     let mut start = 0;
     while start < order.len() {
         let value = xs[order[start]];
-        let end = order[start..]
-            .iter()
-            .position(|&i| xs[i] != value)
-            .map_or(order.len(), |offset| start + offset);
+        let end =
+            order[start..].iter().position(|&i| xs[i] != value).map_or(order.len(), |offset| start + offset);
         // Positions start..end hold ranks start+1 ..= end; their mean is (start + 1 + end) / 2.
         let shared = (start + 1 + end) as f64 / 2.0;
         for &i in &order[start..end] {
@@ -137,10 +135,7 @@ mod tests {
 
     #[test]
     fn average_ranks_share_ties() {
-        assert_eq!(
-            average_ranks(&[3.0, 1.0, 3.0, 2.0, 3.0]),
-            [4.0, 1.0, 4.0, 2.0, 4.0]
-        );
+        assert_eq!(average_ranks(&[3.0, 1.0, 3.0, 2.0, 3.0]), [4.0, 1.0, 4.0, 2.0, 4.0]);
         assert_eq!(average_ranks(&[5.0, 5.0]), [1.5, 1.5]);
         assert_eq!(average_ranks(&[]), Vec::<f64>::new());
     }

@@ -49,9 +49,8 @@ pub fn cohen_kappa_quadratic(a: &[i64], b: &[i64], categories: usize) -> Option<
         observed = observed.checked_add((x - y).checked_mul(x - y)?)?;
     }
     let n = i128::try_from(a.len()).ok()?;
-    let expected = n
-        .checked_mul(sum_a2.checked_add(sum_b2)?)?
-        .checked_sub(sum_a.checked_mul(sum_b)?.checked_mul(2)?)?;
+    let expected =
+        n.checked_mul(sum_a2.checked_add(sum_b2)?)?.checked_sub(sum_a.checked_mul(sum_b)?.checked_mul(2)?)?;
     if expected == 0 {
         return None;
     }
@@ -110,9 +109,8 @@ impl BinaryConfusion {
         // Each count is below 2^64, so these sums cannot overflow an i128.
         let n = hh + hl + lh + ll;
         let (human_high, judge_high) = (hh + hl, hh + lh);
-        let chance = human_high
-            .checked_mul(judge_high)?
-            .checked_add((n - human_high).checked_mul(n - judge_high)?)?;
+        let chance =
+            human_high.checked_mul(judge_high)?.checked_add((n - human_high).checked_mul(n - judge_high)?)?;
         let denominator = n.checked_mul(n)?.checked_sub(chance)?;
         if denominator == 0 {
             return None;
@@ -181,11 +179,7 @@ mod tests {
             0.947_368_421_052_631_6
         ));
         assert!(close(
-            cohen_kappa_quadratic(
-                &[1, 2, 2, 3, 3, 3, 0, 9, 5, 5],
-                &[2, 1, 2, 3, 3, 4, 4, 4, 10, 0],
-                11
-            ),
+            cohen_kappa_quadratic(&[1, 2, 2, 3, 3, 3, 0, 9, 5, 5], &[2, 1, 2, 3, 3, 4, 4, 4, 10, 0], 11),
             0.243_156_199_677_938_78
         ));
     }
@@ -194,15 +188,9 @@ mod tests {
     fn quadratic_kappa_negative_and_perfect() {
         // a = (0, 10, 0, 10), b = (10, 0, 10, 0): Σd²O = 4·100 = 400; marginals 2 and 2 on both
         // sides, Σd²rc = 100·2·2 (cell 0,10) + 100·2·2 (cell 10,0) = 800; κ = 1 − 4·400/800 = −1.
-        assert_eq!(
-            cohen_kappa_quadratic(&[0, 10, 0, 10], &[10, 0, 10, 0], 11),
-            Some(-1.0)
-        );
+        assert_eq!(cohen_kappa_quadratic(&[0, 10, 0, 10], &[10, 0, 10, 0], 11), Some(-1.0));
         // sklearn: -0.9999999999999996 for a full reversal of 2..=6; exact here.
-        assert_eq!(
-            cohen_kappa_quadratic(&[2, 3, 4, 5, 6], &[6, 5, 4, 3, 2], 11),
-            Some(-1.0)
-        );
+        assert_eq!(cohen_kappa_quadratic(&[2, 3, 4, 5, 6], &[6, 5, 4, 3, 2], 11), Some(-1.0));
         assert_eq!(cohen_kappa_quadratic(&[0, 3, 3, 9], &[0, 3, 3, 9], 11), Some(1.0));
     }
 
@@ -294,18 +282,12 @@ mod tests {
     #[test]
     fn binary_kappa_extremes() {
         assert_eq!(cohen_kappa_binary(&[true, false], &[false, true]), Some(-1.0));
-        assert_eq!(
-            cohen_kappa_binary(&[true, false, false], &[true, false, false]),
-            Some(1.0)
-        );
+        assert_eq!(cohen_kappa_binary(&[true, false, false], &[true, false, false]), Some(1.0));
         // Both raters made the same single call throughout: p_e = 1, κ undefined.
         assert_eq!(cohen_kappa_binary(&[true; 4], &[true; 4]), None);
         assert_eq!(cohen_kappa_binary(&[false; 3], &[false; 3]), None);
         // Only one rater constant: defined and 0.
-        assert_eq!(
-            cohen_kappa_binary(&[true; 4], &[true, false, true, false]),
-            Some(0.0)
-        );
+        assert_eq!(cohen_kappa_binary(&[true; 4], &[true, false, true, false]), Some(0.0));
         assert_eq!(cohen_kappa_binary(&[], &[]), None);
         assert_eq!(cohen_kappa_binary(&[true], &[true, false]), None);
     }

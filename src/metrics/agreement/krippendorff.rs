@@ -10,10 +10,7 @@ use crate::metrics::describe::{finite, mean};
 /// `None` when fewer than two pairable values remain, a value is not finite, or D_e = 0 (every
 /// pairable value is the same).
 pub fn krippendorff_alpha_interval(units: &[Vec<Option<f64>>]) -> Option<f64> {
-    let present: Vec<Vec<f64>> = units
-        .iter()
-        .map(|unit| unit.iter().flatten().copied().collect())
-        .collect();
+    let present: Vec<Vec<f64>> = units.iter().map(|unit| unit.iter().flatten().copied().collect()).collect();
     alpha_interval_of_present(&present)
 }
 
@@ -60,13 +57,7 @@ mod tests {
     /// Build units from rows of raters (the layout of the Python package), `NAN` = missing.
     fn units_from_rater_rows(rows: &[&[f64]]) -> Vec<Vec<Option<f64>>> {
         let width = rows.first().map_or(0, |r| r.len());
-        (0..width)
-            .map(|u| {
-                rows.iter()
-                    .map(|row| Some(row[u]).filter(|v| !v.is_nan()))
-                    .collect()
-            })
-            .collect()
+        (0..width).map(|u| rows.iter().map(|row| Some(row[u]).filter(|v| !v.is_nan())).collect()).collect()
     }
 
     const NAN: f64 = f64::NAN;
@@ -87,10 +78,7 @@ mod tests {
             &[NAN, 3.0, 3.0, 3.0, 2.0, 3.0, 4.0, 2.0, 2.0, 5.0, 1.0, NAN],
             &[1.0, 2.0, 3.0, 3.0, 2.0, 4.0, 4.0, 1.0, 2.0, 5.0, 1.0, NAN],
         ]);
-        assert!(close(
-            krippendorff_alpha_interval(&units),
-            0.849_107_142_857_142_8
-        ));
+        assert!(close(krippendorff_alpha_interval(&units), 0.849_107_142_857_142_8));
     }
 
     #[test]
@@ -119,10 +107,7 @@ mod tests {
             &[2.0, 2.5, NAN, 4.5, 6.0, 7.0],
             &[NAN, 3.0, 3.5, 3.0, 6.5, NAN],
         ]);
-        assert!(close(
-            krippendorff_alpha_interval(&units),
-            0.943_037_974_683_544_3
-        ));
+        assert!(close(krippendorff_alpha_interval(&units), 0.943_037_974_683_544_3));
     }
 
     #[test]
@@ -131,15 +116,9 @@ mod tests {
         let h = [0.0, 2.0, 5.0, 5.0, 7.0, 10.0, 3.0, 8.0];
         let j = [1.0, 2.0, 6.0, 4.0, 7.0, 9.0, 3.0, 10.0];
         let units: Vec<Vec<Option<f64>>> = h.iter().zip(&j).map(|(&a, &b)| vec![Some(a), Some(b)]).collect();
-        assert!(close(
-            krippendorff_alpha_interval(&units),
-            0.950_576_606_260_296_5
-        ));
+        assert!(close(krippendorff_alpha_interval(&units), 0.950_576_606_260_296_5));
         let pairs: Vec<[f64; 2]> = h.iter().zip(&j).map(|(&a, &b)| [a, b]).collect();
-        assert_eq!(
-            alpha_interval_of_present(&pairs),
-            krippendorff_alpha_interval(&units)
-        );
+        assert_eq!(alpha_interval_of_present(&pairs), krippendorff_alpha_interval(&units));
     }
 
     #[test]
@@ -160,11 +139,8 @@ mod tests {
         let lonely = vec![vec![Some(1.0), None], vec![None, Some(4.0)]];
         assert_eq!(krippendorff_alpha_interval(&lonely), None);
         // All pairable values equal: D_e = 0, even though the lone 9 differs (it is dropped).
-        let flat = vec![
-            vec![Some(3.0), Some(3.0)],
-            vec![Some(3.0), Some(3.0), Some(3.0)],
-            vec![Some(9.0), None],
-        ];
+        let flat =
+            vec![vec![Some(3.0), Some(3.0)], vec![Some(3.0), Some(3.0), Some(3.0)], vec![Some(9.0), None]];
         assert_eq!(krippendorff_alpha_interval(&flat), None);
         let bad = vec![vec![Some(1.0), Some(f64::NAN)], vec![Some(2.0), Some(3.0)]];
         assert_eq!(krippendorff_alpha_interval(&bad), None);

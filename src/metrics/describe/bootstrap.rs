@@ -82,10 +82,7 @@ mod tests {
         // With xs = [1, 3] the replicate means are 1, 2, 2, 2; sorted [1, 2, 2, 2].
         //   2.5th:  h = 3·0.025 = 0.075 → 1 + 0.075·(2 − 1) = 1.075
         //   97.5th: h = 3·0.975 = 2.925 → 2 + 0.925·(2 − 2) = 2
-        assert!(close_pair(
-            bootstrap_mean_ci(&[1.0, 3.0], 4, 1_234_567),
-            (1.075, 2.0)
-        ));
+        assert!(close_pair(bootstrap_mean_ci(&[1.0, 3.0], 4, 1_234_567), (1.075, 2.0)));
     }
 
     #[test]
@@ -97,9 +94,7 @@ mod tests {
             None
         });
         let mut rng = SplitMix64::new(seed);
-        let expected: Vec<Vec<usize>> = (0..boot)
-            .map(|_| (0..n).map(|_| rng.below(n)).collect())
-            .collect();
+        let expected: Vec<Vec<usize>> = (0..boot).map(|_| (0..n).map(|_| rng.below(n)).collect()).collect();
         assert_eq!(seen, expected);
     }
 
@@ -172,9 +167,7 @@ mod tests {
         });
         assert_eq!(ci, Some((2.0, 2.0)));
         // NaN counts as "not computable", never as a value.
-        let nan_ci = bootstrap_ci(2, 4, 1_234_567, |idx| {
-            Some(if idx[0] == 0 { f64::NAN } else { 2.0 })
-        });
+        let nan_ci = bootstrap_ci(2, 4, 1_234_567, |idx| Some(if idx[0] == 0 { f64::NAN } else { 2.0 }));
         assert_eq!(nan_ci, Some((2.0, 2.0)));
     }
 

@@ -1,0 +1,314 @@
+//! Labelling in the app: the annotator's labels and the others', the undo/redo history, and the
+//! save state. Every change becomes one `WriteLabel` effect; the writer acknowledges it once it
+//! is fsync'd, and only then does the status bar say "saved".
+
+use std::sync::Arc;
+
+use super::{App, Effect, Outcome};
+use crate::store::{Label, LabelKey, LabelRecord, LabelSet};
+
+/// The tags offered when the config file names none.
+pub const DEFAULT_TAGS: [&str; 6] =
+    ["hopeless", "self-blame", "user-blame", "eval-aware", "persona-shift", "judge-wrong"];
+
+/// One label change, as undo/redo needs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub key: LabelKey,
+    pub before: Option<Label>,
+    pub after: Option<Label>,
+}
+
+/// Labels in the app.
+#[derive(Debug, Clone, Default)]
+pub struct LabelState {
+    pub annotator: String,
+    /// Where the annotator's file is (for the status bar and messages).
+    pub path: String,
+    pub mine: LabelSet,
+    pub others: Vec<(String, LabelSet)>,
+    pub show_others: bool,
+    pub undo: Vec<Change>,
+    pub redo: Vec<Change>,
+    /// Changes sent to the writer and not yet acknowledged as on disk.
+    pub unsaved: usize,
+    /// The last write error, shown until every change is saved.
+    pub write_error: Option<String>,
+    /// Why labels cannot be written this session.
+    pub read_only: Option<String>,
+    /// The store has been opened (labels before that would race the replay).
+    pub opened: bool,
+    /// Set in spot-check mode: labels are marked with the queue's name.
+    pub queue: Option<String>,
+}
+
+impl LabelState {
+    /// The tag list for the picker: the configured tags, then tags found in labels.
+    pub fn tag_choices(&self, configured: &[String]) -> Vec<String> {
+        let mut tags: Vec<String> = configured.to_vec();
+        let mut used: Vec<&String> = self.mine.labels.values().flat_map(|l| &l.tags).collect();
+        used.sort();
+        for tag in used {
+            if !tags.contains(tag) {
+                tags.push(tag.clone());
+            }
+        }
+        tags
+    }
+}
+
+impl App {
+    /// The key of the selected turn (or of the rollout, for `turn = None`), with the current
+    /// hash of the turn's text.
+    fn label_target(&self, turn: Option<u32>) -> Option<(LabelKey, Option<String>)> {
+        let index = self.reader.index?;
+        let summary = self.study.rollouts.get(index)?;
+        let hash = match turn {
+            Some(t) => Some(self.reader.turn_hashes.get(t as usize - 1)?.clone()),
+            None => None,
+        };
+        Some(((summary.id.clone(), turn), hash))
+    }
+
+    fn selected_turn(&self) -> Option<u32> {
+        (self.reader.turn > 0 && self.reader.rollout.is_some()).then_some(self.reader.turn as u32)
+    }
+
+    /// Whether labels can be changed now; says why not in the status bar.
+    fn can_label(&mut self) -> bool {
+        let why = if !self.labels.opened {
+            Some("labels are still opening…".to_string())
+        } else if let Some(reason) = &self.labels.read_only {
+            Some(reason.clone())
+        } else if self.selected_turn().is_none() {
+            Some("no turn selected".to_string())
+        } else {
+            None
+        };
+        if let Some(why) = &why {
+            self.toast = Some(why.clone());
+        }
+        why.is_none()
+    }
+
+    /// Sets or clears the selected turn's human score.
+    pub fn set_score(&mut self, score: Option<u8>, out: &mut Outcome) {
+        if !self.can_label() {
+            return;
+        }
+        let Some((key, hash)) = self.selected_turn().and_then(|t| self.label_target(Some(t))) else { return };
+        let mut label = self.labels.mine.labels.get(&key).cloned().unwrap_or_default();
+        label.score = score;
+        label.text_hash = hash;
+        self.change(key, Some(label), out);
+    }
+
+    /// Adds or removes a tag on the selected turn.
+    pub fn toggle_tag(&mut self, tag: &str, out: &mut Outcome) {
+        if !self.can_label() {
+            return;
+        }
+        let Some((key, hash)) = self.selected_turn().and_then(|t| self.label_target(Some(t))) else { return };
+        let mut label = self.labels.mine.labels.get(&key).cloned().unwrap_or_default();
+        match label.tags.iter().position(|t| t == tag) {
+            Some(i) => {
+                label.tags.remove(i);
+            }
+            None => label.tags.push(tag.to_string()),
+        }
+        label.text_hash = hash;
+        self.change(key, Some(label), out);
+    }
+
+    /// Replaces the note of the selected turn (`rollout_level`: of the rollout).
+    pub fn set_note(&mut self, rollout_level: bool, note: String, out: &mut Outcome) {
+        if !self.labels.opened || self.labels.read_only.is_some() {
+            self.can_label();
+            return;
+        }
+        let turn = if rollout_level { None } else { self.selected_turn() };
+        if !rollout_level && turn.is_none() {
+            self.toast = Some("no turn selected".into());
+            return;
+        }
+        let Some((key, hash)) = self.label_target(turn) else { return };
+        let mut label = self.labels.mine.labels.get(&key).cloned().unwrap_or_default();
+        let note = note.trim_end().to_string();
+        label.note = (!note.is_empty()).then_some(note);
+        label.text_hash = hash;
+        self.change(key, Some(label), out);
+    }
+
+    /// Applies a change, records it for undo, and asks for it to be written.
+    fn change(&mut self, key: LabelKey, after: Option<Label>, out: &mut Outcome) {
+        let after = after.filter(|l| !l.is_empty());
+        let before = self.labels.mine.labels.get(&key).cloned();
+        if before == after {
+            return;
+        }
+        self.labels.redo.clear();
+        self.labels.undo.push(Change { key: key.clone(), before, after: after.clone() });
+        self.write(key, after, out);
+    }
+
+    /// Undoes the last change (written as a new line: the file stays append-only).
+    pub fn undo(&mut self, out: &mut Outcome) {
+        if self.labels.read_only.is_some() {
+            self.can_label();
+            return;
+        }
+        let Some(change) = self.labels.undo.pop() else {
+            self.toast = Some("nothing to undo".into());
+            return;
+        };
+        self.write(change.key.clone(), change.before.clone(), out);
+        self.toast = Some(format!("undid a change to {}", describe(&change.key)));
+        self.labels.redo.push(change);
+    }
+
+    pub fn redo(&mut self, out: &mut Outcome) {
+        if self.labels.read_only.is_some() {
+            self.can_label();
+            return;
+        }
+        let Some(change) = self.labels.redo.pop() else {
+            self.toast = Some("nothing to redo".into());
+            return;
+        };
+        self.write(change.key.clone(), change.after.clone(), out);
+        self.toast = Some(format!("redid a change to {}", describe(&change.key)));
+        self.labels.undo.push(change);
+    }
+
+    fn write(&mut self, key: LabelKey, label: Option<Label>, out: &mut Outcome) {
+        let source = self
+            .reader
+            .index
+            .and_then(|i| self.study.source_of(i))
+            .map(|s| s.display.clone())
+            .unwrap_or_default();
+        let label = label.map(|mut l| {
+            l.queue = self.labels.queue.clone();
+            l
+        });
+        let record = LabelRecord {
+            rollout: key.0.to_string(),
+            turn: key.1,
+            score: label.as_ref().and_then(|l| l.score),
+            tags: label.as_ref().map(|l| l.tags.clone()).unwrap_or_default(),
+            note: label.as_ref().and_then(|l| l.note.clone()),
+            annotator: self.labels.annotator.clone(),
+            time: String::new(),
+            source,
+            text_hash: label.as_ref().and_then(|l| l.text_hash.clone()),
+            queue: self.labels.queue.clone(),
+        };
+        self.labels.mine.set(key, label);
+        self.labels.unsaved += 1;
+        out.effects.push(Effect::WriteLabel(record));
+        self.rewrap_reader();
+    }
+
+    /// The store was opened: replay what it holds.
+    pub(super) fn on_labels_opened(&mut self, opened: super::LabelsOpened) {
+        self.labels.mine = LabelSet::replay(&opened.records);
+        self.labels.others =
+            opened.others.iter().map(|(name, records)| (name.clone(), LabelSet::replay(records))).collect();
+        self.labels.read_only = opened.read_only;
+        self.labels.path = opened.path;
+        self.labels.opened = true;
+        self.study.problems.extend(opened.warnings);
+        self.rewrap_reader();
+    }
+
+    /// A write finished: `Ok` acknowledges one change; an error is shown while it is retried.
+    pub(super) fn on_label_written(&mut self, result: Result<(), String>) {
+        match result {
+            Ok(()) => {
+                self.labels.unsaved = self.labels.unsaved.saturating_sub(1);
+                if self.labels.unsaved == 0 {
+                    self.labels.write_error = None;
+                }
+            }
+            Err(e) => self.labels.write_error = Some(e),
+        }
+    }
+
+    /// Turns of rollout `index` without a human score from me.
+    pub fn unlabelled_turns(&self, index: usize) -> Vec<u32> {
+        let Some(summary) = self.study.rollouts.get(index) else { return Vec::new() };
+        (1..=summary.n_turns)
+            .filter(|t| self.labels.mine.get(&summary.id, Some(*t)).is_none_or(|l| l.score.is_none()))
+            .collect()
+    }
+
+    /// My label and the others' (when shown) on a turn, for the reader and the chart.
+    pub fn labels_on(&self, rollout: &Arc<str>, turn: Option<u32>) -> Vec<(&str, &Label)> {
+        let key = (rollout.clone(), turn);
+        let mut found = Vec::new();
+        if let Some(l) = self.labels.mine.labels.get(&key) {
+            found.push(("you", l));
+        }
+        if self.labels.show_others {
+            for (name, set) in &self.labels.others {
+                if let Some(l) = set.labels.get(&key) {
+                    found.push((name.as_str(), l));
+                }
+            }
+        }
+        found
+    }
+}
+
+fn describe(key: &LabelKey) -> String {
+    match key.1 {
+        Some(t) => format!("{} turn {t}", crate::sanitize::clean(&key.0)),
+        None => format!("{} (rollout note)", crate::sanitize::clean(&key.0)),
+    }
+}
+
+impl App {
+    /// The next turn without my score: later in this rollout, else in the next rollouts in
+    /// list order.
+    pub fn next_unlabelled_turn(&mut self, out: &mut Outcome) {
+        let rows = self.areas().reader_rows();
+        if let Some(index) = self.reader.index
+            && self.reader.rollout.is_some()
+            && let Some(&t) = self.unlabelled_turns(index).iter().find(|&&t| t as usize > self.reader.turn)
+        {
+            self.reader.select_turn(t as usize, rows);
+            return;
+        }
+        self.jump_to_rollout_where(|app, index| app.unlabelled_turns(index).first().copied(), out);
+    }
+
+    /// The next rollout (in list order) with no turn scored by me.
+    pub fn next_unlabelled_rollout(&mut self, out: &mut Outcome) {
+        self.jump_to_rollout_where(
+            |app, index| {
+                let summary = &app.study.rollouts[index];
+                (summary.n_turns > 0 && app.labels.mine.scored_turns(&summary.id) == 0).then_some(1)
+            },
+            out,
+        );
+    }
+
+    /// Selects the next row after the current one for which `turn_of` gives a turn, and that
+    /// turn once the rollout is read.
+    fn jump_to_rollout_where(&mut self, turn_of: impl Fn(&App, usize) -> Option<u32>, out: &mut Outcome) {
+        let rows = self.list.rows.len();
+        for step in 1..=rows {
+            let row = (self.list.selected + step) % rows;
+            let index = self.list.rows[row] as usize;
+            if let Some(turn) = turn_of(self, index) {
+                self.list.selected = row;
+                self.list.scroll_into_view(self.areas().list_rows());
+                self.reader.pending_turn = Some(turn as usize);
+                self.open_selected(out);
+                self.apply_pending_turn();
+                return;
+            }
+        }
+        self.toast = Some("every turn shown has your score".into());
+    }
+}

@@ -1,0 +1,36 @@
+//! The hidden `__label-stress` command: the child process of the kill -9 test. It writes labels
+//! through the same store as the app and acknowledges each one only after it is on disk.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Result, bail};
+
+use crate::app::effects::LabelStore;
+use crate::store::LabelRecord;
+
+pub fn run(dir: &Path, annotator: &str, count: u32, prefix: &str) -> Result<()> {
+    let (mut store, opened) = LabelStore::open(dir, annotator);
+    if let Some(reason) = opened.read_only {
+        bail!(reason);
+    }
+    let mut stdout = std::io::stdout().lock();
+    for i in 0..count {
+        let record = LabelRecord {
+            rollout: format!("{prefix}-{i}"),
+            turn: Some(i % 20 + 1),
+            score: Some((i % 11) as u8),
+            tags: vec!["stress".into()],
+            note: Some("x".repeat((i % 7) as usize * 40)),
+            annotator: annotator.to_string(),
+            time: String::new(),
+            source: "stress".into(),
+            text_hash: Some(crate::store::stamp::text_hash(&i.to_string())),
+            queue: None,
+        };
+        store.write(record).map_err(anyhow::Error::msg)?;
+        writeln!(stdout, "ack {prefix}-{i}")?;
+        stdout.flush()?;
+    }
+    Ok(())
+}
