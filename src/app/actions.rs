@@ -55,6 +55,9 @@ impl App {
             Pane::Chart => Context::Chart,
         };
         match self.keymap.action(context, key) {
+            Some(action) if action.needs_transcript() && self.reader_is_loading() => {
+                self.deferred_keys.push(key);
+            }
             Some(action) => self.perform(action, out),
             None => {
                 out.changed = false;

@@ -122,6 +122,22 @@ impl Action {
         }
     }
 
+    /// Actions that act on the transcript's turns: pressed while the rollout is still being
+    /// read, they wait for it instead of failing.
+    pub fn needs_transcript(self) -> bool {
+        matches!(
+            self,
+            Action::NextTurn
+                | Action::PrevTurn
+                | Action::SetScore(_)
+                | Action::ClearScore
+                | Action::OpenTags
+                | Action::EditNote
+                | Action::EditRolloutNote
+                | Action::NextUnlabelledTurn
+        )
+    }
+
     pub fn all() -> impl Iterator<Item = Action> {
         DEFAULT_BINDINGS.iter().map(|b| b.2).collect::<Vec<_>>().into_iter()
     }

@@ -165,6 +165,8 @@ pub struct App {
     pub quitting: bool,
     /// Quit was pressed once with unsaved labels; the next quit goes through.
     pub quit_armed: bool,
+    /// Keys that act on turns, pressed while the rollout was being read; replayed on arrival.
+    pub deferred_keys: Vec<KeyPress>,
     /// Recently read rollouts, so moving back and forth does not re-read them.
     cache: Vec<(usize, Arc<Rollout>)>,
 }
@@ -194,6 +196,7 @@ impl App {
             toast: None,
             quitting: false,
             quit_armed: false,
+            deferred_keys: Vec::new(),
             cache: Vec::new(),
         }
     }
@@ -212,7 +215,14 @@ impl App {
                 self.after_resize();
             }
             Msg::Load(event) => self.on_load(event, &mut out),
-            Msg::RolloutRead { index, result } => self.on_rollout_read(index, result),
+            Msg::RolloutRead { index, result } => {
+                self.on_rollout_read(index, result);
+                if !self.reader_is_loading() {
+                    for key in std::mem::take(&mut self.deferred_keys) {
+                        self.on_key(key, &mut out);
+                    }
+                }
+            }
             Msg::SearchDone { generation, hits } => self.on_search_done(generation, hits, &mut out),
             Msg::LabelsOpened(opened) => self.on_labels_opened(opened),
             Msg::LabelWritten(result) => self.on_label_written(result),
@@ -314,6 +324,11 @@ impl App {
         if self.reader.wrapped_width != areas.reader_columns() {
             self.rewrap_reader();
         }
+    }
+
+    /// The reader is waiting for its rollout's text.
+    pub fn reader_is_loading(&self) -> bool {
+        self.reader.index.is_some() && self.reader.rollout.is_none() && self.reader.error.is_none()
     }
 
     /// Selects the turn asked for before the rollout's text arrived.

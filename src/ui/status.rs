@@ -32,8 +32,10 @@ pub fn render_status(app: &App, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled(sanitize::clean(toast).into_owned(), theme.title()));
         spans.push(Span::raw(" · "));
     }
-    spans.extend(label_status(app, theme));
-    spans.push(Span::raw(" · "));
+    if app.labels.opened {
+        spans.extend(label_status(app, theme));
+        spans.push(Span::raw(" · "));
+    }
     let progress = study.progress;
     if progress.finished {
         spans.push(Span::raw(format!(
