@@ -234,3 +234,29 @@ fn kill_9_at_random_moments_loses_nothing_acknowledged() {
     }
     assert!(acknowledged.len() > 100, "the test exercised the store: {}", acknowledged.len());
 }
+
+#[test]
+fn a_score_typed_while_the_rollout_is_read_waits_for_it() {
+    use rollscope::app::keys::KeyPress;
+    use rollscope::app::{Effect, Msg, effects};
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = session(dir.path());
+    // Move down without running the read, as when keys arrive faster than the disk.
+    let read = s.app.update(Msg::Key(KeyPress::char('j'))).effects;
+    assert!(matches!(read[0], Effect::ReadRollout { .. }));
+    assert!(s.app.reader_is_loading());
+    for key in ['7', ']', '8'] {
+        let out = s.app.update(Msg::Key(KeyPress::char(key)));
+        assert!(out.effects.is_empty(), "{key} waits");
+    }
+    let id = s.app.study.rollouts[1].id.clone();
+    assert!(s.app.labels.mine.get(&id, Some(1)).is_none());
+    for effect in read {
+        if let Some(msg) = effects::perform(effect, &|| false) {
+            s.dispatch(msg);
+        }
+    }
+    assert_eq!(s.app.labels.mine.get(&id, Some(1)).unwrap().score, Some(7));
+    assert_eq!(s.app.labels.mine.get(&id, Some(2)).unwrap().score, Some(8));
+    assert_eq!(records(dir.path(), "ana").len(), 2);
+}
