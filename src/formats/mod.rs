@@ -3,6 +3,7 @@
 
 pub mod chat;
 pub mod chat_index;
+pub mod inspect;
 pub mod json_scalar;
 pub mod json_text;
 

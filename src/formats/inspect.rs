@@ -1,0 +1,220 @@
+//! Inspect (`inspect_ai`) logs: the JSON log (`{"version", "status", "eval", ..., "samples"}`)
+//! and the `.eval` zip archive (`header.json` plus one `samples/<id>_epoch_<n>.json` entry per
+//! sample). Each sample and epoch becomes one rollout; see `sample` for the id scheme and what
+//! the metadata holds, and `values` for how scores and `attachment://` references are read.
+//!
+//! A file that cannot be read at all is an `Err`; a sample that cannot be read is a warning in
+//! the `Ok` list and the other samples still load. The non-standard literals `NaN`, `Infinity`
+//! and `-Infinity` (an unscored sample is `"value": NaN`) are read as `null`, i.e. missing.
+//! Positions in problems are counted in the text after that mapping: lines are exact, a column
+//! is off by the length difference only after such a literal on the same line.
+
+mod archive;
+mod sample;
+mod values;
+
+#[cfg(test)]
+mod tests_archive;
+#[cfg(test)]
+mod tests_built;
+#[cfg(test)]
+mod tests_real;
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt;
+
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+pub use archive::{decode_inspect_eval, decode_inspect_eval_bytes};
+use sample::{LogContext, decode_sample};
+
+use super::chat::kind_of;
+use super::json_text::{line_column, nonfinite_to_null, strip_bom};
+use super::record_error;
+use crate::model::{Problem, Rollout};
+
+/// Whether the head of a .json file looks like an Inspect log (an object with "eval" and "samples"/"version" keys near the start).
+pub fn looks_like_inspect_json(head: &[u8]) -> bool {
+    let keys = top_level_keys(strip_bom(head), 16);
+    keys.contains(&&b"eval"[..]) && keys.iter().any(|k| *k == b"samples" || *k == b"version")
+}
+
+/// Decodes an Inspect JSON log. Err = the whole file is unreadable (with line:column when it is a JSON syntax error); Ok carries per-sample problems (warnings) too.
+pub fn decode_inspect_json(bytes: &[u8], display: &str) -> Result<(Vec<Rollout>, Vec<Problem>), Problem> {
+    let bytes = strip_bom(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let (line, column) = line_column(bytes, e.valid_up_to());
+        Problem::at(display, line, column, "the file is not UTF-8 text")
+    })?;
+    let text = nonfinite_to_null(text);
+    let log: LogFile = serde_json::from_str(&text).map_err(|e| {
+        let (line, column, message) = json_error(&e);
+        Problem::at(display, line, column, message)
+    })?;
+    let eval = match log.eval {
+        Some(Value::Object(eval)) => eval,
+        Some(other) => {
+            let message = format!("\"eval\" must be an object, found {}", kind_of(&other));
+            return Err(Problem::file(display, message));
+        }
+        None => {
+            let message = format!(
+                "not an Inspect log: expected an object with \"eval\" and \"samples\"; found keys: {}",
+                if log.keys.is_empty() {
+                    "none".to_string()
+                } else {
+                    log.keys.join(", ")
+                }
+            );
+            return Err(Problem::file(display, message));
+        }
+    };
+    let ctx = LogContext::from_eval(&eval);
+    let Some(samples) = log.samples else {
+        let warning = Problem::file(display, no_samples(log.status.as_deref())).warning();
+        return Ok((Vec::new(), vec![warning]));
+    };
+    let mut rollouts = Vec::with_capacity(samples.len());
+    let mut problems = Vec::new();
+    for (i, raw) in samples.iter().enumerate() {
+        let decoded = serde_json::from_str::<Value>(raw.get())
+            .map_err(|e| record_error(&e).message)
+            .and_then(|value| decode_sample(&value, &ctx, i));
+        match decoded {
+            Ok(rollout) => rollouts.push(rollout),
+            Err(message) => {
+                let offset = raw.get().as_ptr().addr().saturating_sub(text.as_ptr().addr());
+                let (line, column) = line_column(text.as_bytes(), offset);
+                let message = format!("sample {i} skipped: {message}");
+                problems.push(Problem::at(display, line, column, message).warning());
+            }
+        }
+    }
+    dedupe_ids(&mut rollouts);
+    Ok((rollouts, problems))
+}
+
+/// serde_json's message and position; a type error found before the first byte of a value is
+/// reported at column 0, shown here as column 1.
+fn json_error(e: &serde_json::Error) -> (u64, u64, String) {
+    let e = record_error(e);
+    (e.line.max(1), e.column.max(1), e.message)
+}
+
+/// The warning for a log without samples (still running, or run with `log_samples=False`).
+fn no_samples(status: Option<&str>) -> String {
+    match status {
+        Some(status) => format!("the log holds no samples (status: {status})"),
+        None => "the log holds no samples".to_string(),
+    }
+}
+
+/// Ids must be unique within a file; a repeat (a malformed log) gets `#2`, `#3`, ...
+fn dedupe_ids(rollouts: &mut [Rollout]) {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for rollout in rollouts {
+        let count = seen.entry(rollout.id.clone()).or_insert(0);
+        *count += 1;
+        if *count > 1 {
+            rollout.id = format!("{}#{count}", rollout.id);
+        }
+    }
+}
+
+/// The parts of a JSON log we read; the rest (`plan`, `results`, `stats`, ...) is skipped
+/// without being built, and each sample stays raw text until it is decoded on its own.
+#[derive(Default)]
+struct LogFile<'a> {
+    eval: Option<Value>,
+    status: Option<String>,
+    samples: Option<Vec<&'a RawValue>>,
+    /// The first top-level keys, for the error message of a file of the wrong shape.
+    keys: Vec<String>,
+}
+
+impl<'de> de::Deserialize<'de> for LogFile<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = LogFile<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an Inspect log object with \"eval\" and \"samples\"")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut log = LogFile::default();
+                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                    match key.as_ref() {
+                        "eval" => log.eval = Some(map.next_value()?),
+                        "samples" => log.samples = map.next_value()?,
+                        "status" => {
+                            let status: Value = map.next_value()?;
+                            log.status = status.as_str().map(str::to_string);
+                        }
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                    if log.keys.len() < 8 {
+                        log.keys.push(key.into_owned());
+                    }
+                }
+                Ok(log)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// Keys of the top-level object, scanning at most what `bytes` holds (a file head may end
+/// anywhere). Nesting is counted, not recursed.
+fn top_level_keys(bytes: &[u8], max: usize) -> Vec<&[u8]> {
+    let mut keys = Vec::new();
+    let mut i = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    if bytes.get(i) != Some(&b'{') {
+        return keys;
+    }
+    i += 1;
+    let (mut depth, mut expect_key) = (1usize, true);
+    while i < bytes.len() && keys.len() < max {
+        match bytes[i] {
+            b'"' => {
+                let Some(end) = string_end(bytes, i) else { break };
+                if depth == 1 && expect_key {
+                    keys.push(&bytes[i + 1..end - 1]);
+                    expect_key = false;
+                }
+                i = end;
+                continue;
+            }
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => {
+                depth -= 1;
+                if depth == 0 {
+                    break;
+                }
+            }
+            b',' if depth == 1 => expect_key = true,
+            _ => {}
+        }
+        i += 1;
+    }
+    keys
+}
+
+/// Index just past the closing quote of the string opening at `start`.
+fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut j = start + 1;
+    loop {
+        match *bytes.get(j)? {
+            b'\\' => j += 2,
+            b'"' => return Some(j + 1),
+            _ => j += 1,
+        }
+    }
+}
