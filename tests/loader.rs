@@ -157,3 +157,19 @@ fn ls_json_reports_turns_scores_and_self_deletion_exactly() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("not_rollouts.json:1:1"));
 }
+
+#[test]
+fn inspect_logs_load_through_detection() {
+    let study = load(&["inspect"]);
+    let errors: Vec<String> =
+        study.problems.iter().filter(|p| p.severity == Severity::Error).map(ToString::to_string).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let ids: Vec<&str> = study.rollouts.iter().map(|r| &*r.id).collect();
+    assert!(ids.contains(&"browser/1/epoch1"), "{ids:?}");
+    assert!(ids.contains(&"popularity/10/epoch1"), "{ids:?}");
+    assert_eq!(by_id(&study, "browser/1/epoch1").n_turns, 5);
+    assert_eq!(by_id(&study, "inspect_test_utils/guess_number/0/epoch1").n_turns, 6);
+    let read = study.read_rollout(study.rollouts.iter().position(|r| &*r.id == "browser/1/epoch1").unwrap()).unwrap();
+    assert!(read.messages.iter().any(|m| m.role == Role::Tool));
+    assert!(read.rollout_scores.iter().any(|(n, v)| n == "includes" && *v == Some(1.0)));
+}

@@ -63,11 +63,7 @@ pub fn decode_inspect_json(bytes: &[u8], display: &str) -> Result<(Vec<Rollout>,
         None => {
             let message = format!(
                 "not an Inspect log: expected an object with \"eval\" and \"samples\"; found keys: {}",
-                if log.keys.is_empty() {
-                    "none".to_string()
-                } else {
-                    log.keys.join(", ")
-                }
+                if log.keys.is_empty() { "none".to_string() } else { log.keys.join(", ") }
             );
             return Err(Problem::file(display, message));
         }
@@ -172,10 +168,7 @@ impl<'de> de::Deserialize<'de> for LogFile<'de> {
 /// anywhere). Nesting is counted, not recursed.
 fn top_level_keys(bytes: &[u8], max: usize) -> Vec<&[u8]> {
     let mut keys = Vec::new();
-    let mut i = bytes
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .unwrap_or(bytes.len());
+    let mut i = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(bytes.len());
     if bytes.get(i) != Some(&b'{') {
         return keys;
     }

@@ -21,6 +21,10 @@ pub enum Format {
     Jsonl,
     /// One rollout object, or an array of them.
     Json,
+    /// An Inspect log in JSON.
+    InspectJson,
+    /// An Inspect `.eval` archive (zip).
+    InspectEval,
 }
 
 impl Format {
@@ -28,6 +32,8 @@ impl Format {
         match self {
             Format::Jsonl => "jsonl",
             Format::Json => "json",
+            Format::InspectJson => "inspect-json",
+            Format::InspectEval => "inspect-eval",
         }
     }
 
@@ -36,20 +42,31 @@ impl Format {
         match name {
             "jsonl" | "native" | "openai" => Ok(Format::Jsonl),
             "json" | "sharegpt" => Ok(Format::Json),
-            _ => Err(format!("unknown format {name:?}: expected jsonl or json")),
+            "inspect" | "inspect-json" => Ok(Format::InspectJson),
+            "eval" | "inspect-eval" => Ok(Format::InspectEval),
+            _ => Err(format!(
+                "unknown format {name:?}: expected jsonl (native, openai), json (sharegpt), inspect or eval"
+            )),
         }
     }
 }
 
 /// Whether a directory walk should pick up this file.
 pub fn is_rollout_file(path: &Path) -> bool {
-    matches!(path.extension().and_then(|e| e.to_str()), Some("json" | "jsonl" | "ndjson"))
+    matches!(path.extension().and_then(|e| e.to_str()), Some("json" | "jsonl" | "ndjson" | "eval"))
 }
 
 /// Detects the format from the extension, then from the first bytes.
 pub fn detect(path: &Path, head: &[u8]) -> Result<Format, String> {
+    if head.starts_with(b"PK\x03\x04") {
+        return Ok(Format::InspectEval);
+    }
     let head = json_text::strip_bom(head);
+    if inspect::looks_like_inspect_json(head) {
+        return Ok(Format::InspectJson);
+    }
     match path.extension().and_then(|e| e.to_str()) {
+        Some("eval") => return Ok(Format::InspectEval),
         Some("jsonl" | "ndjson") => return Ok(Format::Jsonl),
         // Many projects name their JSONL files `.json`: one object per line gives it away.
         Some("json") if json_text::first_significant(head) == Some(b'{') && looks_like_jsonl(head) => {

@@ -93,7 +93,7 @@ fn load_source(
         Some(f) => f,
         None => formats::detect(path, &head).map_err(|e| Problem::file(display, e))?,
     };
-    let source = Source { display: display.to_string(), origin, format, decoded: Vec::new(), size };
+    let mut source = Source { display: display.to_string(), origin, format, decoded: Vec::new(), size };
     let ctx = IndexContext { hatch: &options.hatch, source: id };
     match format {
         Format::Jsonl => {
@@ -111,6 +111,40 @@ fn load_source(
                     jsonl::index_jsonl(&open, size, display, &file_name, &ctx, threads, sink)
                 }
             }
+        }
+        Format::InspectJson | Format::InspectEval => {
+            let decoded = match (&source.origin, format) {
+                (Origin::File(path), Format::InspectEval) => {
+                    formats::inspect::decode_inspect_eval(path, display)
+                }
+                (Origin::Embedded(bytes), Format::InspectEval) => {
+                    formats::inspect::decode_inspect_eval_bytes(bytes, display)
+                }
+                _ => formats::inspect::decode_inspect_json(&source.read_all()?, display),
+            };
+            let (rollouts, problems) = decoded?;
+            let mut strings = Interner::default();
+            let summaries = rollouts
+                .iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    RolloutSummary::from_rollout(
+                        r,
+                        &options.hatch,
+                        id,
+                        Locator::Decoded(i as u32),
+                        &mut strings,
+                    )
+                })
+                .collect();
+            source.decoded = rollouts;
+            sink(LoadEvent::Source(Box::new(source)));
+            for p in problems {
+                sink(LoadEvent::Problem(p));
+            }
+            sink(LoadEvent::Rollouts(summaries));
+            sink(LoadEvent::BytesRead(size));
+            Ok(())
         }
         Format::Json => {
             let bytes = source.read_all()?;

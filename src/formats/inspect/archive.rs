@@ -107,21 +107,15 @@ fn read_header<R: Read + Seek>(
 
 /// Inflates one entry and parses it as JSON (non-finite literals read as `null`).
 fn read_json<R: Read + Seek>(archive: &mut ZipArchive<R>, index: usize) -> Result<Value, EntryError> {
-    let mut entry = archive
-        .by_index(index)
-        .map_err(|e| EntryError::from(format!("cannot open entry: {e}")))?;
+    let mut entry =
+        archive.by_index(index).map_err(|e| EntryError::from(format!("cannot open entry: {e}")))?;
     let mut bytes = Vec::with_capacity(usize::try_from(entry.size().min(MAX_RESERVE)).unwrap_or(0));
-    entry
-        .read_to_end(&mut bytes)
-        .map_err(|e| EntryError::from(format!("cannot read entry data: {e}")))?;
+    entry.read_to_end(&mut bytes).map_err(|e| EntryError::from(format!("cannot read entry data: {e}")))?;
     let text =
         std::str::from_utf8(&bytes).map_err(|e| EntryError::from(format!("entry is not UTF-8 text: {e}")))?;
     serde_json::from_str(&nonfinite_to_null(text)).map_err(|e| {
         let (line, column, message) = json_error(&e);
-        EntryError {
-            position: Some((line, column)),
-            message,
-        }
+        EntryError { position: Some((line, column)), message }
     })
 }
 
@@ -133,18 +127,14 @@ struct EntryError {
 
 impl From<String> for EntryError {
     fn from(message: String) -> EntryError {
-        EntryError {
-            position: None,
-            message,
-        }
+        EntryError { position: None, message }
     }
 }
 
 impl EntryError {
     fn problem(self, display: &str, entry: &str, what: &str) -> Problem {
-        let mut problem = Problem::file(display, format!("{what}: {}", self.message))
-            .in_entry(entry)
-            .warning();
+        let mut problem =
+            Problem::file(display, format!("{what}: {}", self.message)).in_entry(entry).warning();
         if let Some((line, column)) = self.position {
             problem.line = Some(line);
             problem.column = Some(column);

@@ -27,21 +27,14 @@ impl LogContext {
     /// Task and model of an `eval` header object.
     pub fn from_eval(eval: &Map<String, Value>) -> LogContext {
         LogContext {
-            task: eval
-                .get("task")
-                .and_then(Value::as_str)
-                .unwrap_or(UNKNOWN_TASK)
-                .to_string(),
+            task: eval.get("task").and_then(Value::as_str).unwrap_or(UNKNOWN_TASK).to_string(),
             model: eval.get("model").filter(|m| !m.is_null()).cloned(),
         }
     }
 
     /// The context of a log whose header could not be read.
     pub fn unknown() -> LogContext {
-        LogContext {
-            task: UNKNOWN_TASK.to_string(),
-            model: None,
-        }
+        LogContext { task: UNKNOWN_TASK.to_string(), model: None }
     }
 }
 
@@ -149,10 +142,7 @@ pub fn messages_from_events(object: &Map<String, Value>) -> Option<Vec<Value>> {
         .get("events")
         .or_else(|| object.get("transcript").and_then(|t| t.get("events")))?
         .as_array()?;
-    let event = events
-        .iter()
-        .rev()
-        .find(|e| e.get("event").and_then(Value::as_str) == Some("model"))?;
+    let event = events.iter().rev().find(|e| e.get("event").and_then(Value::as_str) == Some("model"))?;
     let pool = object
         .get("message_pool")
         .or_else(|| object.get("events_data").and_then(|d| d.get("messages")))
@@ -182,12 +172,7 @@ pub fn expand_refs(refs: Option<&Value>, pool: Option<&Vec<Value>>) -> Vec<Value
                 .map(|n| usize::try_from(n).unwrap_or(usize::MAX).min(pool.len()))
         };
         if let (Some(start), Some(end)) = (bound(0), bound(1)) {
-            out.extend(
-                pool.get(start..end.max(start))
-                    .unwrap_or_default()
-                    .iter()
-                    .cloned(),
-            );
+            out.extend(pool.get(start..end.max(start)).unwrap_or_default().iter().cloned());
         }
     }
     out
@@ -198,11 +183,7 @@ fn decode_message(fields: &Map<String, Value>, attachments: &Map<String, Value>)
     let role = Role::parse(role_name);
     let mut text = resolve_owned(message_text(fields.get("content")), attachments);
     // A failed tool call keeps its error beside the (often empty) output.
-    if let Some(error) = fields
-        .get("error")
-        .and_then(|e| e.get("message"))
-        .and_then(Value::as_str)
-    {
+    if let Some(error) = fields.get("error").and_then(|e| e.get("message")).and_then(Value::as_str) {
         if !text.is_empty() {
             text.push('\n');
         }
@@ -240,11 +221,7 @@ fn part_text(part: &Value) -> String {
         "text" => text_of("text").unwrap_or_default().to_string(),
         "reasoning" => {
             let redacted = fields.get("redacted").and_then(Value::as_bool) == Some(true);
-            let shown = if redacted {
-                text_of("summary")
-            } else {
-                text_of("reasoning")
-            };
+            let shown = if redacted { text_of("summary") } else { text_of("reasoning") };
             match shown {
                 Some(thought) => format!("[reasoning] {thought}"),
                 None => "[reasoning]".to_string(),
@@ -267,13 +244,8 @@ fn tool_calls_of(calls: Option<&Value>, attachments: &Map<String, Value>) -> Vec
             .and_then(|f| f.as_str().or_else(|| f.get("name").and_then(Value::as_str)))
             .or_else(|| call.get("name").and_then(Value::as_str))
             .unwrap_or("?");
-        let arguments = call
-            .get("arguments")
-            .or_else(|| function.and_then(|f| f.get("arguments")));
-        out.push(ToolCall {
-            name: name.to_string(),
-            arguments: arguments_text(arguments, attachments),
-        });
+        let arguments = call.get("arguments").or_else(|| function.and_then(|f| f.get("arguments")));
+        out.push(ToolCall { name: name.to_string(), arguments: arguments_text(arguments, attachments) });
     }
     out
 }

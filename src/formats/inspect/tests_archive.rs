@@ -28,8 +28,7 @@ pub fn entries(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
 pub fn write_zip<'a>(entries: impl IntoIterator<Item = (&'a str, &'a [u8], CompressionMethod)>) -> Vec<u8> {
     let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
     for (name, data, method) in entries {
-        zip.start_file(name, SimpleFileOptions::default().compression_method(method))
-            .unwrap();
+        zip.start_file(name, SimpleFileOptions::default().compression_method(method)).unwrap();
         zip.write_all(data).unwrap();
     }
     zip.finish().unwrap().into_inner()
@@ -38,17 +37,10 @@ pub fn write_zip<'a>(entries: impl IntoIterator<Item = (&'a str, &'a [u8], Compr
 #[test]
 fn zstd_entries_read_like_deflate_ones() {
     let original = entries(&fixture("log_read_sample.eval"));
-    let zstd = write_zip(
-        original
-            .iter()
-            .map(|(n, d)| (n.as_str(), d.as_slice(), CompressionMethod::Zstd)),
-    );
+    let zstd = write_zip(original.iter().map(|(n, d)| (n.as_str(), d.as_slice(), CompressionMethod::Zstd)));
     let mut archive = ZipArchive::new(Cursor::new(&zstd)).unwrap();
     for i in 0..archive.len() {
-        assert_eq!(
-            archive.by_index(i).unwrap().compression(),
-            CompressionMethod::Zstd
-        );
+        assert_eq!(archive.by_index(i).unwrap().compression(), CompressionMethod::Zstd);
     }
     let (from_bytes, problems) = decode_inspect_eval_bytes(&zstd, "z.eval").unwrap();
     assert!(problems.is_empty(), "{problems:?}");
@@ -65,10 +57,7 @@ fn truncated_or_foreign_archives_are_clear_errors() {
     for n in [0, 30, bytes.len() / 2, bytes.len() - 1] {
         let err = decode_inspect_eval_bytes(&bytes[..n], "cut.eval").unwrap_err();
         assert_eq!((err.path.as_str(), err.severity), ("cut.eval", Severity::Error));
-        assert!(
-            err.message.starts_with("not a readable .eval archive (zip): "),
-            "{n}: {err}"
-        );
+        assert!(err.message.starts_with("not a readable .eval archive (zip): "), "{n}: {err}");
     }
     let err = decode_inspect_eval_bytes(&fixture("log_read_sample.json"), "j.eval").unwrap_err();
     assert!(err.message.contains("not a readable .eval archive"), "{err}");
@@ -94,11 +83,7 @@ fn corrupt_sample_entries_are_warnings_and_the_rest_loads() {
     // Sample 5 is stored uncompressed, then one byte of it is changed: a CRC failure.
     let mut zipped = write_zip(all.iter().map(|(n, d)| {
         let stored = n == "samples/5_epoch_1.json";
-        let method = if stored {
-            CompressionMethod::Stored
-        } else {
-            CompressionMethod::Deflated
-        };
+        let method = if stored { CompressionMethod::Stored } else { CompressionMethod::Deflated };
         (n.as_str(), d.as_slice(), method)
     }));
     let at = zipped.windows(marker.len()).position(|w| w == marker).unwrap();
@@ -108,32 +93,13 @@ fn corrupt_sample_entries_are_warnings_and_the_rest_loads() {
     let expected = [1, 2, 4, 6, 7, 9, 10].map(|i| format!("popularity/{i}/epoch1"));
     assert_eq!(ids, expected);
     let entries: Vec<Option<&str>> = problems.iter().map(|p| p.entry.as_deref()).collect();
-    let names = [
-        "samples/3_epoch_1.json",
-        "samples/5_epoch_1.json",
-        "samples/8_epoch_1.json",
-    ];
+    let names = ["samples/3_epoch_1.json", "samples/5_epoch_1.json", "samples/8_epoch_1.json"];
     assert_eq!(entries, names.map(Some));
-    assert!(
-        problems
-            .iter()
-            .all(|p| p.severity == Severity::Warning && p.path == "c.eval")
-    );
-    assert!(
-        problems[0].message.contains("EOF") && problems[0].line.is_some(),
-        "{}",
-        problems[0]
-    );
+    assert!(problems.iter().all(|p| p.severity == Severity::Warning && p.path == "c.eval"));
+    assert!(problems[0].message.contains("EOF") && problems[0].line.is_some(), "{}", problems[0]);
     let crc = &problems[1].message;
-    assert!(
-        crc.contains("cannot read entry data") && crc.contains("checksum"),
-        "{crc}"
-    );
-    assert!(
-        problems[2].message.contains("message 0 is a number"),
-        "{}",
-        problems[2]
-    );
+    assert!(crc.contains("cannot read entry data") && crc.contains("checksum"), "{crc}");
+    assert!(problems[2].message.contains("message 0 is a number"), "{}", problems[2]);
 }
 
 #[test]
@@ -156,8 +122,5 @@ fn archive_headers_fall_back_to_the_journal() {
     let samples_only = without(&["samples/1_epoch_1.json"]);
     let (rollouts, problems) = decode_inspect_eval_bytes(&samples_only, "e").unwrap();
     assert!(rollouts.is_empty());
-    assert!(
-        problems.iter().any(|p| p.message.contains("no samples")),
-        "{problems:?}"
-    );
+    assert!(problems.iter().any(|p| p.message.contains("no samples")), "{problems:?}");
 }

@@ -24,14 +24,7 @@ fn line_of(text: &str, marker: &str) -> u64 {
 fn nan_scores_turn_values_and_attachments() {
     let (rollouts, problems) = decode_inspect_json(&fixture(BUILT), "b.json").unwrap();
     let ids: Vec<&str> = rollouts.iter().map(|r| r.id.as_str()).collect();
-    assert_eq!(
-        ids,
-        [
-            "judge_demo/a/epoch1",
-            "judge_demo/a/epoch2",
-            "judge_demo/42/epoch1"
-        ]
-    );
+    assert_eq!(ids, ["judge_demo/a/epoch1", "judge_demo/a/epoch2", "judge_demo/42/epoch1"]);
     let r = &rollouts[0];
     let expected = [
         ("judge", None),
@@ -45,32 +38,20 @@ fn nan_scores_turn_values_and_attachments() {
     assert_eq!(scores(&rollouts[1].rollout_scores), [("match", Some(0.0))]);
     // Per-turn values: numeric metadata fields of assistant messages; NaN and text left out.
     let first = r.turn(1).unwrap();
-    assert_eq!(
-        scores(&first.scores),
-        [("confidence", Some(0.75)), ("frustration", Some(2.0))]
-    );
+    assert_eq!(scores(&first.scores), [("confidence", Some(0.75)), ("frustration", Some(2.0))]);
     assert_eq!(r.turn(2).unwrap().score("frustration"), Some(5.5));
     assert_eq!(r.turn(2).unwrap().score("self_blame"), Some(1.0));
     assert!(rollouts[1].turn(1).unwrap().scores.is_empty());
     // Attachments: resolved in text and inside tool arguments (which stay valid JSON); an
     // image part stays a placeholder even when its data is an attachment; unknown refs stay.
     assert_eq!(r.messages[0].text, "You are a careful assistant.");
-    assert_eq!(
-        r.messages[1].text,
-        "Look: a \"quoted\"\nmultiline attachment\n[image]"
-    );
-    assert_eq!(
-        first.text,
-        "[reasoning] thinking hard\n[reasoning]\nLet me search."
-    );
+    assert_eq!(r.messages[1].text, "Look: a \"quoted\"\nmultiline attachment\n[image]");
+    assert_eq!(first.text, "[reasoning] thinking hard\n[reasoning]\nLet me search.");
     let call = &first.tool_calls[0];
     assert_eq!(call.name, "search");
     let args: Value = serde_json::from_str(&call.arguments).unwrap();
     let missing = "attachment://ffffffffffffffffffffffffffffffff";
-    assert_eq!(
-        args,
-        json!({"query": "a \"quoted\"\nmultiline attachment", "missing": missing, "n": 3})
-    );
+    assert_eq!(args, json!({"query": "a \"quoted\"\nmultiline attachment", "missing": missing, "n": 3}));
     assert_eq!(r.messages[3].role, Role::Tool);
     assert_eq!(r.messages[3].role_name, "tool");
     assert_eq!(r.messages[3].text, "[tool error] Command timed out");
@@ -81,33 +62,16 @@ fn nan_scores_turn_values_and_attachments() {
     assert_eq!(r.metadata["task"], "from-sample");
     assert_eq!(r.metadata["condition"], "baseline");
     assert_eq!(r.metadata["target"], "x | y");
-    assert_eq!(
-        (&r.metadata["model"], &r.metadata["epoch"]),
-        (&json!("test/model"), &json!(1))
-    );
+    assert_eq!((&r.metadata["model"], &r.metadata["epoch"]), (&json!("test/model"), &json!(1)));
     assert_eq!(rollouts[2].metadata["sample_id"], 42);
 
     let text = String::from_utf8(fixture(BUILT)).unwrap();
     let at: Vec<(Option<u64>, Severity)> = problems.iter().map(|p| (p.line, p.severity)).collect();
     let (bad, seven) = (line_of(&text, "bad-messages"), line_of(&text, "    7,"));
-    assert_eq!(
-        at,
-        [(Some(bad), Severity::Warning), (Some(seven), Severity::Warning)]
-    );
-    assert!(
-        problems[0]
-            .message
-            .contains("sample 2 skipped: \"messages\" must be an array")
-    );
-    assert!(
-        problems[1]
-            .message
-            .contains("sample 3 skipped: expected a sample object, found a number")
-    );
-    assert_eq!(
-        (problems[1].path.as_str(), problems[1].column),
-        ("b.json", Some(5))
-    );
+    assert_eq!(at, [(Some(bad), Severity::Warning), (Some(seven), Severity::Warning)]);
+    assert!(problems[0].message.contains("sample 2 skipped: \"messages\" must be an array"));
+    assert!(problems[1].message.contains("sample 3 skipped: expected a sample object, found a number"));
+    assert_eq!((problems[1].path.as_str(), problems[1].column), ("b.json", Some(5)));
 }
 
 fn log_with(samples: &str) -> Vec<u8> {
@@ -116,9 +80,7 @@ fn log_with(samples: &str) -> Vec<u8> {
 
 #[test]
 fn pool_refs_expand_when_a_sample_has_no_messages() {
-    let pool: Vec<Value> = (0..5)
-        .map(|i| json!({"role": "user", "content": format!("m{i}")}))
-        .collect();
+    let pool: Vec<Value> = (0..5).map(|i| json!({"role": "user", "content": format!("m{i}")})).collect();
     let sample = json!({"id": 1, "epoch": 1, "events": [
         {"event": "model", "input": [{"role": "user", "content": "older call"}], "output": {}},
         {"event": "model", "input": [], "input_refs": [[0, 2], [3, 4], [9, 12], [4, 2]],
@@ -145,17 +107,11 @@ fn openai_style_calls_sample_errors_and_missing_ids() {
     assert!(problems.is_empty());
     let r = &rollouts[0];
     assert_eq!(r.id, "t/#0/epoch3");
-    let calls: Vec<(&str, &str)> = r.messages[0]
-        .tool_calls
-        .iter()
-        .map(|c| (c.name.as_str(), c.arguments.as_str()))
-        .collect();
+    let calls: Vec<(&str, &str)> =
+        r.messages[0].tool_calls.iter().map(|c| (c.name.as_str(), c.arguments.as_str())).collect();
     assert_eq!(calls, [("f", r#"{"a":[1,2]}"#), ("g", "not json"), ("h", "")]);
     assert_eq!(r.messages[0].text, "");
-    assert_eq!(
-        (r.messages[1].role, r.messages[1].role_name.as_str()),
-        (Role::Other, "narrator")
-    );
+    assert_eq!((r.messages[1].role, r.messages[1].role_name.as_str()), (Role::Other, "narrator"));
     assert_eq!(r.messages[1].text, "5");
     assert_eq!(r.metadata["error"], "RuntimeError: boom");
     assert_eq!(r.metadata["limit"], "message");
@@ -165,11 +121,7 @@ fn openai_style_calls_sample_errors_and_missing_ids() {
 #[test]
 fn repeated_ids_stay_unique_and_deep_samples_are_skipped() {
     let one = r#"{"id": 1, "epoch": 1, "messages": [{"role": "user", "content": "x"}]}"#;
-    let deep = format!(
-        r#"{{"id": 2, "metadata": {{"d": {}{}}}}}"#,
-        "[".repeat(100_000),
-        "]".repeat(100_000)
-    );
+    let deep = format!(r#"{{"id": 2, "metadata": {{"d": {}{}}}}}"#, "[".repeat(100_000), "]".repeat(100_000));
     let (rollouts, problems) = decode_inspect_json(&log_with(&format!("{one}, {deep}, {one}")), "d").unwrap();
     let ids: Vec<&str> = rollouts.iter().map(|r| r.id.as_str()).collect();
     assert_eq!(ids, ["t/1/epoch1", "t/1/epoch1#2"]);
@@ -184,31 +136,11 @@ type Case = (&'static [u8], Option<(u64, u64)>, &'static str);
 fn wrong_shapes_are_file_errors_with_positions() {
     let cases: [Case; 6] = [
         (b"[1, 2]", Some((1, 1)), "expected an Inspect log object"),
-        (
-            br#"{"version": 2, "samples": []}"#,
-            None,
-            "found keys: version, samples",
-        ),
-        (
-            br#"{"eval": 3, "samples": []}"#,
-            None,
-            "\"eval\" must be an object, found a number",
-        ),
-        (
-            b"{\"eval\": {},\n \"samples\": {\"a\": 1}}",
-            Some((2, 12)),
-            "expected a sequence",
-        ),
-        (
-            b"{\"eval\": {\"task\": \"t\"},\n \"samples\": [{\"id\": 1",
-            Some((2, 21)),
-            "EOF",
-        ),
-        (
-            b"\xEF\xBB\xBF{\"eval\": {}, \"samples\": [\xff]}",
-            Some((1, 26)),
-            "not UTF-8",
-        ),
+        (br#"{"version": 2, "samples": []}"#, None, "found keys: version, samples"),
+        (br#"{"eval": 3, "samples": []}"#, None, "\"eval\" must be an object, found a number"),
+        (b"{\"eval\": {},\n \"samples\": {\"a\": 1}}", Some((2, 12)), "expected a sequence"),
+        (b"{\"eval\": {\"task\": \"t\"},\n \"samples\": [{\"id\": 1", Some((2, 21)), "EOF"),
+        (b"\xEF\xBB\xBF{\"eval\": {}, \"samples\": [\xff]}", Some((1, 26)), "not UTF-8"),
     ];
     for (bytes, at, needle) in cases {
         let text = String::from_utf8_lossy(bytes);
@@ -216,11 +148,7 @@ fn wrong_shapes_are_file_errors_with_positions() {
         assert!(err.message.contains(needle), "{text}: {err}");
         assert_eq!((err.path.as_str(), err.severity), ("w.json", Severity::Error));
         if let Some((line, column)) = at {
-            assert_eq!(
-                (err.line, err.column),
-                (Some(line), Some(column)),
-                "{text}: {err}"
-            );
+            assert_eq!((err.line, err.column), (Some(line), Some(column)), "{text}: {err}");
         }
     }
     let (rollouts, problems) =
@@ -234,18 +162,10 @@ fn head_sniffing() {
     assert!(looks_like_inspect_json(
         b"\xEF\xBB\xBF{\n  \"version\": 2,\n  \"status\": \"success\",\n  \"eval\": {\"task\": \"x"
     ));
-    assert!(looks_like_inspect_json(
-        br#"{"eval": {"samples": 1}, "samples": [{"#
-    ));
-    assert!(!looks_like_inspect_json(
-        br#"{"version": 2, "status": "success", "plan": {"#
-    ));
-    assert!(!looks_like_inspect_json(
-        br#"{"meta": {"eval": 1, "version": 2}, "messages": []}"#
-    ));
-    assert!(!looks_like_inspect_json(
-        br#"{"id": "eval", "version": "samples"}"#
-    ));
+    assert!(looks_like_inspect_json(br#"{"eval": {"samples": 1}, "samples": [{"#));
+    assert!(!looks_like_inspect_json(br#"{"version": 2, "status": "success", "plan": {"#));
+    assert!(!looks_like_inspect_json(br#"{"meta": {"eval": 1, "version": 2}, "messages": []}"#));
+    assert!(!looks_like_inspect_json(br#"{"id": "eval", "version": "samples"}"#));
     assert!(!looks_like_inspect_json(br#"[{"eval": 1, "version": 2}]"#));
     assert!(!looks_like_inspect_json(b""));
 }

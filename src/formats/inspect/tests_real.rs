@@ -17,9 +17,7 @@ const SECURITY: &str = "2025-05-12T20-28-26-04-00_security-guide.json";
 const POPULARITY: &str = "2025-02-11T15-18-04-05-00_popularity_mj7khqpMM4GBCfVQozKgzB.eval";
 
 pub fn fixture_path(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/inspect")
-        .join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/inspect").join(name)
 }
 
 pub fn fixture(name: &str) -> Vec<u8> {
@@ -50,20 +48,11 @@ fn keys(rollout: &Rollout) -> BTreeSet<&str> {
 }
 
 fn scores(rollout: &Rollout) -> Vec<(&str, Option<f64>)> {
-    rollout
-        .rollout_scores
-        .iter()
-        .map(|(n, v)| (n.as_str(), *v))
-        .collect()
+    rollout.rollout_scores.iter().map(|(n, v)| (n.as_str(), *v)).collect()
 }
 
 fn all_text(rollout: &Rollout) -> String {
-    rollout
-        .messages
-        .iter()
-        .map(|m| m.full_text())
-        .collect::<Vec<_>>()
-        .join("\n")
+    rollout.messages.iter().map(|m| m.full_text()).collect::<Vec<_>>().join("\n")
 }
 
 const SUA: [Role; 3] = [Role::System, Role::User, Role::Assistant];
@@ -73,27 +62,17 @@ fn security_guide_json_has_three_graded_single_turn_samples() {
     let rollouts = load(SECURITY);
     assert_eq!(
         ids(&rollouts),
-        [
-            "security_guide/1/epoch1",
-            "security_guide/2/epoch1",
-            "security_guide/3/epoch1"
-        ]
+        ["security_guide/1/epoch1", "security_guide/2/epoch1", "security_guide/3/epoch1"]
     );
     for r in &rollouts {
         assert_eq!(roles(r), SUA);
         assert_eq!(r.turn_messages(), [2]);
         assert_eq!(scores(r), [("model_graded_fact", Some(1.0))]);
-        assert_eq!(
-            keys(r),
-            BTreeSet::from(["epoch", "model", "sample_id", "target", "task"])
-        );
+        assert_eq!(keys(r), BTreeSet::from(["epoch", "model", "sample_id", "target", "task"]));
         assert_eq!(r.metadata["model"], "openai/gpt-4o-mini");
     }
     assert_eq!(rollouts[1].messages[1].text, "How do I prevent sqli?");
-    assert_eq!(
-        rollouts[0].metadata["target"],
-        "use parameterized queries and prepared statements"
-    );
+    assert_eq!(rollouts[0].metadata["target"], "use parameterized queries and prepared statements");
 }
 
 #[test]
@@ -113,16 +92,8 @@ fn browser_json_keeps_tool_turns_and_object_arguments() {
     assert_eq!(first[0].arguments, r#"{"url":"https://www.aisi.gov.uk/"}"#);
     assert_eq!(r.messages[3].tool_calls[0].arguments, r#"{"element_id":151}"#);
     assert_eq!(r.messages[2].role_name, "tool");
-    assert!(
-        r.messages[2]
-            .text
-            .starts_with("[132] link \"We are now the AI Security Institute\"")
-    );
-    assert!(
-        r.messages[9]
-            .text
-            .starts_with("The AI Security Institute (AISI) is the premier")
-    );
+    assert!(r.messages[2].text.starts_with("[132] link \"We are now the AI Security Institute\""));
+    assert!(r.messages[9].text.starts_with("The AI Security Institute (AISI) is the premier"));
 }
 
 /// The browser run's `attachment://` references all sit in its events (its `messages` are
@@ -172,14 +143,7 @@ fn read_sample_json_and_eval_give_equal_rollouts() {
     assert_eq!(scores(r), [("match", Some(1.0))]);
     assert_eq!(
         keys(r),
-        BTreeSet::from([
-            "epoch",
-            "label_confidence",
-            "model",
-            "sample_id",
-            "target",
-            "task"
-        ])
+        BTreeSet::from(["epoch", "label_confidence", "model", "sample_id", "target", "task"])
     );
     assert_eq!(r.metadata["label_confidence"], 0.8860552919198255);
     assert_eq!(r.metadata["model"], "ollama/gemma3");
@@ -196,12 +160,7 @@ fn popularity_eval_loads_ten_samples_in_id_order() {
         assert!(r.metadata["label_confidence"].is_f64());
         // Samples 3 and 7 were graded "I" (incorrect), the rest "C".
         let wrong = matches!(r.metadata["sample_id"].as_u64(), Some(3 | 7));
-        assert_eq!(
-            scores(r),
-            [("match", Some(if wrong { 0.0 } else { 1.0 }))],
-            "{}",
-            r.id
-        );
+        assert_eq!(scores(r), [("match", Some(if wrong { 0.0 } else { 1.0 }))], "{}", r.id);
     }
     assert_eq!(rollouts[1].metadata["target"], " No");
 }
@@ -209,11 +168,7 @@ fn popularity_eval_loads_ten_samples_in_id_order() {
 fn dedup_sample() -> Value {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(fixture(DEDUP))).unwrap();
     let mut text = String::new();
-    archive
-        .by_name("samples/0_epoch_1.json")
-        .unwrap()
-        .read_to_string(&mut text)
-        .unwrap();
+    archive.by_name("samples/0_epoch_1.json").unwrap().read_to_string(&mut text).unwrap();
     serde_json::from_str(&text).unwrap()
 }
 
@@ -227,10 +182,7 @@ fn message_pool_archive_loads_the_full_agent_loop() {
     assert_eq!(r.turn_messages().len(), 6);
     for turn in 1..=5 {
         let call = &r.turn(turn).unwrap().tool_calls;
-        assert_eq!(
-            (call[0].name.as_str(), call[0].arguments.as_str()),
-            ("bash", r#"{"cmd":"ls"}"#)
-        );
+        assert_eq!((call[0].name.as_str(), call[0].arguments.as_str()), ("bash", r#"{"cmd":"ls"}"#));
     }
     assert_eq!(r.turn(6).unwrap().text, "done");
     assert_eq!(scores(r), [("closeness_log", Some(0.0))]);
@@ -244,12 +196,8 @@ fn message_pool_archive_loads_the_full_agent_loop() {
 fn message_pool_refs_expand_to_the_same_messages() {
     let mut sample = dedup_sample();
     assert_eq!(sample["message_pool"].as_array().unwrap().len(), 11);
-    let models: Vec<&Value> = sample["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| e["event"] == "model")
-        .collect();
+    let models: Vec<&Value> =
+        sample["events"].as_array().unwrap().iter().filter(|e| e["event"] == "model").collect();
     assert_eq!(models.len(), 6);
     assert!(models.iter().all(|e| e["input"] == serde_json::json!([])));
     assert_eq!(models[5]["input_refs"], serde_json::json!([[0, 11]]));

@@ -78,9 +78,7 @@ pub fn resolve_text<'a>(text: &'a str, attachments: &Map<String, Value>) -> Cow<
     let mut rest = text;
     while let Some(start) = rest.find(ATTACHMENT_PREFIX) {
         let after = &rest[start + ATTACHMENT_PREFIX.len()..];
-        let hash_len = after
-            .find(|c: char| !c.is_ascii_alphanumeric())
-            .unwrap_or(after.len());
+        let hash_len = after.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(after.len());
         let hash = &after[..hash_len];
         out.push_str(&rest[..start]);
         match attachments.get(hash).and_then(Value::as_str) {
@@ -160,10 +158,7 @@ mod tests {
     #[test]
     fn turn_scores_keep_numbers_only() {
         let meta = json!({"frustration": 3, "nan": null, "note": "x", "nested": {"a": 1}});
-        assert_eq!(
-            turn_scores(Some(&meta)),
-            vec![("frustration".to_string(), Some(3.0))]
-        );
+        assert_eq!(turn_scores(Some(&meta)), vec![("frustration".to_string(), Some(3.0))]);
     }
 
     #[test]
