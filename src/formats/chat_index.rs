@@ -143,7 +143,7 @@ impl<'de> Visitor<'de> for MessagesSeed<'_, '_> {
                 MessageItem::Message(m) => {
                     let role = Role::parse(m.role.as_deref().unwrap_or("?"));
                     let text = match (&role, m.content) {
-                        (Role::Assistant, Some(raw)) => raw_content_text(raw),
+                        (Role::Assistant, Some(raw)) => raw_content_text(raw, self.hatch),
                         _ => Cow::Borrowed(""),
                     };
                     let mut scores = m.scores;
@@ -179,11 +179,15 @@ impl<'de> Visitor<'de> for MessagesSeed<'_, '_> {
     }
 }
 
-/// The text of an assistant message's raw content value, decoded only when needed.
-fn raw_content_text(raw: &RawValue) -> Cow<'_, str> {
+/// The text of an assistant message's raw content value, decoded only when the hatch could
+/// match it (decoding escaped text is the indexer's costliest step).
+fn raw_content_text<'a>(raw: &'a RawValue, hatch: &Hatch) -> Cow<'a, str> {
     let json = raw.get();
     if json.starts_with('"') && !json.contains('\\') && json.len() >= 2 {
         return Cow::Borrowed(&json[1..json.len() - 1]);
+    }
+    if !hatch.may_match_encoded(json) {
+        return Cow::Borrowed("");
     }
     match serde_json::from_str::<serde_json::Value>(json) {
         Ok(value) => Cow::Owned(content_text(&value)),

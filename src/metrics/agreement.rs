@@ -33,7 +33,7 @@ pub struct Figure {
 pub struct Agreement {
     /// Number of pairs used (pairs with a non-finite score are left out).
     pub n: usize,
-    /// A score is "high" when its 0–10 category is ≥ this.
+    /// A score is "high" when it is ≥ this.
     pub threshold: f64,
     /// Bootstrap replicates behind every `ci`.
     pub boot: usize,
@@ -58,8 +58,9 @@ pub struct Agreement {
 /// All agreement figures for paired scores, with percentile-bootstrap 95 % CIs over items.
 ///
 /// MAE, Pearson, Spearman and α use the raw scores. For both κ figures each score becomes its
-/// 0–10 category ([`score_category`]: round half up, clamp), and a call is "high" when the
-/// category is ≥ `threshold`; `confusion` tabulates those calls. A pair with a non-finite
+/// 0–10 category ([`score_category`]: round half up, clamp) for the quadratic κ; for the binary
+/// κ a call is "high" when the raw score is ≥ `threshold` (as in `stats`' "% ≥ T");
+/// `confusion` tabulates those calls. A pair with a non-finite
 /// score is left out; slices of different lengths pair nothing (n = 0, every figure `None`).
 /// Each CI is [`bootstrap_ci`] with `boot` and `seed`, so all figures share their resamples.
 pub fn agreement(human: &[f64], judge: &[f64], threshold: f64, boot: usize, seed: u64) -> Agreement {
@@ -69,8 +70,8 @@ pub fn agreement(human: &[f64], judge: &[f64], threshold: f64, boot: usize, seed
         (Vec::new(), Vec::new())
     };
     let categories = |xs: &[f64]| -> Vec<i64> { xs.iter().map(|&x| score_category(x)).collect() };
-    let calls =
-        |xs: &[f64]| -> Vec<bool> { xs.iter().map(|&x| score_category(x) as f64 >= threshold).collect() };
+    // The binary split uses raw scores, so it agrees with the "% ≥ T" figure of `stats`.
+    let calls = |xs: &[f64]| -> Vec<bool> { xs.iter().map(|&x| x >= threshold).collect() };
     let kappa_quadratic =
         |h: &[f64], j: &[f64]| cohen_kappa_quadratic(&categories(h), &categories(j), SCORE_CATEGORIES);
     let kappa_binary = |h: &[f64], j: &[f64]| cohen_kappa_binary(&calls(h), &calls(j));
@@ -150,7 +151,7 @@ mod tests {
         // (r = SM(2024); per replicate idx = [r.below(30) for _ in range(30)]; B = 200),
         // skipping nan. f: mean_absolute_error; pearsonr; spearmanr;
         // cohen_kappa_score(cat(h), cat(j), weights="quadratic", labels=range(11));
-        // cohen_kappa_score(cat(h) >= 5, cat(j) >= 5, labels=[False, True]);
+        // cohen_kappa_score(h >= 5, j >= 5, labels=[False, True]) (raw scores);
         // krippendorff.alpha([h, j], level_of_measurement="interval");
         // with cat(x) = min(10, max(0, floor(x + 0.5))).
         let got = agreement(&HUMAN, &JUDGE, 5.0, 200, 2024);
@@ -181,8 +182,8 @@ mod tests {
         );
         assert_figure(
             got.kappa_binary,
-            0.788_732_394_366_197_1,
-            (0.520_210_302_913_370_6, 1.0),
+            0.794_520_547_945_205_4,
+            (0.582_984_449_760_765_6, 1.0),
             "kappa_binary",
         );
         assert_figure(
@@ -191,21 +192,23 @@ mod tests {
             (0.923_197_368_401_453_2, 0.974_773_603_229_212_1),
             "krippendorff_alpha",
         );
-        // Judge 4.5 rounds up to 5 (high), 4.49 does not: 18 human highs, 19 judge highs.
+        // Raw scores: judge 4.5 and 4.49 are both below 5.
         assert_eq!(
             got.confusion,
-            BinaryConfusion { both_high: 17, human_high_judge_low: 1, human_low_judge_high: 2, both_low: 10 }
+            BinaryConfusion { both_high: 16, human_high_judge_low: 2, human_low_judge_high: 1, both_low: 11 }
         );
     }
 
     #[test]
-    fn binary_calls_use_rounded_categories() {
-        // Human 5 vs judge 4.5 → category 5 → both high; judge 4.49 → category 4 → low.
-        let got = agreement(&[5.0, 5.0, 1.0], &[4.5, 4.49, 1.0], 5.0, 10, 1);
+    fn binary_calls_use_raw_scores_and_kappa_uses_rounded_categories() {
+        // Judge 4.5 is below a threshold of 5 (raw), though its category rounds up to 5.
+        let got = agreement(&[5.0, 5.0, 1.0], &[4.5, 5.0, 1.0], 5.0, 10, 1);
         assert_eq!(
             got.confusion,
             BinaryConfusion { both_high: 1, human_high_judge_low: 1, human_low_judge_high: 0, both_low: 1 }
         );
+        // Categories 5,5,1 vs 5,5,1: perfect quadratic agreement.
+        assert_eq!(got.kappa_quadratic.value, Some(1.0));
     }
 
     #[test]

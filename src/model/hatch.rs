@@ -10,18 +10,32 @@ pub const DEFAULT_HATCH: &str = r"<<rm -rf[^>]*>>";
 #[derive(Debug, Clone)]
 pub struct Hatch {
     regex: Regex,
+    /// Substrings one of which every match must contain, made only of characters no JSON
+    /// encoder escapes, so raw JSON text without them cannot match once decoded.
+    raw_needles: Option<Vec<String>>,
 }
 
 impl Hatch {
     /// Compiles a user pattern; the error names the pattern and why it is not a regex.
     pub fn new(pattern: &str) -> Result<Hatch, String> {
-        Regex::new(pattern)
-            .map(|regex| Hatch { regex })
-            .map_err(|e| format!("--hatch {pattern:?} is not a valid regex: {e}"))
+        let regex =
+            Regex::new(pattern).map_err(|e| format!("--hatch {pattern:?} is not a valid regex: {e}"))?;
+        Ok(Hatch { raw_needles: raw_needles(pattern), regex })
     }
 
     pub fn is_match(&self, text: &str) -> bool {
         self.regex.is_match(text)
+    }
+
+    /// Whether JSON-encoded text (escapes not yet decoded) could match once decoded. A quick
+    /// `false` lets the indexer skip decoding most message text.
+    pub fn may_match_encoded(&self, json_text: &str) -> bool {
+        match &self.raw_needles {
+            Some(needles) => {
+                needles.iter().any(|n| memchr::memmem::find(json_text.as_bytes(), n.as_bytes()).is_some())
+            }
+            None => true,
+        }
     }
 
     pub fn pattern(&self) -> &str {
@@ -31,8 +45,30 @@ impl Hatch {
 
 impl Default for Hatch {
     fn default() -> Self {
-        Hatch { regex: Regex::new(DEFAULT_HATCH).expect("the default hatch pattern is a valid regex") }
+        Hatch {
+            regex: Regex::new(DEFAULT_HATCH).expect("the default hatch pattern is a valid regex"),
+            raw_needles: raw_needles(DEFAULT_HATCH),
+        }
     }
+}
+
+/// From the pattern's prefix literals (every match starts with one), the longest run of
+/// characters that JSON encoders never escape in each; `None` when some literal has none.
+fn raw_needles(pattern: &str) -> Option<Vec<String>> {
+    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
+    let seq = regex_syntax::hir::literal::Extractor::new().extract(&hir);
+    let never_escaped = |b: &u8| (b.is_ascii_graphic() || *b == b' ') && !b"\"\\<>&/'".contains(b);
+    seq.literals()?
+        .iter()
+        .map(|lit| {
+            let bytes = lit.as_bytes();
+            let best = bytes
+                .split(|b| !never_escaped(b))
+                .max_by_key(|run| run.len())
+                .filter(|run| !run.is_empty())?;
+            String::from_utf8(best.to_vec()).ok()
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -46,6 +82,20 @@ mod tests {
         assert!(h.is_match("<<rm -rf>>"));
         assert!(!h.is_match("rm -rf gemma-3-27b"));
         assert!(!h.is_match("<<rm -r gemma>>"));
+    }
+
+    #[test]
+    fn encoded_prefilter_never_rules_out_a_real_match() {
+        let h = Hatch::default();
+        assert_eq!(h.raw_needles.as_deref(), Some(&["rm -rf".to_string()][..]));
+        // Go-style escaping of < and >: the needle still finds it.
+        assert!(h.may_match_encoded(r"\u003c\u003crm -rf x\u003e\u003e"));
+        assert!(!h.may_match_encoded(r"I am fine.\nReally."));
+        // A pattern without a usable literal cannot be prefiltered.
+        assert!(Hatch::new(r"\w+").unwrap().may_match_encoded("anything"));
+        let alternatives = Hatch::new("(?:<<rm -rf|DELETE ME)").unwrap();
+        assert!(alternatives.may_match_encoded("please DELETE ME now"));
+        assert!(!alternatives.may_match_encoded("nothing here"));
     }
 
     #[test]
