@@ -32,8 +32,8 @@ pub struct StudyArgs {
     /// Regex marking a self-deletion turn (default `<<rm -rf[^>]*>>`).
     #[arg(long, global = true)]
     pub hatch: Option<String>,
-    /// Force a file format instead of detecting it: jsonl or json.
-    #[arg(long, global = true)]
+    /// Force the input format instead of detecting it: jsonl, json, inspect or eval.
+    #[arg(long)]
     pub format: Option<String>,
     /// Labels folder (default: `rollscope-labels/` beside the first path).
     #[arg(long, global = true)]
@@ -76,9 +76,69 @@ pub enum Command {
     Ls {
         /// Files or folders (none: the demo study).
         paths: Vec<PathBuf>,
+        /// Force the input format instead of detecting it: jsonl, json, inspect or eval.
+        #[arg(long)]
+        format: Option<String>,
         /// Print a JSON array instead of a table.
         #[arg(long)]
         json: bool,
+    },
+    /// Study figures per group and turn: mean score (bootstrap CI), % ≥ threshold (Wilson),
+    /// cumulative self-deletion, per-conversation AUC.
+    Stats {
+        /// Files or folders (none: the demo study).
+        paths: Vec<PathBuf>,
+        /// Force the input format instead of detecting it: jsonl, json, inspect or eval.
+        #[arg(long)]
+        format: Option<String>,
+        /// Group by these metadata fields, comma-separated (default: condition,dataset where present).
+        #[arg(long)]
+        by: Option<String>,
+        /// Bootstrap replicates for the mean's confidence interval.
+        #[arg(long, default_value_t = 2000)]
+        boot: usize,
+        /// Bootstrap seed: the same seed gives the same intervals.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Agreement of human labels with the judge and with each other: MAE, Pearson, Spearman,
+    /// quadratic and binary κ, Krippendorff's α, each with a bootstrap CI.
+    Agree {
+        /// Files or folders (none: the demo study).
+        paths: Vec<PathBuf>,
+        /// Force the input format instead of detecting it: jsonl, json, inspect or eval.
+        #[arg(long)]
+        format: Option<String>,
+        /// Bootstrap replicates for the confidence intervals.
+        #[arg(long, default_value_t = 2000)]
+        boot: usize,
+        /// Bootstrap seed.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Only labels given in this spot-check queue (its file name).
+        #[arg(long)]
+        queue: Option<String>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// One row per assistant turn with metadata, judge scores, self-deletion and every
+    /// annotator's label (csv, jsonl); or the rollouts with labels merged in (rollouts).
+    Export {
+        /// Files or folders (none: the demo study).
+        paths: Vec<PathBuf>,
+        /// csv, jsonl, or rollouts (the native format with `labels` on assistant messages).
+        #[arg(long, default_value = "csv")]
+        format: String,
+        /// Force the input format instead of detecting it: jsonl, json, inspect or eval.
+        #[arg(long)]
+        input_format: Option<String>,
+        /// Write here instead of to standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
     },
     /// Test aid (hidden): writes COUNT labels to the store in --labels, printing `ack N` after
     /// each one is fsync'd, so a test can kill -9 it at any moment and check nothing

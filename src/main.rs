@@ -14,11 +14,19 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // `rollscope ... | head` closes the pipe early: that is not an error.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("rollscope: {}", rollscope::sanitize::clean(&format!("{e:#}")));
             ExitCode::FAILURE
         }
     }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn run(cli: Cli) -> Result<()> {
@@ -32,7 +40,23 @@ fn run(cli: Cli) -> Result<()> {
     let config = Config::load().map_err(anyhow::Error::msg)?;
     let study = merge_config(&cli.study, &config);
     match cli.command {
-        Some(Command::Ls { paths, json }) => commands::ls::run(&paths, json, &study),
+        Some(Command::Ls { paths, format, json }) => {
+            commands::ls::run(&paths, json, &StudyArgs { format, ..study })
+        }
+        Some(Command::Stats { paths, format, by, boot, seed, json }) => {
+            let args = StudyArgs { format, ..study };
+            commands::stats::run(&paths, &commands::stats::StatsArgs { by, boot, seed, json }, &args)
+        }
+        Some(Command::Agree { paths, format, boot, seed, queue, json }) => {
+            // Only an explicit --annotator narrows the report; the config's name does not.
+            let args = StudyArgs { annotator: cli.study.annotator.clone(), format, ..study };
+            commands::agree::run(&paths, &commands::agree::AgreeArgs { boot, seed, json, queue }, &args)
+        }
+        Some(Command::Export { paths, format, input_format, output }) => {
+            let format = commands::export::ExportFormat::parse(&format)?;
+            let args = StudyArgs { annotator: cli.study.annotator.clone(), format: input_format, ..study };
+            commands::export::run(&paths, format, output.as_ref(), &args)
+        }
         Some(Command::LabelStress { count, prefix }) => {
             commands::stress::run(&study.labels_dir(&[]), &study.annotator_name(), count, &prefix)
         }

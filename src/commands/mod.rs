@@ -1,7 +1,10 @@
 //! Headless subcommands. Each loads the study the same way the app does, prints problems to
 //! stderr, and prints its figures to stdout as a table or as JSON.
 
+pub mod agree;
+pub mod export;
 pub mod ls;
+pub mod stats;
 pub mod stress;
 
 use std::io::{IsTerminal, Write};

@@ -6,4 +6,6 @@
 
 pub mod agreement;
 pub mod describe;
+pub mod pairs;
 pub mod rng;
+pub mod study;

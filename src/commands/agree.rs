@@ -1,0 +1,179 @@
+//! `rollscope agree`: human labels against the judge (and against each other).
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Result, bail};
+
+use super::{Output, active_score, load_study};
+use crate::cli::StudyArgs;
+use crate::metrics::agreement::{Agreement, Figure};
+use crate::metrics::pairs::{AgreementReport, PairOptions, agreement_report};
+use crate::store::file::read_records;
+use crate::store::{LabelSet, stamp};
+use crate::study::Study;
+
+pub struct AgreeArgs {
+    pub boot: usize,
+    pub seed: u64,
+    pub json: bool,
+    /// Only labels given in this spot-check queue.
+    pub queue: Option<String>,
+}
+
+pub fn run(paths: &[PathBuf], agree: &AgreeArgs, args: &StudyArgs) -> Result<()> {
+    let study = load_study(paths, args)?;
+    let Some(score) = active_score(&study, args)? else {
+        bail!("this study has no judge scores to compare labels with");
+    };
+    let dir = args.labels_dir(paths);
+    let annotators = read_annotators(&dir, args.annotator.as_deref(), agree.queue.as_deref())?;
+    let options = PairOptions {
+        score,
+        threshold: args.threshold.unwrap_or(super::DEFAULT_THRESHOLD),
+        boot: agree.boot,
+        seed: agree.seed,
+    };
+    let report = report(&study, &annotators, &options);
+    let mut out = Output::stdout();
+    if agree.json {
+        out.raw(&serde_json::to_string_pretty(&report)?)?;
+        out.raw("\n")?;
+    } else {
+        print_report(&mut out, &report, &dir)?;
+    }
+    out.finish()
+}
+
+/// The agreement report, reading the labelled rollouts again to tell stale labels.
+pub fn report(study: &Study, annotators: &[(String, LabelSet)], options: &PairOptions) -> AgreementReport {
+    let hashes = turn_hashes(study, annotators);
+    let current = |rollout: &str, turn: u32| hashes.get(&(rollout.to_string(), turn)).cloned();
+    agreement_report(&study.rollouts, annotators, &current, options)
+}
+
+/// Every annotator file in the folder (or just `only`), replayed; labels from other queues are
+/// dropped when `queue` is given.
+pub fn read_annotators(
+    dir: &Path,
+    only: Option<&str>,
+    queue: Option<&str>,
+) -> Result<Vec<(String, LabelSet)>> {
+    let mut paths: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(entries) => entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
+            .collect(),
+        Err(e) => bail!("no labels found: cannot read {}: {e}", dir.display()),
+    };
+    paths.sort();
+    let mut annotators = Vec::new();
+    for path in paths {
+        let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        if only.is_some_and(|o| crate::store::file::label_path(dir, o) != path) {
+            continue;
+        }
+        let (mut records, warnings) = read_records(&path);
+        for w in warnings {
+            eprintln!("{}", crate::sanitize::clean(&w.to_string()));
+        }
+        if let Some(q) = queue {
+            records.retain(|r| r.queue.as_deref() == Some(q));
+        }
+        let set = LabelSet::replay(&records);
+        if set.total_scored() > 0 {
+            annotators.push((name, set));
+        }
+    }
+    if annotators.is_empty() {
+        bail!(
+            "no labels found in {}{}",
+            dir.display(),
+            only.map_or(String::new(), |o| format!(" for annotator {o:?}"))
+        );
+    }
+    Ok(annotators)
+}
+
+/// Hash of every labelled turn's current text.
+fn turn_hashes(study: &Study, annotators: &[(String, LabelSet)]) -> HashMap<(String, u32), String> {
+    let wanted: HashSet<&str> =
+        annotators.iter().flat_map(|(_, s)| s.labels.keys().map(|(r, _)| &**r)).collect();
+    let mut hashes = HashMap::new();
+    for (index, summary) in study.rollouts.iter().enumerate() {
+        if !wanted.contains(&*summary.id) {
+            continue;
+        }
+        let Ok(rollout) = study.read_rollout(index) else { continue };
+        for (t, m) in rollout.turn_messages().into_iter().enumerate() {
+            let hash = stamp::text_hash(&rollout.messages[m].full_text());
+            hashes.insert((summary.id.to_string(), t as u32 + 1), hash);
+        }
+    }
+    hashes
+}
+
+fn print_report(out: &mut Output, r: &AgreementReport, dir: &Path) -> Result<()> {
+    out.line(&format!(
+        "score {} · threshold {} · labels in {} · 95% CIs by percentile bootstrap over turns (B={}, seed {})",
+        r.score,
+        r.threshold,
+        dir.display(),
+        r.boot,
+        r.seed
+    ))?;
+    for j in &r.judge {
+        out.line("")?;
+        out.line(&format!(
+            "{} vs judge: {} labelled turns, {} paired; left out: {} stale, {} not in the study, {} without a judge score",
+            j.annotator, j.labelled, j.agreement.n, j.stale, j.unmatched, j.no_judge_score
+        ))?;
+        figures(out, &j.agreement)?;
+    }
+    for h in &r.humans {
+        out.line("")?;
+        out.line(&format!("{} vs {}: {} turns both scored", h.a, h.b, h.agreement.n))?;
+        figures(out, &h.agreement)?;
+    }
+    if let Some(alpha) = &r.krippendorff_alpha_humans {
+        out.line("")?;
+        out.line(&format!(
+            "Krippendorff's α across {} annotators ({} turns with 2+ scores): {}",
+            alpha.annotators,
+            alpha.units,
+            figure(&alpha.alpha)
+        ))?;
+    }
+    Ok(())
+}
+
+fn figures(out: &mut Output, a: &Agreement) -> Result<()> {
+    for (name, f) in [
+        ("MAE", &a.mae),
+        ("Pearson r", &a.pearson),
+        ("Spearman ρ", &a.spearman),
+        ("κ quadratic", &a.kappa_quadratic),
+        ("κ binary", &a.kappa_binary),
+        ("Krippendorff α", &a.krippendorff_alpha),
+    ] {
+        out.line(&format!("  {name:<15} {}", figure(f)))?;
+    }
+    let c = &a.confusion;
+    out.line(&format!(
+        "  ≥{t} vs <{t}: both high {}, human high/judge low {}, human low/judge high {}, both low {}",
+        c.both_high,
+        c.human_high_judge_low,
+        c.human_low_judge_high,
+        c.both_low,
+        t = a.threshold
+    ))
+}
+
+fn figure(f: &Figure) -> String {
+    match (f.value, f.ci) {
+        (Some(v), Some((lo, hi))) => format!("{v:.3}  [{lo:.3}, {hi:.3}]"),
+        (Some(v), None) => format!("{v:.3}"),
+        _ => "–".to_string(),
+    }
+}

@@ -1,0 +1,92 @@
+use super::*;
+use crate::model::{Hatch, Interner, Locator, Message, Role, Rollout};
+use crate::store::Label;
+
+fn rollout(id: &str, judge: &[Option<f64>]) -> RolloutSummary {
+    let messages = judge
+        .iter()
+        .map(|s| {
+            let mut m = Message::new(Role::Assistant, "x");
+            m.scores = vec![("frustration".into(), *s)];
+            m
+        })
+        .collect();
+    let r = Rollout { id: id.into(), messages, ..Rollout::default() };
+    RolloutSummary::from_rollout(&r, &Hatch::default(), 0, Locator::Decoded(0), &mut Interner::default())
+}
+
+fn labels(entries: &[(&str, u32, u8)]) -> LabelSet {
+    let mut set = LabelSet::default();
+    for (rollout, turn, score) in entries {
+        let label = Label { score: Some(*score), text_hash: Some("h".into()), ..Label::default() };
+        set.set((Arc::from(*rollout), Some(*turn)), Some(label));
+    }
+    set
+}
+
+fn options() -> PairOptions {
+    PairOptions { score: "frustration".into(), threshold: 5.0, boot: 100, seed: 3 }
+}
+
+#[test]
+fn pairs_exclude_stale_unmatched_and_unjudged_turns_and_count_them() {
+    let rollouts = vec![rollout("r1", &[Some(2.0), Some(6.0), Some(8.0)]), rollout("r2", &[None, Some(4.0)])];
+    let ana = labels(&[
+        ("r1", 1, 3),
+        ("r1", 2, 6),
+        ("r1", 3, 9),
+        ("r2", 1, 5),
+        ("r2", 2, 4),
+        ("r9", 1, 1),
+        ("r1", 5, 2),
+    ]);
+    let bo = labels(&[("r1", 1, 4), ("r1", 3, 9), ("r2", 2, 2)]);
+    // r1 turn 2's text changed since it was labelled.
+    let hash = |rollout: &str, turn: u32| {
+        Some(if (rollout, turn) == ("r1", 2) { "changed" } else { "h" }.to_string())
+    };
+    let report = agreement_report(&rollouts, &[("ana".into(), ana), ("bo".into(), bo)], &hash, &options());
+    let a = &report.judge[0];
+    assert_eq!((a.labelled, a.stale, a.unmatched, a.no_judge_score), (7, 1, 2, 1));
+    assert_eq!(a.agreement.n, 3);
+    // Pairs (human, judge): (3, 2), (9, 8), (4, 4) → MAE (1 + 1 + 0) / 3.
+    assert!((a.agreement.mae.value.unwrap() - 2.0 / 3.0).abs() < 1e-12);
+    assert_eq!(a.agreement, agreement(&[3.0, 9.0, 4.0], &[2.0, 8.0, 4.0], 5.0, 100, 3));
+    let b = &report.judge[1];
+    assert_eq!((b.labelled, b.stale, b.unmatched, b.no_judge_score), (3, 0, 0, 0));
+    // ana and bo both scored (r1,1): 3/4, (r1,3): 9/9, (r2,2): 4/2 (ana's stale r1,2 is out).
+    assert_eq!(report.humans.len(), 1);
+    assert_eq!(report.humans[0].agreement, agreement(&[3.0, 9.0, 4.0], &[4.0, 9.0, 2.0], 5.0, 100, 3));
+    let alpha = report.krippendorff_alpha_humans.as_ref().unwrap();
+    assert_eq!(alpha.units, 3);
+    let units = vec![vec![Some(3.0), Some(4.0)], vec![Some(9.0), Some(9.0)], vec![Some(4.0), Some(2.0)]];
+    assert_eq!(alpha.alpha.value, krippendorff_alpha_interval(&units));
+}
+
+#[test]
+fn one_annotator_has_no_human_pairs_and_json_uses_the_figure_names() {
+    let rollouts = vec![rollout("r1", &[Some(2.0), Some(7.0)])];
+    let report = agreement_report(
+        &rollouts,
+        &[("ana".into(), labels(&[("r1", 1, 1), ("r1", 2, 8)]))],
+        &|_, _| None,
+        &options(),
+    );
+    assert!(report.humans.is_empty() && report.krippendorff_alpha_humans.is_none());
+    let json = serde_json::to_value(&report).unwrap();
+    let ana = &json["judge"][0];
+    for key in [
+        "n",
+        "mae",
+        "pearson",
+        "spearman",
+        "kappa_quadratic",
+        "kappa_binary",
+        "krippendorff_alpha",
+        "confusion",
+    ] {
+        assert!(ana.get(key).is_some(), "{key} in {ana}");
+    }
+    assert_eq!(ana["confusion"]["both_high"], 1);
+    assert_eq!(ana["confusion"]["both_low"], 1);
+}

@@ -1,0 +1,164 @@
+//! The study's figures per group of rollouts (the frustration study's Figures 1, 2 and 6): per
+//! turn the mean judge score with a bootstrap CI, the fraction at or above the threshold with a
+//! Wilson CI, and cumulative self-deletion; per group the self-deletion rate and the mean
+//! per-conversation score ("AUC").
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::describe::{bootstrap_mean_ci, mean, wilson_ci};
+use crate::model::{MetaValue, RolloutSummary};
+
+/// What to compute.
+#[derive(Debug, Clone)]
+pub struct StatsOptions {
+    pub score: String,
+    pub threshold: f64,
+    /// Fields to group by: metadata fields, or rollout-level score names.
+    pub by: Vec<String>,
+    pub boot: usize,
+    pub seed: u64,
+}
+
+/// A group's field values.
+pub type GroupKey = BTreeMap<String, serde_json::Value>;
+
+/// Every group's figures.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StudyStats {
+    pub score: String,
+    pub threshold: f64,
+    pub by: Vec<String>,
+    pub boot: usize,
+    pub seed: u64,
+    pub groups: Vec<GroupStats>,
+}
+
+/// One group's figures.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupStats {
+    /// Field → value (JSON `null` when the rollouts lack the field).
+    pub key: BTreeMap<String, serde_json::Value>,
+    pub n_rollouts: usize,
+    /// Fraction of the group's rollouts that self-deleted at any turn.
+    pub self_deletion_rate: Option<f64>,
+    pub self_deletion_ci: Option<(f64, f64)>,
+    /// Mean over rollouts of each rollout's mean score over its scored turns.
+    pub auc_mean: Option<f64>,
+    /// Percentile bootstrap over those per-rollout means.
+    pub auc_ci: Option<(f64, f64)>,
+    pub per_turn: Vec<TurnStats>,
+}
+
+/// One turn of one group.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TurnStats {
+    pub turn: usize,
+    /// Rollouts with a score at this turn.
+    pub n: usize,
+    pub mean: Option<f64>,
+    pub mean_ci: Option<(f64, f64)>,
+    pub frac_at_or_above: Option<f64>,
+    pub frac_ci: Option<(f64, f64)>,
+    /// Fraction of the group's rollouts whose self-deletion turn is ≤ this turn.
+    pub self_deleted_cum: Option<f64>,
+    pub self_deleted_cum_ci: Option<(f64, f64)>,
+}
+
+/// The fields `--by` defaults to: `condition` and `dataset`, those that some rollout has.
+pub fn default_grouping(rollouts: &[RolloutSummary]) -> Vec<String> {
+    ["condition", "dataset"]
+        .into_iter()
+        .filter(|f| rollouts.iter().any(|r| r.meta(f).is_some()))
+        .map(str::to_string)
+        .collect()
+}
+
+/// A rollout's value for a grouping field: metadata first, then rollout-level scores.
+pub fn group_value(r: &RolloutSummary, field: &str) -> serde_json::Value {
+    if let Some(v) = r.meta(field) {
+        return v.to_json();
+    }
+    match r.rollout_scores.iter().find(|(n, _)| &**n == field) {
+        Some((_, Some(x))) => MetaValue::Float(*x).to_json(),
+        _ => serde_json::Value::Null,
+    }
+}
+
+/// Computes every group's figures; groups are ordered by their key values as text.
+pub fn study_stats(rollouts: &[RolloutSummary], options: &StatsOptions) -> StudyStats {
+    let mut groups: BTreeMap<Vec<String>, (GroupKey, Vec<&RolloutSummary>)> = BTreeMap::new();
+    for r in rollouts {
+        let key: BTreeMap<String, serde_json::Value> =
+            options.by.iter().map(|f| (f.clone(), group_value(r, f))).collect();
+        let sort_key: Vec<String> = key.values().map(value_text).collect();
+        groups.entry(sort_key).or_insert_with(|| (key, Vec::new())).1.push(r);
+    }
+    let groups = groups
+        .into_values()
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|(key, members)| group_stats(key, &members, options))
+        .collect();
+    StudyStats {
+        score: options.score.clone(),
+        threshold: options.threshold,
+        by: options.by.clone(),
+        boot: options.boot,
+        seed: options.seed,
+        groups,
+    }
+}
+
+fn value_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn group_stats(
+    key: BTreeMap<String, serde_json::Value>,
+    members: &[&RolloutSummary],
+    options: &StatsOptions,
+) -> GroupStats {
+    let n_rollouts = members.len();
+    let deleted = members.iter().filter(|r| r.self_deleted_at.is_some()).count();
+    let aucs: Vec<f64> = members.iter().filter_map(|r| r.mean_score(&options.score)).collect();
+    let max_turns = members.iter().map(|r| r.n_turns as usize).max().unwrap_or(0);
+    let mut deletion_turns: Vec<u32> = members.iter().filter_map(|r| r.self_deleted_at).collect();
+    deletion_turns.sort_unstable();
+    let per_turn = (1..=max_turns)
+        .into_par_iter()
+        .map(|turn| {
+            let scores: Vec<f64> = members.iter().filter_map(|r| r.score_at(&options.score, turn)).collect();
+            let n = scores.len();
+            let high = scores.iter().filter(|&&s| s >= options.threshold).count();
+            let deleted_by_now = deletion_turns.partition_point(|&t| t as usize <= turn);
+            TurnStats {
+                turn,
+                n,
+                mean: mean(&scores),
+                mean_ci: bootstrap_mean_ci(&scores, options.boot, options.seed),
+                frac_at_or_above: (n > 0).then(|| high as f64 / n as f64),
+                frac_ci: wilson_ci(high, n),
+                self_deleted_cum: (n_rollouts > 0).then(|| deleted_by_now as f64 / n_rollouts as f64),
+                self_deleted_cum_ci: wilson_ci(deleted_by_now, n_rollouts),
+            }
+        })
+        .collect();
+    GroupStats {
+        key,
+        n_rollouts,
+        self_deletion_rate: (n_rollouts > 0).then(|| deleted as f64 / n_rollouts as f64),
+        self_deletion_ci: wilson_ci(deleted, n_rollouts),
+        auc_mean: mean(&aucs),
+        auc_ci: bootstrap_mean_ci(&aucs, options.boot, options.seed),
+        per_turn,
+    }
+}
+
+#[cfg(test)]
+mod tests;
