@@ -231,6 +231,15 @@ impl EffectWorker {
                     }
                 });
             }
+            Effect::ComputeStats { .. } => {
+                // Seconds on a large study: never in the way of reads or keys.
+                let tx = tx.clone();
+                thread::spawn(move || {
+                    if let Some(msg) = effects::perform(effect, &|| false) {
+                        let _ = tx.send(msg);
+                    }
+                });
+            }
             Effect::WriteLabel(record) => {
                 let _ = self.writes.send(record);
             }

@@ -136,3 +136,23 @@ fn overlays_open_and_close() {
     press(&mut app, "q");
     assert!(app.quitting);
 }
+
+#[test]
+fn statistics_view_recomputes_when_the_threshold_moves() {
+    let mut app = demo_app(120, 40);
+    press(&mut app, "v");
+    let Some(Modal::Stats(view)) = &app.modal else { panic!("stats view") };
+    let stats = view.stats.as_ref().unwrap();
+    assert_eq!(stats.threshold, 5.0);
+    assert_eq!(stats.groups.len(), 4);
+    let before = stats.groups[0].per_turn[9].frac_at_or_above;
+    press(&mut app, "+ +");
+    assert_eq!(app.settings.threshold, 7.0);
+    let Some(Modal::Stats(view)) = &app.modal else { panic!("stats view") };
+    let after = view.stats.as_ref().unwrap();
+    assert_eq!(after.threshold, 7.0);
+    assert!(after.groups[0].per_turn[9].frac_at_or_above <= before);
+    press(&mut app, "- <Esc>");
+    assert_eq!(app.settings.threshold, 6.0);
+    assert!(app.modal.is_none());
+}

@@ -131,3 +131,9 @@ fn note_editor() {
         "] e The<Space>model<Space>blames<Space>the<Space>user.<Enter>Second<Space>line",
     );
 }
+
+#[test]
+fn statistics_view() {
+    snapshot("stats_view", "v");
+    snapshot("stats_view_threshold_7", "v + +");
+}

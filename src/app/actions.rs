@@ -34,6 +34,7 @@ impl App {
                 return;
             }
             Some(Modal::Tags(_)) => return self.on_tag_key(key, out),
+            Some(Modal::Stats(_)) => return self.on_stats_key(key, out),
             Some(Modal::Note(_)) => return self.on_note_key(key, out),
             Some(Modal::Problems { selected }) => {
                 let count = self.study.problems.len();
@@ -131,6 +132,7 @@ impl App {
             Action::EditRolloutNote => self.open_note_editor(true),
             Action::NextUnlabelledTurn => self.next_unlabelled_turn(out),
             Action::NextUnlabelledRollout => self.next_unlabelled_rollout(out),
+            Action::OpenStats => self.open_stats(out),
             Action::ToggleOthers => {
                 self.labels.show_others = !self.labels.show_others;
                 let names: Vec<&str> = self.labels.others.iter().map(|(n, _)| n.as_str()).collect();

@@ -27,6 +27,10 @@ pub fn perform(effect: Effect, cancelled: &dyn Fn() -> bool) -> Option<Msg> {
             Some(Msg::SearchDone { generation, hits })
         }
         Effect::WriteLabel(_) => Some(Msg::LabelWritten(Err("no label store is open".into()))),
+        Effect::ComputeStats { generation, input } => {
+            let (stats, human) = super::stats_view::compute(&input);
+            Some(Msg::StatsReady { generation, stats: Box::new(stats), human })
+        }
         Effect::Quit => None,
     }
 }

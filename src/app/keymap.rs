@@ -63,6 +63,7 @@ pub enum Action {
     NextUnlabelledTurn,
     NextUnlabelledRollout,
     ToggleOthers,
+    OpenStats,
 }
 
 /// Config names of the score actions.
@@ -119,6 +120,7 @@ impl Action {
                 ("next_unlabelled_rollout", "jump to the next rollout you have not labelled")
             }
             Action::ToggleOthers => ("others", "show or hide other annotators' labels"),
+            Action::OpenStats => ("statistics", "study statistics per group (−/+ threshold, c score)"),
         }
     }
 
@@ -187,6 +189,7 @@ const DEFAULT_BINDINGS: &[(Context, &[&str], Action)] = &[
     (Context::Global, &["."], Action::NextUnlabelledTurn),
     (Context::Global, &[">"], Action::NextUnlabelledRollout),
     (Context::Global, &["o"], Action::ToggleOthers),
+    (Context::Global, &["v"], Action::OpenStats),
     (Context::List, &["<Enter>", "l"], Action::Open),
     (Context::Chart, &["l", "<Right>"], Action::NextTurn),
     (Context::Chart, &["h", "<Left>"], Action::PrevTurn),

@@ -13,6 +13,7 @@ pub mod layout;
 pub mod list;
 pub mod prompt;
 pub mod reader;
+pub mod stats_view;
 pub mod wrap;
 
 use std::collections::HashMap;
@@ -49,6 +50,7 @@ pub enum Modal {
     Prompt(Prompt),
     Tags(TagPicker),
     Note(Box<NoteEditor>),
+    Stats(Box<stats_view::StatsView>),
 }
 
 /// A mouse event, in screen cells.
@@ -77,6 +79,11 @@ pub enum Msg {
     LabelsOpened(LabelsOpened),
     /// One label write finished (`Ok`) or failed and is being retried (`Err`).
     LabelWritten(Result<(), String>),
+    StatsReady {
+        generation: u64,
+        stats: Box<crate::metrics::study::StudyStats>,
+        human: Vec<Vec<Option<f64>>>,
+    },
 }
 
 /// The annotator's label store, opened.
@@ -105,6 +112,11 @@ pub enum Effect {
     },
     /// Append one label record and fsync it (the writer stamps the time).
     WriteLabel(LabelRecord),
+    /// Compute the statistics view's figures.
+    ComputeStats {
+        generation: u64,
+        input: Box<stats_view::StatsInput>,
+    },
     Quit,
 }
 
@@ -167,6 +179,8 @@ pub struct App {
     pub quit_armed: bool,
     /// Keys that act on turns, pressed while the rollout was being read; replayed on arrival.
     pub deferred_keys: Vec<KeyPress>,
+    /// Generation of the latest statistics request (older results are dropped).
+    pub stats_generation: u64,
     /// Recently read rollouts, so moving back and forth does not re-read them.
     cache: Vec<(usize, Arc<Rollout>)>,
 }
@@ -197,6 +211,7 @@ impl App {
             quitting: false,
             quit_armed: false,
             deferred_keys: Vec::new(),
+            stats_generation: 0,
             cache: Vec::new(),
         }
     }
@@ -226,6 +241,7 @@ impl App {
             Msg::SearchDone { generation, hits } => self.on_search_done(generation, hits, &mut out),
             Msg::LabelsOpened(opened) => self.on_labels_opened(opened),
             Msg::LabelWritten(result) => self.on_label_written(result),
+            Msg::StatsReady { generation, stats, human } => self.on_stats_ready(generation, *stats, human),
         }
         if self.quitting && !out.effects.iter().any(|e| matches!(e, Effect::Quit)) {
             out.effects.push(Effect::Quit);

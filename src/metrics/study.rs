@@ -112,6 +112,31 @@ pub fn study_stats(rollouts: &[RolloutSummary], options: &StatsOptions) -> Study
     }
 }
 
+/// Mean human score per group (in `stats`' group order) and turn, where labels exist.
+pub fn human_means(
+    stats: &StudyStats,
+    rollouts: &[RolloutSummary],
+    human: &dyn Fn(&str, u32) -> Option<f64>,
+) -> Vec<Vec<Option<f64>>> {
+    let index: std::collections::HashMap<Vec<String>, usize> =
+        stats.groups.iter().enumerate().map(|(i, g)| (g.key.values().map(value_text).collect(), i)).collect();
+    let mut sums: Vec<Vec<(f64, usize)>> =
+        stats.groups.iter().map(|g| vec![(0.0, 0); g.per_turn.len()]).collect();
+    for r in rollouts {
+        let key: Vec<String> = stats.by.iter().map(|f| value_text(&group_value(r, f))).collect();
+        let Some(&g) = index.get(&key) else { continue };
+        for turn in 1..=r.n_turns {
+            if let (Some(h), Some(slot)) = (human(&r.id, turn), sums[g].get_mut(turn as usize - 1)) {
+                slot.0 += h;
+                slot.1 += 1;
+            }
+        }
+    }
+    sums.into_iter()
+        .map(|turns| turns.into_iter().map(|(s, n)| (n > 0).then(|| s / n as f64)).collect())
+        .collect()
+}
+
 fn value_text(v: &serde_json::Value) -> String {
     match v {
         serde_json::Value::String(s) => s.clone(),

@@ -6,6 +6,7 @@ pub mod chart;
 pub mod list;
 pub mod overlay;
 pub mod reader;
+pub mod stats;
 pub mod status;
 pub mod theme;
 
@@ -25,6 +26,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     match &app.modal {
         Some(Modal::Help { scroll }) => overlay::render_help(app, frame, full, *scroll),
         Some(Modal::Problems { selected }) => overlay::render_problems(app, frame, full, *selected),
+        Some(Modal::Stats(view)) => stats::render(app, frame, full, view),
         Some(Modal::Tags(picker)) => annotate::render_tags(app, frame, full, picker),
         Some(Modal::Note(editor)) => annotate::render_note(app, frame, full, editor),
         Some(Modal::Prompt(_)) | None => {}

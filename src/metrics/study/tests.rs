@@ -128,3 +128,17 @@ fn grouping_defaults_to_present_fields_and_can_use_rollout_scores() {
     assert_eq!(group_value(&r, "match"), serde_json::json!(1.0));
     assert_eq!(group_value(&r, "missing"), serde_json::Value::Null);
 }
+
+#[test]
+fn human_means_follow_the_group_order_and_skip_unlabelled_turns() {
+    let rollouts = vec![rollout("b", &[Some(1.0), Some(2.0)], None), rollout("a", &[Some(1.0)], None)];
+    let stats = study_stats(&rollouts, &options());
+    let human = |id: &str, turn: u32| match (id, turn) {
+        ("b-2", 1) => Some(4.0),
+        ("a-1", 1) => Some(6.0),
+        _ => None,
+    };
+    let means = human_means(&stats, &rollouts, &human);
+    assert_eq!(stats.groups[0].key["condition"], "a");
+    assert_eq!(means, vec![vec![Some(6.0)], vec![Some(4.0), None]]);
+}

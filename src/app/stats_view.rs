@@ -1,0 +1,106 @@
+//! The statistics view: the study's figures per group as charts, recomputed off the UI thread
+//! whenever the threshold (or the score, or the labels) change.
+
+use std::sync::Arc;
+
+use super::keys::{Key, KeyPress};
+use super::{App, Effect, Modal, Outcome};
+use crate::metrics::study::{StatsOptions, StudyStats, default_grouping, human_means, study_stats};
+use crate::model::RolloutSummary;
+use crate::store::LabelSet;
+
+/// Bootstrap replicates in the view (as `stats`' default).
+pub const VIEW_BOOT: usize = 2000;
+
+/// What the view shows.
+#[derive(Debug, Clone, Default)]
+pub struct StatsView {
+    pub generation: u64,
+    pub computing: bool,
+    pub stats: Option<Arc<StudyStats>>,
+    /// My mean score per group and turn, where I have labels.
+    pub human: Vec<Vec<Option<f64>>>,
+}
+
+/// A snapshot of what the figures are computed from, so the worker never touches the app.
+#[derive(Debug, Clone)]
+pub struct StatsInput {
+    pub rollouts: Vec<RolloutSummary>,
+    pub options: StatsOptions,
+    pub labels: LabelSet,
+}
+
+/// The figures, computed (on a worker).
+pub fn compute(input: &StatsInput) -> (StudyStats, Vec<Vec<Option<f64>>>) {
+    let stats = study_stats(&input.rollouts, &input.options);
+    let human = |id: &str, turn: u32| input.labels.get(id, Some(turn)).and_then(|l| l.score).map(f64::from);
+    let means = human_means(&stats, &input.rollouts, &human);
+    (stats, means)
+}
+
+impl App {
+    pub(super) fn open_stats(&mut self, out: &mut Outcome) {
+        let view = StatsView { generation: self.stats_generation, ..StatsView::default() };
+        self.modal = Some(Modal::Stats(Box::new(view)));
+        self.request_stats(out);
+    }
+
+    /// Asks a worker for the figures with the current score and threshold.
+    fn request_stats(&mut self, out: &mut Outcome) {
+        self.stats_generation += 1;
+        let generation = self.stats_generation;
+        if let Some(Modal::Stats(view)) = &mut self.modal {
+            view.generation = generation;
+            view.computing = true;
+        }
+        let options = StatsOptions {
+            score: self.score_name().to_string(),
+            threshold: self.settings.threshold,
+            by: default_grouping(&self.study.rollouts),
+            boot: VIEW_BOOT,
+            seed: 0,
+        };
+        let input =
+            StatsInput { rollouts: self.study.rollouts.clone(), options, labels: self.labels.mine.clone() };
+        out.effects.push(Effect::ComputeStats { generation, input: Box::new(input) });
+    }
+
+    pub(super) fn on_stats_ready(
+        &mut self,
+        generation: u64,
+        stats: StudyStats,
+        human: Vec<Vec<Option<f64>>>,
+    ) {
+        if let Some(Modal::Stats(view)) = &mut self.modal
+            && view.generation == generation
+        {
+            view.computing = false;
+            view.stats = Some(Arc::new(stats));
+            view.human = human;
+        }
+    }
+
+    /// `-`/`+` (or `<`/`>`) move the threshold by one; `c` switches the score; anything else
+    /// closes the view.
+    pub(super) fn on_stats_key(&mut self, key: KeyPress, out: &mut Outcome) {
+        match key.key {
+            Key::Char('+' | '>' | '=') => self.move_threshold(1.0, out),
+            Key::Char('-' | '<') => self.move_threshold(-1.0, out),
+            Key::Char('c') => {
+                self.perform(super::keymap::Action::NextScoreName, out);
+                self.request_stats(out);
+            }
+            Key::Char('q') if key.ctrl => self.quitting = true,
+            _ => self.modal = None,
+        }
+    }
+
+    fn move_threshold(&mut self, delta: f64, out: &mut Outcome) {
+        let next = (self.settings.threshold + delta).clamp(0.0, 10.0);
+        if next != self.settings.threshold {
+            self.settings.threshold = next;
+            self.refresh_list(out);
+            self.request_stats(out);
+        }
+    }
+}

@@ -1,0 +1,185 @@
+//! The statistics view: mean score per turn with its CI band, % ≥ threshold, cumulative
+//! self-deletion, and per-conversation AUC, one series per group (colour, and a distinct
+//! marker under NO_COLOR), with the human mean overlaid where labels exist.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Style};
+use ratatui::symbols::Marker;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Axis, Block, Borders, Chart, Clear, Dataset, GraphType, Paragraph};
+
+use super::theme::Theme;
+use crate::app::App;
+use crate::app::stats_view::StatsView;
+use crate::metrics::study::{GroupStats, TurnStats};
+use crate::sanitize;
+
+const COLORS: [Color; 6] =
+    [Color::Cyan, Color::Magenta, Color::Yellow, Color::Green, Color::Blue, Color::Red];
+const MARKERS: [Marker; 4] = [Marker::Braille, Marker::Dot, Marker::Block, Marker::HalfBlock];
+/// Glyphs naming the markers in the legend (for NO_COLOR).
+const GLYPHS: [&str; 4] = ["⣿", "•", "█", "▀"];
+
+fn series_style(theme: Theme, i: usize) -> (Style, Marker, &'static str) {
+    let style = if theme.color { Style::new().fg(COLORS[i % COLORS.len()]) } else { Style::new() };
+    let m = if theme.color { 0 } else { i % MARKERS.len() };
+    (style, MARKERS[m], GLYPHS[m])
+}
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect, view: &StatsView) {
+    let theme = Theme { color: app.settings.color };
+    frame.render_widget(Clear, area);
+    let status = if view.computing { " · computing…" } else { "" };
+    let block = Block::default().borders(Borders::ALL).border_style(theme.border(true)).title(Span::styled(
+        format!(
+            " Statistics · {} · threshold {} (−/+) · c score · any other key closes{status} ",
+            sanitize::clean(app.score_name()),
+            app.settings.threshold
+        ),
+        theme.title(),
+    ));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let Some(stats) = &view.stats else {
+        frame.render_widget(Paragraph::new(Line::styled("computing…", theme.dim())), inner);
+        return;
+    };
+    if stats.groups.is_empty() {
+        frame.render_widget(Paragraph::new(Line::styled("no rollouts with scores", theme.dim())), inner);
+        return;
+    }
+    let rows = Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).split(inner);
+    let top = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).split(rows[0]);
+    let bottom = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).split(rows[1]);
+    let max_turn = stats.groups.iter().map(|g| g.per_turn.len()).max().unwrap_or(1).max(1) as f64;
+    let threshold = app.settings.threshold;
+
+    // (a) mean per turn, CI band as dotted bounds, human mean as its own series.
+    let mut series: Vec<Vec<(f64, f64)>> = Vec::new();
+    let mut styles = Vec::new();
+    for (i, g) in stats.groups.iter().enumerate() {
+        let (style, marker, _) = series_style(theme, i);
+        series.push(points(&g.per_turn, |t| t.mean));
+        styles.push((style, marker, GraphType::Line, true));
+        // Without colour the band's dots could not be told apart between groups.
+        if theme.color {
+            series.push(points(&g.per_turn, |t| t.mean_ci.map(|c| c.0)));
+            styles.push((
+                style.add_modifier(ratatui::style::Modifier::DIM),
+                Marker::Dot,
+                GraphType::Scatter,
+                false,
+            ));
+            series.push(points(&g.per_turn, |t| t.mean_ci.map(|c| c.1)));
+            styles.push((
+                style.add_modifier(ratatui::style::Modifier::DIM),
+                Marker::Dot,
+                GraphType::Scatter,
+                false,
+            ));
+        }
+        if let Some(human) = view.human.get(i) {
+            let pts: Vec<(f64, f64)> =
+                human.iter().enumerate().filter_map(|(t, v)| v.map(|v| (t as f64 + 1.0, v))).collect();
+            if !pts.is_empty() {
+                series.push(pts);
+                styles.push((style, Marker::Bar, GraphType::Scatter, false));
+            }
+        }
+    }
+    series.push(vec![(1.0, threshold), (max_turn, threshold)]);
+    styles.push((theme.threshold(), Marker::Braille, GraphType::Line, false));
+    let datasets = series
+        .iter()
+        .zip(&styles)
+        .map(|(pts, (style, marker, kind, _))| {
+            Dataset::default().data(pts).style(*style).marker(*marker).graph_type(*kind)
+        })
+        .collect();
+    let title = if theme.color {
+        "mean score per turn (dots: 95% CI · ▄ your labels)"
+    } else {
+        "mean score per turn (▄ your labels)"
+    };
+    chart(frame, top[0], title, datasets, max_turn, 10.0, theme);
+
+    // (b) % at or above the threshold, (c) cumulative self-deletion.
+    for (panel, title, value) in [
+        (
+            top[1],
+            format!("% of turns ≥ {threshold}"),
+            (|t: &TurnStats| t.frac_at_or_above) as fn(&TurnStats) -> Option<f64>,
+        ),
+        (bottom[0], "cumulative self-deletion".to_string(), |t: &TurnStats| t.self_deleted_cum),
+    ] {
+        let series: Vec<Vec<(f64, f64)>> =
+            stats.groups.iter().map(|g| points(&g.per_turn, |t| value(t).map(|v| v * 100.0))).collect();
+        let datasets = series
+            .iter()
+            .enumerate()
+            .map(|(i, pts)| {
+                let (style, marker, _) = series_style(theme, i);
+                Dataset::default().data(pts).style(style).marker(marker).graph_type(GraphType::Line)
+            })
+            .collect();
+        chart(frame, panel, &title, datasets, max_turn, 100.0, theme);
+    }
+    legend(frame, bottom[1], &stats.groups, theme);
+}
+
+fn points(turns: &[TurnStats], value: impl Fn(&TurnStats) -> Option<f64>) -> Vec<(f64, f64)> {
+    turns.iter().filter_map(|t| value(t).map(|v| (t.turn as f64, v))).collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn chart(
+    frame: &mut Frame,
+    area: Rect,
+    title: &str,
+    datasets: Vec<Dataset>,
+    max_x: f64,
+    max_y: f64,
+    theme: Theme,
+) {
+    let x_labels =
+        vec![Span::raw("1"), Span::raw(format!("{}", (max_x / 2.0).round())), Span::raw(format!("{max_x}"))];
+    let y_labels = vec![Span::raw("0"), Span::raw(format!("{}", max_y / 2.0)), Span::raw(format!("{max_y}"))];
+    let widget = Chart::new(datasets)
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.dim())
+                .title(Span::styled(format!(" {title} "), theme.title())),
+        )
+        .x_axis(Axis::default().bounds([1.0, max_x.max(2.0)]).labels(x_labels).style(theme.dim()))
+        .y_axis(Axis::default().bounds([0.0, max_y]).labels(y_labels).style(theme.dim()));
+    frame.render_widget(widget, area);
+}
+
+/// Groups with their marker/colour, size, self-deletion rate and AUC (mean score per rollout).
+fn legend(frame: &mut Frame, area: Rect, groups: &[GroupStats], theme: Theme) {
+    let mut lines = vec![Line::styled("group                  n  selfdel  AUC [95% CI]", theme.header())];
+    for (i, g) in groups.iter().enumerate() {
+        let (style, _, glyph) = series_style(theme, i);
+        let name: Vec<String> =
+            g.key.values().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string)).collect();
+        let name = if name.is_empty() { "all".to_string() } else { name.join(" · ") };
+        let auc = match (g.auc_mean, g.auc_ci) {
+            (Some(m), Some((lo, hi))) => format!("{m:.2} [{lo:.2}, {hi:.2}]"),
+            (Some(m), None) => format!("{m:.2}"),
+            _ => "–".into(),
+        };
+        let deleted = g.self_deletion_rate.map_or("–".into(), |r| format!("{:.0}%", r * 100.0));
+        lines.push(Line::from(vec![
+            Span::styled(format!("{glyph} "), style),
+            Span::styled(format!("{:<19}", super::list::fit(&sanitize::clean(&name), 18)), style),
+            Span::raw(format!("{:>4} {:>7}  {auc}", g.n_rollouts, deleted)),
+        ]));
+    }
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.dim())
+        .title(Span::styled(" groups ", theme.title()));
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
