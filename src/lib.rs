@@ -13,6 +13,7 @@ pub mod load;
 pub mod metrics;
 pub mod model;
 pub mod runtime;
+pub mod sample;
 pub mod sanitize;
 pub mod search;
 pub mod store;

@@ -57,10 +57,40 @@ fn run(cli: Cli) -> Result<()> {
             let args = StudyArgs { annotator: cli.study.annotator.clone(), format: input_format, ..study };
             commands::export::run(&paths, format, output.as_ref(), &args)
         }
+        Some(Command::Sample {
+            paths,
+            n,
+            seed,
+            stratify,
+            turns,
+            oversample_above,
+            extra,
+            output,
+            format,
+            json,
+        }) => {
+            let sample = commands::sample::SampleArgs {
+                n,
+                seed,
+                stratify,
+                turns,
+                oversample_above,
+                extra,
+                output,
+                json,
+            };
+            commands::sample::run(&paths, &sample, &StudyArgs { format, ..study })
+        }
+        Some(Command::Review { queue }) => {
+            let (parsed, paths) = commands::sample::open_queue(&queue)?;
+            let name = rollscope::sample::Queue::name_of(&queue);
+            let args = StudyArgs { score: Some(parsed.score.clone()), ..study };
+            open_app(paths, &args, &config, Some(rollscope::app::review::Review::new(name, parsed)))
+        }
         Some(Command::LabelStress { count, prefix }) => {
             commands::stress::run(&study.labels_dir(&[]), &study.annotator_name(), count, &prefix)
         }
-        None => open_app(cli.paths, &study, &config),
+        None => open_app(cli.paths, &study, &config, None),
     }
 }
 
@@ -76,7 +106,12 @@ fn merge_config(args: &StudyArgs, config: &Config) -> StudyArgs {
     }
 }
 
-fn open_app(paths: Vec<std::path::PathBuf>, args: &StudyArgs, config: &Config) -> Result<()> {
+fn open_app(
+    paths: Vec<std::path::PathBuf>,
+    args: &StudyArgs,
+    config: &Config,
+    review: Option<rollscope::app::review::Review>,
+) -> Result<()> {
     let options = commands::load_options(args)?;
     let keymap = Keymap::with_overrides(&config.keys).map_err(anyhow::Error::msg)?;
     let title = if paths.is_empty() {
@@ -95,5 +130,10 @@ fn open_app(paths: Vec<std::path::PathBuf>, args: &StudyArgs, config: &Config) -
     let input = if paths.is_empty() { StudyInput::Demo } else { StudyInput::Paths(paths) };
     let mut app = App::new(settings, keymap);
     app.labels.annotator = labels.annotator.clone();
+    if let Some(review) = review {
+        app.labels.queue = Some(review.name.clone());
+        app.focus = rollscope::app::Pane::Reader;
+        app.review = Some(review);
+    }
     runtime::run(app, input, options, labels)
 }

@@ -35,6 +35,13 @@ impl App {
             }
             Some(Modal::Tags(_)) => return self.on_tag_key(key, out),
             Some(Modal::Stats(_)) => return self.on_stats_key(key, out),
+            Some(Modal::ReviewSummary(_)) => {
+                if key.ctrl && key.key == Key::Char('c') {
+                    self.quitting = true;
+                }
+                self.modal = None;
+                return;
+            }
             Some(Modal::Note(_)) => return self.on_note_key(key, out),
             Some(Modal::Problems { selected }) => {
                 let count = self.study.problems.len();
@@ -74,6 +81,9 @@ impl App {
     pub fn perform(&mut self, action: Action, out: &mut Outcome) {
         if action != Action::Quit {
             self.quit_armed = false;
+        }
+        if self.review.is_some() && self.perform_in_review(action, out) {
+            return;
         }
         let areas = self.areas();
         let page = |rows: usize| (rows / 2).max(1) as isize;
@@ -287,6 +297,62 @@ impl App {
                     self.reader.turn = turn;
                 }
             }
+        }
+    }
+}
+
+impl App {
+    /// Spot-check mode's own meaning of some actions; `true` when the action was handled.
+    fn perform_in_review(&mut self, action: Action, out: &mut Outcome) -> bool {
+        let in_list = self.focus == Pane::List;
+        match action {
+            Action::NextTurn => self.next_review_item(true, false, out),
+            Action::PrevTurn => self.next_review_item(false, false, out),
+            Action::Down | Action::PageDown if in_list => self.next_review_item(true, false, out),
+            Action::Up | Action::PageUp if in_list => self.next_review_item(false, false, out),
+            Action::Top if in_list => self.open_item(0, out),
+            Action::Bottom if in_list => {
+                let last = self.review.as_ref().map_or(0, |r| r.queue.items.len().saturating_sub(1));
+                self.open_item(last, out);
+            }
+            Action::NextUnlabelledTurn | Action::NextUnlabelledRollout => {
+                self.next_review_item(true, true, out)
+            }
+            Action::OpenStats => self.open_review_summary(),
+            Action::Search | Action::NextMatch | Action::PrevMatch | Action::Filter | Action::CycleSort => {
+                // Each could open a rollout past the sampled turn, before it is scored.
+                self.toast = Some("not available in spot-check mode".into());
+            }
+            Action::SetScore(_) | Action::ClearScore => {
+                let Some(turn) = self.review.as_ref().and_then(|r| r.item()).map(|it| it.turn as usize)
+                else {
+                    return true;
+                };
+                self.reader.turn = turn;
+                let score = match action {
+                    Action::SetScore(n) => Some(n.min(10)),
+                    _ => None,
+                };
+                self.set_score(score, out);
+                self.reveal_toast();
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// After a score in spot-check mode: the judge's score beside mine, and the difference.
+    fn reveal_toast(&mut self) {
+        let Some(item) = self.review.as_ref().and_then(|r| r.item().cloned()) else { return };
+        let Some(index) = self.review.as_ref().and_then(|r| r.index.get(&item.rollout).copied()) else {
+            return;
+        };
+        let mine = self.labels.mine.get(&item.rollout, Some(item.turn)).and_then(|l| l.score);
+        let judge = self.study.rollouts[index].score_at(self.score_name(), item.turn as usize);
+        if let (Some(h), Some(j)) = (mine, judge) {
+            let (done, total) = self.review_progress().unwrap_or((0, 0));
+            let delta = super::review::delta_text(f64::from(h) - j);
+            self.toast = Some(format!("you {h} · judge {j} · Δ {delta} · {done}/{total} done · . next"));
         }
     }
 }

@@ -30,11 +30,32 @@ impl Session {
         labels: Option<(&Path, &str)>,
     ) -> Session {
         let mut session = Session { app: blank_app(width, height), store: None };
+        session.start(paths, labels);
+        session
+    }
+
+    /// Spot-check mode on a queue file, labelling as `annotator` into `labels`.
+    pub fn review(queue: &Path, width: u16, height: u16, labels: (&Path, &str)) -> Result<Session, String> {
+        let parsed = crate::sample::Queue::read(queue)?;
+        let base = queue.parent().unwrap_or(Path::new("."));
+        let paths: Vec<std::path::PathBuf> = parsed.paths.iter().map(|p| base.join(p)).collect();
+        let name = crate::sample::Queue::name_of(queue);
+        let mut app = blank_app(width, height);
+        app.settings.score = Some(parsed.score.as_str().into());
+        app.labels.queue = Some(name.clone());
+        app.review = Some(super::review::Review::new(name, parsed));
+        app.focus = super::Pane::Reader;
+        let mut session = Session { app, store: None };
+        session.start(&paths, Some(labels));
+        Ok(session)
+    }
+
+    fn start(&mut self, paths: &[std::path::PathBuf], labels: Option<(&Path, &str)>) {
         if let Some((dir, annotator)) = labels {
             let (store, opened) = LabelStore::open(dir, annotator);
-            session.app.labels.annotator = annotator.to_string();
-            session.store = Some(store);
-            session.dispatch(Msg::LabelsOpened(opened));
+            self.app.labels.annotator = annotator.to_string();
+            self.store = Some(store);
+            self.dispatch(Msg::LabelsOpened(opened));
         }
         let mut events = Vec::new();
         let options = LoadOptions { threads: 1, ..LoadOptions::default() };
@@ -50,9 +71,8 @@ impl Session {
             load::load_paths(paths, &options, &collect);
         }
         for event in events {
-            session.dispatch(Msg::Load(event));
+            self.dispatch(Msg::Load(event));
         }
-        session
     }
 
     /// Sends one message and runs every effect it causes, feeding results back, until quiet.

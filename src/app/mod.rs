@@ -13,6 +13,7 @@ pub mod layout;
 pub mod list;
 pub mod prompt;
 pub mod reader;
+pub mod review;
 pub mod stats_view;
 pub mod wrap;
 
@@ -51,6 +52,7 @@ pub enum Modal {
     Tags(TagPicker),
     Note(Box<NoteEditor>),
     Stats(Box<stats_view::StatsView>),
+    ReviewSummary(Box<crate::metrics::pairs::AgreementReport>),
 }
 
 /// A mouse event, in screen cells.
@@ -181,6 +183,8 @@ pub struct App {
     pub deferred_keys: Vec<KeyPress>,
     /// Generation of the latest statistics request (older results are dropped).
     pub stats_generation: u64,
+    /// Spot-check mode.
+    pub review: Option<review::Review>,
     /// Recently read rollouts, so moving back and forth does not re-read them.
     cache: Vec<(usize, Arc<Rollout>)>,
 }
@@ -212,6 +216,7 @@ impl App {
             quit_armed: false,
             deferred_keys: Vec::new(),
             stats_generation: 0,
+            review: None,
             cache: Vec::new(),
         }
     }
@@ -239,7 +244,10 @@ impl App {
                 }
             }
             Msg::SearchDone { generation, hits } => self.on_search_done(generation, hits, &mut out),
-            Msg::LabelsOpened(opened) => self.on_labels_opened(opened),
+            Msg::LabelsOpened(opened) => {
+                self.on_labels_opened(opened);
+                self.start_review_when_ready(&mut out);
+            }
             Msg::LabelWritten(result) => self.on_label_written(result),
             Msg::StatsReady { generation, stats, human } => self.on_stats_ready(generation, *stats, human),
         }
@@ -267,6 +275,10 @@ impl App {
         if self.settings.score.is_none() {
             self.settings.score = self.study.default_score();
         }
+        if self.review.is_some() {
+            self.start_review_when_ready(out);
+            return;
+        }
         if let Some(first) = first_new {
             let view = ScoreView {
                 name: self.settings.score.as_deref().unwrap_or(""),
@@ -280,10 +292,15 @@ impl App {
 
     /// Makes the reader show the selected rollout, reading it if it is not cached.
     pub(crate) fn open_selected(&mut self, out: &mut Outcome) {
-        let Some(index) = self.list.selected_rollout() else {
-            return;
-        };
+        if let Some(index) = self.list.selected_rollout() {
+            self.open_rollout(index, out);
+        }
+    }
+
+    /// Makes the reader show rollout `index`, reading it if it is not cached.
+    pub(crate) fn open_rollout(&mut self, index: usize, out: &mut Outcome) {
         if self.reader.index == Some(index) {
+            self.apply_pending_turn();
             return;
         }
         self.reader.expect(index);
@@ -327,6 +344,7 @@ impl App {
         let notes = self.annotations(index, &rollout);
         self.reader.set_rollout(rollout, &source, width, &notes);
         self.apply_pending_turn();
+        self.apply_review_cut();
         if let Some((r, message)) = self.search.current
             && r as usize == index
         {

@@ -57,6 +57,8 @@ pub struct TurnReader {
     pub turn: usize,
     /// A turn to select once the rollout's text arrives.
     pub pending_turn: Option<usize>,
+    /// Show messages only up to this index (spot-check mode cuts after the sampled turn).
+    pub limit: Option<usize>,
 }
 
 impl TurnReader {
@@ -97,7 +99,8 @@ impl TurnReader {
         self.wrapped_width = width;
         let text_width = width.saturating_sub(GUTTER).max(1);
         self.push_meta(&rollout, source, text_width, notes.get(&None));
-        for (i, message) in rollout.messages.iter().enumerate() {
+        let shown = self.limit.map_or(rollout.messages.len(), |l| (l + 1).min(rollout.messages.len()));
+        for (i, message) in rollout.messages.iter().enumerate().take(shown) {
             self.message_lines.push(self.lines.len());
             self.push(Some(i), LineKind::Header, Vec::new());
             for note in notes.get(&Some(i)).into_iter().flatten() {

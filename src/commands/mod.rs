@@ -4,6 +4,7 @@
 pub mod agree;
 pub mod export;
 pub mod ls;
+pub mod sample;
 pub mod stats;
 pub mod stress;
 

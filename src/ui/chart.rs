@@ -63,10 +63,19 @@ impl Geometry {
 /// The turn under a screen column (for mouse clicks).
 pub fn turn_at_column(app: &App, area: Rect, column: u16) -> Option<usize> {
     let summary = selected_summary(app)?;
-    let g = Geometry::of(area, summary.n_turns as usize, app.reader.turn)?;
+    let g = Geometry::of(area, shown_turns(app, summary), app.reader.turn)?;
     let offset = column.checked_sub(g.plot.x)? / g.slot;
     let turn = g.first_turn + offset as usize;
     (turn < g.first_turn + g.visible).then_some(turn)
+}
+
+/// Turns drawn: all of them, except in spot-check mode, where the transcript ends at the
+/// sampled turn (later turns would tell how the rollout went on).
+fn shown_turns(app: &App, summary: &RolloutSummary) -> usize {
+    match app.review.as_ref().and_then(|r| r.item()) {
+        Some(item) if *summary.id == item.rollout => item.turn as usize,
+        _ => summary.n_turns as usize,
+    }
 }
 
 fn selected_summary(app: &App) -> Option<&RolloutSummary> {
@@ -80,7 +89,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let score = app.score_name();
     let title = match summary {
         Some(s) if app.reader.turn > 0 => {
-            let mut value = s.score_at(score, app.reader.turn).map_or("–".to_string(), |v| format!("{v}"));
+            let visible = app.reader.index.is_none_or(|i| app.judge_visible(i, app.reader.turn));
+            let mut value = match s.score_at(score, app.reader.turn) {
+                _ if !visible => "?".to_string(),
+                Some(v) => format!("{v}"),
+                None => "–".to_string(),
+            };
             if let Some(human) =
                 app.labels.mine.get(&s.id, Some(app.reader.turn as u32)).and_then(|l| l.score)
             {
@@ -88,7 +102,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             }
             format!(
                 " {score} · turn {}/{} = {value} · T={} ",
-                app.reader.turn, s.n_turns, app.settings.threshold
+                app.reader.turn,
+                shown_turns(app, s),
+                app.settings.threshold
             )
         }
         _ => format!(" {score} "),
@@ -99,7 +115,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .title(Span::styled(crate::sanitize::clean(&title).into_owned(), theme.title()));
     frame.render_widget(block, area);
     let Some(summary) = summary else { return };
-    let Some(g) = Geometry::of(area, summary.n_turns as usize, app.reader.turn) else {
+    let Some(g) = Geometry::of(area, shown_turns(app, summary), app.reader.turn) else {
         return;
     };
     let buf = frame.buffer_mut();
@@ -110,7 +126,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         let Some(x) = g.column_of(turn) else { continue };
         let bar_width = if g.slot >= 3 { g.slot - 1 } else { 1 };
         let style = if turn == app.reader.turn { theme.accent() } else { Style::new() };
-        match values.get(turn - 1).copied().flatten() {
+        let visible = app.reader.index.is_none_or(|i| app.judge_visible(i, turn));
+        match values.get(turn - 1).copied().flatten().filter(|_| visible) {
             Some(v) => {
                 let bar_style = if turn == app.reader.turn {
                     theme.accent()
@@ -119,6 +136,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 };
                 draw_bar(buf, &g, x, bar_width, v, bar_style);
             }
+            None if !visible => set(buf, x, g.plot.y + g.plot.height - 1, "?", theme.dim()),
             None => set(buf, x, g.plot.y + g.plot.height - 1, "·", theme.dim()),
         }
         draw_human(app, buf, &g, summary, turn, x + bar_width.min(g.slot - 1), theme);

@@ -6,6 +6,7 @@ pub mod chart;
 pub mod list;
 pub mod overlay;
 pub mod reader;
+pub mod review;
 pub mod stats;
 pub mod status;
 pub mod theme;
@@ -17,7 +18,11 @@ use crate::app::{App, Modal};
 /// Draws the whole screen.
 pub fn render(app: &App, frame: &mut Frame) {
     let areas = app.areas();
-    list::render(app, frame, areas.list);
+    if app.review.is_some() {
+        review::render_queue(app, frame, areas.list);
+    } else {
+        list::render(app, frame, areas.list);
+    }
     chart::render(app, frame, areas.chart);
     reader::render(app, frame, areas.reader);
     status::render_status(app, frame, areas.status);
@@ -26,6 +31,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     match &app.modal {
         Some(Modal::Help { scroll }) => overlay::render_help(app, frame, full, *scroll),
         Some(Modal::Problems { selected }) => overlay::render_problems(app, frame, full, *selected),
+        Some(Modal::ReviewSummary(report)) => review::render_summary(app, frame, full, report),
         Some(Modal::Stats(view)) => stats::render(app, frame, full, view),
         Some(Modal::Tags(picker)) => annotate::render_tags(app, frame, full, picker),
         Some(Modal::Note(editor)) => annotate::render_note(app, frame, full, editor),

@@ -143,6 +143,16 @@ fn header(
         };
         Span::styled(format!("  {} {shown}", sanitize::clean(name)), style)
     };
+    // Spot-check mode: no judge value of a turn still waiting for my score.
+    let hidden = turn.is_some_and(|t| app.reader.index.is_some_and(|i| !app.judge_visible(i, t)));
+    if hidden {
+        let note = "  judge hidden until you score";
+        if used + 2 + note.width() < width {
+            left.push(Span::raw(" ".repeat(width - 2 - used - note.width())));
+            left.push(Span::styled(note, theme.dim()));
+        }
+        return left;
+    }
     let all: Vec<Span<'static>> = message.scores.iter().map(|(n, v)| score_span(n, v)).collect();
     // Every score if they fit, else only the active one.
     let active: Vec<Span<'static>> =

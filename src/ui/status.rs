@@ -32,6 +32,12 @@ pub fn render_status(app: &App, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled(sanitize::clean(toast).into_owned(), theme.title()));
         spans.push(Span::raw(" · "));
     }
+    if let (Some(review), Some((done, total))) = (&app.review, app.review_progress()) {
+        spans.push(Span::styled(
+            format!("spot-check {} · {done}/{total} done · ", sanitize::clean(&review.name)),
+            theme.accent(),
+        ));
+    }
     if app.labels.opened {
         spans.extend(label_status(app, theme));
         spans.push(Span::raw(" · "));

@@ -1,0 +1,172 @@
+//! Spot-check mode (`rollscope review QUEUE`): one sampled turn at a time, the transcript cut
+//! after it, and the judge's scores for it and every later turn hidden everywhere until the
+//! annotator has scored it. Labels carry the queue's name; reopening resumes at the first item
+//! not yet scored in this queue.
+
+use std::collections::HashMap;
+
+use super::{App, Modal, Outcome};
+use crate::metrics::pairs::{AgreementReport, PairOptions, agreement_report};
+use crate::sample::{Item, Queue};
+use crate::store::LabelSet;
+
+/// Bootstrap replicates for the summary's intervals.
+const SUMMARY_BOOT: usize = 2000;
+
+/// The queue being worked through.
+#[derive(Debug, Clone)]
+pub struct Review {
+    pub name: String,
+    pub queue: Queue,
+    /// Rollout id → study index, once the study has loaded.
+    pub index: HashMap<String, usize>,
+    pub current: usize,
+    /// The study has finished loading (items can be resolved).
+    pub loaded: bool,
+}
+
+impl Review {
+    pub fn new(name: String, queue: Queue) -> Review {
+        Review { name, queue, index: HashMap::new(), current: 0, loaded: false }
+    }
+
+    pub fn item(&self) -> Option<&Item> {
+        self.queue.items.get(self.current)
+    }
+}
+
+/// A signed difference without float noise: `+1`, `-0.54`.
+pub fn delta_text(delta: f64) -> String {
+    let text = format!("{delta:+.2}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+impl App {
+    /// Whether an item has been scored by me in this queue.
+    pub fn item_done(&self, item: &Item) -> bool {
+        let Some(review) = &self.review else { return false };
+        self.labels
+            .mine
+            .get(&item.rollout, Some(item.turn))
+            .is_some_and(|l| l.score.is_some() && l.queue.as_deref() == Some(review.name.as_str()))
+    }
+
+    /// Whether the judge's scores of turn `turn` of rollout `index` may be shown: always, except
+    /// in spot-check mode at or after a turn still waiting for my score. A scored item's own turn
+    /// is revealed, even when another item of the same rollout still waits at an earlier turn.
+    pub fn judge_visible(&self, index: usize, turn: usize) -> bool {
+        let Some(review) = &self.review else { return true };
+        let Some(summary) = self.study.rollouts.get(index) else { return false };
+        let on_this_rollout = || review.queue.items.iter().filter(|it| it.rollout == *summary.id);
+        if on_this_rollout().any(|it| it.turn as usize == turn && self.item_done(it)) {
+            return true;
+        }
+        !on_this_rollout().any(|it| it.turn as usize <= turn && !self.item_done(it))
+    }
+
+    /// (done, total) of the queue.
+    pub fn review_progress(&self) -> Option<(usize, usize)> {
+        let review = self.review.as_ref()?;
+        let done = review.queue.items.iter().filter(|it| self.item_done(it)).count();
+        Some((done, review.queue.items.len()))
+    }
+
+    /// Once both the study and the labels are in: resolve ids and open the first item not done.
+    pub(super) fn start_review_when_ready(&mut self, out: &mut Outcome) {
+        let ready = self.labels.opened && self.study.progress.finished;
+        let Some(review) = &mut self.review else { return };
+        if !ready || review.loaded {
+            return;
+        }
+        review.loaded = true;
+        review.index = self.study.rollouts.iter().enumerate().map(|(i, r)| (r.id.to_string(), i)).collect();
+        let items = review.queue.items.clone();
+        let first = items.iter().position(|it| !self.item_done(it));
+        match first {
+            Some(i) => self.open_item(i, out),
+            None => {
+                self.open_item(0, out);
+                self.open_review_summary();
+            }
+        }
+    }
+
+    /// Shows item `i`: its rollout, cut after the sampled turn, with that turn selected.
+    pub fn open_item(&mut self, i: usize, out: &mut Outcome) {
+        let Some(review) = &mut self.review else { return };
+        let Some(item) = review.queue.items.get(i).cloned() else { return };
+        review.current = i;
+        let Some(&index) = review.index.get(&item.rollout) else {
+            self.toast = Some(format!("item {}: rollout {:?} is not in the study", i + 1, item.rollout));
+            return;
+        };
+        self.reader.pending_turn = Some(item.turn as usize);
+        self.open_rollout(index, out);
+        self.apply_review_cut();
+    }
+
+    /// Cuts the transcript after the current item's turn.
+    pub(super) fn apply_review_cut(&mut self) {
+        let Some(item) = self.review.as_ref().and_then(|r| r.item().cloned()) else { return };
+        let Some(rollout) = &self.reader.rollout else { return };
+        let limit = rollout.turn_messages().get(item.turn as usize - 1).copied();
+        if self.reader.limit != limit {
+            self.reader.limit = limit;
+            self.rewrap_reader();
+            self.reader.select_turn(item.turn as usize, self.areas().reader_rows());
+        }
+    }
+
+    /// The next item not yet scored (after the current one, wrapping); the summary when all are.
+    pub fn next_review_item(&mut self, forward: bool, only_pending: bool, out: &mut Outcome) {
+        let Some(review) = &self.review else { return };
+        let n = review.queue.items.len();
+        let current = review.current;
+        for step in 1..=n {
+            let i = if forward { (current + step) % n } else { (current + n * 2 - step) % n };
+            let item = review.queue.items[i].clone();
+            if !only_pending || !self.item_done(&item) {
+                self.open_item(i, out);
+                return;
+            }
+        }
+        self.open_review_summary();
+    }
+
+    /// The agreement of this queue's labels with the judge.
+    pub fn review_report(&self) -> Option<AgreementReport> {
+        let review = self.review.as_ref()?;
+        let mut set = LabelSet::default();
+        for ((rollout, turn), label) in &self.labels.mine.labels {
+            if label.queue.as_deref() == Some(review.name.as_str()) {
+                set.set((rollout.clone(), *turn), Some(label.clone()));
+            }
+        }
+        let options = PairOptions {
+            score: review.queue.score.clone(),
+            threshold: self.settings.threshold,
+            boot: SUMMARY_BOOT,
+            seed: 0,
+        };
+        let annotators = [(self.labels.annotator.clone(), set)];
+        // Labels were given on the text shown, so none can be stale here.
+        Some(agreement_report(&self.study.rollouts, &annotators, &|_, _| None, &options))
+    }
+
+    pub fn open_review_summary(&mut self) {
+        if let Some(report) = self.review_report() {
+            self.modal = Some(Modal::ReviewSummary(Box::new(report)));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn deltas_are_short_and_signed() {
+        assert_eq!(super::delta_text(0.5430000000000001), "+0.54");
+        assert_eq!(super::delta_text(-2.0), "-2");
+        assert_eq!(super::delta_text(0.0), "+0");
+        assert_eq!(super::delta_text(1.5), "+1.5");
+    }
+}

@@ -1,0 +1,185 @@
+//! Spot-checks: `sample` draws a byte-identical queue for the same seed, `review` never shows a
+//! hidden judge value before the annotator's score (and shows it after), resumes after a
+//! restart, and `agree --queue` reads the same labels.
+#![allow(clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use rollscope::app::harness::Session;
+use rollscope::app::{App, Modal};
+use rollscope::ui;
+
+/// Judge scores that cannot appear on screen by accident (no turn number or count looks like
+/// them, and no two share a rounding): rollout r, turn t has score `r.t(r)7`, e.g. 2.427.
+fn score(r: usize, t: usize) -> f64 {
+    format!("{r}.{t}{r}7").parse().unwrap()
+}
+
+fn write_study(dir: &Path) -> PathBuf {
+    let mut lines = Vec::new();
+    for r in 0..6 {
+        let condition = if r < 3 { "baseline" } else { "trained" };
+        let mut messages = vec![serde_json::json!({"role": "user", "content": "What is 17 * 23?"})];
+        for t in 1..=4 {
+            messages.push(serde_json::json!({"role": "assistant", "content": format!("answer {t}"), "scores": {"frustration": score(r, t)}}));
+            messages.push(serde_json::json!({"role": "user", "content": "That's not right, try again."}));
+        }
+        lines.push(serde_json::json!({"id": format!("r{r}"), "metadata": {"condition": condition}, "messages": messages}).to_string());
+    }
+    let path = dir.join("study.jsonl");
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    path
+}
+
+fn rollscope(dir: &Path, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_rollscope")).current_dir(dir).args(args).output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn screen(app: &App) -> String {
+    let (w, h) = app.size;
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| ui::render(app, f)).unwrap();
+    let buffer = terminal.backend().buffer();
+    (0..h).map(|y| (0..w).map(|x| buffer[(x, y)].symbol()).collect::<String>()).collect::<Vec<_>>().join("\n")
+}
+
+fn sample(dir: &Path) {
+    let (ok, _, err) = rollscope(
+        dir,
+        &["sample", "study.jsonl", "--n", "8", "--stratify", "condition", "--seed", "5", "-o", "q1.json"],
+    );
+    assert!(ok, "{err}");
+}
+
+#[test]
+fn the_same_seed_gives_a_byte_identical_queue_and_counts_per_stratum() {
+    let dir = tempfile::tempdir().unwrap();
+    write_study(dir.path());
+    sample(dir.path());
+    let first = std::fs::read(dir.path().join("q1.json")).unwrap();
+    sample(dir.path());
+    assert_eq!(std::fs::read(dir.path().join("q1.json")).unwrap(), first);
+    let (ok, out, err) = rollscope(
+        dir.path(),
+        &["sample", "study.jsonl", "--n", "8", "--stratify", "condition", "--json", "-o", "q2.json"],
+    );
+    assert!(ok, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["items"], 8);
+    let drawn: Vec<u64> =
+        report["strata"].as_array().unwrap().iter().map(|s| s["drawn"].as_u64().unwrap()).collect();
+    assert_eq!(drawn, vec![4, 4], "12 eligible turns in each condition");
+    let (ok, _, err) =
+        rollscope(dir.path(), &["sample", "study.jsonl", "--n", "1", "--stratify", "condition"]);
+    assert!(!ok && err.contains("smaller than the 2 non-empty strata"), "{err}");
+}
+
+#[test]
+fn judge_values_stay_off_screen_until_scored_and_appear_after() {
+    let dir = tempfile::tempdir().unwrap();
+    write_study(dir.path());
+    sample(dir.path());
+    let labels = dir.path().join("labels");
+    let mut s = Session::review(&dir.path().join("q1.json"), 120, 40, (&labels, "ana")).unwrap();
+    let total = s.app.review.as_ref().unwrap().queue.items.len();
+    for step in 0..total {
+        let review = s.app.review.as_ref().unwrap();
+        let item = review.item().unwrap().clone();
+        let r: usize = item.rollout[1..].parse().unwrap();
+        let before = screen(&s.app);
+        // This turn's value and every later turn's, under any formatting.
+        for t in item.turn as usize..=4 {
+            let v = score(r, t);
+            for text in [format!("{v}"), format!("{v:.2}")] {
+                assert!(
+                    !before.contains(&text),
+                    "step {step}: judge value {text} of turn {t} is on screen:\n{before}"
+                );
+            }
+        }
+        assert!(before.contains("judge hidden until you score"));
+        assert!(
+            s.app
+                .reader
+                .lines
+                .iter()
+                .all(|l| l.message.is_none_or(|m| m <= s.app.reader.turn_messages[item.turn as usize - 1])),
+            "the transcript ends at the sampled turn"
+        );
+        s.press("7");
+        let after = screen(&s.app);
+        let value = format!("{}", score(r, item.turn as usize));
+        assert!(after.contains(&value), "step {step}: after scoring, the judge's {value} is shown:\n{after}");
+        s.press(".");
+    }
+    assert!(
+        matches!(s.app.modal, Some(Modal::ReviewSummary(_))),
+        "the summary opens when every item is done"
+    );
+    let summary = screen(&s.app);
+    assert!(summary.contains("8 of 8 items scored") && summary.contains("MAE"), "{summary}");
+}
+
+#[test]
+fn reopening_resumes_at_the_first_unscored_item_and_agree_reads_the_queue() {
+    let dir = tempfile::tempdir().unwrap();
+    write_study(dir.path());
+    sample(dir.path());
+    let labels = dir.path().join("labels");
+    let queue = dir.path().join("q1.json");
+    let mut first = Session::review(&queue, 100, 30, (&labels, "ana")).unwrap();
+    first.press("3 . 4 . 5");
+    assert_eq!(first.app.review_progress(), Some((3, 8)));
+    drop(first);
+    let again = Session::review(&queue, 100, 30, (&labels, "ana")).unwrap();
+    assert_eq!(again.app.review_progress(), Some((3, 8)));
+    assert_eq!(again.app.review.as_ref().unwrap().current, 3, "resumes at the first unscored item");
+    let records = std::fs::read_to_string(labels.join("ana.jsonl")).unwrap();
+    assert_eq!(records.lines().count(), 3);
+    assert!(records.lines().all(|l| l.contains("\"queue\":\"q1\"")));
+    let (ok, out, err) = rollscope(
+        dir.path(),
+        &[
+            "agree",
+            "study.jsonl",
+            "--labels",
+            labels.to_str().unwrap(),
+            "--queue",
+            "q1",
+            "--json",
+            "--boot",
+            "50",
+        ],
+    );
+    assert!(ok, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["judge"][0]["n"], 3);
+    let expected = again.app.review_report().unwrap();
+    assert_eq!(report["judge"][0]["mae"]["value"].as_f64(), expected.judge[0].agreement.mae.value);
+}
+
+#[test]
+fn review_screens_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    write_study(dir.path());
+    sample(dir.path());
+    let labels = dir.path().join("labels");
+    for (w, h) in [(80, 24), (120, 40)] {
+        let _ = std::fs::remove_dir_all(&labels);
+        let mut s = Session::review(&dir.path().join("q1.json"), w, h, (&labels, "ana")).unwrap();
+        let redact = |text: String| text.replace(&dir.path().display().to_string(), "<DIR>");
+        insta::assert_snapshot!(format!("review_blind_{w}x{h}"), redact(screen(&s.app)));
+        s.press("6");
+        insta::assert_snapshot!(format!("review_revealed_{w}x{h}"), redact(screen(&s.app)));
+        s.press(". 2 . 9 v");
+        insta::assert_snapshot!(format!("review_summary_{w}x{h}"), redact(screen(&s.app)));
+    }
+}
