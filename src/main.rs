@@ -49,6 +49,7 @@ fn merge_config(args: &StudyArgs, config: &Config) -> StudyArgs {
         format: args.format.clone(),
         labels: args.labels.clone(),
         annotator: args.annotator.clone().or(config.annotator.clone()),
+        ..args.clone()
     }
 }
 

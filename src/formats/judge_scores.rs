@@ -633,7 +633,7 @@ impl ScoreFile {
                         join.iter().zip(key.iter()).map(|(j, v)| format!("{}={v}", j.row)).collect();
                     text.push_str(&pairs.join(" "));
                     if with_turns {
-                        text.push_str(&format!(" {turn_field}={turn} (the rollout has {n} turns)"));
+                        text.push_str(&format!(" {turn_field}={turn} of a {n}-turn rollout"));
                     }
                     text
                 })
@@ -660,8 +660,9 @@ impl ScoreFile {
             let unmatched = no_rollout.len() + past_end.len();
             let joined: Vec<String> = join.iter().map(JoinField::label).collect();
             let message = format!(
-                "{unmatched} of {} score rows were not attached (joined on {}): {}",
+                "{unmatched} of {} score {} not attached (joined on {}): {}",
                 self.stats.rows,
+                if unmatched == 1 { "row was" } else { "rows were" },
                 joined.join(", "),
                 parts.join("; ")
             );
@@ -669,10 +670,15 @@ impl ScoreFile {
         }
         if self.stats.overwritten > 0 {
             let message = format!(
-                "{} score rows replaced a {:?} score already set for their turn (by an earlier row, another \
-                 file or the transcript), first at line {}; the last one is kept",
-                self.stats.overwritten,
+                "{} replaced a {:?} score already set for {} turn (by an earlier row, another file or the \
+                 transcript), first at line {}; the last one is kept",
+                if self.stats.overwritten == 1 {
+                    "1 score row".to_string()
+                } else {
+                    format!("{} score rows", self.stats.overwritten)
+                },
                 &*self.name,
+                if self.stats.overwritten == 1 { "its" } else { "their" },
                 self.first_overwrite.unwrap_or(0)
             );
             problems.push(Problem::file(&self.display, message).warning());

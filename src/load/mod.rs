@@ -3,6 +3,7 @@
 //! subcommands can simply collect them. Bad files become problems; the good ones still load.
 
 pub mod jsonl;
+pub mod scores;
 pub mod walk;
 
 use std::fs::File;
@@ -10,6 +11,7 @@ use std::io::Read;
 use std::path::Path;
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use crate::formats::judge_scores::{ScoreFileSpec, ScoreReport};
 use crate::formats::{self, Format, IndexContext, json_text};
 use crate::model::{Hatch, Interner, Locator, Problem, RolloutSummary};
 use crate::study::{Origin, Source};
@@ -41,6 +43,8 @@ pub struct LoadOptions {
     pub format: Option<Format>,
     /// Worker threads; 0 means one per core.
     pub threads: usize,
+    /// Judge-score files (`--scores`) attached to the rollouts as they load.
+    pub scores: Vec<ScoreFileSpec>,
 }
 
 impl LoadOptions {
@@ -52,9 +56,23 @@ impl LoadOptions {
     }
 }
 
-/// Loads every rollout file under `paths`.
+/// Loads every rollout file under `paths`, with the `--scores` files attached.
 pub fn load_paths(paths: &[std::path::PathBuf], options: &LoadOptions, sink: &Sink) {
-    let (files, problems) = walk::rollout_files(paths);
+    load_paths_scored(paths, options, sink);
+}
+
+/// `load_paths`, returning what each score file attached (for `validate`).
+pub fn load_paths_scored(
+    paths: &[std::path::PathBuf],
+    options: &LoadOptions,
+    sink: &Sink,
+) -> Vec<ScoreReport> {
+    scores::with_scores(options, sink, |sink| load_files(paths, options, sink))
+}
+
+fn load_files(paths: &[std::path::PathBuf], options: &LoadOptions, sink: &Sink) {
+    let (mut files, problems) = walk::rollout_files(paths);
+    scores::skip_score_files(&mut files, &options.scores);
     for problem in problems {
         sink(LoadEvent::Problem(problem));
     }
@@ -82,12 +100,14 @@ pub fn load_paths(paths: &[std::path::PathBuf], options: &LoadOptions, sink: &Si
 
 /// Loads bytes compiled into the binary (the demo study) as one JSONL source.
 pub fn load_embedded(name: &str, bytes: &'static [u8], options: &LoadOptions, sink: &Sink) {
-    sink(LoadEvent::Planned { files: 1, bytes: bytes.len() as u64 });
-    let origin = Origin::Embedded(bytes);
-    if let Err(problem) = load_source(0, name, origin, bytes.len() as u64, options, sink) {
-        sink(LoadEvent::Problem(problem));
-    }
-    sink(LoadEvent::Finished);
+    scores::with_scores(options, sink, |sink| {
+        sink(LoadEvent::Planned { files: 1, bytes: bytes.len() as u64 });
+        let origin = Origin::Embedded(bytes);
+        if let Err(problem) = load_source(0, name, origin, bytes.len() as u64, options, sink) {
+            sink(LoadEvent::Problem(problem));
+        }
+        sink(LoadEvent::Finished);
+    });
 }
 
 fn load_source(

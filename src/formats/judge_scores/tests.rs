@@ -184,7 +184,7 @@ fn rows_matching_no_rollout_or_no_turn_are_counted_and_quoted() {
         p.message
     );
     assert!(
-        p.message.contains("1 named a turn past the rollout's last (e.g. line 3: condition=baseline rollout_idx=1 task_id=4 turn_idx=25 (the rollout has 2 turns))"),
+        p.message.contains("1 named a turn past the rollout's last (e.g. line 3: condition=baseline rollout_idx=1 task_id=4 turn_idx=25 of a 2-turn rollout)"),
         "{}",
         p.message
     );
