@@ -134,6 +134,16 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Check files: the format, rollouts, turns and scores read from each, and every problem with
+    /// its place. Exits 1 when any file has a problem.
+    Validate {
+        /// Files or folders to check.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Print JSON instead of a summary per file.
+        #[arg(long)]
+        json: bool,
+    },
     /// Test aid (hidden): writes COUNT labels to the store in --labels, printing `ack N` after
     /// each one is fsync'd, so a test can kill -9 it at any moment and check nothing
     /// acknowledged is lost.

@@ -33,6 +33,7 @@ fn run(cli: Cli) -> Result<()> {
     let study = merge_config(&cli.study, &config);
     match cli.command {
         Some(Command::Ls { paths, json }) => commands::ls::run(&paths, json, &study),
+        Some(Command::Validate { paths, json }) => commands::validate::run(&paths, json, &study),
         Some(Command::LabelStress { count, prefix }) => {
             commands::stress::run(&study.labels_dir(&[]), &study.annotator_name(), count, &prefix)
         }

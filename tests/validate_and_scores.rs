@@ -1,8 +1,9 @@
-//! `--scores` (judge scores in their own file), through the real
+//! `--scores` (judge scores in their own file) and `rollscope validate`, through the real
 //! binary on the fixtures. The expected values are read off `tests/fixtures/scores/README.md`
 //! and the fixture lines by hand.
 #![allow(clippy::unwrap_used)]
 
+use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -39,6 +40,19 @@ fn stderr(out: &Output) -> String {
 
 fn row<'a>(rows: &'a Value, id: &str) -> &'a Value {
     rows.as_array().unwrap().iter().find(|r| r["id"] == id).unwrap_or_else(|| panic!("no rollout {id}"))
+}
+
+/// The validate entry whose path ends with `name`.
+fn entry<'a>(report: &'a Value, name: &str) -> &'a Value {
+    let files = report["files"].as_array().unwrap();
+    files
+        .iter()
+        .find(|f| f["path"].as_str().unwrap().ends_with(name))
+        .unwrap_or_else(|| panic!("no file {name} in {report:#}"))
+}
+
+fn places(file: &Value) -> Vec<(Value, Value)> {
+    file["problems"].as_array().unwrap().iter().map(|p| (p["line"].clone(), p["column"].clone())).collect()
 }
 
 #[test]
@@ -179,4 +193,175 @@ fn the_reader_gets_the_score_file_values_on_its_messages() {
     assert_eq!(turns.len(), 20);
     assert_eq!(&turns[..7], [Some(1.0), Some(2.0), Some(2.0), Some(3.0), Some(4.0), None, Some(5.0)]);
     assert!(rollout.messages.iter().filter(|m| m.role != Role::Assistant).all(|m| m.scores.is_empty()));
+}
+
+#[test]
+fn validate_reports_formats_counts_and_positions_and_fails_on_any_problem() {
+    let paths = [
+        fixture("shapes.jsonl"),
+        fixture("bad_lines.jsonl"),
+        fixture("truncated.json"),
+        fixture("not_rollouts.json"),
+        fixture("empty.jsonl"),
+        fixture("missing.jsonl"),
+        fixture("inspect"),
+    ];
+    let out = run(&["validate", "--json"], &paths);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report = stdout_json(&out);
+    assert_eq!(report["ok"], false);
+    let names: Vec<&str> =
+        report["files"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert_eq!(names.len(), 6 + 8, "{names:?}");
+    assert!(names[5].ends_with("missing.jsonl"), "in the order given: {names:?}");
+
+    let shapes = entry(&report, "shapes.jsonl");
+    assert_eq!(
+        (&shapes["format"], &shapes["rollouts"], &shapes["turns"]),
+        (&json!("jsonl"), &json!(2), &json!(5))
+    );
+    assert_eq!(shapes["scores"], json!({"frustration": 4, "self_blame": 1}));
+    assert_eq!(shapes["problems"], json!([]));
+
+    let bad = entry(&report, "bad_lines.jsonl");
+    assert_eq!((&bad["rollouts"], &bad["turns"]), (&json!(4), &json!(4)));
+    assert_eq!(places(bad), [(json!(2), json!(30)), (json!(4), json!(1)), (json!(6), json!(1))]);
+    assert_eq!(bad["problems"][0]["severity"], "warning");
+    assert_eq!(bad["problems"][0]["message"], "EOF while parsing a list");
+    assert_eq!(bad["problems"][0]["entry"], Value::Null);
+
+    let truncated = entry(&report, "truncated.json");
+    assert_eq!((&truncated["format"], &truncated["rollouts"]), (&json!("json"), &json!(0)));
+    assert_eq!(places(truncated), [(json!(1), json!(150))]);
+    assert_eq!(truncated["problems"][0]["severity"], "error");
+    assert_eq!(places(entry(&report, "not_rollouts.json")), [(json!(1), json!(1))]);
+
+    let empty = entry(&report, "empty.jsonl");
+    assert_eq!(
+        (&empty["format"], &empty["rollouts"], &empty["problems"]),
+        (&json!("jsonl"), &json!(0), &json!([]))
+    );
+
+    let missing = entry(&report, "missing.jsonl");
+    assert_eq!(missing["format"], Value::Null);
+    assert_eq!(places(missing), [(Value::Null, Value::Null)]);
+    assert!(missing["problems"][0]["message"].as_str().unwrap().starts_with("cannot open"));
+
+    let eval = entry(&report, "popularity_mj7khqpMM4GBCfVQozKgzB.eval");
+    assert_eq!(
+        (&eval["format"], &eval["rollouts"], &eval["turns"]),
+        (&json!("inspect-eval"), &json!(10), &json!(10))
+    );
+    let browser = entry(&report, "browser.json");
+    assert_eq!(
+        (&browser["format"], &browser["rollouts"], &browser["turns"]),
+        (&json!("inspect-json"), &json!(1), &json!(5))
+    );
+    let built = entry(&report, "built_judged.json");
+    assert_eq!(places(built), [(json!(44), json!(5)), (json!(45), json!(5))]);
+    assert_eq!(built["scores"]["frustration"], 2);
+
+    // The text form says the same per file, problems indented under their file.
+    let text = run(&["validate"], &paths);
+    assert_eq!(text.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&text.stdout);
+    assert!(stdout.contains("bad_lines.jsonl: jsonl, 4 rollouts, 4 turns, scores: frustration 4 — 3 problems\n  2:30: warning: EOF while parsing a list\n"), "{stdout}");
+    assert!(stdout.contains("empty.jsonl: jsonl, 0 rollouts, 0 turns — ok\n"), "{stdout}");
+    assert!(stdout.contains("missing.jsonl: not read — 1 problem\n  error: cannot open"), "{stdout}");
+    assert!(stdout.ends_with("14 files: 7 ok, 7 with 10 problems\n"), "{stdout}");
+    assert!(stderr(&text).contains("rollscope: 10 problems in 7 of 14 files"), "{}", stderr(&text));
+}
+
+#[test]
+fn validate_exits_zero_when_every_file_is_clean() {
+    let out = run(
+        &["validate", "--json"],
+        &[fixture("shapes.jsonl"), fixture("empty.jsonl"), fixture("single.json")],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report = stdout_json(&out);
+    assert_eq!(report["ok"], true);
+    assert_eq!(report["files"].as_array().unwrap().len(), 3);
+    assert_eq!(entry(&report, "single.json")["scores"], json!({"frustration": 1, "self_blame": 1}));
+    let text = run(&["validate"], &[fixture("shapes.jsonl")]);
+    assert_eq!(text.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&text.stdout).ends_with("1 file, all ok\n"));
+    assert_eq!(stderr(&text), "");
+}
+
+#[test]
+fn validate_reports_a_score_file_as_a_file_of_its_own() {
+    let score_file = judge_file().display().to_string();
+    // The folder holds both; the score file is not read as rollouts.
+    let out = run(&["validate", "--json", "--scores", &score_file], &[fixture("scores")]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report = stdout_json(&out);
+    assert_eq!(report["files"].as_array().unwrap().len(), 2, "{report:#}");
+    let transcripts = entry(&report, "transcripts.jsonl");
+    assert_eq!((&transcripts["rollouts"], &transcripts["turns"]), (&json!(5), &json!(77)));
+    assert_eq!(transcripts["scores"], json!({"frustration": 74}));
+    assert_eq!(transcripts["problems"], json!([]));
+    let scores = entry(&report, "frustration.jsonl");
+    assert_eq!(scores["format"], "judge-scores");
+    assert_eq!(scores["scores"], json!({"frustration": 74}));
+    assert_eq!(
+        places(scores),
+        [
+            (json!(53), json!(80)),
+            (json!(78), json!(1)),
+            (Value::Null, Value::Null),
+            (Value::Null, Value::Null)
+        ]
+    );
+    let detail = &scores["score_file"];
+    assert_eq!(
+        detail["join"],
+        json!(["condition", "rollout_idx", "task_id"]),
+        "`model` shares a name, not values"
+    );
+    assert_eq!((&detail["turn_field"], &detail["value_field"]), (&json!("turn_idx"), &json!("score")));
+    let counts: Vec<u64> = [
+        "rows",
+        "bad_rows",
+        "used",
+        "missing",
+        "unmatched_rollout",
+        "unmatched_turn",
+        "overwritten",
+        "values",
+    ]
+    .iter()
+    .map(|k| detail[*k].as_u64().unwrap())
+    .collect();
+    assert_eq!(counts, [79, 2, 76, 2, 1, 1, 1, 74]);
+}
+
+#[test]
+fn validate_names_the_archive_entry_of_a_bad_sample() {
+    let mut archive =
+        zip::ZipArchive::new(Cursor::new(std::fs::read(fixture("inspect/log_read_sample.eval")).unwrap()))
+            .unwrap();
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).unwrap();
+        let mut data = Vec::new();
+        file.read_to_end(&mut data).unwrap();
+        zip.start_file(file.name().unwrap().into_owned(), options).unwrap();
+        zip.write_all(&data).unwrap();
+    }
+    zip.start_file("samples/9_epoch_1.json", options).unwrap();
+    zip.write_all(b"{\"id\": 9,\n \"epoch\": 1, \"messages\": [}").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.eval");
+    std::fs::write(&path, zip.finish().unwrap().into_inner()).unwrap();
+
+    let out = run(&["validate", "--json"], &[path]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report = stdout_json(&out);
+    let file = entry(&report, "broken.eval");
+    assert_eq!((&file["format"], &file["rollouts"]), (&json!("inspect-eval"), &json!(1)));
+    let problem = &file["problems"][0];
+    assert_eq!(problem["entry"], "samples/9_epoch_1.json", "{report:#}");
+    assert_eq!((&problem["line"], &problem["column"]), (&json!(2), &json!(27)), "{report:#}");
 }

@@ -3,6 +3,7 @@
 
 pub mod ls;
 pub mod stress;
+pub mod validate;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
