@@ -5,7 +5,7 @@
 //! {"condition": "baseline", "task_id": "4", "rollout_idx": 0, "turn_idx": 3, "score": 7}
 //! ```
 //!
-//! A `ScoreFile` is read whole (rows are small), then *resolved*: the join fields are the
+//! A `ScoreFile` is read into compact columns (see `rows`), then *resolved*: the join fields are the
 //! score rows' fields that the rollouts share (their `id` or a scalar metadata field, values
 //! compared as text so `3` and `"3"` match), checked against a sample of rollouts so a field
 //! that merely has the same name (a judge's `model`) is not used; or they are given. After that,
@@ -14,15 +14,21 @@
 //! line:column, and `finish` reports the rows that matched no rollout or no turn, and the rows
 //! that replaced a score already set.
 
+mod rows;
+
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
+use std::io::BufRead;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use serde_json::{Map, Number, Value};
+use serde_json::Value;
 
 use super::chat::kind_of;
 use super::{json_text, parse_value};
 use crate::model::{MetaValue, Problem, RolloutSummary, TurnScores};
+pub use rows::MAX_TEXT;
+use rows::{Cell, Rows, float_text};
 
 /// Field names tried, in order, for the 0-based assistant-turn index.
 pub const TURN_FIELDS: [&str; 5] = ["turn", "turn_index", "turn_idx", "assistant_turn", "step"];
@@ -124,12 +130,6 @@ pub struct ScoreReport {
 /// A row's join values, in the order of the join fields.
 type Key = Box<[String]>;
 
-/// One row as read, before the join fields are known.
-struct Row {
-    line: u64,
-    fields: Map<String, Value>,
-}
-
 /// One (key, turn) value.
 struct Entry {
     turn: u32,
@@ -150,7 +150,7 @@ struct Group {
 
 enum State {
     /// Rows read; waiting for rollouts to tell the join fields.
-    Pending(Vec<Row>),
+    Pending(Rows),
     /// Indexed by key.
     Ready(Vec<JoinField>),
     /// Nothing to attach (no rows, or the fields could not be told apart; already reported).
@@ -167,6 +167,8 @@ pub struct ScoreFile {
     value_names: Vec<String>,
     /// Field names of the rows in first-seen order, and how many rows have each.
     field_counts: Vec<(String, u64)>,
+    /// Each complete field's values as join text, made on the first detection attempt.
+    detection_values: Option<Vec<(String, HashSet<String>)>>,
     state: State,
     groups: HashMap<Key, Group>,
     problems: Vec<Problem>,
@@ -184,13 +186,22 @@ impl ScoreFile {
     /// no turn field); bad rows are in `take_problems`.
     pub fn read(spec: &ScoreFileSpec) -> Result<ScoreFile, Problem> {
         let display = spec.path.display().to_string();
-        let bytes =
-            std::fs::read(&spec.path).map_err(|e| Problem::file(&display, format!("cannot read: {e}")))?;
-        ScoreFile::parse(spec, &display, &bytes)
+        let file = std::fs::File::open(&spec.path)
+            .map_err(|e| Problem::file(&display, format!("cannot open: {e}")))?;
+        ScoreFile::parse_reader(spec, &display, std::io::BufReader::new(file))
     }
 
     /// Parses score rows from bytes (`display` names the file in problems).
     pub fn parse(spec: &ScoreFileSpec, display: &str, bytes: &[u8]) -> Result<ScoreFile, Problem> {
+        ScoreFile::parse_reader(spec, display, bytes)
+    }
+
+    /// Parses score rows line by line from a reader.
+    pub fn parse_reader(
+        spec: &ScoreFileSpec,
+        display: &str,
+        reader: impl BufRead,
+    ) -> Result<ScoreFile, Problem> {
         let name = spec.score_name();
         let mut file = ScoreFile {
             display: display.to_string(),
@@ -201,6 +212,7 @@ impl ScoreFile {
                 .chain(VALUE_FIELDS.iter().map(|s| s.to_string()))
                 .collect(),
             field_counts: Vec::new(),
+            detection_values: None,
             state: State::Done,
             groups: HashMap::new(),
             problems: Vec::new(),
@@ -211,7 +223,8 @@ impl ScoreFile {
             first_overwrite: None,
             shared_example: None,
         };
-        let rows = file.parse_rows(bytes);
+        let rows = file.parse_rows(reader)?;
+        file.field_counts = rows.fields.iter().map(|(name, count, _)| (name.clone(), *count)).collect();
         if rows.is_empty() {
             if file.stats.bad_rows == 0 {
                 file.problems.push(Problem::file(display, "no score rows in the file").warning());
@@ -244,47 +257,48 @@ impl ScoreFile {
         Ok(file)
     }
 
-    /// Splits lines, parses each, and keeps the objects; bad lines become warnings.
-    fn parse_rows(&mut self, bytes: &[u8]) -> Vec<Row> {
-        let bom = if bytes.starts_with(json_text::BOM) { json_text::BOM.len() } else { 0 };
-        let mut rows = Vec::new();
-        for (index, line) in bytes[bom..].split(|b| *b == b'\n').enumerate() {
-            let line_no = index as u64 + 1;
-            let line = line.strip_suffix(b"\r").unwrap_or(line);
+    /// Reads lines, parses each, and keeps the objects; bad lines become warnings.
+    fn parse_rows(&mut self, mut reader: impl BufRead) -> Result<Rows, Problem> {
+        let mut rows = Rows::default();
+        let mut buf = Vec::new();
+        let mut line_no = 0u64;
+        loop {
+            buf.clear();
+            let n = reader.read_until(b'\n', &mut buf).map_err(|e| {
+                Problem::file(&self.display, format!("cannot read after line {line_no}: {e}"))
+            })?;
+            if n == 0 {
+                return Ok(rows);
+            }
+            line_no += 1;
+            let mut line = buf.strip_suffix(b"\n").unwrap_or(&buf);
+            line = line.strip_suffix(b"\r").unwrap_or(line);
+            if line_no == 1 {
+                line = line.strip_prefix(json_text::BOM).unwrap_or(line);
+            }
             if line.trim_ascii().is_empty() {
                 continue;
             }
             let text = match std::str::from_utf8(line) {
                 Ok(text) => text,
                 Err(e) => {
-                    self.bad_row(
-                        line_no,
-                        e.valid_up_to() as u64 + 1,
-                        "invalid UTF-8 (the file must be UTF-8 text)",
-                    );
+                    let column = e.valid_up_to() as u64 + 1;
+                    self.bad_row(line_no, column, "invalid UTF-8 (the file must be UTF-8 text)");
                     continue;
                 }
             };
             match parse_value(text) {
                 Ok(Value::Object(fields)) => {
-                    for key in fields.keys() {
-                        match self.field_counts.iter_mut().find(|(k, _)| k == key) {
-                            Some((_, n)) => *n += 1,
-                            None => self.field_counts.push((key.clone(), 1)),
-                        }
-                    }
                     self.stats.rows += 1;
-                    rows.push(Row { line: line_no, fields });
+                    rows.push(line_no, fields);
                 }
-                Ok(other) => self.bad_row(
-                    line_no,
-                    1,
-                    &format!("a score row must be an object, found {}", kind_of(&other)),
-                ),
+                Ok(other) => {
+                    let message = format!("a score row must be an object, found {}", kind_of(&other));
+                    self.bad_row(line_no, 1, &message)
+                }
                 Err(e) => self.bad_row(line_no, e.column, &e.message),
             }
         }
-        rows
     }
 
     fn bad_row(&mut self, line: u64, column: u64, message: &str) {
@@ -386,13 +400,21 @@ impl ScoreFile {
             return false;
         };
         let n_rows = rows.len() as u64;
+        let values = self.detection_values.get_or_insert_with(|| {
+            rows.fields
+                .iter()
+                .filter(|(_, count, _)| *count == n_rows)
+                .map(|(name, _, cells)| {
+                    (name.clone(), cells.iter().filter_map(|c| rows.text(*c)).map(Cow::into_owned).collect())
+                })
+                .collect()
+        });
         let mut join = Vec::new();
-        for (field, count) in &self.field_counts {
-            if *count < n_rows || self.is_turn(field) || self.is_value(field) {
+        for (field, row_values) in values.iter() {
+            let (turn, value) = (self.turn_field.as_deref(), self.value_field.as_deref());
+            if turn == Some(field.as_str()) || value == Some(field.as_str()) {
                 continue;
             }
-            let row_values: HashSet<String> =
-                rows.iter().filter_map(|r| r.fields.get(field)).filter_map(key_text).collect();
             let matches =
                 sample.iter().filter_map(|s| rollout_text(s, field)).any(|v| row_values.contains(&v));
             if matches {
@@ -408,27 +430,21 @@ impl ScoreFile {
 
     /// Finds the value field if it is still unknown: the single numeric field that is not the
     /// turn or a join field.
-    fn detect_value(&mut self, rows: &[Row], join: &[JoinField]) -> Result<String, Problem> {
+    fn detect_value(&mut self, rows: &Rows, join: &[JoinField]) -> Result<String, Problem> {
         if let Some(value) = &self.value_field {
             return Ok(value.clone());
         }
-        let numeric: Vec<&str> = self
-            .field_counts
+        let numeric: Vec<&str> = rows
+            .fields
             .iter()
-            .map(|(k, _)| k.as_str())
-            .filter(|k| !self.is_turn(k) && !join.iter().any(|j| j.row == *k))
-            .filter(|k| {
-                let values = rows.iter().filter_map(|r| r.fields.get(*k));
-                let mut any_number = false;
-                for v in values {
-                    match v {
-                        Value::Number(_) => any_number = true,
-                        Value::Null => {}
-                        _ => return false,
-                    }
-                }
-                any_number
+            .filter(|(k, _, _)| !self.is_turn(k) && !join.iter().any(|j| j.row == *k))
+            .filter(|(_, _, cells)| {
+                let all = cells
+                    .iter()
+                    .all(|c| matches!(c, Cell::Int(_) | Cell::Float(_) | Cell::Null | Cell::Absent));
+                all && cells.iter().any(|c| matches!(c, Cell::Int(_) | Cell::Float(_)))
             })
+            .map(|(k, _, _)| k.as_str())
             .collect();
         match numeric[..] {
             [single] => Ok(single.to_string()),
@@ -457,15 +473,37 @@ impl ScoreFile {
             }
         };
         self.value_field = Some(value_field.clone());
+        self.detection_values = None;
         let turn_field = self.turn_field.clone().unwrap_or_default();
-        for row in rows {
-            match self.entry_of(&row, &join, &turn_field, &value_field) {
+        let columns = Columns {
+            join: join.iter().map(|j| (j.row.as_str(), rows.column(&j.row))).collect(),
+            turn: (turn_field.as_str(), rows.column(&turn_field)),
+            value: (value_field.as_str(), rows.column(&value_field)),
+        };
+        for (row, &line) in rows.lines.iter().enumerate() {
+            match entry_of(&rows, &columns, row, line) {
                 Ok((key, entry)) => self.insert(key, entry),
-                Err((column, message)) => {
+                Err(message) => {
                     self.stats.rows -= 1;
-                    self.bad_row(row.line, column, &message);
+                    self.bad_row(line, 1, &message);
                 }
             }
+        }
+        drop(columns);
+        // One entry per (key, turn): the last row wins, the ones it replaced are counted.
+        for group in self.groups.values_mut() {
+            group.entries.sort_by_key(|e| (e.turn, std::cmp::Reverse(e.line)));
+            let before = group.entries.len();
+            let first = &mut self.first_overwrite;
+            // `kept` is the earlier element in the vector: the latest row for its turn.
+            group.entries.dedup_by(|replaced, kept| {
+                let same = replaced.turn == kept.turn;
+                if same {
+                    *first = Some(first.map_or(kept.line, |l| l.min(kept.line)));
+                }
+                same
+            });
+            self.stats.overwritten += (before - group.entries.len()) as u64;
         }
         self.state = State::Ready(join);
     }
@@ -475,41 +513,7 @@ impl ScoreFile {
             self.stats.missing += 1;
         }
         self.min_turn = Some(self.min_turn.map_or(entry.turn, |t| t.min(entry.turn)));
-        let group = self.groups.entry(key).or_default();
-        match group.entries.iter_mut().find(|e| e.turn == entry.turn) {
-            Some(earlier) => {
-                self.stats.overwritten += 1;
-                self.first_overwrite = Some(self.first_overwrite.map_or(entry.line, |l| l.min(entry.line)));
-                *earlier = entry;
-            }
-            None => group.entries.push(entry),
-        }
-    }
-
-    /// A row's key and entry, or the column and reason it is a bad row.
-    fn entry_of(
-        &self,
-        row: &Row,
-        join: &[JoinField],
-        turn_field: &str,
-        value_field: &str,
-    ) -> Result<(Key, Entry), (u64, String)> {
-        let field = |name: &str| row.fields.get(name).ok_or((1, format!("missing field {name:?}")));
-        let mut key = Vec::with_capacity(join.len());
-        for j in join {
-            let value = field(&j.row)?;
-            let text = key_text(value).ok_or_else(|| {
-                (1, format!("join field {:?} is {}, expected text or a number", j.row, kind_of(value)))
-            })?;
-            key.push(text);
-        }
-        let turn = turn_of(field(turn_field)?).map_err(|found| {
-            (1, format!("{turn_field:?} must be a 0-based assistant-turn number, found {found}"))
-        })?;
-        let value = value_of(field(value_field)?).map_err(|found| {
-            (1, format!("{value_field:?} must be a number, -1 (judge failed) or null, found {found}"))
-        })?;
-        Ok((key.into_boxed_slice(), Entry { turn, value, line: row.line, used: false, past_end_of: None }))
+        self.groups.entry(key).or_default().entries.push(entry);
     }
 
     /// Sets this file's values on a rollout's turns (creating the score name when the rollout
@@ -586,6 +590,7 @@ impl ScoreFile {
         let mut problems = self.take_problems();
         if let State::Pending(rows) = &self.state {
             let n = rows.len() as u64;
+            self.detection_values = None;
             self.stats.unmatched_rollout = n;
             let problem = if self.rollouts_seen == 0 {
                 Problem::file(
@@ -709,30 +714,46 @@ impl ScoreFile {
     }
 }
 
-/// A scalar as join text: strings as they are, numbers printed (integral floats as integers,
-/// so `3`, `3.0` and `"3"` match), booleans and null as words; `None` for arrays and objects.
+/// A JSON scalar as join text: strings as they are (up to `MAX_TEXT` bytes), numbers printed
+/// (integral floats as integers, so `3`, `3.0` and `"3"` match), booleans and null as words;
+/// `None` for arrays, objects and longer texts.
 pub fn key_text(value: &Value) -> Option<String> {
-    Some(match value {
-        Value::String(s) => s.clone(),
-        Value::Number(n) => number_text(n),
-        Value::Bool(b) => b.to_string(),
-        Value::Null => "null".to_string(),
-        Value::Array(_) | Value::Object(_) => return None,
-    })
+    let mut rows = Rows::default();
+    let cell = rows.cell_of(value);
+    rows.text(cell).map(Cow::into_owned)
 }
 
-fn number_text(n: &Number) -> String {
-    if n.is_i64() || n.is_u64() {
-        return n.to_string();
-    }
-    n.as_f64().map_or_else(|| n.to_string(), float_text)
+/// The columns a row's entry is made of, with their field names (`None`: no row has it).
+struct Columns<'a> {
+    join: Vec<(&'a str, Option<&'a [Cell]>)>,
+    turn: (&'a str, Option<&'a [Cell]>),
+    value: (&'a str, Option<&'a [Cell]>),
 }
 
-fn float_text(f: f64) -> String {
-    if f.is_finite() && f.fract() == 0.0 && f.abs() < 9.0e15 {
-        return format!("{}", f as i64);
+/// Row `row`'s key and entry, or why it is a bad row.
+fn entry_of(rows: &Rows, columns: &Columns, row: usize, line: u64) -> Result<(Key, Entry), String> {
+    let cell = |(name, column): (&str, Option<&[Cell]>)| match column.and_then(|c| c.get(row)) {
+        None | Some(Cell::Absent) => Err(format!("missing field {name:?}")),
+        Some(cell) => Ok(*cell),
+    };
+    let mut key = Vec::with_capacity(columns.join.len());
+    for &(name, column) in &columns.join {
+        let value = cell((name, column))?;
+        let text = rows.text(value).ok_or_else(|| {
+            format!("join field {name:?} is {}, expected text or a number", rows.found(value))
+        })?;
+        key.push(text.into_owned());
     }
-    Number::from_f64(f).map_or_else(|| f.to_string(), |n| n.to_string())
+    let (turn_name, value_name) = (columns.turn.0, columns.value.0);
+    let turn = cell(columns.turn)?;
+    let turn = turn_of(rows, turn).ok_or_else(|| {
+        format!("{turn_name:?} must be a 0-based assistant-turn number, found {}", rows.found(turn))
+    })?;
+    let value = cell(columns.value)?;
+    let value = value_of(rows, value).ok_or_else(|| {
+        format!("{value_name:?} must be a number, -1 (judge failed) or null, found {}", rows.found(value))
+    })?;
+    Ok((key.into_boxed_slice(), Entry { turn, value, line, used: false, past_end_of: None }))
 }
 
 /// A rollout's value of a join field as text: `id` is the rollout's id, anything else a scalar
@@ -752,43 +773,27 @@ fn rollout_key(summary: &RolloutSummary, join: &[JoinField]) -> Option<Key> {
 }
 
 /// A 0-based turn: a non-negative integer, or text holding one.
-fn turn_of(value: &Value) -> Result<u32, String> {
-    let parsed = match value {
-        Value::Number(n) => {
-            n.as_u64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0).map(|f| f as u64))
-        }
-        Value::String(s) => s.trim().parse::<u64>().ok(),
-        _ => None,
+fn turn_of(rows: &Rows, cell: Cell) -> Option<u32> {
+    let turn = match cell {
+        Cell::Int(i) => u64::try_from(i).ok()?,
+        Cell::Float(f) if f.fract() == 0.0 && f >= 0.0 => f as u64,
+        Cell::Text(_) => rows.text(cell)?.trim().parse::<u64>().ok()?,
+        _ => return None,
     };
-    parsed.and_then(|t| u32::try_from(t).ok()).ok_or_else(|| found_text(value))
+    u32::try_from(turn).ok()
 }
 
-/// A score: a number, `-1` or `null` (missing), or text holding a number.
-fn value_of(value: &Value) -> Result<Option<f64>, String> {
-    let number = match value {
-        Value::Null => return Ok(None),
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
-        _ => None,
+/// A score: `Some(None)` for `-1` and `null` (missing), `Some(Some(x))` for a number or text
+/// holding one, `None` for anything else.
+fn value_of(rows: &Rows, cell: Cell) -> Option<Option<f64>> {
+    let x = match cell {
+        Cell::Null => return Some(None),
+        Cell::Int(i) => i as f64,
+        Cell::Float(f) => f,
+        Cell::Text(_) => rows.text(cell)?.trim().parse::<f64>().ok().filter(|f| f.is_finite())?,
+        _ => return None,
     };
-    match number {
-        Some(x) if x == JUDGE_FAILED => Ok(None),
-        Some(x) => Ok(Some(x)),
-        None => Err(found_text(value)),
-    }
-}
-
-fn found_text(value: &Value) -> String {
-    match value {
-        Value::String(_) | Value::Number(_) => {
-            let mut text = value.to_string();
-            if text.len() > 40 {
-                text = format!("{}…", text.chars().take(40).collect::<String>());
-            }
-            text
-        }
-        other => kind_of(other).to_string(),
-    }
+    Some(if x == JUDGE_FAILED { None } else { Some(x) })
 }
 
 #[cfg(test)]

@@ -365,3 +365,28 @@ fn an_empty_file_says_so_and_no_rollouts_means_nothing_attached() {
     let problems = file.finish();
     assert!(problems[0].message.contains("no rollouts were read"), "{problems:?}");
 }
+
+#[test]
+fn a_bom_and_a_last_line_without_newline_are_read() {
+    let text = format!(
+        "\u{feff}{}\n{}",
+        row("baseline", json!(4), 0, 0, json!(2)),
+        row("baseline", json!(4), 0, 1, json!(3))
+    );
+    let mut file = parse(&spec(), &text);
+    let mut rollouts = study();
+    assert_eq!(attach_all(&mut file, &mut rollouts), 2);
+    assert_eq!(rollouts[0].turn_scores("frustration"), &[Some(2.0), Some(3.0), None]);
+    assert!(file.finish().is_empty());
+}
+
+#[test]
+fn many_rows_for_one_turn_collapse_to_the_last() {
+    let rows: Vec<Value> = (0..5000).map(|i| row("baseline", json!(4), 0, 1, json!(i % 10))).collect();
+    let mut file = parse(&spec(), &lines(&rows));
+    let mut rollouts = study();
+    assert_eq!(attach_all(&mut file, &mut rollouts), 1);
+    assert_eq!(rollouts[0].turn_scores("frustration"), &[None, Some(9.0), None]);
+    assert_eq!(file.stats().overwritten, 4999);
+    assert!(file.finish()[0].message.contains("first at line 5000"));
+}
