@@ -334,6 +334,17 @@ fn validate_reports_a_score_file_as_a_file_of_its_own() {
     .map(|k| detail[*k].as_u64().unwrap())
     .collect();
     assert_eq!(counts, [79, 2, 76, 2, 1, 1, 1, 74]);
+
+    let text = run(&["validate", "--scores", &score_file], &[fixture("scores")]);
+    let stdout = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        stdout.contains(
+            "frustration.jsonl: judge-scores \"frustration\", joined on condition, rollout_idx, task_id, turn \
+             turn_idx, value score; 79 rows read, 76 attached to 5 rollouts (2 missing), 2 not attached, 1 \
+             replaced — 4 problems\n  53:80: warning: bad score row: EOF while parsing a string\n"
+        ),
+        "{stdout}"
+    );
 }
 
 #[test]

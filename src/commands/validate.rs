@@ -178,7 +178,7 @@ pub fn text_lines(file: &FileReport) -> Vec<String> {
             let join = if r.join.is_empty() { "nothing".to_string() } else { r.join.join(", ") };
             head.push_str(&format!(
                 "{SCORES_FORMAT} {:?}, joined on {join}, turn {}, value {}; {} read, {} attached to {} ({} missing), \
-                 {} not attached",
+                 {} not attached, {} replaced",
                 r.name,
                 r.turn_field.as_deref().unwrap_or("?"),
                 r.value_field.as_deref().unwrap_or("?"),
@@ -187,6 +187,7 @@ pub fn text_lines(file: &FileReport) -> Vec<String> {
                 plural(s.rollouts, "rollout"),
                 s.missing,
                 s.unmatched_rollout + s.unmatched_turn,
+                s.overwritten,
             ));
         }
         (None, Some(format)) => {
