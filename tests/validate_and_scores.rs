@@ -176,6 +176,30 @@ fn score_name_join_and_field_flags() {
 }
 
 #[test]
+fn score_names_pair_with_score_files_in_order() {
+    use clap::Parser;
+    let cli = rollscope::cli::Cli::try_parse_from([
+        "rollscope",
+        "ls",
+        "runs",
+        "--scores",
+        "a/frustration.jsonl",
+        "--score-name",
+        "anger",
+        "--scores",
+        "b/self_blame.jsonl",
+        "--join",
+        "task_id,run=id",
+    ])
+    .unwrap();
+    let specs = cli.study.score_files().unwrap();
+    let names: Vec<String> = specs.iter().map(ScoreFileSpec::score_name).collect();
+    assert_eq!(names, ["anger", "self_blame"]);
+    assert_eq!(specs[1].path, Path::new("b/self_blame.jsonl"));
+    assert!(specs.iter().all(|s| s.join == Some(vec!["task_id".to_string(), "run=id".to_string()])));
+}
+
+#[test]
 fn the_reader_gets_the_score_file_values_on_its_messages() {
     let options = LoadOptions { scores: vec![ScoreFileSpec::new(judge_file())], ..LoadOptions::default() };
     let study = Study::load(&[transcripts()], &options);
