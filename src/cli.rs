@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::formats::judge_scores::ScoreFileSpec;
+
 /// Browse, label and measure LLM rollouts and their judge scores.
 #[derive(Debug, Parser)]
 #[command(name = "rollscope", version, args_conflicts_with_subcommands = true)]
@@ -41,6 +43,25 @@ pub struct StudyArgs {
     /// Your name as an annotator (default: the config file, else the login name).
     #[arg(long, global = true)]
     pub annotator: Option<String>,
+    /// Per-turn judge scores in their own JSONL file, one row per assistant turn, joined to the
+    /// rollouts (repeatable).
+    #[arg(long = "scores", value_name = "FILE", global = true)]
+    pub score_files: Vec<PathBuf>,
+    /// Score name of the matching --scores file, in order (default: the file's stem).
+    #[arg(long = "score-name", value_name = "NAME", global = true)]
+    pub score_names: Vec<String>,
+    /// Fields joining score rows to rollouts (`id` or metadata), comma-separated; `ROW=ROLLOUT`
+    /// when the names differ (default: the fields both share).
+    #[arg(long, value_name = "A,B,C", value_delimiter = ',', global = true)]
+    pub join: Vec<String>,
+    /// Score-file field holding the 0-based assistant turn (default: turn, turn_index, turn_idx,
+    /// assistant_turn or step).
+    #[arg(long, value_name = "FIELD", global = true)]
+    pub turn_field: Option<String>,
+    /// Score-file field holding the value, -1 meaning the judge failed (default: the score name,
+    /// score, value, rating, judge_score, or the single numeric field left).
+    #[arg(long, value_name = "FIELD", global = true)]
+    pub value_field: Option<String>,
 }
 
 impl StudyArgs {
@@ -57,6 +78,39 @@ impl StudyArgs {
             None => directories::ProjectDirs::from("", "", "rollscope")
                 .map_or_else(|| PathBuf::from(name), |d| d.data_dir().join("demo-labels")),
         }
+    }
+
+    /// The `--scores` files and how to read them; the i-th `--score-name` names the i-th file.
+    pub fn score_files(&self) -> Result<Vec<ScoreFileSpec>, String> {
+        if self.score_names.len() > self.score_files.len() {
+            return Err(format!(
+                "--score-name given {} times but --scores only {}: one name per score file, in order",
+                self.score_names.len(),
+                self.score_files.len()
+            ));
+        }
+        let needs_scores = [
+            ("--join", !self.join.is_empty()),
+            ("--turn-field", self.turn_field.is_some()),
+            ("--value-field", self.value_field.is_some()),
+        ];
+        if self.score_files.is_empty()
+            && let Some((flag, _)) = needs_scores.iter().find(|(_, given)| *given)
+        {
+            return Err(format!("{flag} applies to --scores files; give one with --scores FILE"));
+        }
+        Ok(self
+            .score_files
+            .iter()
+            .enumerate()
+            .map(|(i, path)| ScoreFileSpec {
+                path: path.clone(),
+                name: self.score_names.get(i).cloned(),
+                join: (!self.join.is_empty()).then(|| self.join.clone()),
+                turn_field: self.turn_field.clone(),
+                value_field: self.value_field.clone(),
+            })
+            .collect())
     }
 
     /// `--annotator`, else the login name, else "annotator" (the config file is merged in
@@ -176,6 +230,19 @@ pub enum Command {
     Review {
         /// The queue file written by `rollscope sample`.
         queue: PathBuf,
+    },
+    /// Check files: the format, rollouts, turns and scores read from each, and every problem with
+    /// its place. Exits 1 when any file has a problem.
+    Validate {
+        /// Files or folders to check.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Force the input format instead of detecting it: jsonl, json, inspect or eval.
+        #[arg(long)]
+        format: Option<String>,
+        /// Print JSON instead of a summary per file.
+        #[arg(long)]
+        json: bool,
     },
     /// Test aid (hidden): writes COUNT labels to the store in --labels, printing `ack N` after
     /// each one is fsync'd, so a test can kill -9 it at any moment and check nothing

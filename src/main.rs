@@ -87,6 +87,9 @@ fn run(cli: Cli) -> Result<()> {
             let args = StudyArgs { score: Some(parsed.score.clone()), ..study };
             open_app(paths, &args, &config, Some(rollscope::app::review::Review::new(name, parsed)))
         }
+        Some(Command::Validate { paths, format, json }) => {
+            commands::validate::run(&paths, json, &StudyArgs { format, ..study })
+        }
         Some(Command::LabelStress { count, prefix }) => {
             commands::stress::run(&study.labels_dir(&[]), &study.annotator_name(), count, &prefix)
         }
@@ -103,6 +106,7 @@ fn merge_config(args: &StudyArgs, config: &Config) -> StudyArgs {
         format: args.format.clone(),
         labels: args.labels.clone(),
         annotator: args.annotator.clone().or(config.annotator.clone()),
+        ..args.clone()
     }
 }
 

@@ -89,6 +89,21 @@ fn broken_files_are_errors_with_positions_and_do_not_stop_the_others() {
 }
 
 #[test]
+fn a_file_that_fails_before_it_is_announced_does_not_shift_the_sources_of_the_next() {
+    let dir = tempfile::tempdir().unwrap();
+    let garbage = dir.path().join("garbage.bin");
+    std::fs::write(&garbage, b"\x00\x01 not json").unwrap();
+    let study =
+        Study::load(&[garbage, fixture("single.json"), fixture("array.json")], &LoadOptions::default());
+    assert_eq!(study.problems.len(), 1, "{:?}", study.problems);
+    assert_eq!(study.rollouts.len(), 3);
+    for (i, file) in [(0, "single.json"), (1, "array.json"), (2, "array.json")] {
+        assert!(study.source_of(i).unwrap().display.ends_with(file), "rollout {i}");
+        assert!(study.read_rollout(i).is_ok(), "rollout {i} reads back");
+    }
+}
+
+#[test]
 fn directories_are_walked_recursively_skipping_label_folders() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("a/b")).unwrap();

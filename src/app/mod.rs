@@ -324,6 +324,15 @@ impl App {
     fn on_rollout_read(&mut self, index: usize, result: Result<Arc<Rollout>, String>) {
         match result {
             Ok(rollout) => {
+                // The index is the truth for scores (it holds those joined from --scores files).
+                let rollout = match self.study.rollouts.get(index) {
+                    Some(summary) => {
+                        let mut owned = Arc::unwrap_or_clone(rollout);
+                        crate::model::overlay_scores(&mut owned, summary);
+                        Arc::new(owned)
+                    }
+                    None => rollout,
+                };
                 self.cache.retain(|(i, _)| *i != index);
                 self.cache.push((index, rollout.clone()));
                 if self.cache.len() > CACHE_SIZE {

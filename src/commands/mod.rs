@@ -7,6 +7,7 @@ pub mod ls;
 pub mod sample;
 pub mod stats;
 pub mod stress;
+pub mod validate;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -30,7 +31,8 @@ pub fn load_options(args: &StudyArgs) -> Result<LoadOptions> {
         None => Hatch::default(),
     };
     let format = args.format.as_deref().map(Format::parse).transpose().map_err(anyhow::Error::msg)?;
-    Ok(LoadOptions { hatch, format, threads: 0 })
+    let scores = args.score_files().map_err(anyhow::Error::msg)?;
+    Ok(LoadOptions { hatch, format, threads: 0, scores })
 }
 
 /// Loads the study named by `paths` (the demo when empty) and reports its problems on stderr.

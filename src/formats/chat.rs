@@ -41,13 +41,19 @@ pub fn decode_chat(value: &Value, fallback_id: &str) -> Result<Rollout, String> 
     })
 }
 
-/// The error for an object without a message list, listing the keys it does have.
+/// The error for an object without a message list, listing the keys it does have (and saying
+/// so when they look like a row of a per-turn judge-score file).
 pub fn missing_messages<'a>(keys: impl Iterator<Item = &'a str>) -> String {
-    let found: Vec<&str> = keys.take(8).collect();
+    use super::judge_scores::{TURN_FIELDS, VALUE_FIELDS};
+    let keys: Vec<&str> = keys.collect();
+    let found: Vec<&str> = keys.iter().take(8).copied().collect();
+    let score_row =
+        keys.iter().any(|k| TURN_FIELDS.contains(k)) && keys.iter().any(|k| VALUE_FIELDS.contains(k));
     format!(
         "expected a rollout with \"messages\" (native, OpenAI), \"conversations\" (ShareGPT), \
-         \"conversation\" or \"traj\"; found keys: {}",
-        if found.is_empty() { "none".to_string() } else { found.join(", ") }
+         \"conversation\" or \"traj\"; found keys: {}{}",
+        if found.is_empty() { "none".to_string() } else { found.join(", ") },
+        if score_row { " (a judge-score row? attach score files with --scores FILE)" } else { "" }
     )
 }
 
@@ -240,5 +246,16 @@ mod tests {
         let err = decode_chat(&json!({"messages": [1]}), "x").unwrap_err();
         assert!(err.contains("message 0 is a number"), "{err}");
         assert!(decode_chat(&json!([1]), "x").unwrap_err().contains("found an array"));
+        assert!(!err_of(json!({"prompt": "x", "score": 1})).contains("--scores"));
+    }
+
+    fn err_of(v: Value) -> String {
+        decode_chat(&v, "x").unwrap_err()
+    }
+
+    #[test]
+    fn a_judge_score_row_says_how_to_attach_it() {
+        let err = err_of(json!({"task_id": 4, "turn_idx": 3, "score": 7}));
+        assert!(err.ends_with("found keys: score, task_id, turn_idx (a judge-score row? attach score files with --scores FILE)"), "{err}");
     }
 }

@@ -6,6 +6,7 @@ pub mod chat_index;
 pub mod inspect;
 pub mod json_scalar;
 pub mod json_text;
+pub mod judge_scores;
 
 use std::path::Path;
 

@@ -3,12 +3,15 @@
 //! subcommands can simply collect them. Bad files become problems; the good ones still load.
 
 pub mod jsonl;
+pub mod scores;
 pub mod walk;
 
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
+use std::sync::atomic::{AtomicU32, Ordering};
 
+use crate::formats::judge_scores::{ScoreFileSpec, ScoreReport};
 use crate::formats::{self, Format, IndexContext, json_text};
 use crate::model::{Hatch, Interner, Locator, Problem, RolloutSummary};
 use crate::study::{Origin, Source};
@@ -40,6 +43,8 @@ pub struct LoadOptions {
     pub format: Option<Format>,
     /// Worker threads; 0 means one per core.
     pub threads: usize,
+    /// Judge-score files (`--scores`) attached to the rollouts as they load.
+    pub scores: Vec<ScoreFileSpec>,
 }
 
 impl LoadOptions {
@@ -51,17 +56,41 @@ impl LoadOptions {
     }
 }
 
-/// Loads every rollout file under `paths`.
+/// Loads every rollout file under `paths`, with the `--scores` files attached.
 pub fn load_paths(paths: &[std::path::PathBuf], options: &LoadOptions, sink: &Sink) {
-    let (files, problems) = walk::rollout_files(paths);
+    load_paths_scored(paths, options, sink);
+}
+
+/// `load_paths`, returning what each score file attached (for `validate`).
+pub fn load_paths_scored(
+    paths: &[std::path::PathBuf],
+    options: &LoadOptions,
+    sink: &Sink,
+) -> Vec<ScoreReport> {
+    scores::with_scores(options, sink, |sink| load_files(paths, options, sink))
+}
+
+fn load_files(paths: &[std::path::PathBuf], options: &LoadOptions, sink: &Sink) {
+    let (mut files, problems) = walk::rollout_files(paths);
+    scores::skip_score_files(&mut files, &options.scores);
     for problem in problems {
         sink(LoadEvent::Problem(problem));
     }
     let bytes = files.iter().map(|f| f.size).sum();
     sink(LoadEvent::Planned { files: files.len(), bytes });
-    for (i, file) in files.iter().enumerate() {
+    // A rollout's `source` indexes the sources announced so far, not the files tried: a file
+    // that fails before it is announced (unknown format, unreadable archive) takes no place.
+    let announced = AtomicU32::new(0);
+    let counting = |event: LoadEvent| {
+        if matches!(event, LoadEvent::Source(_)) {
+            announced.fetch_add(1, Ordering::Relaxed);
+        }
+        sink(event)
+    };
+    for file in &files {
         let origin = Origin::File(file.path.clone());
-        if let Err(problem) = load_source(i as u32, &file.display, origin, file.size, options, sink) {
+        let id = announced.load(Ordering::Relaxed);
+        if let Err(problem) = load_source(id, &file.display, origin, file.size, options, &counting) {
             sink(LoadEvent::Problem(problem));
             sink(LoadEvent::BytesRead(file.size));
         }
@@ -71,12 +100,14 @@ pub fn load_paths(paths: &[std::path::PathBuf], options: &LoadOptions, sink: &Si
 
 /// Loads bytes compiled into the binary (the demo study) as one JSONL source.
 pub fn load_embedded(name: &str, bytes: &'static [u8], options: &LoadOptions, sink: &Sink) {
-    sink(LoadEvent::Planned { files: 1, bytes: bytes.len() as u64 });
-    let origin = Origin::Embedded(bytes);
-    if let Err(problem) = load_source(0, name, origin, bytes.len() as u64, options, sink) {
-        sink(LoadEvent::Problem(problem));
-    }
-    sink(LoadEvent::Finished);
+    scores::with_scores(options, sink, |sink| {
+        sink(LoadEvent::Planned { files: 1, bytes: bytes.len() as u64 });
+        let origin = Origin::Embedded(bytes);
+        if let Err(problem) = load_source(0, name, origin, bytes.len() as u64, options, sink) {
+            sink(LoadEvent::Problem(problem));
+        }
+        sink(LoadEvent::Finished);
+    });
 }
 
 fn load_source(

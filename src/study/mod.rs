@@ -96,7 +96,8 @@ impl Study {
         self.score_names.iter().find(|n| &***n == "frustration").or(self.score_names.first()).cloned()
     }
 
-    /// Decodes rollout `index` in full (reads its bytes again from its source).
+    /// Decodes rollout `index` in full (reads its bytes again from its source), with the index's
+    /// per-turn scores (those from `--scores` files too) on its assistant messages.
     pub fn read_rollout(&self, index: usize) -> Result<Rollout, Problem> {
         let summary =
             self.rollouts.get(index).ok_or_else(|| Problem::file("?", format!("no rollout {index}")))?;
@@ -104,7 +105,9 @@ impl Study {
             .sources
             .get(summary.source as usize)
             .ok_or_else(|| Problem::file("?", "rollout without a source"))?;
-        source.read_rollout(&summary.locator, &summary.id)
+        let mut rollout = source.read_rollout(&summary.locator, &summary.id)?;
+        crate::model::overlay_scores(&mut rollout, summary);
+        Ok(rollout)
     }
 
     /// The source a rollout came from.

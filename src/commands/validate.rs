@@ -1,0 +1,262 @@
+//! `rollscope validate`: what each file yields (format, rollouts, turns, scores) and every
+//! problem with its place, so a data set can be checked before it is studied. Exits 1 when any
+//! file has a problem.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use anyhow::{Result, bail};
+use serde_json::{Map, Value, json};
+
+use super::{Output, load_options};
+use crate::cli::StudyArgs;
+use crate::formats::judge_scores::ScoreReport;
+use crate::load::{self, LoadEvent};
+use crate::model::Problem;
+use crate::model::problem::Severity;
+use crate::study::Study;
+
+/// The format name of a `--scores` file.
+pub const SCORES_FORMAT: &str = "judge-scores";
+
+/// What one file yielded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileReport {
+    pub path: String,
+    /// `None` when the file could not be read far enough to tell.
+    pub format: Option<&'static str>,
+    pub rollouts: u64,
+    pub turns: u64,
+    /// Score names (first seen first) and their number of non-missing per-turn values.
+    pub scores: Vec<(String, u64)>,
+    pub problems: Vec<Problem>,
+    /// For a `--scores` file: how it was joined and what became of its rows.
+    pub score_file: Option<ScoreReport>,
+}
+
+pub fn run(paths: &[PathBuf], json: bool, args: &StudyArgs) -> Result<()> {
+    let options = load_options(args)?;
+    let study = Mutex::new(Study::default());
+    let order = Mutex::new(Vec::<String>::new());
+    let reports = load::load_paths_scored(paths, &options, &|event| {
+        let path = match &event {
+            LoadEvent::Source(source) => Some(source.display.clone()),
+            LoadEvent::Problem(problem) => Some(problem.path.clone()),
+            _ => None,
+        };
+        if let (Some(path), Ok(mut order)) = (path, order.lock())
+            && !order.contains(&path)
+        {
+            order.push(path);
+        }
+        if let Ok(mut study) = study.lock() {
+            study.apply(event);
+        }
+    });
+    let study = study.into_inner().unwrap_or_else(|p| p.into_inner());
+    let mut order = order.into_inner().unwrap_or_else(|p| p.into_inner());
+    // In the order the paths were given (a path that does not exist is met first otherwise).
+    order.sort_by_key(|path| paths.iter().position(|p| std::path::Path::new(path).starts_with(p)));
+    let score_paths: Vec<String> = options.scores.iter().map(|s| s.path.display().to_string()).collect();
+    let files = file_reports(&study, &order, &score_paths, &reports);
+    let mut out = Output::stdout();
+    if json {
+        out.raw(&to_json(&files).to_string())?;
+        out.raw("\n")?;
+    } else {
+        for file in &files {
+            for line in text_lines(file) {
+                out.line(&line)?;
+            }
+        }
+        out.line(&summary_line(&files))?;
+    }
+    out.finish()?;
+    let problems: usize = files.iter().map(|f| f.problems.len()).sum();
+    if problems > 0 {
+        let with = files.iter().filter(|f| !f.problems.is_empty()).count();
+        bail!("{} in {with} of {} files", plural(problems as u64, "problem"), files.len());
+    }
+    Ok(())
+}
+
+/// One report per path: rollout files in the order they were met (a path that could not be
+/// read at all included), then the score files in `--scores` order.
+pub fn file_reports(
+    study: &Study,
+    order: &[String],
+    score_paths: &[String],
+    reports: &[ScoreReport],
+) -> Vec<FileReport> {
+    let mut paths: Vec<&str> =
+        order.iter().map(String::as_str).filter(|p| !score_paths.iter().any(|s| s == p)).collect();
+    for problem in &study.problems {
+        if !paths.contains(&problem.path.as_str()) && !score_paths.contains(&problem.path) {
+            paths.push(&problem.path);
+        }
+    }
+    let mut files: Vec<FileReport> = paths.iter().map(|path| rollout_file(study, path)).collect();
+    for path in score_paths {
+        let report = reports.iter().find(|r| &r.path == path).cloned();
+        let stats = report.as_ref().map(|r| r.stats).unwrap_or_default();
+        let name = report.as_ref().map(|r| r.name.clone());
+        files.push(FileReport {
+            path: path.clone(),
+            format: Some(SCORES_FORMAT),
+            rollouts: stats.rollouts,
+            turns: stats.used,
+            scores: name.map(|n| vec![(n, stats.values)]).unwrap_or_default(),
+            problems: problems_of(study, path),
+            score_file: report,
+        });
+    }
+    files
+}
+
+fn rollout_file(study: &Study, path: &str) -> FileReport {
+    let sources: Vec<usize> =
+        study.sources.iter().enumerate().filter(|(_, s)| s.display == path).map(|(i, _)| i).collect();
+    let mut report = FileReport {
+        path: path.to_string(),
+        format: sources.first().and_then(|&i| study.sources.get(i)).map(|s| s.format.name()),
+        rollouts: 0,
+        turns: 0,
+        scores: Vec::new(),
+        problems: problems_of(study, path),
+        score_file: None,
+    };
+    for rollout in study.rollouts.iter().filter(|r| sources.contains(&(r.source as usize))) {
+        report.rollouts += 1;
+        report.turns += u64::from(rollout.n_turns);
+        for scores in &rollout.scores {
+            let count = scores.values.iter().flatten().count() as u64;
+            match report.scores.iter_mut().find(|(n, _)| *n == *scores.name) {
+                Some((_, n)) => *n += count,
+                None => report.scores.push((scores.name.to_string(), count)),
+            }
+        }
+    }
+    report
+}
+
+fn problems_of(study: &Study, path: &str) -> Vec<Problem> {
+    study.problems.iter().filter(|p| p.path == path).cloned().collect()
+}
+
+/// `{"files": [...], "ok": bool}`.
+pub fn to_json(files: &[FileReport]) -> Value {
+    let files: Vec<Value> = files
+        .iter()
+        .map(|f| {
+            let scores: Map<String, Value> = f.scores.iter().map(|(n, c)| (n.clone(), json!(c))).collect();
+            let problems: Vec<Value> = f
+                .problems
+                .iter()
+                .map(|p| {
+                    json!({"line": p.line, "column": p.column, "entry": p.entry, "severity": p.severity,
+                           "message": p.message})
+                })
+                .collect();
+            let mut object = json!({"path": f.path, "format": f.format, "rollouts": f.rollouts, "turns": f.turns,
+                                    "scores": scores, "problems": problems});
+            if let (Some(report), Some(fields)) = (&f.score_file, object.as_object_mut()) {
+                fields.insert("score_file".into(), json!(report));
+            }
+            object
+        })
+        .collect();
+    let ok = files.iter().all(|f| f["problems"].as_array().is_some_and(Vec::is_empty));
+    json!({"files": files, "ok": ok})
+}
+
+/// A file's summary line, then one indented line per problem.
+pub fn text_lines(file: &FileReport) -> Vec<String> {
+    let mut head = format!("{}: ", file.path);
+    match (&file.score_file, file.format) {
+        (Some(r), _) => {
+            let s = &r.stats;
+            let join = if r.join.is_empty() { "nothing".to_string() } else { r.join.join(", ") };
+            head.push_str(&format!(
+                "{SCORES_FORMAT} {:?}, joined on {join}, turn {}, value {}; {} read, {} attached to {} ({} missing), \
+                 {} not attached, {} replaced",
+                r.name,
+                r.turn_field.as_deref().unwrap_or("?"),
+                r.value_field.as_deref().unwrap_or("?"),
+                plural(s.rows, "row"),
+                s.used,
+                plural(s.rollouts, "rollout"),
+                s.missing,
+                s.unmatched_rollout + s.unmatched_turn,
+                s.overwritten,
+            ));
+        }
+        (None, Some(format)) => {
+            head.push_str(&format!(
+                "{format}, {}, {}",
+                plural(file.rollouts, "rollout"),
+                plural(file.turns, "turn")
+            ));
+            if !file.scores.is_empty() {
+                let scores: Vec<String> = file.scores.iter().map(|(n, c)| format!("{n} {c}")).collect();
+                head.push_str(&format!(", scores: {}", scores.join(", ")));
+            }
+        }
+        (None, None) => head.push_str("not read"),
+    }
+    if file.problems.is_empty() {
+        head.push_str(" — ok");
+    } else {
+        head.push_str(&format!(" — {}", plural(file.problems.len() as u64, "problem")));
+    }
+    let mut lines = vec![head];
+    for p in &file.problems {
+        lines.push(format!("  {}", problem_text(p)));
+    }
+    lines
+}
+
+/// `entry:line:column: severity: message`, without the path (the file's line says it).
+fn problem_text(p: &Problem) -> String {
+    let mut place = String::new();
+    if let Some(entry) = &p.entry {
+        place.push_str(entry);
+    }
+    if let Some(line) = p.line {
+        if !place.is_empty() {
+            place.push(':');
+        }
+        place.push_str(&line.to_string());
+        if let Some(column) = p.column {
+            place.push_str(&format!(":{column}"));
+        }
+    }
+    let severity = match p.severity {
+        Severity::Warning => "warning",
+        Severity::Error => "error",
+    };
+    let message = p.message.lines().next().unwrap_or("");
+    if place.is_empty() {
+        format!("{severity}: {message}")
+    } else {
+        format!("{place}: {severity}: {message}")
+    }
+}
+
+fn summary_line(files: &[FileReport]) -> String {
+    let bad = files.iter().filter(|f| !f.problems.is_empty()).count();
+    let problems: usize = files.iter().map(|f| f.problems.len()).sum();
+    if problems == 0 {
+        format!("{}, all ok", plural(files.len() as u64, "file"))
+    } else {
+        format!(
+            "{}: {} ok, {bad} with {}",
+            plural(files.len() as u64, "file"),
+            files.len() - bad,
+            plural(problems as u64, "problem")
+        )
+    }
+}
+
+fn plural(n: u64, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+}
