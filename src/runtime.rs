@@ -55,7 +55,13 @@ impl Drop for MouseCapture {
 /// Runs the app until the user quits. The terminal is restored on every exit path: normal
 /// return, error, and panic (ratatui's hook).
 pub fn run(mut app: App, input: StudyInput, options: LoadOptions, labels: LabelsInput) -> Result<()> {
-    let mut terminal = ratatui::init();
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        anyhow::bail!(
+            "the app needs a terminal; for scripts use a subcommand (ls, stats, agree, export, validate; --help lists them)"
+        );
+    }
+    let mut terminal = ratatui::try_init().context("cannot set up the terminal")?;
     let result = (|| {
         let _mouse = MouseCapture::enable();
         let size = terminal.size().context("cannot read the terminal size")?;
