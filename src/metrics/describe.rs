@@ -4,8 +4,10 @@
 //! and is re-exported here, so callers see one namespace for "a number and its interval".
 
 mod bootstrap;
+mod multinomial;
 
 pub use bootstrap::{bootstrap_ci, bootstrap_mean_ci};
+pub use multinomial::bootstrap_mean_ci_by_counts;
 
 /// Two-sided 95 % standard-normal quantile z = Φ⁻¹(0.975) (as `scipy.stats.norm.ppf(0.975)`).
 pub const Z_95: f64 = 1.959_963_984_540_054;

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::describe::{bootstrap_mean_ci, mean, wilson_ci};
+use super::describe::{bootstrap_mean_ci, bootstrap_mean_ci_by_counts, mean, wilson_ci};
 use crate::model::{MetaValue, RolloutSummary};
 
 /// What to compute.
@@ -166,7 +166,8 @@ fn group_stats(
                 turn,
                 n,
                 mean: mean(&scores),
-                mean_ci: bootstrap_mean_ci(&scores, options.boot, options.seed),
+                // Judge scores take few levels: resample by counts per level (same distribution).
+                mean_ci: bootstrap_mean_ci_by_counts(&scores, options.boot, options.seed),
                 frac_at_or_above: (n > 0).then(|| high as f64 / n as f64),
                 frac_ci: wilson_ci(high, n),
                 self_deleted_cum: (n_rollouts > 0).then(|| deleted_by_now as f64 / n_rollouts as f64),
