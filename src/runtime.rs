@@ -230,11 +230,16 @@ impl EffectWorker {
                 self.latest_search.store(generation, Ordering::SeqCst);
                 let latest = self.latest_search.clone();
                 let tx = tx.clone();
+                let Effect::Search { query, plan, .. } = effect else { return };
                 thread::spawn(move || {
                     let cancelled = || latest.load(Ordering::SeqCst) != generation;
-                    if let Some(msg) = effects::perform(effect, &cancelled) {
-                        let _ = tx.send(msg);
-                    }
+                    let progress = std::sync::Mutex::new(tx.clone());
+                    crate::search::search_streaming(&plan, &query, &cancelled, &|hits| {
+                        if let Ok(tx) = progress.lock() {
+                            let _ = tx.send(Msg::SearchProgress { generation, hits });
+                        }
+                    });
+                    let _ = tx.send(Msg::SearchDone { generation, hits: Vec::new() });
                 });
             }
             Effect::ComputeStats { .. } => {

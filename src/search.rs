@@ -44,43 +44,80 @@ const BLOCK_BYTES: u64 = 16 << 20;
 
 /// Finds every message containing `query` (case-insensitive). `cancelled` is polled between
 /// blocks; a cancelled search returns what it found so far.
-pub fn search(plan: &SearchPlan, query: &str, cancelled: &dyn Fn() -> bool) -> Vec<Hit> {
+pub fn search(plan: &SearchPlan, query: &str, cancelled: &(dyn Fn() -> bool + Sync)) -> Vec<Hit> {
+    let found = std::sync::Mutex::new(Vec::new());
+    search_streaming(plan, query, cancelled, &|hits| {
+        if let Ok(mut found) = found.lock() {
+            found.extend(hits);
+        }
+    });
+    let mut hits = found.into_inner().unwrap_or_else(|e| e.into_inner());
+    hits.sort_unstable();
+    hits
+}
+
+/// One unit of work: a run of consecutive spans of a source, or one decoded rollout.
+enum Unit<'a> {
+    Block(&'a Source, Vec<&'a Target>),
+    Decoded(&'a Source, &'a Target),
+}
+
+/// Like `search`, but blocks are searched on every core and each block's hits are handed to
+/// `on_hits` as soon as they are found, so the first match shows while the rest is searched.
+pub fn search_streaming(
+    plan: &SearchPlan,
+    query: &str,
+    cancelled: &(dyn Fn() -> bool + Sync),
+    on_hits: &(dyn Fn(Vec<Hit>) + Sync),
+) {
+    use rayon::prelude::*;
     let needle = query.to_lowercase();
     if needle.is_empty() {
-        return Vec::new();
+        return;
     }
     let prefilter = raw_prefilter(query);
-    let mut hits = Vec::new();
+    let mut units = Vec::new();
     for (source, rollouts) in &plan.sources {
         let mut block: Vec<&Target> = Vec::new();
         let mut block_bytes = 0u64;
         for entry in rollouts {
             match &entry.1 {
-                Locator::Decoded(i) => {
-                    if let Some(r) = source.decoded.get(*i as usize) {
-                        matching_messages(r, &needle, entry.0, &mut hits);
-                    }
-                }
+                Locator::Decoded(_) => units.push(Unit::Decoded(source, entry)),
                 Locator::Span { len, .. } => {
                     block.push(entry);
                     block_bytes += u64::from(*len);
                     if block_bytes >= BLOCK_BYTES {
-                        search_block(source, &block, &needle, prefilter.as_ref(), &mut hits);
-                        block.clear();
+                        units.push(Unit::Block(source, std::mem::take(&mut block)));
                         block_bytes = 0;
-                        if cancelled() {
-                            return hits;
-                        }
                     }
                 }
             }
         }
-        search_block(source, &block, &needle, prefilter.as_ref(), &mut hits);
-        if cancelled() {
-            return hits;
+        if !block.is_empty() {
+            units.push(Unit::Block(source, block));
         }
     }
-    hits
+    // In order, a block at a time per core: early blocks (the top of the list) finish first.
+    units.into_par_iter().with_max_len(1).for_each(|unit| {
+        if cancelled() {
+            return;
+        }
+        let mut hits = Vec::new();
+        match unit {
+            Unit::Decoded(source, (index, Locator::Decoded(i), _)) => {
+                if let Some(r) = source.decoded.get(*i as usize) {
+                    matching_messages(r, &needle, *index, &mut hits);
+                }
+            }
+            Unit::Decoded(..) => {}
+            Unit::Block(source, block) => {
+                search_block(source, &block, &needle, prefilter.as_ref(), &mut hits)
+            }
+        }
+        if !hits.is_empty() {
+            on_hits(hits);
+        }
+    });
 }
 
 /// A byte regex that finds the query in raw JSON text, when JSON escaping cannot hide it

@@ -12,7 +12,7 @@ use crate::store::{LabelRecord, stamp};
 
 /// Performs a read or a search and returns the message it produces. `cancelled` lets a long
 /// search stop when a newer one starts. Label writes go through `LabelStore`.
-pub fn perform(effect: Effect, cancelled: &dyn Fn() -> bool) -> Option<Msg> {
+pub fn perform(effect: Effect, cancelled: &(dyn Fn() -> bool + Sync)) -> Option<Msg> {
     match effect {
         Effect::ReadRollout { index, source, locator, id } => {
             let result = source
@@ -22,9 +22,7 @@ pub fn perform(effect: Effect, cancelled: &dyn Fn() -> bool) -> Option<Msg> {
             Some(Msg::RolloutRead { index, result })
         }
         Effect::Search { generation, query, plan } => {
-            let mut hits = search::search(&plan, &query, cancelled);
-            hits.sort_unstable();
-            Some(Msg::SearchDone { generation, hits })
+            Some(Msg::SearchDone { generation, hits: search::search(&plan, &query, cancelled) })
         }
         Effect::WriteLabel(_) => Some(Msg::LabelWritten(Err("no label store is open".into()))),
         Effect::ComputeStats { generation, input } => {

@@ -74,6 +74,12 @@ pub enum Msg {
         index: usize,
         result: Result<Arc<Rollout>, String>,
     },
+    /// Some matches of a running search (more may follow).
+    SearchProgress {
+        generation: u64,
+        hits: Vec<Hit>,
+    },
+    /// The search finished; `hits` are any not sent as progress.
     SearchDone {
         generation: u64,
         hits: Vec<Hit>,
@@ -243,7 +249,10 @@ impl App {
                     }
                 }
             }
-            Msg::SearchDone { generation, hits } => self.on_search_done(generation, hits, &mut out),
+            Msg::SearchProgress { generation, hits } => {
+                self.on_search_hits(generation, hits, false, &mut out)
+            }
+            Msg::SearchDone { generation, hits } => self.on_search_hits(generation, hits, true, &mut out),
             Msg::LabelsOpened(opened) => {
                 self.on_labels_opened(opened);
                 self.start_review_when_ready(&mut out);
@@ -393,21 +402,34 @@ impl App {
         self.reader.rewrap(&source, self.areas().reader_columns(), &notes);
     }
 
-    fn on_search_done(&mut self, generation: u64, hits: Vec<Hit>, out: &mut Outcome) {
+    /// Matches arrive in batches while the search runs; the first batch jumps to a match.
+    fn on_search_hits(&mut self, generation: u64, hits: Vec<Hit>, done: bool, out: &mut Outcome) {
         if generation != self.search.generation {
             out.changed = false;
             return;
         }
-        self.search.running = false;
-        self.search.total = hits.len();
-        self.search.hits.clear();
+        self.search.total += hits.len();
         for hit in hits {
-            self.search.hits.entry(hit.rollout).or_default().push(hit.message);
+            let messages = self.search.hits.entry(hit.rollout).or_default();
+            if let Err(at) = messages.binary_search(&hit.message) {
+                messages.insert(at, hit.message);
+            }
         }
-        if self.search.total == 0 {
-            self.toast = Some(format!("no match for {:?}", self.search.query));
-        } else {
+        if done {
+            self.search.running = false;
+            if self.search.total == 0 {
+                self.toast = Some(format!("no match for {:?}", self.search.query));
+                return;
+            }
+        }
+        if self.search.current.is_none() && self.search.total > 0 {
             actions::jump_to_match(self, true, true, out);
+        } else if done {
+            let hidden = self.search.hits.keys().filter(|r| !self.list.rows.contains(r)).count();
+            let note =
+                if hidden > 0 { format!(" ({hidden} rollouts hidden by the filter)") } else { String::new() };
+            self.toast =
+                Some(format!("{} matches in {} rollouts{note}", self.search.total, self.search.hits.len()));
         }
     }
 }

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Scale benchmark: generates the studies (deterministic generator, nothing large committed),
+# then for each prints time to first frame, time to fully indexed, key-press latency and peak
+# RSS (benches/scale.rs, through the app's own update + draw on a headless backend), the time
+# of `rollscope stats`, and the read floor (`wc -l`, `cat`) of the same file in the same run.
+#
+#   bash benches/run.sh            # 10,000 and 100,000 rollouts (~360 MB and ~3.6 GB)
+#   bash benches/run.sh --smoke    # 500 rollouts, for CI: checks the pipeline runs, not speed
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "${1:-}" = "--smoke" ]; then sizes=(500); else sizes=(10000 100000); fi
+data=${BENCH_DATA:-bench-data}
+mkdir -p "$data"
+cargo build --release --quiet --example gen_study
+cargo build --release --quiet
+bin=target/release/rollscope
+
+for n in "${sizes[@]}"; do
+  file="$data/study-$n.jsonl"
+  [ -s "$file" ] || target/release/examples/gen_study --rollouts "$n" -o "$file"
+  cat "$file" > /dev/null   # warm page cache, as the targets assume
+done
+
+# Wall time of a command in seconds (bash's clock; no bc or GNU time needed).
+seconds() { local s=$EPOCHREALTIME; "$@" > /dev/null; awk -v s="$s" -v e="$EPOCHREALTIME" 'BEGIN { print e - s }'; }
+best_of_3() { for _ in 1 2 3; do seconds "$@"; done | sort -g | head -1 | awk '{ printf "%.3f", $1 }'; }
+# Peak RSS in MiB of `rollscope ls FILE`, from GNU time when it is installed.
+peak_rss() {
+  if [ -x /usr/bin/time ]; then { /usr/bin/time -f '%M' "$bin" ls "$1" > /dev/null; } 2>&1 | tail -1 | awk '{ print int($1 / 1024) }'
+  else echo "n/a"; fi
+}
+
+echo "== app path: first frame, indexed, key latency, peak RSS (benches/scale.rs)"
+files=(); for n in "${sizes[@]}"; do files+=("$data/study-$n.jsonl"); done
+cargo bench --quiet --bench scale -- "${files[@]}"
+
+echo
+printf '%-28s %10s %10s %10s %12s\n' "file" "stats (s)" "wc -l (s)" "cat (s)" "ls RSS (MiB)"
+for n in "${sizes[@]}"; do
+  file="$data/study-$n.jsonl"
+  stats=$(best_of_3 "$bin" stats "$file" --json)
+  wc=$(best_of_3 wc -l "$file")
+  cat_t=$(best_of_3 cat "$file")
+  printf '%-28s %10s %10s %10s %12s\n' "$(basename "$file")" "$stats" "$wc" "$cat_t" "$(peak_rss "$file")"
+done
