@@ -196,35 +196,13 @@ pub enum Command {
     },
     /// Draw a seeded, stratified sample of judge-scored turns into a spot-check queue file.
     Sample {
-        /// Files or folders (none: the demo study).
+        /// Files or folders to sample from.
         paths: Vec<PathBuf>,
-        /// How many turns to draw.
-        #[arg(long)]
-        n: usize,
-        /// Seed: the same inputs and seed give a byte-identical queue.
-        #[arg(long, default_value_t = 0)]
-        seed: u64,
-        /// Strata: metadata fields, and `turn:W` for turn buckets of width W (e.g. condition,dataset,turn:5).
-        #[arg(long, default_value = "")]
-        stratify: String,
-        /// Eligible turns, e.g. `1-20`, `5,10,15`, `10-` (default: all).
-        #[arg(long)]
-        turns: Option<String>,
-        /// Also draw extra turns whose judge score is at least this.
-        #[arg(long)]
-        oversample_above: Option<f64>,
-        /// How many extra turns `--oversample-above` draws (default: a fifth of --n).
-        #[arg(long)]
-        extra: Option<usize>,
-        /// The queue file to write.
-        #[arg(short, long, default_value = "spot-check.json")]
-        output: PathBuf,
+        #[command(flatten)]
+        sample: SampleArgs,
         /// Force the input format instead of detecting it.
         #[arg(long)]
         format: Option<String>,
-        /// Print the counts per stratum as JSON.
-        #[arg(long)]
-        json: bool,
     },
     /// Work through a spot-check queue blind: the judge's score appears only after yours.
     Review {
@@ -254,4 +232,33 @@ pub enum Command {
         #[arg(long, default_value = "stress")]
         prefix: String,
     },
+}
+
+/// `rollscope sample` options.
+#[derive(Debug, Args, Clone)]
+pub struct SampleArgs {
+    /// How many turns to draw.
+    #[arg(long)]
+    pub n: usize,
+    /// Seed: the same inputs and seed give a byte-identical queue.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Strata: metadata fields, and `turn:W` for turn buckets of width W (e.g. condition,dataset,turn:5).
+    #[arg(long, default_value = "")]
+    pub stratify: String,
+    /// Eligible turns, e.g. `1-20`, `5,10,15`, `10-` (default: all).
+    #[arg(long)]
+    pub turns: Option<String>,
+    /// Also draw extra turns whose judge score is at least this.
+    #[arg(long)]
+    pub oversample_above: Option<f64>,
+    /// How many extra turns `--oversample-above` draws (default: a fifth of --n).
+    #[arg(long)]
+    pub extra: Option<usize>,
+    /// The queue file to write.
+    #[arg(short, long, default_value = "spot-check.json")]
+    pub output: PathBuf,
+    /// Print the counts per stratum as JSON.
+    #[arg(long)]
+    pub json: bool,
 }

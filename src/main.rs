@@ -57,28 +57,7 @@ fn run(cli: Cli) -> Result<()> {
             let args = StudyArgs { annotator: cli.study.annotator.clone(), format: input_format, ..study };
             commands::export::run(&paths, format, output.as_ref(), &args)
         }
-        Some(Command::Sample {
-            paths,
-            n,
-            seed,
-            stratify,
-            turns,
-            oversample_above,
-            extra,
-            output,
-            format,
-            json,
-        }) => {
-            let sample = commands::sample::SampleArgs {
-                n,
-                seed,
-                stratify,
-                turns,
-                oversample_above,
-                extra,
-                output,
-                json,
-            };
+        Some(Command::Sample { paths, sample, format }) => {
             commands::sample::run(&paths, &sample, &StudyArgs { format, ..study })
         }
         Some(Command::Review { queue }) => {

@@ -3,10 +3,9 @@
 
 use super::keymap::{Action, Context};
 use super::keys::{Key, KeyPress};
-use super::layout::contains;
 use super::list::SortKey;
 use super::prompt::{Prompt, PromptEvent, PromptKind};
-use super::{App, Effect, Modal, Mouse, Outcome, Pane};
+use super::{App, Effect, Modal, Outcome, Pane};
 use crate::search::SearchPlan;
 
 impl App {
@@ -236,123 +235,6 @@ impl App {
         self.settings.score = Some(names[next].clone());
         if self.list.sort != SortKey::FileOrder || !self.list.filter.is_empty() {
             self.refresh_list(out);
-        }
-    }
-
-    pub(super) fn on_mouse(&mut self, mouse: Mouse, out: &mut Outcome) {
-        if self.modal.is_some() {
-            if matches!(mouse, Mouse::Click { .. }) {
-                self.modal = None;
-            }
-            return;
-        }
-        let areas = self.areas();
-        let (column, row, delta) = match mouse {
-            Mouse::Click { column, row } => (column, row, 0),
-            Mouse::ScrollUp { column, row } => (column, row, -3),
-            Mouse::ScrollDown { column, row } => (column, row, 3),
-        };
-        let pane = if contains(areas.list, column, row) {
-            Pane::List
-        } else if contains(areas.chart, column, row) {
-            Pane::Chart
-        } else if contains(areas.reader, column, row) {
-            Pane::Reader
-        } else {
-            out.changed = false;
-            return;
-        };
-        if delta != 0 {
-            match pane {
-                Pane::List => {
-                    let max = self.list.rows.len().saturating_sub(areas.list_rows());
-                    self.list.offset = (self.list.offset as isize + delta).clamp(0, max as isize) as usize;
-                }
-                Pane::Reader => self.reader.scroll_by(delta, areas.reader_rows()),
-                Pane::Chart => self.reader.select_turn(
-                    (self.reader.turn as isize + delta.signum()).max(1) as usize,
-                    areas.reader_rows(),
-                ),
-            }
-            return;
-        }
-        self.focus = pane;
-        match pane {
-            Pane::List => {
-                // Row 0 is the border, row 1 the column header.
-                let row_in_list = row.saturating_sub(areas.list.y + 2) as usize;
-                if row > areas.list.y + 1 && self.list.offset + row_in_list < self.list.rows.len() {
-                    self.list.selected = self.list.offset + row_in_list;
-                    self.open_selected(out);
-                }
-            }
-            Pane::Chart => {
-                if let Some(turn) = crate::ui::chart::turn_at_column(self, areas.chart, column) {
-                    self.reader.select_turn(turn, areas.reader_rows());
-                }
-            }
-            Pane::Reader => {
-                let line = self.reader.scroll + row.saturating_sub(areas.reader.y + 1) as usize;
-                if let Some(turn) = self.reader.turn_at_line(line) {
-                    self.reader.turn = turn;
-                }
-            }
-        }
-    }
-}
-
-impl App {
-    /// Spot-check mode's own meaning of some actions; `true` when the action was handled.
-    fn perform_in_review(&mut self, action: Action, out: &mut Outcome) -> bool {
-        let in_list = self.focus == Pane::List;
-        match action {
-            Action::NextTurn => self.next_review_item(true, false, out),
-            Action::PrevTurn => self.next_review_item(false, false, out),
-            Action::Down | Action::PageDown if in_list => self.next_review_item(true, false, out),
-            Action::Up | Action::PageUp if in_list => self.next_review_item(false, false, out),
-            Action::Top if in_list => self.open_item(0, out),
-            Action::Bottom if in_list => {
-                let last = self.review.as_ref().map_or(0, |r| r.queue.items.len().saturating_sub(1));
-                self.open_item(last, out);
-            }
-            Action::NextUnlabelledTurn | Action::NextUnlabelledRollout => {
-                self.next_review_item(true, true, out)
-            }
-            Action::OpenStats => self.open_review_summary(),
-            Action::Search | Action::NextMatch | Action::PrevMatch | Action::Filter | Action::CycleSort => {
-                // Each could open a rollout past the sampled turn, before it is scored.
-                self.toast = Some("not available in spot-check mode".into());
-            }
-            Action::SetScore(_) | Action::ClearScore => {
-                let Some(turn) = self.review.as_ref().and_then(|r| r.item()).map(|it| it.turn as usize)
-                else {
-                    return true;
-                };
-                self.reader.turn = turn;
-                let score = match action {
-                    Action::SetScore(n) => Some(n.min(10)),
-                    _ => None,
-                };
-                self.set_score(score, out);
-                self.reveal_toast();
-            }
-            _ => return false,
-        }
-        true
-    }
-
-    /// After a score in spot-check mode: the judge's score beside mine, and the difference.
-    fn reveal_toast(&mut self) {
-        let Some(item) = self.review.as_ref().and_then(|r| r.item().cloned()) else { return };
-        let Some(index) = self.review.as_ref().and_then(|r| r.index.get(&item.rollout).copied()) else {
-            return;
-        };
-        let mine = self.labels.mine.get(&item.rollout, Some(item.turn)).and_then(|l| l.score);
-        let judge = self.study.rollouts[index].score_at(self.score_name(), item.turn as usize);
-        if let (Some(h), Some(j)) = (mine, judge) {
-            let (done, total) = self.review_progress().unwrap_or((0, 0));
-            let delta = super::review::delta_text(f64::from(h) - j);
-            self.toast = Some(format!("you {h} · judge {j} · Δ {delta} · {done}/{total} done · . next"));
         }
     }
 }

@@ -11,6 +11,8 @@ pub mod keys;
 pub mod labels;
 pub mod layout;
 pub mod list;
+pub mod messages;
+pub mod mouse;
 pub mod prompt;
 pub mod reader;
 pub mod review;
@@ -21,17 +23,16 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::load::LoadEvent;
-use crate::model::Problem;
-use crate::model::{Locator, Rollout};
-use crate::search::{Hit, SearchPlan};
-use crate::store::LabelRecord;
-use crate::study::{Source, Study};
+use crate::model::Rollout;
+use crate::search::Hit;
+use crate::study::Study;
 use annotate::{NoteEditor, TagPicker};
 use keymap::Keymap;
 use keys::KeyPress;
 use labels::LabelState;
 use layout::Areas;
 use list::{ScoreView, TranscriptList};
+pub use messages::{Effect, LabelsOpened, Mouse, Msg};
 use prompt::Prompt;
 use reader::TurnReader;
 
@@ -53,79 +54,6 @@ pub enum Modal {
     Note(Box<NoteEditor>),
     Stats(Box<stats_view::StatsView>),
     ReviewSummary(Box<crate::metrics::pairs::AgreementReport>),
-}
-
-/// A mouse event, in screen cells.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mouse {
-    Click { column: u16, row: u16 },
-    ScrollUp { column: u16, row: u16 },
-    ScrollDown { column: u16, row: u16 },
-}
-
-/// Everything that can happen to the app.
-#[derive(Debug)]
-pub enum Msg {
-    Key(KeyPress),
-    Mouse(Mouse),
-    Resize(u16, u16),
-    Load(LoadEvent),
-    RolloutRead {
-        index: usize,
-        result: Result<Arc<Rollout>, String>,
-    },
-    /// Some matches of a running search (more may follow).
-    SearchProgress {
-        generation: u64,
-        hits: Vec<Hit>,
-    },
-    /// The search finished; `hits` are any not sent as progress.
-    SearchDone {
-        generation: u64,
-        hits: Vec<Hit>,
-    },
-    LabelsOpened(LabelsOpened),
-    /// One label write finished (`Ok`) or failed and is being retried (`Err`).
-    LabelWritten(Result<(), String>),
-    StatsReady {
-        generation: u64,
-        stats: Box<crate::metrics::study::StudyStats>,
-        human: Vec<Vec<Option<f64>>>,
-    },
-}
-
-/// The annotator's label store, opened.
-#[derive(Debug, Default)]
-pub struct LabelsOpened {
-    pub path: String,
-    pub records: Vec<LabelRecord>,
-    pub others: Vec<(String, Vec<LabelRecord>)>,
-    pub warnings: Vec<Problem>,
-    pub read_only: Option<String>,
-}
-
-/// I/O the app asks the runtime to do.
-#[derive(Debug)]
-pub enum Effect {
-    ReadRollout {
-        index: usize,
-        source: Arc<Source>,
-        locator: Locator,
-        id: Arc<str>,
-    },
-    Search {
-        generation: u64,
-        query: String,
-        plan: SearchPlan,
-    },
-    /// Append one label record and fsync it (the writer stamps the time).
-    WriteLabel(LabelRecord),
-    /// Compute the statistics view's figures.
-    ComputeStats {
-        generation: u64,
-        input: Box<stats_view::StatsInput>,
-    },
-    Quit,
 }
 
 /// Settings fixed at start (command line and config file).

@@ -5,7 +5,8 @@
 
 use std::collections::HashMap;
 
-use super::{App, Modal, Outcome};
+use super::keymap::Action;
+use super::{App, Modal, Outcome, Pane};
 use crate::metrics::pairs::{AgreementReport, PairOptions, agreement_report};
 use crate::sample::{Item, Queue};
 use crate::store::LabelSet;
@@ -156,6 +157,62 @@ impl App {
     pub fn open_review_summary(&mut self) {
         if let Some(report) = self.review_report() {
             self.modal = Some(Modal::ReviewSummary(Box::new(report)));
+        }
+    }
+}
+
+impl App {
+    /// Spot-check mode's own meaning of some actions; `true` when the action was handled.
+    pub(super) fn perform_in_review(&mut self, action: Action, out: &mut Outcome) -> bool {
+        let in_list = self.focus == Pane::List;
+        match action {
+            Action::NextTurn => self.next_review_item(true, false, out),
+            Action::PrevTurn => self.next_review_item(false, false, out),
+            Action::Down | Action::PageDown if in_list => self.next_review_item(true, false, out),
+            Action::Up | Action::PageUp if in_list => self.next_review_item(false, false, out),
+            Action::Top if in_list => self.open_item(0, out),
+            Action::Bottom if in_list => {
+                let last = self.review.as_ref().map_or(0, |r| r.queue.items.len().saturating_sub(1));
+                self.open_item(last, out);
+            }
+            Action::NextUnlabelledTurn | Action::NextUnlabelledRollout => {
+                self.next_review_item(true, true, out)
+            }
+            Action::OpenStats => self.open_review_summary(),
+            Action::Search | Action::NextMatch | Action::PrevMatch | Action::Filter | Action::CycleSort => {
+                // Each could open a rollout past the sampled turn, before it is scored.
+                self.toast = Some("not available in spot-check mode".into());
+            }
+            Action::SetScore(_) | Action::ClearScore => {
+                let Some(turn) = self.review.as_ref().and_then(|r| r.item()).map(|it| it.turn as usize)
+                else {
+                    return true;
+                };
+                self.reader.turn = turn;
+                let score = match action {
+                    Action::SetScore(n) => Some(n.min(10)),
+                    _ => None,
+                };
+                self.set_score(score, out);
+                self.reveal_toast();
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// After a score in spot-check mode: the judge's score beside mine, and the difference.
+    fn reveal_toast(&mut self) {
+        let Some(item) = self.review.as_ref().and_then(|r| r.item().cloned()) else { return };
+        let Some(index) = self.review.as_ref().and_then(|r| r.index.get(&item.rollout).copied()) else {
+            return;
+        };
+        let mine = self.labels.mine.get(&item.rollout, Some(item.turn)).and_then(|l| l.score);
+        let judge = self.study.rollouts[index].score_at(self.score_name(), item.turn as usize);
+        if let (Some(h), Some(j)) = (mine, judge) {
+            let (done, total) = self.review_progress().unwrap_or((0, 0));
+            let delta = super::review::delta_text(f64::from(h) - j);
+            self.toast = Some(format!("you {h} · judge {j} · Δ {delta} · {done}/{total} done · . next"));
         }
     }
 }

@@ -7,7 +7,7 @@ use anyhow::{Result, bail};
 
 use super::{Output, active_score, load_study};
 use crate::cli::StudyArgs;
-use crate::metrics::agreement::{Agreement, Figure};
+use crate::metrics::agreement::Agreement;
 use crate::metrics::pairs::{AgreementReport, PairOptions, agreement_report};
 use crate::store::file::read_records;
 use crate::store::{LabelSet, stamp};
@@ -142,7 +142,7 @@ fn print_report(out: &mut Output, r: &AgreementReport, dir: &Path) -> Result<()>
             "Krippendorff's α across {} annotators ({} turns with 2+ scores): {}",
             alpha.annotators,
             alpha.units,
-            figure(&alpha.alpha)
+            alpha.alpha.text()
         ))?;
     }
     Ok(())
@@ -157,7 +157,7 @@ fn figures(out: &mut Output, a: &Agreement) -> Result<()> {
         ("κ binary", &a.kappa_binary),
         ("Krippendorff α", &a.krippendorff_alpha),
     ] {
-        out.line(&format!("  {name:<15} {}", figure(f)))?;
+        out.line(&format!("  {name:<15} {}", f.text()))?;
     }
     let c = &a.confusion;
     out.line(&format!(
@@ -168,12 +168,4 @@ fn figures(out: &mut Output, a: &Agreement) -> Result<()> {
         c.both_low,
         t = a.threshold
     ))
-}
-
-fn figure(f: &Figure) -> String {
-    match (f.value, f.ci) {
-        (Some(v), Some((lo, hi))) => format!("{v:.3}  [{lo:.3}, {hi:.3}]"),
-        (Some(v), None) => format!("{v:.3}"),
-        _ => "–".to_string(),
-    }
 }

@@ -5,19 +5,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 
 use super::{Output, active_score, load_study};
-use crate::cli::StudyArgs;
+use crate::cli::{SampleArgs, StudyArgs};
 use crate::sample::{Queue, SampleOptions, draw};
-
-pub struct SampleArgs {
-    pub n: usize,
-    pub seed: u64,
-    pub stratify: String,
-    pub turns: Option<String>,
-    pub oversample_above: Option<f64>,
-    pub extra: Option<usize>,
-    pub output: PathBuf,
-    pub json: bool,
-}
 
 pub fn run(paths: &[PathBuf], sample: &SampleArgs, args: &StudyArgs) -> Result<()> {
     if paths.is_empty() {

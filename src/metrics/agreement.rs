@@ -28,6 +28,17 @@ pub struct Figure {
     pub ci: Option<(f64, f64)>,
 }
 
+impl Figure {
+    /// `0.812  [0.700, 0.900]`, `0.812`, or `–`, for tables.
+    pub fn text(&self) -> String {
+        match (self.value, self.ci) {
+            (Some(v), Some((lo, hi))) => format!("{v:>9.3}   [{lo:.3}, {hi:.3}]"),
+            (Some(v), None) => format!("{v:>9.3}"),
+            _ => format!("{:>9}", "–"),
+        }
+    }
+}
+
 /// Judge-versus-human agreement on one set of paired items, every figure with its bootstrap CI.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Agreement {

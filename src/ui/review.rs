@@ -8,7 +8,6 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use super::overlay::centered;
 use super::theme::Theme;
 use crate::app::{App, Pane};
-use crate::metrics::agreement::Figure;
 use crate::metrics::pairs::AgreementReport;
 use crate::sanitize;
 
@@ -95,7 +94,7 @@ pub fn render_summary(app: &App, frame: &mut Frame, area: Rect, report: &Agreeme
             ("κ binary", &a.kappa_binary),
             ("Krippendorff α", &a.krippendorff_alpha),
         ] {
-            lines.push(Line::raw(format!("{label:<18}{}", figure(f))));
+            lines.push(Line::raw(format!("{label:<18}{}", f.text())));
         }
         let c = &a.confusion;
         lines.push(Line::raw(""));
@@ -117,12 +116,4 @@ pub fn render_summary(app: &App, frame: &mut Frame, area: Rect, report: &Agreeme
     lines.push(Line::raw(""));
     lines.push(Line::styled("The same figures: rollscope agree PATHS --queue NAME --json", theme.dim()));
     frame.render_widget(Paragraph::new(lines).block(block), box_area);
-}
-
-fn figure(f: &Figure) -> String {
-    match (f.value, f.ci) {
-        (Some(v), Some((lo, hi))) => format!("{v:>9.3}   [{lo:.3}, {hi:.3}]"),
-        (Some(v), None) => format!("{v:>9.3}"),
-        _ => format!("{:>9}", "–"),
-    }
 }

@@ -1,0 +1,84 @@
+//! What flows into the app (messages) and out of it (effects).
+
+use std::sync::Arc;
+
+use super::keys::KeyPress;
+use super::stats_view;
+use crate::load::LoadEvent;
+use crate::model::{Locator, Problem, Rollout};
+use crate::search::{Hit, SearchPlan};
+use crate::store::LabelRecord;
+use crate::study::Source;
+
+/// A mouse event, in screen cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mouse {
+    Click { column: u16, row: u16 },
+    ScrollUp { column: u16, row: u16 },
+    ScrollDown { column: u16, row: u16 },
+}
+
+/// Everything that can happen to the app.
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyPress),
+    Mouse(Mouse),
+    Resize(u16, u16),
+    Load(LoadEvent),
+    RolloutRead {
+        index: usize,
+        result: Result<Arc<Rollout>, String>,
+    },
+    /// Some matches of a running search (more may follow).
+    SearchProgress {
+        generation: u64,
+        hits: Vec<Hit>,
+    },
+    /// The search finished; `hits` are any not sent as progress.
+    SearchDone {
+        generation: u64,
+        hits: Vec<Hit>,
+    },
+    LabelsOpened(LabelsOpened),
+    /// One label write finished (`Ok`) or failed and is being retried (`Err`).
+    LabelWritten(Result<(), String>),
+    StatsReady {
+        generation: u64,
+        stats: Box<crate::metrics::study::StudyStats>,
+        human: Vec<Vec<Option<f64>>>,
+    },
+}
+
+/// The annotator's label store, opened.
+#[derive(Debug, Default)]
+pub struct LabelsOpened {
+    pub path: String,
+    pub records: Vec<LabelRecord>,
+    pub others: Vec<(String, Vec<LabelRecord>)>,
+    pub warnings: Vec<Problem>,
+    pub read_only: Option<String>,
+}
+
+/// I/O the app asks the runtime to do.
+#[derive(Debug)]
+pub enum Effect {
+    ReadRollout {
+        index: usize,
+        source: Arc<Source>,
+        locator: Locator,
+        id: Arc<str>,
+    },
+    Search {
+        generation: u64,
+        query: String,
+        plan: SearchPlan,
+    },
+    /// Append one label record and fsync it (the writer stamps the time).
+    WriteLabel(LabelRecord),
+    /// Compute the statistics view's figures.
+    ComputeStats {
+        generation: u64,
+        input: Box<stats_view::StatsInput>,
+    },
+    Quit,
+}
