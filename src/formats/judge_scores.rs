@@ -14,12 +14,14 @@
 //! line:column, and `finish` reports the rows that matched no rollout or no turn, and the rows
 //! that replaced a score already set.
 
+mod join;
+mod report;
 mod rows;
+mod spec;
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::io::BufRead;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -29,6 +31,7 @@ use super::{json_text, parse_value};
 use crate::model::{MetaValue, Problem, RolloutSummary, TurnScores};
 pub use rows::MAX_TEXT;
 use rows::{Cell, Rows, float_text};
+pub use spec::{JoinField, ScoreFileSpec, ScoreReport, ScoreStats};
 
 /// Field names tried, in order, for the 0-based assistant-turn index.
 pub const TURN_FIELDS: [&str; 5] = ["turn", "turn_index", "turn_idx", "assistant_turn", "step"];
@@ -40,92 +43,6 @@ pub const JUDGE_FAILED: f64 = -1.0;
 pub const DETECTION_SAMPLE: usize = 256;
 /// Unmatched rows quoted in a warning.
 const EXAMPLES: usize = 3;
-
-/// One `--scores FILE` and how to read it; `None` fields are detected.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ScoreFileSpec {
-    pub path: PathBuf,
-    /// Score name (default: the file's stem).
-    pub name: Option<String>,
-    /// Join fields (`--join`); each `field`, or `row_field=rollout_field` when they differ.
-    pub join: Option<Vec<String>>,
-    pub turn_field: Option<String>,
-    pub value_field: Option<String>,
-}
-
-impl ScoreFileSpec {
-    pub fn new(path: impl Into<PathBuf>) -> ScoreFileSpec {
-        ScoreFileSpec { path: path.into(), ..ScoreFileSpec::default() }
-    }
-
-    /// The score name: given, else the file's stem (`frustration.jsonl` → `frustration`).
-    pub fn score_name(&self) -> String {
-        self.name.clone().unwrap_or_else(|| {
-            self.path.file_stem().map_or_else(|| "score".to_string(), |s| s.to_string_lossy().into_owned())
-        })
-    }
-}
-
-/// A join field: the score row's field and the rollout's (`id`, or a scalar metadata field).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct JoinField {
-    pub row: String,
-    pub rollout: String,
-}
-
-impl JoinField {
-    /// `field` or `row_field=rollout_field`.
-    pub fn parse(spec: &str) -> Result<JoinField, String> {
-        let (row, rollout) = spec.split_once('=').unwrap_or((spec, spec));
-        let (row, rollout) = (row.trim(), rollout.trim());
-        if row.is_empty() || rollout.is_empty() {
-            return Err(format!("--join {spec:?}: expected FIELD or ROW_FIELD=ROLLOUT_FIELD"));
-        }
-        Ok(JoinField { row: row.to_string(), rollout: rollout.to_string() })
-    }
-
-    fn label(&self) -> String {
-        if self.row == self.rollout { self.row.clone() } else { format!("{}={}", self.row, self.rollout) }
-    }
-}
-
-/// Counts over one score file, for reports and tests.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
-pub struct ScoreStats {
-    /// Rows read as JSON objects.
-    pub rows: u64,
-    /// Lines skipped: invalid JSON, not an object, a missing or unusable field.
-    pub bad_rows: u64,
-    /// Good rows whose value is missing (`-1` or `null`).
-    pub missing: u64,
-    /// Rows attached to a turn of at least one rollout.
-    pub used: u64,
-    /// Rows whose key matched no rollout.
-    pub unmatched_rollout: u64,
-    /// Rows whose key matched, but whose turn is past the rollout's last.
-    pub unmatched_turn: u64,
-    /// Rows that replaced a score already set for their turn (an earlier row of this file,
-    /// another file, or the transcript itself).
-    pub overwritten: u64,
-    /// Rollouts given at least one turn.
-    pub rollouts: u64,
-    /// Non-missing values set on rollout turns.
-    pub values: u64,
-    /// Rollouts whose key another rollout had already matched (the join is ambiguous).
-    pub shared_keys: u64,
-}
-
-/// What a score file did, for `validate`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct ScoreReport {
-    pub path: String,
-    pub name: String,
-    pub join: Vec<String>,
-    pub turn_field: Option<String>,
-    pub value_field: Option<String>,
-    #[serde(flatten)]
-    pub stats: ScoreStats,
-}
 
 /// A row's join values, in the order of the join fields.
 type Key = Box<[String]>;
@@ -324,31 +241,6 @@ impl ScoreFile {
         format!("the rows have: {}", names.join(", "))
     }
 
-    /// The given field (which must exist), else the first of `names` the rows have.
-    fn pick_field(
-        &self,
-        what: &str,
-        given: Option<&str>,
-        names: &[&str],
-        flag: &str,
-    ) -> Result<String, Problem> {
-        if let Some(given) = given {
-            if self.has_field(given) {
-                return Ok(given.to_string());
-            }
-            let message = format!("no field {given:?} ({flag}) in the score rows; {}", self.fields_text());
-            return Err(Problem::file(&self.display, message));
-        }
-        names.iter().find(|n| self.has_field(n)).map(|n| n.to_string()).ok_or_else(|| {
-            let message = format!(
-                "no {what} field: expected one of {} (or name it with {flag}); {}",
-                names.join(", "),
-                self.fields_text()
-            );
-            Problem::file(&self.display, message)
-        })
-    }
-
     /// Whether the join fields are known and the rows indexed.
     pub fn is_ready(&self) -> bool {
         matches!(self.state, State::Ready(_))
@@ -377,143 +269,6 @@ impl ScoreFile {
     /// Problems found so far (bad rows, fields that could not be told apart), once each.
     pub fn take_problems(&mut self) -> Vec<Problem> {
         std::mem::take(&mut self.problems)
-    }
-
-    /// Tells the join fields from a sample of rollouts, if they are not known yet: the score
-    /// rows' fields (present in every row, besides the turn and value) that the rollouts have
-    /// too, kept only when some sampled rollout's value occurs among the rows' values.
-    /// Returns whether the file is ready to attach.
-    pub fn resolve(&mut self, sample: &[RolloutSummary]) -> bool {
-        if !matches!(self.state, State::Pending(_)) {
-            return self.is_ready();
-        }
-        let sample = &sample[..sample.len().min(DETECTION_SAMPLE)];
-        self.rollouts_seen += sample.len() as u64;
-        for summary in sample {
-            for name in std::iter::once("id").chain(summary.metadata.iter().map(|(k, _)| &**k)) {
-                if !self.rollout_fields.iter().any(|f| f == name) {
-                    self.rollout_fields.push(name.to_string());
-                }
-            }
-        }
-        let State::Pending(rows) = &self.state else {
-            return false;
-        };
-        let n_rows = rows.len() as u64;
-        let values = self.detection_values.get_or_insert_with(|| {
-            rows.fields
-                .iter()
-                .filter(|(_, count, _)| *count == n_rows)
-                .map(|(name, _, cells)| {
-                    (name.clone(), cells.iter().filter_map(|c| rows.text(*c)).map(Cow::into_owned).collect())
-                })
-                .collect()
-        });
-        let mut join = Vec::new();
-        for (field, row_values) in values.iter() {
-            let (turn, value) = (self.turn_field.as_deref(), self.value_field.as_deref());
-            if turn == Some(field.as_str()) || value == Some(field.as_str()) {
-                continue;
-            }
-            let matches =
-                sample.iter().filter_map(|s| rollout_text(s, field)).any(|v| row_values.contains(&v));
-            if matches {
-                join.push(JoinField { row: field.clone(), rollout: field.clone() });
-            }
-        }
-        if join.is_empty() {
-            return false;
-        }
-        self.build(join);
-        self.is_ready()
-    }
-
-    /// Finds the value field if it is still unknown: the single numeric field that is not the
-    /// turn or a join field.
-    fn detect_value(&mut self, rows: &Rows, join: &[JoinField]) -> Result<String, Problem> {
-        if let Some(value) = &self.value_field {
-            return Ok(value.clone());
-        }
-        let numeric: Vec<&str> = rows
-            .fields
-            .iter()
-            .filter(|(k, _, _)| !self.is_turn(k) && !join.iter().any(|j| j.row == *k))
-            .filter(|(_, _, cells)| {
-                let all = cells
-                    .iter()
-                    .all(|c| matches!(c, Cell::Int(_) | Cell::Float(_) | Cell::Null | Cell::Absent));
-                all && cells.iter().any(|c| matches!(c, Cell::Int(_) | Cell::Float(_)))
-            })
-            .map(|(k, _, _)| k.as_str())
-            .collect();
-        match numeric[..] {
-            [single] => Ok(single.to_string()),
-            _ => {
-                let found = if numeric.is_empty() { "none".to_string() } else { numeric.join(", ") };
-                let message = format!(
-                    "no value field: expected one of {} or a single numeric field besides the turn and join \
-                     fields (numeric fields: {found}); name it with --value-field",
-                    self.value_names.join(", ")
-                );
-                Err(Problem::file(&self.display, message))
-            }
-        }
-    }
-
-    /// Indexes the rows by (join values, turn); the later of two rows for one turn wins.
-    fn build(&mut self, join: Vec<JoinField>) {
-        let State::Pending(rows) = std::mem::replace(&mut self.state, State::Done) else {
-            return;
-        };
-        let value_field = match self.detect_value(&rows, &join) {
-            Ok(v) => v,
-            Err(problem) => {
-                self.problems.push(problem);
-                return;
-            }
-        };
-        self.value_field = Some(value_field.clone());
-        self.detection_values = None;
-        let turn_field = self.turn_field.clone().unwrap_or_default();
-        let columns = Columns {
-            join: join.iter().map(|j| (j.row.as_str(), rows.column(&j.row))).collect(),
-            turn: (turn_field.as_str(), rows.column(&turn_field)),
-            value: (value_field.as_str(), rows.column(&value_field)),
-        };
-        for (row, &line) in rows.lines.iter().enumerate() {
-            match entry_of(&rows, &columns, row, line) {
-                Ok((key, entry)) => self.insert(key, entry),
-                Err(message) => {
-                    self.stats.rows -= 1;
-                    self.bad_row(line, 1, &message);
-                }
-            }
-        }
-        drop(columns);
-        // One entry per (key, turn): the last row wins, the ones it replaced are counted.
-        for group in self.groups.values_mut() {
-            group.entries.sort_by_key(|e| (e.turn, std::cmp::Reverse(e.line)));
-            let before = group.entries.len();
-            let first = &mut self.first_overwrite;
-            // `kept` is the earlier element in the vector: the latest row for its turn.
-            group.entries.dedup_by(|replaced, kept| {
-                let same = replaced.turn == kept.turn;
-                if same {
-                    *first = Some(first.map_or(kept.line, |l| l.min(kept.line)));
-                }
-                same
-            });
-            self.stats.overwritten += (before - group.entries.len()) as u64;
-        }
-        self.state = State::Ready(join);
-    }
-
-    fn insert(&mut self, key: Key, entry: Entry) {
-        if entry.value.is_none() {
-            self.stats.missing += 1;
-        }
-        self.min_turn = Some(self.min_turn.map_or(entry.turn, |t| t.min(entry.turn)));
-        self.groups.entry(key).or_default().entries.push(entry);
     }
 
     /// Sets this file's values on a rollout's turns (creating the score name when the rollout
@@ -582,135 +337,6 @@ impl ScoreFile {
         }
         self.stats.rollouts += 1;
         used
-    }
-
-    /// Counts the rows that were never used and returns the warnings (or the error when the
-    /// join fields were never found). Call once, after the last rollout.
-    pub fn finish(&mut self) -> Vec<Problem> {
-        let mut problems = self.take_problems();
-        if let State::Pending(rows) = &self.state {
-            let n = rows.len() as u64;
-            self.detection_values = None;
-            self.stats.unmatched_rollout = n;
-            let problem = if self.rollouts_seen == 0 {
-                Problem::file(
-                    &self.display,
-                    format!("{n} score rows attached to nothing: no rollouts were read"),
-                )
-                .warning()
-            } else {
-                let message = format!(
-                    "cannot join the score rows to the rollouts: no field of the rows matches a rollout's id or \
-                     metadata ({}; the rollouts have: {}); name the fields with --join",
-                    self.fields_text(),
-                    self.rollout_fields.join(", ")
-                );
-                Problem::file(&self.display, message)
-            };
-            problems.push(problem);
-            self.state = State::Done;
-            return problems;
-        }
-        let State::Ready(join) = &self.state else {
-            return problems;
-        };
-        let mut no_rollout = Vec::new();
-        let mut past_end = Vec::new();
-        for (key, group) in &self.groups {
-            for e in group.entries.iter().filter(|e| !e.used) {
-                match (group.matched_by.is_some(), e.past_end_of) {
-                    (true, Some(n)) => past_end.push((e.line, &**key, e.turn, n)),
-                    _ => no_rollout.push((e.line, &**key, e.turn, 0)),
-                }
-            }
-        }
-        self.stats.unmatched_rollout = no_rollout.len() as u64;
-        self.stats.unmatched_turn = past_end.len() as u64;
-        let turn_field = self.turn_field.as_deref().unwrap_or("turn");
-        let describe = |rows: &mut Vec<(u64, &[String], u32, u32)>, with_turns: bool| {
-            rows.sort_by_key(|r| r.0);
-            let examples: Vec<String> = rows
-                .iter()
-                .take(EXAMPLES)
-                .map(|(line, key, turn, n)| {
-                    let mut text = format!("line {line}: ");
-                    let pairs: Vec<String> =
-                        join.iter().zip(key.iter()).map(|(j, v)| format!("{}={v}", j.row)).collect();
-                    text.push_str(&pairs.join(" "));
-                    if with_turns {
-                        text.push_str(&format!(" {turn_field}={turn} of a {n}-turn rollout"));
-                    }
-                    text
-                })
-                .collect();
-            examples.join("; ")
-        };
-        let mut parts = Vec::new();
-        if !no_rollout.is_empty() {
-            let n = no_rollout.len();
-            parts.push(format!("{n} matched no rollout (e.g. {})", describe(&mut no_rollout, false)));
-        }
-        if !past_end.is_empty() {
-            let n = past_end.len();
-            let mut part =
-                format!("{n} named a turn past the rollout's last (e.g. {})", describe(&mut past_end, true));
-            let one_based =
-                self.min_turn.is_some_and(|t| t >= 1) && past_end.iter().all(|(_, _, t, n)| t == n);
-            if one_based {
-                part.push_str(&format!("; the turns start at 1: is {turn_field:?} 1-based?"));
-            }
-            parts.push(part);
-        }
-        if !parts.is_empty() {
-            let unmatched = no_rollout.len() + past_end.len();
-            let joined: Vec<String> = join.iter().map(JoinField::label).collect();
-            let message = format!(
-                "{unmatched} of {} score {} not attached (joined on {}): {}",
-                self.stats.rows,
-                if unmatched == 1 { "row was" } else { "rows were" },
-                joined.join(", "),
-                parts.join("; ")
-            );
-            problems.push(Problem::file(&self.display, message).warning());
-        }
-        if self.stats.overwritten > 0 {
-            let message = format!(
-                "{} replaced a {:?} score already set for {} turn (by an earlier row, another file or the \
-                 transcript), first at line {}; the last one is kept",
-                if self.stats.overwritten == 1 {
-                    "1 score row".to_string()
-                } else {
-                    format!("{} score rows", self.stats.overwritten)
-                },
-                &*self.name,
-                if self.stats.overwritten == 1 { "its" } else { "their" },
-                self.first_overwrite.unwrap_or(0)
-            );
-            problems.push(Problem::file(&self.display, message).warning());
-        }
-        if let Some((first, second)) = &self.shared_example {
-            let joined: Vec<String> = join.iter().map(JoinField::label).collect();
-            let message = format!(
-                "the join fields ({}) do not single out a rollout: {} rollouts share a key with an earlier one \
-                 (e.g. {first:?} and {second:?}) and got the same scores; add fields with --join",
-                joined.join(", "),
-                self.stats.shared_keys
-            );
-            problems.push(Problem::file(&self.display, message).warning());
-        }
-        problems
-    }
-
-    /// Where the file stands, for `validate`.
-    pub fn report(&self) -> ScoreReport {
-        ScoreReport {
-            path: self.display.clone(),
-            name: self.name.to_string(),
-            join: self.join_fields().map(|j| j.iter().map(JoinField::label).collect()).unwrap_or_default(),
-            turn_field: self.turn_field.clone(),
-            value_field: self.value_field.clone(),
-            stats: self.stats,
-        }
     }
 }
 
