@@ -156,3 +156,25 @@ fn statistics_view_recomputes_when_the_threshold_moves() {
     assert_eq!(app.settings.threshold, 6.0);
     assert!(app.modal.is_none());
 }
+
+#[test]
+fn mouse_clicks_select_and_the_wheel_scrolls_the_pane_under_it() {
+    use rollscope::app::harness::Session;
+    use rollscope::app::{Mouse, Msg};
+    let mut s = Session::demo(120, 40, None);
+    let areas = s.app.areas();
+    // Row 0 is the border, row 1 the header: row 4 is the third rollout.
+    s.dispatch(Msg::Mouse(Mouse::Click { column: 5, row: areas.list.y + 4 }));
+    assert_eq!(s.app.list.selected, 2);
+    assert_eq!(s.app.reader.index, Some(2), "the clicked rollout is read");
+    s.dispatch(Msg::Mouse(Mouse::ScrollDown { column: areas.reader.x + 5, row: areas.reader.y + 5 }));
+    assert_eq!(s.app.reader.scroll, 3, "the wheel scrolls the transcript");
+    s.dispatch(Msg::Mouse(Mouse::ScrollDown { column: 5, row: areas.list.y + 5 }));
+    assert_eq!(s.app.list.offset, 3, "and the list, under the pointer");
+    // A click on a line of turn 2 in the transcript selects turn 2.
+    let line = s.app.reader.message_lines[s.app.reader.turn_messages[1]] + 1;
+    s.app.reader.scroll = line;
+    s.dispatch(Msg::Mouse(Mouse::Click { column: areas.reader.x + 3, row: areas.reader.y + 1 }));
+    assert_eq!(s.app.focus, Pane::Reader);
+    assert_eq!(s.app.reader.turn, 2);
+}

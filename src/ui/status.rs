@@ -53,7 +53,12 @@ pub fn render_status(app: &App, frame: &mut Frame, area: Rect) {
     } else {
         let percent = (progress.bytes_read * 100).checked_div(progress.bytes_total).unwrap_or(0);
         spans.push(Span::styled(
-            format!("loading {percent}% · {} rollouts", thousands(study.rollouts.len())),
+            format!(
+                "loading {percent}% · file {}/{} · {} rollouts",
+                study.sources.len().min(progress.files.max(1)),
+                progress.files.max(1),
+                thousands(study.rollouts.len())
+            ),
             theme.warning(),
         ));
     }
