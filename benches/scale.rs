@@ -89,6 +89,17 @@ fn open_study(file: &std::path::Path) -> Figures {
         latencies.push(t.elapsed());
     }
     latencies.sort();
+    // Whole-list operations, once each: sort by max, a filter, clearing it.
+    let mut heavy = Vec::new();
+    for keys in ["s s", "fcondition=baseline<Space>max>=5<Enter>", "F", "s s s s s"] {
+        let t = Instant::now();
+        for key in KeyPress::parse_sequence(keys).expect("keys") {
+            run(&mut app, Msg::Key(key));
+        }
+        let _ = terminal.draw(|f| ui::render(&app, f));
+        heavy.push(format!("{keys:?} {:.1} ms", t.elapsed().as_secs_f64() * 1e3));
+    }
+    eprintln!("  whole-list keys: {}", heavy.join(", "));
     Figures {
         bytes: std::fs::metadata(file).map_or(0, |m| m.len()),
         rollouts: app.study.rollouts.len(),

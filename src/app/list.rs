@@ -58,6 +58,8 @@ pub struct TranscriptList {
     pub sort: SortKey,
     pub descending: bool,
     pub filter: Filter,
+    /// Sort key per study index (see `extend_keys`).
+    keys: Vec<Option<f64>>,
 }
 
 impl Default for TranscriptList {
@@ -69,6 +71,7 @@ impl Default for TranscriptList {
             sort: SortKey::FileOrder,
             descending: false,
             filter: Filter::default(),
+            keys: Vec::new(),
         }
     }
 }
@@ -83,27 +86,43 @@ impl TranscriptList {
     /// selected when it is still shown.
     pub fn rebuild(&mut self, rollouts: &[RolloutSummary], view: ScoreView) {
         let keep = self.selected_rollout();
+        self.keys.clear();
+        self.extend_keys(rollouts, view);
         self.rows = (0..rollouts.len() as u32)
             .filter(|&i| self.filter.matches(&rollouts[i as usize], view.name, view.threshold))
             .collect();
-        self.sort_rows(rollouts, view);
+        self.sort_rows(rollouts);
         self.reselect(keep);
     }
 
     /// Adds rollouts `first..` (just loaded) without re-sorting what is already shown.
     pub fn append(&mut self, rollouts: &[RolloutSummary], first: usize, view: ScoreView) {
         let keep = self.selected_rollout();
+        self.extend_keys(rollouts, view);
         let mut new: Vec<u32> = (first as u32..rollouts.len() as u32)
             .filter(|&i| self.filter.matches(&rollouts[i as usize], view.name, view.threshold))
             .collect();
         if self.sort == SortKey::FileOrder && !self.descending {
             self.rows.extend(new);
         } else {
-            self.sort_slice(&mut new, rollouts, view);
+            self.sort_slice(&mut new, rollouts);
             let old = std::mem::take(&mut self.rows);
-            self.rows = merge(old, new, |a, b| self.compare(*a, *b, rollouts, view));
+            self.rows = merge(old, new, |a, b| self.compare(*a, *b, rollouts));
         }
         self.reselect(keep);
+    }
+
+    /// The numeric sort key of every rollout not yet keyed: computed once per rollout, not
+    /// once per comparison (sorting 100,000 rows by max went from 340 ms to a few).
+    fn extend_keys(&mut self, rollouts: &[RolloutSummary], view: ScoreView) {
+        let sort = self.sort;
+        self.keys.extend(rollouts[self.keys.len().min(rollouts.len())..].iter().map(|r| match sort {
+            SortKey::Max => r.max_score(view.name),
+            SortKey::Mean => r.mean_score(view.name),
+            SortKey::FirstAtOrAbove => r.first_at_or_above(view.name, view.threshold).map(|t| t as f64),
+            SortKey::Turns => Some(f64::from(r.n_turns)),
+            SortKey::FileOrder | SortKey::Id => None,
+        }));
     }
 
     fn reselect(&mut self, keep: Option<usize>) {
@@ -113,36 +132,31 @@ impl TranscriptList {
             .min(self.rows.len().saturating_sub(1));
     }
 
-    fn sort_rows(&mut self, rollouts: &[RolloutSummary], view: ScoreView) {
+    fn sort_rows(&mut self, rollouts: &[RolloutSummary]) {
         let mut rows = std::mem::take(&mut self.rows);
-        self.sort_slice(&mut rows, rollouts, view);
+        self.sort_slice(&mut rows, rollouts);
         self.rows = rows;
     }
 
-    fn sort_slice(&self, rows: &mut [u32], rollouts: &[RolloutSummary], view: ScoreView) {
+    fn sort_slice(&self, rows: &mut [u32], rollouts: &[RolloutSummary]) {
         if self.sort == SortKey::FileOrder && !self.descending {
             rows.sort_unstable();
             return;
         }
-        rows.sort_by(|a, b| self.compare(*a, *b, rollouts, view));
+        rows.sort_unstable_by(|a, b| self.compare(*a, *b, rollouts));
     }
 
     /// Row order: the sort key (missing values last in either direction), then file order.
-    fn compare(&self, a: u32, b: u32, rollouts: &[RolloutSummary], view: ScoreView) -> Ordering {
+    fn compare(&self, a: u32, b: u32, rollouts: &[RolloutSummary]) -> Ordering {
         let (ra, rb) = (&rollouts[a as usize], &rollouts[b as usize]);
         let by_key = match self.sort {
             SortKey::FileOrder => Ordering::Equal,
             SortKey::Id => ra.id.cmp(&rb.id),
             SortKey::Turns => ra.n_turns.cmp(&rb.n_turns),
-            SortKey::Max => missing_last(ra.max_score(view.name), rb.max_score(view.name), self.descending),
-            SortKey::Mean => {
-                missing_last(ra.mean_score(view.name), rb.mean_score(view.name), self.descending)
+            SortKey::Max | SortKey::Mean | SortKey::FirstAtOrAbove => {
+                let key = |i: u32| self.keys.get(i as usize).copied().flatten();
+                missing_last(key(a), key(b), self.descending)
             }
-            SortKey::FirstAtOrAbove => missing_last(
-                ra.first_at_or_above(view.name, view.threshold).map(|t| t as f64),
-                rb.first_at_or_above(view.name, view.threshold).map(|t| t as f64),
-                self.descending,
-            ),
         };
         let by_key = if self.descending
             && !matches!(self.sort, SortKey::Max | SortKey::Mean | SortKey::FirstAtOrAbove)
