@@ -149,14 +149,7 @@ fn print_report(out: &mut Output, r: &AgreementReport, dir: &Path) -> Result<()>
 }
 
 fn figures(out: &mut Output, a: &Agreement) -> Result<()> {
-    for (name, f) in [
-        ("MAE", &a.mae),
-        ("Pearson r", &a.pearson),
-        ("Spearman ρ", &a.spearman),
-        ("κ quadratic", &a.kappa_quadratic),
-        ("κ binary", &a.kappa_binary),
-        ("Krippendorff α", &a.krippendorff_alpha),
-    ] {
+    for (name, f) in a.named_figures() {
         out.line(&format!("  {name:<15} {}", f.text()))?;
     }
     let c = &a.confusion;

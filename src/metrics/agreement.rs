@@ -66,6 +66,20 @@ pub struct Agreement {
     pub confusion: BinaryConfusion,
 }
 
+impl Agreement {
+    /// The six figures with their display names, in report order.
+    pub fn named_figures(&self) -> [(&'static str, &Figure); 6] {
+        [
+            ("MAE", &self.mae),
+            ("Pearson r", &self.pearson),
+            ("Spearman ρ", &self.spearman),
+            ("κ quadratic", &self.kappa_quadratic),
+            ("κ binary", &self.kappa_binary),
+            ("Krippendorff α", &self.krippendorff_alpha),
+        ]
+    }
+}
+
 /// All agreement figures for paired scores, with percentile-bootstrap 95 % CIs over items.
 ///
 /// MAE, Pearson, Spearman and α use the raw scores. For both κ figures each score becomes its

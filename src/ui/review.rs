@@ -86,14 +86,7 @@ pub fn render_summary(app: &App, frame: &mut Frame, area: Rect, report: &Agreeme
             format!("{:<18}{:>9}   95% CI (bootstrap, B={})", "figure", "value", report.boot),
             theme.header(),
         ));
-        for (label, f) in [
-            ("MAE", &a.mae),
-            ("Pearson r", &a.pearson),
-            ("Spearman ρ", &a.spearman),
-            ("κ quadratic", &a.kappa_quadratic),
-            ("κ binary", &a.kappa_binary),
-            ("Krippendorff α", &a.krippendorff_alpha),
-        ] {
+        for (label, f) in a.named_figures() {
             lines.push(Line::raw(format!("{label:<18}{}", f.text())));
         }
         let c = &a.confusion;
