@@ -169,7 +169,9 @@ fn inspect_logs_load_through_detection() {
     assert!(ids.contains(&"popularity/10/epoch1"), "{ids:?}");
     assert_eq!(by_id(&study, "browser/1/epoch1").n_turns, 5);
     assert_eq!(by_id(&study, "inspect_test_utils/guess_number/0/epoch1").n_turns, 6);
-    let read = study.read_rollout(study.rollouts.iter().position(|r| &*r.id == "browser/1/epoch1").unwrap()).unwrap();
+    let read = study
+        .read_rollout(study.rollouts.iter().position(|r| &*r.id == "browser/1/epoch1").unwrap())
+        .unwrap();
     assert!(read.messages.iter().any(|m| m.role == Role::Tool));
     assert!(read.rollout_scores.iter().any(|(n, v)| n == "includes" && *v == Some(1.0)));
 }
