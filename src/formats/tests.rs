@@ -71,3 +71,28 @@ fn detection_uses_extension_then_content() {
     assert_eq!(detect(Path::new("a"), b"  [ {} ]").unwrap(), Format::Json);
     assert!(detect(Path::new("a.bin"), b"\x00\x01").unwrap_err().contains("unknown format"));
 }
+
+#[test]
+fn deep_values_the_fast_path_would_skip_are_errors_not_unreadable_rows() {
+    // The fast indexer skips values it does not need without a depth limit; the reader's full
+    // decoder refuses them. A record must not be listed that the reader then cannot open.
+    let hatch = Hatch::default();
+    let ctx = IndexContext { hatch: &hatch, source: 0 };
+    let deep = format!("{}{}", "[".repeat(200_000), "]".repeat(200_000));
+    for json in [
+        format!(r#"{{"messages": [{{"role": "user", "content": {deep}}}]}}"#),
+        format!(r#"{{"messages": [{{"role": "assistant", "content": {deep}}}]}}"#),
+        format!(r#"{{"messages": [], "extra": {deep}}}"#),
+        format!(r#"{{"metadata": {{"x": {deep}}}, "messages": []}}"#),
+        format!(r#"{{"messages": [{{"role": "user", "scores": {{"s": {deep}}}}}]}}"#),
+    ] {
+        let err = index_record(&json, &ctx, &mut Interner::default(), &|| "f".into(), Locator::Decoded(0))
+            .expect_err("too deep");
+        assert!(err.message.contains("recursion limit"), "{err:?}");
+        assert!(decode_record(&json, "f").is_err(), "the reader agrees");
+    }
+    // Moderate nesting still takes the fast path and agrees with the full decoder.
+    let nested = format!(r#"{{"messages": [], "extra": {}{}}}"#, "[".repeat(90), "]".repeat(90));
+    let (fast, full) = both_paths(&nested);
+    assert_eq!(fast.as_ref(), Some(&full));
+}
