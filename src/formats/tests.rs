@@ -96,3 +96,14 @@ fn deep_values_the_fast_path_would_skip_are_errors_not_unreadable_rows() {
     let (fast, full) = both_paths(&nested);
     assert_eq!(fast.as_ref(), Some(&full));
 }
+
+#[test]
+fn an_end_of_input_after_a_newline_is_column_one_not_zero() {
+    let hatch = Hatch::default();
+    let ctx = IndexContext { hatch: &hatch, source: 0 };
+    for (json, line) in [("", 1), ("{\"messages\": [\n", 2), ("  \n\n", 3)] {
+        let err = index_record(json, &ctx, &mut Interner::default(), &|| "f".into(), Locator::Decoded(0))
+            .expect_err("EOF");
+        assert_eq!((err.line, err.column), (line, 1), "{json:?}: {err:?}");
+    }
+}
