@@ -8,6 +8,7 @@ pub mod walk;
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use crate::formats::{self, Format, IndexContext, json_text};
 use crate::model::{Hatch, Interner, Locator, Problem, RolloutSummary};
@@ -59,9 +60,19 @@ pub fn load_paths(paths: &[std::path::PathBuf], options: &LoadOptions, sink: &Si
     }
     let bytes = files.iter().map(|f| f.size).sum();
     sink(LoadEvent::Planned { files: files.len(), bytes });
-    for (i, file) in files.iter().enumerate() {
+    // A rollout's `source` indexes the sources announced so far; a file that fails before it
+    // is announced must not shift the files after it.
+    let announced = AtomicU32::new(0);
+    let counting = |event: LoadEvent| {
+        if matches!(event, LoadEvent::Source(_)) {
+            announced.fetch_add(1, Ordering::Relaxed);
+        }
+        sink(event);
+    };
+    for file in &files {
         let origin = Origin::File(file.path.clone());
-        if let Err(problem) = load_source(i as u32, &file.display, origin, file.size, options, sink) {
+        let id = announced.load(Ordering::Relaxed);
+        if let Err(problem) = load_source(id, &file.display, origin, file.size, options, &counting) {
             sink(LoadEvent::Problem(problem));
             sink(LoadEvent::BytesRead(file.size));
         }

@@ -1,0 +1,27 @@
+//! Small regression tests for the bugs the hostile-input work (issue 9) found, one per bug,
+//! each named after what went wrong. The broad corpus tests are in `hostile.rs`.
+#![allow(clippy::unwrap_used)]
+
+use rollscope::load::LoadOptions;
+use rollscope::study::Study;
+
+#[test]
+fn a_file_that_fails_before_it_is_announced_does_not_shift_the_files_after_it() {
+    // A truncated .eval (and an unreadable or undetectable file) fails before its source is
+    // announced. Rollouts of the files after it were attributed to the source before theirs:
+    // read from the wrong file's bytes, labelled with the wrong `source`.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.eval"), b"PK\x03\x04 not really a zip").unwrap();
+    std::fs::write(dir.path().join("b.jsonl"), "{\"id\": \"b1\", \"messages\": []}\n").unwrap();
+    std::fs::write(dir.path().join("c.jsonl"), "{\"id\": \"c1\", \"messages\": [{\"role\": \"user\"}]}\n")
+        .unwrap();
+    let study = Study::load(&[dir.path().to_path_buf()], &LoadOptions::default());
+    assert_eq!(study.problems.len(), 1, "{:?}", study.problems);
+    for (i, id) in ["b1", "c1"].into_iter().enumerate() {
+        assert_eq!(&*study.rollouts[i].id, id);
+        let source = study.source_of(i).unwrap();
+        assert!(source.display.ends_with(&format!("{}.jsonl", &id[..1])), "{id} from {}", source.display);
+        assert_eq!(study.read_rollout(i).unwrap().id, id);
+    }
+    assert_eq!(study.read_rollout(1).unwrap().messages.len(), 1);
+}
