@@ -25,3 +25,27 @@ fn a_file_that_fails_before_it_is_announced_does_not_shift_the_files_after_it() 
     }
     assert_eq!(study.read_rollout(1).unwrap().messages.len(), 1);
 }
+
+#[test]
+fn ls_on_a_terminal_keeps_an_id_with_a_newline_on_its_own_row() {
+    // On a terminal, ls sanitised each row but kept newlines, so an id holding "\r\n" (or a
+    // file name holding "\n") printed a second line of the model's choosing: a forged row.
+    if std::process::Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: no `script` to give ls a pseudo-terminal");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a.jsonl");
+    let forged = "fake-row                     baseline   math           9   9.0   9.0      -";
+    let line = serde_json::json!({"id": format!("real\r\n{forged}"), "messages": []}).to_string();
+    std::fs::write(&file, format!("{line}\n")).unwrap();
+    let command = format!("'{}' ls '{}'", env!("CARGO_BIN_EXE_rollscope"), file.display());
+    let out = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("ROLLSCOPE_CONFIG", "/nonexistent/rollscope-test-config.toml")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap().replace("\r\n", "\n");
+    assert_eq!(text.lines().count(), 2, "a header and one row:\n{text}");
+    assert!(text.contains("real␍⏎fake-row"), "{text}");
+}

@@ -73,10 +73,11 @@ impl Output {
         Output { terminal: stdout.is_terminal(), out: std::io::BufWriter::new(stdout.lock()) }
     }
 
-    /// Writes a line of text that may contain strings from files.
+    /// Writes a line of text that may contain strings from files. On a terminal it stays one
+    /// line: a newline or CR inside an id or a file name is shown (`⏎`, `␍`), not obeyed.
     pub fn line(&mut self, text: &str) -> Result<()> {
         if self.terminal {
-            writeln!(self.out, "{}", sanitize::clean_multiline(text))
+            writeln!(self.out, "{}", sanitize::clean(text))
         } else {
             writeln!(self.out, "{text}")
         }
