@@ -26,7 +26,8 @@ pub fn index_chat(
     let mut de = serde_json::Deserializer::from_str(json);
     let top = TopSeed { hatch, strings }.deserialize(&mut de).ok()??;
     de.end().ok()?;
-    let id = match top.id {
+    // An empty id counts as none, as in `decode_record`.
+    let id = match top.id.filter(|id| !id.is_empty()) {
         Some(id) => strings.get(&id),
         None => strings.get(&fallback_id()),
     };

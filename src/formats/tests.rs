@@ -107,3 +107,12 @@ fn an_end_of_input_after_a_newline_is_column_one_not_zero() {
         assert_eq!((err.line, err.column), (line, 1), "{json:?}: {err:?}");
     }
 }
+
+#[test]
+fn an_empty_id_gets_the_stand_in_on_both_paths() {
+    // The fast path kept "" while the full decoder used the stand-in: in a .json array the
+    // rollout was listed with no name at all.
+    let (fast, full) = both_paths(r#"{"id": "", "messages": []}"#);
+    assert_eq!(&*full.id, "f:1");
+    assert_eq!(fast.as_ref(), Some(&full));
+}
