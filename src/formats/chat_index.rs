@@ -83,19 +83,14 @@ impl<'de> Visitor<'de> for TopSeed<'_, '_> {
             rollout_scores: Vec::new(),
             messages: None,
         };
-        let mut message_list_broken = false;
+        // Each message-list key present, by rank: the last value of a repeated key counts, and
+        // the best-ranked key present is the list, as in `decode_chat`; `None` if it is broken.
+        let mut lists: [Option<Option<SummaryBuilder>>; MESSAGE_KEYS.len()] = Default::default();
         while let Some(key) = map.next_key::<Text>()? {
             let key = key.0;
             if let Some(rank) = MESSAGE_KEYS.iter().position(|k| *k == key) {
                 let seed = MessagesSeed { hatch: self.hatch, strings: self.strings };
-                let parsed = map.next_value_seed(seed)?;
-                if top.messages.as_ref().is_none_or(|(r, _)| rank < *r) {
-                    match parsed {
-                        Some(builder) => top.messages = Some((rank, builder)),
-                        None if rank == 0 || top.messages.is_none() => message_list_broken = true,
-                        None => {}
-                    }
-                }
+                lists[rank] = Some(map.next_value_seed(seed)?);
                 continue;
             }
             match &*key {
@@ -111,8 +106,11 @@ impl<'de> Visitor<'de> for TopSeed<'_, '_> {
                 }
             }
         }
-        if message_list_broken {
-            return Ok(None);
+        match lists.into_iter().enumerate().find_map(|(rank, list)| Some((rank, list?))) {
+            // The full decoder reports a broken list (and ignores the others).
+            Some((_, None)) => return Ok(None),
+            Some((rank, Some(builder))) => top.messages = Some((rank, builder)),
+            None => {}
         }
         Ok(Some(top))
     }

@@ -116,3 +116,25 @@ fn an_empty_id_gets_the_stand_in_on_both_paths() {
     assert_eq!(&*full.id, "f:1");
     assert_eq!(fast.as_ref(), Some(&full));
 }
+
+#[test]
+fn a_broken_preferred_message_list_is_an_error_on_both_paths() {
+    // decode_chat reads the best-ranked list key present; the fast path used a worse-ranked
+    // valid list when the better one came later in the object, so the record was listed and
+    // then could not be opened.
+    let hatch = Hatch::default();
+    let ctx = IndexContext { hatch: &hatch, source: 0 };
+    for json in [
+        r#"{"conversation": [], "conversations": null}"#,
+        r#"{"traj": [{"role": "assistant"}], "messages": 5}"#,
+        r#"{"messages": [{"role": "assistant"}], "messages": null}"#,
+    ] {
+        let indexed = index_record(json, &ctx, &mut Interner::default(), &|| "f".into(), Locator::Decoded(0));
+        assert!(indexed.is_err(), "{json}: {indexed:?}");
+        assert!(decode_record(json, "f").is_err(), "{json}");
+    }
+    for json in [r#"{"traj": null, "messages": []}"#, r#"{"messages": null, "messages": []}"#] {
+        let (fast, full) = both_paths(json);
+        assert_eq!(fast.as_ref(), Some(&full), "{json}");
+    }
+}
