@@ -84,8 +84,21 @@ impl Output {
         .context("cannot write to stdout")
     }
 
-    /// Writes raw bytes (JSON is escaped already).
+    /// Writes JSON text. serde_json escapes only C0 controls: on a terminal, DEL, C1, bidi and
+    /// the other characters the sanitiser replaces are written as `\uXXXX` escapes too (all are
+    /// in the BMP), which is the same JSON with nothing in it for the terminal to obey.
     pub fn raw(&mut self, text: &str) -> Result<()> {
+        if self.terminal && !text.chars().all(sanitize::is_safe) {
+            let mut escaped = String::with_capacity(text.len() + 16);
+            for c in text.chars() {
+                if sanitize::is_safe(c) {
+                    escaped.push(c);
+                } else {
+                    escaped.push_str(&format!("\\u{:04x}", u32::from(c)));
+                }
+            }
+            return self.out.write_all(escaped.as_bytes()).context("cannot write to stdout");
+        }
         self.out.write_all(text.as_bytes()).context("cannot write to stdout")
     }
 
