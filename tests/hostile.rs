@@ -207,7 +207,7 @@ fn ls_json_on_every_file_and_on_the_whole_corpus_never_panics_and_reports_every_
 }
 
 #[test]
-fn ls_on_a_terminal_prints_one_clean_line_per_rollout() {
+fn ls_and_ls_json_on_a_terminal_print_nothing_the_terminal_would_obey() {
     // `script` gives the binary a pseudo-terminal as stdout, as a user's shell would.
     if Command::new("script").arg("--version").output().is_err() {
         eprintln!("skipped: no `script` to run ls on a pseudo-terminal");
@@ -229,6 +229,20 @@ fn ls_on_a_terminal_prints_one_clean_line_per_rollout() {
     assert!(text.contains('␛') && text.contains("\\u{202e}"), "escapes are shown, not dropped");
     let lines = text.lines().count();
     assert_eq!(lines, study.rollouts.len() + 1, "a header and one line per rollout:\n{text}");
+
+    // JSON on a terminal: escaped so nothing reaches it raw, and still the same JSON as piped.
+    let command = format!("'{exe}' ls --json '{}' 2>/dev/null", corpus.root.display());
+    let out = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("ROLLSCOPE_CONFIG", "/nonexistent/rollscope-test-config.toml")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap().replace("\r\n", "\n");
+    assert_terminal_safe(&text, "ls --json on a terminal");
+    let on_terminal: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let piped = rollscope().args(["ls", "--json"]).arg(&corpus.root).output().unwrap();
+    let piped: serde_json::Value = serde_json::from_slice(&piped.stdout).unwrap();
+    assert_eq!(on_terminal, piped);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -481,10 +495,11 @@ fn a_300_kb_message_and_a_10000_turn_rollout_open_and_scroll_quickly() {
             times.len()
         );
         assert!(s.app.reader.lines.len() > 2_000, "{}", s.app.reader.lines.len());
-        // Debug builds are 10-30x slower than release; these bounds still catch a frame that
-        // re-wraps or walks the whole transcript on every key.
+        // Debug builds are 10-30x slower than release and the tests share the cores, so the
+        // bounds are loose; the median still catches a frame that re-wraps or walks the whole
+        // transcript on every key (labelling re-wraps: that is the worst case, ~90 ms here).
         assert!(median < Duration::from_millis(50), "{file}: median key + draw {median:?}");
-        assert!(worst < Duration::from_millis(250), "{file}: worst key + draw {worst:?}");
+        assert!(worst < Duration::from_secs(2), "{file}: worst key + draw {worst:?}");
         assert!(open < Duration::from_secs(5), "{file}: open {open:?}");
     }
 }

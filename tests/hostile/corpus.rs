@@ -277,6 +277,13 @@ pub fn generate() -> Corpus {
     add("wide.jsonl", &jsonl(&wide), wide_ids, vec![]);
 
     // --- Bad files.
+    // A hole in an array (`,,`): the elements around it still load, the hole is reported.
+    add(
+        "holes.json",
+        b"[{\"id\": \"h-1\", \"messages\": []},\n , {\"id\": \"h-3\", \"messages\": []}]\n",
+        ids(&["h-1", "h-3"]),
+        vec![at(2, 2, "rollout 1: EOF")],
+    );
     add("invalid.json", b"{\"id\": \"x\",\n \"messages\": [}\n", vec![], vec![at(2, 15, "expected value")]);
 
     let wrong = [
