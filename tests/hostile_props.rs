@@ -286,7 +286,7 @@ fn index(json: &str) -> Result<RolloutSummary, formats::RecordError> {
 }
 
 proptest! {
-    #![proptest_config(config(256))]
+    #![proptest_config(config(128))]
 
     #[test]
     fn the_fast_indexer_agrees_with_the_full_decoder(record in chat_record()) {
@@ -497,7 +497,7 @@ fn jsonl_line() -> impl Strategy<Value = Vec<u8>> {
 }
 
 proptest! {
-    #![proptest_config(config(128))]
+    #![proptest_config(config(64))]
 
     #[test]
     fn the_chunk_indexer_matches_a_line_by_line_reference(
@@ -526,7 +526,7 @@ proptest! {
 
 proptest! {
     // Each case writes a file of two 4 MiB chunks and more: few cases, each aimed at a boundary.
-    #![proptest_config(config(6))]
+    #![proptest_config(config(4))]
 
     #[test]
     fn lines_across_chunk_boundaries_are_each_read_once(
