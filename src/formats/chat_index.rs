@@ -7,11 +7,12 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
 use super::chat::{CONTENT_KEYS, MESSAGE_KEYS, ROLE_KEYS, content_text};
-use super::json_scalar::{Scalar, ScoreMap};
+use super::json_scalar::{Scalar, ScoreMap, Skip};
+use super::json_text::nests_deeper_than;
 use crate::model::{Hatch, Interner, Locator, Role, RolloutSummary, SummaryBuilder};
 
 /// Indexes one chat-shaped JSON object. `None` means "use the full decoder".
@@ -142,7 +143,8 @@ impl<'de> Visitor<'de> for MessagesSeed<'_, '_> {
                 MessageItem::Message(m) => {
                     let role = Role::parse(m.role.as_deref().unwrap_or("?"));
                     let text = match (&role, m.content) {
-                        (Role::Assistant, Some(raw)) => raw_content_text(raw),
+                        (Role::Assistant, Some(raw)) => raw_content_text(raw)
+                            .ok_or_else(|| de::Error::custom("content the full decoder refuses"))?,
                         _ => Cow::Borrowed(""),
                     };
                     let mut scores = m.scores;
@@ -155,7 +157,7 @@ impl<'de> Visitor<'de> for MessagesSeed<'_, '_> {
         Ok(all_objects.then_some(builder))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        while map.next_entry::<Skip, Skip>()?.is_some() {}
         Ok(None)
     }
     fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
@@ -178,16 +180,40 @@ impl<'de> Visitor<'de> for MessagesSeed<'_, '_> {
     }
 }
 
-/// The text of an assistant message's raw content value, decoded only when needed.
-fn raw_content_text(raw: &RawValue) -> Cow<'_, str> {
+/// The text of an assistant message's raw content value, decoded only when needed; `None` if
+/// the full decoder would refuse it.
+fn raw_content_text(raw: &RawValue) -> Option<Cow<'_, str>> {
     let json = raw.get();
     if json.starts_with('"') && !json.contains('\\') && json.len() >= 2 {
-        return Cow::Borrowed(&json[1..json.len() - 1]);
+        return Some(Cow::Borrowed(&json[1..json.len() - 1]));
     }
-    match serde_json::from_str::<serde_json::Value>(json) {
-        Ok(value) => Cow::Owned(content_text(&value)),
-        Err(_) => Cow::Borrowed(""),
+    if !json.starts_with('"') && nests_deeper_than(json.as_bytes(), CONTENT_MAX_DEPTH) {
+        return None;
     }
+    let value = serde_json::from_str::<serde_json::Value>(json).ok()?;
+    Some(Cow::Owned(content_text(&value)))
+}
+
+/// Deepest message content read raw: with the three levels above it (record, list, message)
+/// it stays well inside serde_json's limit of 128, which the full decoder applies.
+const CONTENT_MAX_DEPTH: usize = 100;
+
+/// Whether the full decoder can read a content value the fast path skipped raw. serde_json
+/// skips a raw value checking its syntax only: not its depth, number range or surrogates.
+fn readable(json: &str) -> bool {
+    if json.starts_with('"') {
+        // A string can only fail on a `\uD800`-`\uDFFF` escape (a `\\` before `ud8..` is a
+        // false alarm, which only costs the check).
+        let bytes = json.as_bytes();
+        let surrogate = memchr::memchr_iter(b'\\', bytes).any(|i| {
+            matches!(
+                bytes.get(i + 1..i + 4),
+                Some([b'u', b'd' | b'D', b'8'..=b'9' | b'a'..=b'f' | b'A'..=b'F'])
+            )
+        });
+        return !surrogate || serde_json::from_str::<Skip>(json).is_ok();
+    }
+    !nests_deeper_than(json.as_bytes(), CONTENT_MAX_DEPTH) && serde_json::from_str::<Skip>(json).is_ok()
 }
 
 struct Message<'a> {
@@ -218,24 +244,39 @@ impl<'de> Visitor<'de> for MessageVisitor {
         // Preference among aliases follows ROLE_KEYS / CONTENT_KEYS order, as in decode_chat.
         let mut roles: [Option<Cow<'de, str>>; 2] = [None, None];
         let mut contents: [Option<&'de RawValue>; 2] = [None, None];
+        // Every content value seen (a repeated key too): the full decoder parses them all.
+        let mut raws: Vec<&'de RawValue> = Vec::new();
         let mut scores = Vec::new();
         while let Some(key) = map.next_key::<Text>()? {
             if let Some(i) = ROLE_KEYS.iter().position(|k| *k == key.0) {
                 roles[i] = map.next_value::<Scalar>()?.string();
             } else if let Some(i) = CONTENT_KEYS.iter().position(|k| *k == key.0) {
-                contents[i] = Some(map.next_value::<&RawValue>()?);
+                let raw = map.next_value::<&RawValue>()?;
+                contents[i] = Some(raw);
+                raws.push(raw);
             } else if key.0 == "scores" {
                 scores = map.next_value::<ScoreMap>()?.0;
             } else {
-                map.next_value::<IgnoredAny>()?;
+                map.next_value::<Skip>()?;
             }
         }
         let [role, from] = roles;
         let [content, value] = contents;
-        Ok(MessageItem::Message(Message { role: role.or(from), content: content.or(value), scores }))
+        let (role, content) = (role.or(from), content.or(value));
+        // An assistant's content is decoded (and so checked) when the message is indexed; every
+        // other content value skipped raw is checked here. If the full decoder would refuse
+        // one, the record is left to it (it reports where).
+        let decoded_later = Role::parse(role.as_deref().unwrap_or("?")) == Role::Assistant;
+        for raw in raws {
+            let is_decoded = decoded_later && content.is_some_and(|c| std::ptr::eq(c, raw));
+            if !is_decoded && !readable(raw.get()) {
+                return Err(de::Error::custom("content the full decoder refuses"));
+            }
+        }
+        Ok(MessageItem::Message(Message { role, content, scores }))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        while seq.next_element::<Skip>()?.is_some() {}
         Ok(MessageItem::NotAnObject)
     }
     fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {

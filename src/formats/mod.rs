@@ -106,11 +106,6 @@ pub struct IndexContext<'a> {
     pub source: u32,
 }
 
-/// Deepest nesting the fast indexer is trusted with. It skips values it does not need without
-/// a depth limit, while the full decoder (serde_json, limit 128) refuses deeper ones: past this
-/// depth the full decoder decides, so a record is listed only if the reader can open it.
-const FAST_PATH_MAX_DEPTH: usize = 100;
-
 /// Indexes one record. `fallback_id` stands in for a missing `id`; callers that cannot know it
 /// yet pass an empty one and fill it in later (see `load`).
 pub fn index_record(
@@ -120,9 +115,8 @@ pub fn index_record(
     fallback_id: &dyn Fn() -> String,
     locator: Locator,
 ) -> Result<RolloutSummary, RecordError> {
-    if !json_text::nests_deeper_than(json.as_bytes(), FAST_PATH_MAX_DEPTH)
-        && let Some(summary) =
-            chat_index::index_chat(json, ctx.hatch, strings, fallback_id, ctx.source, locator.clone())
+    if let Some(summary) =
+        chat_index::index_chat(json, ctx.hatch, strings, fallback_id, ctx.source, locator.clone())
     {
         return Ok(summary);
     }

@@ -138,3 +138,28 @@ fn a_broken_preferred_message_list_is_an_error_on_both_paths() {
         assert_eq!(fast.as_ref(), Some(&full), "{json}");
     }
 }
+
+#[test]
+fn values_the_fast_path_skips_are_checked_as_the_full_decoder_checks_them() {
+    // Skipped values were not range-checked: a number the full decoder refuses (1e400) in a
+    // message's unknown key or its content was listed, then the reader could not open it.
+    let hatch = Hatch::default();
+    let ctx = IndexContext { hatch: &hatch, source: 0 };
+    for json in [
+        r#"{"messages": [{"role": "user", "meta": 1e400}]}"#,
+        r#"{"messages": [{"role": "user", "content": 1e400}]}"#,
+        r#"{"messages": [{"role": "user", "content": [{"type": "text", "text": "a", "n": -1e999}]}]}"#,
+        r#"{"messages": [{"role": "assistant", "content": [1e400]}]}"#,
+        r#"{"messages": [[1e400]]}"#,
+        r#"{"messages": [{"role": "user", "content": "\ud800"}]}"#,
+        r#"{"messages": [{"role": "user", "x": "\ud800"}]}"#,
+        r#"{"messages": [{"role": "user", "content": ["\udc00"]}]}"#,
+        r#"{"messages": [{"role": "assistant", "content": "cut \ud83d"}]}"#,
+        r#"{"messages": [{"role": "assistant", "content": "ok", "value": "\ud83d"}]}"#,
+        r#"{"messages": [{"content": "\ud83d", "role": "assistant", "content": "ok"}]}"#,
+    ] {
+        assert!(decode_record(json, "f").is_err(), "{json}");
+        let indexed = index_record(json, &ctx, &mut Interner::default(), &|| "f".into(), Locator::Decoded(0));
+        assert!(indexed.is_err(), "{json}: {indexed:?}");
+    }
+}

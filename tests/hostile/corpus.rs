@@ -304,6 +304,13 @@ pub fn generate() -> Corpus {
         "{\"id\": 1e400, \"messages\": []}".into(),
         "{\"id\": 12345678901234567890123, \"messages\": []}".into(),
         line(&json!({"id": true, "messages": [{"role": "assistant", "content": [1, null, {"type": 5}]}]})),
+        // Values the fast indexer skips raw must be refused as the reader refuses them.
+        "{\"id\": \"wt-16\", \"messages\": [{\"role\": \"user\", \"content\": \"cut emoji \\ud83d\"}]}"
+            .into(),
+        "{\"id\": \"wt-17\", \"messages\": [{\"role\": \"user\", \"meta\": 1e400}]}".into(),
+        "{\"id\": \"wt-18\", \"messages\": [{\"role\": \"user\", \"content\": [{\"n\": -1e999}]}]}".into(),
+        "{\"id\": \"wt-19\", \"messages\": [{\"role\": \"user\", \"content\": \"emoji \\ud83d\\ude00 ok\"}]}"
+            .into(),
     ];
     add(
         "wrong_types.jsonl",
@@ -316,6 +323,7 @@ pub fn generate() -> Corpus {
             "wt-12",
             "1.2345678901234568e+22",
             "wrong_types.jsonl:15",
+            "wt-19",
         ]),
         vec![
             at(2, 1, "must be an array, found a string"),
@@ -326,6 +334,9 @@ pub fn generate() -> Corpus {
             at(10, 1, "must be an array, found null"),
             at(11, 1, "expected a rollout object, found null"),
             at(13, 12, "number out of range"),
+            at(16, 75, "hex escape"),
+            at(17, 59, "number out of range"),
+            at(18, 70, "number out of range"),
         ],
     );
 
