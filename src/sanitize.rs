@@ -28,6 +28,7 @@ fn placeholder(c: char) -> Option<String> {
         // other invisible format characters that can hide or reorder text. ZWJ/ZWNJ stay: emoji
         // sequences and several scripts need them.
         '\u{80}'..='\u{9f}'
+        | '\u{61c}'
         | '\u{200b}'
         | '\u{200e}'
         | '\u{200f}'
@@ -110,6 +111,18 @@ mod tests {
         let out = clean(hostile);
         assert_eq!(out, "ok␛]52;c;ZXZpbA==␇␛[2J\\u{202e}abc\\u{009b}");
         assert!(out.chars().all(is_safe));
+    }
+
+    #[test]
+    fn every_bidi_control_becomes_visible() {
+        // The Unicode Bidi_Control set: ALM, LRM, RLM, LRE..RLO, LRI..PDI.
+        let bidi = ['\u{61c}', '\u{200e}', '\u{200f}', '\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}']
+            .into_iter()
+            .chain(['\u{202e}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}']);
+        for c in bidi {
+            assert!(!is_safe(c), "{c:?}");
+            assert_eq!(clean(&format!("a{c}b")), format!("a\\u{{{:04x}}}b", c as u32));
+        }
     }
 
     #[test]

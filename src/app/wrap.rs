@@ -1,7 +1,11 @@
 //! Word wrapping of sanitised text to a display width, with wide characters counted by their
-//! terminal width and placeholders kept whole.
+//! terminal width and placeholders kept whole. Widths are counted per grapheme, as the buffer
+//! draws them, so a wrapped line is never clipped at the pane's edge and an emoji sequence
+//! (one grapheme, two columns) is never split.
 
-use unicode_width::UnicodeWidthStr;
+use ratatui::buffer::CellWidth;
+use ratatui::style::Style;
+use ratatui::text::Span;
 
 use crate::sanitize::{self, Piece};
 
@@ -46,7 +50,7 @@ struct LineBuilder {
 
 impl LineBuilder {
     fn push_word(&mut self, word: &str, dim: bool, width: usize, out: &mut Vec<Vec<Segment>>) {
-        let w = word.width();
+        let w = drawn_width(word);
         let is_space = !dim && word.starts_with(' ');
         if self.used + w <= width {
             self.push(word, dim, w);
@@ -66,18 +70,18 @@ impl LineBuilder {
         let mut rest = word;
         while !rest.is_empty() {
             let room = width - self.used;
-            let (head, tail) = split_at_width(rest, room);
+            let (head, tail) = split_at_width(rest, room, usize::MAX);
             if head.is_empty() {
                 if self.used == 0 {
-                    // Not even one character fits (a wide char at width 1): place it anyway.
-                    let first = rest.chars().next().map_or(0, char::len_utf8);
-                    self.push(&rest[..first], dim, rest[..first].width());
-                    rest = &rest[first..];
+                    // Not even one grapheme fits (a wide char at width 1): place it anyway.
+                    let (first, tail) = split_at_width(rest, usize::MAX, 1);
+                    self.push(first, dim, drawn_width(first));
+                    rest = tail;
                 }
                 self.break_line(out);
                 continue;
             }
-            self.push(head, dim, head.width());
+            self.push(head, dim, drawn_width(head));
             rest = tail;
             if !rest.is_empty() {
                 self.break_line(out);
@@ -115,13 +119,27 @@ fn split_keeping_spaces(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-/// The longest prefix of `text` that fits in `width` columns.
-fn split_at_width(text: &str, width: usize) -> (&str, &str) {
+/// Columns `text` takes in the buffer: the sum over its graphemes.
+fn drawn_width(text: &str) -> usize {
+    // Sanitised ASCII is printable: one column per byte (the common case, kept fast).
+    if text.is_ascii() {
+        return text.len();
+    }
+    Span::raw(text).styled_graphemes(Style::new()).map(|g| usize::from(g.symbol.cell_width())).sum()
+}
+
+/// The longest prefix of `text` of at most `graphemes` graphemes that fits in `width` columns.
+fn split_at_width(text: &str, width: usize, graphemes: usize) -> (&str, &str) {
+    if text.is_ascii() {
+        return text.split_at(width.min(graphemes).min(text.len()));
+    }
+    let span = Span::raw(text);
     let mut used = 0;
-    for (i, c) in text.char_indices() {
-        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + w > width {
-            return text.split_at(i);
+    for (n, g) in span.styled_graphemes(Style::new()).enumerate() {
+        let w = usize::from(g.symbol.cell_width());
+        if used + w > width || n == graphemes {
+            // The grapheme is a slice of `text`: its offset is where to split.
+            return text.split_at(g.symbol.as_ptr().addr() - text.as_ptr().addr());
         }
         used += w;
     }
@@ -131,6 +149,7 @@ fn split_at_width(text: &str, width: usize) -> (&str, &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use unicode_width::UnicodeWidthStr;
 
     fn plain(lines: &[Vec<Segment>]) -> Vec<String> {
         lines.iter().map(|l| l.iter().map(|s| s.text.as_str()).collect()).collect()
@@ -157,6 +176,18 @@ mod tests {
         let lines = wrap_text("a\x1b[2Jb", 20);
         assert_eq!(lines[0][1], Segment { text: "␛".into(), dim: true });
         assert!(plain(&lines).concat().chars().all(sanitize::is_safe));
+    }
+
+    #[test]
+    fn halfwidth_sound_marks_and_emoji_sequences_take_the_columns_the_buffer_gives_them() {
+        // The buffer draws "ｶﾞ" three columns wide (ratatui adds a column for the halfwidth
+        // sound mark that unicode-width already counts): counted per character (two) the line
+        // came out wider than the pane and its end was clipped.
+        let lines = wrap_text("ｶﾞｷﾞｸﾞ", 6);
+        assert_eq!(plain(&lines), vec!["ｶﾞｷﾞ", "ｸﾞ"]);
+        // A family emoji is one grapheme of two columns, never split.
+        let family = "👩\u{200d}👩\u{200d}👧";
+        assert_eq!(plain(&wrap_text(&family.repeat(3), 4)), vec![family.repeat(2), family.to_string()]);
     }
 
     #[test]

@@ -45,18 +45,9 @@ pub fn run(
     // No labels yet is fine for an export: the label columns stay empty.
     let annotators = super::agree::read_annotators(&dir, args.annotator.as_deref(), None).unwrap_or_default();
     let mut out: Box<dyn Write> = match output {
-        Some(path) => {
-            if study
-                .sources
-                .iter()
-                .any(|s| matches!(&s.origin, crate::study::Origin::File(p) if same_file(p, path)))
-            {
-                bail!("refusing to write over a rollout file: {}", path.display());
-            }
-            Box::new(std::io::BufWriter::new(
-                std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?,
-            ))
-        }
+        Some(path) => Box::new(std::io::BufWriter::new(
+            crate::store::output::create(path, &study.source_paths()).map_err(anyhow::Error::msg)?,
+        )),
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
     match format {
@@ -65,13 +56,6 @@ pub fn run(
         ExportFormat::Rollouts => write_rollouts(&mut out, &study, &annotators)?,
     }
     out.flush().context("cannot write the export")
-}
-
-fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => false,
-    }
 }
 
 /// Metadata fields and score names over the whole study, in a stable order.

@@ -79,18 +79,32 @@ impl Output {
         Output { terminal: stdout.is_terminal(), out: std::io::BufWriter::new(stdout.lock()) }
     }
 
-    /// Writes a line of text that may contain strings from files.
+    /// Writes a line of text that may contain strings from files. On a terminal it stays one
+    /// line: a newline or CR inside an id or a file name is shown (`⏎`, `␍`), not obeyed.
     pub fn line(&mut self, text: &str) -> Result<()> {
         if self.terminal {
-            writeln!(self.out, "{}", sanitize::clean_multiline(text))
+            writeln!(self.out, "{}", sanitize::clean(text))
         } else {
             writeln!(self.out, "{text}")
         }
         .context("cannot write to stdout")
     }
 
-    /// Writes raw bytes (JSON is escaped already).
+    /// Writes JSON text. serde_json escapes only C0 controls: on a terminal, DEL, C1, bidi and
+    /// the other characters the sanitiser replaces are written as `\uXXXX` escapes too (all are
+    /// in the BMP), which is the same JSON with nothing in it for the terminal to obey.
     pub fn raw(&mut self, text: &str) -> Result<()> {
+        if self.terminal && !text.chars().all(sanitize::is_safe) {
+            let mut escaped = String::with_capacity(text.len() + 16);
+            for c in text.chars() {
+                if sanitize::is_safe(c) {
+                    escaped.push(c);
+                } else {
+                    escaped.push_str(&format!("\\u{:04x}", u32::from(c)));
+                }
+            }
+            return self.out.write_all(escaped.as_bytes()).context("cannot write to stdout");
+        }
         self.out.write_all(text.as_bytes()).context("cannot write to stdout")
     }
 

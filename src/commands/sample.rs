@@ -63,15 +63,9 @@ pub fn run(paths: &[PathBuf], sample: &SampleArgs, args: &StudyArgs) -> Result<(
 
 /// Writes the queue, never over a rollout file.
 fn write_new(path: &Path, text: &str, study: &crate::study::Study) -> Result<()> {
-    let target = std::fs::canonicalize(path).ok();
-    let clash = study.sources.iter().any(|s| match (&s.origin, &target) {
-        (crate::study::Origin::File(p), Some(t)) => std::fs::canonicalize(p).ok().as_ref() == Some(t),
-        _ => false,
-    });
-    if clash {
-        bail!("refusing to write the queue over a rollout file: {}", path.display());
-    }
-    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+    use std::io::Write;
+    let mut file = crate::store::output::create(path, &study.source_paths()).map_err(anyhow::Error::msg)?;
+    file.write_all(text.as_bytes()).with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// Reads a queue and the paths to open for it: as written, or relative to the queue's folder.

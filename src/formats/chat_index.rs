@@ -7,11 +7,12 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
 use super::chat::{CONTENT_KEYS, MESSAGE_KEYS, ROLE_KEYS, content_text};
-use super::json_scalar::{Scalar, ScoreMap};
+use super::json_scalar::{Scalar, ScoreMap, Skip};
+use super::json_text::nests_deeper_than;
 use crate::model::{Hatch, Interner, Locator, Role, RolloutSummary, SummaryBuilder};
 
 /// Indexes one chat-shaped JSON object. `None` means "use the full decoder".
@@ -26,7 +27,8 @@ pub fn index_chat(
     let mut de = serde_json::Deserializer::from_str(json);
     let top = TopSeed { hatch, strings }.deserialize(&mut de).ok()??;
     de.end().ok()?;
-    let id = match top.id {
+    // An empty id counts as none, as in `decode_record`.
+    let id = match top.id.filter(|id| !id.is_empty()) {
         Some(id) => strings.get(&id),
         None => strings.get(&fallback_id()),
     };
@@ -82,19 +84,14 @@ impl<'de> Visitor<'de> for TopSeed<'_, '_> {
             rollout_scores: Vec::new(),
             messages: None,
         };
-        let mut message_list_broken = false;
+        // Each message-list key present, by rank: the last value of a repeated key counts, and
+        // the best-ranked key present is the list, as in `decode_chat`; `None` if it is broken.
+        let mut lists: [Option<Option<SummaryBuilder>>; MESSAGE_KEYS.len()] = Default::default();
         while let Some(key) = map.next_key::<Text>()? {
             let key = key.0;
             if let Some(rank) = MESSAGE_KEYS.iter().position(|k| *k == key) {
                 let seed = MessagesSeed { hatch: self.hatch, strings: self.strings };
-                let parsed = map.next_value_seed(seed)?;
-                if top.messages.as_ref().is_none_or(|(r, _)| rank < *r) {
-                    match parsed {
-                        Some(builder) => top.messages = Some((rank, builder)),
-                        None if rank == 0 || top.messages.is_none() => message_list_broken = true,
-                        None => {}
-                    }
-                }
+                lists[rank] = Some(map.next_value_seed(seed)?);
                 continue;
             }
             match &*key {
@@ -110,8 +107,11 @@ impl<'de> Visitor<'de> for TopSeed<'_, '_> {
                 }
             }
         }
-        if message_list_broken {
-            return Ok(None);
+        match lists.into_iter().enumerate().find_map(|(rank, list)| Some((rank, list?))) {
+            // The full decoder reports a broken list (and ignores the others).
+            Some((_, None)) => return Ok(None),
+            Some((rank, Some(builder))) => top.messages = Some((rank, builder)),
+            None => {}
         }
         Ok(Some(top))
     }
@@ -143,7 +143,8 @@ impl<'de> Visitor<'de> for MessagesSeed<'_, '_> {
                 MessageItem::Message(m) => {
                     let role = Role::parse(m.role.as_deref().unwrap_or("?"));
                     let text = match (&role, m.content) {
-                        (Role::Assistant, Some(raw)) => raw_content_text(raw, self.hatch),
+                        (Role::Assistant, Some(raw)) => raw_content_text(raw, self.hatch)
+                            .ok_or_else(|| de::Error::custom("content the full decoder refuses"))?,
                         _ => Cow::Borrowed(""),
                     };
                     let mut scores = m.scores;
@@ -156,7 +157,7 @@ impl<'de> Visitor<'de> for MessagesSeed<'_, '_> {
         Ok(all_objects.then_some(builder))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        while map.next_entry::<Skip, Skip>()?.is_some() {}
         Ok(None)
     }
     fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
@@ -180,19 +181,44 @@ impl<'de> Visitor<'de> for MessagesSeed<'_, '_> {
 }
 
 /// The text of an assistant message's raw content value, decoded only when the hatch could
-/// match it (decoding escaped text is the indexer's costliest step).
-fn raw_content_text<'a>(raw: &'a RawValue, hatch: &Hatch) -> Cow<'a, str> {
+/// match it (decoding escaped text is the indexer's costliest step); `None` if the full decoder
+/// would refuse it.
+fn raw_content_text<'a>(raw: &'a RawValue, hatch: &Hatch) -> Option<Cow<'a, str>> {
     let json = raw.get();
     if json.starts_with('"') && !json.contains('\\') && json.len() >= 2 {
-        return Cow::Borrowed(&json[1..json.len() - 1]);
+        return Some(Cow::Borrowed(&json[1..json.len() - 1]));
+    }
+    if !json.starts_with('"') && nests_deeper_than(json.as_bytes(), CONTENT_MAX_DEPTH) {
+        return None;
     }
     if !hatch.may_match_encoded(json) {
-        return Cow::Borrowed("");
+        // Not decoded, so checked the way other skipped content is.
+        return readable(json).then_some(Cow::Borrowed(""));
     }
-    match serde_json::from_str::<serde_json::Value>(json) {
-        Ok(value) => Cow::Owned(content_text(&value)),
-        Err(_) => Cow::Borrowed(""),
+    let value = serde_json::from_str::<serde_json::Value>(json).ok()?;
+    Some(Cow::Owned(content_text(&value)))
+}
+
+/// Deepest message content read raw: with the three levels above it (record, list, message)
+/// it stays well inside serde_json's limit of 128, which the full decoder applies.
+const CONTENT_MAX_DEPTH: usize = 100;
+
+/// Whether the full decoder can read a content value the fast path skipped raw. serde_json
+/// skips a raw value checking its syntax only: not its depth, number range or surrogates.
+fn readable(json: &str) -> bool {
+    if json.starts_with('"') {
+        // A string can only fail on a `\uD800`-`\uDFFF` escape (a `\\` before `ud8..` is a
+        // false alarm, which only costs the check).
+        let bytes = json.as_bytes();
+        let surrogate = memchr::memchr_iter(b'\\', bytes).any(|i| {
+            matches!(
+                bytes.get(i + 1..i + 4),
+                Some([b'u', b'd' | b'D', b'8'..=b'9' | b'a'..=b'f' | b'A'..=b'F'])
+            )
+        });
+        return !surrogate || serde_json::from_str::<Skip>(json).is_ok();
     }
+    !nests_deeper_than(json.as_bytes(), CONTENT_MAX_DEPTH) && serde_json::from_str::<Skip>(json).is_ok()
 }
 
 struct Message<'a> {
@@ -223,24 +249,39 @@ impl<'de> Visitor<'de> for MessageVisitor {
         // Preference among aliases follows ROLE_KEYS / CONTENT_KEYS order, as in decode_chat.
         let mut roles: [Option<Cow<'de, str>>; 2] = [None, None];
         let mut contents: [Option<&'de RawValue>; 2] = [None, None];
+        // Every content value seen (a repeated key too): the full decoder parses them all.
+        let mut raws: Vec<&'de RawValue> = Vec::new();
         let mut scores = Vec::new();
         while let Some(key) = map.next_key::<Text>()? {
             if let Some(i) = ROLE_KEYS.iter().position(|k| *k == key.0) {
                 roles[i] = map.next_value::<Scalar>()?.string();
             } else if let Some(i) = CONTENT_KEYS.iter().position(|k| *k == key.0) {
-                contents[i] = Some(map.next_value::<&RawValue>()?);
+                let raw = map.next_value::<&RawValue>()?;
+                contents[i] = Some(raw);
+                raws.push(raw);
             } else if key.0 == "scores" {
                 scores = map.next_value::<ScoreMap>()?.0;
             } else {
-                map.next_value::<IgnoredAny>()?;
+                map.next_value::<Skip>()?;
             }
         }
         let [role, from] = roles;
         let [content, value] = contents;
-        Ok(MessageItem::Message(Message { role: role.or(from), content: content.or(value), scores }))
+        let (role, content) = (role.or(from), content.or(value));
+        // An assistant's content is decoded (and so checked) when the message is indexed; every
+        // other content value skipped raw is checked here. If the full decoder would refuse
+        // one, the record is left to it (it reports where).
+        let decoded_later = Role::parse(role.as_deref().unwrap_or("?")) == Role::Assistant;
+        for raw in raws {
+            let is_decoded = decoded_later && content.is_some_and(|c| std::ptr::eq(c, raw));
+            if !is_decoded && !readable(raw.get()) {
+                return Err(de::Error::custom("content the full decoder refuses"));
+            }
+        }
+        Ok(MessageItem::Message(Message { role, content, scores }))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        while seq.next_element::<Skip>()?.is_some() {}
         Ok(MessageItem::NotAnObject)
     }
     fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {

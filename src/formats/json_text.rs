@@ -98,6 +98,31 @@ fn skip_string(bytes: &[u8], i: usize) -> Option<usize> {
     }
 }
 
+/// Whether arrays and objects nest deeper than `limit` anywhere in `bytes` (brackets inside
+/// strings do not count). A linear scan with no recursion, whatever the depth.
+pub fn nests_deeper_than(bytes: &[u8], limit: usize) -> bool {
+    let mut depth = 0usize;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'"' => {
+                i = skip_string(bytes, i).unwrap_or(bytes.len());
+                continue;
+            }
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > limit {
+                    return true;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
 /// 1-based line and column (in bytes) of a byte offset.
 pub fn line_column(bytes: &[u8], offset: usize) -> (u64, u64) {
     let before = &bytes[..offset.min(bytes.len())];
@@ -159,6 +184,16 @@ mod tests {
     fn deep_nesting_is_scanned_without_recursion() {
         let deep = format!("[{}{}]", "[".repeat(200_000), "]".repeat(200_000));
         assert_eq!(array_element_spans(deep.as_bytes()).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn nesting_depth_is_measured_outside_strings() {
+        assert!(!nests_deeper_than(br#"{"a": [1, {"b": []}]}"#, 4));
+        assert!(nests_deeper_than(br#"{"a": [1, {"b": []}]}"#, 3));
+        assert!(!nests_deeper_than(br#"{"a": "[[[[{{{{"}"#, 1));
+        assert!(!nests_deeper_than(br#"{"a": "\"[[["}"#, 1));
+        assert!(nests_deeper_than("[".repeat(200_000).as_bytes(), 128));
+        assert!(!nests_deeper_than(b"\"unterminated [[[[", 0));
     }
 
     #[test]

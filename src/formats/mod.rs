@@ -156,13 +156,15 @@ pub fn parse_value(json: &str) -> Result<Value, RecordError> {
 }
 
 /// serde_json's message without its " at line L column C" tail (the position is kept apart).
+/// serde_json says column 0 for an end of input right after a newline (or an empty input);
+/// columns here count from 1, so that is column 1 of that line.
 pub fn record_error(e: &serde_json::Error) -> RecordError {
     let text = e.to_string();
     let message = match text.rfind(" at line ") {
         Some(i) => text[..i].to_string(),
         None => text,
     };
-    RecordError { line: e.line() as u64, column: e.column() as u64, message }
+    RecordError { line: e.line() as u64, column: (e.column() as u64).max(1), message }
 }
 
 #[cfg(test)]

@@ -71,3 +71,95 @@ fn detection_uses_extension_then_content() {
     assert_eq!(detect(Path::new("a"), b"  [ {} ]").unwrap(), Format::Json);
     assert!(detect(Path::new("a.bin"), b"\x00\x01").unwrap_err().contains("unknown format"));
 }
+
+#[test]
+fn deep_values_the_fast_path_would_skip_are_errors_not_unreadable_rows() {
+    // The fast indexer skips values it does not need without a depth limit; the reader's full
+    // decoder refuses them. A record must not be listed that the reader then cannot open.
+    let hatch = Hatch::default();
+    let ctx = IndexContext { hatch: &hatch, source: 0 };
+    let deep = format!("{}{}", "[".repeat(200_000), "]".repeat(200_000));
+    for json in [
+        format!(r#"{{"messages": [{{"role": "user", "content": {deep}}}]}}"#),
+        format!(r#"{{"messages": [{{"role": "assistant", "content": {deep}}}]}}"#),
+        format!(r#"{{"messages": [], "extra": {deep}}}"#),
+        format!(r#"{{"metadata": {{"x": {deep}}}, "messages": []}}"#),
+        format!(r#"{{"messages": [{{"role": "user", "scores": {{"s": {deep}}}}}]}}"#),
+    ] {
+        let err = index_record(&json, &ctx, &mut Interner::default(), &|| "f".into(), Locator::Decoded(0))
+            .expect_err("too deep");
+        assert!(err.message.contains("recursion limit"), "{err:?}");
+        assert!(decode_record(&json, "f").is_err(), "the reader agrees");
+    }
+    // Moderate nesting still takes the fast path and agrees with the full decoder.
+    let nested = format!(r#"{{"messages": [], "extra": {}{}}}"#, "[".repeat(90), "]".repeat(90));
+    let (fast, full) = both_paths(&nested);
+    assert_eq!(fast.as_ref(), Some(&full));
+}
+
+#[test]
+fn an_end_of_input_after_a_newline_is_column_one_not_zero() {
+    let hatch = Hatch::default();
+    let ctx = IndexContext { hatch: &hatch, source: 0 };
+    for (json, line) in [("", 1), ("{\"messages\": [\n", 2), ("  \n\n", 3)] {
+        let err = index_record(json, &ctx, &mut Interner::default(), &|| "f".into(), Locator::Decoded(0))
+            .expect_err("EOF");
+        assert_eq!((err.line, err.column), (line, 1), "{json:?}: {err:?}");
+    }
+}
+
+#[test]
+fn an_empty_id_gets_the_stand_in_on_both_paths() {
+    // The fast path kept "" while the full decoder used the stand-in: in a .json array the
+    // rollout was listed with no name at all.
+    let (fast, full) = both_paths(r#"{"id": "", "messages": []}"#);
+    assert_eq!(&*full.id, "f:1");
+    assert_eq!(fast.as_ref(), Some(&full));
+}
+
+#[test]
+fn a_broken_preferred_message_list_is_an_error_on_both_paths() {
+    // decode_chat reads the best-ranked list key present; the fast path used a worse-ranked
+    // valid list when the better one came later in the object, so the record was listed and
+    // then could not be opened.
+    let hatch = Hatch::default();
+    let ctx = IndexContext { hatch: &hatch, source: 0 };
+    for json in [
+        r#"{"conversation": [], "conversations": null}"#,
+        r#"{"traj": [{"role": "assistant"}], "messages": 5}"#,
+        r#"{"messages": [{"role": "assistant"}], "messages": null}"#,
+    ] {
+        let indexed = index_record(json, &ctx, &mut Interner::default(), &|| "f".into(), Locator::Decoded(0));
+        assert!(indexed.is_err(), "{json}: {indexed:?}");
+        assert!(decode_record(json, "f").is_err(), "{json}");
+    }
+    for json in [r#"{"traj": null, "messages": []}"#, r#"{"messages": null, "messages": []}"#] {
+        let (fast, full) = both_paths(json);
+        assert_eq!(fast.as_ref(), Some(&full), "{json}");
+    }
+}
+
+#[test]
+fn values_the_fast_path_skips_are_checked_as_the_full_decoder_checks_them() {
+    // Skipped values were not range-checked: a number the full decoder refuses (1e400) in a
+    // message's unknown key or its content was listed, then the reader could not open it.
+    let hatch = Hatch::default();
+    let ctx = IndexContext { hatch: &hatch, source: 0 };
+    for json in [
+        r#"{"messages": [{"role": "user", "meta": 1e400}]}"#,
+        r#"{"messages": [{"role": "user", "content": 1e400}]}"#,
+        r#"{"messages": [{"role": "user", "content": [{"type": "text", "text": "a", "n": -1e999}]}]}"#,
+        r#"{"messages": [{"role": "assistant", "content": [1e400]}]}"#,
+        r#"{"messages": [[1e400]]}"#,
+        r#"{"messages": [{"role": "user", "content": "\ud800"}]}"#,
+        r#"{"messages": [{"role": "user", "x": "\ud800"}]}"#,
+        r#"{"messages": [{"role": "user", "content": ["\udc00"]}]}"#,
+        r#"{"messages": [{"role": "assistant", "content": "cut \ud83d"}]}"#,
+        r#"{"messages": [{"role": "assistant", "content": "ok", "value": "\ud83d"}]}"#,
+        r#"{"messages": [{"content": "\ud83d", "role": "assistant", "content": "ok"}]}"#,
+    ] {
+        assert!(decode_record(json, "f").is_err(), "{json}");
+        let indexed = index_record(json, &ctx, &mut Interner::default(), &|| "f".into(), Locator::Decoded(0));
+        assert!(indexed.is_err(), "{json}: {indexed:?}");
+    }
+}

@@ -78,14 +78,14 @@ fn load_files(paths: &[std::path::PathBuf], options: &LoadOptions, sink: &Sink) 
     }
     let bytes = files.iter().map(|f| f.size).sum();
     sink(LoadEvent::Planned { files: files.len(), bytes });
-    // A rollout's `source` indexes the sources announced so far, not the files tried: a file
-    // that fails before it is announced (unknown format, unreadable archive) takes no place.
+    // A rollout's `source` indexes the sources announced so far; a file that fails before it
+    // is announced must not shift the files after it.
     let announced = AtomicU32::new(0);
     let counting = |event: LoadEvent| {
         if matches!(event, LoadEvent::Source(_)) {
             announced.fetch_add(1, Ordering::Relaxed);
         }
-        sink(event)
+        sink(event);
     };
     for file in &files {
         let origin = Origin::File(file.path.clone());

@@ -3,6 +3,7 @@
 //! one line holding the new state of one (rollout, turn); the last line for a key wins.
 
 pub mod file;
+pub mod output;
 pub mod stamp;
 
 use std::collections::HashMap;

@@ -71,7 +71,14 @@ impl Study {
             *count += 1;
             if *count > 1 {
                 let original = summary.id.clone();
-                let renamed: Arc<str> = format!("{original}#{count}").into();
+                let mut n = *count;
+                // `id#2` may already be a rollout's own id: take the next free number.
+                let mut renamed: Arc<str> = format!("{original}#{n}").into();
+                while self.id_counts.contains_key(&renamed) {
+                    n += 1;
+                    renamed = format!("{original}#{n}").into();
+                }
+                self.id_counts.insert(original.clone(), n);
                 let path = self.source_display(summary.source).to_string();
                 self.problems.push(
                     Problem::file(
@@ -110,6 +117,17 @@ impl Study {
         Ok(rollout)
     }
 
+    /// The files the study was read from (not the embedded demo).
+    pub fn source_paths(&self) -> Vec<PathBuf> {
+        self.sources
+            .iter()
+            .filter_map(|s| match &s.origin {
+                Origin::File(p) => Some(p.clone()),
+                Origin::Embedded(_) => None,
+            })
+            .collect()
+    }
+
     /// The source a rollout came from.
     pub fn source_of(&self, index: usize) -> Option<&Arc<Source>> {
         let summary = self.rollouts.get(index)?;
@@ -134,5 +152,24 @@ impl Study {
             }
         });
         study.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Locator, SummaryBuilder};
+
+    fn summary(id: &str) -> RolloutSummary {
+        SummaryBuilder::default().finish(id.into(), 0, Locator::Decoded(0), Vec::new(), Vec::new())
+    }
+
+    #[test]
+    fn a_renamed_duplicate_never_takes_an_id_already_in_the_study() {
+        let mut study = Study::default();
+        study.apply(LoadEvent::Rollouts(["dup", "dup#2", "dup", "dup", "dup#3"].map(summary).to_vec()));
+        let ids: Vec<&str> = study.rollouts.iter().map(|r| &*r.id).collect();
+        assert_eq!(ids, ["dup", "dup#2", "dup#3", "dup#4", "dup#3#2"]);
+        assert_eq!(study.problems.len(), 3, "every rename is reported: {:?}", study.problems);
     }
 }

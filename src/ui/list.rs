@@ -1,10 +1,11 @@
 //! The rollout list: only the visible window of rows is built, whatever the study size.
 
 use ratatui::Frame;
+use ratatui::buffer::CellWidth;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
-use unicode_width::UnicodeWidthStr;
 
 use super::theme::Theme;
 use crate::app::{App, Pane};
@@ -161,20 +162,24 @@ pub fn sparkline(values: &[Option<f64>], width: usize, threshold: f64, theme: Th
 }
 
 /// Pads or cuts text to exactly `width` columns (cut text ends with `…`), plus a space.
+/// Columns are counted per grapheme as the buffer draws them, so an emoji sequence (one
+/// grapheme, two columns, several characters) does not push the next column out of line.
 pub fn fit(text: &str, width: usize) -> String {
     if width == 0 {
         return String::new();
     }
+    let span = Span::raw(text);
+    let graphemes =
+        || span.styled_graphemes(Style::new()).map(|g| (g.symbol, g.symbol.cell_width() as usize));
     let mut out = String::new();
     let mut used = 0;
-    let too_long = text.width() > width;
+    let too_long = graphemes().try_fold(0, |w, (_, g)| (w + g <= width).then_some(w + g)).is_none();
     let room = if too_long { width - 1 } else { width };
-    for ch in text.chars() {
-        let w = unicode_width::UnicodeWidthChar::width(ch).unwrap_or(0);
+    for (symbol, w) in graphemes() {
         if used + w > room {
             break;
         }
-        out.push(ch);
+        out.push_str(symbol);
         used += w;
     }
     if too_long {
@@ -195,5 +200,14 @@ mod tests {
         assert_eq!(fit("abcdef", 4), "abc… ");
         assert_eq!(fit("世界世界", 5), "世界… ");
         assert_eq!(fit("x", 0), "");
+    }
+
+    #[test]
+    fn fit_counts_an_emoji_sequence_as_the_two_columns_it_takes() {
+        // One grapheme of five characters: counted per character it looked six columns wide.
+        let family = "👩\u{200d}👩\u{200d}👧";
+        assert_eq!(fit(&format!("{family}x"), 5), format!("{family}x   "));
+        assert_eq!(fit(&format!("{family}{family}{family}"), 5), format!("{family}{family}… "));
+        assert_eq!(fit("❤\u{fe0f}e\u{301}", 4), "❤\u{fe0f}e\u{301}  ");
     }
 }
