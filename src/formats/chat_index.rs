@@ -11,7 +11,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 use serde_json::value::RawValue;
 
 use super::chat::{CONTENT_KEYS, MESSAGE_KEYS, ROLE_KEYS, content_text};
-use super::json_scalar::{Scalar, ScoreMap, Skip};
+use super::json_scalar::{Scalar, ScoreMap, Skip, scalars_give};
 use super::json_text::nests_deeper_than;
 use crate::model::{Hatch, Interner, Locator, Role, RolloutSummary, SummaryBuilder};
 
@@ -160,24 +160,7 @@ impl<'de> Visitor<'de> for MessagesSeed<'_, '_> {
         while map.next_entry::<Skip, Skip>()?.is_some() {}
         Ok(None)
     }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
+    scalars_give!(None);
 }
 
 /// The text of an assistant message's raw content value, decoded only when the hatch could
@@ -284,24 +267,7 @@ impl<'de> Visitor<'de> for MessageVisitor {
         while seq.next_element::<Skip>()?.is_some() {}
         Ok(MessageItem::NotAnObject)
     }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(MessageItem::NotAnObject)
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(MessageItem::NotAnObject)
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(MessageItem::NotAnObject)
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(MessageItem::NotAnObject)
-    }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(MessageItem::NotAnObject)
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(MessageItem::NotAnObject)
-    }
+    scalars_give!(MessageItem::NotAnObject);
 }
 
 /// `metadata`: an object of fields, or (oddly) a scalar kept as a field named "metadata".
