@@ -1,7 +1,12 @@
 //! The domain core never imports a terminal crate: it must stay usable from subcommands,
-//! tests and other front ends, and testable without a terminal.
+//! tests and other front ends, and testable without a terminal. And no code outside the
+//! label store can write a file, so a rollout file is never written.
+
+mod common;
 
 use std::path::Path;
+
+use common::rust_files;
 
 const CORE: &[&str] = &[
     "src/model",
@@ -13,16 +18,6 @@ const CORE: &[&str] = &[
     "src/search.rs",
     "src/load",
 ];
-
-fn rust_files(path: &Path, out: &mut Vec<std::path::PathBuf>) {
-    if path.is_dir() {
-        for entry in std::fs::read_dir(path).into_iter().flatten().flatten() {
-            rust_files(&entry.path(), out);
-        }
-    } else if path.extension().is_some_and(|e| e == "rs") {
-        out.push(path.to_path_buf());
-    }
-}
 
 #[test]
 fn core_modules_do_not_import_terminal_crates() {
@@ -45,4 +40,69 @@ fn core_modules_do_not_import_terminal_crates() {
             }
         }
     }
+}
+
+/// Lines (numbered from 0) outside `#[cfg(test)]` items: the item after the attribute is
+/// skipped to its closing brace (or its `;`).
+fn non_test_lines(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut lines = text.lines().enumerate();
+    while let Some((n, line)) = lines.next() {
+        if line.trim() != "#[cfg(test)]" {
+            out.push((n, line));
+            continue;
+        }
+        let mut depth = 0i64;
+        let mut opened = false;
+        for (_, item) in lines.by_ref() {
+            depth += item.matches('{').count() as i64 - item.matches('}').count() as i64;
+            opened |= item.contains('{');
+            if (opened && depth <= 0) || (!opened && item.trim_end().ends_with(';')) {
+                break;
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn no_code_outside_the_label_store_can_write_a_file() {
+    // Rollout files are opened read-only everywhere; only src/store writes (label files). Test
+    // code (files named tests*.rs and everything after a `#[cfg(test)]`) may write fixtures.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    rust_files(&root.join("src"), &mut files);
+    assert!(files.len() > 40, "{}", files.len());
+    let banned = [
+        "OpenOptions",
+        "File::create",
+        "fs::write",
+        "create_new(",
+        ".write(true)",
+        ".append(true)",
+        "set_len(",
+        "fs::rename",
+        "remove_file",
+        "fs::copy",
+        "set_permissions",
+        "create_dir",
+    ];
+    let mut found = Vec::new();
+    for file in files {
+        let relative = file.strip_prefix(root).unwrap();
+        let name = file.file_name().unwrap().to_string_lossy();
+        if relative.starts_with("src/store") || name.starts_with("tests") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).unwrap();
+        for (n, line) in non_test_lines(&text) {
+            if line.trim_start().starts_with("//") {
+                continue;
+            }
+            for b in banned.iter().filter(|b| line.contains(**b)) {
+                found.push(format!("{}:{}: {b}: {}", relative.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(found.is_empty(), "code that can write files outside src/store:\n{}", found.join("\n"));
 }

@@ -2,6 +2,8 @@
 //! each named after what went wrong. The broad corpus tests are in `hostile.rs`.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use rollscope::load::LoadOptions;
 use rollscope::study::Study;
 
@@ -30,22 +32,12 @@ fn a_file_that_fails_before_it_is_announced_does_not_shift_the_files_after_it() 
 fn ls_on_a_terminal_keeps_an_id_with_a_newline_on_its_own_row() {
     // On a terminal, ls sanitised each row but kept newlines, so an id holding "\r\n" (or a
     // file name holding "\n") printed a second line of the model's choosing: a forged row.
-    if std::process::Command::new("script").arg("--version").output().is_err() {
-        eprintln!("skipped: no `script` to give ls a pseudo-terminal");
-        return;
-    }
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("a.jsonl");
     let forged = "fake-row                     baseline   math           9   9.0   9.0      -";
     let line = serde_json::json!({"id": format!("real\r\n{forged}"), "messages": []}).to_string();
     std::fs::write(&file, format!("{line}\n")).unwrap();
-    let command = format!("'{}' ls '{}'", env!("CARGO_BIN_EXE_rollscope"), file.display());
-    let out = std::process::Command::new("script")
-        .args(["-qec", &command, "/dev/null"])
-        .env("ROLLSCOPE_CONFIG", "/nonexistent/rollscope-test-config.toml")
-        .output()
-        .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap().replace("\r\n", "\n");
+    let Some((_, text)) = common::on_a_terminal(&["ls", &file.display().to_string()]) else { return };
     assert_eq!(text.lines().count(), 2, "a header and one row:\n{text}");
     assert!(text.contains("real␍⏎fake-row"), "{text}");
 }
@@ -54,22 +46,14 @@ fn ls_on_a_terminal_keeps_an_id_with_a_newline_on_its_own_row() {
 fn ls_json_on_a_terminal_escapes_what_serde_json_leaves_raw() {
     // serde_json escapes C0 controls only: a DEL, a C1 CSI (U+009B, which terminals obey as ESC [)
     // or a bidi override in an id went to the terminal as they were.
-    if std::process::Command::new("script").arg("--version").output().is_err() {
-        eprintln!("skipped: no `script` to give ls a pseudo-terminal");
-        return;
-    }
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("a.jsonl");
     let id = "x\u{9b}2J\u{7f}\u{202e}\u{2066}y\u{1b}[31m";
     let line = serde_json::json!({"id": id, "metadata": {"k\u{9d}": "\u{85}"}, "messages": []}).to_string();
     std::fs::write(&file, format!("{line}\n")).unwrap();
-    let command = format!("'{}' ls --json '{}'", env!("CARGO_BIN_EXE_rollscope"), file.display());
-    let out = std::process::Command::new("script")
-        .args(["-qec", &command, "/dev/null"])
-        .env("ROLLSCOPE_CONFIG", "/nonexistent/rollscope-test-config.toml")
-        .output()
-        .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap().replace("\r\n", "\n");
+    let Some((_, text)) = common::on_a_terminal(&["ls", "--json", &file.display().to_string()]) else {
+        return;
+    };
     assert!(text.chars().all(|c| c == '\n' || rollscope::sanitize::is_safe(c)), "{text:?}");
     let rows: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(rows[0]["id"], id, "the same JSON: the id decodes to exactly what the file holds");
