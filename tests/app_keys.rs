@@ -178,3 +178,20 @@ fn mouse_clicks_select_and_the_wheel_scrolls_the_pane_under_it() {
     assert_eq!(s.app.focus, Pane::Reader);
     assert_eq!(s.app.reader.turn, 2);
 }
+
+#[test]
+fn a_study_without_per_turn_scores_says_so_instead_of_a_blank_name() {
+    use rollscope::app::harness::Session;
+    let inspect = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/inspect/2025-05-12T20-27-36-04-00_browser.json");
+    let s = Session::open(&[inspect], 120, 40, None);
+    assert_eq!(s.app.score_name(), "");
+    assert_eq!(s.app.score_label(), "no per-turn scores");
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+    terminal.draw(|f| rollscope::ui::render(&s.app, f)).unwrap();
+    let buffer = terminal.backend().buffer();
+    let text: String =
+        (0..40).map(|y| (0..120).map(|x| buffer[(x, y)].symbol()).collect::<String>()).collect();
+    assert!(text.contains("no per-turn scores · turn 1/5"), "the chart's title");
+    assert!(text.contains("1 rollout · 1 file · score: no per-turn scores"), "the status bar");
+}

@@ -203,6 +203,15 @@ impl App {
         self.settings.score.as_deref().unwrap_or("")
     }
 
+    /// The score name for titles, or a plain word that there is none (a study without per-turn
+    /// judge scores, such as most Inspect logs).
+    pub fn score_label(&self) -> &str {
+        match self.score_name() {
+            "" => "no per-turn scores",
+            name => name,
+        }
+    }
+
     pub fn score_view(&self) -> ScoreView<'_> {
         ScoreView { name: self.score_name(), threshold: self.settings.threshold }
     }

@@ -87,6 +87,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let focused = app.focus == Pane::Chart && app.modal.is_none();
     let summary = selected_summary(app);
     let score = app.score_name();
+    let label = app.score_label();
     let title = match summary {
         Some(s) if app.reader.turn > 0 => {
             let visible = app.reader.index.is_none_or(|i| app.judge_visible(i, app.reader.turn));
@@ -101,13 +102,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 value.push_str(&format!(" · you {human}●"));
             }
             format!(
-                " {score} · turn {}/{} = {value} · T={} ",
+                " {label} · turn {}/{} = {value} · T={} ",
                 app.reader.turn,
                 shown_turns(app, s),
                 app.settings.threshold
             )
         }
-        _ => format!(" {score} "),
+        _ => format!(" {label} "),
     };
     let block = Block::default()
         .borders(Borders::ALL)

@@ -45,8 +45,9 @@ pub fn render_status(app: &App, frame: &mut Frame, area: Rect) {
     let progress = study.progress;
     if progress.finished {
         spans.push(Span::raw(format!(
-            "{} rollouts · {} file{}",
+            "{} rollout{} · {} file{}",
             thousands(study.rollouts.len()),
+            if study.rollouts.len() == 1 { "" } else { "s" },
             study.sources.len(),
             if study.sources.len() == 1 { "" } else { "s" }
         )));
@@ -69,7 +70,7 @@ pub fn render_status(app: &App, frame: &mut Frame, area: Rect) {
         spans.push(Span::raw(format!(" · searching {:?}…", sanitize::clean(&app.search.query))));
     }
     spans.push(Span::styled(
-        format!(" · score {} · T={}", sanitize::clean(app.score_name()), app.settings.threshold),
+        format!(" · score: {} · T={}", sanitize::clean(app.score_label()), app.settings.threshold),
         theme.dim(),
     ));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
