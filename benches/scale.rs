@@ -11,8 +11,9 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use rollscope::app::keymap::Keymap;
 use rollscope::app::keys::KeyPress;
-use rollscope::app::{App, Effect, Msg, Settings, effects};
+use rollscope::app::{App, Msg, Settings};
 use rollscope::load::{self, LoadOptions};
+use rollscope::runtime::Executor;
 use rollscope::ui;
 
 fn main() {
@@ -67,14 +68,16 @@ fn open_study(file: &std::path::Path) -> Figures {
         });
     });
     let mut first_frame = None;
-    // The app's loop: drain queued messages, run effects inline (a read is a few ms), draw.
+    // The app's loop: drain queued messages, run effects inline on the runtime's executor (a
+    // read is a few ms), draw.
+    let mut executor = Executor::inline();
     while let Ok(msg) = rx.recv() {
         let mut pending = vec![msg];
         pending.extend(rx.try_iter());
         for msg in pending {
-            run(&mut app, msg);
+            run(&mut app, &mut executor, msg);
         }
-        let _ = terminal.draw(|f| ui::render(&app, f));
+        let _ = terminal.draw(|f| app.hits = ui::render(&app, f));
         if first_frame.is_none() && !app.list.rows.is_empty() && app.reader.rollout.is_some() {
             first_frame = Some(start.elapsed());
         }
@@ -84,8 +87,8 @@ fn open_study(file: &std::path::Path) -> Figures {
     for key in "j j j k ] ] [ <C-d> <C-u> G g <Tab> j ] <Tab> l <Tab> j".split(' ').cycle().take(400) {
         let key = KeyPress::parse(key).expect("key");
         let t = Instant::now();
-        run(&mut app, Msg::Key(key));
-        let _ = terminal.draw(|f| ui::render(&app, f));
+        run(&mut app, &mut executor, Msg::Key(key));
+        let _ = terminal.draw(|f| app.hits = ui::render(&app, f));
         latencies.push(t.elapsed());
     }
     latencies.sort();
@@ -94,9 +97,9 @@ fn open_study(file: &std::path::Path) -> Figures {
     for keys in ["s s", "fcondition=baseline<Space>max>=5<Enter>", "F", "s s s s s"] {
         let t = Instant::now();
         for key in KeyPress::parse_sequence(keys).expect("keys") {
-            run(&mut app, Msg::Key(key));
+            run(&mut app, &mut executor, Msg::Key(key));
         }
-        let _ = terminal.draw(|f| ui::render(&app, f));
+        let _ = terminal.draw(|f| app.hits = ui::render(&app, f));
         heavy.push(format!("{keys:?} {:.1} ms", t.elapsed().as_secs_f64() * 1e3));
     }
     eprintln!("  whole-list keys: {}", heavy.join(", "));
@@ -111,16 +114,13 @@ fn open_study(file: &std::path::Path) -> Figures {
     }
 }
 
-fn run(app: &mut App, msg: Msg) {
+fn run(app: &mut App, executor: &mut Executor, msg: Msg) {
     let mut queue = vec![msg];
     while let Some(msg) = queue.pop() {
         for effect in app.update(msg).effects {
-            if !matches!(effect, Effect::Quit)
-                && let Some(reply) = effects::perform(effect, &|| false)
-            {
-                queue.push(reply);
-            }
+            executor.submit(effect);
         }
+        queue.extend(executor.take_messages());
     }
 }
 

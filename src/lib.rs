@@ -2,7 +2,8 @@
 //!
 //! The domain core (`model`, `formats`, `study`, `metrics`, `sanitize`) never imports a terminal
 //! crate; `load` runs the parallel indexer; `app` holds state and turns messages into effects;
-//! `ui` draws from `&App`; `runtime` owns the terminal, the threads and the event loop.
+//! `ui` draws widgets from the app's view models; `runtime` owns the terminal, the event loop and
+//! the effect executor; `testkit` (tests and benchmarks only) runs that executor inline.
 
 pub mod app;
 pub mod cli;
@@ -18,4 +19,6 @@ pub mod sanitize;
 pub mod search;
 pub mod store;
 pub mod study;
+#[cfg(feature = "testkit")]
+pub mod testkit;
 pub mod ui;

@@ -1,10 +1,10 @@
 //! Key-sequence tests: drive `App::update` with the keys a user would press and check state.
 #![allow(clippy::unwrap_used)]
 
-use rollscope::app::harness::{demo_app, press};
 use rollscope::app::list::SortKey;
 use rollscope::app::{Modal, Pane};
 use rollscope::model::Role;
+use rollscope::testkit::{demo_app, press};
 
 #[test]
 fn moving_down_opens_the_selected_rollout() {
@@ -73,9 +73,10 @@ fn search_jumps_between_matching_messages() {
     assert_eq!(app.list.selected_rollout(), Some(rollout as usize));
     let text = &app.reader.rollout.as_ref().unwrap().messages[message as usize].text;
     assert!(text.to_lowercase().contains("shutdown"), "{text}");
-    if let Some(turn) = app.reader.turn_messages.iter().position(|&m| m == message as usize) {
-        assert_eq!(app.reader.turn, turn + 1, "a match in an assistant turn selects that turn");
-    }
+    // The demo's "shutdown" is said by the model: the match is in an assistant turn.
+    let turn = app.reader.turn_messages.iter().position(|&m| m == message as usize);
+    let turn = turn.expect("the first match of \"shutdown\" is in an assistant turn");
+    assert_eq!(app.reader.turn, turn + 1, "a match in an assistant turn selects that turn");
     let first = app.search.current;
     press(&mut app, "n");
     assert_ne!(app.search.current, first);
@@ -123,13 +124,13 @@ fn filter_sort_and_score_switching() {
 fn overlays_open_and_close() {
     let mut app = demo_app(80, 24);
     press(&mut app, "?");
-    assert!(matches!(app.modal, Some(Modal::Help { .. })));
+    assert!(matches!(app.modal, Some(Modal::Help(_))));
     press(&mut app, "j");
-    assert!(matches!(app.modal, Some(Modal::Help { scroll: 1 })));
+    assert!(matches!(app.modal, Some(Modal::Help(cursor)) if cursor.at == 1));
     press(&mut app, "x");
     assert!(app.modal.is_none());
     press(&mut app, "p");
-    assert!(matches!(app.modal, Some(Modal::Problems { .. })));
+    assert!(matches!(app.modal, Some(Modal::Problems(_))));
     press(&mut app, "<Esc> /abc<Esc>");
     assert!(app.modal.is_none());
     assert!(app.search.query.is_empty(), "Esc cancels the search prompt");
@@ -145,13 +146,14 @@ fn statistics_view_recomputes_when_the_threshold_moves() {
     let stats = view.stats.as_ref().unwrap();
     assert_eq!(stats.threshold, 5.0);
     assert_eq!(stats.groups.len(), 4);
-    let before = stats.groups[0].per_turn[9].frac_at_or_above;
+    let before = stats.groups[0].per_turn[9].frac_at_or_above.expect("turn 10 has scores");
     press(&mut app, "+ +");
     assert_eq!(app.settings.threshold, 7.0);
     let Some(Modal::Stats(view)) = &app.modal else { panic!("stats view") };
     let after = view.stats.as_ref().unwrap();
     assert_eq!(after.threshold, 7.0);
-    assert!(after.groups[0].per_turn[9].frac_at_or_above <= before);
+    let after = after.groups[0].per_turn[9].frac_at_or_above.expect("turn 10 has scores");
+    assert!(after < before, "fewer turns reach 7 than 5 at turn 10: {after} vs {before}");
     press(&mut app, "- <Esc>");
     assert_eq!(app.settings.threshold, 6.0);
     assert!(app.modal.is_none());
@@ -159,8 +161,8 @@ fn statistics_view_recomputes_when_the_threshold_moves() {
 
 #[test]
 fn mouse_clicks_select_and_the_wheel_scrolls_the_pane_under_it() {
-    use rollscope::app::harness::Session;
     use rollscope::app::{Mouse, Msg};
+    use rollscope::testkit::Session;
     let mut s = Session::demo(120, 40, None);
     let areas = s.app.areas();
     // Row 0 is the border, row 1 the header: row 4 is the third rollout.
@@ -177,18 +179,28 @@ fn mouse_clicks_select_and_the_wheel_scrolls_the_pane_under_it() {
     s.dispatch(Msg::Mouse(Mouse::Click { column: areas.reader.x + 3, row: areas.reader.y + 1 }));
     assert_eq!(s.app.focus, Pane::Reader);
     assert_eq!(s.app.reader.turn, 2);
+    // The chart reports where it drew each turn; a click there selects that turn.
+    s.draw();
+    let hits = s.app.hits.chart.expect("the chart was drawn");
+    s.dispatch(Msg::Mouse(Mouse::Click { column: hits.x + hits.slot * 6, row: areas.chart.y + 2 }));
+    assert_eq!(s.app.focus, Pane::Chart);
+    assert_eq!(s.app.reader.turn, hits.first_turn + 6);
 }
 
 #[test]
 fn a_study_without_per_turn_scores_says_so_instead_of_a_blank_name() {
-    use rollscope::app::harness::Session;
+    use rollscope::testkit::Session;
     let inspect = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/inspect/2025-05-12T20-27-36-04-00_browser.json");
     let s = Session::open(&[inspect], 120, 40, None);
     assert_eq!(s.app.score_name(), "");
     assert_eq!(s.app.score_label(), "no per-turn scores");
     let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
-    terminal.draw(|f| rollscope::ui::render(&s.app, f)).unwrap();
+    terminal
+        .draw(|f| {
+            rollscope::ui::render(&s.app, f);
+        })
+        .unwrap();
     let buffer = terminal.backend().buffer();
     let text: String =
         (0..40).map(|y| (0..120).map(|x| buffer[(x, y)].symbol()).collect::<String>()).collect();

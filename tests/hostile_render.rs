@@ -18,16 +18,24 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use rollscope::app::Pane;
-use rollscope::app::harness::Session;
+use rollscope::testkit::Session;
 use rollscope::ui;
 
 // ---------------------------------------------------------------------------------------------
 // The real render path.
 
 fn draw(session: &Session) -> Buffer {
-    let (w, h) = session.app.size;
+    draw_app(&session.app)
+}
+
+fn draw_app(app: &rollscope::app::App) -> Buffer {
+    let (w, h) = app.size;
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| ui::render(&session.app, f)).unwrap();
+    terminal
+        .draw(|f| {
+            ui::render(app, f);
+        })
+        .unwrap();
     terminal.backend().buffer().clone()
 }
 

@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use rollscope::app::Modal;
-use rollscope::app::harness::Session;
 use rollscope::store::file::{parse_records, read_records};
 use rollscope::store::{LabelRecord, LabelSet};
+use rollscope::testkit::Session;
 
 fn records(dir: &Path, annotator: &str) -> Vec<LabelRecord> {
     let (records, warnings) = read_records(&dir.join(format!("{annotator}.jsonl")));
@@ -238,7 +238,7 @@ fn kill_9_at_random_moments_loses_nothing_acknowledged() {
 #[test]
 fn a_score_typed_while_the_rollout_is_read_waits_for_it() {
     use rollscope::app::keys::KeyPress;
-    use rollscope::app::{Effect, Msg, effects};
+    use rollscope::app::{Effect, Msg};
     let dir = tempfile::tempdir().unwrap();
     let mut s = session(dir.path());
     // Move down without running the read, as when keys arrive faster than the disk.
@@ -251,11 +251,7 @@ fn a_score_typed_while_the_rollout_is_read_waits_for_it() {
     }
     let id = s.app.study.rollouts[1].id.clone();
     assert!(s.app.labels.mine.get(&id, Some(1)).is_none());
-    for effect in read {
-        if let Some(msg) = effects::perform(effect, &|| false) {
-            s.dispatch(msg);
-        }
-    }
+    s.run_effects(read);
     assert_eq!(s.app.labels.mine.get(&id, Some(1)).unwrap().score, Some(7));
     assert_eq!(s.app.labels.mine.get(&id, Some(2)).unwrap().score, Some(8));
     assert_eq!(records(dir.path(), "ana").len(), 2);

@@ -6,13 +6,17 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
 use rollscope::app::App;
-use rollscope::app::harness::{demo_app, press};
+use rollscope::testkit::{demo_app, press};
 use rollscope::ui;
 
 fn draw(app: &App) -> Buffer {
     let (w, h) = app.size;
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| ui::render(app, f)).unwrap();
+    terminal
+        .draw(|f| {
+            ui::render(app, f);
+        })
+        .unwrap();
     terminal.backend().buffer().clone()
 }
 
@@ -103,7 +107,7 @@ fn colour_marks_high_scores_and_no_color_uses_modifiers() {
 fn labelled_snapshot(name: &str, keys: &str) {
     for (w, h) in [(80, 24), (120, 40)] {
         let dir = tempfile::tempdir().unwrap();
-        let mut s = rollscope::app::harness::Session::demo(w, h, Some((dir.path(), "ana")));
+        let mut s = rollscope::testkit::Session::demo(w, h, Some((dir.path(), "ana")));
         s.press(keys);
         insta::assert_snapshot!(format!("{name}_{w}x{h}"), text(&draw(&s.app)));
     }

@@ -8,8 +8,8 @@ use std::process::Command;
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use rollscope::app::harness::Session;
 use rollscope::app::{App, Modal};
+use rollscope::testkit::Session;
 use rollscope::ui;
 
 /// Judge scores that cannot appear on screen by accident (no turn number or count looks like
@@ -46,7 +46,11 @@ fn rollscope(dir: &Path, args: &[&str]) -> (bool, String, String) {
 fn screen(app: &App) -> String {
     let (w, h) = app.size;
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| ui::render(app, f)).unwrap();
+    terminal
+        .draw(|f| {
+            ui::render(app, f);
+        })
+        .unwrap();
     let buffer = terminal.backend().buffer();
     (0..h).map(|y| (0..w).map(|x| buffer[(x, y)].symbol()).collect::<String>()).collect::<Vec<_>>().join("\n")
 }

@@ -1,67 +1,21 @@
 //! What each action does to the app: keys are looked up in the keymap, then handled here by
 //! intent, never by key.
 
-use super::keymap::{Action, Context};
+use super::action::Action;
 use super::keys::{Key, KeyPress};
 use super::list::SortKey;
-use super::prompt::{Prompt, PromptEvent, PromptKind};
+use super::modal::Cursor;
+use super::prompt::{Prompt, PromptKind};
 use super::{App, Effect, Modal, Outcome, Pane};
 use crate::search::SearchPlan;
 
 impl App {
     pub(super) fn on_key(&mut self, key: KeyPress, out: &mut Outcome) {
-        match &mut self.modal {
-            Some(Modal::Prompt(prompt)) => {
-                let kind = prompt.kind;
-                match prompt.on_key(key) {
-                    PromptEvent::Editing => {}
-                    PromptEvent::Cancel => self.modal = None,
-                    PromptEvent::Submit(text) => {
-                        self.modal = None;
-                        self.submit_prompt(kind, text, out);
-                    }
-                }
-                return;
-            }
-            Some(Modal::Help { scroll }) => {
-                match self.keymap.action(Context::Global, key) {
-                    Some(Action::Down) => *scroll += 1,
-                    Some(Action::Up) => *scroll = scroll.saturating_sub(1),
-                    Some(Action::Quit) if key.ctrl => self.quitting = true,
-                    _ => self.modal = None,
-                }
-                return;
-            }
-            Some(Modal::Tags(_)) => return self.on_tag_key(key, out),
-            Some(Modal::Stats(_)) => return self.on_stats_key(key, out),
-            Some(Modal::ReviewSummary(_)) => {
-                if key.ctrl && key.key == Key::Char('c') {
-                    self.quitting = true;
-                }
-                self.modal = None;
-                return;
-            }
-            Some(Modal::Note(_)) => return self.on_note_key(key, out),
-            Some(Modal::Problems { selected }) => {
-                let count = self.study.problems.len();
-                match self.keymap.action(Context::Problems, key) {
-                    Some(Action::Down) => *selected = (*selected + 1).min(count.saturating_sub(1)),
-                    Some(Action::Up) => *selected = selected.saturating_sub(1),
-                    Some(Action::Top) => *selected = 0,
-                    Some(Action::Bottom) => *selected = count.saturating_sub(1),
-                    Some(Action::Quit) if key.ctrl => self.quitting = true,
-                    _ => self.modal = None,
-                }
-                return;
-            }
-            None => {}
+        let chain = self.key_contexts();
+        if self.modal.is_some() {
+            return self.on_modal_key(chain[0], key, out);
         }
-        let context = match self.focus {
-            Pane::List => Context::List,
-            Pane::Reader => Context::Reader,
-            Pane::Chart => Context::Chart,
-        };
-        match self.keymap.action(context, key) {
+        match self.keymap.action(&chain, key) {
             Some(action) if action.needs_transcript() && self.reader_is_loading() => {
                 self.deferred_keys.push(key);
             }
@@ -98,8 +52,8 @@ impl App {
                     self.quitting = true;
                 }
             }
-            Action::ToggleHelp => self.modal = Some(Modal::Help { scroll: 0 }),
-            Action::ShowProblems => self.modal = Some(Modal::Problems { selected: 0 }),
+            Action::ToggleHelp => self.modal = Some(Modal::Help(Cursor::default())),
+            Action::ShowProblems => self.modal = Some(Modal::Problems(Cursor::default())),
             Action::Close => self.modal = None,
             Action::FocusNext => self.focus = next_pane(self.focus, 1),
             Action::FocusPrev => self.focus = next_pane(self.focus, 2),
@@ -152,6 +106,27 @@ impl App {
                 });
                 self.rewrap_reader();
             }
+            // Actions of overlays and of spot-check mode mean nothing on the main screen.
+            Action::NextItem
+            | Action::PrevItem
+            | Action::NextPendingItem
+            | Action::ShowSummary
+            | Action::ThresholdUp
+            | Action::ThresholdDown
+            | Action::ToggleTag
+            | Action::ToggleTagNumber(_)
+            | Action::NewTag
+            | Action::Submit
+            | Action::Cancel
+            | Action::SaveNote
+            | Action::ClearLine
+            | Action::DeleteWord
+            | Action::CursorStart
+            | Action::CursorEnd
+            | Action::CursorLeft
+            | Action::CursorRight
+            | Action::DeleteBack
+            | Action::DeleteForward => {}
         }
     }
 
@@ -182,7 +157,7 @@ impl App {
         }
     }
 
-    fn submit_prompt(&mut self, kind: PromptKind, text: String, out: &mut Outcome) {
+    pub(super) fn submit_prompt(&mut self, kind: PromptKind, text: String, out: &mut Outcome) {
         match kind {
             PromptKind::Filter => self.apply_filter(&text, out),
             PromptKind::Search => {
@@ -224,7 +199,7 @@ impl App {
         self.open_selected(out);
     }
 
-    fn next_score_name(&mut self, out: &mut Outcome) {
+    pub(super) fn next_score_name(&mut self, out: &mut Outcome) {
         let names = &self.study.score_names;
         if names.is_empty() {
             self.toast = Some("this study has no scores".into());

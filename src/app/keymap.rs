@@ -1,330 +1,337 @@
-//! The one keymap table: it drives key handling, the `?` help overlay and the hint bar, so the
-//! three never drift apart. The config file may rebind any action by name.
+//! The one keymap table: it drives key handling in every pane and overlay, the `?` help and the
+//! hint bar, so the three never drift apart. The config file may rebind any action by name,
+//! in every context (`next_turn = ["L"]`) or in one (`"tags.close" = ["x"]`).
+
+mod defaults;
 
 use std::collections::HashMap;
 
+pub use defaults::hints;
+use defaults::{DEFAULT_BINDINGS, DefaultBinding};
+
+use super::action::Action;
 use super::keys::KeyPress;
 
-/// Where a binding applies. Pane contexts are tried before `Global`.
+/// Where a binding applies: a pane, an overlay, or spot-check mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Context {
+    /// Keys of the main screen, whichever pane has focus.
     Global,
     List,
     Reader,
     Chart,
+    /// Spot-check mode, tried before the pane's keys.
+    Review,
+    Help,
     Problems,
+    Tags,
+    /// Typing a new tag in the tag picker.
+    TagInput,
+    Note,
+    Prompt,
+    Stats,
+    Summary,
+}
+
+/// What a key bound to nothing does in a context.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OtherKeys {
+    /// Says that the key does nothing here.
+    Nothing,
+    /// Closes the overlay (a quick look: any key dismisses it).
+    Close,
+    /// Is typed as text.
+    Text,
 }
 
 impl Context {
+    pub const ALL: [Context; 13] = [
+        Context::Global,
+        Context::List,
+        Context::Reader,
+        Context::Chart,
+        Context::Review,
+        Context::Help,
+        Context::Problems,
+        Context::Tags,
+        Context::TagInput,
+        Context::Note,
+        Context::Prompt,
+        Context::Stats,
+        Context::Summary,
+    ];
+
+    /// The heading of the context in the help overlay.
     pub fn title(self) -> &'static str {
         match self {
             Context::Global => "Everywhere",
             Context::List => "Rollout list",
             Context::Reader => "Transcript",
             Context::Chart => "Score chart",
+            Context::Review => "Spot-check review",
+            Context::Help => "Help",
             Context::Problems => "Problems",
+            Context::Tags => "Tag picker",
+            Context::TagInput => "Tag picker, typing a new tag",
+            Context::Note => "Note editor (other keys edit the text)",
+            Context::Prompt => "Search and filter prompt (other keys edit the text)",
+            Context::Stats => "Statistics view",
+            Context::Summary => "Spot-check summary",
         }
     }
-}
 
-/// Everything a key can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Action {
-    Quit,
-    ToggleHelp,
-    FocusNext,
-    FocusPrev,
-    Down,
-    Up,
-    Top,
-    Bottom,
-    PageDown,
-    PageUp,
-    NextTurn,
-    PrevTurn,
-    Open,
-    Search,
-    NextMatch,
-    PrevMatch,
-    Filter,
-    ClearFilter,
-    CycleSort,
-    ReverseSort,
-    NextScoreName,
-    ShowProblems,
-    Close,
-    SetScore(u8),
-    ClearScore,
-    Undo,
-    Redo,
-    OpenTags,
-    EditNote,
-    EditRolloutNote,
-    NextUnlabelledTurn,
-    NextUnlabelledRollout,
-    ToggleOthers,
-    OpenStats,
-}
-
-/// Config names of the score actions.
-const SCORE_NAMES: [&str; 11] = [
-    "score_0", "score_1", "score_2", "score_3", "score_4", "score_5", "score_6", "score_7", "score_8",
-    "score_9", "score_10",
-];
-
-impl Action {
-    /// Name used in the config file's `[keys]` table.
+    /// The prefix that rebinds an action in this context only (`tags.close`).
     pub fn name(self) -> &'static str {
-        self.describe().0
-    }
-
-    /// (config name, one-line help).
-    pub fn describe(self) -> (&'static str, &'static str) {
         match self {
-            Action::Quit => ("quit", "quit"),
-            Action::ToggleHelp => ("help", "show or hide this help"),
-            Action::FocusNext => ("focus_next", "next pane"),
-            Action::FocusPrev => ("focus_prev", "previous pane"),
-            Action::Down => ("down", "move down"),
-            Action::Up => ("up", "move up"),
-            Action::Top => ("top", "go to the top"),
-            Action::Bottom => ("bottom", "go to the bottom"),
-            Action::PageDown => ("page_down", "half a page down"),
-            Action::PageUp => ("page_up", "half a page up"),
-            Action::NextTurn => ("next_turn", "next assistant turn"),
-            Action::PrevTurn => ("prev_turn", "previous assistant turn"),
-            Action::Open => ("open", "read the selected rollout"),
-            Action::Search => ("search", "search all message text"),
-            Action::NextMatch => ("next_match", "next search match"),
-            Action::PrevMatch => ("prev_match", "previous search match"),
-            Action::Filter => ("filter", "filter rollouts (e.g. condition=baseline max>=5 selfdel)"),
-            Action::ClearFilter => ("clear_filter", "clear the filter"),
-            Action::CycleSort => ("sort", "sort by: file order, id, max, mean, first ≥ threshold, turns"),
-            Action::ReverseSort => ("reverse_sort", "reverse the sort order"),
-            Action::NextScoreName => ("next_score", "show the next score name"),
-            Action::ShowProblems => ("problems", "show files and lines that could not be read"),
-            Action::Close => ("close", "close the overlay / cancel"),
-            Action::SetScore(n) => {
-                (SCORE_NAMES[(n as usize).min(10)], "give the selected turn this human score")
-            }
-            Action::ClearScore => ("clear_score", "clear the selected turn's human score"),
-            Action::Undo => ("undo", "undo the last label change"),
-            Action::Redo => ("redo", "redo the label change undone"),
-            Action::OpenTags => ("tags", "tag the selected turn (picker; a new tag can be typed)"),
-            Action::EditNote => ("note", "write a note on the selected turn"),
-            Action::EditRolloutNote => ("rollout_note", "write a note on the whole rollout"),
-            Action::NextUnlabelledTurn => {
-                ("next_unlabelled_turn", "jump to the next turn without your score")
-            }
-            Action::NextUnlabelledRollout => {
-                ("next_unlabelled_rollout", "jump to the next rollout you have not labelled")
-            }
-            Action::ToggleOthers => ("others", "show or hide other annotators' labels"),
-            Action::OpenStats => ("statistics", "study statistics per group (−/+ threshold, c score)"),
+            Context::Global => "global",
+            Context::List => "list",
+            Context::Reader => "reader",
+            Context::Chart => "chart",
+            Context::Review => "review",
+            Context::Help => "help",
+            Context::Problems => "problems",
+            Context::Tags => "tags",
+            Context::TagInput => "tag_input",
+            Context::Note => "note",
+            Context::Prompt => "prompt",
+            Context::Stats => "stats",
+            Context::Summary => "summary",
         }
     }
 
-    /// Actions that act on the transcript's turns: pressed while the rollout is still being
-    /// read, they wait for it instead of failing.
-    pub fn needs_transcript(self) -> bool {
-        matches!(
-            self,
-            Action::NextTurn
-                | Action::PrevTurn
-                | Action::SetScore(_)
-                | Action::ClearScore
-                | Action::OpenTags
-                | Action::EditNote
-                | Action::EditRolloutNote
-                | Action::NextUnlabelledTurn
-        )
-    }
-
-    pub fn all() -> impl Iterator<Item = Action> {
-        DEFAULT_BINDINGS.iter().map(|b| b.2).collect::<Vec<_>>().into_iter()
+    pub fn other_keys(self) -> OtherKeys {
+        match self {
+            Context::Global | Context::List | Context::Reader | Context::Chart | Context::Review => {
+                OtherKeys::Nothing
+            }
+            Context::Help | Context::Problems | Context::Tags | Context::Stats | Context::Summary => {
+                OtherKeys::Close
+            }
+            Context::TagInput | Context::Note | Context::Prompt => OtherKeys::Text,
+        }
     }
 }
 
-/// (context, keys, action); order is the order of the help overlay.
-const DEFAULT_BINDINGS: &[(Context, &[&str], Action)] = &[
-    (Context::Global, &["q", "<C-c>"], Action::Quit),
-    (Context::Global, &["?", "<F1>"], Action::ToggleHelp),
-    (Context::Global, &["<Tab>"], Action::FocusNext),
-    (Context::Global, &["<S-Tab>"], Action::FocusPrev),
-    (Context::Global, &["j", "<Down>"], Action::Down),
-    (Context::Global, &["k", "<Up>"], Action::Up),
-    (Context::Global, &["g", "<Home>"], Action::Top),
-    (Context::Global, &["G", "<End>"], Action::Bottom),
-    (Context::Global, &["<C-d>", "<PageDown>"], Action::PageDown),
-    (Context::Global, &["<C-u>", "<PageUp>"], Action::PageUp),
-    (Context::Global, &["]"], Action::NextTurn),
-    (Context::Global, &["["], Action::PrevTurn),
-    (Context::Global, &["/"], Action::Search),
-    (Context::Global, &["n"], Action::NextMatch),
-    (Context::Global, &["N"], Action::PrevMatch),
-    (Context::Global, &["f"], Action::Filter),
-    (Context::Global, &["F"], Action::ClearFilter),
-    (Context::Global, &["s"], Action::CycleSort),
-    (Context::Global, &["S"], Action::ReverseSort),
-    (Context::Global, &["c"], Action::NextScoreName),
-    (Context::Global, &["p"], Action::ShowProblems),
-    (Context::Global, &["<Esc>"], Action::Close),
-    (Context::Global, &["0"], Action::SetScore(0)),
-    (Context::Global, &["1"], Action::SetScore(1)),
-    (Context::Global, &["2"], Action::SetScore(2)),
-    (Context::Global, &["3"], Action::SetScore(3)),
-    (Context::Global, &["4"], Action::SetScore(4)),
-    (Context::Global, &["5"], Action::SetScore(5)),
-    (Context::Global, &["6"], Action::SetScore(6)),
-    (Context::Global, &["7"], Action::SetScore(7)),
-    (Context::Global, &["8"], Action::SetScore(8)),
-    (Context::Global, &["9"], Action::SetScore(9)),
-    (Context::Global, &["+"], Action::SetScore(10)),
-    (Context::Global, &["x", "<Del>"], Action::ClearScore),
-    (Context::Global, &["u"], Action::Undo),
-    (Context::Global, &["<C-r>"], Action::Redo),
-    (Context::Global, &["t"], Action::OpenTags),
-    (Context::Global, &["e"], Action::EditNote),
-    (Context::Global, &["E"], Action::EditRolloutNote),
-    (Context::Global, &["."], Action::NextUnlabelledTurn),
-    (Context::Global, &[">"], Action::NextUnlabelledRollout),
-    (Context::Global, &["o"], Action::ToggleOthers),
-    (Context::Global, &["v"], Action::OpenStats),
-    (Context::List, &["<Enter>", "l"], Action::Open),
-    (Context::Chart, &["l", "<Right>"], Action::NextTurn),
-    (Context::Chart, &["h", "<Left>"], Action::PrevTurn),
-];
+/// One binding in effect.
+#[derive(Debug, Clone)]
+pub struct Binding {
+    pub context: Context,
+    pub keys: Vec<KeyPress>,
+    pub action: Action,
+    pub help: &'static str,
+}
+
+/// A `[keys]` entry of the config file that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeymapError {
+    #[error("config [keys]: unknown action {0:?} (the help overlay lists the names)")]
+    UnknownAction(String),
+    #[error("config [keys]: unknown context {0:?} in {1:?}")]
+    UnknownContext(String, String),
+    #[error("config [keys] {action}: {message}")]
+    BadKey { action: String, message: String },
+    #[error("default key {key:?} of {action}: {message}")]
+    BadDefault { action: &'static str, key: &'static str, message: String },
+}
 
 /// Bindings in effect: the defaults, with actions rebound from the config file.
 #[derive(Debug, Clone)]
 pub struct Keymap {
-    bindings: Vec<(Context, Vec<KeyPress>, Action)>,
+    bindings: Vec<Binding>,
     lookup: HashMap<(Context, KeyPress), Action>,
 }
 
 impl Default for Keymap {
     fn default() -> Self {
-        Keymap::with_overrides(&HashMap::new()).unwrap_or_else(|_| Keymap::empty())
+        // Every default parses: `tests::every_default_binding_parses` holds it to that.
+        Keymap::with_overrides(&HashMap::new()).unwrap_or_else(|e| panic!("{e}"))
     }
 }
 
 impl Keymap {
-    fn empty() -> Keymap {
-        Keymap { bindings: Vec::new(), lookup: HashMap::new() }
-    }
-
     /// Defaults, with each named action's keys replaced by the given ones.
-    pub fn with_overrides(overrides: &HashMap<String, Vec<String>>) -> Result<Keymap, String> {
-        for name in overrides.keys() {
-            if !DEFAULT_BINDINGS.iter().any(|(_, _, a)| a.name() == name) {
-                return Err(format!("config [keys]: unknown action {name:?}"));
-            }
-        }
-        let mut keymap = Keymap::empty();
-        for (context, keys, action) in DEFAULT_BINDINGS {
-            let keys: Vec<KeyPress> = match overrides.get(action.name()) {
-                Some(custom) => custom
-                    .iter()
-                    .map(|k| KeyPress::parse(k).map_err(|e| format!("config [keys] {}: {e}", action.name())))
-                    .collect::<Result<_, _>>()?,
-                None => keys.iter().filter_map(|k| KeyPress::parse(k).ok()).collect(),
+    pub fn with_overrides(overrides: &HashMap<String, Vec<String>>) -> Result<Keymap, KeymapError> {
+        let overrides = parse_overrides(overrides)?;
+        let mut keymap = Keymap { bindings: Vec::new(), lookup: HashMap::new() };
+        for row in DEFAULT_BINDINGS {
+            let keys = match overrides.get(&(Some(row.context), row.action.name())) {
+                Some(custom) => custom.clone(),
+                None => match overrides.get(&(None, row.action.name())) {
+                    Some(custom) => custom.clone(),
+                    None => parse_defaults(row)?,
+                },
             };
             for key in &keys {
-                keymap.lookup.entry((*context, *key)).or_insert(*action);
+                keymap.lookup.entry((row.context, *key)).or_insert(row.action);
             }
-            keymap.bindings.push((*context, keys, *action));
+            keymap.bindings.push(Binding { context: row.context, keys, action: row.action, help: row.help });
         }
         Ok(keymap)
     }
 
-    /// The action of a key in a pane: the pane's own bindings first, then the global ones.
-    pub fn action(&self, context: Context, key: KeyPress) -> Option<Action> {
-        self.lookup.get(&(context, key)).or_else(|| self.lookup.get(&(Context::Global, key))).copied()
+    /// The action of a key in a chain of contexts, the first that binds it winning
+    /// (spot-check mode, then the pane, then the main screen's keys).
+    pub fn action(&self, chain: &[Context], key: KeyPress) -> Option<Action> {
+        chain.iter().find_map(|c| self.lookup.get(&(*c, key)).copied())
     }
 
-    /// Every binding in help order: (context, keys, action).
-    pub fn bindings(&self) -> impl Iterator<Item = &(Context, Vec<KeyPress>, Action)> {
+    /// Every binding in help order.
+    pub fn bindings(&self) -> impl Iterator<Item = &Binding> {
         self.bindings.iter()
     }
 
-    /// The first key bound to an action (for hints), as text.
-    pub fn key_for(&self, action: Action) -> Option<String> {
-        self.bindings
-            .iter()
-            .find(|(_, keys, a)| *a == action && !keys.is_empty())
-            .map(|(_, keys, _)| keys[0].to_string())
+    /// The first key bound to an action in a chain of contexts, as text (for hints).
+    pub fn key_for(&self, chain: &[Context], action: Action) -> Option<String> {
+        chain.iter().find_map(|c| {
+            self.bindings
+                .iter()
+                .find(|b| b.context == *c && b.action == action && !b.keys.is_empty())
+                .map(|b| b.keys[0].to_string())
+        })
+    }
+
+    /// Keys that mean two things where they should mean one: bound to two actions in one
+    /// context, or a pane's key hiding a main-screen key of another action.
+    pub fn conflicts(&self) -> Vec<String> {
+        let mut seen: HashMap<(Context, KeyPress), Action> = HashMap::new();
+        let mut found = Vec::new();
+        for b in &self.bindings {
+            for key in &b.keys {
+                if let Some(other) = seen.insert((b.context, *key), b.action)
+                    && other != b.action
+                {
+                    found.push(format!("{key} in {:?}: {} and {}", b.context, other.name(), b.action.name()));
+                }
+            }
+        }
+        for ((context, key), action) in &seen {
+            let pane = matches!(context, Context::List | Context::Reader | Context::Chart);
+            if let Some(global) = seen.get(&(Context::Global, *key)).filter(|g| pane && *g != action) {
+                found.push(format!("{key} in {context:?} ({}) hides {}", action.name(), global.name()));
+            }
+        }
+        found
     }
 }
 
-/// The hint bar for a pane: (action, short label); keys come from the live keymap.
-pub fn hints(context: Context) -> &'static [(Action, &'static str)] {
-    match context {
-        Context::List => &[
-            (Action::Down, "move"),
-            (Action::NextTurn, "turn"),
-            (Action::SetScore(0), "-9,+ score"),
-            (Action::OpenTags, "tags"),
-            (Action::EditNote, "note"),
-            (Action::NextUnlabelledTurn, "next unlabelled"),
-            (Action::Search, "search"),
-            (Action::Filter, "filter"),
-            (Action::CycleSort, "sort"),
-            (Action::ToggleHelp, "help"),
-            (Action::Quit, "quit"),
-        ],
-        Context::Reader => &[
-            (Action::Down, "scroll"),
-            (Action::NextTurn, "turn"),
-            (Action::SetScore(0), "-9,+ score"),
-            (Action::OpenTags, "tags"),
-            (Action::EditNote, "note"),
-            (Action::Undo, "undo"),
-            (Action::NextUnlabelledTurn, "next unlabelled"),
-            (Action::Search, "search"),
-            (Action::ToggleHelp, "help"),
-            (Action::Quit, "quit"),
-        ],
-        Context::Chart | Context::Global => &[
-            (Action::NextTurn, "next turn"),
-            (Action::PrevTurn, "prev turn"),
-            (Action::NextScoreName, "score"),
-            (Action::FocusNext, "pane"),
-            (Action::ToggleHelp, "help"),
-            (Action::Quit, "quit"),
-        ],
-        Context::Problems => &[(Action::Down, "move"), (Action::Close, "close")],
+/// `name` or `context.name` → keys.
+type Overrides = HashMap<(Option<Context>, &'static str), Vec<KeyPress>>;
+
+fn parse_overrides(overrides: &HashMap<String, Vec<String>>) -> Result<Overrides, KeymapError> {
+    let mut parsed = Overrides::new();
+    for (entry, keys) in overrides {
+        let (context, name) = match entry.split_once('.') {
+            Some((c, n)) => {
+                let context = Context::ALL
+                    .into_iter()
+                    .find(|x| x.name() == c)
+                    .ok_or_else(|| KeymapError::UnknownContext(c.to_string(), entry.clone()))?;
+                (Some(context), n)
+            }
+            None => (None, entry.as_str()),
+        };
+        let row = DEFAULT_BINDINGS
+            .iter()
+            .find(|r| r.action.name() == name && context.is_none_or(|c| c == r.context))
+            .ok_or_else(|| KeymapError::UnknownAction(entry.clone()))?;
+        let keys = keys
+            .iter()
+            .map(|k| KeyPress::parse(k))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| KeymapError::BadKey { action: entry.clone(), message: e.to_string() })?;
+        parsed.insert((context, row.action.name()), keys);
     }
+    Ok(parsed)
+}
+
+fn parse_defaults(row: &DefaultBinding) -> Result<Vec<KeyPress>, KeymapError> {
+    row.keys
+        .iter()
+        .map(|k| {
+            KeyPress::parse(k).map_err(|e| KeymapError::BadDefault {
+                action: row.action.name(),
+                key: k,
+                message: e.to_string(),
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    const PANE: [Context; 2] = [Context::Chart, Context::Global];
+
+    #[test]
+    fn every_default_binding_parses() {
+        for row in DEFAULT_BINDINGS {
+            assert!(parse_defaults(row).is_ok(), "{:?} {}: {:?}", row.context, row.action.name(), row.keys);
+        }
+    }
+
+    #[test]
+    fn no_key_means_two_things_in_one_context() {
+        assert_eq!(Keymap::default().conflicts(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn the_conflict_check_catches_a_rebinding_that_collides() {
+        let overrides = HashMap::from([("filter".to_string(), vec!["j".to_string()])]);
+        let conflicts = Keymap::with_overrides(&overrides).unwrap().conflicts();
+        assert!(conflicts.iter().any(|c| c.contains("down") && c.contains("filter")), "{conflicts:?}");
+    }
+
     #[test]
     fn pane_bindings_win_over_global_ones() {
         let keymap = Keymap::default();
-        assert_eq!(keymap.action(Context::Chart, KeyPress::char('l')), Some(Action::NextTurn));
-        assert_eq!(keymap.action(Context::List, KeyPress::char('l')), Some(Action::Open));
-        assert_eq!(keymap.action(Context::Reader, KeyPress::char('j')), Some(Action::Down));
-        assert_eq!(keymap.action(Context::Reader, KeyPress::char('l')), None);
+        assert_eq!(keymap.action(&PANE, KeyPress::char('l')), Some(Action::NextTurn));
+        assert_eq!(keymap.action(&[Context::List, Context::Global], KeyPress::char('l')), Some(Action::Open));
+        assert_eq!(
+            keymap.action(&[Context::Reader, Context::Global], KeyPress::char('j')),
+            Some(Action::Down)
+        );
+        assert_eq!(keymap.action(&[Context::Reader, Context::Global], KeyPress::char('l')), None);
+        let review = [Context::Review, Context::Reader, Context::Global];
+        assert_eq!(keymap.action(&review, KeyPress::char(']')), Some(Action::NextItem));
     }
 
     #[test]
-    fn config_rebinds_by_action_name_and_rejects_unknown_names() {
-        let overrides = HashMap::from([("next_turn".to_string(), vec!["L".to_string()])]);
+    fn config_rebinds_by_action_name_in_every_context_or_in_one() {
+        let overrides = HashMap::from([
+            ("down".to_string(), vec!["J".to_string()]),
+            ("tags.close".to_string(), vec!["x".to_string()]),
+        ]);
         let keymap = Keymap::with_overrides(&overrides).unwrap();
-        assert_eq!(keymap.action(Context::Reader, KeyPress::char('L')), Some(Action::NextTurn));
-        assert_eq!(keymap.action(Context::Reader, KeyPress::char(']')), None);
-        let bad = HashMap::from([("fly".to_string(), vec!["x".to_string()])]);
-        assert!(Keymap::with_overrides(&bad).unwrap_err().contains("fly"));
+        assert_eq!(keymap.action(&PANE, KeyPress::char('J')), Some(Action::Down));
+        assert_eq!(keymap.action(&[Context::Help], KeyPress::char('J')), Some(Action::Down));
+        assert_eq!(keymap.action(&PANE, KeyPress::char('j')), None);
+        assert_eq!(keymap.action(&[Context::Tags], KeyPress::char('x')), Some(Action::Close));
+        assert_eq!(keymap.action(&[Context::Tags], KeyPress::char('q')), None);
+        assert_eq!(keymap.action(&[Context::Help], KeyPress::char('q')), Some(Action::Close));
     }
 
     #[test]
-    fn no_key_is_bound_twice_in_one_context() {
-        let mut seen = std::collections::HashSet::new();
-        for (context, keys, _) in DEFAULT_BINDINGS {
-            for key in *keys {
-                assert!(seen.insert((*context, *key)), "{key} bound twice in {context:?}");
+    fn unknown_names_and_keys_are_errors() {
+        let bad = |k: &str, v: &str| {
+            Keymap::with_overrides(&HashMap::from([(k.to_string(), vec![v.to_string()])])).unwrap_err()
+        };
+        assert!(bad("fly", "x").to_string().contains("fly"));
+        assert!(bad("moon.close", "x").to_string().contains("moon"));
+        assert!(bad("prompt.next_turn", "x").to_string().contains("prompt.next_turn"));
+        assert!(bad("next_turn", "<Bogus>").to_string().contains("next_turn"));
+    }
+
+    #[test]
+    fn every_action_of_every_context_has_help_and_every_hint_a_key() {
+        let keymap = Keymap::default();
+        for b in keymap.bindings() {
+            assert!(!b.help.is_empty(), "{:?}", b.action);
+        }
+        for context in Context::ALL {
+            for (action, _) in hints(context) {
+                let chain = [context, Context::Global];
+                assert!(keymap.key_for(&chain, *action).is_some(), "{context:?} hints {action:?}");
             }
         }
     }

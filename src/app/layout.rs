@@ -26,7 +26,7 @@ impl Areas {
             chart: Rect::new(0, list_height, left_width, chart_height),
             reader: Rect::new(left_width, 0, width - left_width, main_height),
             status: Rect::new(0, main_height, width, height.min(1).min(height - main_height)),
-            hints: Rect::new(0, main_height + 1, width, u16::from(height >= 2)),
+            hints: Rect::new(0, main_height + u16::from(height >= 2), width, u16::from(height >= 2)),
         }
     }
 
@@ -43,6 +43,34 @@ impl Areas {
     /// Text columns inside the reader's border.
     pub fn reader_columns(&self) -> usize {
         self.reader.width.saturating_sub(2) as usize
+    }
+}
+
+/// What the last frame drew where the mouse can hit it, as the renderer reports it: mouse
+/// handling reads this instead of calling into drawing code.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HitMap {
+    pub chart: Option<ChartHits>,
+}
+
+/// Where the chart drew its turns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChartHits {
+    /// First column of the plot, and its width.
+    pub x: u16,
+    pub width: u16,
+    /// First turn drawn (1-based), how many, and columns per turn.
+    pub first_turn: usize,
+    pub visible: usize,
+    pub slot: u16,
+}
+
+impl ChartHits {
+    /// The turn drawn at a screen column.
+    pub fn turn_at(&self, column: u16) -> Option<usize> {
+        let offset = column.checked_sub(self.x)? / self.slot.max(1);
+        let turn = self.first_turn + offset as usize;
+        (column < self.x + self.width && turn < self.first_turn + self.visible).then_some(turn)
     }
 }
 
@@ -63,14 +91,33 @@ mod tests {
             assert_eq!(a.list.height + a.chart.height, a.reader.height);
             assert_eq!(a.reader.height + 2, h);
             assert!(a.chart.height >= 6 && a.list_rows() > 5);
+            assert_eq!((a.status.y, a.hints.y), (h - 2, h - 1), "the two bottom lines");
         }
     }
 
     #[test]
+    fn chart_hits_map_columns_to_the_turns_drawn_there() {
+        let hits = ChartHits { x: 4, width: 30, first_turn: 3, visible: 10, slot: 3 };
+        assert_eq!(hits.turn_at(3), None, "left of the plot");
+        assert_eq!(hits.turn_at(4), Some(3));
+        assert_eq!(hits.turn_at(6), Some(3));
+        assert_eq!(hits.turn_at(7), Some(4));
+        assert_eq!(hits.turn_at(33), Some(12));
+        assert_eq!(hits.turn_at(34), None, "right of the plot");
+    }
+
+    #[test]
     fn tiny_terminals_do_not_underflow() {
-        for (w, h) in [(0, 0), (1, 1), (10, 2), (3, 5)] {
+        // Every area lies on the screen and no two overlap, however small the terminal.
+        for (w, h) in [(0, 0), (1, 1), (10, 2), (3, 5), (80, 3), (80, 24)] {
             let a = Areas::of(w, h);
-            assert!(a.reader.height <= h);
+            let all = [a.list, a.chart, a.reader, a.status, a.hints];
+            for (i, r) in all.iter().enumerate() {
+                assert!(r.right() <= w && r.bottom() <= h, "{w}x{h}: area {i} {r:?} is off the screen");
+                for (j, o) in all.iter().enumerate().skip(i + 1) {
+                    assert!(r.intersection(*o).is_empty(), "{w}x{h}: areas {i} and {j} overlap: {r:?} {o:?}");
+                }
+            }
         }
     }
 }

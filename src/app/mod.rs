@@ -1,22 +1,25 @@
 //! Application state and its one entry point, `App::update`: a message in, state changed,
 //! effects out. No I/O and no drawing happen here, so key sequences can drive it in tests.
 
+pub mod action;
 pub mod actions;
-pub mod annotate;
-pub mod effects;
+pub mod annotations;
 pub mod filter;
-pub mod harness;
 pub mod keymap;
 pub mod keys;
 pub mod labels;
 pub mod layout;
 pub mod list;
 pub mod messages;
+pub mod modal;
 pub mod mouse;
+pub mod note;
 pub mod prompt;
 pub mod reader;
 pub mod review;
 pub mod stats_view;
+pub mod tags;
+pub mod view;
 pub mod wrap;
 
 use std::collections::HashMap;
@@ -26,14 +29,13 @@ use crate::load::LoadEvent;
 use crate::model::Rollout;
 use crate::search::Hit;
 use crate::study::Study;
-use annotate::{NoteEditor, TagPicker};
 use keymap::Keymap;
 use keys::KeyPress;
 use labels::LabelState;
-use layout::Areas;
+use layout::{Areas, HitMap};
 use list::{ScoreView, TranscriptList};
 pub use messages::{Effect, LabelsOpened, Mouse, Msg};
-use prompt::Prompt;
+pub use modal::Modal;
 use reader::TurnReader;
 
 /// The pane with keyboard focus.
@@ -42,18 +44,6 @@ pub enum Pane {
     List,
     Reader,
     Chart,
-}
-
-/// An overlay above the panes; at most one at a time.
-#[derive(Debug, Clone)]
-pub enum Modal {
-    Help { scroll: usize },
-    Problems { selected: usize },
-    Prompt(Prompt),
-    Tags(TagPicker),
-    Note(Box<NoteEditor>),
-    Stats(Box<stats_view::StatsView>),
-    ReviewSummary(Box<crate::metrics::pairs::AgreementReport>),
 }
 
 /// Settings fixed at start (command line and config file).
@@ -119,6 +109,8 @@ pub struct App {
     pub stats_generation: u64,
     /// Spot-check mode.
     pub review: Option<review::Review>,
+    /// Where the last frame drew what the mouse can hit (the renderer reports it).
+    pub hits: HitMap,
     /// Recently read rollouts, so moving back and forth does not re-read them.
     cache: Vec<(usize, Arc<Rollout>)>,
 }
@@ -151,6 +143,7 @@ impl App {
             deferred_keys: Vec::new(),
             stats_generation: 0,
             review: None,
+            hits: HitMap::default(),
             cache: Vec::new(),
         }
     }

@@ -53,7 +53,7 @@ impl App {
                 }
             }
             Pane::Chart => {
-                if let Some(turn) = crate::ui::chart::turn_at_column(self, areas.chart, column) {
+                if let Some(turn) = self.hits.chart.and_then(|c| c.turn_at(column)) {
                     self.reader.select_turn(turn, areas.reader_rows());
                 }
             }

@@ -1,6 +1,7 @@
-//! A one-line text prompt (search, filter) in the status bar.
+//! A one-line text prompt (search, filter) in the status bar: its keys are keymap actions,
+//! other characters are typed.
 
-use super::keys::{Key, KeyPress};
+use super::action::Action;
 
 /// What the prompt's text is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,40 +44,45 @@ impl Prompt {
         self.text.char_indices().nth(char_index).map_or(self.text.len(), |(i, _)| i)
     }
 
-    /// Edits with the usual keys: arrows, Home/End, Backspace/Delete, C-u (clear), C-w (word).
-    pub fn on_key(&mut self, key: KeyPress) -> PromptEvent {
+    /// Types a character at the cursor.
+    pub fn insert(&mut self, c: char) {
+        if c.is_control() {
+            return;
+        }
+        let at = self.byte_at(self.cursor);
+        self.text.insert(at, c);
+        self.cursor += 1;
+    }
+
+    /// One editing action: submit, cancel, or a change to the text or cursor.
+    pub fn apply(&mut self, action: Action) -> PromptEvent {
         let len = self.text.chars().count();
-        match (key.key, key.ctrl) {
-            (Key::Enter, _) => return PromptEvent::Submit(self.text.clone()),
-            (Key::Esc, _) | (Key::Char('c'), true) => return PromptEvent::Cancel,
-            (Key::Char('u'), true) => {
+        match action {
+            Action::Submit => return PromptEvent::Submit(self.text.clone()),
+            Action::Cancel => return PromptEvent::Cancel,
+            Action::ClearLine => {
                 self.text.clear();
                 self.cursor = 0;
             }
-            (Key::Char('w'), true) => {
+            Action::DeleteWord => {
                 let end = self.byte_at(self.cursor);
                 let trimmed = self.text[..end].trim_end_matches(' ');
                 let start = trimmed.rfind(' ').map_or(0, |i| i + 1);
                 self.cursor -= self.text[start..end].chars().count();
                 self.text.replace_range(start..end, "");
             }
-            (Key::Char('a'), true) | (Key::Home, _) => self.cursor = 0,
-            (Key::Char('e'), true) | (Key::End, _) => self.cursor = len,
-            (Key::Left, _) => self.cursor = self.cursor.saturating_sub(1),
-            (Key::Right, _) => self.cursor = (self.cursor + 1).min(len),
-            (Key::Backspace, _) if self.cursor > 0 => {
+            Action::CursorStart => self.cursor = 0,
+            Action::CursorEnd => self.cursor = len,
+            Action::CursorLeft => self.cursor = self.cursor.saturating_sub(1),
+            Action::CursorRight => self.cursor = (self.cursor + 1).min(len),
+            Action::DeleteBack if self.cursor > 0 => {
                 let at = self.byte_at(self.cursor - 1);
                 self.text.remove(at);
                 self.cursor -= 1;
             }
-            (Key::Delete, _) if self.cursor < len => {
+            Action::DeleteForward if self.cursor < len => {
                 let at = self.byte_at(self.cursor);
                 self.text.remove(at);
-            }
-            (Key::Char(c), false) if !c.is_control() => {
-                let at = self.byte_at(self.cursor);
-                self.text.insert(at, c);
-                self.cursor += 1;
             }
             _ => {}
         }
@@ -87,11 +93,22 @@ impl Prompt {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::keymap::{Context, Keymap};
+    use crate::app::keys::{Key, KeyPress};
 
     fn type_keys(prompt: &mut Prompt, keys: &str) -> PromptEvent {
+        let keymap = Keymap::default();
         let mut last = PromptEvent::Editing;
         for key in KeyPress::parse_sequence(keys).unwrap() {
-            last = prompt.on_key(key);
+            last = match keymap.action(&[Context::Prompt], key) {
+                Some(action) => prompt.apply(action),
+                None => {
+                    if let Key::Char(c) = key.key {
+                        prompt.insert(c);
+                    }
+                    PromptEvent::Editing
+                }
+            };
         }
         last
     }

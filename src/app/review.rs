@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use super::keymap::Action;
+use super::action::Action;
 use super::{App, Modal, Outcome, Pane};
 use crate::metrics::pairs::{AgreementReport, PairOptions, agreement_report};
 use crate::sample::{Item, Queue};
@@ -50,19 +50,6 @@ impl App {
             .mine
             .get(&item.rollout, Some(item.turn))
             .is_some_and(|l| l.score.is_some() && l.queue.as_deref() == Some(review.name.as_str()))
-    }
-
-    /// Whether the judge's scores of turn `turn` of rollout `index` may be shown: always, except
-    /// in spot-check mode at or after a turn still waiting for my score. A scored item's own turn
-    /// is revealed, even when another item of the same rollout still waits at an earlier turn.
-    pub fn judge_visible(&self, index: usize, turn: usize) -> bool {
-        let Some(review) = &self.review else { return true };
-        let Some(summary) = self.study.rollouts.get(index) else { return false };
-        let on_this_rollout = || review.queue.items.iter().filter(|it| it.rollout == *summary.id);
-        if on_this_rollout().any(|it| it.turn as usize == turn && self.item_done(it)) {
-            return true;
-        }
-        !on_this_rollout().any(|it| it.turn as usize <= turn && !self.item_done(it))
     }
 
     /// (done, total) of the queue.
@@ -166,8 +153,9 @@ impl App {
     pub(super) fn perform_in_review(&mut self, action: Action, out: &mut Outcome) -> bool {
         let in_list = self.focus == Pane::List;
         match action {
-            Action::NextTurn => self.next_review_item(true, false, out),
-            Action::PrevTurn => self.next_review_item(false, false, out),
+            // The turn keys of the chart move through the queue, as the queue's own keys do.
+            Action::NextItem | Action::NextTurn => self.next_review_item(true, false, out),
+            Action::PrevItem | Action::PrevTurn => self.next_review_item(false, false, out),
             Action::Down | Action::PageDown if in_list => self.next_review_item(true, false, out),
             Action::Up | Action::PageUp if in_list => self.next_review_item(false, false, out),
             Action::Top if in_list => self.open_item(0, out),
@@ -175,11 +163,16 @@ impl App {
                 let last = self.review.as_ref().map_or(0, |r| r.queue.items.len().saturating_sub(1));
                 self.open_item(last, out);
             }
-            Action::NextUnlabelledTurn | Action::NextUnlabelledRollout => {
+            Action::NextPendingItem | Action::NextUnlabelledTurn | Action::NextUnlabelledRollout => {
                 self.next_review_item(true, true, out)
             }
-            Action::OpenStats => self.open_review_summary(),
-            Action::Search | Action::NextMatch | Action::PrevMatch | Action::Filter | Action::CycleSort => {
+            Action::ShowSummary | Action::OpenStats => self.open_review_summary(),
+            Action::Search
+            | Action::NextMatch
+            | Action::PrevMatch
+            | Action::Filter
+            | Action::CycleSort
+            | Action::ReverseSort => {
                 // Each could open a rollout past the sampled turn, before it is scored.
                 self.toast = Some("not available in spot-check mode".into());
             }

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::keys::{Key, KeyPress};
+use super::action::Action;
 use super::{App, Effect, Modal, Outcome};
 use crate::metrics::study::{StatsOptions, StudyStats, default_grouping, human_means, study_stats};
 use crate::model::RolloutSummary;
@@ -80,17 +80,15 @@ impl App {
         }
     }
 
-    /// `-`/`+` (or `<`/`>`) move the threshold by one; `c` switches the score; anything else
-    /// closes the view.
-    pub(super) fn on_stats_key(&mut self, key: KeyPress, out: &mut Outcome) {
-        match key.key {
-            Key::Char('+' | '>' | '=') => self.move_threshold(1.0, out),
-            Key::Char('-' | '<') => self.move_threshold(-1.0, out),
-            Key::Char('c') => {
-                self.perform(super::keymap::Action::NextScoreName, out);
+    /// Keys of the statistics view: move the threshold, switch the score, close.
+    pub(super) fn on_stats_action(&mut self, action: Action, out: &mut Outcome) {
+        match action {
+            Action::ThresholdUp => self.move_threshold(1.0, out),
+            Action::ThresholdDown => self.move_threshold(-1.0, out),
+            Action::NextScoreName => {
+                self.next_score_name(out);
                 self.request_stats(out);
             }
-            Key::Char('q') if key.ctrl => self.quitting = true,
             _ => self.modal = None,
         }
     }

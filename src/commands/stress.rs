@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::{Result, bail};
 
-use crate::app::effects::LabelStore;
+use crate::runtime::labels::LabelStore;
 use crate::store::LabelRecord;
 
 pub fn run(dir: &Path, annotator: &str, count: u32, prefix: &str) -> Result<()> {

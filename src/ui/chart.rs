@@ -1,17 +1,17 @@
 //! The per-turn score chart of the selected rollout: one bar per turn (eighth-block precision),
-//! the threshold line, the selected turn and the self-deletion turn marked. It draws from the
-//! index alone, so it appears before the transcript text is read.
+//! the threshold line, the selected turn and the self-deletion turn marked, human scores beside
+//! the judge's bars. It draws from the index alone, so it appears before the transcript text
+//! is read, and reports where it drew each turn for the mouse.
 
-use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::Span;
-use ratatui::widgets::{Block, Borders};
+use ratatui::widgets::{Block, Borders, Widget};
 
 use super::theme::Theme;
-use crate::app::{App, Pane};
-use crate::model::RolloutSummary;
+use crate::app::layout::ChartHits;
+use crate::app::view::{ChartView, Judged};
 
 const EIGHTHS: [&str; 8] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"];
 /// Columns of the y-axis labels.
@@ -21,17 +21,17 @@ const SCALE_MAX: f64 = 10.0;
 
 /// Where turns are drawn inside the chart.
 #[derive(Debug, Clone, Copy)]
-pub struct Geometry {
-    pub plot: Rect,
+struct Geometry {
+    plot: Rect,
     /// First turn shown (1-based) and how many fit.
-    pub first_turn: usize,
-    pub visible: usize,
+    first_turn: usize,
+    visible: usize,
     /// Columns per turn.
-    pub slot: u16,
+    slot: u16,
 }
 
 impl Geometry {
-    pub fn of(area: Rect, n_turns: usize, selected: usize) -> Option<Geometry> {
+    fn of(area: Rect, n_turns: usize, selected: usize) -> Option<Geometry> {
         let inner = Block::default().borders(Borders::ALL).inner(area);
         if inner.width <= AXIS || inner.height < 3 || n_turns == 0 {
             return None;
@@ -47,6 +47,16 @@ impl Geometry {
         Some(Geometry { plot, first_turn, visible: visible.min(n_turns), slot })
     }
 
+    fn hits(&self) -> ChartHits {
+        ChartHits {
+            x: self.plot.x,
+            width: self.plot.width,
+            first_turn: self.first_turn,
+            visible: self.visible,
+            slot: self.slot,
+        }
+    }
+
     fn column_of(&self, turn: usize) -> Option<u16> {
         let offset = turn.checked_sub(self.first_turn)?;
         (offset < self.visible).then(|| self.plot.x + offset as u16 * self.slot)
@@ -60,119 +70,69 @@ impl Geometry {
     }
 }
 
-/// The turn under a screen column (for mouse clicks).
-pub fn turn_at_column(app: &App, area: Rect, column: u16) -> Option<usize> {
-    let summary = selected_summary(app)?;
-    let g = Geometry::of(area, shown_turns(app, summary), app.reader.turn)?;
-    let offset = column.checked_sub(g.plot.x)? / g.slot;
-    let turn = g.first_turn + offset as usize;
-    (turn < g.first_turn + g.visible).then_some(turn)
+/// The chart pane.
+pub struct ChartWidget {
+    pub view: ChartView,
+    pub theme: Theme,
 }
 
-/// Turns drawn: all of them, except in spot-check mode, where the transcript ends at the
-/// sampled turn (later turns would tell how the rollout went on).
-fn shown_turns(app: &App, summary: &RolloutSummary) -> usize {
-    match app.review.as_ref().and_then(|r| r.item()) {
-        Some(item) if *summary.id == item.rollout => item.turn as usize,
-        _ => summary.n_turns as usize,
+impl Widget for ChartWidget {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        self.draw(area, buf);
     }
 }
 
-fn selected_summary(app: &App) -> Option<&RolloutSummary> {
-    app.study.rollouts.get(app.reader.index.or(app.list.selected_rollout())?)
-}
-
-pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let theme = Theme { color: app.settings.color };
-    let focused = app.focus == Pane::Chart && app.modal.is_none();
-    let summary = selected_summary(app);
-    let score = app.score_name();
-    let label = app.score_label();
-    let title = match summary {
-        Some(s) if app.reader.turn > 0 => {
-            let visible = app.reader.index.is_none_or(|i| app.judge_visible(i, app.reader.turn));
-            let mut value = match s.score_at(score, app.reader.turn) {
-                _ if !visible => "?".to_string(),
-                Some(v) => format!("{v}"),
-                None => "–".to_string(),
-            };
-            if let Some(human) =
-                app.labels.mine.get(&s.id, Some(app.reader.turn as u32)).and_then(|l| l.score)
-            {
-                value.push_str(&format!(" · you {human}●"));
+impl ChartWidget {
+    /// Draws the chart and says where each turn went.
+    pub fn draw(self, area: Rect, buf: &mut Buffer) -> Option<ChartHits> {
+        let (view, theme) = (&self.view, self.theme);
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(theme.border(view.focused))
+            .title(Span::styled(crate::sanitize::clean(&view.title).into_owned(), theme.title()));
+        block.render(area, buf);
+        let g = Geometry::of(area, view.values.len(), view.selected)?;
+        draw_axis(buf, &g, view.threshold, theme);
+        for offset in 0..g.visible {
+            let turn = g.first_turn + offset;
+            let Some(x) = g.column_of(turn) else { continue };
+            let bar_width = if g.slot >= 3 { g.slot - 1 } else { 1 };
+            let selected = turn == view.selected;
+            let bottom = g.plot.y + g.plot.height - 1;
+            match view.values.get(turn - 1).copied().unwrap_or(Judged::Missing) {
+                Judged::Score(v) => {
+                    let style = if selected { theme.accent() } else { theme.score(v, view.threshold) };
+                    draw_bar(buf, &g, x, bar_width, v, style);
+                }
+                Judged::Hidden => set(buf, x, bottom, "?", theme.dim()),
+                Judged::Missing => set(buf, x, bottom, "·", theme.dim()),
             }
-            format!(
-                " {label} · turn {}/{} = {value} · T={} ",
-                app.reader.turn,
-                shown_turns(app, s),
-                app.settings.threshold
-            )
-        }
-        _ => format!(" {label} "),
-    };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border(focused))
-        .title(Span::styled(crate::sanitize::clean(&title).into_owned(), theme.title()));
-    frame.render_widget(block, area);
-    let Some(summary) = summary else { return };
-    let Some(g) = Geometry::of(area, shown_turns(app, summary), app.reader.turn) else {
-        return;
-    };
-    let buf = frame.buffer_mut();
-    draw_axis(buf, &g, app.settings.threshold, theme);
-    let values = summary.turn_scores(score);
-    for offset in 0..g.visible {
-        let turn = g.first_turn + offset;
-        let Some(x) = g.column_of(turn) else { continue };
-        let bar_width = if g.slot >= 3 { g.slot - 1 } else { 1 };
-        let style = if turn == app.reader.turn { theme.accent() } else { Style::new() };
-        let visible = app.reader.index.is_none_or(|i| app.judge_visible(i, turn));
-        match values.get(turn - 1).copied().flatten().filter(|_| visible) {
-            Some(v) => {
-                let bar_style = if turn == app.reader.turn {
-                    theme.accent()
-                } else {
-                    theme.score(v, app.settings.threshold)
-                };
-                draw_bar(buf, &g, x, bar_width, v, bar_style);
+            let human_x = x + bar_width.min(g.slot - 1);
+            // Another annotator's mark first, so mine is drawn over it.
+            for mark in view.humans.iter().filter(|m| m.turn == turn).rev() {
+                let glyph = if mark.mine { "●" } else { "○" };
+                set(buf, human_x, g.row_of(f64::from(mark.score)), glyph, theme.human());
             }
-            None if !visible => set(buf, x, g.plot.y + g.plot.height - 1, "?", theme.dim()),
-            None => set(buf, x, g.plot.y + g.plot.height - 1, "·", theme.dim()),
-        }
-        draw_human(app, buf, &g, summary, turn, x + bar_width.min(g.slot - 1), theme);
-        if summary.self_deleted_at == Some(turn as u32) {
-            set(buf, x, g.plot.y, "✕", theme.self_deletion());
-        }
-        let label_row = g.plot.y + g.plot.height;
-        if turn == app.reader.turn {
-            set(buf, x, label_row, "▲", style);
-        } else if (turn % 5 == 0 || turn == 1) && g.slot as usize * 5 > turn.to_string().len() {
-            let text = turn.to_string();
-            let marker = g.column_of(app.reader.turn);
-            let hides_marker = marker.is_some_and(|m| m >= x && m < x + text.len() as u16);
-            if x + text.len() as u16 <= g.plot.x + g.plot.width && !hides_marker {
-                set(buf, x, label_row, &text, theme.dim());
+            if view.self_deleted_at == Some(turn as u32) {
+                set(buf, x, g.plot.y, "✕", theme.self_deletion());
             }
+            draw_turn_label(buf, &g, x, turn, view.selected, theme);
         }
+        Some(g.hits())
     }
 }
 
-/// Human scores beside the judge's bar: `●` mine, `○` another annotator's (when shown).
-fn draw_human(
-    app: &App,
-    buf: &mut Buffer,
-    g: &Geometry,
-    summary: &RolloutSummary,
-    turn: usize,
-    x: u16,
-    theme: Theme,
-) {
-    let labels = app.labels_on(&summary.id, Some(turn as u32));
-    for (who, label) in labels.iter().rev() {
-        if let Some(score) = label.score {
-            let glyph = if *who == "you" { "●" } else { "○" };
-            set(buf, x, g.row_of(f64::from(score)), glyph, theme.human());
+/// Under the bars: `▲` at the selected turn, the numbers of turn 1 and every fifth turn.
+fn draw_turn_label(buf: &mut Buffer, g: &Geometry, x: u16, turn: usize, selected: usize, theme: Theme) {
+    let label_row = g.plot.y + g.plot.height;
+    if turn == selected {
+        set(buf, x, label_row, "▲", theme.accent());
+    } else if (turn.is_multiple_of(5) || turn == 1) && g.slot as usize * 5 > turn.to_string().len() {
+        let text = turn.to_string();
+        let marker = g.column_of(selected);
+        let hides_marker = marker.is_some_and(|m| m >= x && m < x + text.len() as u16);
+        if x + text.len() as u16 <= g.plot.x + g.plot.width && !hides_marker {
+            set(buf, x, label_row, &text, theme.dim());
         }
     }
 }

@@ -1,15 +1,13 @@
 //! The rollout list: only the visible window of rows is built, whatever the study size.
 
-use ratatui::Frame;
-use ratatui::buffer::CellWidth;
+use ratatui::buffer::{Buffer, CellWidth};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
 use super::theme::Theme;
-use crate::app::{App, Pane};
-use crate::model::RolloutSummary;
+use crate::app::view::{ListRow, ListView};
 use crate::sanitize;
 
 /// Sparkline levels for scores 0–10.
@@ -40,53 +38,45 @@ impl Columns {
     }
 }
 
-pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let theme = Theme { color: app.settings.color };
-    let focused = app.focus == Pane::List && app.modal.is_none();
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border(focused))
-        .title(Span::styled(title(app), theme.title()));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    if inner.height == 0 {
-        return;
-    }
-    let columns = Columns::fit(inner.width as usize);
-    let mut lines = vec![header(&columns, theme)];
-    let rows = inner.height.saturating_sub(1) as usize;
-    let score = app.score_name();
-    for (position, &index) in app.list.rows.iter().enumerate().skip(app.list.offset).take(rows) {
-        let r = &app.study.rollouts[index as usize];
-        let selected = position == app.list.selected;
-        let labelled = app.labels.mine.scored_turns(&r.id);
-        lines.push(row(r, labelled, &columns, score, app.settings.threshold, theme, selected, focused));
-    }
-    if app.list.rows.is_empty() {
-        let why = if app.study.rollouts.is_empty() {
-            if app.study.progress.finished {
-                "no rollouts could be read · p for problems"
-            } else {
-                "loading…"
-            }
-        } else {
-            "no rollout matches the filter · F clears it"
-        };
-        lines.push(Line::styled(why, theme.dim()));
-    }
-    frame.render_widget(Paragraph::new(lines), inner);
+/// The rollout list, drawn from exactly the rows that fit.
+pub struct ListWidget<'a> {
+    pub view: ListView<'a>,
+    pub theme: Theme,
 }
 
-fn title(app: &App) -> String {
-    let shown = app.list.rows.len();
-    let total = app.study.rollouts.len();
-    let mut title = format!(" Rollouts {shown}/{total} ");
-    if app.list.sort != crate::app::list::SortKey::FileOrder || app.list.descending {
-        let arrow = if app.list.descending { "↓" } else { "↑" };
-        title.push_str(&format!("· {} {arrow} ", app.list.sort.label()));
+impl Widget for ListWidget<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let (view, theme) = (&self.view, self.theme);
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(theme.border(view.focused))
+            .title(Span::styled(title(view), theme.title()));
+        let inner = block.inner(area);
+        block.render(area, buf);
+        if inner.height == 0 {
+            return;
+        }
+        let columns = Columns::fit(inner.width as usize);
+        let mut lines = vec![header(&columns, theme)];
+        for (position, r) in view.rows.iter().enumerate() {
+            let selected = view.selected == Some(position);
+            lines.push(row(r, &columns, view.threshold, theme, selected, view.focused));
+        }
+        if let Some(why) = view.empty {
+            lines.push(Line::styled(why, theme.dim()));
+        }
+        Paragraph::new(lines).render(inner, buf);
     }
-    if !app.list.filter.is_empty() {
-        title.push_str(&format!("· {} ", sanitize::clean(&app.list.filter.text)));
+}
+
+fn title(view: &ListView) -> String {
+    let mut title = format!(" Rollouts {}/{} ", view.shown, view.total);
+    if let Some((label, descending)) = view.sort {
+        let arrow = if descending { "↓" } else { "↑" };
+        title.push_str(&format!("· {label} {arrow} "));
+    }
+    if !view.filter.is_empty() {
+        title.push_str(&format!("· {} ", sanitize::clean(view.filter)));
     }
     title
 }
@@ -106,40 +96,53 @@ fn header(c: &Columns, theme: Theme) -> Line<'static> {
     Line::styled(text, theme.header())
 }
 
-#[allow(clippy::too_many_arguments)]
 fn row(
-    r: &RolloutSummary,
-    labelled: u32,
+    r: &ListRow,
     c: &Columns,
-    score: &str,
     threshold: f64,
     theme: Theme,
     selected: bool,
     focused: bool,
 ) -> Line<'static> {
-    let mark = if r.self_deleted_at.is_some() { "✕ " } else { "  " };
+    let mark = if r.self_deleted { "✕ " } else { "  " };
     let mut spans = vec![Span::styled(mark, theme.self_deletion())];
-    let mut text = fit(&sanitize::clean(&r.id), c.id);
+    let mut text = fit(&sanitize::clean(r.id), c.id);
     if c.condition > 0 {
-        text.push_str(&fit(&sanitize::clean(&r.meta_text("condition")), c.condition));
+        text.push_str(&fit(&sanitize::clean(&r.condition), c.condition));
     }
     if c.dataset > 0 {
-        text.push_str(&fit(&sanitize::clean(&r.meta_text("dataset")), c.dataset));
+        text.push_str(&fit(&sanitize::clean(&r.dataset), c.dataset));
     }
-    text.push_str(&format!("{:>3}", r.n_turns));
+    text.push_str(&format!("{:>3}", r.turns));
     spans.push(Span::raw(text));
-    let lab = if labelled == 0 { "    ".to_string() } else { format!("{labelled:>4}") };
-    let done = labelled > 0 && labelled >= r.n_turns;
+    let lab = if r.labelled == 0 { "    ".to_string() } else { format!("{:>4}", r.labelled) };
+    let done = r.labelled > 0 && r.labelled >= r.turns;
     spans.push(Span::styled(lab, if done { theme.human() } else { theme.dim() }));
-    let max = r.max_score(score);
-    spans.push(Span::styled(number(max), max.map_or(theme.dim(), |m| theme.score(m, threshold))));
-    spans.push(Span::raw(number(r.mean_score(score))));
-    if c.spark > 0 {
-        spans.push(Span::raw(" "));
-        spans.extend(sparkline(r.turn_scores(score), c.spark - 1, threshold, theme));
+    match r.scores {
+        Some(values) => {
+            let max = max_of(values);
+            spans.push(Span::styled(number(max), max.map_or(theme.dim(), |m| theme.score(m, threshold))));
+            spans.push(Span::raw(number(mean_of(values))));
+            if c.spark > 0 {
+                spans.push(Span::raw(" "));
+                spans.extend(sparkline(values, c.spark - 1, threshold, theme));
+            }
+        }
+        None => spans.push(Span::styled("    ?    ?", theme.dim())),
     }
     let line = Line::from(spans);
     if selected { line.style(theme.selected_row(focused)) } else { line }
+}
+
+/// The largest value, ignoring missing ones.
+fn max_of(values: &[Option<f64>]) -> Option<f64> {
+    values.iter().flatten().copied().fold(None, |acc, x| Some(acc.map_or(x, |a: f64| a.max(x))))
+}
+
+/// The mean over the values present (the study's per-conversation AUC).
+fn mean_of(values: &[Option<f64>]) -> Option<f64> {
+    let present: Vec<f64> = values.iter().flatten().copied().collect();
+    (!present.is_empty()).then(|| present.iter().sum::<f64>() / present.len() as f64)
 }
 
 fn number(x: Option<f64>) -> String {

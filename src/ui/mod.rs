@@ -1,5 +1,5 @@
-//! Drawing: `render(&App, &mut Frame)` mutates nothing; every pane draws from the app state
-//! and the shared layout.
+//! Drawing: `render` builds each widget from its view model and draws it. Nothing is mutated
+//! while drawing; what the mouse can hit is returned, for the app to read.
 
 pub mod annotate;
 pub mod chart;
@@ -13,28 +13,62 @@ pub mod theme;
 
 use ratatui::Frame;
 
+use crate::app::layout::HitMap;
 use crate::app::{App, Modal};
+use annotate::{NoteWidget, TagsWidget};
+use chart::ChartWidget;
+use list::ListWidget;
+use overlay::{HelpWidget, ProblemsWidget};
+use reader::ReaderWidget;
+use review::{QueueWidget, SummaryWidget};
+use stats::StatsWidget;
+use status::{HintsWidget, StatusWidget};
+use theme::Theme;
 
-/// Draws the whole screen.
-pub fn render(app: &App, frame: &mut Frame) {
+/// Draws the whole screen and says where the mouse can hit what.
+pub fn render(app: &App, frame: &mut Frame) -> HitMap {
+    let theme = Theme { color: app.settings.color };
     let areas = app.areas();
-    if app.review.is_some() {
-        review::render_queue(app, frame, areas.list);
-    } else {
-        list::render(app, frame, areas.list);
+    match app.queue_view(areas.list.height.saturating_sub(2) as usize) {
+        Some(view) => frame.render_widget(QueueWidget { view, theme }, areas.list),
+        None => frame.render_widget(ListWidget { view: app.list_view(), theme }, areas.list),
     }
-    chart::render(app, frame, areas.chart);
-    reader::render(app, frame, areas.reader);
-    status::render_status(app, frame, areas.status);
-    status::render_hints(app, frame, areas.hints);
+    let chart = ChartWidget { view: app.chart_view(), theme }.draw(areas.chart, frame.buffer_mut());
+    frame.render_widget(ReaderWidget { view: app.reader_view(), theme }, areas.reader);
+    let status = StatusWidget { view: app.status_view(), theme };
+    if let Some(cursor) = status.cursor(areas.status) {
+        frame.set_cursor_position(cursor);
+    }
+    frame.render_widget(status, areas.status);
+    frame.render_widget(HintsWidget { hints: &app.hints_view(), theme }, areas.hints);
     let full = frame.area();
     match &app.modal {
-        Some(Modal::Help { scroll }) => overlay::render_help(app, frame, full, *scroll),
-        Some(Modal::Problems { selected }) => overlay::render_problems(app, frame, full, *selected),
-        Some(Modal::ReviewSummary(report)) => review::render_summary(app, frame, full, report),
-        Some(Modal::Stats(view)) => stats::render(app, frame, full, view),
-        Some(Modal::Tags(picker)) => annotate::render_tags(app, frame, full, picker),
-        Some(Modal::Note(editor)) => annotate::render_note(app, frame, full, editor),
+        Some(Modal::Help(_)) => {
+            if let Some(view) = app.help_view() {
+                frame.render_widget(HelpWidget { view, theme }, full);
+            }
+        }
+        Some(Modal::Problems(cursor)) => {
+            let problems = ProblemsWidget { problems: &app.study.problems, selected: cursor.at, theme };
+            frame.render_widget(problems, full);
+        }
+        Some(Modal::ReviewSummary(_)) => {
+            if let Some(view) = app.summary_view() {
+                frame.render_widget(SummaryWidget { view, theme }, full);
+            }
+        }
+        Some(Modal::Stats(view)) => {
+            let stats =
+                StatsWidget { view, score: app.score_name(), threshold: app.settings.threshold, theme };
+            frame.render_widget(stats, full);
+        }
+        Some(Modal::Tags(_)) => {
+            if let Some(view) = app.tags_view() {
+                frame.render_widget(TagsWidget { view, theme }, full);
+            }
+        }
+        Some(Modal::Note(editor)) => frame.render_widget(NoteWidget { editor, theme }, full),
         Some(Modal::Prompt(_)) | None => {}
     }
+    HitMap { chart }
 }

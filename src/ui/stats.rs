@@ -2,15 +2,14 @@
 //! self-deletion, and per-conversation AUC, one series per group (colour, and a distinct
 //! marker under NO_COLOR), with the human mean overlaid where labels exist.
 
-use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style};
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Axis, Block, Borders, Chart, Clear, Dataset, GraphType, Paragraph};
+use ratatui::widgets::{Axis, Block, Borders, Chart, Clear, Dataset, GraphType, Paragraph, Widget};
 
 use super::theme::Theme;
-use crate::app::App;
 use crate::app::stats_view::StatsView;
 use crate::metrics::study::{GroupStats, TurnStats};
 use crate::sanitize;
@@ -27,33 +26,45 @@ fn series_style(theme: Theme, i: usize) -> (Style, Marker, &'static str) {
     (style, MARKERS[m], GLYPHS[m])
 }
 
-pub fn render(app: &App, frame: &mut Frame, area: Rect, view: &StatsView) {
-    let theme = Theme { color: app.settings.color };
-    frame.render_widget(Clear, area);
+/// The statistics view: the study's figures per group as charts.
+pub struct StatsWidget<'a> {
+    pub view: &'a StatsView,
+    pub score: &'a str,
+    pub threshold: f64,
+    pub theme: Theme,
+}
+
+impl Widget for StatsWidget<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        render(self.view, self.score, self.threshold, self.theme, area, buf);
+    }
+}
+
+fn render(view: &StatsView, score: &str, threshold: f64, theme: Theme, area: Rect, buf: &mut Buffer) {
+    Clear.render(area, buf);
     let status = if view.computing { " · computing…" } else { "" };
     let block = Block::default().borders(Borders::ALL).border_style(theme.border(true)).title(Span::styled(
         format!(
             " Statistics · {} · threshold {} (−/+) · c score · any other key closes{status} ",
-            sanitize::clean(app.score_name()),
-            app.settings.threshold
+            sanitize::clean(score),
+            threshold
         ),
         theme.title(),
     ));
     let inner = block.inner(area);
-    frame.render_widget(block, area);
+    block.render(area, buf);
     let Some(stats) = &view.stats else {
-        frame.render_widget(Paragraph::new(Line::styled("computing…", theme.dim())), inner);
+        Paragraph::new(Line::styled("computing…", theme.dim())).render(inner, buf);
         return;
     };
     if stats.groups.is_empty() {
-        frame.render_widget(Paragraph::new(Line::styled("no rollouts with scores", theme.dim())), inner);
+        Paragraph::new(Line::styled("no rollouts with scores", theme.dim())).render(inner, buf);
         return;
     }
     let rows = Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).split(inner);
     let top = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).split(rows[0]);
     let bottom = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).split(rows[1]);
     let max_turn = stats.groups.iter().map(|g| g.per_turn.len()).max().unwrap_or(1).max(1) as f64;
-    let threshold = app.settings.threshold;
 
     // (a) mean per turn, CI band as dotted bounds, human mean as its own series.
     let mut series: Vec<Vec<(f64, f64)>> = Vec::new();
@@ -102,7 +113,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, view: &StatsView) {
     } else {
         "mean score per turn (▄ your labels)"
     };
-    chart(frame, top[0], title, datasets, max_turn, 10.0, theme);
+    chart(buf, top[0], title, datasets, max_turn, 10.0, theme);
 
     // (b) % at or above the threshold, (c) cumulative self-deletion.
     for (panel, title, value) in [
@@ -123,9 +134,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, view: &StatsView) {
                 Dataset::default().data(pts).style(style).marker(marker).graph_type(GraphType::Line)
             })
             .collect();
-        chart(frame, panel, &title, datasets, max_turn, 100.0, theme);
+        chart(buf, panel, &title, datasets, max_turn, 100.0, theme);
     }
-    legend(frame, bottom[1], &stats.groups, theme);
+    legend(buf, bottom[1], &stats.groups, theme);
 }
 
 fn points(turns: &[TurnStats], value: impl Fn(&TurnStats) -> Option<f64>) -> Vec<(f64, f64)> {
@@ -134,7 +145,7 @@ fn points(turns: &[TurnStats], value: impl Fn(&TurnStats) -> Option<f64>) -> Vec
 
 #[allow(clippy::too_many_arguments)]
 fn chart(
-    frame: &mut Frame,
+    buf: &mut Buffer,
     area: Rect,
     title: &str,
     datasets: Vec<Dataset>,
@@ -154,11 +165,11 @@ fn chart(
         )
         .x_axis(Axis::default().bounds([1.0, max_x.max(2.0)]).labels(x_labels).style(theme.dim()))
         .y_axis(Axis::default().bounds([0.0, max_y]).labels(y_labels).style(theme.dim()));
-    frame.render_widget(widget, area);
+    widget.render(area, buf);
 }
 
 /// Groups with their marker/colour, size, self-deletion rate and AUC (mean score per rollout).
-fn legend(frame: &mut Frame, area: Rect, groups: &[GroupStats], theme: Theme) {
+fn legend(buf: &mut Buffer, area: Rect, groups: &[GroupStats], theme: Theme) {
     let mut lines = vec![Line::styled("group                  n  selfdel  AUC [95% CI]", theme.header())];
     for (i, g) in groups.iter().enumerate() {
         let (style, _, glyph) = series_style(theme, i);
@@ -181,5 +192,5 @@ fn legend(frame: &mut Frame, area: Rect, groups: &[GroupStats], theme: Theme) {
         .borders(Borders::ALL)
         .border_style(theme.dim())
         .title(Span::styled(" groups ", theme.title()));
-    frame.render_widget(Paragraph::new(lines).block(block), area);
+    Paragraph::new(lines).block(block).render(area, buf);
 }

@@ -1,127 +1,133 @@
 //! The status line (study size, load progress, problems, active score, messages) or the open
-//! prompt, and the hint bar generated from the keymap.
+//! prompt, and the hint bar of the context the next key goes to.
 
-use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Widget};
 
 use super::theme::Theme;
-use crate::app::keymap::{self, Context};
-use crate::app::{App, Modal, Pane};
+use crate::app::view::{LabelStatus, SaveState, StatusView};
 use crate::sanitize;
 
-pub fn render_status(app: &App, frame: &mut Frame, area: Rect) {
-    let theme = Theme { color: app.settings.color };
-    if let Some(Modal::Prompt(prompt)) = &app.modal {
-        let label = prompt.kind.label();
-        let line = Line::from(vec![
-            Span::styled(label, theme.key()),
-            Span::raw(sanitize::clean(&prompt.text).into_owned()),
-        ]);
-        frame.render_widget(Paragraph::new(line), area);
-        let cursor_x =
-            area.x + (label.chars().count() + prompt.text.chars().take(prompt.cursor).count()) as u16;
-        frame.set_cursor_position((cursor_x.min(area.x + area.width.saturating_sub(1)), area.y));
-        return;
+/// The status line.
+pub struct StatusWidget<'a> {
+    pub view: StatusView<'a>,
+    pub theme: Theme,
+}
+
+impl StatusWidget<'_> {
+    /// Where the terminal's cursor goes: in the prompt, when one is open.
+    pub fn cursor(&self, area: Rect) -> Option<Position> {
+        let prompt = self.view.prompt?;
+        let x = area.x
+            + (prompt.kind.label().chars().count() + prompt.text.chars().take(prompt.cursor).count()) as u16;
+        Some(Position { x: x.min(area.x + area.width.saturating_sub(1)), y: area.y })
     }
-    let study = &app.study;
-    let mut spans = Vec::new();
-    // What the last key did comes first, so a narrow terminal never cuts it off.
-    if let Some(toast) = &app.toast {
-        spans.push(Span::styled(sanitize::clean(toast).into_owned(), theme.title()));
-        spans.push(Span::raw(" · "));
-    }
-    if let (Some(review), Some((done, total))) = (&app.review, app.review_progress()) {
+}
+
+impl Widget for StatusWidget<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let (view, theme) = (&self.view, self.theme);
+        if let Some(prompt) = view.prompt {
+            let line = Line::from(vec![
+                Span::styled(prompt.kind.label(), theme.key()),
+                Span::raw(sanitize::clean(&prompt.text).into_owned()),
+            ]);
+            Paragraph::new(line).render(area, buf);
+            return;
+        }
+        let mut spans = Vec::new();
+        // What the last key did comes first, so a narrow terminal never cuts it off.
+        if let Some(toast) = view.toast {
+            spans.push(Span::styled(sanitize::clean(toast).into_owned(), theme.title()));
+            spans.push(Span::raw(" · "));
+        }
+        if let Some((name, done, total)) = view.review {
+            spans.push(Span::styled(
+                format!("spot-check {} · {done}/{total} done · ", sanitize::clean(name)),
+                theme.accent(),
+            ));
+        }
+        if let Some(labels) = &view.labels {
+            spans.extend(label_status(labels, theme));
+            spans.push(Span::raw(" · "));
+        }
+        let progress = view.progress;
+        if progress.finished {
+            spans.push(Span::raw(format!(
+                "{} rollout{} · {} file{}",
+                thousands(view.rollouts),
+                if view.rollouts == 1 { "" } else { "s" },
+                view.files,
+                if view.files == 1 { "" } else { "s" }
+            )));
+        } else {
+            let percent = (progress.bytes_read * 100).checked_div(progress.bytes_total).unwrap_or(0);
+            spans.push(Span::styled(
+                format!(
+                    "loading {percent}% · file {}/{} · {} rollouts",
+                    view.files.min(progress.files.max(1)),
+                    progress.files.max(1),
+                    thousands(view.rollouts)
+                ),
+                theme.warning(),
+            ));
+        }
+        if view.problems > 0 {
+            spans.push(Span::styled(format!(" · ⚠ {} problems (p)", view.problems), theme.warning()));
+        }
+        if let Some(query) = view.searching {
+            spans.push(Span::raw(format!(" · searching {:?}…", sanitize::clean(query))));
+        }
         spans.push(Span::styled(
-            format!("spot-check {} · {done}/{total} done · ", sanitize::clean(&review.name)),
-            theme.accent(),
+            format!(" · score: {} · T={}", sanitize::clean(view.score), view.threshold),
+            theme.dim(),
         ));
+        Paragraph::new(Line::from(spans)).render(area, buf);
     }
-    if app.labels.opened {
-        spans.extend(label_status(app, theme));
-        spans.push(Span::raw(" · "));
-    }
-    let progress = study.progress;
-    if progress.finished {
-        spans.push(Span::raw(format!(
-            "{} rollout{} · {} file{}",
-            thousands(study.rollouts.len()),
-            if study.rollouts.len() == 1 { "" } else { "s" },
-            study.sources.len(),
-            if study.sources.len() == 1 { "" } else { "s" }
-        )));
-    } else {
-        let percent = (progress.bytes_read * 100).checked_div(progress.bytes_total).unwrap_or(0);
-        spans.push(Span::styled(
-            format!(
-                "loading {percent}% · file {}/{} · {} rollouts",
-                study.sources.len().min(progress.files.max(1)),
-                progress.files.max(1),
-                thousands(study.rollouts.len())
-            ),
-            theme.warning(),
-        ));
-    }
-    if !study.problems.is_empty() {
-        spans.push(Span::styled(format!(" · ⚠ {} problems (p)", study.problems.len()), theme.warning()));
-    }
-    if app.search.running {
-        spans.push(Span::raw(format!(" · searching {:?}…", sanitize::clean(&app.search.query))));
-    }
-    spans.push(Span::styled(
-        format!(" · score: {} · T={}", sanitize::clean(app.score_label()), app.settings.threshold),
-        theme.dim(),
-    ));
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
 /// `ana 12/780 ✓ saved`, `● 2 saving…`, `⚠ not saved: …`, or why labels are read-only.
-fn label_status(app: &App, theme: Theme) -> Vec<Span<'static>> {
-    let labels = &app.labels;
-    let total: u64 = app.study.rollouts.iter().map(|r| u64::from(r.n_turns)).sum();
+fn label_status(labels: &LabelStatus, theme: Theme) -> Vec<Span<'static>> {
     let mut spans = vec![Span::styled(
-        format!("{} {}/{} labelled ", sanitize::clean(&labels.annotator), labels.mine.total_scored(), total),
+        format!("{} {}/{} labelled ", sanitize::clean(labels.annotator), labels.scored, labels.turns),
         theme.human(),
     )];
-    if let Some(reason) = &labels.read_only {
-        let short =
-            if reason.contains("another rollscope") { "read-only (open elsewhere)" } else { "read-only" };
-        spans.push(Span::styled(short.to_string(), theme.warning()));
-    } else if let Some(error) = &labels.write_error {
-        spans.push(Span::styled(
-            format!("⚠ {} NOT saved: {}", labels.unsaved, sanitize::clean(error)),
-            theme.warning(),
-        ));
-    } else if labels.unsaved > 0 {
-        spans.push(Span::styled(format!("● {} saving…", labels.unsaved), theme.warning()));
-    } else if labels.opened {
-        spans.push(Span::styled("✓ saved", theme.dim()));
-    }
+    spans.push(match &labels.save {
+        SaveState::ReadOnly { elsewhere: true } => {
+            Span::styled("read-only (open elsewhere)", theme.warning())
+        }
+        SaveState::ReadOnly { elsewhere: false } => Span::styled("read-only", theme.warning()),
+        SaveState::Failed { unsaved, error } => {
+            Span::styled(format!("⚠ {unsaved} NOT saved: {}", sanitize::clean(error)), theme.warning())
+        }
+        SaveState::Saving(n) => Span::styled(format!("● {n} saving…"), theme.warning()),
+        SaveState::Saved => Span::styled("✓ saved", theme.dim()),
+    });
     spans
 }
 
-pub fn render_hints(app: &App, frame: &mut Frame, area: Rect) {
-    let theme = Theme { color: app.settings.color };
-    let context = match (&app.modal, app.focus) {
-        (Some(Modal::Problems { .. }), _) => Context::Problems,
-        (_, Pane::List) => Context::List,
-        (_, Pane::Reader) => Context::Reader,
-        (_, Pane::Chart) => Context::Chart,
-    };
-    let mut spans = Vec::new();
-    for (action, label) in keymap::hints(context) {
-        let Some(key) = app.keymap.key_for(*action) else {
-            continue;
-        };
-        if !spans.is_empty() {
-            spans.push(Span::raw("  "));
+/// The hint bar: key and short label per hint.
+pub struct HintsWidget<'a> {
+    pub hints: &'a [(String, &'static str)],
+    pub theme: Theme,
+}
+
+impl Widget for HintsWidget<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let theme = self.theme;
+        let mut spans = Vec::new();
+        for (key, label) in self.hints {
+            if !spans.is_empty() {
+                spans.push(Span::raw("  "));
+            }
+            spans.push(Span::styled(key.clone(), theme.key()));
+            let gap = if label.starts_with('-') { "" } else { " " };
+            spans.push(Span::styled(format!("{gap}{label}"), theme.dim()));
         }
-        spans.push(Span::styled(key, theme.key()));
-        let gap = if label.starts_with('-') { "" } else { " " };
-        spans.push(Span::styled(format!("{gap}{label}"), theme.dim()));
+        Paragraph::new(Line::from(spans)).render(area, buf);
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
 /// 12345 → "12,345".

@@ -6,14 +6,13 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use rollscope::app::effects::{self, LabelStore};
-use rollscope::app::harness::Session;
 use rollscope::app::keys::KeyPress;
-use rollscope::app::{Effect, Msg};
+use rollscope::app::{App, Msg};
 use rollscope::store::file::{parse_records, read_records};
+use rollscope::testkit::Session;
 
 use super::corpus;
-use super::{draw, screen};
+use super::{draw_app, screen};
 
 /// A study of one rollout with a few turns, in a folder of its own.
 fn small_study(dir: &Path) -> PathBuf {
@@ -23,40 +22,13 @@ fn small_study(dir: &Path) -> PathBuf {
     path
 }
 
-/// Presses keys like the runtime does: a label write that fails is retried with the same
-/// store after `before_retry` runs (the runtime sleeps two seconds instead), until it is
-/// written. Other effects run inline, as in the harness.
-fn press_retrying(
-    s: &mut Session,
-    store: &mut LabelStore,
-    keys: &str,
-    mut before_retry: impl FnMut(&mut Session),
-) {
-    for key in KeyPress::parse_sequence(keys).unwrap() {
-        let mut queue = vec![Msg::Key(key)];
-        while let Some(msg) = queue.pop() {
-            for effect in s.app.update(msg).effects {
-                match effect {
-                    Effect::WriteLabel(record) => loop {
-                        let result = store.write(record.clone());
-                        let ok = result.is_ok();
-                        let outcome = s.app.update(Msg::LabelWritten(result));
-                        assert!(outcome.effects.is_empty());
-                        if ok {
-                            break;
-                        }
-                        before_retry(s);
-                    },
-                    Effect::Quit => {}
-                    other => queue.extend(effects::perform(other, &|| false)),
-                }
-            }
-        }
-    }
+fn status_line(s: &Session) -> String {
+    app_status_line(&s.app)
 }
 
-fn status_line(s: &Session) -> String {
-    let text = screen(&draw(s));
+/// The status line of a frame drawn from the app.
+fn app_status_line(app: &App) -> String {
+    let text = screen(&draw_app(app));
     let rows: Vec<&str> = text.lines().collect();
     rows[rows.len() - 2].to_string()
 }
@@ -70,35 +42,36 @@ fn full_disk_child() {
     let Some(dir) = std::env::var_os(CHILD_DIR).map(PathBuf::from) else { return };
     let study = dir.join("study.jsonl");
     let labels = dir.join("labels");
-    let mut s = Session::open(&[study], 120, 40, None);
-    let (mut store, opened) = LabelStore::open(&labels, "ana");
-    s.app.labels.annotator = "ana".into();
-    s.dispatch(Msg::LabelsOpened(opened));
+    let mut s = Session::open(&[study], 120, 40, Some((&labels, "ana")));
     assert!(s.app.labels.read_only.is_none(), "{:?}", s.app.labels.read_only);
     let id = s.app.study.rollouts[0].id.clone();
-    let mut waited = false;
-    press_retrying(&mut s, &mut store, "] 7", |s| {
-        assert!(!waited, "the retry after the disk was freed failed");
-        waited = true;
+    let waited = std::rc::Rc::new(std::cell::Cell::new(false));
+    let seen = waited.clone();
+    // The executor's own retry: between the failed write and its retry, the hook runs where
+    // the runtime would wait two seconds.
+    s.on_label_retry(move |app| {
+        assert!(!seen.get(), "the retry after the disk was freed failed");
+        seen.set(true);
         // What the user sees while the disk is full.
-        let status = status_line(s);
+        let status = app_status_line(app);
         assert!(status.contains("⚠ 1 NOT saved"), "{status}");
-        let error = s.app.labels.write_error.clone().unwrap_or_default();
+        let error = app.labels.write_error.clone().unwrap_or_default();
         assert!(error.contains("File too large"), "{error}");
-        assert_eq!(s.app.labels.unsaved, 1);
-        let label = s.app.labels.mine.get(&s.app.study.rollouts[0].id, Some(2)).unwrap();
+        assert_eq!(app.labels.unsaved, 1);
+        let label = app.labels.mine.get(&app.study.rollouts[0].id, Some(2)).unwrap();
         assert_eq!(label.score, Some(7), "the label stays in memory");
         // Quitting now would lose it: the first q only warns.
-        s.app.update(Msg::Key(KeyPress::char('q')));
-        assert!(!s.app.quitting);
-        assert!(s.app.toast.as_deref().unwrap_or("").contains("not saved yet"), "{:?}", s.app.toast);
+        app.update(Msg::Key(KeyPress::char('q')));
+        assert!(!app.quitting);
+        assert!(app.toast.as_deref().unwrap_or("").contains("not saved yet"), "{:?}", app.toast);
         println!("DISK FULL: {status}");
         std::io::stdout().flush().unwrap();
         // The parent raises the file-size limit (frees the disk), then says go.
         let mut go = String::new();
         std::io::stdin().read_line(&mut go).unwrap();
     });
-    assert!(waited, "the first write should have failed");
+    s.press("] 7");
+    assert!(waited.get(), "the first write should have failed");
     let status = status_line(&s);
     assert!(status.contains("✓ saved"), "{status}");
     assert_eq!(s.app.labels.unsaved, 0);

@@ -1,0 +1,161 @@
+//! Everything a key can ask for: one intent per variant, never a key. The keymap table binds
+//! keys to these per context; handlers match on them.
+
+/// A user-bindable intent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    Quit,
+    ToggleHelp,
+    Close,
+    FocusNext,
+    FocusPrev,
+    Down,
+    Up,
+    Top,
+    Bottom,
+    PageDown,
+    PageUp,
+    NextTurn,
+    PrevTurn,
+    Open,
+    Search,
+    NextMatch,
+    PrevMatch,
+    Filter,
+    ClearFilter,
+    CycleSort,
+    ReverseSort,
+    NextScoreName,
+    ShowProblems,
+    /// A human score 0–10 on the selected turn.
+    SetScore(u8),
+    ClearScore,
+    Undo,
+    Redo,
+    OpenTags,
+    EditNote,
+    EditRolloutNote,
+    NextUnlabelledTurn,
+    NextUnlabelledRollout,
+    ToggleOthers,
+    OpenStats,
+    /// Spot-check mode: the next / previous queue item, the next one not scored, the summary.
+    NextItem,
+    PrevItem,
+    NextPendingItem,
+    ShowSummary,
+    /// Statistics view: move the threshold by one.
+    ThresholdUp,
+    ThresholdDown,
+    /// Tag picker: toggle the highlighted tag, the n-th tag (1–9), or type a new one.
+    ToggleTag,
+    ToggleTagNumber(u8),
+    NewTag,
+    /// Text entry (prompt, new tag, note): finish, abandon, and the editing keys.
+    Submit,
+    Cancel,
+    SaveNote,
+    ClearLine,
+    DeleteWord,
+    CursorStart,
+    CursorEnd,
+    CursorLeft,
+    CursorRight,
+    DeleteBack,
+    DeleteForward,
+}
+
+const SCORE_NAMES: [&str; 11] = [
+    "score_0", "score_1", "score_2", "score_3", "score_4", "score_5", "score_6", "score_7", "score_8",
+    "score_9", "score_10",
+];
+const TAG_NAMES: [&str; 10] = [
+    "toggle_tag_0",
+    "toggle_tag_1",
+    "toggle_tag_2",
+    "toggle_tag_3",
+    "toggle_tag_4",
+    "toggle_tag_5",
+    "toggle_tag_6",
+    "toggle_tag_7",
+    "toggle_tag_8",
+    "toggle_tag_9",
+];
+
+impl Action {
+    /// The name used in the config file's `[keys]` table and in the help overlay.
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::Quit => "quit",
+            Action::ToggleHelp => "help",
+            Action::Close => "close",
+            Action::FocusNext => "focus_next",
+            Action::FocusPrev => "focus_prev",
+            Action::Down => "down",
+            Action::Up => "up",
+            Action::Top => "top",
+            Action::Bottom => "bottom",
+            Action::PageDown => "page_down",
+            Action::PageUp => "page_up",
+            Action::NextTurn => "next_turn",
+            Action::PrevTurn => "prev_turn",
+            Action::Open => "open",
+            Action::Search => "search",
+            Action::NextMatch => "next_match",
+            Action::PrevMatch => "prev_match",
+            Action::Filter => "filter",
+            Action::ClearFilter => "clear_filter",
+            Action::CycleSort => "sort",
+            Action::ReverseSort => "reverse_sort",
+            Action::NextScoreName => "next_score",
+            Action::ShowProblems => "problems",
+            Action::SetScore(n) => SCORE_NAMES[usize::from(n).min(10)],
+            Action::ClearScore => "clear_score",
+            Action::Undo => "undo",
+            Action::Redo => "redo",
+            Action::OpenTags => "tags",
+            Action::EditNote => "note",
+            Action::EditRolloutNote => "rollout_note",
+            Action::NextUnlabelledTurn => "next_unlabelled_turn",
+            Action::NextUnlabelledRollout => "next_unlabelled_rollout",
+            Action::ToggleOthers => "others",
+            Action::OpenStats => "statistics",
+            Action::NextItem => "next_item",
+            Action::PrevItem => "prev_item",
+            Action::NextPendingItem => "next_pending_item",
+            Action::ShowSummary => "summary",
+            Action::ThresholdUp => "threshold_up",
+            Action::ThresholdDown => "threshold_down",
+            Action::ToggleTag => "toggle_tag",
+            Action::ToggleTagNumber(n) => TAG_NAMES[usize::from(n).min(9)],
+            Action::NewTag => "new_tag",
+            Action::Submit => "submit",
+            Action::Cancel => "cancel",
+            Action::SaveNote => "save_note",
+            Action::ClearLine => "clear_line",
+            Action::DeleteWord => "delete_word",
+            Action::CursorStart => "line_start",
+            Action::CursorEnd => "line_end",
+            Action::CursorLeft => "cursor_left",
+            Action::CursorRight => "cursor_right",
+            Action::DeleteBack => "delete_back",
+            Action::DeleteForward => "delete_forward",
+        }
+    }
+
+    /// Actions that act on the transcript's turns: pressed while the rollout is still being
+    /// read, they wait for it instead of failing.
+    pub fn needs_transcript(self) -> bool {
+        matches!(
+            self,
+            Action::NextTurn
+                | Action::PrevTurn
+                | Action::SetScore(_)
+                | Action::ClearScore
+                | Action::OpenTags
+                | Action::EditNote
+                | Action::EditRolloutNote
+                | Action::NextUnlabelledTurn
+        )
+    }
+}

@@ -1,0 +1,93 @@
+//! View models: the data each widget draws, built from the app state once per frame. Widgets
+//! (in `ui`) draw exactly these and never see the `App`, so each can be rendered and tested
+//! alone. Judge values reach a view model only through `JudgeLens`, so blinding in spot-check
+//! mode is decided in this one place, not checked in several renderers.
+
+mod overlays;
+mod panes;
+mod status;
+
+pub use overlays::{HelpLine, HelpView, QueueRow, QueueView, SummaryView, TagsView, help_lines};
+pub use panes::{ChartView, HeaderView, HumanMark, ListRow, ListView, ReaderState, ReaderView};
+pub use status::{LabelStatus, SaveState, StatusView};
+
+use super::App;
+
+/// A judge value as the screen may show it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Judged {
+    Score(f64),
+    /// The judge gave no value for this turn.
+    Missing,
+    /// Spot-check mode: not shown until the annotator has scored the turn.
+    Hidden,
+}
+
+impl Judged {
+    pub fn of(value: Option<f64>) -> Judged {
+        value.map_or(Judged::Missing, Judged::Score)
+    }
+
+    pub fn score(self) -> Option<f64> {
+        match self {
+            Judged::Score(v) => Some(v),
+            Judged::Missing | Judged::Hidden => None,
+        }
+    }
+}
+
+/// The judge's values as the annotator may see them now.
+#[derive(Clone, Copy)]
+pub struct JudgeLens<'a> {
+    app: &'a App,
+}
+
+impl<'a> JudgeLens<'a> {
+    pub fn new(app: &'a App) -> JudgeLens<'a> {
+        JudgeLens { app }
+    }
+
+    /// Whether the judge's values of turn `turn` of rollout `index` may be shown: always,
+    /// except in spot-check mode at or after a turn still waiting for my score. A scored item's
+    /// own turn is shown, even when another item of the same rollout waits at an earlier turn.
+    pub fn visible(&self, index: usize, turn: usize) -> bool {
+        let app = self.app;
+        let Some(review) = &app.review else { return true };
+        let Some(summary) = app.study.rollouts.get(index) else { return false };
+        let on_this_rollout = || review.queue.items.iter().filter(|it| it.rollout == *summary.id);
+        if on_this_rollout().any(|it| it.turn as usize == turn && app.item_done(it)) {
+            return true;
+        }
+        !on_this_rollout().any(|it| it.turn as usize <= turn && !app.item_done(it))
+    }
+
+    /// The value of score `name` at a 1-based turn.
+    pub fn turn(&self, index: usize, name: &str, turn: usize) -> Judged {
+        if !self.visible(index, turn) {
+            return Judged::Hidden;
+        }
+        Judged::of(self.app.study.rollouts.get(index).and_then(|r| r.score_at(name, turn)))
+    }
+
+    /// The values of score `name` for turns `1..=count`.
+    pub fn turns(&self, index: usize, name: &str, count: usize) -> Vec<Judged> {
+        (1..=count).map(|t| self.turn(index, name, t)).collect()
+    }
+
+    /// Every per-turn value of a rollout, when none of them is hidden.
+    pub fn whole_rollout(&self, index: usize, name: &str) -> Option<&'a [Option<f64>]> {
+        let summary = self.app.study.rollouts.get(index)?;
+        let all_visible = (1..=summary.n_turns as usize).all(|t| self.visible(index, t));
+        all_visible.then(|| summary.turn_scores(name))
+    }
+
+    /// A message's scores (all names) at a turn, or `None` when hidden.
+    pub fn message_scores(
+        &self,
+        index: usize,
+        turn: usize,
+        scores: &'a [(String, Option<f64>)],
+    ) -> Option<&'a [(String, Option<f64>)]> {
+        self.visible(index, turn).then_some(scores)
+    }
+}

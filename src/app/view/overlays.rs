@@ -1,0 +1,190 @@
+//! View models of the overlays and of spot-check mode's panes: help, tag picker, the queue and
+//! the summary. The note editor, problems and statistics widgets draw their state directly.
+
+use super::{JudgeLens, Judged};
+use crate::app::action::Action;
+use crate::app::keymap::{Context, Keymap};
+use crate::app::{App, Modal, Pane};
+use crate::metrics::pairs::AgreementReport;
+
+/// One line of the help overlay.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HelpLine {
+    Heading(&'static str),
+    Binding { keys: String, help: &'static str },
+    Blank,
+    Note(&'static str),
+}
+
+/// The help overlay: every context's bindings, generated from the live keymap.
+#[derive(Debug, Clone)]
+pub struct HelpView {
+    pub lines: Vec<HelpLine>,
+    pub scroll: usize,
+}
+
+/// Every binding grouped by context, in table order. Keys of one action that come in a run of
+/// numbered rows (the eleven scores, the nine tag numbers) make one line.
+pub fn help_lines(keymap: &Keymap) -> Vec<HelpLine> {
+    let mut lines = Vec::new();
+    let mut last_context = None;
+    for b in keymap.bindings() {
+        if last_context != Some(b.context) {
+            if last_context.is_some() {
+                lines.push(HelpLine::Blank);
+            }
+            lines.push(HelpLine::Heading(b.context.title()));
+            last_context = Some(b.context);
+        }
+        let numbered = |a: Action| matches!(a, Action::SetScore(_) | Action::ToggleTagNumber(_));
+        if numbered(b.action) {
+            let first = |a: Action| matches!(a, Action::SetScore(0) | Action::ToggleTagNumber(1));
+            if !first(b.action) {
+                continue;
+            }
+            let same = |x: Action| std::mem::discriminant(&x) == std::mem::discriminant(&b.action);
+            let keys: Vec<String> = keymap
+                .bindings()
+                .filter(|o| o.context == b.context && same(o.action))
+                .flat_map(|o| o.keys.iter().map(ToString::to_string))
+                .collect();
+            lines.push(HelpLine::Binding { keys: keys.join(""), help: b.help });
+            continue;
+        }
+        let keys: Vec<String> = b.keys.iter().map(ToString::to_string).collect();
+        lines.push(HelpLine::Binding { keys: keys.join(" "), help: b.help });
+    }
+    lines.push(HelpLine::Blank);
+    lines.push(HelpLine::Note("In overlays, keys not listed close them."));
+    lines.push(HelpLine::Note("Keys can be changed in the config file (rollscope --print-config-path)."));
+    lines
+}
+
+/// The tag picker: the tags, which are on the selected turn, and a new tag being typed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TagsView<'a> {
+    pub turn: usize,
+    pub choices: &'a [String],
+    pub checked: Vec<bool>,
+    pub selected: usize,
+    pub typing: Option<&'a str>,
+}
+
+/// Spot-check mode's queue, in place of the rollout list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueView<'a> {
+    pub name: &'a str,
+    pub done: usize,
+    pub total: usize,
+    pub rows: Vec<QueueRow<'a>>,
+    /// Position of the current item in `rows`.
+    pub current: Option<usize>,
+    pub focused: bool,
+}
+
+/// One item: my score and the judge's once I have scored it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueRow<'a> {
+    pub number: usize,
+    pub rollout: &'a str,
+    pub turn: u32,
+    pub done: bool,
+    pub you: Option<u8>,
+    pub judge: Judged,
+}
+
+/// The spot-check summary: my agreement with the judge on this queue.
+#[derive(Debug, Clone)]
+pub struct SummaryView<'a> {
+    pub name: &'a str,
+    pub done: usize,
+    pub total: usize,
+    pub report: &'a AgreementReport,
+    /// The command that prints the same figures.
+    pub command: String,
+}
+
+impl App {
+    pub fn help_view(&self) -> Option<HelpView> {
+        match &self.modal {
+            Some(Modal::Help(help)) => Some(HelpView { lines: help_lines(&self.keymap), scroll: help.at }),
+            _ => None,
+        }
+    }
+
+    pub fn tags_view(&self) -> Option<TagsView<'_>> {
+        let Some(Modal::Tags(picker)) = &self.modal else { return None };
+        let on: Vec<String> = self
+            .reader
+            .index
+            .and_then(|i| self.study.rollouts.get(i))
+            .and_then(|s| self.labels.mine.get(&s.id, Some(self.reader.turn as u32)))
+            .map(|l| l.tags.clone())
+            .unwrap_or_default();
+        Some(TagsView {
+            turn: self.reader.turn,
+            choices: &picker.choices,
+            checked: picker.choices.iter().map(|t| on.contains(t)).collect(),
+            selected: picker.selected,
+            typing: picker.typing.as_deref(),
+        })
+    }
+
+    /// The queue rows that fit in `rows` lines, the current item near the middle.
+    pub fn queue_view(&self, rows: usize) -> Option<QueueView<'_>> {
+        let review = self.review.as_ref()?;
+        let judge = JudgeLens::new(self);
+        let (done, total) = self.review_progress().unwrap_or((0, 0));
+        let offset = review.current.saturating_sub(rows / 2).min(total.saturating_sub(rows));
+        let items = review.queue.items.iter().enumerate().skip(offset).take(rows);
+        let rows = items
+            .map(|(i, item)| {
+                let done = self.item_done(item);
+                let index = review.index.get(&item.rollout).copied();
+                QueueRow {
+                    number: i + 1,
+                    rollout: &item.rollout,
+                    turn: item.turn,
+                    done,
+                    you: self.labels.mine.get(&item.rollout, Some(item.turn)).and_then(|l| l.score),
+                    judge: index.map_or(Judged::Missing, |ix| {
+                        judge.turn(ix, &review.queue.score, item.turn as usize)
+                    }),
+                }
+            })
+            .collect();
+        Some(QueueView {
+            name: &review.name,
+            done,
+            total,
+            rows,
+            current: review.current.checked_sub(offset),
+            focused: self.focus == Pane::List && self.modal.is_none(),
+        })
+    }
+
+    pub fn summary_view(&self) -> Option<SummaryView<'_>> {
+        let Some(Modal::ReviewSummary(report)) = &self.modal else { return None };
+        let name = self.review.as_ref().map_or("", |r| r.name.as_str());
+        let (done, total) = self.review_progress().unwrap_or((0, 0));
+        let command = "rollscope agree PATHS --queue NAME --json".to_string();
+        Some(SummaryView { name, done, total, report, command })
+    }
+
+    /// The contexts whose keys apply now, the first that binds a key winning.
+    pub fn key_contexts(&self) -> Vec<Context> {
+        if let Some(modal) = &self.modal {
+            return vec![modal.context()];
+        }
+        let pane = match self.focus {
+            Pane::List => Context::List,
+            Pane::Reader => Context::Reader,
+            Pane::Chart => Context::Chart,
+        };
+        if self.review.is_some() {
+            vec![Context::Review, pane, Context::Global]
+        } else {
+            vec![pane, Context::Global]
+        }
+    }
+}
