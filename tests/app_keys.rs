@@ -207,3 +207,25 @@ fn a_study_without_per_turn_scores_says_so_instead_of_a_blank_name() {
     assert!(text.contains("no per-turn scores · turn 1/5"), "the chart's title");
     assert!(text.contains("1 rollout · 1 file · score: no per-turn scores"), "the status bar");
 }
+
+#[test]
+fn the_executor_streams_search_progress_before_done_under_test_too() {
+    use rollscope::app::{Effect, Msg};
+    use rollscope::runtime::Executor;
+    use rollscope::search::SearchPlan;
+    let app = demo_app(80, 24);
+    let mut executor = Executor::inline();
+    let plan = SearchPlan::of(&app.study);
+    executor.submit(Effect::Search { generation: 7, query: "not right".into(), plan });
+    let messages = executor.take_messages();
+    let progress: usize = messages
+        .iter()
+        .map(|m| match m {
+            Msg::SearchProgress { generation: 7, hits } => hits.len(),
+            _ => 0,
+        })
+        .sum();
+    assert!(progress > 40, "matches arrive as progress: {progress}");
+    assert!(matches!(messages.last(), Some(Msg::SearchDone { generation: 7, .. })), "then done");
+    assert_eq!(messages.iter().filter(|m| matches!(m, Msg::SearchDone { .. })).count(), 1);
+}

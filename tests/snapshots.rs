@@ -71,6 +71,19 @@ fn problems_overlay_without_problems() {
 }
 
 #[test]
+fn problems_overlay_lists_each_problem_with_its_place_and_moves_the_selection() {
+    // Relative (tests run in the package folder), so the snapshot does not hold this machine's path.
+    let fixture = std::path::PathBuf::from("tests/fixtures/bad_lines.jsonl");
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut s = rollscope::testkit::Session::open(std::slice::from_ref(&fixture), w, h, None);
+        assert!(s.app.study.problems.len() >= 2, "{:?}", s.app.study.problems);
+        s.press("p j");
+        assert!(matches!(&s.app.modal, Some(rollscope::app::Modal::Problems(c)) if c.at == 1));
+        insta::assert_snapshot!(format!("problems_listed_{w}x{h}"), text(&draw(&s.app)));
+    }
+}
+
+#[test]
 fn filter_prompt_and_filtered_list() {
     snapshot("filter_prompt", "fcondition=trained");
     snapshot("filtered", "fcondition=trained<Enter>");

@@ -8,6 +8,7 @@ use std::process::Command;
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use rollscope::app::view::{JudgeLens, Judged};
 use rollscope::app::{App, Modal};
 use rollscope::testkit::Session;
 use rollscope::ui;
@@ -53,6 +54,55 @@ fn screen(app: &App) -> String {
         .unwrap();
     let buffer = terminal.backend().buffer();
     (0..h).map(|y| (0..w).map(|x| buffer[(x, y)].symbol()).collect::<String>()).collect::<Vec<_>>().join("\n")
+}
+
+/// Blinding is decided once, in the view models: no model handed to a widget holds a judge
+/// value of a turn at or after an item still waiting for my score.
+fn assert_blind_view_models(app: &App) {
+    let review = app.review.as_ref().unwrap();
+    let lens = JudgeLens::new(app);
+    let pending: Vec<_> = review.queue.items.iter().filter(|it| !app.item_done(it)).collect();
+    for item in &pending {
+        let index = review.index[&item.rollout];
+        let scored = |t: u32| {
+            review
+                .queue
+                .items
+                .iter()
+                .any(|it| it.rollout == item.rollout && it.turn == t && app.item_done(it))
+        };
+        for t in item.turn..=4 {
+            if !scored(t) {
+                assert_eq!(
+                    lens.turn(index, "frustration", t as usize),
+                    Judged::Hidden,
+                    "{} turn {t}",
+                    item.rollout
+                );
+            }
+        }
+        assert!(
+            lens.whole_rollout(index, "frustration").is_none(),
+            "{}: no whole row of scores",
+            item.rollout
+        );
+    }
+    let current = review.item().unwrap();
+    let chart = app.chart_view();
+    assert_eq!(chart.values.len(), current.turn as usize, "the chart ends at the sampled turn");
+    assert_eq!(chart.values.last(), Some(&Judged::Hidden));
+    assert!(chart.title.contains("= ?"), "{}", chart.title);
+    let reader = app.reader_view();
+    for (_, head) in &reader.headers {
+        if head.turn == Some(current.turn as usize) {
+            assert!(head.scores.is_none(), "the sampled turn's header holds no score");
+        }
+    }
+    for row in app.queue_view(100).unwrap().rows {
+        if !row.done {
+            assert_eq!(row.judge, Judged::Hidden, "queue item {}", row.number);
+        }
+    }
 }
 
 fn sample(dir: &Path) {
@@ -110,6 +160,7 @@ fn judge_values_stay_off_screen_until_scored_and_appear_after() {
             }
         }
         assert!(before.contains("judge hidden until you score"));
+        assert_blind_view_models(&s.app);
         assert!(
             s.app
                 .reader

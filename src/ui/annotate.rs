@@ -45,7 +45,8 @@ impl Widget for TagsWidget<'_> {
                 Span::raw(sanitize::clean(text).into_owned()),
                 Span::styled("▏", theme.accent()),
             ])),
-            None => lines.push(Line::styled("Space toggle · 1–9 · a new tag · Esc close", theme.dim())),
+            // The keys are in the hint bar, from the keymap.
+            None => lines.push(Line::styled("a number toggles that tag", theme.dim())),
         }
         Paragraph::new(lines).block(block).render(box_area, buf);
     }
@@ -65,8 +66,7 @@ impl Widget for NoteWidget<'_> {
         let block = Block::default()
             .borders(Borders::ALL)
             .border_style(theme.border(true))
-            .title(Span::styled(format!(" Note on {} ", self.editor.title()), theme.title()))
-            .title_bottom(Line::styled(" Ctrl-s save · Esc cancel ", theme.key()).right_aligned());
+            .title(Span::styled(format!(" Note on {} ", self.editor.title()), theme.title()));
         let inner = block.inner(box_area);
         block.render(box_area, buf);
         (&self.editor.textarea).render(inner, buf);

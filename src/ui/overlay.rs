@@ -66,7 +66,7 @@ impl Widget for ProblemsWidget<'_> {
         let block = Block::default()
             .borders(Borders::ALL)
             .border_style(theme.border(true))
-            .title(Span::styled(format!(" {} problems · Esc closes ", problems.len()), theme.title()));
+            .title(Span::styled(format!(" {} problems ", problems.len()), theme.title()));
         let inner = block.inner(box_area);
         block.render(box_area, buf);
         if problems.is_empty() {

@@ -72,7 +72,7 @@ impl Widget for SummaryWidget<'_> {
         Clear.render(box_area, buf);
         let block =
             Block::default().borders(Borders::ALL).border_style(theme.border(true)).title(Span::styled(
-                format!(" Spot-check {}: you vs the judge · any key closes ", sanitize::clean(view.name)),
+                format!(" Spot-check {}: you vs the judge ", sanitize::clean(view.name)),
                 theme.title(),
             ));
         let mut lines = Vec::new();

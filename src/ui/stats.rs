@@ -44,11 +44,7 @@ fn render(view: &StatsView, score: &str, threshold: f64, theme: Theme, area: Rec
     Clear.render(area, buf);
     let status = if view.computing { " · computing…" } else { "" };
     let block = Block::default().borders(Borders::ALL).border_style(theme.border(true)).title(Span::styled(
-        format!(
-            " Statistics · {} · threshold {} (−/+) · c score · any other key closes{status} ",
-            sanitize::clean(score),
-            threshold
-        ),
+        format!(" Statistics · {} · threshold {}{status} ", sanitize::clean(score), threshold),
         theme.title(),
     ));
     let inner = block.inner(area);
@@ -169,24 +165,49 @@ fn chart(
 }
 
 /// Groups with their marker/colour, size, self-deletion rate and AUC (mean score per rollout).
+/// One line per group where it fits; else the figures go on a line of their own under the
+/// name, so no column is ever cut.
 fn legend(buf: &mut Buffer, area: Rect, groups: &[GroupStats], theme: Theme) {
-    let mut lines = vec![Line::styled("group                  n  selfdel  AUC [95% CI]", theme.header())];
-    for (i, g) in groups.iter().enumerate() {
-        let (style, _, glyph) = series_style(theme, i);
-        let name: Vec<String> =
-            g.key.values().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string)).collect();
-        let name = if name.is_empty() { "all".to_string() } else { name.join(" · ") };
-        let auc = match (g.auc_mean, g.auc_ci) {
-            (Some(m), Some((lo, hi))) => format!("{m:.2} [{lo:.2}, {hi:.2}]"),
-            (Some(m), None) => format!("{m:.2}"),
-            _ => "–".into(),
-        };
-        let deleted = g.self_deletion_rate.map_or("–".into(), |r| format!("{:.0}%", r * 100.0));
-        lines.push(Line::from(vec![
-            Span::styled(format!("{glyph} "), style),
-            Span::styled(format!("{:<19}", super::list::fit(&sanitize::clean(&name), 18)), style),
-            Span::raw(format!("{:>4} {:>7}  {auc}", g.n_rollouts, deleted)),
-        ]));
+    let rows: Vec<(Style, &str, String, String)> = groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            let (style, _, glyph) = series_style(theme, i);
+            let name: Vec<String> =
+                g.key.values().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string)).collect();
+            let name = if name.is_empty() { "all".to_string() } else { name.join(" · ") };
+            let auc = match (g.auc_mean, g.auc_ci) {
+                (Some(m), Some((lo, hi))) => format!("{m:.2} [{lo:.2}, {hi:.2}]"),
+                (Some(m), None) => format!("{m:.2}"),
+                _ => "–".into(),
+            };
+            let deleted = g.self_deletion_rate.map_or("–".into(), |r| format!("{:.0}%", r * 100.0));
+            (
+                style,
+                glyph,
+                sanitize::clean(&name).into_owned(),
+                format!("{:>4} {:>7}  {auc}", g.n_rollouts, deleted),
+            )
+        })
+        .collect();
+    let inner_width = area.width.saturating_sub(2) as usize;
+    let one_line = rows.iter().all(|(_, _, _, figures)| 2 + 19 + figures.chars().count() <= inner_width);
+    let mut lines = Vec::new();
+    if one_line {
+        lines.push(Line::styled("group                  n  selfdel  AUC [95% CI]", theme.header()));
+        for (style, glyph, name, figures) in rows {
+            lines.push(Line::from(vec![
+                Span::styled(format!("{glyph} "), style),
+                Span::styled(format!("{:<19}", super::list::fit(&name, 18)), style),
+                Span::raw(figures),
+            ]));
+        }
+    } else {
+        lines.push(Line::styled("group: n · selfdel · AUC [95% CI]", theme.header()));
+        for (style, glyph, name, figures) in rows {
+            lines.push(Line::from(vec![Span::styled(format!("{glyph} "), style), Span::styled(name, style)]));
+            lines.push(Line::raw(format!("  {}", figures.trim_start())));
+        }
     }
     let block = Block::default()
         .borders(Borders::ALL)
