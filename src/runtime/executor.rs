@@ -4,7 +4,6 @@
 //! loading, reading a rollout, the streaming search, the statistics, and the label writes with
 //! their retry — so what the tests run is what the app runs.
 
-use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Sender};
@@ -13,6 +12,7 @@ use std::thread;
 use std::time::Duration;
 
 use super::labels::{Flush, LabelQueue, LabelStore};
+pub use super::outbox::Outbox;
 use crate::app::{Effect, Msg, stats_view};
 use crate::load::{self, LoadOptions};
 use crate::store::LabelRecord;
@@ -34,26 +34,6 @@ pub enum StudyInput {
 pub struct LabelsInput {
     pub dir: PathBuf,
     pub annotator: String,
-}
-
-/// Where results go: the runtime's channel, or the harness's queue.
-#[derive(Debug, Clone)]
-pub enum Outbox {
-    Channel(Sender<Msg>),
-    Queue(Arc<Mutex<VecDeque<Msg>>>),
-}
-
-impl Outbox {
-    /// Hands a message to the app; `false` once the app is gone.
-    pub fn post(&self, msg: Msg) -> bool {
-        match self {
-            Outbox::Channel(tx) => tx.send(msg).is_ok(),
-            Outbox::Queue(queue) => {
-                queue.lock().unwrap_or_else(|p| p.into_inner()).push_back(msg);
-                true
-            }
-        }
-    }
 }
 
 /// Loads a study, every event going to the app as it happens.

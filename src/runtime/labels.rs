@@ -5,7 +5,7 @@
 use std::collections::VecDeque;
 use std::path::Path;
 
-use super::executor::Outbox;
+use super::outbox::Outbox;
 use crate::app::{LabelsOpened, Msg};
 use crate::store::file::{self, LabelWriter};
 use crate::store::{LabelRecord, stamp};

@@ -5,6 +5,7 @@
 pub mod executor;
 pub mod input;
 pub mod labels;
+pub mod outbox;
 
 use std::io::stdout;
 use std::sync::mpsc::{self, Receiver};
