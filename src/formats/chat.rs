@@ -4,6 +4,7 @@
 
 use serde_json::{Map, Value};
 
+use super::fields::{TURN_FIELDS, VALUE_FIELDS, kind_of};
 use crate::model::{Message, Role, Rollout, Scores, ToolCall};
 
 /// Keys that may hold the message list, in order of preference.
@@ -44,7 +45,6 @@ pub fn decode_chat(value: &Value, fallback_id: &str) -> Result<Rollout, String> 
 /// The error for an object without a message list, listing the keys it does have (and saying
 /// so when they look like a row of a per-turn judge-score file).
 pub fn missing_messages<'a>(keys: impl Iterator<Item = &'a str>) -> String {
-    use super::judge_scores::{TURN_FIELDS, VALUE_FIELDS};
     let keys: Vec<&str> = keys.collect();
     let found: Vec<&str> = keys.iter().take(8).copied().collect();
     let score_row =
@@ -171,18 +171,6 @@ fn tool_call(call: &Value) -> Option<ToolCall> {
         None => String::new(),
     };
     Some(ToolCall { name, arguments })
-}
-
-/// "an array", "a string", ... for error messages.
-pub fn kind_of(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 #[cfg(test)]

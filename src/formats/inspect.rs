@@ -31,9 +31,9 @@ use serde_json::value::RawValue;
 pub use archive::{decode_inspect_eval, decode_inspect_eval_bytes};
 use sample::{LogContext, decode_sample};
 
-use super::chat::kind_of;
+use super::fields::kind_of;
 use super::json_text::{line_column, nonfinite_to_null, strip_bom};
-use super::record_error;
+use super::record::record_error;
 use crate::model::{Problem, Rollout};
 
 /// Whether the head of a .json file looks like an Inspect log (an object with "eval" and "samples"/"version" keys near the start).

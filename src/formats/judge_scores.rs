@@ -26,17 +26,14 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::chat::kind_of;
-use super::{json_text, parse_value};
+use super::fields::{TURN_FIELDS, VALUE_FIELDS, kind_of};
+use super::json_text;
+use super::record::parse_value;
 use crate::model::{MetaValue, Problem, RolloutSummary, TurnScores};
 pub use rows::MAX_TEXT;
 use rows::{Cell, Rows, float_text};
 pub use spec::{JoinField, ScoreFileSpec, ScoreReport, ScoreStats};
 
-/// Field names tried, in order, for the 0-based assistant-turn index.
-pub const TURN_FIELDS: [&str; 5] = ["turn", "turn_index", "turn_idx", "assistant_turn", "step"];
-/// Field names tried, in order, for the value (after the score's own name).
-pub const VALUE_FIELDS: [&str; 4] = ["score", "value", "rating", "judge_score"];
 /// How judge failures are usually written; read as a missing score.
 pub const JUDGE_FAILED: f64 = -1.0;
 /// Rollouts looked at to tell which shared fields really join.

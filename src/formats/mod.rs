@@ -3,14 +3,16 @@
 
 pub mod chat;
 pub mod chat_index;
+pub mod fields;
 pub mod inspect;
 pub mod json_scalar;
 pub mod json_text;
 pub mod judge_scores;
+mod record;
+
+pub use record::{RecordError, parse_value, record_error};
 
 use std::path::Path;
-
-use serde_json::Value;
 
 use crate::model::{Hatch, Interner, Locator, Rollout, RolloutSummary};
 
@@ -93,14 +95,6 @@ fn looks_like_jsonl(head: &[u8]) -> bool {
         .is_some_and(|line| line.starts_with(b"{"))
 }
 
-/// A record that could not be read, with its position relative to the record's first byte.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RecordError {
-    pub line: u64,
-    pub column: u64,
-    pub message: String,
-}
-
 /// Everything the indexer needs besides the bytes.
 pub struct IndexContext<'a> {
     pub hatch: &'a Hatch,
@@ -137,34 +131,6 @@ pub fn decode_record(json: &str, fallback_id: &str) -> Result<Rollout, RecordErr
         rollout.id = fallback_id.to_string();
     }
     Ok(rollout)
-}
-
-/// Parses JSON text, retrying with non-finite literals mapped to `null`.
-pub fn parse_value(json: &str) -> Result<Value, RecordError> {
-    match serde_json::from_str::<Value>(json) {
-        Ok(value) => Ok(value),
-        Err(first) => {
-            let patched = json_text::nonfinite_to_null(json);
-            if let std::borrow::Cow::Owned(patched) = &patched
-                && let Ok(value) = serde_json::from_str::<Value>(patched)
-            {
-                return Ok(value);
-            }
-            Err(record_error(&first))
-        }
-    }
-}
-
-/// serde_json's message without its " at line L column C" tail (the position is kept apart).
-/// serde_json says column 0 for an end of input right after a newline (or an empty input);
-/// columns here count from 1, so that is column 1 of that line.
-pub fn record_error(e: &serde_json::Error) -> RecordError {
-    let text = e.to_string();
-    let message = match text.rfind(" at line ") {
-        Some(i) => text[..i].to_string(),
-        None => text,
-    };
-    RecordError { line: e.line() as u64, column: (e.column() as u64).max(1), message }
 }
 
 #[cfg(test)]

@@ -8,7 +8,8 @@
 use serde_json::{Map, Value};
 
 use super::values::{resolve_owned, resolve_value, sample_scores, turn_scores};
-use crate::formats::chat::{content_text, id_text, kind_of};
+use crate::formats::chat::{content_text, id_text};
+use crate::formats::fields::kind_of;
 use crate::model::{Message, Role, Rollout, ToolCall};
 
 /// Task name used when a log has no readable `eval` header.
