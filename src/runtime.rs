@@ -20,7 +20,7 @@ use crate::app::effects::LabelStore;
 use crate::app::keys::{Key, KeyPress};
 use crate::app::{App, Effect, Mouse, Msg, effects};
 use crate::load::{self, LoadOptions};
-use crate::store::LabelRecord;
+use crate::model::LabelRecord;
 use crate::study::{DEMO_BYTES, DEMO_NAME};
 use crate::ui;
 

@@ -9,8 +9,8 @@ use std::process::{Command, Stdio};
 
 use rollscope::app::Modal;
 use rollscope::app::harness::Session;
+use rollscope::model::{LabelRecord, LabelSet};
 use rollscope::store::file::{parse_records, read_records};
-use rollscope::store::{LabelRecord, LabelSet};
 
 fn records(dir: &Path, annotator: &str) -> Vec<LabelRecord> {
     let (records, warnings) = read_records(&dir.join(format!("{annotator}.jsonl")));

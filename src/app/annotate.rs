@@ -8,7 +8,7 @@ use super::keys::{Key, KeyPress};
 use super::reader::Annotations;
 use super::{App, Modal, Outcome};
 use crate::model::Rollout;
-use crate::store::stamp::text_hash;
+use crate::model::text_hash;
 
 /// The tag picker's state.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,10 +5,11 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::{Effect, LabelsOpened, Msg};
+use crate::model::LabelRecord;
 use crate::sanitize;
 use crate::search;
 use crate::store::file::{self, LabelWriter};
-use crate::store::{LabelRecord, stamp};
+use crate::store::stamp;
 
 /// Performs a read or a search and returns the message it produces. `cancelled` lets a long
 /// search stop when a newer one starts. Label writes go through `LabelStore`.
