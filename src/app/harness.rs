@@ -36,7 +36,7 @@ impl Session {
 
     /// Spot-check mode on a queue file, labelling as `annotator` into `labels`.
     pub fn review(queue: &Path, width: u16, height: u16, labels: (&Path, &str)) -> Result<Session, String> {
-        let parsed = crate::sample::Queue::read(queue)?;
+        let parsed = crate::sample::Queue::read(queue).map_err(|e| e.to_string())?;
         let base = queue.parent().unwrap_or(Path::new("."));
         let paths: Vec<std::path::PathBuf> = parsed.paths.iter().map(|p| base.join(p)).collect();
         let name = crate::sample::Queue::name_of(queue);

@@ -78,7 +78,7 @@ pub fn decode_inspect_json(bytes: &[u8], display: &str) -> Result<(Vec<Rollout>,
     for (i, raw) in samples.iter().enumerate() {
         let decoded = serde_json::from_str::<Value>(raw.get())
             .map_err(|e| record_error(&e).message)
-            .and_then(|value| decode_sample(&value, &ctx, i));
+            .and_then(|value| decode_sample(&value, &ctx, i).map_err(|e| e.to_string()));
         match decoded {
             Ok(rollout) => rollouts.push(rollout),
             Err(message) => {

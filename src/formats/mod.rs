@@ -10,9 +10,9 @@ pub mod json_text;
 pub mod judge_scores;
 mod record;
 
-pub use record::{RecordError, parse_value, record_error};
+pub use record::{RecordError, ShapeError, parse_value, record_error};
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::model::{Hatch, Interner, Locator, Rollout, RolloutSummary};
 
@@ -41,17 +41,26 @@ impl Format {
     }
 
     /// The names `--format` accepts.
-    pub fn parse(name: &str) -> Result<Format, String> {
+    pub fn parse(name: &str) -> Result<Format, FormatError> {
         match name {
             "jsonl" | "native" | "openai" => Ok(Format::Jsonl),
             "json" | "sharegpt" => Ok(Format::Json),
             "inspect" | "inspect-json" => Ok(Format::InspectJson),
             "eval" | "inspect-eval" => Ok(Format::InspectEval),
-            _ => Err(format!(
-                "unknown format {name:?}: expected jsonl (native, openai), json (sharegpt), inspect or eval"
-            )),
+            _ => Err(FormatError::UnknownName { name: name.to_string() }),
         }
     }
+}
+
+/// A format that cannot be named or told.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FormatError {
+    /// `--format` with a name no format has.
+    #[error("unknown format {name:?}: expected jsonl (native, openai), json (sharegpt), inspect or eval")]
+    UnknownName { name: String },
+    /// Neither the file's extension nor its first bytes tell its format.
+    #[error("unknown format: expected a .json, .jsonl or .eval file holding rollouts")]
+    Unrecognised { path: PathBuf },
 }
 
 /// Whether a directory walk should pick up this file.
@@ -60,7 +69,7 @@ pub fn is_rollout_file(path: &Path) -> bool {
 }
 
 /// Detects the format from the extension, then from the first bytes.
-pub fn detect(path: &Path, head: &[u8]) -> Result<Format, String> {
+pub fn detect(path: &Path, head: &[u8]) -> Result<Format, FormatError> {
     if head.starts_with(b"PK\x03\x04") {
         return Ok(Format::InspectEval);
     }
@@ -82,7 +91,7 @@ pub fn detect(path: &Path, head: &[u8]) -> Result<Format, String> {
         Some(b'[') => Ok(Format::Json),
         Some(b'{') if looks_like_jsonl(head) => Ok(Format::Jsonl),
         Some(b'{') => Ok(Format::Json),
-        _ => Err("unknown format: expected a .json, .jsonl or .eval file holding rollouts".into()),
+        _ => Err(FormatError::Unrecognised { path: path.to_path_buf() }),
     }
 }
 
@@ -122,10 +131,10 @@ pub fn index_record(
 /// Decodes one record in full, accepting `NaN` and `Infinity` as missing values.
 pub fn decode_record(json: &str, fallback_id: &str) -> Result<Rollout, RecordError> {
     let value = parse_value(json)?;
-    let mut rollout = chat::decode_chat(&value, fallback_id).map_err(|message| RecordError {
+    let mut rollout = chat::decode_chat(&value, fallback_id).map_err(|e| RecordError {
         line: 1,
         column: 1,
-        message,
+        message: e.to_string(),
     })?;
     if rollout.id.is_empty() {
         rollout.id = fallback_id.to_string();

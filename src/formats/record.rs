@@ -1,5 +1,6 @@
-//! A record that could not be read, and parsing one record's JSON text: shared by every reader
-//! in `formats`, so it lives apart from the format detection that uses those readers.
+//! A record that could not be read, a value of the wrong shape, and parsing one record's JSON
+//! text: shared by every reader in `formats`, so it lives apart from the format detection that
+//! uses those readers.
 
 use serde_json::Value;
 
@@ -39,4 +40,38 @@ pub fn record_error(e: &serde_json::Error) -> RecordError {
         None => text,
     };
     RecordError { line: e.line() as u64, column: (e.column() as u64).max(1), message }
+}
+
+/// Why a JSON value is not a rollout (or an Inspect sample): the part of its shape that is
+/// wrong, with the index of the message at fault where there is one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ShapeError {
+    #[error("expected a rollout object, found {found}")]
+    NotARollout { found: &'static str },
+    #[error("expected a sample object, found {found}")]
+    NotASample { found: &'static str },
+    /// No message list under any known key. `keys`: the object's first keys; `score_row`: they
+    /// look like a row of a per-turn judge-score file.
+    #[error(
+        "expected a rollout with \"messages\" (native, OpenAI), \"conversations\" (ShareGPT), \
+         \"conversation\" or \"traj\"; found keys: {}{}",
+        key_list(.keys),
+        score_row_hint(*.score_row)
+    )]
+    NoMessageList { keys: Vec<String>, score_row: bool },
+    #[error("the message list must be an array, found {found}")]
+    MessageListNotAnArray { found: &'static str },
+    /// An Inspect sample's `messages` is neither an array nor absent.
+    #[error("\"messages\" must be an array, found {found}")]
+    SampleMessagesNotAnArray { found: &'static str },
+    #[error("message {index} is {found}, expected an object")]
+    MessageNotAnObject { index: usize, found: &'static str },
+}
+
+fn key_list(keys: &[String]) -> String {
+    if keys.is_empty() { "none".to_string() } else { keys.join(", ") }
+}
+
+fn score_row_hint(score_row: bool) -> &'static str {
+    if score_row { " (a judge-score row? attach score files with --scores FILE)" } else { "" }
 }

@@ -124,7 +124,7 @@ fn load_source(
     let path = Path::new(display);
     let format = match options.format {
         Some(f) => f,
-        None => formats::detect(path, &head).map_err(|e| Problem::file(display, e))?,
+        None => formats::detect(path, &head).map_err(|e| Problem::file(display, e.to_string()))?,
     };
     let mut source = Source { display: display.to_string(), origin, format, decoded: Vec::new(), size };
     let ctx = IndexContext { hatch: &options.hatch, source: id };

@@ -8,7 +8,7 @@ pub mod problem;
 pub mod rollout;
 pub mod summary;
 
-pub use hatch::Hatch;
+pub use hatch::{Hatch, HatchError};
 pub use label::{Label, LabelKey, LabelRecord, LabelSet, text_hash};
 pub use overlay::overlay_scores;
 pub use problem::Problem;
