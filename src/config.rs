@@ -28,22 +28,33 @@ pub fn config_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "rollscope").map(|dirs| dirs.config_dir().join("config.toml"))
 }
 
+/// Why the config file cannot be used; both name the file.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{}: cannot read config: {reason}", .path.display())]
+    Read { path: PathBuf, reason: std::io::Error },
+    /// Not TOML, or a setting that does not exist or has the wrong type; `reason` has the
+    /// line and column.
+    #[error("{}: {}", .path.display(), .reason.to_string().trim_end())]
+    Invalid { path: PathBuf, reason: toml::de::Error },
+}
+
 impl Config {
     /// Reads the config file; a missing file is an empty config, a bad one an error naming it.
-    pub fn load() -> Result<Config, String> {
+    pub fn load() -> Result<Config, ConfigError> {
         match config_path() {
             Some(path) => Config::read(&path),
             None => Ok(Config::default()),
         }
     }
 
-    pub fn read(path: &Path) -> Result<Config, String> {
+    pub fn read(path: &Path) -> Result<Config, ConfigError> {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
-            Err(e) => return Err(format!("{}: cannot read config: {e}", path.display())),
+            Err(reason) => return Err(ConfigError::Read { path: path.to_path_buf(), reason }),
         };
-        toml::from_str(&text).map_err(|e| format!("{}: {}", path.display(), e.to_string().trim_end()))
+        toml::from_str(&text).map_err(|reason| ConfigError::Invalid { path: path.to_path_buf(), reason })
     }
 }
 
@@ -61,7 +72,7 @@ mod tests {
         assert_eq!(config.annotator.as_deref(), Some("ana"));
         assert_eq!(config.keys["next_turn"], vec!["L".to_string()]);
         std::fs::write(&path, "treshold = 6\n").unwrap();
-        let err = Config::read(&path).unwrap_err();
+        let err = Config::read(&path).unwrap_err().to_string();
         assert!(err.contains("config.toml") && err.contains("treshold"), "{err}");
         assert_eq!(Config::read(&dir.path().join("missing.toml")).unwrap(), Config::default());
     }

@@ -2,7 +2,7 @@
 //! JSON file that `rollscope review` works through blind. Same inputs and seed, same bytes.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -61,11 +61,35 @@ pub struct Queue {
     pub items: Vec<Item>,
 }
 
+/// Why a queue file cannot be used; both name it.
+#[derive(Debug, thiserror::Error)]
+pub enum QueueError {
+    #[error("{}: cannot read queue: {reason}", .path.display())]
+    Read { path: PathBuf, reason: std::io::Error },
+    /// Not JSON, or not a queue's fields; `reason` has the line and column.
+    #[error("{}: not a rollscope queue: {reason}", .path.display())]
+    Invalid { path: PathBuf, reason: serde_json::Error },
+}
+
+/// Why no sample can be drawn with these options.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DrawError {
+    /// `part` of the `--turns` list `spec` is not a number.
+    #[error("--turns {spec:?}: {part:?} is not a turn number")]
+    TurnNumber { spec: String, part: String },
+    #[error("--stratify {spec:?}: the bucket width must be a positive number")]
+    BucketWidth { spec: String },
+    #[error("no eligible turns: none has a {score:?} score in the turns asked for")]
+    NothingEligible { score: String },
+    #[error("--n {n} is smaller than the {strata} non-empty strata; every stratum gets at least one item")]
+    TooFewItems { n: usize, strata: usize },
+}
+
 impl Queue {
-    pub fn read(path: &Path) -> Result<Queue, String> {
+    pub fn read(path: &Path) -> Result<Queue, QueueError> {
         let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("{}: cannot read queue: {e}", path.display()))?;
-        serde_json::from_str(&text).map_err(|e| format!("{}: not a rollscope queue: {e}", path.display()))
+            .map_err(|reason| QueueError::Read { path: path.to_path_buf(), reason })?;
+        serde_json::from_str(&text).map_err(|reason| QueueError::Invalid { path: path.to_path_buf(), reason })
     }
 
     /// The queue's name: its file stem (labels given in it are marked with it).
@@ -75,7 +99,7 @@ impl Queue {
 }
 
 /// Parses `--turns`: `1-20`, `5,10,15`, `10-`, `-5`.
-pub fn parse_turns(spec: &str) -> Result<Vec<(u32, u32)>, String> {
+pub fn parse_turns(spec: &str) -> Result<Vec<(u32, u32)>, DrawError> {
     spec.split(',')
         .map(|part| {
             let part = part.trim();
@@ -83,7 +107,8 @@ pub fn parse_turns(spec: &str) -> Result<Vec<(u32, u32)>, String> {
                 if s.is_empty() {
                     Ok(default)
                 } else {
-                    s.parse::<u32>().map_err(|_| format!("--turns {spec:?}: {s:?} is not a turn number"))
+                    s.parse::<u32>()
+                        .map_err(|_| DrawError::TurnNumber { spec: spec.to_string(), part: s.to_string() })
                 }
             };
             match part.split_once('-') {
@@ -103,12 +128,12 @@ enum Stratifier {
     TurnBucket(u32),
 }
 
-fn stratifiers(spec: &[String]) -> Result<Vec<Stratifier>, String> {
+fn stratifiers(spec: &[String]) -> Result<Vec<Stratifier>, DrawError> {
     spec.iter()
         .map(|s| match s.strip_prefix("turn:") {
             Some(w) => match w.parse::<u32>() {
                 Ok(width) if width > 0 => Ok(Stratifier::TurnBucket(width)),
-                _ => Err(format!("--stratify {s:?}: the bucket width must be a positive number")),
+                _ => Err(DrawError::BucketWidth { spec: s.clone() }),
             },
             None if s == "turn" => Ok(Stratifier::TurnBucket(1)),
             None => Ok(Stratifier::Field(s.clone())),
@@ -122,7 +147,7 @@ pub fn draw(
     sources: &[String],
     paths: &[String],
     options: &SampleOptions,
-) -> Result<Queue, String> {
+) -> Result<Queue, DrawError> {
     let ranges = options.turns.as_deref().map(parse_turns).transpose()?;
     let stratifiers = stratifiers(&options.stratify)?;
     // Eligible turns by stratum, in file order.
@@ -153,17 +178,10 @@ pub fn draw(
     let sizes: Vec<usize> = strata.values().map(|(_, e)| e.len()).collect();
     let total: usize = sizes.iter().sum();
     if total == 0 {
-        return Err(format!(
-            "no eligible turns: none has a {:?} score in the turns asked for",
-            options.score
-        ));
+        return Err(DrawError::NothingEligible { score: options.score.clone() });
     }
     if options.n < sizes.len() {
-        return Err(format!(
-            "--n {} is smaller than the {} non-empty strata; every stratum gets at least one item",
-            options.n,
-            sizes.len()
-        ));
+        return Err(DrawError::TooFewItems { n: options.n, strata: sizes.len() });
     }
     let allocation = allocate(options.n.min(total), &sizes);
     let mut rng = SplitMix64::new(options.seed);

@@ -5,8 +5,9 @@
 use std::sync::Arc;
 
 use crate::formats;
+use crate::load::Source;
 use crate::model::{Locator, Rollout};
-use crate::study::{Source, Study};
+use crate::study::Study;
 
 /// One message containing the query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

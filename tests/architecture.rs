@@ -1,45 +1,121 @@
-//! The domain core never imports a terminal crate: it must stay usable from subcommands,
-//! tests and other front ends, and testable without a terminal. And no code outside the
-//! label store can write a file, so a rollout file is never written.
+//! The shape of the crate, checked on its source: modules form layers and use only their own
+//! layer or lower ones, with no circles (among the top-level modules, nor among the readers in
+//! `src/formats/`); the domain core never imports a terminal crate, so it stays usable from
+//! subcommands, tests and other front ends; and no code outside the label store can write a
+//! file, so a rollout file is never written.
 
 mod common;
+#[path = "architecture/graph.rs"]
+mod graph;
+#[path = "architecture/paths.rs"]
+mod paths;
+#[path = "architecture/tokens.rs"]
+mod tokens;
 
 use std::path::Path;
 
 use common::rust_files;
 
-const CORE: &[&str] = &[
-    "src/model",
-    "src/formats",
-    "src/study",
-    "src/metrics",
-    "src/store",
-    "src/sanitize.rs",
-    "src/search.rs",
-    "src/load",
+/// The layers, lowest first: a module may use modules of its own layer or lower ones. Every
+/// module in `src/` must be here (`main` is `src/main.rs`; `lib.rs` is the root).
+const LAYERS: &[&[&str]] = &[
+    &["model", "sanitize", "config"],
+    &["formats"],
+    &["load", "study"],
+    &["store"],
+    &["metrics", "search", "sample"],
+    &["cli"],
+    &["app"],
+    &["ui"],
+    &["commands", "runtime", "testkit"],
+    &["main"],
 ];
 
-#[test]
-fn core_modules_do_not_import_terminal_crates() {
+/// The first layer above the domain core.
+const ABOVE_CORE: &str = "cli";
+
+/// Folders whose submodules must not use each other in a circle either.
+const INNER: &[&str] = &["formats"];
+
+/// Every `.rs` file under `src/`: (path from the crate root with `/`, text).
+fn source_files() -> Vec<(String, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
-    for dir in CORE {
-        rust_files(&root.join(dir), &mut files);
-    }
-    assert!(files.len() > 10, "the core was found: {files:?}");
-    for file in files {
-        let text = std::fs::read_to_string(&file).unwrap_or_default();
-        for (n, line) in text.lines().enumerate() {
-            for banned in ["ratatui", "crossterm", "crate::app", "crate::ui", "crate::runtime"] {
-                assert!(
-                    !line.contains(banned) || line.trim_start().starts_with("//"),
-                    "{}:{}: the core must not use {banned}: {line}",
-                    file.display(),
-                    n + 1
-                );
+    rust_files(&root.join("src"), &mut files);
+    files.sort();
+    files
+        .into_iter()
+        .map(|file| {
+            let relative = file.strip_prefix(root).unwrap_or(&file);
+            let name = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>();
+            let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+            (name.join("/"), text)
+        })
+        .collect()
+}
+
+#[test]
+fn modules_use_only_their_own_layer_or_lower_ones_and_never_in_a_circle() {
+    let files = source_files();
+    assert!(files.len() > 40, "the sources were found: {}", files.len());
+    let found = graph::violations(&files, LAYERS, INNER);
+    assert!(found.is_empty(), "the module graph breaks the layers:\n{}", found.join("\n"));
+}
+
+#[test]
+fn the_layer_check_finds_planted_circles_upward_edges_and_unlisted_modules() {
+    let layers: &[&[&str]] = &[&["a", "b", "formats"], &["c"]];
+    let files = [
+        ("src/lib.rs", "pub mod a;\npub mod b;\npub mod c;\npub mod d;\npub mod formats;"),
+        // a -> b through a nested group over several lines; the comment and the string do not count.
+        (
+            "src/a.rs",
+            "// use crate::c;\nconst S: &str = \"crate::c::f()\";\nuse crate::{\n    b::{x,\n        y::{self, Z}},\n};",
+        ),
+        ("src/b/mod.rs", "mod inner;\nfn f() { crate::a::g(); }"),
+        // b -> c goes up a layer.
+        ("src/b/inner.rs", "fn f() { super::super::c::h(); }"),
+        ("src/c.rs", "//! crate::a\nuse crate::formats::x::X;"),
+        ("src/d.rs", ""),
+        ("src/formats/mod.rs", "mod x;\nmod y;\npub use x::X;"),
+        ("src/formats/x.rs", "use super::y::Y;\n#[cfg(test)]\nmod tests {\n    use super::*;\n}"),
+        ("src/formats/y.rs", "fn f() {\n    crate::formats::x::g()\n}"),
+    ];
+    let files: Vec<(String, String)> = files.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect();
+    let found = graph::violations(&files, layers, &["formats"]);
+    let expected = [
+        "module `d` is not in the layer table (LAYERS in tests/architecture.rs): add it to the layer it \
+         belongs to",
+        "upward edge: b (layer 0) uses c (layer 1), at src/b/inner.rs:1: c::h",
+        "cycle among modules: a -> b -> a\n  a -> b at src/a.rs:4: b::x, src/a.rs:5: b::y, src/a.rs:5: b::y::Z\n  \
+         b -> a at src/b/mod.rs:2: a::g",
+        "cycle among src/formats/: formats::x -> formats::y -> formats::x\n  \
+         formats::x -> formats::y at src/formats/x.rs:1: formats::y::Y\n  \
+         formats::y -> formats::x at src/formats/y.rs:2: formats::x::g",
+    ];
+    assert_eq!(found, expected);
+}
+
+/// The domain core (every layer below `cli`) names no terminal crate, comments and strings aside.
+#[test]
+fn core_modules_do_not_import_terminal_crates() {
+    let above = LAYERS.iter().position(|layer| layer.contains(&ABOVE_CORE)).unwrap();
+    let core: Vec<&str> = LAYERS[..above].iter().flat_map(|layer| layer.iter().copied()).collect();
+    let files = source_files();
+    let in_core: Vec<&(String, String)> = files
+        .iter()
+        .filter(|(file, _)| paths::module_of(file).first().is_some_and(|m| core.contains(&m.as_str())))
+        .collect();
+    assert!(in_core.len() > 10, "the core was found: {}", in_core.len());
+    let mut found = Vec::new();
+    for (file, text) in in_core {
+        for token in tokens::tokenize(text) {
+            if token.is("ratatui") || token.is("crossterm") {
+                found.push(format!("{file}:{}: {}", token.line, token.text));
             }
         }
     }
+    assert!(found.is_empty(), "the core must not use a terminal crate:\n{}", found.join("\n"));
 }
 
 /// Lines (numbered from 0) outside `#[cfg(test)]` items: the item after the attribute is

@@ -154,7 +154,13 @@ fn agree_pairs_labels_with_the_judge_and_with_each_other() {
         (pair["mae"]["value"].as_f64().unwrap() - 2.0 / 3.0).abs() < 1e-12,
         "|1-0| + |3-3| + |7-8| over 3"
     );
-    assert!(report["krippendorff_alpha_humans"]["value"].is_number());
+    // Interval α over the turns both scored, units (ana, bo) = (1, 0), (3, 3), (7, 8): by hand
+    // D_o = 2/3 and D_e = 308/15, so α = 1 − 5/154 = 149/154; the `krippendorff` package
+    // 0.9.0 (numpy 2.4.6) gives the same, krippendorff.alpha(reliability_data=[[1, 3, 7],
+    // [0, 3, 8]], level_of_measurement="interval") = 0.9675324675324676.
+    let alpha = &report["krippendorff_alpha_humans"];
+    assert_eq!((alpha["annotators"].as_u64(), alpha["units"].as_u64()), (Some(2), Some(3)));
+    assert!((alpha["value"].as_f64().unwrap() - 0.9675324675324676).abs() < 1e-9, "{alpha}");
     let only_bo = json(&["agree", "--json", "--boot", "10", "--annotator", "bo", &study]);
     assert_eq!(only_bo["judge"].as_array().unwrap().len(), 1);
     let (ok, _, err) = run(&["agree", "--labels", "/nonexistent-labels", &study]);

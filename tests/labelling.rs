@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use rollscope::app::Modal;
+use rollscope::model::{LabelRecord, LabelSet};
 use rollscope::store::file::{parse_records, read_records};
-use rollscope::store::{LabelRecord, LabelSet};
 use rollscope::testkit::Session;
 
 fn records(dir: &Path, annotator: &str) -> Vec<LabelRecord> {

@@ -2,7 +2,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rollscope::store::LabelSet;
+use rollscope::model::LabelSet;
 use rollscope::store::file::parse_records;
 
 fuzz_target!(|data: &[u8]| {

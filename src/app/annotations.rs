@@ -4,7 +4,7 @@
 use super::App;
 use super::reader::Annotations;
 use crate::model::Rollout;
-use crate::store::stamp::text_hash;
+use crate::model::text_hash;
 
 impl App {
     pub fn annotations(&self, index: usize, rollout: &Rollout) -> Annotations {

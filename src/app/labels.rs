@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use super::{App, Effect, Outcome};
-use crate::store::{Label, LabelKey, LabelRecord, LabelSet};
+use crate::model::{Label, LabelKey, LabelRecord, LabelSet};
 
 /// The tags offered when the config file names none.
 pub const DEFAULT_TAGS: [&str; 6] =

@@ -5,10 +5,10 @@ use std::sync::Arc;
 use super::keys::KeyPress;
 use super::stats_view;
 use crate::load::LoadEvent;
+use crate::load::Source;
+use crate::model::LabelRecord;
 use crate::model::{Locator, Problem, Rollout};
 use crate::search::{Hit, SearchPlan};
-use crate::store::LabelRecord;
-use crate::study::Source;
 
 /// A mouse event, in screen cells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

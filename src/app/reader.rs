@@ -76,7 +76,7 @@ impl TurnReader {
         self.turn_hashes = self
             .turn_messages
             .iter()
-            .map(|&m| crate::store::stamp::text_hash(&rollout.messages[m].full_text()))
+            .map(|&m| crate::model::text_hash(&rollout.messages[m].full_text()))
             .collect();
         self.turn = usize::from(!self.turn_messages.is_empty());
         self.rollout = Some(rollout);

@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use super::action::Action;
 use super::{App, Modal, Outcome, Pane};
 use crate::metrics::pairs::{AgreementReport, PairOptions, agreement_report};
+use crate::model::LabelSet;
 use crate::sample::{Item, Queue};
-use crate::store::LabelSet;
 
 /// Bootstrap replicates for the summary's intervals.
 const SUMMARY_BOOT: usize = 2000;

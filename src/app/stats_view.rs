@@ -6,8 +6,8 @@ use std::sync::Arc;
 use super::action::Action;
 use super::{App, Effect, Modal, Outcome};
 use crate::metrics::study::{StatsOptions, StudyStats, default_grouping, human_means, study_stats};
+use crate::model::LabelSet;
 use crate::model::RolloutSummary;
-use crate::store::LabelSet;
 
 /// Bootstrap replicates in the view (as `stats`' default).
 pub const VIEW_BOOT: usize = 2000;

@@ -9,8 +9,8 @@ use super::{Output, active_score, load_study};
 use crate::cli::StudyArgs;
 use crate::metrics::agreement::Agreement;
 use crate::metrics::pairs::{AgreementReport, PairOptions, agreement_report};
+use crate::model::{LabelSet, text_hash};
 use crate::store::file::read_records;
-use crate::store::{LabelSet, stamp};
 use crate::study::Study;
 
 pub struct AgreeArgs {
@@ -107,7 +107,7 @@ fn turn_hashes(study: &Study, annotators: &[(String, LabelSet)]) -> HashMap<(Str
         }
         let Ok(rollout) = study.read_rollout(index) else { continue };
         for (t, m) in rollout.turn_messages().into_iter().enumerate() {
-            let hash = stamp::text_hash(&rollout.messages[m].full_text());
+            let hash = text_hash(&rollout.messages[m].full_text());
             hashes.insert((summary.id.to_string(), t as u32 + 1), hash);
         }
     }

@@ -11,8 +11,8 @@ use serde_json::{Map, Value, json};
 
 use super::load_study;
 use crate::cli::StudyArgs;
+use crate::model::{Label, LabelSet, text_hash};
 use crate::model::{Rollout, RolloutSummary};
-use crate::store::{Label, LabelSet, stamp};
 use crate::study::Study;
 
 /// What `--format` accepts.
@@ -185,7 +185,7 @@ pub fn rollout_json(rollout: &Rollout, summary: &RolloutSummary, annotators: &[(
                 turn += 1;
                 let scores: Map<String, Value> = m.scores.iter().map(|(n, v)| (n.clone(), json!(v))).collect();
                 message["scores"] = Value::Object(scores);
-                let hash = stamp::text_hash(&m.full_text());
+                let hash = text_hash(&m.full_text());
                 let labels: Map<String, Value> = annotators
                     .iter()
                     .filter_map(|(name, set)| {

@@ -6,8 +6,8 @@ use std::path::Path;
 
 use anyhow::{Result, bail};
 
+use crate::model::LabelRecord;
 use crate::runtime::labels::LabelStore;
-use crate::store::LabelRecord;
 
 pub fn run(dir: &Path, annotator: &str, count: u32, prefix: &str) -> Result<()> {
     let (mut store, opened) = LabelStore::open(dir, annotator);
@@ -25,7 +25,7 @@ pub fn run(dir: &Path, annotator: &str, count: u32, prefix: &str) -> Result<()> 
             annotator: annotator.to_string(),
             time: String::new(),
             source: "stress".into(),
-            text_hash: Some(crate::store::stamp::text_hash(&i.to_string())),
+            text_hash: Some(crate::model::text_hash(&i.to_string())),
             queue: None,
         };
         store.write(record).map_err(anyhow::Error::msg)?;

@@ -4,6 +4,8 @@
 
 use serde_json::{Map, Value};
 
+use super::fields::{TURN_FIELDS, VALUE_FIELDS, kind_of};
+use super::record::ShapeError;
 use crate::model::{Message, Role, Rollout, Scores, ToolCall};
 
 /// Keys that may hold the message list, in order of preference.
@@ -16,20 +18,20 @@ pub const CONTENT_KEYS: [&str; 2] = ["content", "value"];
 const RESERVED_KEYS: [&str; 3] = ["id", "metadata", "scores"];
 
 /// Decodes one chat-shaped object. `fallback_id` stands in when the object has no `id`.
-pub fn decode_chat(value: &Value, fallback_id: &str) -> Result<Rollout, String> {
+pub fn decode_chat(value: &Value, fallback_id: &str) -> Result<Rollout, ShapeError> {
     let Some(object) = value.as_object() else {
-        return Err(format!("expected a rollout object, found {}", kind_of(value)));
+        return Err(ShapeError::NotARollout { found: kind_of(value) });
     };
     let Some((_, list)) = MESSAGE_KEYS.iter().find_map(|key| object.get(*key).map(|v| (*key, v))) else {
         return Err(missing_messages(object.keys().map(String::as_str)));
     };
     let Some(list) = list.as_array() else {
-        return Err(format!("the message list must be an array, found {}", kind_of(list)));
+        return Err(ShapeError::MessageListNotAnArray { found: kind_of(list) });
     };
     let mut messages = Vec::with_capacity(list.len());
     for (i, item) in list.iter().enumerate() {
         let Some(fields) = item.as_object() else {
-            return Err(format!("message {i} is {}, expected an object", kind_of(item)));
+            return Err(ShapeError::MessageNotAnObject { index: i, found: kind_of(item) });
         };
         messages.push(decode_message(fields));
     }
@@ -43,18 +45,11 @@ pub fn decode_chat(value: &Value, fallback_id: &str) -> Result<Rollout, String> 
 
 /// The error for an object without a message list, listing the keys it does have (and saying
 /// so when they look like a row of a per-turn judge-score file).
-pub fn missing_messages<'a>(keys: impl Iterator<Item = &'a str>) -> String {
-    use super::judge_scores::{TURN_FIELDS, VALUE_FIELDS};
+pub fn missing_messages<'a>(keys: impl Iterator<Item = &'a str>) -> ShapeError {
     let keys: Vec<&str> = keys.collect();
-    let found: Vec<&str> = keys.iter().take(8).copied().collect();
     let score_row =
         keys.iter().any(|k| TURN_FIELDS.contains(k)) && keys.iter().any(|k| VALUE_FIELDS.contains(k));
-    format!(
-        "expected a rollout with \"messages\" (native, OpenAI), \"conversations\" (ShareGPT), \
-         \"conversation\" or \"traj\"; found keys: {}{}",
-        if found.is_empty() { "none".to_string() } else { found.join(", ") },
-        if score_row { " (a judge-score row? attach score files with --scores FILE)" } else { "" }
-    )
+    ShapeError::NoMessageList { keys: keys.iter().take(8).map(|k| k.to_string()).collect(), score_row }
 }
 
 /// `id` as text: strings as they are, numbers printed; anything else does not count.
@@ -173,18 +168,6 @@ fn tool_call(call: &Value) -> Option<ToolCall> {
     Some(ToolCall { name, arguments })
 }
 
-/// "an array", "a string", ... for error messages.
-pub fn kind_of(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -239,18 +222,20 @@ mod tests {
 
     #[test]
     fn wrong_shapes_say_what_was_expected() {
-        let err = decode_chat(&json!({"prompt": "x", "answer": 1}), "x").unwrap_err();
+        let err = err_of(json!({"prompt": "x", "answer": 1}));
         assert!(err.contains("\"messages\"") && err.contains("answer, prompt"), "{err}");
-        let err = decode_chat(&json!({"messages": {"a": 1}}), "x").unwrap_err();
+        let err = err_of(json!({"messages": {"a": 1}}));
         assert!(err.contains("must be an array, found an object"), "{err}");
-        let err = decode_chat(&json!({"messages": [1]}), "x").unwrap_err();
+        let err = err_of(json!({"messages": [1]}));
         assert!(err.contains("message 0 is a number"), "{err}");
-        assert!(decode_chat(&json!([1]), "x").unwrap_err().contains("found an array"));
+        assert!(err_of(json!([1])).contains("found an array"));
+        let found = decode_chat(&json!({"messages": [{}, 2]}), "x").unwrap_err();
+        assert_eq!(found, ShapeError::MessageNotAnObject { index: 1, found: "a number" });
         assert!(!err_of(json!({"prompt": "x", "score": 1})).contains("--scores"));
     }
 
     fn err_of(v: Value) -> String {
-        decode_chat(&v, "x").unwrap_err()
+        decode_chat(&v, "x").unwrap_err().to_string()
     }
 
     #[test]

@@ -31,9 +31,9 @@ use serde_json::value::RawValue;
 pub use archive::{decode_inspect_eval, decode_inspect_eval_bytes};
 use sample::{LogContext, decode_sample};
 
-use super::chat::kind_of;
+use super::fields::kind_of;
 use super::json_text::{line_column, nonfinite_to_null, strip_bom};
-use super::record_error;
+use super::record::record_error;
 use crate::model::{Problem, Rollout};
 
 /// Whether the head of a .json file looks like an Inspect log (an object with "eval" and "samples"/"version" keys near the start).
@@ -78,7 +78,7 @@ pub fn decode_inspect_json(bytes: &[u8], display: &str) -> Result<(Vec<Rollout>,
     for (i, raw) in samples.iter().enumerate() {
         let decoded = serde_json::from_str::<Value>(raw.get())
             .map_err(|e| record_error(&e).message)
-            .and_then(|value| decode_sample(&value, &ctx, i));
+            .and_then(|value| decode_sample(&value, &ctx, i).map_err(|e| e.to_string()));
         match decoded {
             Ok(rollout) => rollouts.push(rollout),
             Err(message) => {

@@ -14,6 +14,7 @@
 //! line:column, and `finish` reports the rows that matched no rollout or no turn, and the rows
 //! that replaced a score already set.
 
+mod entry;
 mod join;
 mod report;
 mod rows;
@@ -26,17 +27,14 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::chat::kind_of;
-use super::{json_text, parse_value};
+use super::fields::{TURN_FIELDS, VALUE_FIELDS, kind_of};
+use super::json_text;
+use super::record::parse_value;
 use crate::model::{MetaValue, Problem, RolloutSummary, TurnScores};
 pub use rows::MAX_TEXT;
-use rows::{Cell, Rows, float_text};
-pub use spec::{JoinField, ScoreFileSpec, ScoreReport, ScoreStats};
+use rows::{Rows, float_text};
+pub use spec::{JoinField, JoinFieldError, ScoreFileSpec, ScoreReport, ScoreStats};
 
-/// Field names tried, in order, for the 0-based assistant-turn index.
-pub const TURN_FIELDS: [&str; 5] = ["turn", "turn_index", "turn_idx", "assistant_turn", "step"];
-/// Field names tried, in order, for the value (after the score's own name).
-pub const VALUE_FIELDS: [&str; 4] = ["score", "value", "rating", "judge_score"];
 /// How judge failures are usually written; read as a missing score.
 pub const JUDGE_FAILED: f64 = -1.0;
 /// Rollouts looked at to tell which shared fields really join.
@@ -159,7 +157,7 @@ impl ScoreFile {
         file.state = State::Pending(rows);
         if let Some(join) = &spec.join {
             let join = join.iter().map(|s| JoinField::parse(s)).collect::<Result<Vec<_>, _>>();
-            let join = join.map_err(|e| Problem::file(display, e))?;
+            let join = join.map_err(|e| Problem::file(display, e.to_string()))?;
             if let Some(missing) = join.iter().find(|j| !file.has_field(&j.row)) {
                 let message =
                     format!("no field {:?} (--join) in the score rows; {}", missing.row, file.fields_text());
@@ -349,39 +347,6 @@ pub fn key_text(value: &Value) -> Option<String> {
     rows.text(cell).map(Cow::into_owned)
 }
 
-/// The columns a row's entry is made of, with their field names (`None`: no row has it).
-struct Columns<'a> {
-    join: Vec<(&'a str, Option<&'a [Cell]>)>,
-    turn: (&'a str, Option<&'a [Cell]>),
-    value: (&'a str, Option<&'a [Cell]>),
-}
-
-/// Row `row`'s key and entry, or why it is a bad row.
-fn entry_of(rows: &Rows, columns: &Columns, row: usize, line: u64) -> Result<(Key, Entry), String> {
-    let cell = |(name, column): (&str, Option<&[Cell]>)| match column.and_then(|c| c.get(row)) {
-        None | Some(Cell::Absent) => Err(format!("missing field {name:?}")),
-        Some(cell) => Ok(*cell),
-    };
-    let mut key = Vec::with_capacity(columns.join.len());
-    for &(name, column) in &columns.join {
-        let value = cell((name, column))?;
-        let text = rows.text(value).ok_or_else(|| {
-            format!("join field {name:?} is {}, expected text or a number", rows.found(value))
-        })?;
-        key.push(text.into_owned());
-    }
-    let (turn_name, value_name) = (columns.turn.0, columns.value.0);
-    let turn = cell(columns.turn)?;
-    let turn = turn_of(rows, turn).ok_or_else(|| {
-        format!("{turn_name:?} must be a 0-based assistant-turn number, found {}", rows.found(turn))
-    })?;
-    let value = cell(columns.value)?;
-    let value = value_of(rows, value).ok_or_else(|| {
-        format!("{value_name:?} must be a number, -1 (judge failed) or null, found {}", rows.found(value))
-    })?;
-    Ok((key.into_boxed_slice(), Entry { turn, value, line, used: false, past_end_of: None }))
-}
-
 /// A rollout's value of a join field as text: `id` is the rollout's id, anything else a scalar
 /// metadata field.
 pub fn rollout_text(summary: &RolloutSummary, field: &str) -> Option<String> {
@@ -396,30 +361,6 @@ pub fn rollout_text(summary: &RolloutSummary, field: &str) -> Option<String> {
 
 fn rollout_key(summary: &RolloutSummary, join: &[JoinField]) -> Option<Key> {
     join.iter().map(|j| rollout_text(summary, &j.rollout)).collect()
-}
-
-/// A 0-based turn: a non-negative integer, or text holding one.
-fn turn_of(rows: &Rows, cell: Cell) -> Option<u32> {
-    let turn = match cell {
-        Cell::Int(i) => u64::try_from(i).ok()?,
-        Cell::Float(f) if f.fract() == 0.0 && f >= 0.0 => f as u64,
-        Cell::Text(_) => rows.text(cell)?.trim().parse::<u64>().ok()?,
-        _ => return None,
-    };
-    u32::try_from(turn).ok()
-}
-
-/// A score: `Some(None)` for `-1` and `null` (missing), `Some(Some(x))` for a number or text
-/// holding one, `None` for anything else.
-fn value_of(rows: &Rows, cell: Cell) -> Option<Option<f64>> {
-    let x = match cell {
-        Cell::Null => return Some(None),
-        Cell::Int(i) => i as f64,
-        Cell::Float(f) => f,
-        Cell::Text(_) => rows.text(cell)?.trim().parse::<f64>().ok().filter(|f| f.is_finite())?,
-        _ => return None,
-    };
-    Some(if x == JUDGE_FAILED { None } else { Some(x) })
 }
 
 #[cfg(test)]

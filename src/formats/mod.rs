@@ -3,14 +3,16 @@
 
 pub mod chat;
 pub mod chat_index;
+pub mod fields;
 pub mod inspect;
 pub mod json_scalar;
 pub mod json_text;
 pub mod judge_scores;
+mod record;
 
-use std::path::Path;
+pub use record::{RecordError, ShapeError, parse_value, record_error};
 
-use serde_json::Value;
+use std::path::{Path, PathBuf};
 
 use crate::model::{Hatch, Interner, Locator, Rollout, RolloutSummary};
 
@@ -39,17 +41,26 @@ impl Format {
     }
 
     /// The names `--format` accepts.
-    pub fn parse(name: &str) -> Result<Format, String> {
+    pub fn parse(name: &str) -> Result<Format, FormatError> {
         match name {
             "jsonl" | "native" | "openai" => Ok(Format::Jsonl),
             "json" | "sharegpt" => Ok(Format::Json),
             "inspect" | "inspect-json" => Ok(Format::InspectJson),
             "eval" | "inspect-eval" => Ok(Format::InspectEval),
-            _ => Err(format!(
-                "unknown format {name:?}: expected jsonl (native, openai), json (sharegpt), inspect or eval"
-            )),
+            _ => Err(FormatError::UnknownName { name: name.to_string() }),
         }
     }
+}
+
+/// A format that cannot be named or told.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FormatError {
+    /// `--format` with a name no format has.
+    #[error("unknown format {name:?}: expected jsonl (native, openai), json (sharegpt), inspect or eval")]
+    UnknownName { name: String },
+    /// Neither the file's extension nor its first bytes tell its format.
+    #[error("unknown format: expected a .json, .jsonl or .eval file holding rollouts")]
+    Unrecognised { path: PathBuf },
 }
 
 /// Whether a directory walk should pick up this file.
@@ -58,7 +69,7 @@ pub fn is_rollout_file(path: &Path) -> bool {
 }
 
 /// Detects the format from the extension, then from the first bytes.
-pub fn detect(path: &Path, head: &[u8]) -> Result<Format, String> {
+pub fn detect(path: &Path, head: &[u8]) -> Result<Format, FormatError> {
     if head.starts_with(b"PK\x03\x04") {
         return Ok(Format::InspectEval);
     }
@@ -80,7 +91,7 @@ pub fn detect(path: &Path, head: &[u8]) -> Result<Format, String> {
         Some(b'[') => Ok(Format::Json),
         Some(b'{') if looks_like_jsonl(head) => Ok(Format::Jsonl),
         Some(b'{') => Ok(Format::Json),
-        _ => Err("unknown format: expected a .json, .jsonl or .eval file holding rollouts".into()),
+        _ => Err(FormatError::Unrecognised { path: path.to_path_buf() }),
     }
 }
 
@@ -91,14 +102,6 @@ fn looks_like_jsonl(head: &[u8]) -> bool {
         .map(|line| line.trim_ascii())
         .find(|line| !line.is_empty())
         .is_some_and(|line| line.starts_with(b"{"))
-}
-
-/// A record that could not be read, with its position relative to the record's first byte.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RecordError {
-    pub line: u64,
-    pub column: u64,
-    pub message: String,
 }
 
 /// Everything the indexer needs besides the bytes.
@@ -128,43 +131,15 @@ pub fn index_record(
 /// Decodes one record in full, accepting `NaN` and `Infinity` as missing values.
 pub fn decode_record(json: &str, fallback_id: &str) -> Result<Rollout, RecordError> {
     let value = parse_value(json)?;
-    let mut rollout = chat::decode_chat(&value, fallback_id).map_err(|message| RecordError {
+    let mut rollout = chat::decode_chat(&value, fallback_id).map_err(|e| RecordError {
         line: 1,
         column: 1,
-        message,
+        message: e.to_string(),
     })?;
     if rollout.id.is_empty() {
         rollout.id = fallback_id.to_string();
     }
     Ok(rollout)
-}
-
-/// Parses JSON text, retrying with non-finite literals mapped to `null`.
-pub fn parse_value(json: &str) -> Result<Value, RecordError> {
-    match serde_json::from_str::<Value>(json) {
-        Ok(value) => Ok(value),
-        Err(first) => {
-            let patched = json_text::nonfinite_to_null(json);
-            if let std::borrow::Cow::Owned(patched) = &patched
-                && let Ok(value) = serde_json::from_str::<Value>(patched)
-            {
-                return Ok(value);
-            }
-            Err(record_error(&first))
-        }
-    }
-}
-
-/// serde_json's message without its " at line L column C" tail (the position is kept apart).
-/// serde_json says column 0 for an end of input right after a newline (or an empty input);
-/// columns here count from 1, so that is column 1 of that line.
-pub fn record_error(e: &serde_json::Error) -> RecordError {
-    let text = e.to_string();
-    let message = match text.rfind(" at line ") {
-        Some(i) => text[..i].to_string(),
-        None => text,
-    };
-    RecordError { line: e.line() as u64, column: (e.column() as u64).max(1), message }
 }
 
 #[cfg(test)]

@@ -69,7 +69,7 @@ fn detection_uses_extension_then_content() {
     assert_eq!(detect(Path::new("a.json"), b"{\n  \"id\": 1\n}").unwrap(), Format::Json);
     assert_eq!(detect(Path::new("a.txt"), b"\xEF\xBB\xBF{\"a\":1}\n{\"a\":2}").unwrap(), Format::Jsonl);
     assert_eq!(detect(Path::new("a"), b"  [ {} ]").unwrap(), Format::Json);
-    assert!(detect(Path::new("a.bin"), b"\x00\x01").unwrap_err().contains("unknown format"));
+    assert!(detect(Path::new("a.bin"), b"\x00\x01").unwrap_err().to_string().contains("unknown format"));
 }
 
 #[test]

@@ -57,6 +57,16 @@ impl ChunkReader for &[u8] {
     }
 }
 
+/// Why a worker could not index its chunks of a source.
+#[derive(Debug, thiserror::Error)]
+enum ChunkError {
+    #[error("cannot open: {0}")]
+    Open(std::io::Error),
+    /// Reading the chunk that starts at byte `offset` failed.
+    #[error("cannot read: {reason}")]
+    Read { offset: u64, reason: std::io::Error },
+}
+
 /// Indexes a whole JSONL source with `threads` workers, emitting rollouts and problems in
 /// file order. `open` gives each worker its own reader.
 pub fn index_jsonl<R: ChunkReader>(
@@ -70,7 +80,7 @@ pub fn index_jsonl<R: ChunkReader>(
 ) -> Result<(), Problem> {
     let n_chunks = size.div_ceil(CHUNK_BYTES) as usize;
     let next = AtomicUsize::new(0);
-    let (tx, rx) = mpsc::channel::<(usize, Result<ChunkResult, String>)>();
+    let (tx, rx) = mpsc::channel::<(usize, Result<ChunkResult, ChunkError>)>();
     std::thread::scope(|scope| {
         for _ in 0..threads.clamp(1, n_chunks.max(1)) {
             let tx = tx.clone();
@@ -79,7 +89,7 @@ pub fn index_jsonl<R: ChunkReader>(
                 let mut reader = match open() {
                     Ok(r) => r,
                     Err(e) => {
-                        let _ = tx.send((usize::MAX, Err(format!("cannot open: {e}"))));
+                        let _ = tx.send((usize::MAX, Err(ChunkError::Open(e))));
                         return;
                     }
                 };
@@ -90,7 +100,7 @@ pub fn index_jsonl<R: ChunkReader>(
                         break;
                     }
                     let result = index_chunk(&mut reader, k as u64, size, ctx, &mut strings)
-                        .map_err(|e| format!("cannot read: {e}"));
+                        .map_err(|reason| ChunkError::Read { offset: k as u64 * CHUNK_BYTES, reason });
                     if tx.send((k, result)).is_err() {
                         break;
                     }
@@ -104,7 +114,7 @@ pub fn index_jsonl<R: ChunkReader>(
 
 /// Re-orders chunk results, turns relative lines into file lines, and emits them.
 fn deliver_in_order(
-    rx: mpsc::Receiver<(usize, Result<ChunkResult, String>)>,
+    rx: mpsc::Receiver<(usize, Result<ChunkResult, ChunkError>)>,
     display: &str,
     file_name: &str,
     sink: &Sink,
@@ -118,7 +128,7 @@ fn deliver_in_order(
             Ok(chunk) => {
                 pending.insert(k, chunk);
             }
-            Err(message) => failure = failure.or(Some(Problem::file(display, message))),
+            Err(e) => failure = failure.or_else(|| Some(Problem::file(display, e.to_string()))),
         }
         while let Some(mut chunk) = pending.remove(&want) {
             for (index, line) in chunk.missing_ids.drain(..) {

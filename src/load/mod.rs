@@ -4,7 +4,10 @@
 
 pub mod jsonl;
 pub mod scores;
+mod source;
 pub mod walk;
+
+pub use source::{Origin, Source};
 
 use std::fs::File;
 use std::io::Read;
@@ -14,7 +17,6 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use crate::formats::judge_scores::{ScoreFileSpec, ScoreReport};
 use crate::formats::{self, Format, IndexContext, json_text};
 use crate::model::{Hatch, Interner, Locator, Problem, RolloutSummary};
-use crate::study::{Origin, Source};
 
 /// One step of a load, in order: a source is announced before its rollouts.
 #[derive(Debug)]
@@ -122,7 +124,7 @@ fn load_source(
     let path = Path::new(display);
     let format = match options.format {
         Some(f) => f,
-        None => formats::detect(path, &head).map_err(|e| Problem::file(display, e))?,
+        None => formats::detect(path, &head).map_err(|e| Problem::file(display, e.to_string()))?,
     };
     let mut source = Source { display: display.to_string(), origin, format, decoded: Vec::new(), size };
     let ctx = IndexContext { hatch: &options.hatch, source: id };

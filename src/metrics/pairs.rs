@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use super::agreement::{Agreement, Figure, agreement, krippendorff_alpha_interval};
 use super::describe::bootstrap_ci;
+use crate::model::LabelSet;
 use crate::model::RolloutSummary;
-use crate::store::LabelSet;
 
 /// Settings of an agreement report.
 #[derive(Debug, Clone)]

@@ -6,6 +6,14 @@ use regex::Regex;
 /// Default pattern: the study's escape hatch `<<rm -rf gemma-3-27b>>` and its variants.
 pub const DEFAULT_HATCH: &str = r"<<rm -rf[^>]*>>";
 
+/// Why a hatch pattern cannot be used.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum HatchError {
+    /// The pattern is not a regex the `regex` crate accepts.
+    #[error("--hatch {pattern:?} is not a valid regex: {reason}")]
+    InvalidRegex { pattern: String, reason: regex::Error },
+}
+
 /// A compiled hatch pattern.
 #[derive(Debug, Clone)]
 pub struct Hatch {
@@ -17,9 +25,9 @@ pub struct Hatch {
 
 impl Hatch {
     /// Compiles a user pattern; the error names the pattern and why it is not a regex.
-    pub fn new(pattern: &str) -> Result<Hatch, String> {
-        let regex =
-            Regex::new(pattern).map_err(|e| format!("--hatch {pattern:?} is not a valid regex: {e}"))?;
+    pub fn new(pattern: &str) -> Result<Hatch, HatchError> {
+        let regex = Regex::new(pattern)
+            .map_err(|reason| HatchError::InvalidRegex { pattern: pattern.to_string(), reason })?;
         Ok(Hatch { raw_needles: raw_needles(pattern), regex })
     }
 
@@ -101,6 +109,7 @@ mod tests {
     #[test]
     fn bad_pattern_is_an_error_naming_it() {
         let err = Hatch::new("<<(").unwrap_err();
-        assert!(err.contains("<<("), "{err}");
+        assert!(err.to_string().contains("<<("), "{err}");
+        assert!(matches!(&err, HatchError::InvalidRegex { pattern, .. } if pattern == "<<("));
     }
 }

@@ -1,12 +1,15 @@
-//! The rollout model: full transcripts, their index entries, and the self-deletion pattern.
+//! The rollout model: full transcripts, their index entries, the self-deletion pattern, and
+//! human labels.
 
 pub mod hatch;
+pub mod label;
 pub mod overlay;
 pub mod problem;
 pub mod rollout;
 pub mod summary;
 
-pub use hatch::Hatch;
+pub use hatch::{Hatch, HatchError};
+pub use label::{Label, LabelKey, LabelRecord, LabelSet, text_hash};
 pub use overlay::overlay_scores;
 pub use problem::Problem;
 pub use rollout::{Message, Role, Rollout, Scores, ToolCall};

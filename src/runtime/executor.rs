@@ -15,7 +15,7 @@ use super::labels::{Flush, LabelQueue, LabelStore};
 pub use super::outbox::Outbox;
 use crate::app::{Effect, Msg, stats_view};
 use crate::load::{self, LoadOptions};
-use crate::store::LabelRecord;
+use crate::model::LabelRecord;
 use crate::study::{DEMO_BYTES, DEMO_NAME};
 use crate::{sanitize, search};
 

@@ -7,8 +7,9 @@ use std::path::Path;
 
 use super::outbox::Outbox;
 use crate::app::{LabelsOpened, Msg};
+use crate::model::LabelRecord;
 use crate::store::file::{self, LabelWriter};
-use crate::store::{LabelRecord, stamp};
+use crate::store::stamp;
 
 /// The annotator's open label file (no writer when read-only).
 #[derive(Debug)]

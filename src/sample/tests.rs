@@ -108,10 +108,11 @@ fn too_few_items_or_nothing_eligible_is_an_error() {
     let err =
         draw(&rollouts, &sources, &sources, &SampleOptions { stratify: vec!["turn:1".into()], ..options(5) })
             .unwrap_err();
-    assert!(err.contains("smaller than the 10 non-empty strata"), "{err}");
+    assert!(err.to_string().contains("smaller than the 10 non-empty strata"), "{err}");
+    assert_eq!(err, DrawError::TooFewItems { n: 5, strata: 10 });
     let err = draw(&rollouts, &sources, &sources, &SampleOptions { score: "nope".into(), ..options(5) })
         .unwrap_err();
-    assert!(err.contains("no eligible turns"), "{err}");
+    assert!(err.to_string().contains("no eligible turns"), "{err}");
 }
 
 #[test]

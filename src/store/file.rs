@@ -6,8 +6,7 @@ use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use super::LabelRecord;
-use crate::model::Problem;
+use crate::model::{LabelRecord, Problem};
 
 /// An annotator's file name: their name with anything but letters, digits, `.`, `_` and `-`
 /// replaced, so a name can never point outside the labels folder.

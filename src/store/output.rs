@@ -4,14 +4,24 @@
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
+/// Why an output file was not created; both name it.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    /// The path is one of the study's rollout files (the same file by another name too).
+    #[error("refusing to write over a rollout file: {}", .path.display())]
+    RolloutFile { path: PathBuf },
+    #[error("cannot create {}: {reason}", .path.display())]
+    Create { path: PathBuf, reason: std::io::Error },
+}
+
 /// Creates (or truncates) `path` for writing, unless it is one of `sources`.
-pub fn create(path: &Path, sources: &[PathBuf]) -> Result<File, String> {
+pub fn create(path: &Path, sources: &[PathBuf]) -> Result<File, OutputError> {
     if let Ok(target) = std::fs::canonicalize(path)
         && sources.iter().any(|s| std::fs::canonicalize(s).is_ok_and(|s| s == target))
     {
-        return Err(format!("refusing to write over a rollout file: {}", path.display()));
+        return Err(OutputError::RolloutFile { path: path.to_path_buf() });
     }
-    File::create(path).map_err(|e| format!("cannot create {}: {e}", path.display()))
+    File::create(path).map_err(|reason| OutputError::Create { path: path.to_path_buf(), reason })
 }
 
 #[cfg(test)]
@@ -24,7 +34,8 @@ mod tests {
         let source = dir.path().join("study.jsonl");
         std::fs::write(&source, "{}\n").unwrap();
         let err = create(&dir.path().join("./study.jsonl"), std::slice::from_ref(&source)).unwrap_err();
-        assert!(err.contains("refusing to write over a rollout file"), "{err}");
+        assert!(err.to_string().contains("refusing to write over a rollout file"), "{err}");
+        assert!(matches!(err, OutputError::RolloutFile { .. }));
         assert_eq!(std::fs::read_to_string(&source).unwrap(), "{}\n");
         assert!(create(&dir.path().join("out.csv"), &[source]).is_ok());
     }

@@ -1,17 +1,6 @@
-//! Small stable helpers for label records: the turn-text hash and the UTC timestamp.
+//! The time stamp written with every label record: UTC, RFC 3339.
 
 use std::time::{SystemTime, UNIX_EPOCH};
-
-/// FNV-1a, 64 bit, as `fnv1a64:<16 hex digits>`. Stable across versions and platforms, which
-/// is all a staleness check needs (it is not a security boundary).
-pub fn text_hash(text: &str) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in text.as_bytes() {
-        hash ^= u64::from(*byte);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    format!("fnv1a64:{hash:016x}")
-}
 
 /// Now, as RFC 3339 UTC with seconds (`2026-11-23T01:02:03Z`).
 pub fn now_utc() -> String {
@@ -38,14 +27,6 @@ pub fn rfc3339(secs: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn fnv1a_matches_published_vectors() {
-        // FNV-1a 64 test vectors: "" and "a" (from the reference implementation's test suite).
-        assert_eq!(text_hash(""), "fnv1a64:cbf29ce484222325");
-        assert_eq!(text_hash("a"), "fnv1a64:af63dc4c8601ec8c");
-        assert_eq!(text_hash("foobar"), "fnv1a64:85944171f73967e8");
-    }
 
     #[test]
     fn timestamps_match_known_dates() {

@@ -1,15 +1,11 @@
 //! A study: the sources, the index of every rollout, and the problems met while loading.
 //! Built incrementally from `LoadEvent`s so the app can show it while it loads.
 
-mod source;
-
-pub use source::{Origin, Source};
-
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use crate::load::{self, LoadEvent, LoadOptions};
+use crate::load::{self, LoadEvent, LoadOptions, Origin, Source};
 use crate::model::{Problem, Rollout, RolloutSummary};
 
 /// The demo study compiled into the binary.

@@ -63,8 +63,9 @@ fn decode_archive<R: Read + Seek>(reader: R, display: &str) -> Result<(Vec<Rollo
     samples.sort();
     let mut rollouts = Vec::with_capacity(samples.len());
     for (position, (_, index, name)) in samples.into_iter().enumerate() {
-        let decoded = read_json(&mut archive, index)
-            .and_then(|value| decode_sample(&value, &ctx, position).map_err(EntryError::from));
+        let decoded = read_json(&mut archive, index).and_then(|value| {
+            decode_sample(&value, &ctx, position).map_err(|e| EntryError::from(e.to_string()))
+        });
         match decoded {
             Ok(rollout) => rollouts.push(rollout),
             Err(e) => problems.push(e.problem(display, &name, "sample skipped")),

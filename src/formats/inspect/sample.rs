@@ -8,7 +8,9 @@
 use serde_json::{Map, Value};
 
 use super::values::{resolve_owned, resolve_value, sample_scores, turn_scores};
-use crate::formats::chat::{content_text, id_text, kind_of};
+use crate::formats::chat::{content_text, id_text};
+use crate::formats::fields::kind_of;
+use crate::formats::record::ShapeError;
 use crate::model::{Message, Role, Rollout, ToolCall};
 
 /// Task name used when a log has no readable `eval` header.
@@ -39,9 +41,9 @@ impl LogContext {
 }
 
 /// Decodes one sample; `position` (0-based, in file order) stands in for a missing id.
-pub fn decode_sample(sample: &Value, ctx: &LogContext, position: usize) -> Result<Rollout, String> {
+pub fn decode_sample(sample: &Value, ctx: &LogContext, position: usize) -> Result<Rollout, ShapeError> {
     let Some(object) = sample.as_object() else {
-        return Err(format!("expected a sample object, found {}", kind_of(sample)));
+        return Err(ShapeError::NotASample { found: kind_of(sample) });
     };
     let empty = Map::new();
     let attachments = match object.get("attachments") {
@@ -56,13 +58,13 @@ pub fn decode_sample(sample: &Value, ctx: &LogContext, position: usize) -> Resul
             &rebuilt
         }
         Some(other) => {
-            return Err(format!("\"messages\" must be an array, found {}", kind_of(other)));
+            return Err(ShapeError::SampleMessagesNotAnArray { found: kind_of(other) });
         }
     };
     let mut messages = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let Some(fields) = item.as_object() else {
-            return Err(format!("message {i} is {}, expected an object", kind_of(item)));
+            return Err(ShapeError::MessageNotAnObject { index: i, found: kind_of(item) });
         };
         messages.push(decode_message(fields, attachments));
     }

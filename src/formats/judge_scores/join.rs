@@ -1,5 +1,6 @@
 //! Which fields join score rows to rollouts, and the index built from them.
 
+use super::entry::{Columns, entry_of};
 use super::rows::{Cell, Rows};
 use super::*;
 use crate::model::{Problem, RolloutSummary};
@@ -134,9 +135,9 @@ impl ScoreFile {
         for (row, &line) in rows.lines.iter().enumerate() {
             match entry_of(&rows, &columns, row, line) {
                 Ok((key, entry)) => self.insert(key, entry),
-                Err(message) => {
+                Err(e) => {
                     self.stats.rows -= 1;
-                    self.bad_row(line, 1, &message);
+                    self.bad_row(line, 1, &e.to_string());
                 }
             }
         }

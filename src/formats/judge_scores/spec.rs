@@ -27,6 +27,13 @@ impl ScoreFileSpec {
     }
 }
 
+/// A `--join` that names no field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum JoinFieldError {
+    #[error("--join {spec:?}: expected FIELD or ROW_FIELD=ROLLOUT_FIELD")]
+    Malformed { spec: String },
+}
+
 /// A join field: the score row's field and the rollout's (`id`, or a scalar metadata field).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JoinField {
@@ -36,11 +43,11 @@ pub struct JoinField {
 
 impl JoinField {
     /// `field` or `row_field=rollout_field`.
-    pub fn parse(spec: &str) -> Result<JoinField, String> {
+    pub fn parse(spec: &str) -> Result<JoinField, JoinFieldError> {
         let (row, rollout) = spec.split_once('=').unwrap_or((spec, spec));
         let (row, rollout) = (row.trim(), rollout.trim());
         if row.is_empty() || rollout.is_empty() {
-            return Err(format!("--join {spec:?}: expected FIELD or ROW_FIELD=ROLLOUT_FIELD"));
+            return Err(JoinFieldError::Malformed { spec: spec.to_string() });
         }
         Ok(JoinField { row: row.to_string(), rollout: rollout.to_string() })
     }

@@ -1,6 +1,6 @@
 use super::*;
+use crate::model::Label;
 use crate::model::{Hatch, Interner, Locator, Message, Role, Rollout};
-use crate::store::Label;
 
 fn rollout(id: &str, judge: &[Option<f64>]) -> RolloutSummary {
     let messages = judge

@@ -1,0 +1,214 @@
+//! Human labels: a per-turn score on the judge's 0–10 scale, tags and a note, plus a note per
+//! rollout, and the turn-text hash that tells when a label's turn has changed since. These are
+//! domain values: the store reads and writes them, metrics and the app compute with them.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+/// One line of a label file: the state of one (rollout, turn) after a change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LabelRecord {
+    pub rollout: String,
+    /// 1-based turn; `null` for the rollout-level note.
+    pub turn: Option<u32>,
+    /// Human score 0–10; `null` when cleared or never given.
+    pub score: Option<u8>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+    pub annotator: String,
+    /// UTC, RFC 3339.
+    pub time: String,
+    /// The rollout's source file, as it was opened.
+    #[serde(default)]
+    pub source: String,
+    /// Hash of the turn's text when it was labelled (`fnv1a64:<hex>`), to flag stale labels.
+    #[serde(default)]
+    pub text_hash: Option<String>,
+    /// The spot-check queue this label was given in, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<String>,
+}
+
+/// What is known about one (rollout, turn).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Label {
+    pub score: Option<u8>,
+    pub tags: Vec<String>,
+    pub note: Option<String>,
+    pub text_hash: Option<String>,
+    pub queue: Option<String>,
+}
+
+impl Label {
+    /// A label with nothing in it is the same as no label.
+    pub fn is_empty(&self) -> bool {
+        self.score.is_none() && self.tags.is_empty() && self.note.as_deref().is_none_or(str::is_empty)
+    }
+
+    /// Whether the turn's text changed since the label was given.
+    pub fn is_stale(&self, current_hash: &str) -> bool {
+        self.text_hash.as_deref().is_some_and(|h| h != current_hash)
+    }
+}
+
+/// A label's key: rollout id and turn (`None` = rollout-level).
+pub type LabelKey = (Arc<str>, Option<u32>);
+
+/// One annotator's labels, replayed from their file.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LabelSet {
+    pub labels: HashMap<LabelKey, Label>,
+    /// Turns with a human score, per rollout (for the list's "labelled" column).
+    scored_turns: HashMap<Arc<str>, u32>,
+}
+
+impl LabelSet {
+    pub fn get(&self, rollout: &str, turn: Option<u32>) -> Option<&Label> {
+        self.labels.get(&(Arc::from(rollout), turn))
+    }
+
+    /// Applies one record: the last one for a key wins; an empty one removes the label.
+    pub fn apply(&mut self, record: &LabelRecord) {
+        let key: LabelKey = (Arc::from(record.rollout.as_str()), record.turn);
+        let label = Label {
+            score: record.score,
+            tags: record.tags.clone(),
+            note: record.note.clone(),
+            text_hash: record.text_hash.clone(),
+            queue: record.queue.clone(),
+        };
+        self.set(key, (!label.is_empty()).then_some(label));
+    }
+
+    /// Sets or removes a label, keeping the per-rollout counts right.
+    pub fn set(&mut self, key: LabelKey, label: Option<Label>) {
+        let was_scored = self.labels.get(&key).is_some_and(|l| l.score.is_some() && key.1.is_some());
+        let is_scored = label.as_ref().is_some_and(|l| l.score.is_some() && key.1.is_some());
+        let rollout = key.0.clone();
+        match label {
+            Some(label) => {
+                self.labels.insert(key, label);
+            }
+            None => {
+                self.labels.remove(&key);
+            }
+        }
+        let count = self.scored_turns.entry(rollout.clone()).or_insert(0);
+        match (was_scored, is_scored) {
+            (false, true) => *count += 1,
+            (true, false) => *count = count.saturating_sub(1),
+            _ => {}
+        }
+        if *count == 0 {
+            self.scored_turns.remove(&rollout);
+        }
+    }
+
+    /// How many turns of a rollout have a human score.
+    pub fn scored_turns(&self, rollout: &str) -> u32 {
+        self.scored_turns.get(rollout).copied().unwrap_or(0)
+    }
+
+    /// Turns with a human score, over the whole set.
+    pub fn total_scored(&self) -> usize {
+        self.scored_turns.values().map(|&n| n as usize).sum()
+    }
+
+    /// Replays records in order.
+    pub fn replay<'a>(records: impl IntoIterator<Item = &'a LabelRecord>) -> LabelSet {
+        let mut set = LabelSet::default();
+        for r in records {
+            set.apply(r);
+        }
+        set
+    }
+}
+
+/// The hash of a turn's text recorded with its label: FNV-1a, 64 bit, as
+/// `fnv1a64:<16 hex digits>`. Stable across versions and platforms, which is all a staleness
+/// check needs (it is not a security boundary).
+pub fn text_hash(text: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in text.as_bytes() {
+        hash ^= u64::from(*byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("fnv1a64:{hash:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(rollout: &str, turn: Option<u32>, score: Option<u8>, tags: &[&str]) -> LabelRecord {
+        LabelRecord {
+            rollout: rollout.into(),
+            turn,
+            score,
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            note: None,
+            annotator: "ana".into(),
+            time: "2026-11-23T00:00:00Z".into(),
+            source: "s.jsonl".into(),
+            text_hash: Some("fnv1a64:00".into()),
+            queue: None,
+        }
+    }
+
+    #[test]
+    fn last_line_wins_and_empty_records_clear() {
+        let records = vec![
+            record("a", Some(1), Some(3), &[]),
+            record("a", Some(2), Some(7), &["hopeless"]),
+            record("a", Some(1), Some(5), &[]),
+            record("b", Some(1), Some(0), &[]),
+            record("b", Some(1), None, &[]),
+            record("a", None, None, &[]),
+        ];
+        let set = LabelSet::replay(&records);
+        assert_eq!(set.get("a", Some(1)).unwrap().score, Some(5));
+        assert_eq!(set.get("a", Some(2)).unwrap().tags, vec!["hopeless".to_string()]);
+        assert!(set.get("b", Some(1)).is_none(), "cleared");
+        assert_eq!(set.scored_turns("a"), 2);
+        assert_eq!(set.scored_turns("b"), 0);
+        assert_eq!(set.total_scored(), 2);
+    }
+
+    #[test]
+    fn tags_without_a_score_are_a_label_but_not_a_scored_turn() {
+        let set = LabelSet::replay(&[record("a", Some(1), None, &["eval-aware"])]);
+        assert!(set.get("a", Some(1)).is_some());
+        assert_eq!(set.scored_turns("a"), 0);
+    }
+
+    #[test]
+    fn records_round_trip_through_json() {
+        let r = LabelRecord {
+            note: Some("line\nbreak \"quoted\"".into()),
+            ..record("a", Some(3), Some(10), &["x"])
+        };
+        let line = serde_json::to_string(&r).unwrap();
+        assert!(!line.contains('\n'));
+        assert_eq!(serde_json::from_str::<LabelRecord>(&line).unwrap(), r);
+    }
+
+    #[test]
+    fn stale_means_the_hash_changed() {
+        let label = Label { text_hash: Some("fnv1a64:1".into()), ..Label::default() };
+        assert!(label.is_stale("fnv1a64:2"));
+        assert!(!label.is_stale("fnv1a64:1"));
+        assert!(!Label::default().is_stale("fnv1a64:2"), "no hash, no claim");
+    }
+
+    #[test]
+    fn fnv1a_matches_published_vectors() {
+        // FNV-1a 64 test vectors: "" and "a" (from the reference implementation's test suite).
+        assert_eq!(text_hash(""), "fnv1a64:cbf29ce484222325");
+        assert_eq!(text_hash("a"), "fnv1a64:af63dc4c8601ec8c");
+        assert_eq!(text_hash("foobar"), "fnv1a64:85944171f73967e8");
+    }
+}
