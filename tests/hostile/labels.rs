@@ -67,7 +67,10 @@ const CHILD_DIR: &str = "ROLLSCOPE_HOSTILE_FULL_DISK_DIR";
 /// `a_full_disk_says_not_saved_keeps_the_label_and_the_retry_writes_it`, a no-op otherwise.
 #[test]
 fn full_disk_child() {
-    let Some(dir) = std::env::var_os(CHILD_DIR).map(PathBuf::from) else { return };
+    let Some(dir) = std::env::var_os(CHILD_DIR).map(PathBuf::from) else {
+        eprintln!("skipped: runs only as the child of the full-disk test");
+        return;
+    };
     let study = dir.join("study.jsonl");
     let labels = dir.join("labels");
     let mut s = Session::open(&[study], 120, 40, None);
