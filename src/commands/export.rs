@@ -43,7 +43,7 @@ pub fn run(
     let study = load_study(paths, args)?;
     let dir = args.labels_dir(paths);
     // No labels yet is fine for an export: the label columns stay empty.
-    let annotators = super::agree::read_annotators(&dir, args.annotator.as_deref(), None).unwrap_or_default();
+    let annotators = super::read_annotators(&dir, args.annotator.as_deref(), None).unwrap_or_default();
     let mut out: Box<dyn Write> = match output {
         Some(path) => Box::new(std::io::BufWriter::new(
             crate::store::output::create(path, &study.source_paths()).map_err(anyhow::Error::msg)?,

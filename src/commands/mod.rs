@@ -10,7 +10,7 @@ pub mod stress;
 pub mod validate;
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
@@ -19,6 +19,7 @@ use crate::formats::Format;
 use crate::load::LoadOptions;
 use crate::model::Hatch;
 use crate::sanitize;
+use crate::store::{LabelSet, file};
 use crate::study::Study;
 
 /// Default threshold for "clearly high" scores, as in the study (≥ 5 = clearly frustrated).
@@ -65,6 +66,44 @@ pub fn active_score(study: &Study, args: &StudyArgs) -> Result<Option<String>> {
         }
         None => Ok(study.default_score().map(|n| n.to_string())),
     }
+}
+
+/// Every annotator's labels in the folder (or just `only`'s), replayed; with `queue`, only the
+/// labels given in that spot-check queue. Annotators without a scored turn are left out.
+pub fn read_annotators(
+    dir: &Path,
+    only: Option<&str>,
+    queue: Option<&str>,
+) -> Result<Vec<(String, LabelSet)>> {
+    let files = match file::annotator_files(dir) {
+        Ok(files) => files,
+        Err(e) => bail!("no labels found: cannot read {}: {e}", dir.display()),
+    };
+    let mut annotators = Vec::new();
+    for (name, path) in files {
+        if only.is_some_and(|o| file::label_path(dir, o) != path) {
+            continue;
+        }
+        let (mut records, warnings) = file::read_records(&path);
+        for w in warnings {
+            eprintln!("{}", sanitize::clean(&w.to_string()));
+        }
+        if let Some(q) = queue {
+            records.retain(|r| r.queue.as_deref() == Some(q));
+        }
+        let set = LabelSet::replay(&records);
+        if set.total_scored() > 0 {
+            annotators.push((name, set));
+        }
+    }
+    if annotators.is_empty() {
+        bail!(
+            "no labels found in {}{}",
+            dir.display(),
+            only.map_or(String::new(), |o| format!(" for annotator {o:?}"))
+        );
+    }
+    Ok(annotators)
 }
 
 /// Standard output, sanitised when it is a terminal (text from files must not drive it).
