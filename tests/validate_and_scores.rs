@@ -194,7 +194,7 @@ fn score_names_pair_with_score_files_in_order() {
         "task_id,run=id",
     ])
     .unwrap();
-    let specs = cli.study.score_files().unwrap();
+    let specs = cli.study_options().unwrap().score_files().unwrap();
     let names: Vec<String> = specs.iter().map(ScoreFileSpec::score_name).collect();
     assert_eq!(names, ["anger", "self_blame"]);
     assert_eq!(specs[1].path, Path::new("b/self_blame.jsonl"));

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, bail};
 
 use super::{Output, active_score, load_study, read_annotators};
-use crate::cli::StudyArgs;
+use crate::cli::StudyOptions;
 use crate::metrics::agreement::Agreement;
 use crate::metrics::pairs::{AgreementReport, PairOptions, agreement_report};
 use crate::store::{LabelSet, stamp};
@@ -20,16 +20,16 @@ pub struct AgreeArgs {
     pub queue: Option<String>,
 }
 
-pub fn run(paths: &[PathBuf], agree: &AgreeArgs, args: &StudyArgs) -> Result<()> {
-    let study = load_study(paths, args)?;
-    let Some(score) = active_score(&study, args)? else {
+pub fn run(paths: &[PathBuf], agree: &AgreeArgs, options: &StudyOptions) -> Result<()> {
+    let study = load_study(paths, &options.study)?;
+    let Some(score) = active_score(&study, &options.study)? else {
         bail!("this study has no judge scores to compare labels with");
     };
-    let dir = args.labels_dir(paths);
-    let annotators = read_annotators(&dir, args.annotator.as_deref(), agree.queue.as_deref())?;
+    let dir = options.labels.dir(paths);
+    let annotators = read_annotators(&dir, options.labels.annotator.as_deref(), agree.queue.as_deref())?;
     let options = PairOptions {
         score,
-        threshold: args.threshold.unwrap_or(super::DEFAULT_THRESHOLD),
+        threshold: options.study.threshold.unwrap_or(super::DEFAULT_THRESHOLD),
         boot: agree.boot,
         seed: agree.seed,
     };

@@ -4,53 +4,34 @@
 
 use std::collections::BTreeSet;
 use std::io::Write;
-use std::path::PathBuf;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use serde_json::{Map, Value, json};
 
 use super::load_study;
-use crate::cli::StudyArgs;
+use crate::cli::{ExportArgs, ExportFormat};
 use crate::model::{Rollout, RolloutSummary};
 use crate::store::{Label, LabelSet, stamp};
 use crate::study::Study;
 
-/// What `--format` accepts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExportFormat {
-    Csv,
-    Jsonl,
-    Rollouts,
-}
-
-impl ExportFormat {
-    pub fn parse(name: &str) -> Result<ExportFormat> {
-        match name {
-            "csv" => Ok(ExportFormat::Csv),
-            "jsonl" => Ok(ExportFormat::Jsonl),
-            "rollouts" => Ok(ExportFormat::Rollouts),
-            other => bail!("unknown export format {other:?}: expected csv, jsonl or rollouts"),
-        }
+pub fn run(args: &ExportArgs) -> Result<()> {
+    if let Some(note) = args.deprecation_note() {
+        eprintln!("rollscope: {note}");
     }
-}
-
-pub fn run(
-    paths: &[PathBuf],
-    format: ExportFormat,
-    output: Option<&PathBuf>,
-    args: &StudyArgs,
-) -> Result<()> {
-    let study = load_study(paths, args)?;
-    let dir = args.labels_dir(paths);
-    // No labels yet is fine for an export: the label columns stay empty.
-    let annotators = super::read_annotators(&dir, args.annotator.as_deref(), None).unwrap_or_default();
-    let mut out: Box<dyn Write> = match output {
+    let paths = &args.paths;
+    let study = load_study(paths, &args.study.study)?;
+    let dir = args.study.labels.dir(paths);
+    // No labels yet is fine for an export: the label columns stay empty. Only an explicit
+    // --annotator narrows the export to one annotator; the config file's name does not.
+    let annotators =
+        super::read_annotators(&dir, args.study.labels.annotator.as_deref(), None).unwrap_or_default();
+    let mut out: Box<dyn Write> = match &args.output {
         Some(path) => Box::new(std::io::BufWriter::new(
             crate::store::output::create(path, &study.source_paths()).map_err(anyhow::Error::msg)?,
         )),
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
-    match format {
+    match args.target() {
         ExportFormat::Csv => write_csv(&mut out, &study, &annotators)?,
         ExportFormat::Jsonl => write_turn_rows(&mut out, &study, &annotators)?,
         ExportFormat::Rollouts => write_rollouts(&mut out, &study, &annotators)?,

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-use crate::cli::StudyArgs;
+use crate::cli::StudyDefinition;
 use crate::formats::Format;
 use crate::load::LoadOptions;
 use crate::model::Hatch;
@@ -25,21 +25,21 @@ use crate::study::Study;
 /// Default threshold for "clearly high" scores, as in the study (≥ 5 = clearly frustrated).
 pub const DEFAULT_THRESHOLD: f64 = 5.0;
 
-/// Load options from the common flags.
-pub fn load_options(args: &StudyArgs) -> Result<LoadOptions> {
-    let hatch = match &args.hatch {
+/// Load options from the study's definition.
+pub fn load_options(study: &StudyDefinition) -> Result<LoadOptions> {
+    let hatch = match &study.hatch {
         Some(pattern) => Hatch::new(pattern).map_err(anyhow::Error::msg)?,
         None => Hatch::default(),
     };
-    let format = args.format.as_deref().map(Format::parse).transpose().map_err(anyhow::Error::msg)?;
-    let scores = args.score_files().map_err(anyhow::Error::msg)?;
+    let format = study.format.map(Format::from);
+    let scores = study.score_files.specs().map_err(anyhow::Error::msg)?;
     Ok(LoadOptions { hatch, format, threads: 0, scores })
 }
 
 /// Loads the study named by `paths` (the demo when empty) and reports its problems on stderr.
 /// Fails when nothing at all could be read.
-pub fn load_study(paths: &[PathBuf], args: &StudyArgs) -> Result<Study> {
-    let options = load_options(args)?;
+pub fn load_study(paths: &[PathBuf], definition: &StudyDefinition) -> Result<Study> {
+    let options = load_options(definition)?;
     let study = if paths.is_empty() { Study::demo(&options) } else { Study::load(paths, &options) };
     let mut stderr = std::io::stderr().lock();
     for problem in &study.problems {
@@ -52,8 +52,8 @@ pub fn load_study(paths: &[PathBuf], args: &StudyArgs) -> Result<Study> {
 }
 
 /// The score name to use: `--score` (checked against the study), else the study's default.
-pub fn active_score(study: &Study, args: &StudyArgs) -> Result<Option<String>> {
-    match &args.score {
+pub fn active_score(study: &Study, definition: &StudyDefinition) -> Result<Option<String>> {
+    match &definition.score {
         Some(name) => {
             if !study.score_names.iter().any(|n| &**n == name) {
                 let known: Vec<&str> = study.score_names.iter().map(|n| &**n).collect();
