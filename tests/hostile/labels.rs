@@ -252,7 +252,7 @@ fn a_read_only_labels_folder_is_shown_as_read_only_and_nothing_is_written() {
 
     if ignores_permissions(dir.path()) {
         // Running as root: chmod does not stop writes, so the permission cases cannot fail here.
-        eprintln!("skipped the chmod cases: this process ignores file permissions (root)");
+        eprintln!("skipped: the chmod cases (this process ignores file permissions: root)");
         return;
     }
     // A folder without write permission and no label file yet.
