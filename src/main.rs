@@ -5,7 +5,7 @@ use clap::Parser;
 use rollscope::app::keymap::Keymap;
 use rollscope::app::labels::DEFAULT_TAGS;
 use rollscope::app::{App, Settings};
-use rollscope::cli::{Cli, Command, StudyArgs};
+use rollscope::cli::{Cli, Command, StudyOptions};
 use rollscope::commands;
 use rollscope::config::{self, Config};
 use rollscope::runtime::{self, StudyInput};
@@ -29,7 +29,7 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-fn run(cli: Cli) -> Result<()> {
+fn run(mut cli: Cli) -> Result<()> {
     if cli.print_config_path {
         match config::config_path() {
             Some(path) => println!("{}", path.display()),
@@ -38,64 +38,38 @@ fn run(cli: Cli) -> Result<()> {
         return Ok(());
     }
     let config = Config::load().map_err(anyhow::Error::msg)?;
-    let study = merge_config(&cli.study, &config);
+    cli.apply_config(&config);
     match cli.command {
-        Some(Command::Ls { paths, format, json }) => {
-            commands::ls::run(&paths, json, &StudyArgs { format, ..study })
+        Some(Command::Ls { paths, study, json }) => commands::ls::run(&paths, json, &study),
+        Some(Command::Stats { paths, study, by, boot, seed, json }) => {
+            commands::stats::run(&paths, &commands::stats::StatsArgs { by, boot, seed, json }, &study)
         }
-        Some(Command::Stats { paths, format, by, boot, seed, json }) => {
-            let args = StudyArgs { format, ..study };
-            commands::stats::run(&paths, &commands::stats::StatsArgs { by, boot, seed, json }, &args)
+        Some(Command::Agree { paths, study, boot, seed, queue, json }) => {
+            commands::agree::run(&paths, &commands::agree::AgreeArgs { boot, seed, json, queue }, &study)
         }
-        Some(Command::Agree { paths, format, boot, seed, queue, json }) => {
-            // Only an explicit --annotator narrows the report; the config's name does not.
-            let args = StudyArgs { annotator: cli.study.annotator.clone(), format, ..study };
-            commands::agree::run(&paths, &commands::agree::AgreeArgs { boot, seed, json, queue }, &args)
-        }
-        Some(Command::Export { paths, format, input_format, output }) => {
-            let format = commands::export::ExportFormat::parse(&format)?;
-            let args = StudyArgs { annotator: cli.study.annotator.clone(), format: input_format, ..study };
-            commands::export::run(&paths, format, output.as_ref(), &args)
-        }
-        Some(Command::Sample { paths, sample, format }) => {
-            commands::sample::run(&paths, &sample, &StudyArgs { format, ..study })
-        }
-        Some(Command::Review { queue }) => {
+        Some(Command::Export(args)) => commands::export::run(&args),
+        Some(Command::Sample { paths, sample, study }) => commands::sample::run(&paths, &sample, &study),
+        Some(Command::Review { queue, mut study }) => {
             let (parsed, paths) = commands::sample::open_queue(&queue)?;
             let name = rollscope::sample::Queue::name_of(&queue);
-            let args = StudyArgs { score: Some(parsed.score.clone()), ..study };
-            open_app(paths, &args, &config, Some(rollscope::app::review::Review::new(name, parsed)))
+            study.study.score = Some(parsed.score.clone());
+            open_app(paths, &study, &config, Some(rollscope::app::review::Review::new(name, parsed)))
         }
-        Some(Command::Validate { paths, format, json }) => {
-            commands::validate::run(&paths, json, &StudyArgs { format, ..study })
+        Some(Command::Validate { paths, study, json }) => commands::validate::run(&paths, json, &study),
+        Some(Command::LabelStress { count, prefix, labels }) => {
+            commands::stress::run(&labels.dir(&[]), &labels.annotator_name(), count, &prefix)
         }
-        Some(Command::LabelStress { count, prefix }) => {
-            commands::stress::run(&study.labels_dir(&[]), &study.annotator_name(), count, &prefix)
-        }
-        None => open_app(cli.paths, &study, &config, None),
-    }
-}
-
-/// Command-line flags win over the config file.
-fn merge_config(args: &StudyArgs, config: &Config) -> StudyArgs {
-    StudyArgs {
-        score: args.score.clone().or(config.score.clone()),
-        threshold: args.threshold.or(config.threshold),
-        hatch: args.hatch.clone().or(config.hatch.clone()),
-        format: args.format.clone(),
-        labels: args.labels.clone(),
-        annotator: args.annotator.clone().or(config.annotator.clone()),
-        ..args.clone()
+        None => open_app(cli.paths, &cli.study, &config, None),
     }
 }
 
 fn open_app(
     paths: Vec<std::path::PathBuf>,
-    args: &StudyArgs,
+    args: &StudyOptions,
     config: &Config,
     review: Option<rollscope::app::review::Review>,
 ) -> Result<()> {
-    let options = commands::load_options(args)?;
+    let options = commands::load_options(&args.study)?;
     let keymap = Keymap::with_overrides(&config.keys).map_err(anyhow::Error::msg)?;
     let title = if paths.is_empty() {
         "demo".to_string()
@@ -103,13 +77,14 @@ fn open_app(
         paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" ")
     };
     let settings = Settings {
-        score: args.score.as_deref().map(Into::into),
-        threshold: args.threshold.unwrap_or(commands::DEFAULT_THRESHOLD),
+        score: args.study.score.as_deref().map(Into::into),
+        threshold: args.study.threshold.unwrap_or(commands::DEFAULT_THRESHOLD),
         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         title,
         tags: config.tags.clone().unwrap_or_else(|| DEFAULT_TAGS.iter().map(|t| t.to_string()).collect()),
     };
-    let labels = runtime::LabelsInput { dir: args.labels_dir(&paths), annotator: args.annotator_name() };
+    let labels =
+        runtime::LabelsInput { dir: args.labels.dir(&paths), annotator: args.labels.annotator_name() };
     let input = if paths.is_empty() { StudyInput::Demo } else { StudyInput::Paths(paths) };
     let mut app = App::new(settings, keymap);
     app.labels.annotator = labels.annotator.clone();

@@ -182,3 +182,29 @@ fn no_code_outside_the_label_store_can_write_a_file() {
     }
     assert!(found.is_empty(), "code that can write files outside src/store:\n{}", found.join("\n"));
 }
+
+#[test]
+fn every_test_runs_the_binary_without_the_users_config() {
+    // A developer's own config file (say `threshold = 7`) must not change a test's result:
+    // the binary is only started through tests/common (`rollscope()`, `on_a_terminal`), which
+    // point ROLLSCOPE_CONFIG at a file that does not exist.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    rust_files(&root.join("tests"), &mut files);
+    let common = root.join("tests/common/mod.rs");
+    let mut found = Vec::new();
+    for file in files.iter().filter(|f| **f != common) {
+        let text = std::fs::read_to_string(file).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            if line.contains(concat!("CARGO_BIN_", "EXE_rollscope")) {
+                found.push(format!(
+                    "{}:{}: {}",
+                    file.strip_prefix(root).unwrap().display(),
+                    n + 1,
+                    line.trim()
+                ));
+            }
+        }
+    }
+    assert!(found.is_empty(), "start the binary with common::rollscope() instead:\n{}", found.join("\n"));
+}

@@ -2,14 +2,15 @@
 //! here independently from `ls --json` and from label files written by hand.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::Value;
 
 fn run(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_rollscope")).args(args).output().unwrap();
+    let out = common::rollscope().args(args).output().unwrap();
     (
         out.status.success(),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -208,7 +209,7 @@ fn export_writes_one_row_per_turn_with_labels_in_every_format() {
         .map(|r| r["n_turns"].as_u64().unwrap())
         .sum();
 
-    let (ok, csv, err) = run(&["export", &study, "--format", "csv"]);
+    let (ok, csv, err) = run(&["export", &study, "--to", "csv"]);
     assert!(ok, "{err}");
     let rows = parse_csv(&csv);
     assert_eq!(rows.len() as u64, total_turns + 1, "header + one row per turn");
@@ -224,7 +225,7 @@ fn export_writes_one_row_per_turn_with_labels_in_every_format() {
     assert_eq!(row3[col("ana_note")], "two\nlines");
 
     let out = dir.path().join("turns.jsonl");
-    let (ok, _, err) = run(&["export", &study, "--format", "jsonl", "-o", out.to_str().unwrap()]);
+    let (ok, _, err) = run(&["export", &study, "--to", "jsonl", "-o", out.to_str().unwrap()]);
     assert!(ok, "{err}");
     let lines: Vec<Value> =
         std::fs::read_to_string(&out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
@@ -233,7 +234,7 @@ fn export_writes_one_row_per_turn_with_labels_in_every_format() {
     assert_eq!(l2["labels"]["ana"]["score"], 4);
     assert!(l2["scores"]["frustration"].is_number());
 
-    let (ok, rollouts, err) = run(&["export", &study, "--format", "rollouts"]);
+    let (ok, rollouts, err) = run(&["export", &study, "--to", "rollouts"]);
     assert!(ok, "{err}");
     let first: Value = serde_json::from_str(rollouts.lines().next().unwrap()).unwrap();
     assert_eq!(first["id"], id);
@@ -241,8 +242,28 @@ fn export_writes_one_row_per_turn_with_labels_in_every_format() {
         first["messages"].as_array().unwrap().iter().filter(|m| m["role"] == "assistant").collect();
     assert_eq!(assistants[1]["labels"]["ana"]["score"], 4);
     assert_eq!(assistants[1]["labels"]["ana"]["stale"], false);
-    let (ok, _, err) = run(&["export", &study, "--format", "xlsx"]);
-    assert!(!ok && err.contains("csv, jsonl or rollouts"), "{err}");
+    // An unknown output format is refused by the argument parser, which lists the known ones.
+    let (ok, _, err) = run(&["export", &study, "--to", "xlsx"]);
+    assert!(!ok && err.contains("[possible values: csv, jsonl, rollouts]"), "{err}");
     let (ok, _, err) = run(&["export", &study, "-o", &study]);
     assert!(!ok && err.contains("refusing to write over a rollout file"), "{err}");
+}
+
+#[test]
+fn export_format_still_names_the_output_format_for_one_release_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let study = demo_copy(dir.path());
+    for to in ["csv", "jsonl", "rollouts"] {
+        let (ok, new, err) = run(&["export", &study, "--to", to]);
+        assert!(ok && !err.contains("deprecated"), "{err}");
+        let (ok, old, err) = run(&["export", &study, "--format", to]);
+        assert!(ok, "{err}");
+        assert_eq!(old, new, "--format {to} writes what --to {to} writes");
+        assert!(err.contains(&format!("--format on export is deprecated: use --to {to}")), "{err}");
+    }
+    // The input format on export is --input-format.
+    let (ok, _, err) = run(&["export", &study, "--input-format", "json"]);
+    assert!(!ok && err.contains("trailing characters"), "read as one JSON document: {err}");
+    let (ok, _, err) = run(&["export", &study, "--to", "csv", "--format", "jsonl"]);
+    assert!(!ok && err.contains("cannot be used with"), "{err}");
 }

@@ -3,9 +3,11 @@
 //! files left byte-identical.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use rollscope::app::Modal;
 use rollscope::model::{LabelRecord, LabelSet};
@@ -194,7 +196,6 @@ fn rollout_files_are_byte_identical_after_a_labelling_session() {
 #[test]
 fn kill_9_at_random_moments_loses_nothing_acknowledged() {
     let dir = tempfile::tempdir().unwrap();
-    let exe = env!("CARGO_BIN_EXE_rollscope");
     let mut acknowledged: Vec<String> = Vec::new();
     let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
     for round in 0..25 {
@@ -202,7 +203,7 @@ fn kill_9_at_random_moments_loses_nothing_acknowledged() {
         seed ^= seed >> 7;
         seed ^= seed << 17;
         let kill_after = (seed % 40) as usize;
-        let mut child = Command::new(exe)
+        let mut child = common::rollscope()
             .args(["__label-stress", "--count", "100000", "--prefix", &format!("r{round}")])
             .arg("--labels")
             .arg(dir.path())

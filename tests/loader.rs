@@ -2,6 +2,8 @@
 //! bad files that must be reported with their position while the good ones still load.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use rollscope::load::LoadOptions;
@@ -154,9 +156,7 @@ fn real_files_from_other_projects() {
 
 #[test]
 fn ls_json_reports_turns_scores_and_self_deletion_exactly() {
-    let exe = env!("CARGO_BIN_EXE_rollscope");
-    let out =
-        std::process::Command::new(exe).args(["ls", "--json"]).arg(fixture("shapes.jsonl")).output().unwrap();
+    let out = common::rollscope().args(["ls", "--json"]).arg(fixture("shapes.jsonl")).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(rows[0]["id"], "shapes-1");
@@ -167,8 +167,7 @@ fn ls_json_reports_turns_scores_and_self_deletion_exactly() {
     assert_eq!(rows[1]["self_deleted_at"], serde_json::Value::Null);
     assert!(rows[0]["source"].as_str().unwrap().ends_with("shapes.jsonl"));
 
-    let bad =
-        std::process::Command::new(exe).args(["ls"]).arg(fixture("not_rollouts.json")).output().unwrap();
+    let bad = common::rollscope().args(["ls"]).arg(fixture("not_rollouts.json")).output().unwrap();
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("not_rollouts.json:1:1"));
 }

@@ -3,8 +3,9 @@
 //! restart, and `agree --queue` reads the same labels.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -36,7 +37,7 @@ fn write_study(dir: &Path) -> PathBuf {
 }
 
 fn rollscope(dir: &Path, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_rollscope")).current_dir(dir).args(args).output().unwrap();
+    let out = common::rollscope().current_dir(dir).args(args).output().unwrap();
     (
         out.status.success(),
         String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -3,9 +3,11 @@
 //! and the fixture lines by hand.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use rollscope::formats::judge_scores::ScoreFileSpec;
 use rollscope::load::LoadOptions;
@@ -26,7 +28,7 @@ fn judge_file() -> PathBuf {
 }
 
 fn run(args: &[&str], paths: &[PathBuf]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rollscope")).args(args).args(paths).output().unwrap()
+    common::rollscope().args(args).args(paths).output().unwrap()
 }
 
 fn stdout_json(out: &Output) -> Value {
@@ -192,7 +194,7 @@ fn score_names_pair_with_score_files_in_order() {
         "task_id,run=id",
     ])
     .unwrap();
-    let specs = cli.study.score_files().unwrap();
+    let specs = cli.study_options().unwrap().score_files().unwrap();
     let names: Vec<String> = specs.iter().map(ScoreFileSpec::score_name).collect();
     assert_eq!(names, ["anger", "self_blame"]);
     assert_eq!(specs[1].path, Path::new("b/self_blame.jsonl"));

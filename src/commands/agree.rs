@@ -5,12 +5,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
 
-use super::{Output, active_score, load_study};
-use crate::cli::StudyArgs;
+use super::{Output, active_score, load_study, read_annotators};
+use crate::cli::StudyOptions;
 use crate::metrics::agreement::Agreement;
 use crate::metrics::pairs::{AgreementReport, PairOptions, agreement_report};
 use crate::model::{LabelSet, text_hash};
-use crate::store::file::read_records;
 use crate::study::Study;
 
 pub struct AgreeArgs {
@@ -21,16 +20,16 @@ pub struct AgreeArgs {
     pub queue: Option<String>,
 }
 
-pub fn run(paths: &[PathBuf], agree: &AgreeArgs, args: &StudyArgs) -> Result<()> {
-    let study = load_study(paths, args)?;
-    let Some(score) = active_score(&study, args)? else {
+pub fn run(paths: &[PathBuf], agree: &AgreeArgs, options: &StudyOptions) -> Result<()> {
+    let study = load_study(paths, &options.study)?;
+    let Some(score) = active_score(&study, &options.study)? else {
         bail!("this study has no judge scores to compare labels with");
     };
-    let dir = args.labels_dir(paths);
-    let annotators = read_annotators(&dir, args.annotator.as_deref(), agree.queue.as_deref())?;
+    let dir = options.labels.dir(paths);
+    let annotators = read_annotators(&dir, options.labels.annotator.as_deref(), agree.queue.as_deref())?;
     let options = PairOptions {
         score,
-        threshold: args.threshold.unwrap_or(super::DEFAULT_THRESHOLD),
+        threshold: options.study.threshold.unwrap_or(super::DEFAULT_THRESHOLD),
         boot: agree.boot,
         seed: agree.seed,
     };
@@ -50,50 +49,6 @@ pub fn report(study: &Study, annotators: &[(String, LabelSet)], options: &PairOp
     let hashes = turn_hashes(study, annotators);
     let current = |rollout: &str, turn: u32| hashes.get(&(rollout.to_string(), turn)).cloned();
     agreement_report(&study.rollouts, annotators, &current, options)
-}
-
-/// Every annotator file in the folder (or just `only`), replayed; labels from other queues are
-/// dropped when `queue` is given.
-pub fn read_annotators(
-    dir: &Path,
-    only: Option<&str>,
-    queue: Option<&str>,
-) -> Result<Vec<(String, LabelSet)>> {
-    let mut paths: Vec<PathBuf> = match std::fs::read_dir(dir) {
-        Ok(entries) => entries
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
-            .collect(),
-        Err(e) => bail!("no labels found: cannot read {}: {e}", dir.display()),
-    };
-    paths.sort();
-    let mut annotators = Vec::new();
-    for path in paths {
-        let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        if only.is_some_and(|o| crate::store::file::label_path(dir, o) != path) {
-            continue;
-        }
-        let (mut records, warnings) = read_records(&path);
-        for w in warnings {
-            eprintln!("{}", crate::sanitize::clean(&w.to_string()));
-        }
-        if let Some(q) = queue {
-            records.retain(|r| r.queue.as_deref() == Some(q));
-        }
-        let set = LabelSet::replay(&records);
-        if set.total_scored() > 0 {
-            annotators.push((name, set));
-        }
-    }
-    if annotators.is_empty() {
-        bail!(
-            "no labels found in {}{}",
-            dir.display(),
-            only.map_or(String::new(), |o| format!(" for annotator {o:?}"))
-        );
-    }
-    Ok(annotators)
 }
 
 /// Hash of every labelled turn's current text.

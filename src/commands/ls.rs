@@ -6,13 +6,13 @@ use anyhow::Result;
 use serde_json::{Map, Value, json};
 
 use super::{Output, active_score, load_study};
-use crate::cli::StudyArgs;
+use crate::cli::StudyOptions;
 use crate::model::RolloutSummary;
 use crate::study::Study;
 
-pub fn run(paths: &[PathBuf], json: bool, args: &StudyArgs) -> Result<()> {
-    let study = load_study(paths, args)?;
-    let score = active_score(&study, args)?.unwrap_or_default();
+pub fn run(paths: &[PathBuf], json: bool, options: &StudyOptions) -> Result<()> {
+    let study = load_study(paths, &options.study)?;
+    let score = active_score(&study, &options.study)?.unwrap_or_default();
     let mut out = Output::stdout();
     if json {
         out.raw("[")?;

@@ -10,35 +10,37 @@ pub mod stress;
 pub mod validate;
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-use crate::cli::StudyArgs;
+use crate::cli::StudyDefinition;
 use crate::formats::Format;
 use crate::load::LoadOptions;
 use crate::model::Hatch;
+use crate::model::LabelSet;
 use crate::sanitize;
+use crate::store::file;
 use crate::study::Study;
 
 /// Default threshold for "clearly high" scores, as in the study (≥ 5 = clearly frustrated).
 pub const DEFAULT_THRESHOLD: f64 = 5.0;
 
-/// Load options from the common flags.
-pub fn load_options(args: &StudyArgs) -> Result<LoadOptions> {
-    let hatch = match &args.hatch {
+/// Load options from the study's definition.
+pub fn load_options(study: &StudyDefinition) -> Result<LoadOptions> {
+    let hatch = match &study.hatch {
         Some(pattern) => Hatch::new(pattern).map_err(anyhow::Error::msg)?,
         None => Hatch::default(),
     };
-    let format = args.format.as_deref().map(Format::parse).transpose().map_err(anyhow::Error::msg)?;
-    let scores = args.score_files().map_err(anyhow::Error::msg)?;
+    let format = study.format.map(Format::from);
+    let scores = study.score_files.specs().map_err(anyhow::Error::msg)?;
     Ok(LoadOptions { hatch, format, threads: 0, scores })
 }
 
 /// Loads the study named by `paths` (the demo when empty) and reports its problems on stderr.
 /// Fails when nothing at all could be read.
-pub fn load_study(paths: &[PathBuf], args: &StudyArgs) -> Result<Study> {
-    let options = load_options(args)?;
+pub fn load_study(paths: &[PathBuf], definition: &StudyDefinition) -> Result<Study> {
+    let options = load_options(definition)?;
     let study = if paths.is_empty() { Study::demo(&options) } else { Study::load(paths, &options) };
     let mut stderr = std::io::stderr().lock();
     for problem in &study.problems {
@@ -51,8 +53,8 @@ pub fn load_study(paths: &[PathBuf], args: &StudyArgs) -> Result<Study> {
 }
 
 /// The score name to use: `--score` (checked against the study), else the study's default.
-pub fn active_score(study: &Study, args: &StudyArgs) -> Result<Option<String>> {
-    match &args.score {
+pub fn active_score(study: &Study, definition: &StudyDefinition) -> Result<Option<String>> {
+    match &definition.score {
         Some(name) => {
             if !study.score_names.iter().any(|n| &**n == name) {
                 let known: Vec<&str> = study.score_names.iter().map(|n| &**n).collect();
@@ -65,6 +67,44 @@ pub fn active_score(study: &Study, args: &StudyArgs) -> Result<Option<String>> {
         }
         None => Ok(study.default_score().map(|n| n.to_string())),
     }
+}
+
+/// Every annotator's labels in the folder (or just `only`'s), replayed; with `queue`, only the
+/// labels given in that spot-check queue. Annotators without a scored turn are left out.
+pub fn read_annotators(
+    dir: &Path,
+    only: Option<&str>,
+    queue: Option<&str>,
+) -> Result<Vec<(String, LabelSet)>> {
+    let files = match file::annotator_files(dir) {
+        Ok(files) => files,
+        Err(e) => bail!("no labels found: cannot read {}: {e}", dir.display()),
+    };
+    let mut annotators = Vec::new();
+    for (name, path) in files {
+        if only.is_some_and(|o| file::label_path(dir, o) != path) {
+            continue;
+        }
+        let (mut records, warnings) = file::read_records(&path);
+        for w in warnings {
+            eprintln!("{}", sanitize::clean(&w.to_string()));
+        }
+        if let Some(q) = queue {
+            records.retain(|r| r.queue.as_deref() == Some(q));
+        }
+        let set = LabelSet::replay(&records);
+        if set.total_scored() > 0 {
+            annotators.push((name, set));
+        }
+    }
+    if annotators.is_empty() {
+        bail!(
+            "no labels found in {}{}",
+            dir.display(),
+            only.map_or(String::new(), |o| format!(" for annotator {o:?}"))
+        );
+    }
+    Ok(annotators)
 }
 
 /// Standard output, sanitised when it is a terminal (text from files must not drive it).

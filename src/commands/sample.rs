@@ -5,15 +5,15 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 
 use super::{Output, active_score, load_study};
-use crate::cli::{SampleArgs, StudyArgs};
+use crate::cli::{SampleArgs, StudyOptions};
 use crate::sample::{Queue, SampleOptions, draw};
 
-pub fn run(paths: &[PathBuf], sample: &SampleArgs, args: &StudyArgs) -> Result<()> {
+pub fn run(paths: &[PathBuf], sample: &SampleArgs, options: &StudyOptions) -> Result<()> {
     if paths.is_empty() {
         bail!("give the rollout files to sample from (the demo study cannot be reviewed from a queue)");
     }
-    let study = load_study(paths, args)?;
-    let Some(score) = active_score(&study, args)? else {
+    let study = load_study(paths, &options.study)?;
+    let Some(score) = active_score(&study, &options.study)? else {
         bail!("this study has no judge scores: nothing to spot-check");
     };
     let options = SampleOptions {

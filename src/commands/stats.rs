@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::{Result, bail};
 
 use super::{Output, active_score, load_study};
-use crate::cli::StudyArgs;
+use crate::cli::StudyOptions;
 use crate::metrics::study::{StatsOptions, StudyStats, default_grouping, study_stats};
 
 /// Default bootstrap replicates.
@@ -18,9 +18,9 @@ pub struct StatsArgs {
     pub json: bool,
 }
 
-pub fn run(paths: &[PathBuf], stats: &StatsArgs, args: &StudyArgs) -> Result<()> {
-    let study = load_study(paths, args)?;
-    let Some(score) = active_score(&study, args)? else {
+pub fn run(paths: &[PathBuf], stats: &StatsArgs, options: &StudyOptions) -> Result<()> {
+    let study = load_study(paths, &options.study)?;
+    let Some(score) = active_score(&study, &options.study)? else {
         bail!("this study has no judge scores to summarise");
     };
     let by = match &stats.by {
@@ -31,7 +31,7 @@ pub fn run(paths: &[PathBuf], stats: &StatsArgs, args: &StudyArgs) -> Result<()>
     };
     let options = StatsOptions {
         score,
-        threshold: args.threshold.unwrap_or(super::DEFAULT_THRESHOLD),
+        threshold: options.study.threshold.unwrap_or(super::DEFAULT_THRESHOLD),
         by,
         boot: stats.boot,
         seed: stats.seed,

@@ -9,7 +9,7 @@ use anyhow::{Result, bail};
 use serde_json::{Map, Value, json};
 
 use super::{Output, load_options};
-use crate::cli::StudyArgs;
+use crate::cli::StudyOptions;
 use crate::formats::judge_scores::ScoreReport;
 use crate::load::{self, LoadEvent};
 use crate::model::Problem;
@@ -34,8 +34,8 @@ pub struct FileReport {
     pub score_file: Option<ScoreReport>,
 }
 
-pub fn run(paths: &[PathBuf], json: bool, args: &StudyArgs) -> Result<()> {
-    let options = load_options(args)?;
+pub fn run(paths: &[PathBuf], json: bool, options: &StudyOptions) -> Result<()> {
+    let options = load_options(&options.study)?;
     let study = Mutex::new(Study::default());
     let order = Mutex::new(Vec::<String>::new());
     let reports = load::load_paths_scored(paths, &options, &|event| {

@@ -140,19 +140,31 @@ impl LabelWriter {
     }
 }
 
+/// Every annotator's label file in a labels folder, sorted by path: (annotator, path). The one
+/// place that decides which files in the folder are label files (`<annotator>.jsonl`).
+pub fn annotator_files(dir: &Path) -> std::io::Result<Vec<(String, PathBuf)>> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
+        .collect();
+    paths.sort();
+    Ok(paths
+        .into_iter()
+        .map(|path| (path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(), path))
+        .collect())
+}
+
 /// Every other annotator's file in the folder: (annotator, records).
 pub fn read_others(dir: &Path, me: &str) -> (Vec<(String, Vec<LabelRecord>)>, Vec<Problem>) {
     let mine = label_path(dir, me);
     let mut others = Vec::new();
     let mut warnings = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else { return (others, warnings) };
-    let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-    paths.sort();
-    for path in paths {
-        if path == mine || path.extension().is_none_or(|e| e != "jsonl") {
+    let Ok(files) = annotator_files(dir) else { return (others, warnings) };
+    for (name, path) in files {
+        if path == mine {
             continue;
         }
-        let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let (records, problems) = read_records(&path);
         warnings.extend(problems);
         others.push((name, records));

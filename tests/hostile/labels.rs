@@ -39,7 +39,10 @@ const CHILD_DIR: &str = "ROLLSCOPE_HOSTILE_FULL_DISK_DIR";
 /// `a_full_disk_says_not_saved_keeps_the_label_and_the_retry_writes_it`, a no-op otherwise.
 #[test]
 fn full_disk_child() {
-    let Some(dir) = std::env::var_os(CHILD_DIR).map(PathBuf::from) else { return };
+    let Some(dir) = std::env::var_os(CHILD_DIR).map(PathBuf::from) else {
+        eprintln!("skipped: runs only as the child of the full-disk test");
+        return;
+    };
     let study = dir.join("study.jsonl");
     let labels = dir.join("labels");
     let mut s = Session::open(&[study], 120, 40, Some((&labels, "ana")));
@@ -222,7 +225,7 @@ fn a_read_only_labels_folder_is_shown_as_read_only_and_nothing_is_written() {
 
     if ignores_permissions(dir.path()) {
         // Running as root: chmod does not stop writes, so the permission cases cannot fail here.
-        eprintln!("skipped the chmod cases: this process ignores file permissions (root)");
+        eprintln!("skipped: the chmod cases (this process ignores file permissions: root)");
         return;
     }
     // A folder without write permission and no label file yet.

@@ -109,3 +109,16 @@ fn other_annotators_are_read_but_not_mine() {
     assert_eq!(others[0].0, "bo");
     assert_eq!(others[0].1[0].score, Some(8));
 }
+
+#[test]
+fn annotator_files_are_the_jsonl_files_sorted_and_named_by_their_stem() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["zed.jsonl", "ana.jsonl", "notes.txt", "bo b.jsonl"] {
+        std::fs::write(dir.path().join(name), "").unwrap();
+    }
+    let files = annotator_files(dir.path()).unwrap();
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["ana", "bo b", "zed"]);
+    assert_eq!(files[0].1, dir.path().join("ana.jsonl"));
+    assert!(annotator_files(&dir.path().join("missing")).is_err());
+}

@@ -1,0 +1,255 @@
+//! Command-line interface: `rollscope [PATHS]` opens the app; subcommands print figures as text
+//! or `--json`, write errors to stderr and exit non-zero on failure.
+
+use std::path::PathBuf;
+
+mod study;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub use study::{InputFormat, LabelOptions, ScoreFiles, StudyDefinition, StudyOptions};
+
+use crate::config::Config;
+
+/// Browse, label and measure LLM rollouts and their judge scores.
+#[derive(Debug, Parser)]
+#[command(name = "rollscope", version, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Rollout files or folders to open (none: the built-in demo study).
+    pub paths: Vec<PathBuf>,
+    /// Print where the config file is looked for, and exit.
+    #[arg(long)]
+    pub print_config_path: bool,
+    #[command(flatten)]
+    pub study: StudyOptions,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List rollouts: one row each with turns, scores and the self-deletion turn.
+    Ls {
+        /// Files or folders (none: the demo study).
+        paths: Vec<PathBuf>,
+        /// Print a JSON array instead of a table.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        study: StudyOptions,
+    },
+    /// Study figures per group and turn: mean score (bootstrap CI), % ≥ threshold (Wilson),
+    /// cumulative self-deletion, per-conversation AUC.
+    Stats {
+        /// Files or folders (none: the demo study).
+        paths: Vec<PathBuf>,
+        /// Group by these metadata fields, comma-separated (default: condition,dataset where present).
+        #[arg(long)]
+        by: Option<String>,
+        /// Bootstrap replicates for the mean's confidence interval.
+        #[arg(long, default_value_t = 2000)]
+        boot: usize,
+        /// Bootstrap seed: the same seed gives the same intervals.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        study: StudyOptions,
+    },
+    /// Agreement of human labels with the judge and with each other: MAE, Pearson, Spearman,
+    /// quadratic and binary κ, Krippendorff's α, each with a bootstrap CI.
+    Agree {
+        /// Files or folders (none: the demo study).
+        paths: Vec<PathBuf>,
+        /// Bootstrap replicates for the confidence intervals.
+        #[arg(long, default_value_t = 2000)]
+        boot: usize,
+        /// Bootstrap seed.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Only labels given in this spot-check queue (its file name).
+        #[arg(long)]
+        queue: Option<String>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        study: StudyOptions,
+    },
+    /// One row per assistant turn with metadata, judge scores, self-deletion and every
+    /// annotator's label (csv, jsonl); or the rollouts with labels merged in (rollouts).
+    Export(ExportArgs),
+    /// Draw a seeded, stratified sample of judge-scored turns into a spot-check queue file.
+    Sample {
+        /// Files or folders to sample from.
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        sample: SampleArgs,
+        #[command(flatten)]
+        study: StudyOptions,
+    },
+    /// Work through a spot-check queue blind: the judge's score appears only after yours.
+    Review {
+        /// The queue file written by `rollscope sample`.
+        queue: PathBuf,
+        #[command(flatten)]
+        study: StudyOptions,
+    },
+    /// Check files: the format, rollouts, turns and scores read from each, and every problem with
+    /// its place. Exits 1 when any file has a problem.
+    Validate {
+        /// Files or folders to check.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Print JSON instead of a summary per file.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        study: StudyOptions,
+    },
+    /// Test aid (hidden): writes COUNT labels to the store in --labels, printing `ack N` after
+    /// each one is fsync'd, so a test can kill -9 it at any moment and check nothing
+    /// acknowledged is lost.
+    #[command(name = "__label-stress", hide = true)]
+    LabelStress {
+        #[arg(long)]
+        count: u32,
+        #[arg(long, default_value = "stress")]
+        prefix: String,
+        #[command(flatten)]
+        labels: LabelOptions,
+    },
+}
+
+impl Cli {
+    /// Puts the config file's values under the command line's, for whichever command runs.
+    pub fn apply_config(&mut self, config: &Config) {
+        match &mut self.command {
+            Some(Command::LabelStress { labels, .. }) => labels.apply_config(config),
+            Some(command) => {
+                if let Some(study) = command.study_options_mut() {
+                    study.apply_config(config);
+                }
+            }
+            None => self.study.apply_config(config),
+        }
+    }
+
+    /// The study options of the command that runs (the app's without a subcommand).
+    pub fn study_options(&self) -> Option<&StudyOptions> {
+        match &self.command {
+            None => Some(&self.study),
+            Some(Command::Ls { study, .. })
+            | Some(Command::Stats { study, .. })
+            | Some(Command::Agree { study, .. })
+            | Some(Command::Export(ExportArgs { study, .. }))
+            | Some(Command::Sample { study, .. })
+            | Some(Command::Review { study, .. })
+            | Some(Command::Validate { study, .. }) => Some(study),
+            Some(Command::LabelStress { .. }) => None,
+        }
+    }
+}
+
+impl Command {
+    fn study_options_mut(&mut self) -> Option<&mut StudyOptions> {
+        match self {
+            Command::Ls { study, .. }
+            | Command::Stats { study, .. }
+            | Command::Agree { study, .. }
+            | Command::Export(ExportArgs { study, .. })
+            | Command::Sample { study, .. }
+            | Command::Review { study, .. }
+            | Command::Validate { study, .. } => Some(study),
+            Command::LabelStress { .. } => None,
+        }
+    }
+}
+
+/// `rollscope export` options. Here `--format` named the output format before `--to` did, so
+/// the input format is `--input-format`; `--format` still works for one release, with a note.
+#[derive(Debug, Args, Clone)]
+#[command(mut_arg("format", |arg| arg.long("input-format")))]
+pub struct ExportArgs {
+    /// Files or folders (none: the demo study).
+    pub paths: Vec<PathBuf>,
+    /// What to write.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub to: Option<ExportFormat>,
+    /// Deprecated: the old spelling of --to.
+    #[arg(long = "format", id = "deprecated_format", value_enum, value_name = "FORMAT", hide = true)]
+    #[arg(conflicts_with = "to")]
+    pub deprecated_format: Option<ExportFormat>,
+    /// Write here instead of to standard output.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub study: StudyOptions,
+}
+
+/// What `export --to` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// One row per assistant turn; reads in pandas without options.
+    Csv,
+    /// The same rows as JSON lines, with metadata, scores and labels as objects.
+    Jsonl,
+    /// The rollouts in the native format with `labels` on each assistant message.
+    Rollouts,
+}
+
+impl ExportFormat {
+    pub fn name(self) -> &'static str {
+        match self {
+            ExportFormat::Csv => "csv",
+            ExportFormat::Jsonl => "jsonl",
+            ExportFormat::Rollouts => "rollouts",
+        }
+    }
+}
+
+impl ExportArgs {
+    /// `--to`, else the deprecated `--format`, else csv.
+    pub fn target(&self) -> ExportFormat {
+        self.to.or(self.deprecated_format).unwrap_or(ExportFormat::Csv)
+    }
+
+    /// What to tell a user who wrote `--format` for the output format.
+    pub fn deprecation_note(&self) -> Option<String> {
+        self.deprecated_format.map(|f| format!("--format on export is deprecated: use --to {}", f.name()))
+    }
+}
+
+/// `rollscope sample` options.
+#[derive(Debug, Args, Clone)]
+pub struct SampleArgs {
+    /// How many turns to draw.
+    #[arg(long)]
+    pub n: usize,
+    /// Seed: the same inputs and seed give a byte-identical queue.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Strata: metadata fields, and `turn:W` for turn buckets of width W (e.g. condition,dataset,turn:5).
+    #[arg(long, default_value = "")]
+    pub stratify: String,
+    /// Eligible turns, e.g. `1-20`, `5,10,15`, `10-` (default: all).
+    #[arg(long)]
+    pub turns: Option<String>,
+    /// Also draw extra turns whose judge score is at least this.
+    #[arg(long)]
+    pub oversample_above: Option<f64>,
+    /// How many extra turns `--oversample-above` draws (default: a fifth of --n).
+    #[arg(long)]
+    pub extra: Option<usize>,
+    /// The queue file to write.
+    #[arg(short, long, default_value = "spot-check.json")]
+    pub output: PathBuf,
+    /// Print the counts per stratum as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,210 @@
+//! The options every command that reads a study shares, and the app too: one struct flattened
+//! into each, so a flag added here reaches all of them at once. The part that says what the
+//! study is (`StudyDefinition`) is serialisable, to be stored beside what was computed from it.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use serde::{Deserialize, Serialize};
+
+use crate::config::Config;
+use crate::formats::Format;
+use crate::formats::judge_scores::ScoreFileSpec;
+
+/// Options of every command that reads a study, and of the app.
+#[derive(Debug, Clone, Default, PartialEq, Args)]
+pub struct StudyOptions {
+    #[command(flatten)]
+    pub study: StudyDefinition,
+    #[command(flatten)]
+    pub labels: LabelOptions,
+}
+
+/// What the study is: its input format, its score files, the score looked at, the threshold
+/// and the self-deletion pattern. Everything else (labels, output) is about the reader.
+#[derive(Debug, Clone, Default, PartialEq, Args, Serialize, Deserialize)]
+#[command(next_help_heading = "Study options")]
+#[serde(default)]
+pub struct StudyDefinition {
+    /// Score name to show and measure (default: `frustration` if present, else the first found).
+    #[arg(long, value_name = "NAME")]
+    pub score: Option<String>,
+    /// Threshold for "clearly high" scores (default 5).
+    #[arg(long, value_name = "T")]
+    pub threshold: Option<f64>,
+    /// Regex marking a self-deletion turn (default `<<rm -rf[^>]*>>`).
+    #[arg(long, value_name = "REGEX")]
+    pub hatch: Option<String>,
+    /// Force the input format instead of detecting it from the file.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<InputFormat>,
+    #[command(flatten)]
+    pub score_files: ScoreFiles,
+}
+
+/// `--scores` files: per-turn judge scores kept apart from the transcripts, and how to join them.
+#[derive(Debug, Clone, Default, PartialEq, Args, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ScoreFiles {
+    /// Per-turn judge scores in their own JSONL file, one row per assistant turn, joined to the
+    /// rollouts (repeatable).
+    #[arg(long = "scores", id = "scores", value_name = "FILE")]
+    pub paths: Vec<PathBuf>,
+    /// Score name of the matching --scores file, in order (default: the file's stem).
+    #[arg(long = "score-name", id = "score_name", value_name = "NAME")]
+    pub names: Vec<String>,
+    /// Fields joining score rows to rollouts (`id` or metadata), comma-separated; `ROW=ROLLOUT`
+    /// when the names differ (default: the fields both share).
+    #[arg(long, value_name = "A,B,C", value_delimiter = ',')]
+    pub join: Vec<String>,
+    /// Score-file field holding the 0-based assistant turn (default: turn, turn_index, turn_idx,
+    /// assistant_turn or step).
+    #[arg(long, value_name = "FIELD")]
+    pub turn_field: Option<String>,
+    /// Score-file field holding the value, -1 meaning the judge failed (default: the score name,
+    /// score, value, rating, judge_score, or the single numeric field left).
+    #[arg(long, value_name = "FIELD")]
+    pub value_field: Option<String>,
+}
+
+/// Whose labels, and where they are kept.
+#[derive(Debug, Clone, Default, PartialEq, Args)]
+#[command(next_help_heading = "Label options")]
+pub struct LabelOptions {
+    /// Labels folder (default: `rollscope-labels/` beside the first path).
+    #[arg(long, value_name = "DIR")]
+    pub labels: Option<PathBuf>,
+    /// Your name as an annotator (default: the config file, else the login name).
+    #[arg(long, value_name = "NAME")]
+    pub annotator: Option<String>,
+    /// The config file's `annotator`: names your own labels like --annotator, but, unlike it,
+    /// does not narrow `agree` or `export` to one annotator.
+    #[arg(skip)]
+    pub config_annotator: Option<String>,
+}
+
+/// What `--format` accepts: the canonical names, and the older names kept as aliases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InputFormat {
+    /// One rollout per line: native, OpenAI or ShareGPT records (also: native, openai).
+    #[value(alias = "native", alias = "openai")]
+    #[serde(alias = "native", alias = "openai")]
+    Jsonl,
+    /// One rollout object, or an array of them (also: sharegpt).
+    #[value(alias = "sharegpt")]
+    #[serde(alias = "sharegpt")]
+    Json,
+    /// An Inspect log in JSON (also: inspect-json).
+    #[value(alias = "inspect-json")]
+    #[serde(alias = "inspect-json")]
+    Inspect,
+    /// An Inspect `.eval` archive (also: inspect-eval).
+    #[value(alias = "inspect-eval")]
+    #[serde(alias = "inspect-eval")]
+    Eval,
+}
+
+impl From<InputFormat> for Format {
+    fn from(format: InputFormat) -> Format {
+        match format {
+            InputFormat::Jsonl => Format::Jsonl,
+            InputFormat::Json => Format::Json,
+            InputFormat::Inspect => Format::InspectJson,
+            InputFormat::Eval => Format::InspectEval,
+        }
+    }
+}
+
+impl StudyOptions {
+    /// Config-file values go under command-line ones. This, with `Cli::apply_config`, is the
+    /// one place they meet.
+    pub fn apply_config(&mut self, config: &Config) {
+        self.study.apply_config(config);
+        self.labels.apply_config(config);
+    }
+
+    /// The `--scores` files and how to read them.
+    pub fn score_files(&self) -> Result<Vec<ScoreFileSpec>, String> {
+        self.study.score_files.specs()
+    }
+}
+
+impl StudyDefinition {
+    fn apply_config(&mut self, config: &Config) {
+        self.score = self.score.take().or_else(|| config.score.clone());
+        self.threshold = self.threshold.or(config.threshold);
+        self.hatch = self.hatch.take().or_else(|| config.hatch.clone());
+    }
+}
+
+impl ScoreFiles {
+    /// The `--scores` files and how to read them; the i-th `--score-name` names the i-th file.
+    pub fn specs(&self) -> Result<Vec<ScoreFileSpec>, String> {
+        if self.names.len() > self.paths.len() {
+            return Err(format!(
+                "--score-name given {} times but --scores only {}: one name per score file, in order",
+                self.names.len(),
+                self.paths.len()
+            ));
+        }
+        let needs_scores = [
+            ("--join", !self.join.is_empty()),
+            ("--turn-field", self.turn_field.is_some()),
+            ("--value-field", self.value_field.is_some()),
+        ];
+        if self.paths.is_empty()
+            && let Some((flag, _)) = needs_scores.iter().find(|(_, given)| *given)
+        {
+            return Err(format!("{flag} applies to --scores files; give one with --scores FILE"));
+        }
+        Ok(self
+            .paths
+            .iter()
+            .enumerate()
+            .map(|(i, path)| ScoreFileSpec {
+                path: path.clone(),
+                name: self.names.get(i).cloned(),
+                join: (!self.join.is_empty()).then(|| self.join.clone()),
+                turn_field: self.turn_field.clone(),
+                value_field: self.value_field.clone(),
+            })
+            .collect())
+    }
+}
+
+impl LabelOptions {
+    /// The config file's annotator, used when --annotator is not given.
+    pub fn apply_config(&mut self, config: &Config) {
+        self.config_annotator = config.annotator.clone();
+    }
+
+    /// The labels folder: `--labels`, else `rollscope-labels/` inside a folder path or beside a
+    /// file path; for the demo, a folder in the platform data directory.
+    pub fn dir(&self, paths: &[PathBuf]) -> PathBuf {
+        if let Some(dir) = &self.labels {
+            return dir.clone();
+        }
+        let name = crate::load::walk::LABELS_DIR_NAME;
+        match paths.first() {
+            Some(p) if p.is_dir() => p.join(name),
+            Some(p) => p.parent().map_or_else(|| PathBuf::from(name), |d| d.join(name)),
+            None => directories::ProjectDirs::from("", "", "rollscope")
+                .map_or_else(|| PathBuf::from(name), |d| d.data_dir().join("demo-labels")),
+        }
+    }
+
+    /// Your annotator name: `--annotator`, else the config file's, else the login name, else
+    /// "annotator".
+    pub fn annotator_name(&self) -> String {
+        self.annotator
+            .clone()
+            .or_else(|| self.config_annotator.clone())
+            .or_else(|| ["USER", "LOGNAME", "USERNAME"].iter().find_map(|v| std::env::var(v).ok()))
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| "annotator".to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests;

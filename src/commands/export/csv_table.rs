@@ -1,0 +1,104 @@
+//! The CSV export: one header, then one record per turn row, written with the `csv` crate
+//! (RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled; `\n`
+//! ends a record), so it reads in pandas without options.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+
+use anyhow::Result;
+
+use super::rows::{TurnRow, study_rows};
+use super::write_error;
+use crate::model::LabelSet;
+use crate::study::Study;
+
+/// Columns that are not metadata: a metadata field of the same name is written `meta_<name>`.
+const FIXED: [&str; 5] = ["source", "rollout", "turn", "self_deletion_turn", "self_deleted_at"];
+
+/// The columns over the whole study: metadata fields and score names in a stable order, then
+/// four per annotator.
+struct Columns {
+    fields: Vec<String>,
+    scores: Vec<String>,
+    annotators: Vec<String>,
+}
+
+impl Columns {
+    fn of(study: &Study, annotators: &[(String, LabelSet)]) -> Columns {
+        let fields: BTreeSet<String> =
+            study.rollouts.iter().flat_map(|r| r.metadata.iter().map(|(k, _)| k.to_string())).collect();
+        Columns {
+            fields: fields.into_iter().collect(),
+            scores: study.score_names.iter().map(|s| s.to_string()).collect(),
+            annotators: annotators.iter().map(|(name, _)| name.clone()).collect(),
+        }
+    }
+
+    fn header(&self) -> Vec<String> {
+        let mut header: Vec<String> = FIXED[..2].iter().map(|s| s.to_string()).collect();
+        let taken = |name: &str| FIXED.contains(&name) || self.scores.iter().any(|s| s == name);
+        header.extend(self.fields.iter().map(|f| if taken(f) { format!("meta_{f}") } else { f.clone() }));
+        header.extend(FIXED[2..].iter().map(|s| s.to_string()));
+        header.extend(self.scores.iter().cloned());
+        for name in &self.annotators {
+            for suffix in ["score", "tags", "note", "rollout_note"] {
+                header.push(format!("{name}_{suffix}"));
+            }
+        }
+        header
+    }
+
+    /// A row's fields in header order; a missing value is an empty field.
+    fn record(&self, row: &TurnRow) -> Vec<String> {
+        let mut record: Vec<String> = vec![row.source.to_string(), row.rollout.to_string()];
+        record
+            .extend(self.fields.iter().map(|f| row.meta(f).map_or(String::new(), |v| v.text().into_owned())));
+        record.push(row.turn.to_string());
+        record.push(row.self_deletion_turn.to_string());
+        record.push(row.self_deleted_at.map_or(String::new(), |t| t.to_string()));
+        record.extend(self.scores.iter().map(|s| row.score(s).map_or(String::new(), |v| v.to_string())));
+        for labels in &row.labels {
+            let label = labels.turn;
+            record.push(label.and_then(|l| l.score).map_or(String::new(), |s| s.to_string()));
+            record.push(label.map_or(String::new(), |l| l.tags.join(";")));
+            record.push(label.and_then(|l| l.note.clone()).unwrap_or_default());
+            record.push(labels.rollout.and_then(|l| l.note.clone()).unwrap_or_default());
+        }
+        record
+    }
+}
+
+pub fn write(out: &mut dyn Write, study: &Study, annotators: &[(String, LabelSet)]) -> Result<()> {
+    let columns = Columns::of(study, annotators);
+    let mut csv = writer(out);
+    csv.write_record(columns.header()).map_err(write_error)?;
+    for row in study_rows(study, annotators) {
+        csv.write_record(columns.record(&row)).map_err(write_error)?;
+    }
+    csv.flush().map_err(|e| write_error(e.into()))
+}
+
+/// Quotes only the fields that need it and ends records with `\n`: the bytes this export has
+/// always written (the crate's defaults, spelled out so they cannot drift).
+fn writer<W: Write>(out: W) -> csv::Writer<W> {
+    csv::WriterBuilder::new()
+        .quote_style(csv::QuoteStyle::Necessary)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_quoted_only_when_they_must_be() {
+        let mut out = Vec::new();
+        let mut csv = writer(&mut out);
+        let fields = ["a,b", "q\"x", "two\nlines", "c\rr", "plain", " lead", "", "#hash", "日本"];
+        csv.write_record(fields).unwrap();
+        drop(csv);
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(text, "\"a,b\",\"q\"\"x\",\"two\nlines\",\"c\rr\",plain, lead,,#hash,日本\n");
+    }
+}

@@ -1,0 +1,76 @@
+//! The rollouts export: each rollout in the native format, decoded again from its file, with
+//! every annotator's labels on its assistant messages (marked stale where the text changed)
+//! and their notes on the rollout.
+
+use std::io::Write;
+
+use anyhow::{Context, Result};
+use serde_json::{Map, Value, json};
+
+use super::rows::{LabelFields, labels_at};
+use crate::model::{LabelSet, text_hash};
+use crate::model::{Rollout, RolloutSummary};
+use crate::study::Study;
+
+pub fn write(out: &mut dyn Write, study: &Study, annotators: &[(String, LabelSet)]) -> Result<()> {
+    for (index, summary) in study.rollouts.iter().enumerate() {
+        let rollout = match study.read_rollout(index) {
+            Ok(r) => r,
+            Err(problem) => {
+                eprintln!("{}", crate::sanitize::clean(&problem.to_string()));
+                continue;
+            }
+        };
+        writeln!(out, "{}", rollout_json(&rollout, summary, annotators))
+            .context("cannot write the export")?;
+    }
+    Ok(())
+}
+
+/// A rollout in the native format with labels merged in.
+pub fn rollout_json(rollout: &Rollout, summary: &RolloutSummary, annotators: &[(String, LabelSet)]) -> Value {
+    let mut turn = 0u32;
+    let messages: Vec<Value> = rollout
+        .messages
+        .iter()
+        .map(|m| {
+            let mut message = json!({"role": m.role_name, "content": m.text});
+            if !m.tool_calls.is_empty() {
+                message["tool_calls"] = m
+                    .tool_calls
+                    .iter()
+                    .map(|c| json!({"type": "function", "function": {"name": c.name, "arguments": c.arguments}}))
+                    .collect();
+            }
+            if m.role == crate::model::Role::Assistant {
+                turn += 1;
+                let scores: Map<String, Value> = m.scores.iter().map(|(n, v)| (n.clone(), json!(v))).collect();
+                message["scores"] = Value::Object(scores);
+                let hash = text_hash(&m.full_text());
+                let labels: Map<String, Value> = labels_at(annotators, &summary.id, turn)
+                    .iter()
+                    .filter_map(|l| Some((l.annotator.to_string(), json!(LabelFields::new(l.turn?, Some(&hash))))))
+                    .collect();
+                if !labels.is_empty() {
+                    message["labels"] = Value::Object(labels);
+                }
+            }
+            message
+        })
+        .collect();
+    let mut out = json!({"id": &*summary.id, "metadata": rollout.metadata, "messages": messages});
+    let notes: Map<String, Value> = annotators
+        .iter()
+        .filter_map(|(name, set)| {
+            Some((name.clone(), json!(LabelFields::new(set.get(&summary.id, None)?, None))))
+        })
+        .collect();
+    if !notes.is_empty() {
+        out["labels"] = Value::Object(notes);
+    }
+    if !rollout.rollout_scores.is_empty() {
+        out["scores"] =
+            rollout.rollout_scores.iter().map(|(n, v)| (n.clone(), json!(v))).collect::<Map<_, _>>().into();
+    }
+    out
+}
