@@ -13,7 +13,7 @@ use rollscope::runtime::{self, StudyInput};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         // `rollscope ... | head` closes the pipe early: that is not an error.
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
@@ -29,37 +29,46 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-fn run(mut cli: Cli) -> Result<()> {
+fn run(mut cli: Cli) -> Result<ExitCode> {
     if cli.print_config_path {
         match config::config_path() {
             Some(path) => println!("{}", path.display()),
             None => println!("(no config directory on this platform)"),
         }
-        return Ok(());
+        return Ok(ExitCode::SUCCESS);
     }
     let config = Config::load().map_err(anyhow::Error::msg)?;
     cli.apply_config(&config);
-    match cli.command {
-        Some(Command::Ls { paths, study, json }) => commands::ls::run(&paths, json, &study),
-        Some(Command::Stats { paths, study, by, boot, seed, json }) => {
+    let command = match cli.command {
+        None => return open_app(cli.paths, &cli.study, &config, None),
+        Some(command) => command,
+    };
+    run_command(command, &config).map(|()| ExitCode::SUCCESS)
+}
+
+fn run_command(command: Command, config: &Config) -> Result<()> {
+    match command {
+        Command::Ls { paths, study, json } => commands::ls::run(&paths, json, &study),
+        Command::Stats { paths, study, by, boot, seed, json } => {
             commands::stats::run(&paths, &commands::stats::StatsArgs { by, boot, seed, json }, &study)
         }
-        Some(Command::Agree { paths, study, boot, seed, queue, json }) => {
+        Command::Agree { paths, study, boot, seed, queue, json } => {
             commands::agree::run(&paths, &commands::agree::AgreeArgs { boot, seed, json, queue }, &study)
         }
-        Some(Command::Export(args)) => commands::export::run(&args),
-        Some(Command::Sample { paths, sample, study }) => commands::sample::run(&paths, &sample, &study),
-        Some(Command::Review { queue, mut study }) => {
+        Command::Export(args) => commands::export::run(&args),
+        Command::Sample { paths, sample, study } => commands::sample::run(&paths, &sample, &study),
+        Command::Review { queue, mut study } => {
             let (parsed, paths) = commands::sample::open_queue(&queue)?;
             let name = rollscope::sample::Queue::name_of(&queue);
             study.study.score = Some(parsed.score.clone());
-            open_app(paths, &study, &config, Some(rollscope::app::review::Review::new(name, parsed)))
+            let review = rollscope::app::review::Review::new(name, parsed);
+            open_app(paths, &study, config, Some(review)).map(|_| ())
         }
-        Some(Command::Validate { paths, study, json }) => commands::validate::run(&paths, json, &study),
-        Some(Command::LabelStress { count, prefix, labels }) => {
+        Command::Validate { paths, study, json } => commands::validate::run(&paths, json, &study),
+        #[cfg(feature = "testkit")]
+        Command::LabelStress { count, prefix, labels } => {
             commands::stress::run(&labels.dir(&[]), &labels.annotator_name(), count, &prefix)
         }
-        None => open_app(cli.paths, &cli.study, &config, None),
     }
 }
 
@@ -68,7 +77,7 @@ fn open_app(
     args: &StudyOptions,
     config: &Config,
     review: Option<rollscope::app::review::Review>,
-) -> Result<()> {
+) -> Result<ExitCode> {
     let options = commands::load_options(&args.study)?;
     let keymap = Keymap::with_overrides(&config.keys).map_err(anyhow::Error::msg)?;
     let title = if paths.is_empty() {
@@ -93,5 +102,14 @@ fn open_app(
         app.focus = rollscope::app::Pane::Reader;
         app.review = Some(review);
     }
-    runtime::run(app, input, options, labels)
+    match runtime::run(app, input, options, labels)? {
+        runtime::Ending::Quit => Ok(ExitCode::SUCCESS),
+        runtime::Ending::Signal { signal, unsaved } => {
+            for change in &unsaved {
+                eprintln!("rollscope: NOT saved: {}", rollscope::sanitize::clean(change));
+            }
+            // The shell's convention for "ended by signal n".
+            Ok(ExitCode::from(128u8.saturating_add(u8::try_from(signal).unwrap_or(0))))
+        }
+    }
 }

@@ -229,3 +229,16 @@ fn the_executor_streams_search_progress_before_done_under_test_too() {
     assert!(matches!(messages.last(), Some(Msg::SearchDone { generation: 7, .. })), "then done");
     assert_eq!(messages.iter().filter(|m| matches!(m, Msg::SearchDone { .. })).count(), 1);
 }
+
+#[test]
+fn ctrl_z_asks_the_runtime_to_suspend_and_a_terminating_signal_to_exit() {
+    use rollscope::app::keys::KeyPress;
+    use rollscope::app::{Effect, Msg, Signal};
+    let mut app = demo_app(80, 24);
+    let out = app.update(Msg::Key(KeyPress::ctrl('z')));
+    assert!(matches!(out.effects[..], [Effect::Suspend]), "{:?}", out.effects);
+    let out = app.update(Msg::Signal(Signal::Terminate(15)));
+    assert!(matches!(out.effects[..], [Effect::Exit { signal: 15 }]), "{:?}", out.effects);
+    let out = app.update(Msg::Signal(Signal::Continued));
+    assert!(matches!(out.effects[..], [Effect::Redraw]), "{:?}", out.effects);
+}

@@ -5,6 +5,8 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
     Quit,
+    /// Give the terminal back and stop, as Ctrl-z does in other full-screen programs.
+    Suspend,
     ToggleHelp,
     Close,
     FocusNext,
@@ -87,6 +89,7 @@ impl Action {
     pub fn name(self) -> &'static str {
         match self {
             Action::Quit => "quit",
+            Action::Suspend => "suspend",
             Action::ToggleHelp => "help",
             Action::Close => "close",
             Action::FocusNext => "focus_next",

@@ -52,6 +52,7 @@ impl App {
                     self.quitting = true;
                 }
             }
+            Action::Suspend => out.effects.push(Effect::Suspend),
             Action::ToggleHelp => self.modal = Some(Modal::Help(Cursor::default())),
             Action::ShowProblems => self.modal = Some(Modal::Problems(Cursor::default())),
             Action::Close => self.modal = None,

@@ -32,6 +32,9 @@ pub struct LabelState {
     pub redo: Vec<Change>,
     /// Changes sent to the writer and not yet acknowledged as on disk.
     pub unsaved: usize,
+    /// The changes not yet acknowledged, oldest first, described for a person (what a forced
+    /// exit lists as not saved).
+    pub in_flight: std::collections::VecDeque<String>,
     /// The last write error, shown until every change is saved.
     pub write_error: Option<String>,
     /// Why labels cannot be written this session.
@@ -203,8 +206,16 @@ impl App {
             text_hash: label.as_ref().and_then(|l| l.text_hash.clone()),
             queue: self.labels.queue.clone(),
         };
+        let described = describe(&key);
         self.labels.mine.set(key, label);
         self.labels.unsaved += 1;
+        let what = match (&record.score, record.tags.is_empty(), &record.note) {
+            (Some(score), _, _) => format!("score {score}"),
+            (None, false, _) => format!("tags {}", record.tags.join(", ")),
+            (None, true, Some(_)) => "a note".to_string(),
+            (None, true, None) => "a cleared label".to_string(),
+        };
+        self.labels.in_flight.push_back(format!("{described}: {what}"));
         out.effects.push(Effect::WriteLabel(record));
         self.rewrap_reader();
     }
@@ -226,6 +237,7 @@ impl App {
         match result {
             Ok(()) => {
                 self.labels.unsaved = self.labels.unsaved.saturating_sub(1);
+                self.labels.in_flight.pop_front();
                 if self.labels.unsaved == 0 {
                     self.labels.write_error = None;
                 }

@@ -47,6 +47,19 @@ pub enum Msg {
         stats: Box<crate::metrics::study::StudyStats>,
         human: Vec<Vec<Option<f64>>>,
     },
+    /// A signal from outside (the runtime turns it into a message).
+    Signal(Signal),
+}
+
+/// Signals the app answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signal {
+    /// SIGTERM, SIGHUP or SIGINT (its number): flush the labels, restore the terminal, exit.
+    Terminate(i32),
+    /// SIGTSTP: give the terminal back and stop, like other full-screen programs.
+    Stop,
+    /// SIGCONT: the terminal may have been changed while stopped; take it again and redraw.
+    Continued,
 }
 
 /// The annotator's label store, opened.
@@ -81,4 +94,13 @@ pub enum Effect {
         input: Box<stats_view::StatsInput>,
     },
     Quit,
+    /// Give the terminal back and stop the process (Ctrl-z, SIGTSTP); redraw when continued.
+    Suspend,
+    /// Take the terminal again and redraw everything (after SIGCONT).
+    Redraw,
+    /// Exit as a signal asked: labels flushed first (waiting a little for a failing write),
+    /// then the terminal restored, exit status 128 + `signal`.
+    Exit {
+        signal: i32,
+    },
 }

@@ -34,7 +34,7 @@ use keys::KeyPress;
 use labels::LabelState;
 use layout::{Areas, HitMap};
 use list::{ScoreView, TranscriptList};
-pub use messages::{Effect, LabelsOpened, Mouse, Msg};
+pub use messages::{Effect, LabelsOpened, Mouse, Msg, Signal};
 pub use modal::Modal;
 use reader::TurnReader;
 
@@ -180,6 +180,13 @@ impl App {
             }
             Msg::LabelWritten(result) => self.on_label_written(result),
             Msg::StatsReady { generation, stats, human } => self.on_stats_ready(generation, *stats, human),
+            Msg::Signal(Signal::Terminate(signal)) => {
+                // Whatever the screen shows: a signal is not a key, nothing asks again.
+                out.effects.push(Effect::Exit { signal });
+                return out;
+            }
+            Msg::Signal(Signal::Stop) => out.effects.push(Effect::Suspend),
+            Msg::Signal(Signal::Continued) => out.effects.push(Effect::Redraw),
         }
         if self.quitting && !out.effects.iter().any(|e| matches!(e, Effect::Quit)) {
             out.effects.push(Effect::Quit);

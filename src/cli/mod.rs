@@ -112,6 +112,7 @@ pub enum Command {
     /// Test aid (hidden): writes COUNT labels to the store in --labels, printing `ack N` after
     /// each one is fsync'd, so a test can kill -9 it at any moment and check nothing
     /// acknowledged is lost.
+    #[cfg(feature = "testkit")]
     #[command(name = "__label-stress", hide = true)]
     LabelStress {
         #[arg(long)]
@@ -127,6 +128,7 @@ impl Cli {
     /// Puts the config file's values under the command line's, for whichever command runs.
     pub fn apply_config(&mut self, config: &Config) {
         match &mut self.command {
+            #[cfg(feature = "testkit")]
             Some(Command::LabelStress { labels, .. }) => labels.apply_config(config),
             Some(command) => {
                 if let Some(study) = command.study_options_mut() {
@@ -148,6 +150,7 @@ impl Cli {
             | Some(Command::Sample { study, .. })
             | Some(Command::Review { study, .. })
             | Some(Command::Validate { study, .. }) => Some(study),
+            #[cfg(feature = "testkit")]
             Some(Command::LabelStress { .. }) => None,
         }
     }
@@ -163,6 +166,7 @@ impl Command {
             | Command::Sample { study, .. }
             | Command::Review { study, .. }
             | Command::Validate { study, .. } => Some(study),
+            #[cfg(feature = "testkit")]
             Command::LabelStress { .. } => None,
         }
     }

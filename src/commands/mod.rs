@@ -6,6 +6,7 @@ pub mod export;
 pub mod ls;
 pub mod sample;
 pub mod stats;
+#[cfg(feature = "testkit")]
 pub mod stress;
 pub mod validate;
 

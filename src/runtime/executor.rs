@@ -61,7 +61,13 @@ fn job(effect: Effect) -> Option<Msg> {
             let (stats, human) = stats_view::compute(&input);
             Some(Msg::StatsReady { generation, stats: Box::new(stats), human })
         }
-        Effect::Search { .. } | Effect::WriteLabel(_) | Effect::Quit => None,
+        // Searches stream and writes queue; the rest are the event loop's own.
+        Effect::Search { .. }
+        | Effect::WriteLabel(_)
+        | Effect::Quit
+        | Effect::Suspend
+        | Effect::Redraw
+        | Effect::Exit { .. } => None,
     }
 }
 
@@ -162,7 +168,7 @@ impl Executor {
     pub fn submit(&mut self, effect: Effect) {
         let outbox = self.outbox.clone();
         match (&mut self.mode, effect) {
-            (_, Effect::Quit) => {}
+            (_, Effect::Quit | Effect::Suspend | Effect::Redraw | Effect::Exit { .. }) => {}
             (Mode::Inline { labels }, Effect::WriteLabel(record)) => match labels {
                 Some(queue) => {
                     queue.push(record);

@@ -6,13 +6,13 @@ pub mod executor;
 pub mod input;
 pub mod labels;
 pub mod outbox;
+pub mod terminal;
 
-use std::io::stdout;
 use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture};
-use ratatui::crossterm::execute;
+use terminal::MouseCapture;
 
 pub use executor::{Executor, LabelsInput, StudyInput};
 
@@ -20,25 +20,22 @@ use crate::app::{App, Effect, Msg};
 use crate::load::LoadOptions;
 use crate::ui;
 
-/// Mouse capture on for the lifetime of the guard (also released when a panic unwinds).
-struct MouseCapture;
-
-impl MouseCapture {
-    fn enable() -> MouseCapture {
-        let _ = execute!(stdout(), EnableMouseCapture);
-        MouseCapture
-    }
+/// How the app ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ending {
+    /// The user quit.
+    Quit,
+    /// A signal ended it (exit status 128 + `signal`); `unsaved` lists the label changes that
+    /// could not be written in time.
+    Signal { signal: i32, unsaved: Vec<String> },
 }
 
-impl Drop for MouseCapture {
-    fn drop(&mut self) {
-        let _ = execute!(stdout(), DisableMouseCapture);
-    }
-}
+/// How long a terminating signal waits for label writes still in flight.
+const FLUSH_WAIT: Duration = Duration::from_secs(2);
 
-/// Runs the app until the user quits. The terminal is restored on every exit path: normal
-/// return, error, and panic (ratatui's hook).
-pub fn run(mut app: App, input: StudyInput, options: LoadOptions, labels: LabelsInput) -> Result<()> {
+/// Runs the app until the user quits or a signal ends it. The terminal is restored on every
+/// exit path: normal return, error, panic (ratatui's hook), and signals.
+pub fn run(mut app: App, input: StudyInput, options: LoadOptions, labels: LabelsInput) -> Result<Ending> {
     use std::io::IsTerminal;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         anyhow::bail!(
@@ -51,13 +48,14 @@ pub fn run(mut app: App, input: StudyInput, options: LoadOptions, labels: Labels
         let size = terminal.size().context("cannot read the terminal size")?;
         app.update(Msg::Resize(size.width, size.height));
         let (tx, rx) = mpsc::channel();
+        terminal::spawn_signals(tx.clone())?;
         input::spawn_input(tx.clone());
         let mut executor = Executor::threaded(tx);
         executor.open_labels(labels);
         executor.load(input, options);
         event_loop(&mut app, &mut terminal, &rx, &mut executor)
     })();
-    ratatui::restore();
+    terminal::release();
     result
 }
 
@@ -66,10 +64,10 @@ fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     rx: &Receiver<Msg>,
     executor: &mut Executor,
-) -> Result<()> {
+) -> Result<Ending> {
     draw(app, terminal)?;
     loop {
-        let Ok(first) = rx.recv() else { return Ok(()) };
+        let Ok(first) = rx.recv() else { return Ok(Ending::Quit) };
         let mut changed = false;
         let mut pending = Some(first);
         while let Some(msg) = pending.take().or_else(|| rx.try_recv().ok()) {
@@ -77,7 +75,19 @@ fn event_loop(
             changed |= outcome.changed;
             for effect in outcome.effects {
                 match effect {
-                    Effect::Quit => return Ok(()),
+                    Effect::Quit => return Ok(Ending::Quit),
+                    Effect::Exit { signal } => {
+                        let unsaved = flush_labels(app, rx);
+                        return Ok(Ending::Signal { signal, unsaved });
+                    }
+                    Effect::Suspend => {
+                        terminal::suspend(terminal)?;
+                        changed = true;
+                    }
+                    Effect::Redraw => {
+                        terminal::retake(terminal)?;
+                        changed = true;
+                    }
                     other => executor.submit(other),
                 }
             }
@@ -86,6 +96,22 @@ fn event_loop(
             draw(app, terminal)?;
         }
     }
+}
+
+/// Waits (at most `FLUSH_WAIT`) for label writes in flight; returns those still not saved.
+fn flush_labels(app: &mut App, rx: &Receiver<Msg>) -> Vec<String> {
+    let deadline = Instant::now() + FLUSH_WAIT;
+    while app.labels.unsaved > 0 {
+        let Some(left) = deadline.checked_duration_since(Instant::now()) else { break };
+        match rx.recv_timeout(left) {
+            Ok(msg @ Msg::LabelWritten(_)) => {
+                app.update(msg);
+            }
+            Ok(_) => {}
+            Err(_) => break,
+        }
+    }
+    app.labels.in_flight.iter().cloned().collect()
 }
 
 /// Draws a frame and keeps what it drew where, for the mouse.

@@ -9,7 +9,9 @@ use std::thread;
 use anyhow::{Context, Result};
 use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use ratatui::crossterm::execute;
-use ratatui::crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
+use ratatui::crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
 use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGTERM, SIGTSTP};
 use signal_hook::iterator::Signals;
 
@@ -69,7 +71,10 @@ pub fn suspend(terminal: &mut ratatui::DefaultTerminal) -> Result<()> {
 pub fn retake(terminal: &mut ratatui::DefaultTerminal) -> Result<()> {
     enable_raw_mode().context("cannot set up the terminal")?;
     execute!(stdout(), EnterAlternateScreen, EnableMouseCapture).context("cannot set up the terminal")?;
-    terminal.clear().context("cannot draw")
+    // Not `clear()`: it asks the terminal for the cursor position, a reply the input thread
+    // would swallow. Resizing clears the screen and the last frame without asking.
+    let size = terminal.size().context("cannot read the terminal size")?;
+    terminal.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height)).context("cannot draw")
 }
 
 /// Leaves the alternate screen (used when the first set-up fails halfway).

@@ -40,3 +40,23 @@ pub fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
         }
     }
 }
+
+/// Runs a shell script in a pseudo-terminal (through `script`), with `$ROLLSCOPE` naming the
+/// binary and no config file from the machine: what the terminal received, raw. `None` when
+/// `script` is not installed (the caller skips and says so).
+pub fn shell_in_a_terminal(body: &str) -> Option<Vec<u8>> {
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: no `script` to give rollscope a pseudo-terminal");
+        return None;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("run.sh");
+    std::fs::write(&path, body).unwrap();
+    let out = Command::new("script")
+        .args(["-qec", &format!("sh '{}'", path.display()), "/dev/null"])
+        .env("ROLLSCOPE", env!("CARGO_BIN_EXE_rollscope"))
+        .env("ROLLSCOPE_CONFIG", "/nonexistent/rollscope-test-config.toml")
+        .output()
+        .unwrap();
+    Some(out.stdout)
+}

@@ -26,6 +26,7 @@ const TAG_HELP: &str = "toggle the tag with this number";
 
 pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
     bind(Global, &["q", "<C-c>"], Quit, "quit"),
+    bind(Global, &["<C-z>"], Suspend, "suspend to the shell (fg brings it back)"),
     bind(Global, &["?", "<F1>"], ToggleHelp, "show this help"),
     bind(Global, &["<Tab>"], FocusNext, "next pane"),
     bind(Global, &["<S-Tab>"], FocusPrev, "previous pane"),
