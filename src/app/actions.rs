@@ -279,7 +279,7 @@ pub(super) fn jump_to_match(app: &mut App, forward: bool, from_start: bool, out:
                 let rows = app.areas().reader_rows();
                 app.reader.focus_message(message as usize, rows);
             }
-            let hidden = app.search.hits.keys().filter(|r| !app.list.rows.contains(r)).count();
+            let hidden = app.search.hits.keys().filter(|r| !app.list.is_shown(**r)).count();
             let note =
                 if hidden > 0 { format!(" ({hidden} rollouts hidden by the filter)") } else { String::new() };
             app.toast =

@@ -4,10 +4,10 @@
 use super::App;
 use super::reader::Annotations;
 use crate::model::Rollout;
-use crate::model::text_hash;
 
 impl App {
-    pub fn annotations(&self, index: usize, rollout: &Rollout) -> Annotations {
+    /// `hashes` are the turns' text hashes (made with the rollout, off the UI thread).
+    pub fn annotations(&self, index: usize, rollout: &Rollout, hashes: &[String]) -> Annotations {
         let mut notes = Annotations::new();
         let Some(summary) = self.study.rollouts.get(index) else { return notes };
         for (who, label) in self.labels_on(&summary.id, None) {
@@ -21,7 +21,7 @@ impl App {
             if found.is_empty() {
                 continue;
             }
-            let hash = text_hash(&rollout.messages[m].full_text());
+            let hash = hashes.get(t).map_or("", String::as_str);
             let lines = notes.entry(Some(m)).or_default();
             for (who, label) in found {
                 let mut line = format!("✎ {who}");
@@ -31,7 +31,7 @@ impl App {
                 for tag in &label.tags {
                     line.push_str(&format!(" #{tag}"));
                 }
-                if label.is_stale(&hash) {
+                if label.is_stale(hash) {
                     line.push_str(" · stale: the turn's text changed since this label");
                 }
                 lines.push(line);

@@ -60,6 +60,9 @@ pub struct TranscriptList {
     pub filter: Filter,
     /// Sort key per study index (see `extend_keys`).
     keys: Vec<Option<f64>>,
+    /// Whether each study index is a row (passes the filter): answered in constant time, so
+    /// counting the search's hits hidden by the filter stays linear.
+    shown: Vec<bool>,
 }
 
 impl Default for TranscriptList {
@@ -72,11 +75,17 @@ impl Default for TranscriptList {
             descending: false,
             filter: Filter::default(),
             keys: Vec::new(),
+            shown: Vec::new(),
         }
     }
 }
 
 impl TranscriptList {
+    /// Whether rollout `index` is a row of the list.
+    pub fn is_shown(&self, index: u32) -> bool {
+        self.shown.get(index as usize).copied().unwrap_or(false)
+    }
+
     /// The study index of the selected row.
     pub fn selected_rollout(&self) -> Option<usize> {
         self.rows.get(self.selected).map(|&i| i as usize)
@@ -92,6 +101,10 @@ impl TranscriptList {
             .filter(|&i| self.filter.matches(&rollouts[i as usize], view.name, view.threshold))
             .collect();
         self.sort_rows(rollouts);
+        self.shown = vec![false; rollouts.len()];
+        for &i in &self.rows {
+            self.shown[i as usize] = true;
+        }
         self.reselect(keep);
     }
 
@@ -102,6 +115,10 @@ impl TranscriptList {
         let mut new: Vec<u32> = (first as u32..rollouts.len() as u32)
             .filter(|&i| self.filter.matches(&rollouts[i as usize], view.name, view.threshold))
             .collect();
+        self.shown.resize(rollouts.len(), false);
+        for &i in &new {
+            self.shown[i as usize] = true;
+        }
         if self.sort == SortKey::FileOrder && !self.descending {
             self.rows.extend(new);
         } else {

@@ -3,11 +3,12 @@
 use std::sync::Arc;
 
 use super::keys::KeyPress;
+use super::reader::{Body, ReadRollout};
 use super::stats_view;
 use crate::load::LoadEvent;
 use crate::load::Source;
 use crate::model::LabelRecord;
-use crate::model::{Locator, Problem, Rollout};
+use crate::model::{Problem, Rollout, RolloutSummary};
 use crate::search::{Hit, SearchPlan};
 
 /// A mouse event, in screen cells.
@@ -27,7 +28,7 @@ pub enum Msg {
     Load(LoadEvent),
     RolloutRead {
         index: usize,
-        result: Result<Arc<Rollout>, String>,
+        result: Result<ReadRollout, String>,
     },
     /// Some matches of a running search (more may follow).
     SearchProgress {
@@ -46,6 +47,13 @@ pub enum Msg {
         generation: u64,
         stats: Box<crate::metrics::study::StudyStats>,
         human: Vec<Vec<Option<f64>>>,
+    },
+    /// A long message body, wrapped by a worker.
+    BodyWrapped {
+        index: usize,
+        message: usize,
+        width: usize,
+        body: Body,
     },
     /// A signal from outside (the runtime turns it into a message).
     Signal(Signal),
@@ -75,11 +83,11 @@ pub struct LabelsOpened {
 /// I/O the app asks the runtime to do.
 #[derive(Debug)]
 pub enum Effect {
+    /// Read a rollout again from its source, with its index entry (for the scores).
     ReadRollout {
         index: usize,
         source: Arc<Source>,
-        locator: Locator,
-        id: Arc<str>,
+        summary: Box<RolloutSummary>,
     },
     Search {
         generation: u64,
@@ -88,6 +96,13 @@ pub enum Effect {
     },
     /// Append one label record and fsync it (the writer stamps the time).
     WriteLabel(LabelRecord),
+    /// Wrap a message body too long to wrap between two keys.
+    WrapBody {
+        index: usize,
+        message: usize,
+        width: usize,
+        rollout: Arc<Rollout>,
+    },
     /// Compute the statistics view's figures.
     ComputeStats {
         generation: u64,

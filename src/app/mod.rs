@@ -26,7 +26,6 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::load::LoadEvent;
-use crate::model::Rollout;
 use crate::search::Hit;
 use crate::study::Study;
 use keymap::Keymap;
@@ -36,7 +35,7 @@ use layout::{Areas, HitMap};
 use list::{ScoreView, TranscriptList};
 pub use messages::{Effect, LabelsOpened, Mouse, Msg, Signal};
 pub use modal::Modal;
-use reader::TurnReader;
+use reader::{ReadRollout, TurnReader};
 
 /// The pane with keyboard focus.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,7 +111,7 @@ pub struct App {
     /// Where the last frame drew what the mouse can hit (the renderer reports it).
     pub hits: HitMap,
     /// Recently read rollouts, so moving back and forth does not re-read them.
-    cache: Vec<(usize, Arc<Rollout>)>,
+    cache: Vec<(usize, ReadRollout)>,
 }
 
 /// What `update` did.
@@ -185,13 +184,28 @@ impl App {
                 out.effects.push(Effect::Exit { signal });
                 return out;
             }
+            Msg::BodyWrapped { index, message, width, body } => {
+                if self.reader.index == Some(index) {
+                    self.reader.bodies.insert(message, width, body);
+                    self.rewrap_reader();
+                }
+            }
             Msg::Signal(Signal::Stop) => out.effects.push(Effect::Suspend),
             Msg::Signal(Signal::Continued) => out.effects.push(Effect::Redraw),
         }
+        self.ask_for_bodies(&mut out);
         if self.quitting && !out.effects.iter().any(|e| matches!(e, Effect::Quit)) {
             out.effects.push(Effect::Quit);
         }
         out
+    }
+
+    /// Long message bodies the reader needs are wrapped by a worker.
+    fn ask_for_bodies(&mut self, out: &mut Outcome) {
+        let (Some(index), Some(rollout)) = (self.reader.index, &self.reader.rollout) else { return };
+        for (message, width) in std::mem::take(&mut self.reader.bodies.wanted) {
+            out.effects.push(Effect::WrapBody { index, message, width, rollout: rollout.clone() });
+        }
     }
 
     pub fn areas(&self) -> Areas {
@@ -262,23 +276,13 @@ impl App {
         out.effects.push(Effect::ReadRollout {
             index,
             source: source.clone(),
-            locator: summary.locator.clone(),
-            id: summary.id.clone(),
+            summary: Box::new(summary.clone()),
         });
     }
 
-    fn on_rollout_read(&mut self, index: usize, result: Result<Arc<Rollout>, String>) {
+    fn on_rollout_read(&mut self, index: usize, result: Result<ReadRollout, String>) {
         match result {
             Ok(rollout) => {
-                // The index is the truth for scores (it holds those joined from --scores files).
-                let rollout = match self.study.rollouts.get(index) {
-                    Some(summary) => {
-                        let mut owned = Arc::unwrap_or_clone(rollout);
-                        crate::model::overlay_scores(&mut owned, summary);
-                        Arc::new(owned)
-                    }
-                    None => rollout,
-                };
                 self.cache.retain(|(i, _)| *i != index);
                 self.cache.push((index, rollout.clone()));
                 if self.cache.len() > CACHE_SIZE {
@@ -293,10 +297,10 @@ impl App {
         }
     }
 
-    fn show_rollout(&mut self, index: usize, rollout: Arc<Rollout>) {
+    fn show_rollout(&mut self, index: usize, rollout: ReadRollout) {
         let source = self.study.source_of(index).map(|s| s.display.clone()).unwrap_or_default();
         let width = self.areas().reader_columns();
-        let notes = self.annotations(index, &rollout);
+        let notes = self.annotations(index, &rollout.rollout, &rollout.turn_hashes);
         self.reader.set_rollout(rollout, &source, width, &notes);
         self.apply_pending_turn();
         self.apply_review_cut();
@@ -335,7 +339,7 @@ impl App {
             return;
         };
         let source = self.study.source_of(index).map(|s| s.display.clone()).unwrap_or_default();
-        let notes = self.annotations(index, &rollout);
+        let notes = self.annotations(index, &rollout, &self.reader.turn_hashes);
         self.reader.rewrap(&source, self.areas().reader_columns(), &notes);
     }
 
@@ -362,7 +366,7 @@ impl App {
         if self.search.current.is_none() && self.search.total > 0 {
             actions::jump_to_match(self, true, true, out);
         } else if done {
-            let hidden = self.search.hits.keys().filter(|r| !self.list.rows.contains(r)).count();
+            let hidden = self.search.hits.keys().filter(|r| !self.list.is_shown(**r)).count();
             let note =
                 if hidden > 0 { format!(" ({hidden} rollouts hidden by the filter)") } else { String::new() };
             self.toast =

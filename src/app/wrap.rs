@@ -66,26 +66,42 @@ impl LineBuilder {
             self.push(word, dim, w);
             return;
         }
-        // A word longer than the line is cut at the width.
-        let mut rest = word;
-        while !rest.is_empty() {
-            let room = width - self.used;
-            let (head, tail) = split_at_width(rest, room, usize::MAX);
-            if head.is_empty() {
-                if self.used == 0 {
-                    // Not even one grapheme fits (a wide char at width 1): place it anyway.
-                    let (first, tail) = split_at_width(rest, usize::MAX, 1);
-                    self.push(first, dim, drawn_width(first));
-                    rest = tail;
+        self.push_long(word, dim, width, out);
+    }
+
+    /// A word wider than the line, cut at grapheme boundaries in one pass over it (cutting it
+    /// by measuring what is left at every line made a 10 MB word take seconds).
+    fn push_long(&mut self, word: &str, dim: bool, width: usize, out: &mut Vec<Vec<Segment>>) {
+        if word.is_ascii() {
+            let mut rest = word;
+            while !rest.is_empty() {
+                if self.used >= width {
+                    self.break_line(out);
+                }
+                let (head, tail) = rest.split_at((width - self.used).min(rest.len()));
+                self.push(head, dim, head.len());
+                rest = tail;
+            }
+            return;
+        }
+        // The piece of the word on the current line: from `start`, `taken` columns so far.
+        let (mut start, mut taken) = (0, 0);
+        for g in Span::raw(word).styled_graphemes(Style::new()) {
+            let at = g.symbol.as_ptr().addr() - word.as_ptr().addr();
+            let w = usize::from(g.symbol.cell_width());
+            if self.used + taken + w > width && self.used + taken > 0 {
+                // Not even one grapheme fits on an empty line (a wide one at width 1): it is
+                // placed anyway, alone, and the next one breaks.
+                if at > start {
+                    self.push(&word[start..at], dim, taken);
                 }
                 self.break_line(out);
-                continue;
+                (start, taken) = (at, 0);
             }
-            self.push(head, dim, drawn_width(head));
-            rest = tail;
-            if !rest.is_empty() {
-                self.break_line(out);
-            }
+            taken += w;
+        }
+        if start < word.len() {
+            self.push(&word[start..], dim, taken);
         }
     }
 
@@ -126,24 +142,6 @@ fn drawn_width(text: &str) -> usize {
         return text.len();
     }
     Span::raw(text).styled_graphemes(Style::new()).map(|g| usize::from(g.symbol.cell_width())).sum()
-}
-
-/// The longest prefix of `text` of at most `graphemes` graphemes that fits in `width` columns.
-fn split_at_width(text: &str, width: usize, graphemes: usize) -> (&str, &str) {
-    if text.is_ascii() {
-        return text.split_at(width.min(graphemes).min(text.len()));
-    }
-    let span = Span::raw(text);
-    let mut used = 0;
-    for (n, g) in span.styled_graphemes(Style::new()).enumerate() {
-        let w = usize::from(g.symbol.cell_width());
-        if used + w > width || n == graphemes {
-            // The grapheme is a slice of `text`: its offset is where to split.
-            return text.split_at(g.symbol.as_ptr().addr() - text.as_ptr().addr());
-        }
-        used += w;
-    }
-    (text, "")
 }
 
 #[cfg(test)]

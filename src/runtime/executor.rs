@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use super::labels::{Flush, LabelQueue, LabelStore};
 pub use super::outbox::Outbox;
+use crate::app::reader::{ReadRollout, wrap_body};
 use crate::app::{Effect, Msg, stats_view};
 use crate::load::{self, LoadOptions};
 use crate::model::LabelRecord;
@@ -50,16 +51,20 @@ pub fn load_job(input: &StudyInput, options: &LoadOptions, outbox: &Outbox) {
 /// Runs a read or a statistics job; searches stream through `search_job` instead.
 fn job(effect: Effect) -> Option<Msg> {
     match effect {
-        Effect::ReadRollout { index, source, locator, id } => {
+        Effect::ReadRollout { index, source, summary } => {
             let result = source
-                .read_rollout(&locator, &id)
-                .map(Arc::new)
+                .read_rollout(&summary.locator, &summary.id)
+                .map(|rollout| ReadRollout::new(rollout, &summary))
                 .map_err(|p| sanitize::clean(&p.to_string()).into_owned());
             Some(Msg::RolloutRead { index, result })
         }
         Effect::ComputeStats { generation, input } => {
             let (stats, human) = stats_view::compute(&input);
             Some(Msg::StatsReady { generation, stats: Box::new(stats), human })
+        }
+        Effect::WrapBody { index, message, width, rollout } => {
+            let body = rollout.messages.get(message).map(|m| wrap_body(m, width))?;
+            Some(Msg::BodyWrapped { index, message, width, body })
         }
         // Searches stream and writes queue; the rest are the event loop's own.
         Effect::Search { .. }
@@ -199,8 +204,8 @@ impl Executor {
                     search_job(effect, &|| latest.load(Ordering::SeqCst) != generation, &outbox)
                 });
             }
-            (Mode::Threaded { .. }, effect @ Effect::ComputeStats { .. }) => {
-                // Seconds on a large study: never in the way of reads or keys.
+            (Mode::Threaded { .. }, effect @ (Effect::ComputeStats { .. } | Effect::WrapBody { .. })) => {
+                // Seconds on a large study or a huge message: never in the way of reads or keys.
                 thread::spawn(move || {
                     if let Some(msg) = job(effect) {
                         outbox.post(msg);

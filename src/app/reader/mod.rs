@@ -1,10 +1,36 @@
-//! View state of the transcript reader: the shown rollout wrapped to the pane width (cached
-//! until the rollout or width changes), the scroll offset and the selected turn.
+//! View state of the transcript reader: the shown rollout wrapped to the pane width (message
+//! bodies cached per width, long ones wrapped off the UI thread), the scroll offset and the
+//! selected turn.
+
+mod bodies;
 
 use std::sync::Arc;
 
-use super::wrap::{Segment, wrap_text};
-use crate::model::{Role, Rollout};
+pub use bodies::{Bodies, Body, WRAP_ELSEWHERE, Wrapped, wrap_body};
+
+use super::wrap::wrap_text;
+use crate::model::{Role, Rollout, RolloutSummary};
+
+/// A rollout read for the reader: its messages, with the index's per-turn scores on them (the
+/// index holds those joined from `--scores` files too), and the hash of each turn's text. Made
+/// on the executor's worker: for a huge rollout both take time the UI thread must not spend.
+#[derive(Debug, Clone)]
+pub struct ReadRollout {
+    pub rollout: Arc<Rollout>,
+    pub turn_hashes: Arc<[String]>,
+}
+
+impl ReadRollout {
+    pub fn new(mut rollout: Rollout, summary: &RolloutSummary) -> ReadRollout {
+        crate::model::overlay_scores(&mut rollout, summary);
+        let turn_hashes = rollout
+            .turn_messages()
+            .iter()
+            .map(|&m| crate::model::text_hash(&rollout.messages[m].full_text()))
+            .collect();
+        ReadRollout { rollout: Arc::new(rollout), turn_hashes }
+    }
+}
 
 /// What a reader line is, for styling.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,7 +52,7 @@ pub struct ReaderLine {
     /// The message this line belongs to (`None` for the metadata block).
     pub message: Option<usize>,
     pub kind: LineKind,
-    pub segments: Vec<Segment>,
+    pub segments: Wrapped,
 }
 
 /// Label lines to show under each message's header (`None`: under the metadata).
@@ -51,12 +77,14 @@ pub struct TurnReader {
     /// Message index of each turn (turn t is `turn_messages[t - 1]`).
     pub turn_messages: Vec<usize>,
     /// Hash of each turn's text, to tell whether a label is stale.
-    pub turn_hashes: Vec<String>,
+    pub turn_hashes: Arc<[String]>,
     pub scroll: usize,
     /// Selected turn, 1-based; 0 when the rollout has no turns.
     pub turn: usize,
     /// A turn to select once the rollout's text arrives.
     pub pending_turn: Option<usize>,
+    /// Message bodies wrapped so far, and those asked of a worker.
+    pub bodies: Bodies,
     /// Show messages only up to this index (spot-check mode cuts after the sampled turn).
     pub limit: Option<usize>,
 }
@@ -71,15 +99,11 @@ impl TurnReader {
     }
 
     /// Shows a decoded rollout, wrapped to `width`, with turn 1 selected.
-    pub fn set_rollout(&mut self, rollout: Arc<Rollout>, source: &str, width: usize, notes: &Annotations) {
-        self.turn_messages = rollout.turn_messages();
-        self.turn_hashes = self
-            .turn_messages
-            .iter()
-            .map(|&m| crate::model::text_hash(&rollout.messages[m].full_text()))
-            .collect();
+    pub fn set_rollout(&mut self, read: ReadRollout, source: &str, width: usize, notes: &Annotations) {
+        self.turn_messages = read.rollout.turn_messages();
+        self.turn_hashes = read.turn_hashes;
         self.turn = usize::from(!self.turn_messages.is_empty());
-        self.rollout = Some(rollout);
+        self.rollout = Some(read.rollout);
         self.error = None;
         self.scroll = 0;
         self.rewrap(source, width, notes);
@@ -102,29 +126,21 @@ impl TurnReader {
         let shown = self.limit.map_or(rollout.messages.len(), |l| (l + 1).min(rollout.messages.len()));
         for (i, message) in rollout.messages.iter().enumerate().take(shown) {
             self.message_lines.push(self.lines.len());
-            self.push(Some(i), LineKind::Header, Vec::new());
+            self.push(Some(i), LineKind::Header, Wrapped::default());
             for note in notes.get(&Some(i)).into_iter().flatten() {
                 for segments in wrap_text(note, text_width) {
-                    self.push(Some(i), LineKind::Label, segments);
+                    self.push(Some(i), LineKind::Label, segments.into());
                 }
             }
-            let text = if message.text.is_empty() && message.tool_calls.is_empty() {
-                "(no content)"
-            } else {
-                &message.text
-            };
-            if !message.text.is_empty() || message.tool_calls.is_empty() {
-                for segments in wrap_text(text, text_width) {
-                    self.push(Some(i), LineKind::Body, segments);
+            match self.bodies.get(i, message, text_width) {
+                Some(body) => {
+                    for (kind, line) in body.iter() {
+                        self.push(Some(i), *kind, line.clone());
+                    }
                 }
+                None => self.push(Some(i), LineKind::Body, Bodies::placeholder(message)),
             }
-            for call in &message.tool_calls {
-                let call_text = format!("→ {}({})", call.name, call.arguments);
-                for segments in wrap_text(&call_text, text_width) {
-                    self.push(Some(i), LineKind::ToolCall, segments);
-                }
-            }
-            self.push(Some(i), LineKind::Blank, Vec::new());
+            self.push(Some(i), LineKind::Blank, Wrapped::default());
         }
         if let Some(message) = anchor {
             self.scroll = self.message_lines.get(message).copied().unwrap_or(0) + anchor_offset;
@@ -156,17 +172,17 @@ impl TurnReader {
             text.push_str(&scores.join("  "));
         }
         for segments in wrap_text(&text, width) {
-            self.push(None, LineKind::Meta, segments);
+            self.push(None, LineKind::Meta, segments.into());
         }
         for note in notes.into_iter().flatten() {
             for segments in wrap_text(note, width) {
-                self.push(None, LineKind::Label, segments);
+                self.push(None, LineKind::Label, segments.into());
             }
         }
-        self.push(None, LineKind::Blank, Vec::new());
+        self.push(None, LineKind::Blank, Wrapped::default());
     }
 
-    fn push(&mut self, message: Option<usize>, kind: LineKind, segments: Vec<Segment>) {
+    fn push(&mut self, message: Option<usize>, kind: LineKind, segments: Wrapped) {
         self.lines.push(ReaderLine { message, kind, segments });
     }
 
