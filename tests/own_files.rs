@@ -1,6 +1,8 @@
 //! rollscope writes only its own files (issue 13, first section): an output (`export -o`,
 //! `sample -o`) is refused when it is an input by any name, and replaces an existing file only
-//! by rename.
+//! by rename; a symlinked, non-regular or hard-linked label file, or a labels folder holding a
+//! rollout file being studied, is read-only; and opening a study, in the app or with a command,
+//! writes nothing at all until the first label.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -8,6 +10,8 @@ mod common;
 use std::collections::BTreeMap;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
+
+use rollscope::testkit::Session;
 
 /// A study folder: `runs/study.jsonl` (the demo's 40 rollouts), a score file beside it, a
 /// label file in `runs/rollscope-labels/`, and a broken `.json` the walk finds but cannot load.
@@ -130,4 +134,154 @@ fn an_existing_output_is_replaced_by_rename_never_truncated_in_place() {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     assert!(names.iter().all(|n| !n.contains("tmp")), "{names:?}");
+}
+
+/// The status line of the session's last frame.
+fn status_line(s: &mut Session) -> String {
+    let buffer = s.draw();
+    let area = buffer.area;
+    let y = area.height - 2;
+    (0..area.width).map(|x| buffer[(x, y)].symbol()).collect()
+}
+
+/// Opens `study` labelling as `annotator` into `labels`, scores a turn, and checks the labels
+/// are read-only with a message naming `named`, and that the folder is unchanged.
+fn assert_read_only(root: &Path, study: &Path, labels: &Path, annotator: &str, named: &str, why: &str) {
+    let before = tree(root);
+    let mut s = Session::open(&[study.to_path_buf()], 120, 40, Some((labels, annotator)));
+    let reason = s.app.labels.read_only.clone().unwrap_or_else(|| panic!("{why}: not read-only"));
+    assert!(reason.contains(named) && reason.contains("read-only"), "{why}: {reason}");
+    assert!(status_line(&mut s).contains("read-only"), "{why}: {}", status_line(&mut s));
+    s.press("] 7");
+    assert!(s.app.toast.as_deref().unwrap_or("").contains("read-only"), "{why}: {:?}", s.app.toast);
+    drop(s);
+    assert_eq!(tree(root), before, "{why}: something was written");
+}
+
+#[test]
+fn a_symlinked_label_file_is_read_only_and_never_written_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let study = study(root);
+    let labels = root.join("runs/rollscope-labels");
+    std::os::unix::fs::symlink("../study.jsonl", labels.join("bo.jsonl")).unwrap();
+    assert_read_only(root, &study, &labels, "bo", "bo.jsonl", "a label file linked to the rollout file");
+    std::os::unix::fs::symlink("/nonexistent/elsewhere.jsonl", labels.join("cy.jsonl")).unwrap();
+    assert_read_only(root, &study, &labels, "cy", "cy.jsonl", "a dangling symlink");
+}
+
+#[test]
+fn a_label_file_that_is_not_a_regular_file_or_has_another_name_is_read_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let study = study(root);
+    let labels = root.join("runs/rollscope-labels");
+    std::fs::hard_link(&study, labels.join("bo.jsonl")).unwrap();
+    assert_read_only(root, &study, &labels, "bo", "bo.jsonl", "a hard link to the rollout file");
+    std::fs::create_dir(labels.join("cy.jsonl")).unwrap();
+    assert_read_only(root, &study, &labels, "cy", "cy.jsonl", "a folder");
+    if std::process::Command::new("mkfifo").arg(labels.join("di.jsonl")).status().is_ok_and(|s| s.success()) {
+        assert_read_only(root, &study, &labels, "di", "di.jsonl", "a FIFO");
+    } else {
+        eprintln!("skipped: the FIFO case (no mkfifo)");
+    }
+}
+
+#[test]
+fn a_labels_folder_holding_a_studied_rollout_file_is_read_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let study = study(root);
+    // Annotator "study" in the rollout file's own folder would append to study.jsonl.
+    assert_read_only(root, &study, &root.join("runs"), "study", "study.jsonl", "the study's folder");
+    // Found by walking a folder, not named.
+    let before = tree(root);
+    let mut s = Session::open(&[root.join("runs")], 120, 40, Some((&root.join("runs"), "ana")));
+    let reason = s.app.labels.read_only.clone().expect("read-only");
+    assert!(reason.contains("a rollout file being studied") && reason.contains("read-only"), "{reason}");
+    s.press("] 7");
+    drop(s);
+    assert_eq!(tree(root), before);
+}
+
+#[test]
+fn opening_a_study_in_the_app_writes_nothing_until_the_first_label() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let path = root.join("study.jsonl");
+    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo.jsonl"), &path).unwrap();
+    let labels = root.join("rollscope-labels");
+    let before = tree(root);
+    let mut s = Session::open(std::slice::from_ref(&path), 120, 40, Some((&labels, "ana")));
+    s.press("j ] <Tab> k");
+    assert!(s.app.labels.read_only.is_none(), "{:?}", s.app.labels.read_only);
+    assert!(status_line(&mut s).contains("ana 0/742 labelled no labels yet"), "{}", status_line(&mut s));
+    assert_eq!(tree(root), before, "opening and browsing wrote something");
+    // The first label creates the folder and the file.
+    s.press("7");
+    assert!(status_line(&mut s).contains("✓ saved"), "{}", status_line(&mut s));
+    let text = std::fs::read_to_string(labels.join("ana.jsonl")).unwrap();
+    assert_eq!(text.lines().count(), 1);
+    drop(s);
+
+    // The demo: nothing in the data folder until the first label either.
+    let data = tempfile::tempdir().unwrap();
+    let demo_labels = data.path().join("rollscope/demo-labels");
+    let mut s = Session::demo(120, 40, Some((&demo_labels, "ana")));
+    s.press("] ] j");
+    assert!(status_line(&mut s).contains("no labels yet"), "{}", status_line(&mut s));
+    drop(s);
+    assert!(tree(data.path()).is_empty(), "{:?}", tree(data.path()));
+}
+
+#[test]
+fn commands_write_nothing_even_where_a_labels_folder_cannot_be_made() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let path = root.join("study.jsonl");
+    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo.jsonl"), &path).unwrap();
+    std::fs::write(root.join("not-a-folder"), "x").unwrap();
+    let before = tree(root);
+    for labels in [None, Some("not-a-folder/labels")] {
+        for command in [&["ls", "study.jsonl"][..], &["stats", "study.jsonl"], &["validate", "study.jsonl"]]
+            .into_iter()
+            .chain([&["export", "study.jsonl"][..], &["export", "study.jsonl", "--to", "jsonl"]])
+        {
+            let mut args = command.to_vec();
+            if let Some(l) = labels {
+                args.extend(["--labels", l]);
+            }
+            let (code, stderr) = run(root, &args);
+            assert_eq!(code, Some(0), "{args:?}: {stderr}");
+            assert_eq!(tree(root), before, "{args:?} wrote something");
+        }
+    }
+}
+
+#[test]
+fn an_instance_that_finds_the_lock_held_at_its_first_label_keeps_it_and_says_not_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let labels = dir.path().join("labels");
+    let mut first = Session::demo(120, 40, Some((&labels, "ana")));
+    let mut second = Session::demo(120, 40, Some((&labels, "ana")));
+    assert!(second.app.labels.read_only.is_none(), "nothing is locked before the first label");
+    first.press("3");
+    second.press("] 5");
+    let reason = second.app.labels.read_only.clone().expect("read-only after the lock was found held");
+    assert!(reason.contains("another rollscope"), "{reason}");
+    let id = second.app.study.rollouts[0].id.clone();
+    assert_eq!(second.app.labels.mine.get(&id, Some(2)).unwrap().score, Some(5), "kept in memory");
+    assert_eq!(second.app.labels.unsaved, 1);
+    assert!(
+        second.app.toast.as_deref().unwrap_or("").contains("1 label change NOT saved"),
+        "{:?}",
+        second.app.toast
+    );
+    second.press("[ ]");
+    let status = status_line(&mut second);
+    assert!(status.contains("⚠ 1 NOT saved · read-only (open elsewhere)"), "{status}");
+    second.press("6");
+    assert_eq!(second.app.labels.mine.get(&id, Some(2)).unwrap().score, Some(5), "later labels refused");
+    let on_disk = std::fs::read_to_string(labels.join("ana.jsonl")).unwrap();
+    assert_eq!(on_disk.lines().count(), 1, "only the first instance wrote: {on_disk}");
 }
