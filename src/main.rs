@@ -92,8 +92,11 @@ fn open_app(
         title,
         tags: config.tags.clone().unwrap_or_else(|| DEFAULT_TAGS.iter().map(|t| t.to_string()).collect()),
     };
-    let labels =
-        runtime::LabelsInput { dir: args.labels.dir(&paths), annotator: args.labels.annotator_name() };
+    let labels = runtime::LabelsInput {
+        dir: args.labels.dir(&paths),
+        annotator: args.labels.annotator_name(),
+        study: paths.clone(),
+    };
     let input = if paths.is_empty() { StudyInput::Demo } else { StudyInput::Paths(paths) };
     let mut app = App::new(settings, keymap);
     app.labels.annotator = labels.annotator.clone();

@@ -66,8 +66,11 @@ impl Session {
     fn start(&mut self, paths: &[PathBuf], labels: Option<(&Path, &str)>) {
         if let Some((dir, annotator)) = labels {
             self.app.labels.annotator = annotator.to_string();
-            self.executor
-                .open_labels(LabelsInput { dir: dir.to_path_buf(), annotator: annotator.to_string() });
+            self.executor.open_labels(LabelsInput {
+                dir: dir.to_path_buf(),
+                annotator: annotator.to_string(),
+                study: paths.to_vec(),
+            });
         }
         let input = if paths.is_empty() { StudyInput::Demo } else { StudyInput::Paths(paths.to_vec()) };
         self.executor.load(input, LoadOptions { threads: 1, ..LoadOptions::default() });

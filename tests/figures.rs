@@ -246,7 +246,7 @@ fn export_writes_one_row_per_turn_with_labels_in_every_format() {
     let (ok, _, err) = run(&["export", &study, "--to", "xlsx"]);
     assert!(!ok && err.contains("[possible values: csv, jsonl, rollouts]"), "{err}");
     let (ok, _, err) = run(&["export", &study, "-o", &study]);
-    assert!(!ok && err.contains("refusing to write over a rollout file"), "{err}");
+    assert!(!ok && err.contains("refusing to write") && err.contains("a rollout file"), "{err}");
 }
 
 #[test]

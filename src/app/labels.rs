@@ -41,6 +41,8 @@ pub struct LabelState {
     pub read_only: Option<String>,
     /// The store has been opened (labels before that would race the replay).
     pub opened: bool,
+    /// The label file exists: nothing creates it before the first label.
+    pub on_disk: bool,
     /// Set in spot-check mode: labels are marked with the queue's name.
     pub queue: Option<String>,
 }
@@ -226,6 +228,7 @@ impl App {
         self.labels.others =
             opened.others.iter().map(|(name, records)| (name.clone(), LabelSet::replay(records))).collect();
         self.labels.read_only = opened.read_only;
+        self.labels.on_disk = opened.exists;
         self.labels.path = opened.path;
         self.labels.opened = true;
         self.study.problems.extend(opened.warnings);
@@ -236,6 +239,7 @@ impl App {
     pub(super) fn on_label_written(&mut self, result: Result<(), String>) {
         match result {
             Ok(()) => {
+                self.labels.on_disk = true;
                 self.labels.unsaved = self.labels.unsaved.saturating_sub(1);
                 self.labels.in_flight.pop_front();
                 if self.labels.unsaved == 0 {
@@ -244,6 +248,18 @@ impl App {
             }
             Err(e) => self.labels.write_error = Some(e),
         }
+    }
+
+    /// The first write found the labels read-only: what was sent stays in memory, not saved,
+    /// and no more labels are taken.
+    pub(super) fn on_labels_read_only(&mut self, reason: String) {
+        let unsaved = self.labels.unsaved;
+        self.toast = Some(format!(
+            "{unsaved} label change{} NOT saved: {reason}",
+            if unsaved == 1 { "" } else { "s" }
+        ));
+        self.labels.write_error = None;
+        self.labels.read_only = Some(reason);
     }
 
     /// Turns of rollout `index` without a human score from me.

@@ -43,6 +43,9 @@ pub enum Msg {
     LabelsOpened(LabelsOpened),
     /// One label write finished (`Ok`) or failed and is being retried (`Err`).
     LabelWritten(Result<(), String>),
+    /// At the first write the label file turned out read-only (another rollscope holds the
+    /// lock, the folder cannot be made): the changes sent are not saved, nor retried.
+    LabelsReadOnly(String),
     StatsReady {
         generation: u64,
         stats: Box<crate::metrics::study::StudyStats>,
@@ -78,6 +81,8 @@ pub struct LabelsOpened {
     pub others: Vec<(String, Vec<LabelRecord>)>,
     pub warnings: Vec<Problem>,
     pub read_only: Option<String>,
+    /// The label file exists (nothing creates it before the first label).
+    pub exists: bool,
 }
 
 /// I/O the app asks the runtime to do.

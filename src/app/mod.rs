@@ -178,6 +178,7 @@ impl App {
                 self.start_review_when_ready(&mut out);
             }
             Msg::LabelWritten(result) => self.on_label_written(result),
+            Msg::LabelsReadOnly(reason) => self.on_labels_read_only(reason),
             Msg::StatsReady { generation, stats, human } => self.on_stats_ready(generation, *stats, human),
             Msg::Signal(Signal::Terminate(signal)) => {
                 // Whatever the screen shows: a signal is not a key, nothing asks again.

@@ -2,16 +2,19 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 
 use super::{Output, active_score, load_study};
 use crate::cli::{SampleArgs, StudyOptions};
 use crate::sample::{Queue, SampleOptions, draw};
+use crate::store::output;
 
 pub fn run(paths: &[PathBuf], sample: &SampleArgs, options: &StudyOptions) -> Result<()> {
     if paths.is_empty() {
         bail!("give the rollout files to sample from (the demo study cannot be reviewed from a queue)");
     }
+    let labels = options.labels.dir(paths);
+    let inputs = output::Inputs::of_study(paths, &options.study.score_files.paths, &labels);
     let study = load_study(paths, &options.study)?;
     let Some(score) = active_score(&study, &options.study)? else {
         bail!("this study has no judge scores: nothing to spot-check");
@@ -35,7 +38,7 @@ pub fn run(paths: &[PathBuf], sample: &SampleArgs, options: &StudyOptions) -> Re
     let given: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
     let queue = draw(&study.rollouts, &sources, &given, &options).map_err(anyhow::Error::msg)?;
     let text = serde_json::to_string_pretty(&queue)? + "\n";
-    write_new(&sample.output, &text, &study)?;
+    output::write(&sample.output, text.as_bytes(), &inputs)?;
     let mut out = Output::stdout();
     if sample.json {
         let report = serde_json::json!({"queue": sample.output.display().to_string(), "items": queue.items.len(), "strata": queue.strata});
@@ -59,13 +62,6 @@ pub fn run(paths: &[PathBuf], sample: &SampleArgs, options: &StudyOptions) -> Re
         out.line(&format!("Review them blind with: rollscope review {}", sample.output.display()))?;
     }
     out.finish()
-}
-
-/// Writes the queue, never over a rollout file.
-fn write_new(path: &Path, text: &str, study: &crate::study::Study) -> Result<()> {
-    use std::io::Write;
-    let mut file = crate::store::output::create(path, &study.source_paths()).map_err(anyhow::Error::msg)?;
-    file.write_all(text.as_bytes()).with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// Reads a queue and the paths to open for it: as written, or relative to the queue's folder.

@@ -10,7 +10,7 @@ use crate::model::LabelRecord;
 use crate::runtime::labels::LabelStore;
 
 pub fn run(dir: &Path, annotator: &str, count: u32, prefix: &str) -> Result<()> {
-    let (mut store, opened) = LabelStore::open(dir, annotator);
+    let (mut store, opened) = LabelStore::open(dir, annotator, &[]);
     if let Some(reason) = opened.read_only {
         bail!(reason);
     }
@@ -28,7 +28,7 @@ pub fn run(dir: &Path, annotator: &str, count: u32, prefix: &str) -> Result<()> 
             text_hash: Some(crate::model::text_hash(&i.to_string())),
             queue: None,
         };
-        store.write(record).map_err(anyhow::Error::msg)?;
+        store.write(record)?;
         writeln!(stdout, "ack {prefix}-{i}")?;
         stdout.flush()?;
     }

@@ -35,6 +35,9 @@ pub enum StudyInput {
 pub struct LabelsInput {
     pub dir: PathBuf,
     pub annotator: String,
+    /// The paths the study is opened from (none for the demo): a labels folder holding one of
+    /// their rollout files is read-only.
+    pub study: Vec<PathBuf>,
 }
 
 /// Loads a study, every event going to the app as it happens.
@@ -141,7 +144,7 @@ impl Executor {
         let outbox = self.outbox.clone();
         match &mut self.mode {
             Mode::Inline { labels: queue } => {
-                let (store, opened) = LabelStore::open(&labels.dir, &labels.annotator);
+                let (store, opened) = LabelStore::open(&labels.dir, &labels.annotator, &labels.study);
                 outbox.post(Msg::LabelsOpened(opened));
                 *queue = Some(LabelQueue::new(store));
             }
@@ -149,7 +152,7 @@ impl Executor {
                 let (tx, records) = mpsc::channel::<LabelRecord>();
                 *writes = Some(tx);
                 thread::spawn(move || {
-                    let (store, opened) = LabelStore::open(&labels.dir, &labels.annotator);
+                    let (store, opened) = LabelStore::open(&labels.dir, &labels.annotator, &labels.study);
                     if !outbox.post(Msg::LabelsOpened(opened)) {
                         return;
                     }
@@ -158,7 +161,7 @@ impl Executor {
                         queue.push(record);
                         loop {
                             match queue.flush(&outbox) {
-                                Flush::Saved => break,
+                                Flush::Saved | Flush::ReadOnly => break,
                                 Flush::Failed => thread::sleep(RETRY_AFTER),
                                 Flush::AppGone => return,
                             }

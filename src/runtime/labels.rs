@@ -1,26 +1,29 @@
 //! The annotator's label file as the executor writes it: changes in order, each fsync'd and
 //! acknowledged (`LabelWritten(Ok)`) before it counts as saved; a failed write is reported
-//! (`LabelWritten(Err)`) and retried, and the changes after it wait their turn.
+//! (`LabelWritten(Err)`) and retried, and the changes after it wait their turn. A file found
+//! read-only at the first write (the lock held, the folder not writable) is reported once
+//! (`LabelsReadOnly`) and nothing is retried.
 
 use std::collections::VecDeque;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::outbox::Outbox;
 use crate::app::{LabelsOpened, Msg};
 use crate::model::LabelRecord;
-use crate::store::file::{self, LabelWriter};
+use crate::store::file::{self, AppendError, LabelWriter};
 use crate::store::stamp;
 
-/// The annotator's open label file (no writer when read-only).
+/// The annotator's label file: read at the start, created and locked at the first write.
 #[derive(Debug)]
 pub struct LabelStore {
-    writer: Option<LabelWriter>,
+    writer: LabelWriter,
 }
 
 impl LabelStore {
-    /// Opens the annotator's file in `dir` and reads the other annotators' files beside it.
-    pub fn open(dir: &Path, annotator: &str) -> (LabelStore, LabelsOpened) {
-        let opened = file::open(dir, annotator);
+    /// Reads the annotator's file in `dir` and the other annotators' files beside it, writing
+    /// nothing. `study` is the paths the study is opened from (none for the demo).
+    pub fn open(dir: &Path, annotator: &str, study: &[PathBuf]) -> (LabelStore, LabelsOpened) {
+        let opened = file::open(dir, annotator, study);
         let (others, other_warnings) = file::read_others(dir, annotator);
         let mut warnings = opened.warnings;
         warnings.extend(other_warnings);
@@ -30,19 +33,17 @@ impl LabelStore {
             others,
             warnings,
             read_only: opened.read_only,
+            exists: opened.exists,
         };
         (LabelStore { writer: opened.writer }, message)
     }
 
     /// Stamps the time and appends the record, fsync'd.
-    pub fn write(&mut self, mut record: LabelRecord) -> Result<(), String> {
+    pub fn write(&mut self, mut record: LabelRecord) -> Result<(), AppendError> {
         if record.time.is_empty() {
             record.time = stamp::now_utc();
         }
-        let Some(writer) = &mut self.writer else {
-            return Err("labels are read-only this session".into());
-        };
-        writer.append(&record).map_err(|e| format!("cannot save label to {}: {e}", writer.path().display()))
+        self.writer.append(&record)
     }
 }
 
@@ -53,6 +54,9 @@ pub enum Flush {
     Saved,
     /// A write failed: it and the changes after it wait for a retry.
     Failed,
+    /// Labels turned out read-only: the waiting changes were dropped (the app keeps them in
+    /// memory and says they are not saved).
+    ReadOnly,
     /// The app has quit; nobody is listening.
     AppGone,
 }
@@ -81,13 +85,19 @@ impl LabelQueue {
     /// Writes the waiting changes in order, acknowledging each; stops at the first failure.
     pub fn flush(&mut self, outbox: &Outbox) -> Flush {
         while let Some(record) = self.waiting.front() {
-            let result = self.store.write(record.clone());
-            let ok = result.is_ok();
-            if !outbox.post(Msg::LabelWritten(result)) {
+            let (msg, flush) = match self.store.write(record.clone()) {
+                Ok(()) => (Msg::LabelWritten(Ok(())), None),
+                Err(AppendError::ReadOnly(reason)) => {
+                    self.waiting.clear();
+                    (Msg::LabelsReadOnly(reason), Some(Flush::ReadOnly))
+                }
+                Err(e) => (Msg::LabelWritten(Err(e.to_string())), Some(Flush::Failed)),
+            };
+            if !outbox.post(msg) {
                 return Flush::AppGone;
             }
-            if !ok {
-                return Flush::Failed;
+            if let Some(flush) = flush {
+                return flush;
             }
             self.waiting.pop_front();
         }

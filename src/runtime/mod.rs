@@ -101,10 +101,11 @@ fn event_loop(
 /// Waits (at most `FLUSH_WAIT`) for label writes in flight; returns those still not saved.
 fn flush_labels(app: &mut App, rx: &Receiver<Msg>) -> Vec<String> {
     let deadline = Instant::now() + FLUSH_WAIT;
-    while app.labels.unsaved > 0 {
+    // Read-only labels are never written: nothing to wait for.
+    while app.labels.unsaved > 0 && app.labels.read_only.is_none() {
         let Some(left) = deadline.checked_duration_since(Instant::now()) else { break };
         match rx.recv_timeout(left) {
-            Ok(msg @ Msg::LabelWritten(_)) => {
+            Ok(msg @ (Msg::LabelWritten(_) | Msg::LabelsReadOnly(_))) => {
                 app.update(msg);
             }
             Ok(_) => {}

@@ -1,9 +1,12 @@
 //! The label file on disk: append-only, every change written and fsync'd before it counts as
 //! saved, locked so a second process cannot interleave, and readable after any crash (a torn
-//! last line is skipped with a warning and the next write starts on a fresh line).
+//! last line is skipped with a warning and the next write starts on a fresh line). Reading is
+//! here; the annotator's own file, written, is in `writer`.
 
-use std::fs::{File, OpenOptions, TryLockError};
-use std::io::{Read, Write};
+mod writer;
+
+pub use writer::{AppendError, LabelWriter, Opened, open};
+
 use std::path::{Path, PathBuf};
 
 use crate::model::{LabelRecord, Problem};
@@ -17,68 +20,6 @@ pub fn label_path(dir: &Path, annotator: &str) -> PathBuf {
         .collect();
     let safe = safe.trim_start_matches('.');
     dir.join(format!("{}.jsonl", if safe.is_empty() { "annotator" } else { safe }))
-}
-
-/// Holds the annotator's file open, locked, for appending.
-#[derive(Debug)]
-pub struct LabelWriter {
-    path: PathBuf,
-    file: File,
-    /// The file does not end with a newline (a torn line, or a failed write): the next record
-    /// starts with one.
-    needs_newline: bool,
-}
-
-/// The result of opening an annotator's file.
-#[derive(Debug)]
-pub struct Opened {
-    /// `None` when labels cannot be written this session (see `read_only`).
-    pub writer: Option<LabelWriter>,
-    pub records: Vec<LabelRecord>,
-    pub warnings: Vec<Problem>,
-    /// Why the file is read-only, for the status bar.
-    pub read_only: Option<String>,
-}
-
-/// Opens (creating if needed) and locks `<dir>/<annotator>.jsonl`, and replays what it holds.
-pub fn open(dir: &Path, annotator: &str) -> Opened {
-    let path = label_path(dir, annotator);
-    let display = path.display().to_string();
-    let existed = path.exists();
-    let file = std::fs::create_dir_all(dir)
-        .and_then(|()| OpenOptions::new().read(true).append(true).create(true).open(&path));
-    let mut file = match file {
-        Ok(file) => file,
-        Err(e) => {
-            let (records, warnings) = read_records(&path);
-            let reason = format!("cannot write labels to {display}: {e}; labels are read-only this session");
-            return Opened { writer: None, records, warnings, read_only: Some(reason) };
-        }
-    };
-    if !existed {
-        // Make the new file's directory entry durable too.
-        if let Ok(d) = File::open(dir) {
-            let _ = d.sync_all();
-        }
-    }
-    let locked = match file.try_lock() {
-        Ok(()) => None,
-        Err(TryLockError::WouldBlock) => Some(format!(
-            "another rollscope is writing {display}; labels are read-only here (close the other one to label)"
-        )),
-        Err(TryLockError::Error(e)) => {
-            Some(format!("cannot lock {display}: {e}; labels are read-only this session"))
-        }
-    };
-    let mut bytes = Vec::new();
-    if let Err(e) = file.read_to_end(&mut bytes) {
-        let reason = format!("cannot read {display}: {e}; labels are read-only this session");
-        return Opened { writer: None, records: Vec::new(), warnings: Vec::new(), read_only: Some(reason) };
-    }
-    let (records, warnings) = parse_records(&bytes, &display);
-    let needs_newline = !bytes.is_empty() && !bytes.ends_with(b"\n");
-    let writer = locked.is_none().then_some(LabelWriter { path, file, needs_newline });
-    Opened { writer, records, warnings, read_only: locked }
 }
 
 /// Reads a label file without writing (other annotators' files, subcommands).
@@ -116,28 +57,6 @@ pub fn parse_records(bytes: &[u8], display: &str) -> (Vec<LabelRecord>, Vec<Prob
         }
     }
     (records, warnings)
-}
-
-impl LabelWriter {
-    /// Appends one record and fsyncs; only an `Ok` means the change is on disk.
-    pub fn append(&mut self, record: &LabelRecord) -> std::io::Result<()> {
-        let mut line = String::new();
-        if self.needs_newline {
-            line.push('\n');
-        }
-        line.push_str(&serde_json::to_string(record).map_err(std::io::Error::other)?);
-        line.push('\n');
-        // Until the write is known complete, assume a partial line may be on disk.
-        self.needs_newline = true;
-        self.file.write_all(line.as_bytes())?;
-        self.file.sync_data()?;
-        self.needs_newline = false;
-        Ok(())
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
 }
 
 /// Every annotator's label file in a labels folder, sorted by path: (annotator, path). The one

@@ -88,21 +88,26 @@ impl Widget for StatusWidget<'_> {
     }
 }
 
-/// `ana 12/780 ✓ saved`, `● 2 saving…`, `⚠ not saved: …`, or why labels are read-only.
+/// `ana 12/780 ✓ saved`, `● 2 saving…`, `⚠ not saved: …`, `no labels yet`, or that labels are
+/// read-only.
 fn label_status(labels: &LabelStatus, theme: Theme) -> Vec<Span<'static>> {
     let mut spans = vec![Span::styled(
         format!("{} {}/{} labelled ", sanitize::clean(labels.annotator), labels.scored, labels.turns),
         theme.human(),
     )];
+    if let SaveState::ReadOnly { unsaved: n @ 1.., .. } = labels.save {
+        spans.push(Span::styled(format!("⚠ {n} NOT saved · "), theme.warning()));
+    }
     spans.push(match &labels.save {
-        SaveState::ReadOnly { elsewhere: true } => {
+        SaveState::ReadOnly { elsewhere: true, .. } => {
             Span::styled("read-only (open elsewhere)", theme.warning())
         }
-        SaveState::ReadOnly { elsewhere: false } => Span::styled("read-only", theme.warning()),
+        SaveState::ReadOnly { elsewhere: false, .. } => Span::styled("read-only", theme.warning()),
         SaveState::Failed { unsaved, error } => {
             Span::styled(format!("⚠ {unsaved} NOT saved: {}", sanitize::clean(error)), theme.warning())
         }
         SaveState::Saving(n) => Span::styled(format!("● {n} saving…"), theme.warning()),
+        SaveState::NoLabelsYet => Span::styled("no labels yet", theme.dim()),
         SaveState::Saved => Span::styled("✓ saved", theme.dim()),
     });
     spans

@@ -196,21 +196,35 @@ fn ignores_permissions(dir: &Path) -> bool {
 }
 
 /// Opens the study labelling into `labels`, labels turn 1 with 7, and checks the app says the
-/// labels are read-only, keeps what was there, and writes nothing.
-fn check_read_only(study: &Path, labels: &Path, existing: usize) {
+/// labels are read-only — at opening when the label file is there, else at the first label,
+/// which stays in memory marked NOT saved (opening a study tries no write) — keeps what was
+/// there, takes no more changes, and writes nothing.
+fn check_read_only(study: &Path, labels: &Path, existing: usize, found_at_open: bool) {
     let label_file = labels.join("ana.jsonl");
     let before = std::fs::read(&label_file).ok();
     let mut s = Session::open(&[study.to_path_buf()], 120, 40, Some((labels, "ana")));
-    let reason = s.app.labels.read_only.clone().expect("read-only");
-    assert!(reason.contains("cannot write labels"), "{reason}");
-    assert!(status_line(&s).contains("read-only"), "{}", status_line(&s));
+    if found_at_open {
+        let reason = s.app.labels.read_only.clone().expect("read-only");
+        assert!(reason.contains("cannot write labels"), "{reason}");
+        assert!(status_line(&s).contains("read-only"), "{}", status_line(&s));
+    } else {
+        assert!(s.app.labels.read_only.is_none(), "{:?}", s.app.labels.read_only);
+        assert!(status_line(&s).contains("no labels yet"), "{}", status_line(&s));
+    }
     assert_eq!(s.app.labels.mine.labels.len(), existing, "the labels already there are shown");
-    let was = s.app.labels.mine.clone();
     s.press("7 ] 3");
     assert!(s.app.toast.as_deref().unwrap_or("").contains("cannot write labels"), "{:?}", s.app.toast);
+    let kept = usize::from(!found_at_open);
+    assert_eq!(s.app.labels.mine.labels.len(), existing + kept, "the first label stays in memory");
+    assert_eq!(s.app.labels.unsaved, kept);
+    if !found_at_open {
+        s.press("[ ]");
+        assert!(status_line(&s).contains("⚠ 1 NOT saved · read-only"), "{}", status_line(&s));
+    }
+    let was = s.app.labels.mine.clone();
     s.press("t <Space> <Esc> e x <C-s>");
-    assert_eq!(s.app.labels.mine, was, "nothing changes that could not be saved");
-    assert!(s.app.labels.write_error.is_none() && s.app.labels.unsaved == 0);
+    assert_eq!(s.app.labels.mine, was, "nothing more changes that could not be saved");
+    assert!(s.app.labels.write_error.is_none() && s.app.labels.unsaved == kept);
     assert_eq!(std::fs::read(&label_file).ok(), before, "the label file is untouched");
 }
 
@@ -221,7 +235,7 @@ fn a_read_only_labels_folder_is_shown_as_read_only_and_nothing_is_written() {
     // The label file's name taken by a folder: opening it for writing fails, even for root.
     let blocked = dir.path().join("blocked");
     std::fs::create_dir_all(blocked.join("ana.jsonl")).unwrap();
-    check_read_only(&study, &blocked, 0);
+    check_read_only(&study, &blocked, 0, true);
 
     if ignores_permissions(dir.path()) {
         // Running as root: chmod does not stop writes, so the permission cases cannot fail here.
@@ -232,14 +246,14 @@ fn a_read_only_labels_folder_is_shown_as_read_only_and_nothing_is_written() {
     let locked = dir.path().join("locked");
     std::fs::create_dir_all(&locked).unwrap();
     corpus::set_mode(&locked, 0o555);
-    check_read_only(&study, &locked, 0);
+    check_read_only(&study, &locked, 0, false);
     corpus::set_mode(&locked, 0o755);
     // An existing label file without write permission: its labels still show.
     let record = serde_json::json!({"rollout": "r-\u{1b}[2J", "turn": 2, "score": 5, "annotator": "ana",
         "time": "2026-11-23T00:00:00Z"});
     std::fs::write(locked.join("ana.jsonl"), format!("{record}\n")).unwrap();
     corpus::set_mode(&locked.join("ana.jsonl"), 0o444);
-    check_read_only(&study, &locked, 1);
+    check_read_only(&study, &locked, 1, true);
 }
 
 #[test]

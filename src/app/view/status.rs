@@ -35,15 +35,19 @@ pub struct LabelStatus<'a> {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum SaveState<'a> {
-    /// Labels cannot be written; `elsewhere` when another rollscope holds the file.
+    /// Labels cannot be written; `elsewhere` when another rollscope holds the file; `unsaved`
+    /// changes were made before that was found (at the first write) and are only in memory.
     ReadOnly {
         elsewhere: bool,
+        unsaved: usize,
     },
     Failed {
         unsaved: usize,
         error: &'a str,
     },
     Saving(usize),
+    /// There is no label file yet: it is made at the first label.
+    NoLabelsYet,
     Saved,
 }
 
@@ -75,11 +79,13 @@ impl App {
     fn label_status(&self) -> LabelStatus<'_> {
         let labels = &self.labels;
         let save = if let Some(reason) = &labels.read_only {
-            SaveState::ReadOnly { elsewhere: reason.contains("another rollscope") }
+            SaveState::ReadOnly { elsewhere: reason.contains("another rollscope"), unsaved: labels.unsaved }
         } else if let Some(error) = &labels.write_error {
             SaveState::Failed { unsaved: labels.unsaved, error }
         } else if labels.unsaved > 0 {
             SaveState::Saving(labels.unsaved)
+        } else if !labels.on_disk {
+            SaveState::NoLabelsYet
         } else {
             SaveState::Saved
         };

@@ -15,6 +15,7 @@ use anyhow::{Context, Result};
 use super::load_study;
 use crate::cli::{ExportArgs, ExportFormat};
 use crate::model::LabelSet;
+use crate::store::output;
 use crate::study::Study;
 
 pub fn run(args: &ExportArgs) -> Result<()> {
@@ -22,24 +23,28 @@ pub fn run(args: &ExportArgs) -> Result<()> {
         eprintln!("rollscope: {note}");
     }
     let paths = &args.paths;
-    let study = load_study(paths, &args.study.study)?;
     let dir = args.study.labels.dir(paths);
+    // Refused before the study is loaded when it is an input; in place only once written whole.
+    let inputs = output::Inputs::of_study(paths, &args.study.study.score_files.paths, &dir);
+    let mut file = args.output.as_deref().map(|path| output::create(path, &inputs)).transpose()?;
+    let study = load_study(paths, &args.study.study)?;
     // No labels yet is fine for an export: the label columns stay empty. Only an explicit
     // --annotator narrows the export to one annotator; the config file's name does not.
     let annotators =
         super::read_annotators(&dir, args.study.labels.annotator.as_deref(), None).unwrap_or_default();
-    let mut out: Box<dyn Write> = match &args.output {
-        Some(path) => Box::new(std::io::BufWriter::new(
-            crate::store::output::create(path, &study.source_paths()).map_err(anyhow::Error::msg)?,
-        )),
-        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
-    };
-    match args.target() {
-        ExportFormat::Csv => csv_table::write(&mut out, &study, &annotators)?,
-        ExportFormat::Jsonl => write_jsonl(&mut out, &study, &annotators)?,
-        ExportFormat::Rollouts => rollouts::write(&mut out, &study, &annotators)?,
+    {
+        let mut out: Box<dyn Write + '_> = match file.as_mut() {
+            Some(file) => Box::new(file),
+            None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+        };
+        match args.target() {
+            ExportFormat::Csv => csv_table::write(&mut out, &study, &annotators)?,
+            ExportFormat::Jsonl => write_jsonl(&mut out, &study, &annotators)?,
+            ExportFormat::Rollouts => rollouts::write(&mut out, &study, &annotators)?,
+        }
+        out.flush().context("cannot write the export")?;
     }
-    out.flush().context("cannot write the export")
+    file.map_or(Ok(()), output::OutputFile::commit).context("cannot write the export")
 }
 
 /// The JSONL export: one object per turn row. It goes through a `Value` so that keys come out
