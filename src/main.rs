@@ -17,7 +17,7 @@ fn main() -> ExitCode {
         // `rollscope ... | head` closes the pipe early: that is not an error.
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("rollscope: {}", rollscope::sanitize::clean(&format!("{e:#}")));
+            commands::warn(&format!("rollscope: {e:#}"));
             ExitCode::FAILURE
         }
     }
@@ -31,10 +31,12 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 
 fn run(mut cli: Cli) -> Result<ExitCode> {
     if cli.print_config_path {
+        let mut out = commands::Output::stdout();
         match config::config_path() {
-            Some(path) => println!("{}", path.display()),
-            None => println!("(no config directory on this platform)"),
+            Some(path) => out.line(&path.display().to_string())?,
+            None => out.line("(no config directory on this platform)")?,
         }
+        out.finish()?;
         return Ok(ExitCode::SUCCESS);
     }
     let config = Config::load().map_err(anyhow::Error::msg)?;
@@ -109,7 +111,7 @@ fn open_app(
         runtime::Ending::Quit => Ok(ExitCode::SUCCESS),
         runtime::Ending::Signal { signal, unsaved } => {
             for change in &unsaved {
-                eprintln!("rollscope: NOT saved: {}", rollscope::sanitize::clean(change));
+                commands::warn(&format!("rollscope: NOT saved: {change}"));
             }
             // The shell's convention for "ended by signal n".
             Ok(ExitCode::from(128u8.saturating_add(u8::try_from(signal).unwrap_or(0))))

@@ -4,6 +4,8 @@
 
 use std::borrow::Cow;
 
+pub mod json;
+
 /// A piece of sanitised text: printable as is, or a placeholder standing for a control.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Piece<'a> {

@@ -13,7 +13,7 @@ mod corpus;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use corpus::{Expected, FileCase};
+use corpus::{Expected, FileCase, assert_terminal_safe};
 use rollscope::load::LoadOptions;
 use rollscope::model::Problem;
 use rollscope::study::Study;
@@ -136,15 +136,6 @@ fn assert_no_panic(out: &std::process::Output, what: &str) {
     assert_ne!(out.status.code(), Some(101), "{what}: {stderr}");
     assert!(out.status.code().is_some(), "{what}: killed by a signal ({:?}): {stderr}", out.status);
     assert!(!stderr.contains("panicked"), "{what}: {stderr}");
-}
-
-/// Text that may reach a terminal: no control (but newlines) and no bidi or invisible format
-/// character.
-fn assert_terminal_safe(text: &str, what: &str) {
-    if let Some((i, c)) = text.char_indices().find(|(_, c)| *c != '\n' && corpus::forbidden(*c)) {
-        let around: String = text[i.saturating_sub(40)..].chars().take(60).collect();
-        panic!("{what}: {c:?} would reach the terminal near {around:?}");
-    }
 }
 
 #[test]

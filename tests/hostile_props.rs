@@ -47,6 +47,19 @@ proptest! {
     }
 
     #[test]
+    fn json_escaping_leaves_nothing_unsafe_and_reads_back_the_same(value in json_value()) {
+        // Issue 13: JSON outputs escape what serde_json leaves raw; escaping loses nothing (read
+        // back, it is what serde_json's own text reads back as: its floats do not round-trip
+        // exactly, escapes or not).
+        let plain: Value = serde_json::from_str(&value.to_string()).unwrap();
+        for text in [sanitize::json::to_string(&value).unwrap(), sanitize::json::to_string_pretty(&value).unwrap()] {
+            prop_assert!(!text.chars().any(|c| c != '\n' && unsafe_char(c)), "{text:?}");
+            let back: Value = serde_json::from_str(&text).unwrap();
+            prop_assert_eq!(&back, &plain);
+        }
+    }
+
+    #[test]
     fn clean_multiline_keeps_lines_and_nothing_else(s in nasty_text()) {
         let out = sanitize::clean_multiline(&s);
         prop_assert!(!out.chars().any(|c| c != '\n' && unsafe_char(c)), "{out:?}");

@@ -36,8 +36,7 @@ pub fn run(paths: &[PathBuf], agree: &AgreeArgs, options: &StudyOptions) -> Resu
     let report = report(&study, &annotators, &options);
     let mut out = Output::stdout();
     if agree.json {
-        out.raw(&serde_json::to_string_pretty(&report)?)?;
-        out.raw("\n")?;
+        out.json(&report)?;
     } else {
         print_report(&mut out, &report, &dir)?;
     }

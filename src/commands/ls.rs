@@ -15,12 +15,12 @@ pub fn run(paths: &[PathBuf], json: bool, options: &StudyOptions) -> Result<()> 
     let score = active_score(&study, &options.study)?.unwrap_or_default();
     let mut out = Output::stdout();
     if json {
-        out.raw("[")?;
+        out.json_text("[")?;
         for (i, rollout) in study.rollouts.iter().enumerate() {
-            out.raw(if i == 0 { "\n" } else { ",\n" })?;
-            out.raw(&row_json(&study, rollout, &score).to_string())?;
+            out.json_text(if i == 0 { "\n" } else { ",\n" })?;
+            out.json_text(&row_json(&study, rollout, &score).to_string())?;
         }
-        out.raw("\n]\n")?;
+        out.json_text("\n]\n")?;
     } else {
         out.line(&format!(
             "{:<28} {:<10} {:<10} {:>5} {:>5} {:>5} {:>6}  {}",

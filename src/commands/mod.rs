@@ -4,25 +4,26 @@
 pub mod agree;
 pub mod export;
 pub mod ls;
+pub mod output;
 pub mod sample;
 pub mod stats;
 #[cfg(feature = "testkit")]
 pub mod stress;
 pub mod validate;
 
-use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 
 use crate::cli::StudyDefinition;
 use crate::formats::Format;
 use crate::load::LoadOptions;
 use crate::model::Hatch;
 use crate::model::LabelSet;
-use crate::sanitize;
 use crate::store::file;
 use crate::study::Study;
+
+pub use output::{Output, warn};
 
 /// Default threshold for "clearly high" scores, as in the study (≥ 5 = clearly frustrated).
 pub const DEFAULT_THRESHOLD: f64 = 5.0;
@@ -43,9 +44,8 @@ pub fn load_options(study: &StudyDefinition) -> Result<LoadOptions> {
 pub fn load_study(paths: &[PathBuf], definition: &StudyDefinition) -> Result<Study> {
     let options = load_options(definition)?;
     let study = if paths.is_empty() { Study::demo(&options) } else { Study::load(paths, &options) };
-    let mut stderr = std::io::stderr().lock();
     for problem in &study.problems {
-        let _ = writeln!(stderr, "{}", sanitize::clean(&problem.to_string()));
+        warn(&problem.to_string());
     }
     if study.rollouts.is_empty() && !study.problems.is_empty() {
         bail!("no rollouts could be read");
@@ -88,7 +88,7 @@ pub fn read_annotators(
         }
         let (mut records, warnings) = file::read_records(&path);
         for w in warnings {
-            eprintln!("{}", sanitize::clean(&w.to_string()));
+            warn(&w.to_string());
         }
         if let Some(q) = queue {
             records.retain(|r| r.queue.as_deref() == Some(q));
@@ -106,50 +106,4 @@ pub fn read_annotators(
         );
     }
     Ok(annotators)
-}
-
-/// Standard output, sanitised when it is a terminal (text from files must not drive it).
-pub struct Output {
-    out: std::io::BufWriter<std::io::StdoutLock<'static>>,
-    terminal: bool,
-}
-
-impl Output {
-    pub fn stdout() -> Output {
-        let stdout = std::io::stdout();
-        Output { terminal: stdout.is_terminal(), out: std::io::BufWriter::new(stdout.lock()) }
-    }
-
-    /// Writes a line of text that may contain strings from files. On a terminal it stays one
-    /// line: a newline or CR inside an id or a file name is shown (`⏎`, `␍`), not obeyed.
-    pub fn line(&mut self, text: &str) -> Result<()> {
-        if self.terminal {
-            writeln!(self.out, "{}", sanitize::clean(text))
-        } else {
-            writeln!(self.out, "{text}")
-        }
-        .context("cannot write to stdout")
-    }
-
-    /// Writes JSON text. serde_json escapes only C0 controls: on a terminal, DEL, C1, bidi and
-    /// the other characters the sanitiser replaces are written as `\uXXXX` escapes too (all are
-    /// in the BMP), which is the same JSON with nothing in it for the terminal to obey.
-    pub fn raw(&mut self, text: &str) -> Result<()> {
-        if self.terminal && !text.chars().all(sanitize::is_safe) {
-            let mut escaped = String::with_capacity(text.len() + 16);
-            for c in text.chars() {
-                if sanitize::is_safe(c) {
-                    escaped.push(c);
-                } else {
-                    escaped.push_str(&format!("\\u{:04x}", u32::from(c)));
-                }
-            }
-            return self.out.write_all(escaped.as_bytes()).context("cannot write to stdout");
-        }
-        self.out.write_all(text.as_bytes()).context("cannot write to stdout")
-    }
-
-    pub fn finish(mut self) -> Result<()> {
-        self.out.flush().context("cannot write to stdout")
-    }
 }

@@ -37,13 +37,13 @@ pub fn run(paths: &[PathBuf], sample: &SampleArgs, options: &StudyOptions) -> Re
     let sources: Vec<String> = study.sources.iter().map(|s| s.display.clone()).collect();
     let given: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
     let queue = draw(&study.rollouts, &sources, &given, &options).map_err(anyhow::Error::msg)?;
-    let text = serde_json::to_string_pretty(&queue)? + "\n";
+    // Escaped like every JSON output: a queue is read in a terminal too (`cat`, `less`).
+    let text = crate::sanitize::json::to_string_pretty(&queue)? + "\n";
     output::write(&sample.output, text.as_bytes(), &inputs)?;
     let mut out = Output::stdout();
     if sample.json {
         let report = serde_json::json!({"queue": sample.output.display().to_string(), "items": queue.items.len(), "strata": queue.strata});
-        out.raw(&serde_json::to_string_pretty(&report)?)?;
-        out.raw("\n")?;
+        out.json(&report)?;
     } else {
         out.line(&format!(
             "{} turns drawn into {} (seed {})",

@@ -39,8 +39,7 @@ pub fn run(paths: &[PathBuf], stats: &StatsArgs, options: &StudyOptions) -> Resu
     let figures = study_stats(&study.rollouts, &options);
     let mut out = Output::stdout();
     if stats.json {
-        out.raw(&serde_json::to_string_pretty(&figures)?)?;
-        out.raw("\n")?;
+        out.json(&figures)?;
     } else {
         print_table(&mut out, &figures)?;
     }

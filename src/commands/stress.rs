@@ -1,7 +1,6 @@
 //! The hidden `__label-stress` command: the child process of the kill -9 test. It writes labels
 //! through the same store as the app and acknowledges each one only after it is on disk.
 
-use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Result, bail};
@@ -14,7 +13,7 @@ pub fn run(dir: &Path, annotator: &str, count: u32, prefix: &str) -> Result<()> 
     if let Some(reason) = opened.read_only {
         bail!(reason);
     }
-    let mut stdout = std::io::stdout().lock();
+    let mut out = super::Output::stdout();
     for i in 0..count {
         let record = LabelRecord {
             rollout: format!("{prefix}-{i}"),
@@ -29,8 +28,8 @@ pub fn run(dir: &Path, annotator: &str, count: u32, prefix: &str) -> Result<()> 
             queue: None,
         };
         store.write(record)?;
-        writeln!(stdout, "ack {prefix}-{i}")?;
-        stdout.flush()?;
+        out.line(&format!("ack {prefix}-{i}"))?;
+        out.flush()?;
     }
     Ok(())
 }

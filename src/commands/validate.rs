@@ -61,8 +61,8 @@ pub fn run(paths: &[PathBuf], json: bool, options: &StudyOptions) -> Result<()> 
     let files = file_reports(&study, &order, &score_paths, &reports);
     let mut out = Output::stdout();
     if json {
-        out.raw(&to_json(&files).to_string())?;
-        out.raw("\n")?;
+        out.json_text(&to_json(&files).to_string())?;
+        out.json_text("\n")?;
     } else {
         for file in &files {
             for line in text_lines(file) {

@@ -63,6 +63,26 @@ pub fn forbidden(c: char) -> bool {
         | '\u{fff9}'..='\u{fffb}')
 }
 
+/// Text that may reach a terminal: no control (but newlines) and no bidi or invisible format
+/// character.
+pub fn assert_terminal_safe(text: &str, what: &str) {
+    if let Some((i, c)) = text.char_indices().find(|(_, c)| *c != '\n' && forbidden(*c)) {
+        let start = (0..=i.saturating_sub(40)).rev().find(|b| text.is_char_boundary(*b)).unwrap_or(0);
+        let around: String = text[start..].chars().take(60).collect();
+        panic!("{what}: {c:?} would reach the terminal near {around:?}");
+    }
+}
+
+/// Cells a spreadsheet would run as formulas (or that start like one), by name.
+pub const FORMULAS: &[(&str, &str)] = &[
+    ("equals", "=HYPERLINK(\"https://evil.example\",\"click\")"),
+    ("plus", "+1+cmd|' /C calc'!A0"),
+    ("minus", "-2+3"),
+    ("at", "@SUM(A1:A9)"),
+    ("tab", "\t=1+1"),
+    ("cr", "\r=1+1"),
+];
+
 /// All hostile strings in one.
 pub fn all_hostile() -> String {
     HOSTILE.iter().map(|(_, s)| *s).collect::<Vec<_>>().join(" | ")

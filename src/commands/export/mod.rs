@@ -20,7 +20,7 @@ use crate::study::Study;
 
 pub fn run(args: &ExportArgs) -> Result<()> {
     if let Some(note) = args.deprecation_note() {
-        eprintln!("rollscope: {note}");
+        super::warn(&format!("rollscope: {note}"));
     }
     let paths = &args.paths;
     let dir = args.study.labels.dir(paths);
@@ -35,7 +35,7 @@ pub fn run(args: &ExportArgs) -> Result<()> {
     {
         let mut out: Box<dyn Write + '_> = match file.as_mut() {
             Some(file) => Box::new(file),
-            None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+            None => super::output::data_stdout(),
         };
         match args.target() {
             ExportFormat::Csv => csv_table::write(&mut out, &study, &annotators)?,
@@ -52,7 +52,8 @@ pub fn run(args: &ExportArgs) -> Result<()> {
 fn write_jsonl(out: &mut dyn Write, study: &Study, annotators: &[(String, LabelSet)]) -> Result<()> {
     for row in rows::study_rows(study, annotators) {
         let value = serde_json::to_value(&row).context("cannot write the export")?;
-        writeln!(out, "{value}").context("cannot write the export")?;
+        let text = crate::sanitize::json::to_string(&value).context("cannot write the export")?;
+        writeln!(out, "{text}").context("cannot write the export")?;
     }
     Ok(())
 }

@@ -17,12 +17,13 @@ pub fn write(out: &mut dyn Write, study: &Study, annotators: &[(String, LabelSet
         let rollout = match study.read_rollout(index) {
             Ok(r) => r,
             Err(problem) => {
-                eprintln!("{}", crate::sanitize::clean(&problem.to_string()));
+                crate::commands::warn(&problem.to_string());
                 continue;
             }
         };
-        writeln!(out, "{}", rollout_json(&rollout, summary, annotators))
+        let text = crate::sanitize::json::to_string(&rollout_json(&rollout, summary, annotators))
             .context("cannot write the export")?;
+        writeln!(out, "{text}").context("cannot write the export")?;
     }
     Ok(())
 }

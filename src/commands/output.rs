@@ -1,0 +1,133 @@
+//! The one gate between the commands and the terminal: every byte a command prints goes
+//! through here (a test fails on a `println!` or a `std::io::stdout()` anywhere else in
+//! `commands`, `cli` or `main`).
+//!
+//! - Text for a person (tables, summaries, notes, errors) is sanitised always, piped or not:
+//!   `ls . | head` ends at the terminal too.
+//! - JSON is always escaped (`sanitize::json`): the same JSON, with nothing a terminal obeys.
+//! - `export` data goes to a file or a pipe as it is; on a terminal it is sanitised line by line.
+
+use std::io::{IsTerminal, Write};
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+
+use crate::sanitize;
+
+/// Standard output for a command's text and JSON.
+pub struct Output {
+    out: std::io::BufWriter<std::io::StdoutLock<'static>>,
+}
+
+impl Output {
+    pub fn stdout() -> Output {
+        Output { out: std::io::BufWriter::new(std::io::stdout().lock()) }
+    }
+
+    /// Writes a line of text that may contain strings from files, sanitised. It stays one
+    /// line: a newline or CR inside an id or a file name is shown (`⏎`, `␍`), not obeyed.
+    pub fn line(&mut self, text: &str) -> Result<()> {
+        writeln!(self.out, "{}", sanitize::clean(text)).context("cannot write to stdout")
+    }
+
+    /// Writes JSON text (or the punctuation between streamed values), escaped.
+    pub fn json_text(&mut self, text: &str) -> Result<()> {
+        self.out.write_all(sanitize::json::escape(text).as_bytes()).context("cannot write to stdout")
+    }
+
+    /// Writes `value` as indented JSON, escaped, and a newline.
+    pub fn json<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+        let text = sanitize::json::to_string_pretty(value).context("cannot write JSON")?;
+        writeln!(self.out, "{text}").context("cannot write to stdout")
+    }
+
+    /// Sends what is written so far (a line another process waits for).
+    pub fn flush(&mut self) -> Result<()> {
+        self.out.flush().context("cannot write to stdout")
+    }
+
+    pub fn finish(mut self) -> Result<()> {
+        self.flush()
+    }
+}
+
+/// A line on stderr (a problem, a warning, a note), sanitised.
+pub fn warn(text: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{}", sanitize::clean(text));
+}
+
+/// Where `export` writes its data when no file is given: standard output as it is when that is
+/// a pipe or a file, sanitised line by line when it is a terminal.
+pub fn data_stdout() -> Box<dyn Write> {
+    let stdout = std::io::stdout();
+    if stdout.is_terminal() {
+        Box::new(TerminalText::new(std::io::BufWriter::new(stdout.lock())))
+    } else {
+        Box::new(std::io::BufWriter::new(stdout.lock()))
+    }
+}
+
+/// A writer that passes each complete line through `sanitize::clean` (a CR before the newline
+/// dropped), keeping the newlines: data made readable for a terminal, never obeyed by it.
+pub struct TerminalText<W: Write> {
+    inner: W,
+    pending: Vec<u8>,
+}
+
+impl<W: Write> TerminalText<W> {
+    pub fn new(inner: W) -> TerminalText<W> {
+        TerminalText { inner, pending: Vec::new() }
+    }
+
+    fn write_line(&mut self, line: &[u8]) -> std::io::Result<()> {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        self.inner.write_all(sanitize::clean(&String::from_utf8_lossy(line)).as_bytes())
+    }
+}
+
+impl<W: Write> Write for TerminalText<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut rest = buf;
+        while let Some(end) = memchr::memchr(b'\n', rest) {
+            if self.pending.is_empty() {
+                self.write_line(&rest[..end])?;
+            } else {
+                self.pending.extend_from_slice(&rest[..end]);
+                let line = std::mem::take(&mut self.pending);
+                self.write_line(&line)?;
+            }
+            self.inner.write_all(b"\n")?;
+            rest = &rest[end + 1..];
+        }
+        self.pending.extend_from_slice(rest);
+        Ok(buf.len())
+    }
+
+    /// Writes out a partial last line too (sanitised the same way), then flushes.
+    fn flush(&mut self) -> std::io::Result<()> {
+        if !self.pending.is_empty() {
+            let line = std::mem::take(&mut self.pending);
+            self.write_line(&line)?;
+        }
+        self.inner.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terminal_text_sanitises_each_line_and_keeps_the_line_breaks() {
+        let mut out = TerminalText::new(Vec::new());
+        // A line split across writes, inside a UTF-8 character and an escape sequence.
+        let data = "a,\"two\nlines\x1b]0;t\x07\"\r\nb,世\u{9b}2J\n";
+        let (head, tail) = data.as_bytes().split_at(24);
+        out.write_all(head).unwrap();
+        out.write_all(tail).unwrap();
+        out.write_all(b"last\x1b[2J").unwrap();
+        out.flush().unwrap();
+        let text = String::from_utf8(out.inner).unwrap();
+        assert_eq!(text, "a,\"two\nlines␛]0;t␇\"\nb,世\\u{009b}2J\nlast␛[2J");
+    }
+}

@@ -1,0 +1,176 @@
+//! Issue 13, "no escape sequence reaches a terminal, from any command": text for a person is
+//! sanitised always (piped or not), JSON always escapes what a terminal could obey (and still
+//! reads back the same), `export` is sanitised on a terminal and faithful to a file or a pipe.
+//! Every file here comes from the hostile corpus.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+#[allow(dead_code)]
+#[path = "hostile/corpus.rs"]
+mod corpus;
+
+use std::path::Path;
+use std::process::Output;
+
+use corpus::{HOSTILE, all_hostile, assert_terminal_safe};
+use rollscope::load::LoadOptions;
+use rollscope::study::Study;
+use serde_json::Value;
+
+fn run(args: &[&str]) -> Output {
+    common::rollscope().args(args).output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+fn path(p: &Path) -> String {
+    p.display().to_string()
+}
+
+#[test]
+fn export_on_a_terminal_prints_nothing_the_terminal_would_obey() {
+    // Before: the CSV went to the terminal as written, so an OSC 52 in a note set the
+    // clipboard, an OSC 0 in an id set the title, a C1 CSI in metadata cleared the screen.
+    let corpus = corpus::generate();
+    let (root, labels) = (path(&corpus.root), path(&corpus.labels));
+    for to in ["csv", "jsonl", "rollouts"] {
+        let args = ["export", "--to", to, &root, "--labels", &labels];
+        let Some((ok, out)) = common::on_a_terminal(&args) else { return };
+        assert!(ok, "export --to {to} on a terminal failed");
+        assert_terminal_safe(&out, &format!("export --to {to} on a terminal"));
+        assert!(out.contains("esc-osc52-clipboard"), "export --to {to}: the rows are there");
+    }
+}
+
+#[test]
+fn json_outputs_escape_what_a_terminal_would_obey_and_read_back_the_same() {
+    // Before: serde_json escapes C0 only, so a piped `ls --json`, `stats --json` or
+    // `export --to jsonl` carried raw DEL, C1 CSI, bidi overrides and tag characters.
+    let corpus = corpus::generate();
+    let (root, labels) = (path(&corpus.root), path(&corpus.labels));
+    let study = Study::load(std::slice::from_ref(&corpus.root), &LoadOptions::default());
+    let ids: Vec<&str> = study.rollouts.iter().map(|r| &*r.id).collect();
+
+    let out = run(&["ls", "--json", &root]);
+    assert!(out.status.success());
+    let ls = text(&out.stdout);
+    assert_terminal_safe(&ls, "ls --json piped");
+    let rows: Value = serde_json::from_str(&ls).unwrap();
+    let listed: Vec<&str> = rows.as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(listed, ids, "escaping loses nothing: the ids read back exactly");
+
+    let out = run(&["export", "--to", "jsonl", &root, "--labels", &labels]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let jsonl = text(&out.stdout);
+    assert_terminal_safe(&jsonl, "export --to jsonl piped");
+    let rows: Vec<Value> = jsonl.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let note = rows
+        .iter()
+        .find(|r| r["rollout"] == "esc-all" && r["turn"] == 2)
+        .map(|r| r["labels"]["ana"]["note"].clone())
+        .unwrap();
+    assert_eq!(note, format!("note {}", HOSTILE[3].1), "a note with an OSC 52 reads back exactly");
+    let hostile = rows.iter().find(|r| r["rollout"] == "esc-all").unwrap();
+    assert_eq!(hostile["metadata"]["condition"], all_hostile(), "metadata reads back exactly");
+
+    let out = run(&["export", "--to", "rollouts", &root, "--labels", &labels]);
+    let rollouts = text(&out.stdout);
+    assert_terminal_safe(&rollouts, "export --to rollouts piped");
+    for line in rollouts.lines() {
+        let rollout: Value = serde_json::from_str(line).unwrap();
+        assert!(ids.contains(&rollout["id"].as_str().unwrap()), "{:?}", rollout["id"]);
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let queue = path(&dir.path().join("q.json"));
+    let commands: [&[&str]; 5] = [
+        &["stats", "--json", &root],
+        &["validate", "--json", &root],
+        &["agree", "--json", &root, "--labels", &labels],
+        &["sample", "--json", &root, "--n", "200", "--stratify", "condition", "-o", &queue],
+        &["sample", "--json", &root, "--n", "200", "--stratify", "dataset", "-o", &queue],
+    ];
+    for args in commands {
+        let _ = std::fs::remove_file(&queue);
+        let out = run(args);
+        let stdout = text(&out.stdout);
+        assert_terminal_safe(&stdout, &format!("{args:?}"));
+        serde_json::from_str::<Value>(&stdout).unwrap_or_else(|e| panic!("{args:?}: {e}: {stdout}"));
+    }
+    let written = std::fs::read_to_string(&queue).unwrap();
+    assert_terminal_safe(&written, "the queue file");
+    let queue: Value = serde_json::from_str(&written).unwrap();
+    let strata = queue["strata"].as_array().unwrap();
+    assert!(strata.iter().any(|s| s["key"]["dataset"] == all_hostile()), "strata keys read back exactly");
+}
+
+#[test]
+fn piped_text_output_and_its_errors_are_sanitised() {
+    // Before: `ls . | head` and `validate . | cat` printed ids, metadata and file names raw
+    // (the pipe ends at the terminal anyway), and so did stats, agree and sample summaries.
+    let corpus = corpus::generate();
+    let (root, labels) = (path(&corpus.root), path(&corpus.labels));
+    let dir = tempfile::tempdir().unwrap();
+    let queue = path(&dir.path().join("q.json"));
+    // An error message quoting a hostile argument (no NUL: an argument cannot hold one).
+    let unknown_score = format!("{}{}", HOSTILE[4].1, HOSTILE[7].1);
+    let commands: [&[&str]; 6] = [
+        &["ls", &root],
+        &["validate", &root],
+        &["stats", &root],
+        &["agree", &root, "--labels", &labels],
+        &["sample", &root, "--n", "200", "--stratify", "condition", "-o", &queue],
+        &["stats", &root, "--score", &unknown_score],
+    ];
+    for args in commands {
+        let out = run(args);
+        let what = format!("{:?}", args[0]);
+        assert_terminal_safe(&text(&out.stdout), &format!("{what} (stdout)"));
+        assert_terminal_safe(&text(&out.stderr), &format!("{what} (stderr)"));
+    }
+    let ls = text(&run(&["ls", &root]).stdout);
+    assert!(ls.contains('␛') && ls.contains("\\u{202e}"), "escapes are shown, not dropped");
+}
+
+#[test]
+fn a_pipe_to_the_terminal_does_not_change_its_title() {
+    // What a user sees: `rollscope ls . | head` in a terminal set its title and cleared it.
+    let corpus = corpus::generate();
+    let root = path(&corpus.root);
+    let script = format!(
+        "\"$ROLLSCOPE\" ls '{root}' 2>&1 | head -n 1000\n\"$ROLLSCOPE\" validate '{root}' 2>&1 | cat\n"
+    );
+    let Some(bytes) = common::shell_in_a_terminal(&script) else { return };
+    let seen = String::from_utf8_lossy(&bytes).replace("\r\n", "\n");
+    assert!(seen.contains("esc-osc-title"), "the commands ran: {seen}");
+    assert_terminal_safe(&seen, "ls | head and validate | cat, as the terminal received them");
+}
+
+#[test]
+fn only_the_output_gate_writes_to_stdout_or_stderr() {
+    // Before: `export` wrote to stdout directly, and `eprintln!`s were spread over the
+    // commands, each trusted to remember `sanitize::clean`. Now one module decides.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let gate = root.join("src/commands/output.rs");
+    let mut files = vec![root.join("src/main.rs")];
+    common::rust_files(&root.join("src/commands"), &mut files);
+    common::rust_files(&root.join("src/cli"), &mut files);
+    let forbidden = ["println!", "print!(", "eprintln!", "eprint!(", "dbg!", "io::stdout", "io::stderr"];
+    let mut found = Vec::new();
+    for file in files.iter().filter(|f| **f != gate) {
+        let text = std::fs::read_to_string(file).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            if forbidden.iter().any(|f| line.contains(f)) && !line.trim_start().starts_with("//") {
+                found.push(format!(
+                    "{}:{}: {}",
+                    file.strip_prefix(root).unwrap().display(),
+                    n + 1,
+                    line.trim()
+                ));
+            }
+        }
+    }
+    assert!(found.is_empty(), "write through commands::output instead:\n{}", found.join("\n"));
+}
