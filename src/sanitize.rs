@@ -27,8 +27,9 @@ fn placeholder(c: char) -> Option<String> {
         '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + code).map(String::from),
         '\u{7f}' => Some("␡".to_string()),
         // C1 controls, bidi embeddings/overrides/isolates, line/paragraph separators and the
-        // other invisible format characters that can hide or reorder text. ZWJ/ZWNJ stay: emoji
-        // sequences and several scripts need them.
+        // other invisible format characters that can hide or reorder text, Unicode tag
+        // characters among them (they draw nothing and can spell out a hidden ASCII text).
+        // ZWJ/ZWNJ stay: emoji sequences and several scripts need them.
         '\u{80}'..='\u{9f}'
         | '\u{61c}'
         | '\u{200b}'
@@ -37,7 +38,8 @@ fn placeholder(c: char) -> Option<String> {
         | '\u{2028}'..='\u{202e}'
         | '\u{2060}'..='\u{206f}'
         | '\u{feff}'
-        | '\u{fff9}'..='\u{fffb}' => Some(format!("\\u{{{code:04x}}}")),
+        | '\u{fff9}'..='\u{fffb}'
+        | '\u{e0000}'..='\u{e007f}' => Some(format!("\\u{{{code:04x}}}")),
         _ => None,
     }
 }
@@ -125,6 +127,16 @@ mod tests {
             assert!(!is_safe(c), "{c:?}");
             assert_eq!(clean(&format!("a{c}b")), format!("a\\u{{{:04x}}}b", c as u32));
         }
+    }
+
+    #[test]
+    fn tag_characters_become_visible() {
+        // U+E0000–E007F draw nothing and can spell a hidden ASCII text ("ignore" here).
+        let hidden = "ok\u{e0001}\u{e0069}\u{e0067}\u{e006e}\u{e006f}\u{e0072}\u{e0065}\u{e007f}";
+        let out = clean(hidden);
+        assert_eq!(out, "ok\\u{e0001}\\u{e0069}\\u{e0067}\\u{e006e}\\u{e006f}\\u{e0072}\\u{e0065}\\u{e007f}");
+        assert!(['\u{e0000}', '\u{e0020}', '\u{e007f}'].iter().all(|c| !is_safe(*c)));
+        assert!(is_safe('\u{e0080}') && is_safe('\u{e0100}'), "variation selectors stay");
     }
 
     #[test]

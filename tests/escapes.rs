@@ -174,3 +174,25 @@ fn only_the_output_gate_writes_to_stdout_or_stderr() {
     }
     assert!(found.is_empty(), "write through commands::output instead:\n{}", found.join("\n"));
 }
+
+#[test]
+fn the_help_shows_keys_bound_in_the_config_without_obeying_them() {
+    // Before: the help drew a key's character as it was, so a binding to ESC, a C1 CSI or a
+    // tag character in the config file reached the screen raw.
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+    use ratatui::widgets::Widget;
+    use rollscope::app::keymap::Keymap;
+    use rollscope::app::view::{HelpView, help_lines};
+    use rollscope::ui::overlay::HelpWidget;
+    use rollscope::ui::theme::Theme;
+
+    let keys = ["\u{e0041}", "\u{1b}", "\u{9b}", "\u{202e}"].map(String::from).to_vec();
+    let keymap = Keymap::with_overrides(&[("next_turn".to_string(), keys)].into()).unwrap();
+    let view = HelpView { lines: help_lines(&keymap), scroll: 0 };
+    let mut buffer = Buffer::empty(Rect::new(0, 0, 100, 60));
+    HelpWidget { view, theme: Theme { color: false } }.render(buffer.area, &mut buffer);
+    let screen: String = buffer.content().iter().map(|cell| cell.symbol()).collect();
+    assert_terminal_safe(&screen, "the help");
+    assert!(screen.contains("\\u{e0041}"), "the key is shown as a placeholder");
+}

@@ -136,7 +136,8 @@ impl fmt::Display for KeyPress {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let name = match self.key {
             Key::Char(' ') => "Space".to_string(),
-            Key::Char(c) => c.to_string(),
+            // A key bound in the config file may be any character: shown, never obeyed.
+            Key::Char(c) => crate::sanitize::clean(&c.to_string()).into_owned(),
             Key::Enter => "Enter".into(),
             Key::Esc => "Esc".into(),
             Key::Tab => "Tab".into(),

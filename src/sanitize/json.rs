@@ -69,11 +69,12 @@ mod tests {
 
     #[test]
     fn what_serde_json_leaves_raw_is_escaped_and_reads_back_the_same() {
-        let hostile = "a\u{7f}\u{9b}2J\u{85}\u{202e}\u{2066}\u{200b}\u{feff}\x1b]0;t\x07é世👍";
+        let hostile =
+            "a\u{7f}\u{9b}2J\u{85}\u{202e}\u{2066}\u{200b}\u{feff}\u{e0041}\u{e007f}\x1b]0;t\x07é世👍";
         let value = serde_json::json!({hostile: [hostile, {"k": hostile}], "n": 1.5});
         for text in [to_string(&value).unwrap(), to_string_pretty(&value).unwrap()] {
             assert!(text.chars().all(is_safe), "{text:?}");
-            assert!(text.contains("\\u007f\\u009b"), "{text}");
+            assert!(text.contains("\\u007f\\u009b") && text.contains("\\udb40\\udc41"), "{text}");
             assert!(text.contains("é世👍"), "printable text stays as it is: {text}");
             let back: serde_json::Value = serde_json::from_str(&text).unwrap();
             assert_eq!(back, value);

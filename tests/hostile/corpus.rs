@@ -39,6 +39,8 @@ pub const HOSTILE: &[(&str, &str)] = &[
     ("invisible", "a\u{200b}b\u{feff}c\u{2060}d\u{2061}e"),
     ("separators", "a\u{2028}b\u{2029}c\u{85}d"),
     ("annotation", "\u{fff9}x\u{fffa}y\u{fffb}"),
+    // Unicode tag characters: invisible, and an ASCII text can be spelled in them.
+    ("tag-chars", "a\u{e0001}\u{e0069}\u{e0067}\u{e006e}\u{e006f}\u{e0072}\u{e0065}\u{e007f}b"),
     ("cjk", "世界こんにちは한국어漢字"),
     ("emoji-zwj", "👩\u{200d}👩\u{200d}👧\u{200d}👦🏳\u{fe0f}\u{200d}🌈❤\u{fe0f}👍🏽"),
     ("combining", "e\u{301}\u{302}\u{303}Z\u{336}\u{337}\u{338}a\u{20dd}"),
@@ -47,7 +49,7 @@ pub const HOSTILE: &[(&str, &str)] = &[
 
 /// Characters that must never be in a rendered cell: C0 (newline and tab included: a cell is
 /// one line), DEL, C1, bidi controls, and the invisible format characters the sanitiser turns
-/// into placeholders.
+/// into placeholders (Unicode tag characters among them).
 pub fn forbidden(c: char) -> bool {
     matches!(c,
         '\u{0}'..='\u{1f}'
@@ -60,7 +62,8 @@ pub fn forbidden(c: char) -> bool {
         | '\u{2060}'..='\u{2064}'
         | '\u{2066}'..='\u{206f}'
         | '\u{feff}'
-        | '\u{fff9}'..='\u{fffb}')
+        | '\u{fff9}'..='\u{fffb}'
+        | '\u{e0000}'..='\u{e007f}')
 }
 
 /// Text that may reach a terminal: no control (but newlines) and no bidi or invisible format
