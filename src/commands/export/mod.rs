@@ -10,7 +10,7 @@ pub use rollouts::rollout_json;
 
 use std::io::Write;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 
 use super::load_study;
 use crate::cli::{ExportArgs, ExportFormat};
@@ -21,6 +21,9 @@ use crate::study::Study;
 pub fn run(args: &ExportArgs) -> Result<()> {
     if let Some(note) = args.deprecation_note() {
         super::warn(&format!("rollscope: {note}"));
+    }
+    if args.spreadsheet_safe && args.target() != ExportFormat::Csv {
+        bail!("--spreadsheet-safe applies to --to csv only (JSON has no formulas)");
     }
     let paths = &args.paths;
     let dir = args.study.labels.dir(paths);
@@ -38,7 +41,7 @@ pub fn run(args: &ExportArgs) -> Result<()> {
             None => super::output::data_stdout(),
         };
         match args.target() {
-            ExportFormat::Csv => csv_table::write(&mut out, &study, &annotators)?,
+            ExportFormat::Csv => csv_table::write(&mut out, &study, &annotators, args.spreadsheet_safe)?,
             ExportFormat::Jsonl => write_jsonl(&mut out, &study, &annotators)?,
             ExportFormat::Rollouts => rollouts::write(&mut out, &study, &annotators)?,
         }
