@@ -37,6 +37,9 @@ pub enum ConfigError {
     /// line and column.
     #[error("{}: {}", .path.display(), .reason.to_string().trim_end())]
     Invalid { path: PathBuf, reason: toml::de::Error },
+    /// A setting outside what its flag accepts (a NaN threshold, a hatch matching everything).
+    #[error("{}: {reason}", .path.display())]
+    Setting { path: PathBuf, reason: String },
 }
 
 impl Config {
@@ -54,7 +57,21 @@ impl Config {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
             Err(reason) => return Err(ConfigError::Read { path: path.to_path_buf(), reason }),
         };
-        toml::from_str(&text).map_err(|reason| ConfigError::Invalid { path: path.to_path_buf(), reason })
+        let config: Config = toml::from_str(&text)
+            .map_err(|reason| ConfigError::Invalid { path: path.to_path_buf(), reason })?;
+        config.check().map_err(|reason| ConfigError::Setting { path: path.to_path_buf(), reason })?;
+        Ok(config)
+    }
+
+    /// The same bounds as the flags these settings stand in for.
+    fn check(&self) -> Result<(), String> {
+        if let Some(t) = self.threshold.filter(|t| !t.is_finite()) {
+            return Err(format!("threshold = {t} is not a finite number"));
+        }
+        if let Some(pattern) = &self.hatch {
+            crate::model::Hatch::new(pattern).map_err(|e| format!("hatch: {e}"))?;
+        }
+        Ok(())
     }
 }
 
@@ -75,5 +92,18 @@ mod tests {
         let err = Config::read(&path).unwrap_err().to_string();
         assert!(err.contains("config.toml") && err.contains("treshold"), "{err}");
         assert_eq!(Config::read(&dir.path().join("missing.toml")).unwrap(), Config::default());
+    }
+
+    #[test]
+    fn settings_have_the_bounds_of_their_flags() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        for (text, says) in
+            [("threshold = nan", "finite"), ("threshold = -inf", "finite"), ("hatch = \".*\"", "empty")]
+        {
+            std::fs::write(&path, text).unwrap();
+            let err = Config::read(&path).unwrap_err().to_string();
+            assert!(err.contains("config.toml") && err.contains(says), "{text}: {err}");
+        }
     }
 }

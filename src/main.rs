@@ -5,7 +5,7 @@ use clap::Parser;
 use rollscope::app::keymap::Keymap;
 use rollscope::app::labels::DEFAULT_TAGS;
 use rollscope::app::{App, Settings};
-use rollscope::cli::{Cli, Command, StudyOptions};
+use rollscope::cli::{BootstrapOptions, Cli, Command, StudyOptions};
 use rollscope::commands;
 use rollscope::config::{self, Config};
 use rollscope::runtime::{self, StudyInput};
@@ -51,10 +51,10 @@ fn run(mut cli: Cli) -> Result<ExitCode> {
 fn run_command(command: Command, config: &Config) -> Result<()> {
     match command {
         Command::Ls { paths, study, json } => commands::ls::run(&paths, json, &study),
-        Command::Stats { paths, study, by, boot, seed, json } => {
+        Command::Stats { paths, study, by, bootstrap: BootstrapOptions { boot, seed }, json } => {
             commands::stats::run(&paths, &commands::stats::StatsArgs { by, boot, seed, json }, &study)
         }
-        Command::Agree { paths, study, boot, seed, queue, json } => {
+        Command::Agree { paths, study, bootstrap: BootstrapOptions { boot, seed }, queue, json } => {
             commands::agree::run(&paths, &commands::agree::AgreeArgs { boot, seed, json, queue }, &study)
         }
         Command::Export(args) => commands::export::run(&args),

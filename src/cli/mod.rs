@@ -3,10 +3,12 @@
 
 use std::path::PathBuf;
 
+pub mod bounds;
 mod study;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub use bounds::BootstrapOptions;
 pub use study::{InputFormat, LabelOptions, ScoreFiles, StudyDefinition, StudyOptions};
 
 use crate::config::Config;
@@ -46,12 +48,8 @@ pub enum Command {
         /// Group by these metadata fields, comma-separated (default: condition,dataset where present).
         #[arg(long)]
         by: Option<String>,
-        /// Bootstrap replicates for the mean's confidence interval.
-        #[arg(long, default_value_t = 2000)]
-        boot: usize,
-        /// Bootstrap seed: the same seed gives the same intervals.
-        #[arg(long, default_value_t = 0)]
-        seed: u64,
+        #[command(flatten)]
+        bootstrap: BootstrapOptions,
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
@@ -63,12 +61,8 @@ pub enum Command {
     Agree {
         /// Files or folders (none: the demo study).
         paths: Vec<PathBuf>,
-        /// Bootstrap replicates for the confidence intervals.
-        #[arg(long, default_value_t = 2000)]
-        boot: usize,
-        /// Bootstrap seed.
-        #[arg(long, default_value_t = 0)]
-        seed: u64,
+        #[command(flatten)]
+        bootstrap: BootstrapOptions,
         /// Only labels given in this spot-check queue (its file name).
         #[arg(long)]
         queue: Option<String>,
@@ -234,7 +228,7 @@ impl ExportArgs {
 /// `rollscope sample` options.
 #[derive(Debug, Args, Clone)]
 pub struct SampleArgs {
-    /// How many turns to draw.
+    /// How many turns to draw (at most the eligible turns: more draws them all, with a note).
     #[arg(long)]
     pub n: usize,
     /// Seed: the same inputs and seed give a byte-identical queue.
@@ -244,10 +238,10 @@ pub struct SampleArgs {
     #[arg(long, default_value = "")]
     pub stratify: String,
     /// Eligible turns, e.g. `1-20`, `5,10,15`, `10-` (default: all).
-    #[arg(long)]
+    #[arg(long, value_parser = bounds::turns)]
     pub turns: Option<String>,
     /// Also draw extra turns whose judge score is at least this.
-    #[arg(long)]
+    #[arg(long, value_parser = bounds::finite)]
     pub oversample_above: Option<f64>,
     /// How many extra turns `--oversample-above` draws (default: a fifth of --n).
     #[arg(long)]

@@ -30,10 +30,11 @@ pub struct StudyDefinition {
     #[arg(long, value_name = "NAME")]
     pub score: Option<String>,
     /// Threshold for "clearly high" scores (default 5).
-    #[arg(long, value_name = "T")]
+    #[arg(long, value_name = "T", value_parser = super::bounds::finite)]
     pub threshold: Option<f64>,
-    /// Regex marking a self-deletion turn (default `<<rm -rf[^>]*>>`).
-    #[arg(long, value_name = "REGEX")]
+    /// Regex marking a self-deletion turn (default `<<rm -rf[^>]*>>`); it must not match the
+    /// empty string.
+    #[arg(long, value_name = "REGEX", value_parser = super::bounds::hatch)]
     pub hatch: Option<String>,
     /// Force the input format instead of detecting it from the file.
     #[arg(long, value_enum, value_name = "FORMAT")]

@@ -114,3 +114,62 @@ fn the_config_file_goes_under_the_command_line_for_the_command_that_runs() {
     let Some(Command::LabelStress { labels, .. }) = cli.command else { panic!("not label-stress") };
     assert_eq!(labels.annotator_name(), "ana");
 }
+
+/// Arguments that let `command` parse: "x" for each required positional, "1" for each required
+/// option (the flag under test is added after them).
+fn required_args(command: &clap::Command) -> Vec<String> {
+    let mut args = Vec::new();
+    for arg in command.get_arguments().filter(|a| a.is_required_set()) {
+        match arg.get_long() {
+            Some(long) => args.extend([format!("--{long}"), "1".to_string()]),
+            None => args.push("x".to_string()),
+        }
+    }
+    args
+}
+
+#[test]
+fn every_command_inherits_the_bounds_of_the_options_it_takes() {
+    // Issue 13: a bound lives on the option, not in each command, so a command added later
+    // that takes one of these flags refuses the same values. Walks every command clap knows.
+    let refused: &[(&str, &[&str])] = &[
+        ("boot", &["100001", "1000000000"]),
+        ("perm", &["1000001"]),
+        ("threshold", &["NaN", "inf", "-inf"]),
+        ("oversample-above", &["nan", "inf"]),
+        ("hatch", &["", ".*", "a?"]),
+        ("turns", &["5-3", "0"]),
+    ];
+    let cli = Cli::command();
+    let mut commands: Vec<(Option<&str>, &clap::Command)> = vec![(None, &cli)];
+    commands.extend(cli.get_subcommands().map(|c| (Some(c.get_name()), c)));
+    let mut checked = Vec::new();
+    for (name, command) in &commands {
+        for arg in command.get_arguments() {
+            let Some(long) = arg.get_long() else { continue };
+            let Some((_, values)) = refused.iter().find(|(flag, _)| *flag == long) else { continue };
+            for value in *values {
+                let mut args: Vec<String> =
+                    std::iter::once("rollscope").chain(*name).map(String::from).collect();
+                args.extend(required_args(command));
+                args.push(format!("--{long}={value}"));
+                let err = Cli::try_parse_from(&args).expect_err(&format!("{args:?} was accepted"));
+                assert_eq!(err.kind(), clap::error::ErrorKind::ValueValidation, "{args:?}: {err}");
+            }
+            checked.push(format!("{} --{long}", name.unwrap_or("(app)")));
+        }
+    }
+    for expected in
+        ["stats --boot", "agree --boot", "sample --turns", "sample --oversample-above", "ls --hatch"]
+    {
+        assert!(checked.iter().any(|c| c == expected), "{expected} not checked: {checked:?}");
+    }
+    assert!(checked.iter().filter(|c| c.ends_with("--threshold")).count() >= 8, "{checked:?}");
+    // The bounds themselves are allowed.
+    let stats = parse(&["stats", "--boot", "100000", "--threshold=-2.5", "--hatch", "x+"]);
+    assert!(matches!(
+        stats.command,
+        Some(Command::Stats { bootstrap: BootstrapOptions { boot: 100_000, .. }, .. })
+    ));
+    parse(&["sample", "runs", "--n", "5", "--turns", "3-5,9,12-", "--oversample-above", "7"]);
+}

@@ -36,7 +36,16 @@ pub fn run(paths: &[PathBuf], sample: &SampleArgs, options: &StudyOptions) -> Re
     };
     let sources: Vec<String> = study.sources.iter().map(|s| s.display.clone()).collect();
     let given: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-    let queue = draw(&study.rollouts, &sources, &given, &options).map_err(anyhow::Error::msg)?;
+    let mut queue = draw(&study.rollouts, &sources, &given, &options).map_err(anyhow::Error::msg)?;
+    // More than there are is all there are, said, and the queue records what was drawn.
+    let eligible: usize = queue.strata.iter().map(|s| s.eligible).sum();
+    if queue.n > eligible {
+        super::warn(&format!(
+            "rollscope: --n {} is more than the {eligible} eligible turns: all {eligible} are drawn",
+            queue.n
+        ));
+        queue.n = eligible;
+    }
     // Escaped like every JSON output: a queue is read in a terminal too (`cat`, `less`).
     let text = crate::sanitize::json::to_string_pretty(&queue)? + "\n";
     output::write(&sample.output, text.as_bytes(), &inputs)?;

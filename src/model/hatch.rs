@@ -12,6 +12,11 @@ pub enum HatchError {
     /// The pattern is not a regex the `regex` crate accepts.
     #[error("--hatch {pattern:?} is not a valid regex: {reason}")]
     InvalidRegex { pattern: String, reason: regex::Error },
+    /// The pattern matches the empty string (`''`, `.*`, `a?`), so it would match every turn.
+    #[error(
+        "--hatch {pattern:?} matches the empty string, so every rollout would self-delete at its first turn"
+    )]
+    MatchesEmpty { pattern: String },
 }
 
 /// A compiled hatch pattern.
@@ -24,10 +29,15 @@ pub struct Hatch {
 }
 
 impl Hatch {
-    /// Compiles a user pattern; the error names the pattern and why it is not a regex.
+    /// Compiles a user pattern; the error names the pattern and why it cannot be used: not a
+    /// regex, or one that matches the empty string (whether it comes from the command line or
+    /// the config file).
     pub fn new(pattern: &str) -> Result<Hatch, HatchError> {
         let regex = Regex::new(pattern)
             .map_err(|reason| HatchError::InvalidRegex { pattern: pattern.to_string(), reason })?;
+        if regex.is_match("") {
+            return Err(HatchError::MatchesEmpty { pattern: pattern.to_string() });
+        }
         Ok(Hatch { raw_needles: raw_needles(pattern), regex })
     }
 
@@ -111,5 +121,15 @@ mod tests {
         let err = Hatch::new("<<(").unwrap_err();
         assert!(err.to_string().contains("<<("), "{err}");
         assert!(matches!(&err, HatchError::InvalidRegex { pattern, .. } if pattern == "<<("));
+    }
+
+    #[test]
+    fn a_pattern_matching_the_empty_string_is_refused() {
+        // It would match every assistant turn: every rollout "self-deleted" at turn 1.
+        for pattern in ["", ".*", "a?", "(x|)", "^"] {
+            let err = Hatch::new(pattern).unwrap_err();
+            assert_eq!(err, HatchError::MatchesEmpty { pattern: pattern.to_string() });
+            assert!(err.to_string().contains("empty string"), "{err}");
+        }
     }
 }
