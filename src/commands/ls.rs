@@ -52,7 +52,8 @@ fn number(x: Option<f64>) -> String {
 /// every score name per turn, and the self-deletion turn.
 pub fn row_json(study: &Study, r: &RolloutSummary, score: &str) -> Value {
     let metadata: Map<String, Value> = r.metadata.iter().map(|(k, v)| (k.to_string(), v.to_json())).collect();
-    let scores: Map<String, Value> = r.scores.iter().map(|s| (s.name.to_string(), json!(s.values))).collect();
+    let scores: Map<String, Value> =
+        r.scores.iter().map(|s| (s.name.to_string(), s.values.to_json())).collect();
     json!({
         "id": &*r.id,
         "source": study.sources.get(r.source as usize).map(|s| s.display.as_str()),

@@ -129,7 +129,7 @@ fn rollout_file(study: &Study, path: &str) -> FileReport {
         report.rollouts += 1;
         report.turns += u64::from(rollout.n_turns);
         for scores in &rollout.scores {
-            let count = scores.values.iter().flatten().count() as u64;
+            let count = scores.values.present() as u64;
             match report.scores.iter_mut().find(|(n, _)| *n == *scores.name) {
                 Some((_, n)) => *n += count,
                 None => report.scores.push((scores.name.to_string(), count)),

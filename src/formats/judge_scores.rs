@@ -30,7 +30,7 @@ use serde_json::Value;
 use super::fields::{TURN_FIELDS, VALUE_FIELDS, kind_of};
 use super::json_text;
 use super::record::parse_value;
-use crate::model::{MetaValue, Problem, RolloutSummary, TurnScores};
+use crate::model::{MetaValue, Problem, RolloutSummary, ScoreValues, TurnScores};
 pub use rows::MAX_TEXT;
 use rows::{Rows, float_text};
 pub use spec::{JoinField, JoinFieldError, ScoreFileSpec, ScoreReport, ScoreStats};
@@ -300,16 +300,28 @@ impl ScoreFile {
         let slot = match summary.scores.iter().position(|s| s.name == self.name) {
             Some(i) => i,
             None => {
-                let values = vec![None; n_turns].into_boxed_slice();
-                summary.scores.push(TurnScores { name: self.name.clone(), values });
+                summary.scores.push(TurnScores::numeric(self.name.clone(), vec![None; n_turns]));
                 summary.scores.len() - 1
             }
         };
         let scores = &mut summary.scores[slot];
-        if scores.values.len() < n_turns {
-            let mut values = scores.values.to_vec();
-            values.resize(n_turns, None);
-            scores.values = values.into_boxed_slice();
+        let ScoreValues::Numeric(values) = &mut scores.values else {
+            self.problems.push(
+                Problem::file(
+                    &self.display,
+                    format!(
+                        "{}: the rollouts already have a score of this name that is not a number",
+                        self.name
+                    ),
+                )
+                .warning(),
+            );
+            return 0;
+        };
+        if values.len() < n_turns {
+            let mut grown = values.to_vec();
+            grown.resize(n_turns, None);
+            *values = grown.into_boxed_slice();
         }
         let mut used = 0;
         for e in &mut group.entries {
@@ -318,7 +330,7 @@ impl ScoreFile {
                 e.past_end_of = Some(summary.n_turns);
                 continue;
             }
-            let slot = &mut scores.values[turn];
+            let slot = &mut values[turn];
             if slot.is_some() {
                 self.stats.overwritten += 1;
                 self.first_overwrite = Some(self.first_overwrite.map_or(e.line, |l| l.min(e.line)));

@@ -6,6 +6,7 @@ pub mod label;
 pub mod overlay;
 pub mod problem;
 pub mod rollout;
+pub mod score;
 pub mod summary;
 
 pub use hatch::{Hatch, HatchError};
@@ -13,4 +14,5 @@ pub use label::{Label, LabelKey, LabelRecord, LabelSet, text_hash};
 pub use overlay::overlay_scores;
 pub use problem::Problem;
 pub use rollout::{Message, Role, Rollout, Scores, ToolCall};
+pub use score::{ScoreKind, ScoreValues, TextAt};
 pub use summary::{Interner, Locator, MetaValue, RolloutSummary, SummaryBuilder, TurnScores};

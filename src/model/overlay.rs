@@ -3,6 +3,7 @@
 //! of the messages it decodes again from the file.
 
 use super::rollout::{Role, Rollout};
+use super::score::ScoreValues;
 use super::summary::RolloutSummary;
 
 /// Copies the summary's per-turn scores onto the rollout's assistant messages (turn 1 is the
@@ -14,7 +15,9 @@ pub fn overlay_scores(rollout: &mut Rollout, summary: &RolloutSummary) {
         let name = &*scores.name;
         let carried = rollout.messages.iter().any(|m| m.scores.iter().any(|(n, _)| n == name));
         let turns = rollout.messages.iter_mut().filter(|m| m.role == Role::Assistant);
-        for (message, value) in turns.zip(scores.values.iter().copied()) {
+        // Categories and texts are shown from the index, not carried on messages.
+        let ScoreValues::Numeric(values) = &scores.values else { continue };
+        for (message, value) in turns.zip(values.iter().copied()) {
             match message.scores.iter_mut().find(|(n, _)| n == name) {
                 Some(slot) => slot.1 = value,
                 None if value.is_some() || !carried => message.scores.push((name.to_string(), value)),
@@ -60,9 +63,7 @@ mod tests {
             Locator::Decoded(0),
             &mut Interner::default(),
         );
-        summary
-            .scores
-            .push(TurnScores { name: Arc::from("judge"), values: vec![Some(2.0), None, Some(7.0)].into() });
+        summary.scores.push(TurnScores::numeric(Arc::from("judge"), vec![Some(2.0), None, Some(7.0)]));
         overlay_scores(&mut r, &summary);
         let judge: Vec<Option<f64>> =
             r.turn_messages().iter().map(|&i| r.messages[i].score("judge")).collect();
@@ -85,7 +86,7 @@ mod tests {
         );
         overlay_scores(&mut r, &summary);
         assert_eq!(r, before, "an index made from the rollout changes nothing");
-        summary.scores[0].values = vec![Some(9.0), Some(4.0), None].into();
+        summary.scores[0].values = ScoreValues::Numeric(vec![Some(9.0), Some(4.0), None].into());
         overlay_scores(&mut r, &summary);
         assert_eq!(r.messages[1].score("inline"), Some(9.0));
         assert_eq!(r.messages[3].scores, vec![("inline".to_string(), Some(4.0))]);

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use super::hatch::Hatch;
 use super::rollout::{Role, Rollout};
+use super::score::{ScoreValues, TextAt};
 
 /// Where a rollout's full text lives, so it can be decoded again when it is shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,11 +17,18 @@ pub enum Locator {
     Decoded(u32),
 }
 
-/// Per-turn values of one score name; index 0 is turn 1, `None` is missing.
+/// Per-turn values of one score name.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TurnScores {
     pub name: Arc<str>,
-    pub values: Box<[Option<f64>]>,
+    pub values: ScoreValues,
+}
+
+impl TurnScores {
+    /// A numeric score.
+    pub fn numeric(name: Arc<str>, values: impl Into<Box<[Option<f64>]>>) -> TurnScores {
+        TurnScores { name, values: ScoreValues::Numeric(values.into()) }
+    }
 }
 
 /// A rollout's index entry.
@@ -42,9 +50,30 @@ pub struct RolloutSummary {
 }
 
 impl RolloutSummary {
-    /// Per-turn values of a score name (empty when the rollout has none under that name).
+    /// Per-turn values of a numeric score (empty when the rollout has none under that name, or
+    /// when it is not numeric).
     pub fn turn_scores(&self, name: &str) -> &[Option<f64>] {
-        self.scores.iter().find(|s| &*s.name == name).map(|s| &*s.values).unwrap_or(&[])
+        self.score_values(name).map_or(&[], ScoreValues::numeric)
+    }
+
+    /// Per-turn values of a score name, of any kind.
+    pub fn score_values(&self, name: &str) -> Option<&ScoreValues> {
+        self.scores.iter().find(|s| &*s.name == name).map(|s| &s.values)
+    }
+
+    /// Per-turn categories of a categorical score (empty otherwise).
+    pub fn categories(&self, name: &str) -> &[Option<Arc<str>>] {
+        self.score_values(name).map_or(&[], ScoreValues::categories)
+    }
+
+    /// The category of a 1-based turn.
+    pub fn category_at(&self, name: &str, turn: usize) -> Option<&Arc<str>> {
+        turn.checked_sub(1).and_then(|i| self.categories(name).get(i)).and_then(Option::as_ref)
+    }
+
+    /// Where the per-turn texts of a text score are (empty otherwise).
+    pub fn texts(&self, name: &str) -> &[Option<TextAt>] {
+        self.score_values(name).map_or(&[], ScoreValues::texts)
     }
 
     /// The score of a 1-based turn.
@@ -217,7 +246,7 @@ impl SummaryBuilder {
             .into_iter()
             .map(|(name, mut values)| {
                 values.resize(n_turns, None);
-                TurnScores { name, values: values.into_boxed_slice() }
+                TurnScores::numeric(name, values)
             })
             .collect();
         RolloutSummary {

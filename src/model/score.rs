@@ -1,0 +1,122 @@
+//! What a judge wrote about each turn: a number (the 0–10 score, a probe value), a category
+//! (`despair`, `refusal`), or a text (a quote, a rationale). Numbers and categories live in the
+//! index; texts are not held there (100,000 rollouts × 20 turns of rationales would be a
+//! gigabyte): the index keeps where each is, and it is read when shown, searched or exported.
+
+use std::sync::Arc;
+
+/// What a score name holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ScoreKind {
+    Numeric,
+    Categorical,
+    Text,
+}
+
+/// Where a judge's text is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TextAt {
+    /// The JSON string literal (quotes included) at bytes `start..start + len` of text file
+    /// `file` (an index into the study's text files: score files and rollout sources).
+    Span { file: u32, start: u64, len: u32 },
+    /// Held in memory (formats decoded whole at load time, such as Inspect logs, already hold
+    /// their text).
+    Held(Arc<str>),
+}
+
+/// Per-turn values of one score name; index 0 is turn 1, `None` is missing.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScoreValues {
+    Numeric(Box<[Option<f64>]>),
+    Categorical(Box<[Option<Arc<str>>]>),
+    Text(Box<[Option<TextAt>]>),
+}
+
+impl ScoreValues {
+    pub fn kind(&self) -> ScoreKind {
+        match self {
+            ScoreValues::Numeric(_) => ScoreKind::Numeric,
+            ScoreValues::Categorical(_) => ScoreKind::Categorical,
+            ScoreValues::Text(_) => ScoreKind::Text,
+        }
+    }
+
+    /// Turns covered (present or missing).
+    pub fn len(&self) -> usize {
+        match self {
+            ScoreValues::Numeric(v) => v.len(),
+            ScoreValues::Categorical(v) => v.len(),
+            ScoreValues::Text(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Turns with a value.
+    pub fn present(&self) -> usize {
+        match self {
+            ScoreValues::Numeric(v) => v.iter().flatten().count(),
+            ScoreValues::Categorical(v) => v.iter().flatten().count(),
+            ScoreValues::Text(v) => v.iter().flatten().count(),
+        }
+    }
+
+    /// The numbers, or nothing when this is not a numeric score.
+    pub fn numeric(&self) -> &[Option<f64>] {
+        match self {
+            ScoreValues::Numeric(v) => v,
+            _ => &[],
+        }
+    }
+
+    /// The categories, or nothing when this is not a categorical score.
+    pub fn categories(&self) -> &[Option<Arc<str>>] {
+        match self {
+            ScoreValues::Categorical(v) => v,
+            _ => &[],
+        }
+    }
+
+    /// Where the texts are, or nothing when this is not a text score.
+    pub fn texts(&self) -> &[Option<TextAt>] {
+        match self {
+            ScoreValues::Text(v) => v,
+            _ => &[],
+        }
+    }
+
+    /// Numbers and categories as JSON (texts are read from their files, not from the index).
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value;
+        match self {
+            ScoreValues::Numeric(v) => v.iter().map(|x| x.map_or(Value::Null, Value::from)).collect(),
+            ScoreValues::Categorical(v) => {
+                v.iter().map(|c| c.as_ref().map_or(Value::Null, |c| Value::from(&**c))).collect()
+            }
+            ScoreValues::Text(v) => v.iter().map(|_| Value::Null).collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_kind_answers_for_itself_and_nothing_for_the_others() {
+        let numeric = ScoreValues::Numeric(vec![Some(1.0), None].into());
+        let tags = ScoreValues::Categorical(vec![None, Some(Arc::from("despair"))].into());
+        let quotes = ScoreValues::Text(vec![Some(TextAt::Held("I give up".into()))].into());
+        assert_eq!((numeric.kind(), numeric.len(), numeric.present()), (ScoreKind::Numeric, 2, 1));
+        assert_eq!(numeric.numeric(), &[Some(1.0), None]);
+        assert!(numeric.categories().is_empty() && numeric.texts().is_empty());
+        assert_eq!(tags.categories()[1].as_deref(), Some("despair"));
+        assert!(tags.numeric().is_empty());
+        assert_eq!(tags.to_json(), serde_json::json!([null, "despair"]));
+        assert_eq!(quotes.texts().len(), 1);
+        assert_eq!(quotes.to_json(), serde_json::json!([null]));
+    }
+}
