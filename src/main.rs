@@ -58,7 +58,7 @@ fn run_command(command: Command, config: &Config) -> Result<()> {
         Command::Export(args) => commands::export::run(&args),
         Command::Sample { paths, sample, study } => commands::sample::run(&paths, &sample, &study),
         Command::Review { queue, mut study } => {
-            let (parsed, paths) = commands::sample::open_queue(&queue)?;
+            let (parsed, paths) = commands::sample::open_queue(&queue, study.labels.label_file_limit())?;
             let name = rollscope::sample::Queue::name_of(&queue);
             study.study.score = Some(parsed.score.clone());
             let review = rollscope::app::review::Review::new(name, parsed);
@@ -92,8 +92,11 @@ fn open_app(
         title,
         tags: config.tags.clone().unwrap_or_else(|| DEFAULT_TAGS.iter().map(|t| t.to_string()).collect()),
     };
-    let labels =
-        runtime::LabelsInput { dir: args.labels.dir(&paths), annotator: args.labels.annotator_name() };
+    let labels = runtime::LabelsInput {
+        dir: args.labels.dir(&paths),
+        annotator: args.labels.annotator_name(),
+        limit: args.labels.label_file_limit(),
+    };
     let input = if paths.is_empty() { StudyInput::Demo } else { StudyInput::Paths(paths) };
     let mut app = App::new(settings, keymap);
     app.labels.annotator = labels.annotator.clone();

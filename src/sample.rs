@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::formats::input::{self, InputError};
 use crate::metrics::rng::SplitMix64;
 use crate::metrics::study::{GroupKey, group_value};
-use crate::model::RolloutSummary;
+use crate::model::{Limit, RolloutSummary};
 
 /// How to draw.
 #[derive(Debug, Clone)]
@@ -65,7 +66,7 @@ pub struct Queue {
 #[derive(Debug, thiserror::Error)]
 pub enum QueueError {
     #[error("{}: cannot read queue: {reason}", .path.display())]
-    Read { path: PathBuf, reason: std::io::Error },
+    Read { path: PathBuf, reason: InputError },
     /// Not JSON, or not a queue's fields; `reason` has the line and column.
     #[error("{}: not a rollscope queue: {reason}", .path.display())]
     Invalid { path: PathBuf, reason: serde_json::Error },
@@ -86,10 +87,12 @@ pub enum DrawError {
 }
 
 impl Queue {
-    pub fn read(path: &Path) -> Result<Queue, QueueError> {
-        let text = std::fs::read_to_string(path)
+    /// Reads a queue file: only a regular file, `limit` at most.
+    pub fn read(path: &Path, limit: Limit) -> Result<Queue, QueueError> {
+        let bytes = input::read(path, limit)
             .map_err(|reason| QueueError::Read { path: path.to_path_buf(), reason })?;
-        serde_json::from_str(&text).map_err(|reason| QueueError::Invalid { path: path.to_path_buf(), reason })
+        serde_json::from_slice(&bytes)
+            .map_err(|reason| QueueError::Invalid { path: path.to_path_buf(), reason })
     }
 
     /// The queue's name: its file stem (labels given in it are marked with it).

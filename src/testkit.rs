@@ -45,7 +45,8 @@ impl Session {
 
     /// Spot-check mode on a queue file, labelling as `annotator` into `labels`.
     pub fn review(queue: &Path, width: u16, height: u16, labels: (&Path, &str)) -> Result<Session, String> {
-        let parsed = Queue::read(queue).map_err(|e| e.to_string())?;
+        let parsed = Queue::read(queue, crate::model::ReadLimits::default().label_file())
+            .map_err(|e| e.to_string())?;
         let base = queue.parent().unwrap_or(Path::new("."));
         let paths: Vec<PathBuf> = parsed.paths.iter().map(|p| base.join(p)).collect();
         let name = Queue::name_of(queue);
@@ -66,8 +67,11 @@ impl Session {
     fn start(&mut self, paths: &[PathBuf], labels: Option<(&Path, &str)>) {
         if let Some((dir, annotator)) = labels {
             self.app.labels.annotator = annotator.to_string();
-            self.executor
-                .open_labels(LabelsInput { dir: dir.to_path_buf(), annotator: annotator.to_string() });
+            self.executor.open_labels(LabelsInput {
+                dir: dir.to_path_buf(),
+                annotator: annotator.to_string(),
+                limit: crate::model::ReadLimits::default().label_file(),
+            });
         }
         let input = if paths.is_empty() { StudyInput::Demo } else { StudyInput::Paths(paths.to_vec()) };
         self.executor.load(input, LoadOptions { threads: 1, ..LoadOptions::default() });

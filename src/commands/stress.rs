@@ -10,7 +10,8 @@ use crate::model::LabelRecord;
 use crate::runtime::labels::LabelStore;
 
 pub fn run(dir: &Path, annotator: &str, count: u32, prefix: &str) -> Result<()> {
-    let (mut store, opened) = LabelStore::open(dir, annotator);
+    let (mut store, opened) =
+        LabelStore::open(dir, annotator, crate::model::ReadLimits::default().label_file());
     if let Some(reason) = opened.read_only {
         bail!(reason);
     }

@@ -4,6 +4,7 @@
 pub mod chat;
 pub mod chat_index;
 pub mod fields;
+pub mod input;
 pub mod inspect;
 pub mod json_scalar;
 pub mod json_text;

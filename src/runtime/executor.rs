@@ -34,6 +34,8 @@ pub enum StudyInput {
 pub struct LabelsInput {
     pub dir: PathBuf,
     pub annotator: String,
+    /// The largest label file read.
+    pub limit: crate::model::Limit,
 }
 
 /// Loads a study, every event going to the app as it happens.
@@ -136,7 +138,7 @@ impl Executor {
         let outbox = self.outbox.clone();
         match &mut self.mode {
             Mode::Inline { labels: queue } => {
-                let (store, opened) = LabelStore::open(&labels.dir, &labels.annotator);
+                let (store, opened) = LabelStore::open(&labels.dir, &labels.annotator, labels.limit);
                 outbox.post(Msg::LabelsOpened(opened));
                 *queue = Some(LabelQueue::new(store));
             }
@@ -144,7 +146,7 @@ impl Executor {
                 let (tx, records) = mpsc::channel::<LabelRecord>();
                 *writes = Some(tx);
                 thread::spawn(move || {
-                    let (store, opened) = LabelStore::open(&labels.dir, &labels.annotator);
+                    let (store, opened) = LabelStore::open(&labels.dir, &labels.annotator, labels.limit);
                     if !outbox.post(Msg::LabelsOpened(opened)) {
                         return;
                     }

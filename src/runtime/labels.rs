@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::outbox::Outbox;
 use crate::app::{LabelsOpened, Msg};
-use crate::model::LabelRecord;
+use crate::model::{LabelRecord, Limit};
 use crate::store::file::{self, LabelWriter};
 use crate::store::stamp;
 
@@ -18,10 +18,11 @@ pub struct LabelStore {
 }
 
 impl LabelStore {
-    /// Opens the annotator's file in `dir` and reads the other annotators' files beside it.
-    pub fn open(dir: &Path, annotator: &str) -> (LabelStore, LabelsOpened) {
-        let opened = file::open(dir, annotator);
-        let (others, other_warnings) = file::read_others(dir, annotator);
+    /// Opens the annotator's file in `dir` and reads the other annotators' files beside it,
+    /// each `limit` at most.
+    pub fn open(dir: &Path, annotator: &str, limit: Limit) -> (LabelStore, LabelsOpened) {
+        let opened = file::open(dir, annotator, limit);
+        let (others, other_warnings) = file::read_others(dir, annotator, limit);
         let mut warnings = opened.warnings;
         warnings.extend(other_warnings);
         let message = LabelsOpened {

@@ -6,7 +6,8 @@ use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use crate::model::{LabelRecord, Problem};
+use crate::formats::input::{self, Bounded};
+use crate::model::{LabelRecord, Limit, Problem};
 
 /// An annotator's file name: their name with anything but letters, digits, `.`, `_` and `-`
 /// replaced, so a name can never point outside the labels folder.
@@ -40,8 +41,9 @@ pub struct Opened {
     pub read_only: Option<String>,
 }
 
-/// Opens (creating if needed) and locks `<dir>/<annotator>.jsonl`, and replays what it holds.
-pub fn open(dir: &Path, annotator: &str) -> Opened {
+/// Opens (creating if needed) and locks `<dir>/<annotator>.jsonl`, and replays what it holds
+/// (`limit` at most).
+pub fn open(dir: &Path, annotator: &str, limit: Limit) -> Opened {
     let path = label_path(dir, annotator);
     let display = path.display().to_string();
     let existed = path.exists();
@@ -50,7 +52,7 @@ pub fn open(dir: &Path, annotator: &str) -> Opened {
     let mut file = match file {
         Ok(file) => file,
         Err(e) => {
-            let (records, warnings) = read_records(&path);
+            let (records, warnings) = read_records(&path, limit);
             let reason = format!("cannot write labels to {display}: {e}; labels are read-only this session");
             return Opened { writer: None, records, warnings, read_only: Some(reason) };
         }
@@ -71,7 +73,7 @@ pub fn open(dir: &Path, annotator: &str) -> Opened {
         }
     };
     let mut bytes = Vec::new();
-    if let Err(e) = file.read_to_end(&mut bytes) {
+    if let Err(e) = Bounded::new(&mut file, limit).read_to_end(&mut bytes) {
         let reason = format!("cannot read {display}: {e}; labels are read-only this session");
         return Opened { writer: None, records: Vec::new(), warnings: Vec::new(), read_only: Some(reason) };
     }
@@ -81,12 +83,13 @@ pub fn open(dir: &Path, annotator: &str) -> Opened {
     Opened { writer, records, warnings, read_only: locked }
 }
 
-/// Reads a label file without writing (other annotators' files, subcommands).
-pub fn read_records(path: &Path) -> (Vec<LabelRecord>, Vec<Problem>) {
+/// Reads a label file without writing (other annotators' files, subcommands): only a regular
+/// file, `limit` at most.
+pub fn read_records(path: &Path, limit: Limit) -> (Vec<LabelRecord>, Vec<Problem>) {
     let display = path.display().to_string();
-    match std::fs::read(path) {
+    match input::read(path, limit) {
         Ok(bytes) => parse_records(&bytes, &display),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Vec::new(), Vec::new()),
+        Err(e) if e.is_not_found() => (Vec::new(), Vec::new()),
         Err(e) => (Vec::new(), vec![Problem::file(display, format!("cannot read labels: {e}"))]),
     }
 }
@@ -156,7 +159,7 @@ pub fn annotator_files(dir: &Path) -> std::io::Result<Vec<(String, PathBuf)>> {
 }
 
 /// Every other annotator's file in the folder: (annotator, records).
-pub fn read_others(dir: &Path, me: &str) -> (Vec<(String, Vec<LabelRecord>)>, Vec<Problem>) {
+pub fn read_others(dir: &Path, me: &str, limit: Limit) -> (Vec<(String, Vec<LabelRecord>)>, Vec<Problem>) {
     let mine = label_path(dir, me);
     let mut others = Vec::new();
     let mut warnings = Vec::new();
@@ -165,7 +168,7 @@ pub fn read_others(dir: &Path, me: &str) -> (Vec<(String, Vec<LabelRecord>)>, Ve
         if path == mine {
             continue;
         }
-        let (records, problems) = read_records(&path);
+        let (records, problems) = read_records(&path, limit);
         warnings.extend(problems);
         others.push((name, records));
     }
