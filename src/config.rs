@@ -17,8 +17,9 @@ pub struct Config {
     pub hatch: Option<String>,
     pub annotator: Option<String>,
     pub tags: Option<Vec<String>>,
-    /// Size limits (`"16GiB"` or bytes), as `--max-file` and `--max-label-file`.
+    /// Size limits (`"16GiB"` or bytes), as `--max-file`, `--max-entry`, `--max-label-file`.
     pub max_file: Option<ByteSize>,
+    pub max_entry: Option<ByteSize>,
     pub max_label_file: Option<ByteSize>,
     /// Action name → keys, e.g. `next_turn = ["]", "L"]`.
     #[serde(default)]

@@ -1,12 +1,14 @@
 //! Issue 13, bounded on hostile input: a FIFO, `/dev/zero` and `/dev/urandom` (given, walked,
 //! as `--scores`, as another annotator's label file, as a queue) are problems found without
-//! opening them; every read has a size limit.
+//! opening them; every read has a size limit; zip bombs inflate no further than the limits.
 //!
 //! A reader that gets this wrong hangs forever (a FIFO) or eats memory at GB/s (a device), so
 //! the binary runs under a memory cap (`ulimit -v`) and a deadline, and in-process reads run
 //! on a watchdog thread: a regression fails the test instead of hanging CI or the machine.
 #![allow(clippy::unwrap_used)]
 
+#[path = "hostile/bombs.rs"]
+mod bombs;
 mod common;
 #[path = "hostile/devices.rs"]
 mod devices;
@@ -17,8 +19,12 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use rollscope::model::{Limit, ReadLimits};
+use rollscope::formats::inspect::decode_inspect_eval_bytes;
+use rollscope::load::LoadOptions;
+use rollscope::model::limits::MIB;
+use rollscope::model::{Limit, Problem, ReadLimits, Rollout};
 use rollscope::sample::Queue;
+use rollscope::study::Study;
 
 /// Long enough for a loaded CI machine; a hang is forever.
 const DEADLINE: Duration = Duration::from_secs(60);
@@ -188,4 +194,72 @@ fn files_over_their_size_limit_are_refused_with_the_setting_that_raises_it() {
     std::fs::write(&queue, "{}".repeat(20)).unwrap();
     let err = Queue::read(&queue, Limit { bytes: 10, setting: "max-label-file" }).unwrap_err().to_string();
     assert!(err.contains("40 bytes is over the 10 bytes limit"), "{err}");
+}
+
+/// Limits a test can afford: 1 MiB per entry, 4 MiB per archive.
+const SMALL: ReadLimits = ReadLimits { file: 4 * MIB, label_file: MIB, entry: MIB };
+
+fn ids(rollouts: &[Rollout]) -> Vec<String> {
+    rollouts.iter().map(|r| r.id.clone()).collect()
+}
+
+fn entry_problems(problems: &[Problem]) -> Vec<(String, String)> {
+    problems.iter().map(|p| (p.entry.clone().unwrap_or_default(), p.message.clone())).collect()
+}
+
+#[test]
+fn an_entry_that_inflates_past_its_limit_is_a_problem_naming_it_and_the_rest_loads() {
+    // 3 MiB of text in a few KB of archive; and the same with the archive claiming 100 bytes.
+    for (what, bytes) in [("honest", bombs::big_entry(3 << 20)), ("lying", bombs::lying_entry(3 << 20, 100))]
+    {
+        assert!(bytes.len() < 64 << 10, "{what}: {} bytes", bytes.len());
+        let (rollouts, problems) = decode_inspect_eval_bytes(&bytes, "bomb.eval", &SMALL).unwrap();
+        assert_eq!(ids(&rollouts), [bombs::id(1), bombs::id(3)], "{what}: {problems:?}");
+        let problems = entry_problems(&problems);
+        assert_eq!(problems.len(), 1, "{what}: {problems:?}");
+        assert_eq!(problems[0].0, "samples/2_epoch_1.json", "{what}");
+        if what == "honest" {
+            let message =
+                "inflates to more than the 1 MiB limit (--max-entry, or max_entry in the config file)";
+            assert!(problems[0].1.contains(message), "{what}: {problems:?}");
+        }
+    }
+    // Through the loader, with the limit from the load options.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bomb.eval");
+    std::fs::write(&path, bombs::big_entry(3 << 20)).unwrap();
+    let study = Study::load(&[path], &LoadOptions { limits: SMALL, ..LoadOptions::default() });
+    assert_eq!(study.rollouts.len(), 2, "{:?}", study.problems);
+    assert!(study.problems.iter().any(|p| p.entry.as_deref() == Some("samples/2_epoch_1.json")));
+}
+
+#[test]
+fn entries_that_share_one_compressed_stream_are_refused_and_the_rest_loads() {
+    // Ten entries that are one stream: inflated once each, they were ten times the data.
+    let bytes = bombs::shared_stream(100 << 10, 9);
+    let (rollouts, problems) =
+        decode_inspect_eval_bytes(&bytes, "shared.eval", &ReadLimits::default()).unwrap();
+    assert_eq!(ids(&rollouts), [bombs::id(1)], "{problems:?}");
+    let problems = entry_problems(&problems);
+    assert_eq!(problems.len(), 10, "{problems:?}");
+    for (entry, message) in &problems {
+        assert!(entry.starts_with("samples/"), "{entry}");
+        assert!(message.contains("its compressed data overlaps another entry's"), "{message}");
+    }
+}
+
+#[test]
+fn an_archive_stops_inflating_at_its_limit_in_all_and_says_what_it_left() {
+    // Six samples of 900 KB: each within the entry limit, 5.4 MB together over the 4 MiB.
+    let bytes = bombs::many_entries(6, 900 << 10);
+    let (rollouts, problems) = decode_inspect_eval_bytes(&bytes, "many.eval", &SMALL).unwrap();
+    assert_eq!(ids(&rollouts), (1..=4).map(bombs::id).collect::<Vec<_>>(), "{problems:?}");
+    let problems = entry_problems(&problems);
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert_eq!(problems[0].0, "samples/5_epoch_1.json");
+    assert!(
+        problems[0].1.contains("the archive inflates to more than the 4 MiB limit (--max-file"),
+        "{problems:?}"
+    );
+    assert_eq!(problems[1].1, "1 more sample entries not read: the archive reached its limit");
 }

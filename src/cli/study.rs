@@ -47,12 +47,16 @@ pub struct StudyDefinition {
     pub limits: FileLimits,
 }
 
-/// `--max-file`: what one rollout file or score file may hold.
+/// `--max-file` and `--max-entry`: what one rollout file, score file or archive may hold.
 #[derive(Debug, Clone, Default, PartialEq, Args)]
 pub struct FileLimits {
-    /// Largest rollout or --scores file read (default 16GiB; units K, M, G, T).
+    /// Largest rollout or --scores file read, and the most one .eval archive inflates to in
+    /// all (default 16GiB; units K, M, G, T).
     #[arg(long, value_name = "SIZE")]
     pub max_file: Option<ByteSize>,
+    /// The most one .eval archive entry inflates to (default 1GiB).
+    #[arg(long, value_name = "SIZE")]
+    pub max_entry: Option<ByteSize>,
 }
 
 /// `--scores` files: per-turn judge scores kept apart from the transcripts, and how to join them.
@@ -161,13 +165,18 @@ impl StudyDefinition {
         self.threshold = self.threshold.or(config.threshold);
         self.hatch = self.hatch.take().or_else(|| config.hatch.clone());
         self.limits.max_file = self.limits.max_file.or(config.max_file);
+        self.limits.max_entry = self.limits.max_entry.or(config.max_entry);
     }
 
-    /// The size limits of rollout files and score files (label files at their
+    /// The size limits of rollout files, score files and archives (label files at their
     /// default: see `StudyOptions::read_limits`).
     pub fn read_limits(&self) -> ReadLimits {
         let defaults = ReadLimits::default();
-        ReadLimits { file: self.limits.max_file.map_or(defaults.file, |s| s.0), ..defaults }
+        ReadLimits {
+            file: self.limits.max_file.map_or(defaults.file, |s| s.0),
+            entry: self.limits.max_entry.map_or(defaults.entry, |s| s.0),
+            ..defaults
+        }
     }
 }
 

@@ -150,10 +150,10 @@ fn load_source(
         Format::InspectJson | Format::InspectEval => {
             let decoded = match (&source.origin, format) {
                 (Origin::File(path), Format::InspectEval) => {
-                    formats::inspect::decode_inspect_eval(path, display)
+                    formats::inspect::decode_inspect_eval(path, display, &options.limits)
                 }
                 (Origin::Embedded(bytes), Format::InspectEval) => {
-                    formats::inspect::decode_inspect_eval_bytes(bytes, display)
+                    formats::inspect::decode_inspect_eval_bytes(bytes, display, &options.limits)
                 }
                 _ => formats::inspect::decode_inspect_json(
                     &source.read_all(options.limits.rollout_file())?,

@@ -14,15 +14,18 @@ const TIB: u64 = 1 << 40;
 /// The size limits of one load.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReadLimits {
-    /// A rollout file or a `--scores` file (`--max-file`, default 16 GiB).
+    /// A rollout file or a `--scores` file, and the inflated total of one archive
+    /// (`--max-file`, default 16 GiB).
     pub file: u64,
     /// A label file or a spot-check queue (`--max-label-file`, default 256 MiB).
     pub label_file: u64,
+    /// One inflated archive entry (`--max-entry`, default 1 GiB).
+    pub entry: u64,
 }
 
 impl Default for ReadLimits {
     fn default() -> ReadLimits {
-        ReadLimits { file: 16 * GIB, label_file: 256 * MIB }
+        ReadLimits { file: 16 * GIB, label_file: 256 * MIB, entry: GIB }
     }
 }
 
@@ -41,6 +44,15 @@ impl ReadLimits {
 
     pub fn label_file(&self) -> Limit {
         Limit { bytes: self.label_file, setting: "max-label-file" }
+    }
+
+    pub fn archive_entry(&self) -> Limit {
+        Limit { bytes: self.entry, setting: "max-entry" }
+    }
+
+    /// An archive's inflated total shares the rollout-file limit.
+    pub fn archive(&self) -> Limit {
+        self.rollout_file()
     }
 }
 
