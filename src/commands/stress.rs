@@ -28,6 +28,7 @@ pub fn run(dir: &Path, annotator: &str, count: u32, prefix: &str) -> Result<()> 
             source: "stress".into(),
             text_hash: Some(crate::model::text_hash(&i.to_string())),
             queue: None,
+            line: Default::default(),
         };
         store.write(record).map_err(anyhow::Error::msg)?;
         writeln!(stdout, "ack {prefix}-{i}")?;

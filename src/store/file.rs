@@ -7,7 +7,7 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use crate::formats::input::{self, Bounded};
-use crate::model::{LabelRecord, Limit, Problem};
+use crate::model::{LabelRecord, Limit, Problem, SourceLine};
 
 /// An annotator's file name: their name with anything but letters, digits, `.`, `_` and `-`
 /// replaced, so a name can never point outside the labels folder.
@@ -94,7 +94,31 @@ pub fn read_records(path: &Path, limit: Limit) -> (Vec<LabelRecord>, Vec<Problem
     }
 }
 
-/// Parses label lines; a bad line (hand-edited, or torn by a crash) is skipped with a warning.
+/// Drops the records whose turn is past the last of their rollout (`n_turns` of a rollout id;
+/// `None` for a rollout not in the study, whose labels are kept and counted elsewhere), with
+/// a warning naming the file and line of each.
+pub fn drop_past_last_turn(
+    records: &mut Vec<LabelRecord>,
+    display: &str,
+    n_turns: &dyn Fn(&str) -> Option<u32>,
+) -> Vec<Problem> {
+    let mut warnings = Vec::new();
+    records.retain(|record| match n_turns(&record.rollout).and_then(|n| record.unusable(Some(n))) {
+        Some(why) => {
+            warnings.push(unusable_warning(display, record.line, &why));
+            false
+        }
+        None => true,
+    });
+    warnings
+}
+
+fn unusable_warning(display: &str, line: SourceLine, why: &str) -> Problem {
+    Problem::at(display, line.0, 1, format!("label not used: {why}")).warning()
+}
+
+/// Parses label lines; a bad line (hand-edited, or torn by a crash) is skipped with a warning,
+/// and so is a record that cannot be a label (a score off the 0–10 scale, turn 0).
 pub fn parse_records(bytes: &[u8], display: &str) -> (Vec<LabelRecord>, Vec<Problem>) {
     let mut records = Vec::new();
     let mut warnings = Vec::new();
@@ -107,7 +131,13 @@ pub fn parse_records(bytes: &[u8], display: &str) -> (Vec<LabelRecord>, Vec<Prob
             continue;
         }
         match serde_json::from_slice::<LabelRecord>(line) {
-            Ok(record) => records.push(record),
+            Ok(mut record) => {
+                record.line = SourceLine(i as u64 + 1);
+                match record.unusable(None) {
+                    Some(why) => warnings.push(unusable_warning(display, record.line, &why)),
+                    None => records.push(record),
+                }
+            }
             Err(e) => {
                 let message = if i == last && !complete {
                     "incomplete last line (the app was stopped mid-write?), skipped".to_string()

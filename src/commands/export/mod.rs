@@ -26,7 +26,7 @@ pub fn run(args: &ExportArgs) -> Result<()> {
     let dir = args.study.labels.dir(paths);
     // No labels yet is fine for an export: the label columns stay empty. Only an explicit
     // --annotator narrows the export to one annotator; the config file's name does not.
-    let annotators = super::read_annotators(&dir, &args.study.labels, None).unwrap_or_default();
+    let annotators = super::read_annotators(&study, &dir, &args.study.labels, None).unwrap_or_default();
     let mut out: Box<dyn Write> = match &args.output {
         Some(path) => Box::new(std::io::BufWriter::new(
             crate::store::output::create(path, &study.source_paths()).map_err(anyhow::Error::msg)?,

@@ -1,0 +1,93 @@
+//! Issue 13, honest about what it read: label lines with a score off the 0–10 scale or a
+//! turn the rollout does not have are reported, not silently used.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+#[path = "hostile/devices.rs"]
+#[allow(dead_code)]
+mod devices;
+
+use std::path::{Path, PathBuf};
+
+use rollscope::testkit::Session;
+
+/// `good.jsonl` (one rollout, two turns, judged 2 and 6) and a labels folder.
+fn study(dir: &Path) -> (PathBuf, PathBuf) {
+    let good = dir.join("good.jsonl");
+    std::fs::write(&good, devices::good_rollout()).unwrap();
+    let labels = dir.join("labels");
+    std::fs::create_dir_all(&labels).unwrap();
+    (good, labels)
+}
+
+fn label_lines(labels: &Path, annotator: &str, turns_and_scores: &[(u32, u32)]) {
+    let lines: Vec<String> = turns_and_scores
+        .iter()
+        .map(|(turn, score)| {
+            serde_json::json!({"rollout": "good", "turn": turn, "score": score, "annotator": annotator,
+                "time": "2026-11-23T00:00:00Z", "source": "good.jsonl"})
+            .to_string()
+        })
+        .collect();
+    std::fs::write(labels.join(format!("{annotator}.jsonl")), lines.join("\n") + "\n").unwrap();
+}
+
+#[test]
+fn labels_off_the_scale_or_off_the_rollout_are_warnings_with_file_and_line_and_are_not_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let (good, labels) = study(dir.path());
+    // ana: 3 on turn 1 (judge 2) and 255 on turn 2 (judge 6): agree said MAE 125.5.
+    label_lines(&labels, "ana", &[(1, 3), (2, 255)]);
+    label_lines(&labels, "bo", &[(1, 11), (0, 4), (999, 4), (2, 5)]);
+    let out =
+        common::rollscope().args(["agree", "--json", "--labels"]).arg(&labels).arg(&good).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let labels = labels.display();
+    for warning in [
+        format!("{labels}/ana.jsonl:2:1: warning: label not used: score 255 is outside 0–10"),
+        format!("{labels}/bo.jsonl:1:1: warning: label not used: score 11 is outside 0–10"),
+        format!(
+            "{labels}/bo.jsonl:2:1: warning: label not used: turn 0 does not exist (turn 1 is the first)"
+        ),
+        format!(
+            "{labels}/bo.jsonl:3:1: warning: label not used: turn 999 is past the last turn (2) of rollout \"good\""
+        ),
+    ] {
+        assert!(stderr.lines().any(|l| l == warning), "{warning}\nnot in:\n{stderr}");
+    }
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mae = |who: &str| {
+        let judge = report["judge"].as_array().unwrap();
+        let row = judge.iter().find(|r| r["annotator"] == who).unwrap();
+        (row["n"].as_u64().unwrap(), row["mae"]["value"].as_f64().unwrap())
+    };
+    assert_eq!(mae("ana"), (1, 1.0), "only ana's turn 1 counts");
+    assert_eq!(mae("bo"), (1, 1.0), "only bo's turn 2 counts");
+}
+
+#[test]
+fn in_the_app_a_label_past_the_rollouts_last_turn_is_a_warning_and_is_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let (good, labels) = study(dir.path());
+    label_lines(&labels, "ana", &[(1, 3), (7, 4), (2, 12)]);
+    label_lines(&labels, "bo", &[(999, 1)]);
+    let s = Session::open(&[good], 100, 30, Some((&labels, "ana")));
+    let app = &s.app;
+    assert_eq!(app.labels.mine.scored_turns("good"), 1, "only turn 1 is a label");
+    assert!(app.labels.mine.get("good", Some(7)).is_none());
+    assert!(app.labels.others[0].1.labels.is_empty(), "bo's only label is past the end");
+    let problems: Vec<String> = app.study.problems.iter().map(ToString::to_string).collect();
+    let labels = labels.display();
+    for warning in [
+        format!(
+            "{labels}/ana.jsonl:2:1: warning: label not used: turn 7 is past the last turn (2) of rollout \"good\""
+        ),
+        format!("{labels}/ana.jsonl:3:1: warning: label not used: score 12 is outside 0–10"),
+        format!(
+            "{labels}/bo.jsonl:1:1: warning: label not used: turn 999 is past the last turn (2) of rollout \"good\""
+        ),
+    ] {
+        assert!(problems.contains(&warning), "{warning}\nnot in {problems:#?}");
+    }
+}
