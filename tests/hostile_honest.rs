@@ -1,5 +1,6 @@
 //! Issue 13, honest about what it read: label lines with a score off the 0–10 scale or a
-//! turn the rollout does not have are reported, not silently used.
+//! turn the rollout does not have, hand-edited queue items off their rollout and a queue of
+//! another version are reported, not silently used.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -9,6 +10,8 @@ mod devices;
 
 use std::path::{Path, PathBuf};
 
+use rollscope::model::ReadLimits;
+use rollscope::sample::Queue;
 use rollscope::testkit::Session;
 
 /// `good.jsonl` (one rollout, two turns, judged 2 and 6) and a labels folder.
@@ -90,4 +93,46 @@ fn in_the_app_a_label_past_the_rollouts_last_turn_is_a_warning_and_is_dropped() 
     ] {
         assert!(problems.contains(&warning), "{warning}\nnot in {problems:#?}");
     }
+}
+
+fn queue_json(version: u32, items: &[(&str, u32)]) -> String {
+    let items: Vec<serde_json::Value> = items
+        .iter()
+        .map(|(rollout, turn)| serde_json::json!({"source": "good.jsonl", "rollout": rollout, "turn": turn, "stratum": 0}))
+        .collect();
+    serde_json::json!({"version": version, "score": "frustration", "seed": 0, "n": items.len(),
+        "stratify": [], "turns": null, "oversample_above": null, "paths": ["good.jsonl"],
+        "strata": [{"key": {}, "eligible": 2, "drawn": items.len()}], "items": items})
+    .to_string()
+}
+
+#[test]
+fn a_queue_item_off_its_rollout_is_a_problem_naming_it_and_is_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, labels) = study(dir.path());
+    let queue = dir.path().join("check.json");
+    std::fs::write(&queue, queue_json(1, &[("good", 999), ("good", 1), ("good", 0)])).unwrap();
+    let s = Session::review(&queue, 100, 30, (&labels, "ana")).unwrap();
+    let review = s.app.review.as_ref().unwrap();
+    let turns: Vec<u32> = review.queue.items.iter().map(|it| it.turn).collect();
+    assert_eq!(turns, [1], "the items left");
+    let problems: Vec<String> = s.app.study.problems.iter().map(ToString::to_string).collect();
+    for problem in [
+        "queue check: error: item 1 (rollout \"good\"): turn 999 is past the rollout's last turn (2); the item is skipped",
+        "queue check: error: item 3 (rollout \"good\"): turn 0 does not exist (turn 1 is the first); the item is skipped",
+    ] {
+        assert!(problems.iter().any(|p| p == problem), "{problem}\nnot in {problems:#?}");
+    }
+    // The item left is blind as ever: turn 1's judge score hidden until scored.
+    let lens = rollscope::app::view::JudgeLens::new(&s.app);
+    assert!(!lens.visible(0, 1) && !lens.visible(0, 2));
+}
+
+#[test]
+fn a_queue_of_another_version_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let queue = dir.path().join("check.json");
+    std::fs::write(&queue, queue_json(2, &[("good", 1)])).unwrap();
+    let err = Queue::read(&queue, ReadLimits::default().label_file()).unwrap_err().to_string();
+    assert!(err.ends_with("queue version 2 is not one this rollscope reads (it reads version 1)"), "{err}");
 }
