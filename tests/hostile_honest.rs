@@ -1,8 +1,12 @@
 //! Issue 13, honest about what it read: label lines with a score off the 0–10 scale or a
-//! turn the rollout does not have, hand-edited queue items off their rollout and a queue of
-//! another version are reported, not silently used.
+//! turn the rollout does not have, hand-edited queue items off their rollout, a queue of
+//! another version, and duplicate sample ids in one `.eval` are reported, not silently used
+//! or renamed.
 #![allow(clippy::unwrap_used)]
 
+#[path = "hostile/bombs.rs"]
+#[allow(dead_code)]
+mod bombs;
 mod common;
 #[path = "hostile/devices.rs"]
 #[allow(dead_code)]
@@ -10,8 +14,10 @@ mod devices;
 
 use std::path::{Path, PathBuf};
 
+use rollscope::load::LoadOptions;
 use rollscope::model::ReadLimits;
 use rollscope::sample::Queue;
+use rollscope::study::Study;
 use rollscope::testkit::Session;
 
 /// `good.jsonl` (one rollout, two turns, judged 2 and 6) and a labels folder.
@@ -135,4 +141,35 @@ fn a_queue_of_another_version_is_an_error() {
     std::fs::write(&queue, queue_json(2, &[("good", 1)])).unwrap();
     let err = Queue::read(&queue, ReadLimits::default().label_file()).unwrap_err().to_string();
     assert!(err.ends_with("queue version 2 is not one this rollscope reads (it reads version 1)"), "{err}");
+}
+
+#[test]
+fn duplicate_sample_ids_in_one_eval_are_renamed_and_each_rename_is_a_warning_naming_its_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dup.eval");
+    let entries: Vec<(String, Vec<u8>)> =
+        ["samples/1_epoch_1.json", "samples/1b_epoch_1.json", "samples/1c_epoch_1.json"]
+            .iter()
+            .map(|name| (name.to_string(), bombs::sample(1, "same id")))
+            .collect();
+    std::fs::write(&path, bombs::archive(&entries, &[])).unwrap();
+    let study = Study::load(&[path], &LoadOptions::default());
+    let ids: Vec<&str> = study.rollouts.iter().map(|r| &*r.id).collect();
+    let id = bombs::id(1);
+    assert_eq!(ids, [id.clone(), format!("{id}#2"), format!("{id}#3")]);
+    let warnings: Vec<(Option<&str>, &str)> =
+        study.problems.iter().map(|p| (p.entry.as_deref(), p.message.as_str())).collect();
+    assert_eq!(
+        warnings,
+        [
+            (
+                Some("samples/1b_epoch_1.json"),
+                format!("duplicate rollout id {id:?}; this one is shown as \"{id}#2\"").as_str()
+            ),
+            (
+                Some("samples/1c_epoch_1.json"),
+                format!("duplicate rollout id {id:?}; this one is shown as \"{id}#3\"").as_str()
+            ),
+        ]
+    );
 }

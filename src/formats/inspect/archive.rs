@@ -83,6 +83,7 @@ fn decode_archive<R: Read + Seek>(
     samples.sort();
     let total = samples.len();
     let mut rollouts = Vec::with_capacity(samples.len());
+    let mut entries = Vec::with_capacity(samples.len());
     for (position, (_, index, name)) in samples.into_iter().enumerate() {
         if inflater.full {
             let message =
@@ -94,11 +95,14 @@ fn decode_archive<R: Read + Seek>(
             decode_sample(&value, &ctx, position).map_err(|e| EntryError::from(e.to_string()))
         });
         match decoded {
-            Ok(rollout) => rollouts.push(rollout),
+            Ok(rollout) => {
+                rollouts.push(rollout);
+                entries.push(name);
+            }
             Err(e) => problems.push(e.problem(display, &name, "sample skipped")),
         }
     }
-    dedupe_ids(&mut rollouts);
+    problems.extend(dedupe_ids(&mut rollouts, display, Some(&entries)));
     Ok((rollouts, problems))
 }
 
