@@ -6,10 +6,14 @@
 #
 #   bash benches/run.sh            # 10,000 and 100,000 rollouts (~360 MB and ~3.6 GB)
 #   bash benches/run.sh --smoke    # 500 rollouts, for CI: checks the pipeline runs, not speed
+#
+# Also one rollout with a single huge message on one line (`huge-message-N.json`, 200 MB; 2 MB
+# with --smoke), with JSON escapes in it as model output has: the time to show it and the
+# peak RSS (the loader and decoder hold the message at most twice over: tests/hostile_memory.rs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ "${1:-}" = "--smoke" ]; then sizes=(500); else sizes=(10000 100000); fi
+if [ "${1:-}" = "--smoke" ]; then sizes=(500); huge_bytes=2000000; else sizes=(10000 100000); huge_bytes=200000000; fi
 data=${BENCH_DATA:-bench-data}
 mkdir -p "$data"
 cargo build --release --quiet --example gen_study
@@ -21,6 +25,18 @@ for n in "${sizes[@]}"; do
   [ -s "$file" ] || target/release/examples/gen_study --rollouts "$n" -o "$file"
   cat "$file" > /dev/null   # warm page cache, as the targets assume
 done
+
+huge="$data/huge-message-$huge_bytes.json"
+if [ ! -s "$huge" ]; then
+  unit='The \"answer\" is 391.\nI will try again. '
+  {
+    printf '{"id": "huge", "messages": [{"role": "user", "content": "Write a lot."}, '
+    printf '{"role": "assistant", "scores": {"frustration": 4}, "content": "'
+    # `yes` ends on SIGPIPE when `head` has enough: not a failure here.
+    (set +o pipefail; yes "$unit" | tr -d '\n' | head -c $(( huge_bytes / ${#unit} * ${#unit} )))
+    printf '"}]}'
+  } > "$huge"
+fi
 
 # Wall time of a command in seconds (bash's clock; no bc or GNU time needed).
 seconds() { local s=$EPOCHREALTIME; "$@" > /dev/null; awk -v s="$s" -v e="$EPOCHREALTIME" 'BEGIN { print e - s }'; }
@@ -34,6 +50,8 @@ peak_rss() {
 echo "== app path: first frame, indexed, key latency, peak RSS (benches/scale.rs)"
 files=(); for n in "${sizes[@]}"; do files+=("$data/study-$n.jsonl"); done
 cargo bench --quiet --bench scale -- "${files[@]}"
+# A process of its own, so the peak RSS is the huge message's alone.
+cargo bench --quiet --bench scale -- "$huge"
 
 echo
 printf '%-28s %10s %10s %10s %12s\n' "file" "stats (s)" "wc -l (s)" "cat (s)" "ls RSS (MiB)"

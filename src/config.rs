@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::model::ByteSize;
+
 /// Everything the config file may set; every field is optional.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -15,6 +17,10 @@ pub struct Config {
     pub hatch: Option<String>,
     pub annotator: Option<String>,
     pub tags: Option<Vec<String>>,
+    /// Size limits (`"16GiB"` or bytes), as `--max-file`, `--max-entry`, `--max-label-file`.
+    pub max_file: Option<ByteSize>,
+    pub max_entry: Option<ByteSize>,
+    pub max_label_file: Option<ByteSize>,
     /// Action name → keys, e.g. `next_turn = ["]", "L"]`.
     #[serde(default)]
     pub keys: HashMap<String, Vec<String>>,

@@ -60,7 +60,7 @@ fn run_command(command: Command, config: &Config) -> Result<()> {
         Command::Export(args) => commands::export::run(&args),
         Command::Sample { paths, sample, study } => commands::sample::run(&paths, &sample, &study),
         Command::Review { queue, mut study } => {
-            let (parsed, paths) = commands::sample::open_queue(&queue)?;
+            let (parsed, paths) = commands::sample::open_queue(&queue, study.labels.label_file_limit())?;
             let name = rollscope::sample::Queue::name_of(&queue);
             study.study.score = Some(parsed.score.clone());
             let review = rollscope::app::review::Review::new(name, parsed);
@@ -98,6 +98,7 @@ fn open_app(
         dir: args.labels.dir(&paths),
         annotator: args.labels.annotator_name(),
         study: paths.clone(),
+        limit: args.labels.label_file_limit(),
     };
     let input = if paths.is_empty() { StudyInput::Demo } else { StudyInput::Paths(paths) };
     let mut app = App::new(settings, keymap);

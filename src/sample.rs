@@ -6,9 +6,13 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::formats::input::{self, InputError};
 use crate::metrics::rng::SplitMix64;
 use crate::metrics::study::{GroupKey, group_value};
-use crate::model::RolloutSummary;
+use crate::model::{Limit, RolloutSummary};
+
+/// The queue format this version writes and reads.
+pub const QUEUE_VERSION: u32 = 1;
 
 /// How to draw.
 #[derive(Debug, Clone)]
@@ -65,7 +69,10 @@ pub struct Queue {
 #[derive(Debug, thiserror::Error)]
 pub enum QueueError {
     #[error("{}: cannot read queue: {reason}", .path.display())]
-    Read { path: PathBuf, reason: std::io::Error },
+    Read { path: PathBuf, reason: InputError },
+    /// Written by another version of rollscope: its fields may not mean what this one thinks.
+    #[error("{}: queue version {version} is not one this rollscope reads (it reads version {QUEUE_VERSION})", .path.display())]
+    Version { path: PathBuf, version: u32 },
     /// Not JSON, or not a queue's fields; `reason` has the line and column.
     #[error("{}: not a rollscope queue: {reason}", .path.display())]
     Invalid { path: PathBuf, reason: serde_json::Error },
@@ -86,10 +93,16 @@ pub enum DrawError {
 }
 
 impl Queue {
-    pub fn read(path: &Path) -> Result<Queue, QueueError> {
-        let text = std::fs::read_to_string(path)
+    /// Reads a queue file: only a regular file, `limit` at most, of the version this reads.
+    pub fn read(path: &Path, limit: Limit) -> Result<Queue, QueueError> {
+        let bytes = input::read(path, limit)
             .map_err(|reason| QueueError::Read { path: path.to_path_buf(), reason })?;
-        serde_json::from_str(&text).map_err(|reason| QueueError::Invalid { path: path.to_path_buf(), reason })
+        let queue: Queue = serde_json::from_slice(&bytes)
+            .map_err(|reason| QueueError::Invalid { path: path.to_path_buf(), reason })?;
+        if queue.version != QUEUE_VERSION {
+            return Err(QueueError::Version { path: path.to_path_buf(), version: queue.version });
+        }
+        Ok(queue)
     }
 
     /// The queue's name: its file stem (labels given in it are marked with it).
@@ -217,7 +230,7 @@ pub fn draw(
     // The annotator sees the items in a seeded random order, not stratum by stratum.
     shuffle(&mut rng, &mut items);
     Ok(Queue {
-        version: 1,
+        version: QUEUE_VERSION,
         score: options.score.clone(),
         seed: options.seed,
         n: options.n,

@@ -45,7 +45,8 @@ impl Session {
 
     /// Spot-check mode on a queue file, labelling as `annotator` into `labels`.
     pub fn review(queue: &Path, width: u16, height: u16, labels: (&Path, &str)) -> Result<Session, String> {
-        let parsed = Queue::read(queue).map_err(|e| e.to_string())?;
+        let parsed = Queue::read(queue, crate::model::ReadLimits::default().label_file())
+            .map_err(|e| e.to_string())?;
         let base = queue.parent().unwrap_or(Path::new("."));
         let paths: Vec<PathBuf> = parsed.paths.iter().map(|p| base.join(p)).collect();
         let name = Queue::name_of(queue);
@@ -70,6 +71,7 @@ impl Session {
                 dir: dir.to_path_buf(),
                 annotator: annotator.to_string(),
                 study: paths.to_vec(),
+                limit: crate::model::ReadLimits::default().label_file(),
             });
         }
         let input = if paths.is_empty() { StudyInput::Demo } else { StudyInput::Paths(paths.to_vec()) };

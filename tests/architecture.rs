@@ -162,7 +162,16 @@ fn no_code_outside_the_label_store_can_write_a_file() {
         "fs::copy",
         "set_permissions",
         "create_dir",
+        // Raw open flags that write, were they ever passed to `custom_flags` or `libc::open`.
+        "O_WRONLY",
+        "O_RDWR",
+        "O_CREAT",
+        "O_TRUNC",
+        "O_APPEND",
     ];
+    // Opening input files read-only and non-blocking (a FIFO must not block a load) needs
+    // `OpenOptions`; that file may name it, and nothing else on the list.
+    let reads_only = Path::new("src/formats/input.rs");
     let mut found = Vec::new();
     for file in files {
         let relative = file.strip_prefix(root).unwrap();
@@ -176,6 +185,9 @@ fn no_code_outside_the_label_store_can_write_a_file() {
                 continue;
             }
             for b in banned.iter().filter(|b| line.contains(**b)) {
+                if relative == reads_only && *b == "OpenOptions" {
+                    continue;
+                }
                 found.push(format!("{}:{}: {b}: {}", relative.display(), n + 1, line.trim()));
             }
         }

@@ -232,7 +232,7 @@ proptest! {
     #[test]
     fn inspect_eval_takes_any_bytes(bytes in prop::collection::vec(any::<u8>(), 0..512), pk in any::<bool>()) {
         let bytes = if pk { [b"PK\x03\x04".as_slice(), &bytes].concat() } else { bytes };
-        let _ = formats::inspect::decode_inspect_eval_bytes(&bytes, "p.eval");
+        let _ = formats::inspect::decode_inspect_eval_bytes(&bytes, "p.eval", &rollscope::model::ReadLimits::default());
     }
 
     #[test]
@@ -252,7 +252,7 @@ proptest! {
         if let Some(cut) = cut {
             bytes.truncate(cut);
         }
-        if let Ok((rollouts, _)) = formats::inspect::decode_inspect_eval_bytes(&bytes, "p.eval") {
+        if let Ok((rollouts, _)) = formats::inspect::decode_inspect_eval_bytes(&bytes, "p.eval", &rollscope::model::ReadLimits::default()) {
             let ids: std::collections::HashSet<&str> = rollouts.iter().map(|r| r.id.as_str()).collect();
             prop_assert_eq!(ids.len(), rollouts.len(), "ids are unique within a log");
         }

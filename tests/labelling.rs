@@ -10,12 +10,14 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
 use rollscope::app::Modal;
+use rollscope::model::ReadLimits;
 use rollscope::model::{LabelRecord, LabelSet};
 use rollscope::store::file::{parse_records, read_records};
 use rollscope::testkit::Session;
 
 fn records(dir: &Path, annotator: &str) -> Vec<LabelRecord> {
-    let (records, warnings) = read_records(&dir.join(format!("{annotator}.jsonl")));
+    let (records, warnings) =
+        read_records(&dir.join(format!("{annotator}.jsonl")), ReadLimits::default().label_file());
     assert!(warnings.is_empty(), "{warnings:?}");
     records
 }

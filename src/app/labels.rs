@@ -2,10 +2,12 @@
 //! save state. Every change becomes one `WriteLabel` effect; the writer acknowledges it once it
 //! is fsync'd, and only then does the status bar say "saved".
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::{App, Effect, Outcome};
 use crate::model::{Label, LabelKey, LabelRecord, LabelSet};
+use crate::store::file::drop_past_last_turn;
 
 /// The tags offered when the config file names none.
 pub const DEFAULT_TAGS: [&str; 6] =
@@ -45,6 +47,9 @@ pub struct LabelState {
     pub on_disk: bool,
     /// Set in spot-check mode: labels are marked with the queue's name.
     pub queue: Option<String>,
+    /// Each label file's records (path, records) until the study has loaded and their turns
+    /// can be checked against their rollouts.
+    pub unchecked: Vec<(String, Vec<LabelRecord>)>,
 }
 
 impl LabelState {
@@ -207,6 +212,7 @@ impl App {
             source,
             text_hash: label.as_ref().and_then(|l| l.text_hash.clone()),
             queue: self.labels.queue.clone(),
+            line: Default::default(),
         };
         let described = describe(&key);
         self.labels.mine.set(key, label);
@@ -229,10 +235,45 @@ impl App {
             opened.others.iter().map(|(name, records)| (name.clone(), LabelSet::replay(records))).collect();
         self.labels.read_only = opened.read_only;
         self.labels.on_disk = opened.exists;
+        let folder = std::path::Path::new(&opened.path).parent().map(std::path::Path::to_path_buf);
+        let other_path = |name: &str| folder.clone().unwrap_or_default().join(format!("{name}.jsonl"));
+        self.labels.unchecked = std::iter::once((opened.path.clone(), opened.records))
+            .chain(
+                opened
+                    .others
+                    .into_iter()
+                    .map(|(name, records)| (other_path(&name).display().to_string(), records)),
+            )
+            .collect();
         self.labels.path = opened.path;
         self.labels.opened = true;
         self.study.problems.extend(opened.warnings);
+        self.check_label_turns();
         self.rewrap_reader();
+    }
+
+    /// Once the labels are open and the study has loaded: a label on a turn its rollout does
+    /// not have is a warning (file and line) and is dropped, so no figure counts it.
+    pub(super) fn check_label_turns(&mut self) {
+        if !self.study.progress.finished || self.labels.unchecked.is_empty() {
+            return;
+        }
+        let n_turns: HashMap<&str, u32> = self.study.rollouts.iter().map(|r| (&*r.id, r.n_turns)).collect();
+        let mut warnings = Vec::new();
+        for (path, mut records) in std::mem::take(&mut self.labels.unchecked) {
+            warnings.extend(drop_past_last_turn(&mut records, &path, &|id| n_turns.get(id).copied()));
+        }
+        let past_last =
+            |key: &&LabelKey| matches!((key.1, n_turns.get(&*key.0)), (Some(t), Some(&n)) if t > n);
+        let sets =
+            std::iter::once(&mut self.labels.mine).chain(self.labels.others.iter_mut().map(|(_, set)| set));
+        for set in sets {
+            let dropped: Vec<LabelKey> = set.labels.keys().filter(past_last).cloned().collect();
+            for key in dropped {
+                set.set(key, None);
+            }
+        }
+        self.study.problems.extend(warnings);
     }
 
     /// A write finished: `Ok` acknowledges one change; an error is shown while it is retried.

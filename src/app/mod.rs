@@ -233,6 +233,7 @@ impl App {
 
     fn on_load(&mut self, event: LoadEvent, out: &mut Outcome) {
         let first_new = self.study.apply(event);
+        self.check_label_turns();
         if self.settings.score.is_none() {
             self.settings.score = self.study.default_score();
         }

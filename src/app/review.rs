@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use super::action::Action;
 use super::{App, Modal, Outcome, Pane};
 use crate::metrics::pairs::{AgreementReport, PairOptions, agreement_report};
-use crate::model::LabelSet;
+use crate::model::{LabelSet, Problem, RolloutSummary};
 use crate::sample::{Item, Queue};
 
 /// Bootstrap replicates for the summary's intervals.
@@ -33,6 +33,29 @@ impl Review {
 
     pub fn item(&self) -> Option<&Item> {
         self.queue.items.get(self.current)
+    }
+
+    /// Drops the items whose turn their rollout does not have (a hand-edited queue), each a
+    /// problem naming it: shown, such an item cut nothing, so every judge score was in view,
+    /// and a score given on it was saved nowhere. Items of rollouts not in the study stay
+    /// (opening one says so).
+    fn drop_items_off_their_rollout(&mut self, rollouts: &[RolloutSummary]) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        let mut number = 0;
+        let (index, name) = (&self.index, &self.name);
+        self.queue.items.retain(|item| {
+            number += 1;
+            let n_turns = index.get(&item.rollout).and_then(|&i| rollouts.get(i)).map(|r| r.n_turns);
+            let why = match (item.turn, n_turns) {
+                (0, _) => "turn 0 does not exist (turn 1 is the first)".to_string(),
+                (turn, Some(n)) if turn > n => format!("turn {turn} is past the rollout's last turn ({n})"),
+                _ => return true,
+            };
+            let message = format!("item {number} (rollout {:?}): {why}; the item is skipped", item.rollout);
+            problems.push(Problem::file(format!("queue {name}"), message));
+            false
+        });
+        problems
     }
 }
 
@@ -68,6 +91,12 @@ impl App {
         }
         review.loaded = true;
         review.index = self.study.rollouts.iter().enumerate().map(|(i, r)| (r.id.to_string(), i)).collect();
+        let problems = review.drop_items_off_their_rollout(&self.study.rollouts);
+        if let Some(first) = problems.first() {
+            self.toast =
+                Some(format!("{} queue items skipped (p lists them): {}", problems.len(), first.message));
+        }
+        self.study.problems.extend(problems);
         let items = review.queue.items.clone();
         let first = items.iter().position(|it| !self.item_done(it));
         match first {

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::Config;
 use crate::formats::Format;
 use crate::formats::judge_scores::ScoreFileSpec;
+use crate::model::{ByteSize, ReadLimits};
 
 /// Options of every command that reads a study, and of the app.
 #[derive(Debug, Clone, Default, PartialEq, Args)]
@@ -41,6 +42,22 @@ pub struct StudyDefinition {
     pub format: Option<InputFormat>,
     #[command(flatten)]
     pub score_files: ScoreFiles,
+    /// How much one file may hold: about the machine reading, not the study, so not stored.
+    #[command(flatten)]
+    #[serde(skip)]
+    pub limits: FileLimits,
+}
+
+/// `--max-file` and `--max-entry`: what one rollout file, score file or archive may hold.
+#[derive(Debug, Clone, Default, PartialEq, Args)]
+pub struct FileLimits {
+    /// Largest rollout or --scores file read, and the most one .eval archive inflates to in
+    /// all (default 16GiB; units K, M, G, T).
+    #[arg(long, value_name = "SIZE")]
+    pub max_file: Option<ByteSize>,
+    /// The most one .eval archive entry inflates to (default 1GiB).
+    #[arg(long, value_name = "SIZE")]
+    pub max_entry: Option<ByteSize>,
 }
 
 /// `--scores` files: per-turn judge scores kept apart from the transcripts, and how to join them.
@@ -82,6 +99,9 @@ pub struct LabelOptions {
     /// does not narrow `agree` or `export` to one annotator.
     #[arg(skip)]
     pub config_annotator: Option<String>,
+    /// Largest label file or spot-check queue read (default 256MiB).
+    #[arg(long, value_name = "SIZE")]
+    pub max_label_file: Option<ByteSize>,
 }
 
 /// What `--format` accepts: the canonical names, and the older names kept as aliases.
@@ -129,6 +149,15 @@ impl StudyOptions {
     pub fn score_files(&self) -> Result<Vec<ScoreFileSpec>, String> {
         self.study.score_files.specs()
     }
+
+    /// Every size limit: the study's and the label files'.
+    pub fn read_limits(&self) -> ReadLimits {
+        let mut limits = self.study.read_limits();
+        if let Some(size) = self.labels.max_label_file {
+            limits.label_file = size.0;
+        }
+        limits
+    }
 }
 
 impl StudyDefinition {
@@ -136,6 +165,19 @@ impl StudyDefinition {
         self.score = self.score.take().or_else(|| config.score.clone());
         self.threshold = self.threshold.or(config.threshold);
         self.hatch = self.hatch.take().or_else(|| config.hatch.clone());
+        self.limits.max_file = self.limits.max_file.or(config.max_file);
+        self.limits.max_entry = self.limits.max_entry.or(config.max_entry);
+    }
+
+    /// The size limits of rollout files, score files and archives (label files at their
+    /// default: see `StudyOptions::read_limits`).
+    pub fn read_limits(&self) -> ReadLimits {
+        let defaults = ReadLimits::default();
+        ReadLimits {
+            file: self.limits.max_file.map_or(defaults.file, |s| s.0),
+            entry: self.limits.max_entry.map_or(defaults.entry, |s| s.0),
+            ..defaults
+        }
     }
 }
 
@@ -178,6 +220,16 @@ impl LabelOptions {
     /// The config file's annotator, used when --annotator is not given.
     pub fn apply_config(&mut self, config: &Config) {
         self.config_annotator = config.annotator.clone();
+        self.max_label_file = self.max_label_file.or(config.max_label_file);
+    }
+
+    /// The label-file limit: `--max-label-file`, else the config's, else 256 MiB.
+    pub fn label_file_limit(&self) -> crate::model::Limit {
+        let mut limits = ReadLimits::default();
+        if let Some(size) = self.max_label_file {
+            limits.label_file = size.0;
+        }
+        limits.label_file()
     }
 
     /// The labels folder: `--labels`, else `rollscope-labels/` inside a folder path or beside a

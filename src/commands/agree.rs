@@ -26,7 +26,7 @@ pub fn run(paths: &[PathBuf], agree: &AgreeArgs, options: &StudyOptions) -> Resu
         bail!("this study has no judge scores to compare labels with");
     };
     let dir = options.labels.dir(paths);
-    let annotators = read_annotators(&dir, options.labels.annotator.as_deref(), agree.queue.as_deref())?;
+    let annotators = read_annotators(&study, &dir, &options.labels, agree.queue.as_deref())?;
     let options = PairOptions {
         score,
         threshold: options.study.threshold.unwrap_or(super::DEFAULT_THRESHOLD),

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
 
-use crate::cli::StudyDefinition;
+use crate::cli::{LabelOptions, StudyDefinition};
 use crate::formats::Format;
 use crate::load::LoadOptions;
 use crate::model::Hatch;
@@ -36,7 +36,7 @@ pub fn load_options(study: &StudyDefinition) -> Result<LoadOptions> {
     };
     let format = study.format.map(Format::from);
     let scores = study.score_files.specs().map_err(anyhow::Error::msg)?;
-    Ok(LoadOptions { hatch, format, threads: 0, scores })
+    Ok(LoadOptions { hatch, format, threads: 0, scores, limits: study.read_limits() })
 }
 
 /// Loads the study named by `paths` (the demo when empty) and reports its problems on stderr.
@@ -70,13 +70,18 @@ pub fn active_score(study: &Study, definition: &StudyDefinition) -> Result<Optio
     }
 }
 
-/// Every annotator's labels in the folder (or just `only`'s), replayed; with `queue`, only the
-/// labels given in that spot-check queue. Annotators without a scored turn are left out.
+/// Every annotator's labels in the folder (or just `--annotator`'s), replayed; with `queue`,
+/// only the labels given in that spot-check queue. Annotators without a scored turn are left
+/// out; a label on a turn its rollout does not have is a warning and is not used.
 pub fn read_annotators(
+    study: &Study,
     dir: &Path,
-    only: Option<&str>,
+    labels: &LabelOptions,
     queue: Option<&str>,
 ) -> Result<Vec<(String, LabelSet)>> {
+    let only = labels.annotator.as_deref();
+    let n_turns: std::collections::HashMap<&str, u32> =
+        study.rollouts.iter().map(|r| (&*r.id, r.n_turns)).collect();
     let files = match file::annotator_files(dir) {
         Ok(files) => files,
         Err(e) => bail!("no labels found: cannot read {}: {e}", dir.display()),
@@ -86,7 +91,9 @@ pub fn read_annotators(
         if only.is_some_and(|o| file::label_path(dir, o) != path) {
             continue;
         }
-        let (mut records, warnings) = file::read_records(&path);
+        let (mut records, mut warnings) = file::read_records(&path, labels.label_file_limit());
+        let display = path.display().to_string();
+        warnings.extend(file::drop_past_last_turn(&mut records, &display, &|id| n_turns.get(id).copied()));
         for w in warnings {
             warn(&w.to_string());
         }

@@ -74,8 +74,8 @@ pub fn run(paths: &[PathBuf], sample: &SampleArgs, options: &StudyOptions) -> Re
 }
 
 /// Reads a queue and the paths to open for it: as written, or relative to the queue's folder.
-pub fn open_queue(path: &Path) -> Result<(Queue, Vec<PathBuf>)> {
-    let queue = Queue::read(path).map_err(anyhow::Error::msg)?;
+pub fn open_queue(path: &Path, limit: crate::model::Limit) -> Result<(Queue, Vec<PathBuf>)> {
+    let queue = Queue::read(path, limit).map_err(anyhow::Error::msg)?;
     let base = path.parent().unwrap_or(Path::new("."));
     let paths = queue
         .paths

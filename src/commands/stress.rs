@@ -9,7 +9,8 @@ use crate::model::LabelRecord;
 use crate::runtime::labels::LabelStore;
 
 pub fn run(dir: &Path, annotator: &str, count: u32, prefix: &str) -> Result<()> {
-    let (mut store, opened) = LabelStore::open(dir, annotator, &[]);
+    let (mut store, opened) =
+        LabelStore::open(dir, annotator, &[], crate::model::ReadLimits::default().label_file());
     if let Some(reason) = opened.read_only {
         bail!(reason);
     }
@@ -26,6 +27,7 @@ pub fn run(dir: &Path, annotator: &str, count: u32, prefix: &str) -> Result<()> 
             source: "stress".into(),
             text_hash: Some(crate::model::text_hash(&i.to_string())),
             queue: None,
+            line: Default::default(),
         };
         store.write(record)?;
         out.line(&format!("ack {prefix}-{i}"))?;

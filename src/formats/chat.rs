@@ -14,32 +14,36 @@ pub const MESSAGE_KEYS: [&str; 4] = ["messages", "conversations", "conversation"
 pub const ROLE_KEYS: [&str; 2] = ["role", "from"];
 /// Keys holding a message's content.
 pub const CONTENT_KEYS: [&str; 2] = ["content", "value"];
-/// Top-level keys that are not metadata.
-const RESERVED_KEYS: [&str; 3] = ["id", "metadata", "scores"];
+/// Top-level keys that are not metadata (besides an object under `metadata`).
+const RESERVED_KEYS: [&str; 2] = ["id", "scores"];
 
-/// Decodes one chat-shaped object. `fallback_id` stands in when the object has no `id`.
-pub fn decode_chat(value: &Value, fallback_id: &str) -> Result<Rollout, ShapeError> {
-    let Some(object) = value.as_object() else {
-        return Err(ShapeError::NotARollout { found: kind_of(value) });
+/// Decodes one chat-shaped object. `fallback_id` stands in when the object has no `id`. The
+/// value is taken, not borrowed, so message text moves into the rollout instead of being
+/// copied: a message can be a gigabyte.
+pub fn decode_chat(value: Value, fallback_id: &str) -> Result<Rollout, ShapeError> {
+    let mut object = match value {
+        Value::Object(object) => object,
+        other => return Err(ShapeError::NotARollout { found: kind_of(&other) }),
     };
-    let Some((_, list)) = MESSAGE_KEYS.iter().find_map(|key| object.get(*key).map(|v| (*key, v))) else {
+    let Some(list) = MESSAGE_KEYS.iter().find_map(|key| object.remove(*key)) else {
         return Err(missing_messages(object.keys().map(String::as_str)));
     };
-    let Some(list) = list.as_array() else {
-        return Err(ShapeError::MessageListNotAnArray { found: kind_of(list) });
+    let list = match list {
+        Value::Array(list) => list,
+        other => return Err(ShapeError::MessageListNotAnArray { found: kind_of(&other) }),
     };
     let mut messages = Vec::with_capacity(list.len());
-    for (i, item) in list.iter().enumerate() {
-        let Some(fields) = item.as_object() else {
-            return Err(ShapeError::MessageNotAnObject { index: i, found: kind_of(item) });
-        };
-        messages.push(decode_message(fields));
+    for (i, item) in list.into_iter().enumerate() {
+        match item {
+            Value::Object(fields) => messages.push(decode_message(fields)),
+            other => return Err(ShapeError::MessageNotAnObject { index: i, found: kind_of(&other) }),
+        }
     }
     Ok(Rollout {
         id: id_text(object.get("id")).unwrap_or_else(|| fallback_id.to_string()),
+        rollout_scores: object.get("scores").map(scores_of).unwrap_or_default(),
         metadata: metadata_of(object),
         messages,
-        rollout_scores: object.get("scores").map(scores_of).unwrap_or_default(),
     })
 }
 
@@ -61,37 +65,37 @@ pub fn id_text(value: Option<&Value>) -> Option<String> {
     }
 }
 
-/// The `metadata` object's fields, then every other top-level field that is not the message
-/// list (OpenAI and tau-bench keep run data there); `metadata` wins on a clash.
-fn metadata_of(object: &Map<String, Value>) -> Map<String, Value> {
-    let mut metadata = match object.get("metadata") {
-        Some(Value::Object(m)) => m.clone(),
-        _ => Map::new(),
+/// The `metadata` object's fields, then every other top-level field that is not a message
+/// list (OpenAI and tau-bench keep run data there); `metadata` wins on a clash. A `metadata`
+/// that is not an object is kept as an ordinary field.
+fn metadata_of(mut object: Map<String, Value>) -> Map<String, Value> {
+    let mut metadata = match object.remove("metadata") {
+        Some(Value::Object(m)) => m,
+        Some(odd) => {
+            object.insert("metadata".to_string(), odd);
+            Map::new()
+        }
+        None => Map::new(),
     };
     for (key, value) in object {
         let is_message_list = MESSAGE_KEYS.contains(&key.as_str());
-        let is_reserved = RESERVED_KEYS.contains(&key.as_str()) && !is_odd_metadata(key, value);
-        if !is_message_list && !is_reserved && !metadata.contains_key(key) {
-            metadata.insert(key.clone(), value.clone());
+        let is_reserved = RESERVED_KEYS.contains(&key.as_str());
+        if !is_message_list && !is_reserved && !metadata.contains_key(&key) {
+            metadata.insert(key, value);
         }
     }
     metadata
 }
 
-/// A `metadata` field that is not an object is kept as an ordinary field.
-fn is_odd_metadata(key: &str, value: &Value) -> bool {
-    key == "metadata" && !value.is_object()
-}
-
-fn decode_message(fields: &Map<String, Value>) -> Message {
+fn decode_message(mut fields: Map<String, Value>) -> Message {
     let role_name =
         ROLE_KEYS.iter().find_map(|k| fields.get(*k).and_then(Value::as_str)).unwrap_or("?").to_string();
-    let content = CONTENT_KEYS.iter().find_map(|k| fields.get(*k));
+    let content = CONTENT_KEYS.iter().find_map(|k| fields.remove(*k));
     Message {
         role: Role::parse(&role_name),
         role_name,
-        text: content.map(content_text).unwrap_or_default(),
-        tool_calls: tool_calls_of(fields),
+        text: content.map(content_text_owned).unwrap_or_default(),
+        tool_calls: tool_calls_of(&fields),
         scores: fields.get("scores").map(scores_of).unwrap_or_default(),
     }
 }
@@ -122,6 +126,14 @@ fn part_text(part: &Value) -> String {
             }
         }
         other => other.to_string(),
+    }
+}
+
+/// `content_text`, moving a plain string instead of copying it.
+fn content_text_owned(content: Value) -> String {
+    match content {
+        Value::String(s) => s,
+        other => content_text(&other),
     }
 }
 
@@ -183,7 +195,7 @@ mod tests {
                                               {"type": "image", "image": "data:..."}]},
                 {"role": "assistant", "content": "391.", "scores": {"frustration": 0, "other": null, "label": "C"}},
                 {"role": "user"}]});
-        let r = decode_chat(&v, "f:0").unwrap();
+        let r = decode_chat(v, "f:0").unwrap();
         assert_eq!(r.id, "math-017-r3");
         assert_eq!(r.metadata["condition"], "baseline");
         assert_eq!(r.messages[1].text, "What is 17 * 23?\n[image]");
@@ -201,7 +213,7 @@ mod tests {
             {"role": "assistant", "content": null, "tool_calls": [
                 {"id": "c1", "type": "function", "function": {"name": "lookup", "arguments": "{\"q\": 1}"}}]},
             {"role": "tool", "content": "42"}]});
-        let r = decode_chat(&v, "calls.jsonl:4").unwrap();
+        let r = decode_chat(v, "calls.jsonl:4").unwrap();
         assert_eq!(r.id, "calls.jsonl:4");
         assert_eq!(r.metadata["model"], "gpt-4o");
         assert_eq!(
@@ -214,7 +226,7 @@ mod tests {
     #[test]
     fn sharegpt_uses_from_and_value() {
         let v = json!({"id": 7, "conversations": [{"from": "human", "value": "hi"}, {"from": "gpt", "value": "hello"}]});
-        let r = decode_chat(&v, "x").unwrap();
+        let r = decode_chat(v, "x").unwrap();
         assert_eq!(r.id, "7");
         assert_eq!(r.messages[1].role, Role::Assistant);
         assert_eq!(r.messages[1].text, "hello");
@@ -229,13 +241,13 @@ mod tests {
         let err = err_of(json!({"messages": [1]}));
         assert!(err.contains("message 0 is a number"), "{err}");
         assert!(err_of(json!([1])).contains("found an array"));
-        let found = decode_chat(&json!({"messages": [{}, 2]}), "x").unwrap_err();
+        let found = decode_chat(json!({"messages": [{}, 2]}), "x").unwrap_err();
         assert_eq!(found, ShapeError::MessageNotAnObject { index: 1, found: "a number" });
         assert!(!err_of(json!({"prompt": "x", "score": 1})).contains("--scores"));
     }
 
     fn err_of(v: Value) -> String {
-        decode_chat(&v, "x").unwrap_err().to_string()
+        decode_chat(v, "x").unwrap_err().to_string()
     }
 
     #[test]

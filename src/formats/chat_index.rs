@@ -12,7 +12,7 @@ use serde_json::value::RawValue;
 
 use super::chat::{CONTENT_KEYS, MESSAGE_KEYS, ROLE_KEYS, content_text};
 use super::json_scalar::{Scalar, ScoreMap, Skip, scalars_give};
-use super::json_text::nests_deeper_than;
+use super::json_text::{nests_deeper_than, unescape_string};
 use crate::model::{Hatch, Interner, Locator, Role, RolloutSummary, SummaryBuilder};
 
 /// Indexes one chat-shaped JSON object. `None` means "use the full decoder".
@@ -177,6 +177,10 @@ fn raw_content_text<'a>(raw: &'a RawValue, hatch: &Hatch) -> Option<Cow<'a, str>
     if !hatch.may_match_encoded(json) {
         // Not decoded, so checked the way other skipped content is.
         return readable(json).then_some(Cow::Borrowed(""));
+    }
+    if json.starts_with('"') {
+        // One copy, not serde_json's scratch buffer and then the string.
+        return unescape_string(json).map(Cow::Owned);
     }
     let value = serde_json::from_str::<serde_json::Value>(json).ok()?;
     Some(Cow::Owned(content_text(&value)))

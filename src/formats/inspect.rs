@@ -21,7 +21,7 @@ mod tests_built;
 mod tests_real;
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
@@ -89,7 +89,7 @@ pub fn decode_inspect_json(bytes: &[u8], display: &str) -> Result<(Vec<Rollout>,
             }
         }
     }
-    dedupe_ids(&mut rollouts);
+    problems.extend(dedupe_ids(&mut rollouts, display, None));
     Ok((rollouts, problems))
 }
 
@@ -108,16 +108,35 @@ fn no_samples(status: Option<&str>) -> String {
     }
 }
 
-/// Ids must be unique within a file; a repeat (a malformed log) gets `#2`, `#3`, ...
-fn dedupe_ids(rollouts: &mut [Rollout]) {
+/// Ids must be unique within a file; a repeat (a malformed log) gets `#2`, `#3`, ... (a
+/// number no other sample's id has), and each rename is a warning, as for JSONL files
+/// (`Study::add_rollouts`). `entries`: the archive entry each rollout came from.
+fn dedupe_ids(rollouts: &mut [Rollout], display: &str, entries: Option<&[String]>) -> Vec<Problem> {
+    let mut taken: HashSet<String> = rollouts.iter().map(|r| r.id.clone()).collect();
     let mut seen: HashMap<String, usize> = HashMap::new();
-    for rollout in rollouts {
+    let mut warnings = Vec::new();
+    for (i, rollout) in rollouts.iter_mut().enumerate() {
         let count = seen.entry(rollout.id.clone()).or_insert(0);
         *count += 1;
-        if *count > 1 {
-            rollout.id = format!("{}#{count}", rollout.id);
+        if *count == 1 {
+            continue;
         }
+        let renamed = loop {
+            let candidate = format!("{}#{count}", rollout.id);
+            if taken.insert(candidate.clone()) {
+                break candidate;
+            }
+            *count += 1;
+        };
+        let message = format!("duplicate rollout id {:?}; this one is shown as {renamed:?}", rollout.id);
+        let mut warning = Problem::file(display, message).warning();
+        if let Some(entry) = entries.and_then(|e| e.get(i)) {
+            warning = warning.in_entry(entry.as_str());
+        }
+        warnings.push(warning);
+        rollout.id = renamed;
     }
+    warnings
 }
 
 /// The parts of a JSON log we read; the rest (`plan`, `results`, `stats`, ...) is skipped

@@ -164,6 +164,59 @@ pub fn nonfinite_to_null(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// The text of a JSON string literal (quotes included) whose syntax serde_json has checked,
+/// decoded in one pass into a string of its own; `None` for an escape serde_json refuses
+/// (a lone surrogate), so the caller can ask serde_json for the error.
+pub fn unescape_string(literal: &str) -> Option<String> {
+    let body = literal.strip_prefix('"')?.strip_suffix('"')?;
+    let bytes = body.as_bytes();
+    let mut out = String::with_capacity(body.len());
+    let mut i = 0;
+    // Every index `i` takes is just after an escape, so on a character boundary.
+    while let Some(k) = memchr::memchr(b'\\', &bytes[i..]) {
+        out.push_str(&body[i..i + k]);
+        i += k + 1;
+        let c = match *bytes.get(i)? {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let high = hex4(bytes.get(i + 1..i + 5)?)?;
+                i += 4;
+                match high {
+                    0xD800..=0xDBFF => {
+                        if bytes.get(i + 1..i + 3)? != b"\\u" {
+                            return None;
+                        }
+                        let low = hex4(bytes.get(i + 3..i + 7)?)?;
+                        if !(0xDC00..=0xDFFF).contains(&low) {
+                            return None;
+                        }
+                        i += 6;
+                        char::from_u32(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))?
+                    }
+                    0xDC00..=0xDFFF => return None,
+                    code => char::from_u32(code)?,
+                }
+            }
+            _ => return None,
+        };
+        out.push(c);
+        i += 1;
+    }
+    out.push_str(&body[i..]);
+    Some(out)
+}
+
+fn hex4(digits: &[u8]) -> Option<u32> {
+    std::str::from_utf8(digits).ok().and_then(|d| u32::from_str_radix(d, 16).ok())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,6 +255,20 @@ mod tests {
         assert_eq!(line_column(text, 0), (1, 1));
         assert_eq!(line_column(text, 4), (2, 2));
         assert_eq!(line_column(text, 6), (3, 1));
+    }
+
+    #[test]
+    fn unescaping_agrees_with_serde_json() {
+        for literal in
+            [r#""""#, r#""plain""#, r#""a\nb\"c\\d\/e\tf\b\f\r""#, r#""\u00e9\u4e16 \ud83d\ude00 é""#]
+        {
+            let expected: String = serde_json::from_str(literal).unwrap();
+            assert_eq!(unescape_string(literal).as_deref(), Some(expected.as_str()), "{literal}");
+        }
+        for lone in [r#""\ud800""#, r#""\udc00x""#, r#""\ud800\u0041""#] {
+            assert!(serde_json::from_str::<String>(lone).is_err());
+            assert_eq!(unescape_string(lone), None, "{lone}");
+        }
     }
 
     #[test]

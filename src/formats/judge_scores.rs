@@ -30,7 +30,7 @@ use serde_json::Value;
 use super::fields::{TURN_FIELDS, VALUE_FIELDS, kind_of};
 use super::json_text;
 use super::record::parse_value;
-use crate::model::{MetaValue, Problem, RolloutSummary, ScoreValues, TurnScores};
+use crate::model::{Limit, MetaValue, Problem, RolloutSummary, ScoreValues, TurnScores};
 pub use rows::MAX_TEXT;
 use rows::{Rows, float_text};
 pub use spec::{JoinField, JoinFieldError, ScoreFileSpec, ScoreReport, ScoreStats};
@@ -99,9 +99,10 @@ pub struct ScoreFile {
 impl ScoreFile {
     /// Reads and parses a score file. `Err` when the file cannot be used at all (unreadable,
     /// no turn field); bad rows are in `take_problems`.
-    pub fn read(spec: &ScoreFileSpec) -> Result<ScoreFile, Problem> {
+    /// Only a regular file is read, `limit` at most.
+    pub fn read(spec: &ScoreFileSpec, limit: Limit) -> Result<ScoreFile, Problem> {
         let display = spec.path.display().to_string();
-        let file = std::fs::File::open(&spec.path)
+        let file = super::input::open(&spec.path, limit)
             .map_err(|e| Problem::file(&display, format!("cannot open: {e}")))?;
         ScoreFile::parse_reader(spec, &display, std::io::BufReader::new(file))
     }

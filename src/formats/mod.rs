@@ -4,11 +4,13 @@
 pub mod chat;
 pub mod chat_index;
 pub mod fields;
+pub mod input;
 pub mod inspect;
 pub mod json_scalar;
 pub mod json_text;
 pub mod judge_scores;
 mod record;
+mod record_value;
 
 pub use record::{RecordError, ShapeError, parse_value, record_error};
 
@@ -130,8 +132,8 @@ pub fn index_record(
 
 /// Decodes one record in full, accepting `NaN` and `Infinity` as missing values.
 pub fn decode_record(json: &str, fallback_id: &str) -> Result<Rollout, RecordError> {
-    let value = parse_value(json)?;
-    let mut rollout = chat::decode_chat(&value, fallback_id).map_err(|e| RecordError {
+    let value = record_value::parse_record(json)?;
+    let mut rollout = chat::decode_chat(value, fallback_id).map_err(|e| RecordError {
         line: 1,
         column: 1,
         message: e.to_string(),

@@ -9,14 +9,13 @@ pub mod walk;
 
 pub use source::{Origin, Source};
 
-use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use crate::formats::judge_scores::{ScoreFileSpec, ScoreReport};
-use crate::formats::{self, Format, IndexContext, json_text};
-use crate::model::{Hatch, Interner, Locator, Problem, RolloutSummary};
+use crate::formats::{self, Format, IndexContext, input, json_text};
+use crate::model::{Hatch, Interner, Locator, Problem, ReadLimits, RolloutSummary};
 
 /// One step of a load, in order: a source is announced before its rollouts.
 #[derive(Debug)]
@@ -47,6 +46,8 @@ pub struct LoadOptions {
     pub threads: usize,
     /// Judge-score files (`--scores`) attached to the rollouts as they load.
     pub scores: Vec<ScoreFileSpec>,
+    /// How much any one file (or archive entry) may hold.
+    pub limits: ReadLimits,
 }
 
 impl LoadOptions {
@@ -73,7 +74,7 @@ pub fn load_paths_scored(
 }
 
 fn load_files(paths: &[std::path::PathBuf], options: &LoadOptions, sink: &Sink) {
-    let (mut files, problems) = walk::rollout_files(paths);
+    let (mut files, problems) = walk::rollout_files(paths, options.limits.rollout_file());
     scores::skip_score_files(&mut files, &options.scores);
     for problem in problems {
         sink(LoadEvent::Problem(problem));
@@ -136,7 +137,8 @@ fn load_source(
             let threads = options.worker_count();
             match origin {
                 Origin::File(path) => {
-                    let open = || File::open(&path);
+                    let open =
+                        || input::open_regular(&path).map(|(file, _)| file).map_err(std::io::Error::other);
                     jsonl::index_jsonl(&open, size, display, &file_name, &ctx, threads, sink)
                 }
                 Origin::Embedded(bytes) => {
@@ -148,12 +150,15 @@ fn load_source(
         Format::InspectJson | Format::InspectEval => {
             let decoded = match (&source.origin, format) {
                 (Origin::File(path), Format::InspectEval) => {
-                    formats::inspect::decode_inspect_eval(path, display)
+                    formats::inspect::decode_inspect_eval(path, display, &options.limits)
                 }
                 (Origin::Embedded(bytes), Format::InspectEval) => {
-                    formats::inspect::decode_inspect_eval_bytes(bytes, display)
+                    formats::inspect::decode_inspect_eval_bytes(bytes, display, &options.limits)
                 }
-                _ => formats::inspect::decode_inspect_json(&source.read_all()?, display),
+                _ => formats::inspect::decode_inspect_json(
+                    &source.read_all(options.limits.rollout_file())?,
+                    display,
+                ),
             };
             let (rollouts, problems) = decoded?;
             let mut strings = Interner::default();
@@ -180,7 +185,7 @@ fn load_source(
             Ok(())
         }
         Format::Json => {
-            let bytes = source.read_all()?;
+            let bytes = source.read_all(options.limits.rollout_file())?;
             let (rollouts, problems) = index_json(&bytes, display, source.file_name(), &ctx);
             sink(LoadEvent::Source(Box::new(source)));
             for p in problems {
@@ -250,7 +255,8 @@ fn read_head(origin: &Origin) -> std::io::Result<Vec<u8>> {
         Origin::Embedded(bytes) => Ok(bytes[..bytes.len().min(64 * 1024)].to_vec()),
         Origin::File(path) => {
             let mut head = Vec::with_capacity(64 * 1024);
-            File::open(path)?.take(64 * 1024).read_to_end(&mut head)?;
+            let (file, _) = input::open_regular(path).map_err(std::io::Error::other)?;
+            file.take(64 * 1024).read_to_end(&mut head)?;
             Ok(head)
         }
     }

@@ -9,7 +9,7 @@ use std::sync::{Mutex, MutexGuard};
 use super::walk::FoundFile;
 use super::{LoadEvent, LoadOptions, Sink};
 use crate::formats::judge_scores::{ScoreFile, ScoreFileSpec, ScoreReport};
-use crate::model::RolloutSummary;
+use crate::model::{Limit, RolloutSummary};
 
 /// The score files of one load.
 pub struct Attacher {
@@ -17,11 +17,12 @@ pub struct Attacher {
 }
 
 impl Attacher {
-    /// Reads every score file; an unusable file and bad rows are reported to `sink`.
-    pub fn open(specs: &[ScoreFileSpec], sink: &Sink) -> Attacher {
+    /// Reads every score file (`limit` at most each); an unusable file and bad rows are
+    /// reported to `sink`.
+    pub fn open(specs: &[ScoreFileSpec], limit: Limit, sink: &Sink) -> Attacher {
         let mut files = Vec::with_capacity(specs.len());
         for spec in specs {
-            match ScoreFile::read(spec) {
+            match ScoreFile::read(spec, limit) {
                 Ok(mut file) => {
                     for problem in file.take_problems() {
                         sink(LoadEvent::Problem(problem));
@@ -76,7 +77,7 @@ pub fn with_scores(options: &LoadOptions, sink: &Sink, load: impl FnOnce(&Sink))
         load(sink);
         return Vec::new();
     }
-    let attacher = Attacher::open(&options.scores, sink);
+    let attacher = Attacher::open(&options.scores, options.limits.rollout_file(), sink);
     let scored = |event: LoadEvent| match event {
         LoadEvent::Rollouts(mut batch) => {
             attacher.augment(&mut batch, sink);

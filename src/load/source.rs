@@ -1,12 +1,11 @@
 //! A file (or the embedded demo) that rollouts were read from, and re-reading one rollout from
 //! it when it is shown. Sources are only ever opened for reading.
 
-use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::PathBuf;
 
-use crate::formats::{self, Format};
-use crate::model::{Locator, Problem, Rollout};
+use crate::formats::{self, Format, input};
+use crate::model::{Limit, Locator, Problem, Rollout};
 
 /// Where a source's bytes live.
 #[derive(Debug, Clone)]
@@ -71,7 +70,8 @@ impl Source {
             }
             Origin::File(path) => {
                 let io = |e: std::io::Error| Problem::file(&self.display, format!("cannot read: {e}"));
-                let mut file = File::open(path).map_err(io)?;
+                let (mut file, _) = input::open_regular(path)
+                    .map_err(|e| Problem::file(&self.display, format!("cannot read: {e}")))?;
                 file.seek(SeekFrom::Start(start)).map_err(io)?;
                 let mut buf = vec![0; len as usize];
                 file.read_exact(&mut buf).map_err(|e| {
@@ -85,13 +85,12 @@ impl Source {
         }
     }
 
-    /// The source's raw bytes in full (search over small sources, label source hashing).
-    pub fn read_all(&self) -> Result<Vec<u8>, Problem> {
+    /// The source's raw bytes in full, `limit` at most (a file is refused when it is larger).
+    pub fn read_all(&self, limit: Limit) -> Result<Vec<u8>, Problem> {
         match &self.origin {
             Origin::Embedded(bytes) => Ok(bytes.to_vec()),
-            Origin::File(path) => {
-                std::fs::read(path).map_err(|e| Problem::file(&self.display, format!("cannot read: {e}")))
-            }
+            Origin::File(path) => input::read(path, limit)
+                .map_err(|e| Problem::file(&self.display, format!("cannot read: {e}"))),
         }
     }
 }

@@ -5,8 +5,8 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use crate::formats;
-use crate::model::Problem;
+use crate::formats::{self, input};
+use crate::model::{Limit, Problem};
 
 /// The folder name rollscope writes labels to; never read as rollouts.
 pub const LABELS_DIR_NAME: &str = "rollscope-labels";
@@ -20,23 +20,43 @@ pub struct FoundFile {
 }
 
 /// Expands paths into files. A path given explicitly is loaded whatever its extension; files
-/// found by walking must look like rollout files (.json, .jsonl, .eval).
-pub fn rollout_files(paths: &[PathBuf]) -> (Vec<FoundFile>, Vec<Problem>) {
-    let mut files = Vec::new();
-    let mut problems = Vec::new();
-    let mut visited = HashSet::new();
+/// found by walking must look like rollout files (.json, .jsonl, .eval). Only regular files
+/// within `limit` are kept: anything else (a FIFO, a device, an oversized file, or a symlink
+/// to one) is a problem naming the path, found from its metadata without opening it.
+pub fn rollout_files(paths: &[PathBuf], limit: Limit) -> (Vec<FoundFile>, Vec<Problem>) {
+    let mut found = Found { files: Vec::new(), problems: Vec::new(), visited: HashSet::new(), limit };
     for path in paths {
-        let display = path.display().to_string();
         match std::fs::metadata(path) {
-            Err(e) => problems.push(Problem::file(&display, format!("cannot open: {e}"))),
-            Ok(meta) if meta.is_dir() => walk(path, &mut visited, &mut files, &mut problems),
-            Ok(meta) => files.push(FoundFile { path: path.clone(), display, size: meta.len() }),
+            Err(e) => {
+                found.problems.push(Problem::file(path.display().to_string(), format!("cannot open: {e}")))
+            }
+            Ok(meta) if meta.is_dir() => walk(path, &mut found),
+            Ok(meta) => found.add(path.clone(), &meta),
         }
     }
-    (files, problems)
+    (found.files, found.problems)
 }
 
-fn walk(dir: &Path, visited: &mut HashSet<PathBuf>, files: &mut Vec<FoundFile>, problems: &mut Vec<Problem>) {
+/// What a walk has found so far.
+struct Found {
+    files: Vec<FoundFile>,
+    problems: Vec<Problem>,
+    visited: HashSet<PathBuf>,
+    limit: Limit,
+}
+
+impl Found {
+    fn add(&mut self, path: PathBuf, meta: &std::fs::Metadata) {
+        let display = path.display().to_string();
+        match input::check_metadata(meta, self.limit) {
+            Ok(size) => self.files.push(FoundFile { path, display, size }),
+            Err(e) => self.problems.push(Problem::file(display, format!("not read: {e}"))),
+        }
+    }
+}
+
+fn walk(dir: &Path, found: &mut Found) {
+    let (visited, problems) = (&mut found.visited, &mut found.problems);
     let display = dir.display().to_string();
     match std::fs::canonicalize(dir) {
         Ok(real) if !visited.insert(real.clone()) => {
@@ -70,12 +90,12 @@ fn walk(dir: &Path, visited: &mut HashSet<PathBuf>, files: &mut Vec<FoundFile>, 
             continue;
         }
         match std::fs::metadata(&path) {
-            Ok(meta) if meta.is_dir() => walk(&path, visited, files, problems),
-            Ok(meta) if formats::is_rollout_file(&path) => {
-                files.push(FoundFile { display: path.display().to_string(), path, size: meta.len() })
-            }
+            Ok(meta) if meta.is_dir() => walk(&path, found),
+            Ok(meta) if formats::is_rollout_file(&path) => found.add(path, &meta),
             Ok(_) => {}
-            Err(e) => problems.push(Problem::file(path.display().to_string(), format!("cannot open: {e}"))),
+            Err(e) => {
+                found.problems.push(Problem::file(path.display().to_string(), format!("cannot open: {e}")))
+            }
         }
     }
 }

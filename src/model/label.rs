@@ -31,6 +31,39 @@ pub struct LabelRecord {
     /// The spot-check queue this label was given in, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queue: Option<String>,
+    /// The line it was read from, for warnings about it; never written.
+    #[serde(skip)]
+    pub line: SourceLine,
+}
+
+/// Where a record was read from: its 1-based line in its label file (0 when it was not read
+/// from one). Not part of the record's value: never written, and equal to every other.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SourceLine(pub u64);
+
+impl PartialEq for SourceLine {
+    fn eq(&self, _: &SourceLine) -> bool {
+        true
+    }
+}
+
+impl LabelRecord {
+    /// Why the record cannot be used, if it cannot: a score off the 0–10 scale, turn 0, or
+    /// (given how many turns its rollout has) a turn past the last.
+    pub fn unusable(&self, n_turns: Option<u32>) -> Option<String> {
+        if let Some(score) = self.score
+            && score > 10
+        {
+            return Some(format!("score {score} is outside 0–10"));
+        }
+        match (self.turn, n_turns) {
+            (Some(0), _) => Some("turn 0 does not exist (turn 1 is the first)".to_string()),
+            (Some(turn), Some(n)) if turn > n => {
+                Some(format!("turn {turn} is past the last turn ({n}) of rollout {:?}", self.rollout))
+            }
+            _ => None,
+        }
+    }
 }
 
 /// What is known about one (rollout, turn).
@@ -156,7 +189,19 @@ mod tests {
             source: "s.jsonl".into(),
             text_hash: Some("fnv1a64:00".into()),
             queue: None,
+            line: SourceLine::default(),
         }
+    }
+
+    #[test]
+    fn scores_off_the_scale_and_turns_outside_the_rollout_are_unusable() {
+        assert_eq!(record("a", Some(3), Some(10), &[]).unusable(Some(3)), None);
+        assert_eq!(record("a", None, None, &[]).unusable(Some(0)), None, "a rollout note");
+        let why = |turn, score, n_turns| record("a", turn, score, &[]).unusable(n_turns).unwrap();
+        assert_eq!(why(Some(1), Some(11), None), "score 11 is outside 0–10");
+        assert_eq!(why(Some(1), Some(255), Some(5)), "score 255 is outside 0–10");
+        assert_eq!(why(Some(0), Some(3), None), "turn 0 does not exist (turn 1 is the first)");
+        assert_eq!(why(Some(4), None, Some(3)), "turn 4 is past the last turn (3) of rollout \"a\"");
     }
 
     #[test]

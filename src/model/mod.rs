@@ -3,6 +3,7 @@
 
 pub mod hatch;
 pub mod label;
+pub mod limits;
 pub mod overlay;
 pub mod problem;
 pub mod rollout;
@@ -10,7 +11,8 @@ pub mod score;
 pub mod summary;
 
 pub use hatch::{Hatch, HatchError};
-pub use label::{Label, LabelKey, LabelRecord, LabelSet, text_hash};
+pub use label::{Label, LabelKey, LabelRecord, LabelSet, SourceLine, text_hash};
+pub use limits::{ByteSize, Limit, ReadLimits};
 pub use overlay::overlay_scores;
 pub use problem::Problem;
 pub use rollout::{Message, Role, Rollout, Scores, ToolCall};

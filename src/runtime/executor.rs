@@ -38,6 +38,8 @@ pub struct LabelsInput {
     /// The paths the study is opened from (none for the demo): a labels folder holding one of
     /// their rollout files is read-only.
     pub study: Vec<PathBuf>,
+    /// The largest label file read.
+    pub limit: crate::model::Limit,
 }
 
 /// Loads a study, every event going to the app as it happens.
@@ -144,7 +146,8 @@ impl Executor {
         let outbox = self.outbox.clone();
         match &mut self.mode {
             Mode::Inline { labels: queue } => {
-                let (store, opened) = LabelStore::open(&labels.dir, &labels.annotator, &labels.study);
+                let (store, opened) =
+                    LabelStore::open(&labels.dir, &labels.annotator, &labels.study, labels.limit);
                 outbox.post(Msg::LabelsOpened(opened));
                 *queue = Some(LabelQueue::new(store));
             }
@@ -152,7 +155,8 @@ impl Executor {
                 let (tx, records) = mpsc::channel::<LabelRecord>();
                 *writes = Some(tx);
                 thread::spawn(move || {
-                    let (store, opened) = LabelStore::open(&labels.dir, &labels.annotator, &labels.study);
+                    let (store, opened) =
+                        LabelStore::open(&labels.dir, &labels.annotator, &labels.study, labels.limit);
                     if !outbox.post(Msg::LabelsOpened(opened)) {
                         return;
                     }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use super::outbox::Outbox;
 use crate::app::{LabelsOpened, Msg};
-use crate::model::LabelRecord;
+use crate::model::{LabelRecord, Limit};
 use crate::store::file::{self, AppendError, LabelWriter};
 use crate::store::stamp;
 
@@ -21,10 +21,11 @@ pub struct LabelStore {
 
 impl LabelStore {
     /// Reads the annotator's file in `dir` and the other annotators' files beside it, writing
-    /// nothing. `study` is the paths the study is opened from (none for the demo).
-    pub fn open(dir: &Path, annotator: &str, study: &[PathBuf]) -> (LabelStore, LabelsOpened) {
-        let opened = file::open(dir, annotator, study);
-        let (others, other_warnings) = file::read_others(dir, annotator);
+    /// nothing, each `limit` at most. `study` is the paths the study is opened from (none for
+    /// the demo).
+    pub fn open(dir: &Path, annotator: &str, study: &[PathBuf], limit: Limit) -> (LabelStore, LabelsOpened) {
+        let opened = file::open(dir, annotator, study, limit);
+        let (others, other_warnings) = file::read_others(dir, annotator, limit);
         let mut warnings = opened.warnings;
         warnings.extend(other_warnings);
         let message = LabelsOpened {

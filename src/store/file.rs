@@ -9,7 +9,8 @@ pub use writer::{AppendError, LabelWriter, Opened, open};
 
 use std::path::{Path, PathBuf};
 
-use crate::model::{LabelRecord, Problem};
+use crate::formats::input;
+use crate::model::{LabelRecord, Limit, Problem, SourceLine};
 
 /// An annotator's file name: their name with anything but letters, digits, `.`, `_` and `-`
 /// replaced, so a name can never point outside the labels folder.
@@ -22,17 +23,42 @@ pub fn label_path(dir: &Path, annotator: &str) -> PathBuf {
     dir.join(format!("{}.jsonl", if safe.is_empty() { "annotator" } else { safe }))
 }
 
-/// Reads a label file without writing (other annotators' files, subcommands).
-pub fn read_records(path: &Path) -> (Vec<LabelRecord>, Vec<Problem>) {
+/// Reads a label file without writing (other annotators' files, subcommands): only a regular
+/// file, `limit` at most.
+pub fn read_records(path: &Path, limit: Limit) -> (Vec<LabelRecord>, Vec<Problem>) {
     let display = path.display().to_string();
-    match std::fs::read(path) {
+    match input::read(path, limit) {
         Ok(bytes) => parse_records(&bytes, &display),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Vec::new(), Vec::new()),
+        Err(e) if e.is_not_found() => (Vec::new(), Vec::new()),
         Err(e) => (Vec::new(), vec![Problem::file(display, format!("cannot read labels: {e}"))]),
     }
 }
 
-/// Parses label lines; a bad line (hand-edited, or torn by a crash) is skipped with a warning.
+/// Drops the records whose turn is past the last of their rollout (`n_turns` of a rollout id;
+/// `None` for a rollout not in the study, whose labels are kept and counted elsewhere), with
+/// a warning naming the file and line of each.
+pub fn drop_past_last_turn(
+    records: &mut Vec<LabelRecord>,
+    display: &str,
+    n_turns: &dyn Fn(&str) -> Option<u32>,
+) -> Vec<Problem> {
+    let mut warnings = Vec::new();
+    records.retain(|record| match n_turns(&record.rollout).and_then(|n| record.unusable(Some(n))) {
+        Some(why) => {
+            warnings.push(unusable_warning(display, record.line, &why));
+            false
+        }
+        None => true,
+    });
+    warnings
+}
+
+fn unusable_warning(display: &str, line: SourceLine, why: &str) -> Problem {
+    Problem::at(display, line.0, 1, format!("label not used: {why}")).warning()
+}
+
+/// Parses label lines; a bad line (hand-edited, or torn by a crash) is skipped with a warning,
+/// and so is a record that cannot be a label (a score off the 0–10 scale, turn 0).
 pub fn parse_records(bytes: &[u8], display: &str) -> (Vec<LabelRecord>, Vec<Problem>) {
     let mut records = Vec::new();
     let mut warnings = Vec::new();
@@ -45,7 +71,13 @@ pub fn parse_records(bytes: &[u8], display: &str) -> (Vec<LabelRecord>, Vec<Prob
             continue;
         }
         match serde_json::from_slice::<LabelRecord>(line) {
-            Ok(record) => records.push(record),
+            Ok(mut record) => {
+                record.line = SourceLine(i as u64 + 1);
+                match record.unusable(None) {
+                    Some(why) => warnings.push(unusable_warning(display, record.line, &why)),
+                    None => records.push(record),
+                }
+            }
             Err(e) => {
                 let message = if i == last && !complete {
                     "incomplete last line (the app was stopped mid-write?), skipped".to_string()
@@ -75,7 +107,7 @@ pub fn annotator_files(dir: &Path) -> std::io::Result<Vec<(String, PathBuf)>> {
 }
 
 /// Every other annotator's file in the folder: (annotator, records).
-pub fn read_others(dir: &Path, me: &str) -> (Vec<(String, Vec<LabelRecord>)>, Vec<Problem>) {
+pub fn read_others(dir: &Path, me: &str, limit: Limit) -> (Vec<(String, Vec<LabelRecord>)>, Vec<Problem>) {
     let mine = label_path(dir, me);
     let mut others = Vec::new();
     let mut warnings = Vec::new();
@@ -84,7 +116,7 @@ pub fn read_others(dir: &Path, me: &str) -> (Vec<(String, Vec<LabelRecord>)>, Ve
         if path == mine {
             continue;
         }
-        let (records, problems) = read_records(&path);
+        let (records, problems) = read_records(&path, limit);
         warnings.extend(problems);
         others.push((name, records));
     }

@@ -66,7 +66,12 @@ impl Inputs {
         let mut inputs = Inputs { files: Vec::new(), labels: Some(labels.to_path_buf()) };
         // A path given is an input even when the walk reports it as a problem.
         inputs.files.extend(paths.iter().map(|p| (p.clone(), InputKind::Rollout)));
-        inputs.files.extend(walk::rollout_files(paths).0.into_iter().map(|f| (f.path, InputKind::Rollout)));
+        inputs.files.extend(
+            walk::rollout_files(paths, crate::model::Limit::NONE)
+                .0
+                .into_iter()
+                .map(|f| (f.path, InputKind::Rollout)),
+        );
         inputs.files.extend(scores.iter().map(|p| (p.clone(), InputKind::Scores)));
         if let Ok(found) = file::annotator_files(labels) {
             inputs.files.extend(found.into_iter().map(|(_, p)| (p, InputKind::Labels)));

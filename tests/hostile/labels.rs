@@ -8,6 +8,7 @@ use std::process::{Command, Stdio};
 
 use rollscope::app::keys::KeyPress;
 use rollscope::app::{App, Msg};
+use rollscope::model::ReadLimits;
 use rollscope::store::file::{parse_records, read_records};
 use rollscope::testkit::Session;
 
@@ -290,7 +291,7 @@ fn a_hand_broken_label_line_is_skipped_with_a_warning_and_never_rewritten() {
     assert!(status_line(&s).contains("✓ saved"), "{}", status_line(&s));
     let after = std::fs::read(&file).unwrap();
     assert!(after.starts_with(&before), "existing bytes are never rewritten");
-    let (records, again) = read_records(&file);
+    let (records, again) = read_records(&file, ReadLimits::default().label_file());
     assert_eq!(records.len(), 4);
     assert_eq!(again.len(), 2, "the broken lines are still there, still skipped");
 }

@@ -33,8 +33,7 @@ pub fn run(args: &ExportArgs) -> Result<()> {
     let study = load_study(paths, &args.study.study)?;
     // No labels yet is fine for an export: the label columns stay empty. Only an explicit
     // --annotator narrows the export to one annotator; the config file's name does not.
-    let annotators =
-        super::read_annotators(&dir, args.study.labels.annotator.as_deref(), None).unwrap_or_default();
+    let annotators = super::read_annotators(&study, &dir, &args.study.labels, None).unwrap_or_default();
     {
         let mut out: Box<dyn Write + '_> = match file.as_mut() {
             Some(file) => Box::new(file),

@@ -3,8 +3,15 @@
 //! Only the central directory is read up front; each entry is then inflated and decoded on
 //! its own, so memory holds one sample at a time. The zip crate handles deflate (older logs)
 //! and zstd (method 93, inspect_ai >= 0.3.206) entries alike, and checks each entry's CRC.
+//!
+//! Archives are hostile (a 2 MB zip can inflate to terabytes), so this is the one place the
+//! limits on inflating are kept, for every archive reader: an entry inflates to
+//! `ReadLimits::entry` at most and a whole archive to `ReadLimits::file`, counted while
+//! inflating (sizes the archive declares refuse an entry early, but are never trusted);
+//! entries whose compressed data overlap (one stream inflated many times) are refused. An
+//! entry refused is a problem naming it, and the rest of the archive still loads.
 
-use std::fs::File;
+use std::collections::HashSet;
 use std::io::{BufReader, Cursor, Read, Seek};
 use std::path::Path;
 
@@ -13,8 +20,9 @@ use zip::ZipArchive;
 
 use super::sample::{LogContext, decode_sample};
 use super::{dedupe_ids, json_error, no_samples};
+use crate::formats::input::{self, Bounded};
 use crate::formats::json_text::nonfinite_to_null;
-use crate::model::{Problem, Rollout};
+use crate::model::{Limit, Problem, ReadLimits, Rollout};
 
 /// Header entries, best first.
 const HEADERS: [&str; 2] = ["header.json", "_journal/start.json"];
@@ -22,20 +30,30 @@ const HEADERS: [&str; 2] = ["header.json", "_journal/start.json"];
 const MAX_RESERVE: u64 = 64 << 20;
 
 /// Decodes an Inspect .eval archive (zip). Reads the header and each sample entry (`samples/<id>_epoch_<n>.json`) one at a time, without inflating the whole archive up front; deflate and zstd (method 93) entries both work.
-pub fn decode_inspect_eval(path: &Path, display: &str) -> Result<(Vec<Rollout>, Vec<Problem>), Problem> {
-    let file = File::open(path).map_err(|e| Problem::file(display, format!("cannot open: {e}")))?;
-    decode_archive(BufReader::new(file), display)
+pub fn decode_inspect_eval(
+    path: &Path,
+    display: &str,
+    limits: &ReadLimits,
+) -> Result<(Vec<Rollout>, Vec<Problem>), Problem> {
+    let (file, _) =
+        input::open_regular(path).map_err(|e| Problem::file(display, format!("cannot open: {e}")))?;
+    decode_archive(BufReader::new(file), display, limits)
 }
 
 /// Same from bytes in memory (tests, and the same code path underneath via a generic Read + Seek).
 pub fn decode_inspect_eval_bytes(
     bytes: &[u8],
     display: &str,
+    limits: &ReadLimits,
 ) -> Result<(Vec<Rollout>, Vec<Problem>), Problem> {
-    decode_archive(Cursor::new(bytes), display)
+    decode_archive(Cursor::new(bytes), display, limits)
 }
 
-fn decode_archive<R: Read + Seek>(reader: R, display: &str) -> Result<(Vec<Rollout>, Vec<Problem>), Problem> {
+fn decode_archive<R: Read + Seek>(
+    reader: R,
+    display: &str,
+    limits: &ReadLimits,
+) -> Result<(Vec<Rollout>, Vec<Problem>), Problem> {
     let mut archive = ZipArchive::new(reader)
         .map_err(|e| Problem::file(display, format!("not a readable .eval archive (zip): {e}")))?;
     let mut headers: Vec<(usize, &str)> = Vec::new();
@@ -56,35 +74,145 @@ fn decode_archive<R: Read + Seek>(reader: R, display: &str) -> Result<(Vec<Rollo
     }
     headers.sort_by_key(|(_, name)| HEADERS.iter().position(|h| h == name));
     let mut problems = Vec::new();
-    let (ctx, status) = read_header(&mut archive, &headers, display, &mut problems);
+    let mut inflater =
+        Inflater { limits: *limits, inflated: 0, full: false, shared: shared_data(&mut archive) };
+    let (ctx, status) = read_header(&mut archive, &mut inflater, &headers, display, &mut problems);
     if samples.is_empty() {
         problems.push(Problem::file(display, no_samples(status.as_deref())).warning());
     }
     samples.sort();
+    let total = samples.len();
     let mut rollouts = Vec::with_capacity(samples.len());
+    let mut entries = Vec::with_capacity(samples.len());
     for (position, (_, index, name)) in samples.into_iter().enumerate() {
-        let decoded = read_json(&mut archive, index).and_then(|value| {
+        if inflater.full {
+            let message =
+                format!("{} more sample entries not read: the archive reached its limit", total - position);
+            problems.push(Problem::file(display, message).warning());
+            break;
+        }
+        let decoded = inflater.read_json(&mut archive, index).and_then(|value| {
             decode_sample(&value, &ctx, position).map_err(|e| EntryError::from(e.to_string()))
         });
         match decoded {
-            Ok(rollout) => rollouts.push(rollout),
+            Ok(rollout) => {
+                rollouts.push(rollout);
+                entries.push(name);
+            }
             Err(e) => problems.push(e.problem(display, &name, "sample skipped")),
         }
     }
-    dedupe_ids(&mut rollouts);
+    problems.extend(dedupe_ids(&mut rollouts, display, Some(&entries)));
     Ok((rollouts, problems))
+}
+
+/// Entries whose compressed data overlaps another entry's: a stream that several entries
+/// point at would be inflated once for each.
+fn shared_data<R: Read + Seek>(archive: &mut ZipArchive<R>) -> HashSet<usize> {
+    let mut spans: Vec<(u64, u64, usize)> = (0..archive.len())
+        .filter_map(|index| {
+            let entry = archive.by_index_raw(index).ok()?;
+            let (start, len) = (entry.data_start()?, entry.compressed_size());
+            (len > 0).then(|| (start, start.saturating_add(len), index))
+        })
+        .collect();
+    spans.sort_unstable();
+    let mut shared = HashSet::new();
+    // The span reaching furthest so far: a span starting before its end overlaps it.
+    let mut furthest: Option<(u64, usize)> = None;
+    for (start, end, index) in spans {
+        if let Some((reach, other)) = furthest
+            && start < reach
+        {
+            shared.insert(index);
+            shared.insert(other);
+        }
+        if furthest.is_none_or(|(reach, _)| end > reach) {
+            furthest = Some((end, index));
+        }
+    }
+    shared
+}
+
+/// Inflates entries within the limits, counting what the whole archive has inflated.
+struct Inflater {
+    limits: ReadLimits,
+    inflated: u64,
+    /// The archive's limit is reached: no more entries are read.
+    full: bool,
+    /// Entries refused for sharing their data (`shared_data`).
+    shared: HashSet<usize>,
+}
+
+impl Inflater {
+    /// Inflates one entry and parses it as JSON (non-finite literals read as `null`).
+    fn read_json<R: Read + Seek>(
+        &mut self,
+        archive: &mut ZipArchive<R>,
+        index: usize,
+    ) -> Result<Value, EntryError> {
+        let bytes = self.inflate(archive, index)?;
+        let text = std::str::from_utf8(&bytes)
+            .map_err(|e| EntryError::from(format!("entry is not UTF-8 text: {e}")))?;
+        serde_json::from_str(&nonfinite_to_null(text)).map_err(|e| {
+            let (line, column, message) = json_error(&e);
+            EntryError { position: Some((line, column)), message }
+        })
+    }
+
+    fn inflate<R: Read + Seek>(
+        &mut self,
+        archive: &mut ZipArchive<R>,
+        index: usize,
+    ) -> Result<Vec<u8>, EntryError> {
+        if self.shared.contains(&index) {
+            let message = "its compressed data overlaps another entry's (a zip bomb?): not read";
+            return Err(EntryError::from(message.to_string()));
+        }
+        let entry =
+            archive.by_index(index).map_err(|e| EntryError::from(format!("cannot open entry: {e}")))?;
+        let left = self.limits.file.saturating_sub(self.inflated);
+        let (cap, archive_full) = match left < self.limits.entry {
+            true => (left, true),
+            false => (self.limits.entry, false),
+        };
+        let over = |inflater: &mut Inflater| {
+            inflater.full |= archive_full;
+            EntryError::from(match archive_full {
+                true => format!(
+                    "the archive inflates to more than {} in all",
+                    inflater.limits.archive().describe()
+                ),
+                false => format!("inflates to more than {}", inflater.limits.archive_entry().describe()),
+            })
+        };
+        // An honest size over the limit is refused before inflating anything.
+        if entry.size() > cap {
+            return Err(over(self));
+        }
+        let mut bytes = Vec::with_capacity(usize::try_from(entry.size().min(MAX_RESERVE)).unwrap_or(0));
+        let mut reader = Bounded::new(entry, Limit { bytes: cap, setting: "max-entry" });
+        let read = reader.read_to_end(&mut bytes);
+        self.inflated = self.inflated.saturating_add(reader.bytes_read());
+        match read {
+            Ok(_) => Ok(bytes),
+            Err(_) if reader.bytes_read() > cap => Err(over(self)),
+            Err(e) => Err(EntryError::from(format!("cannot read entry data: {e}"))),
+        }
+    }
 }
 
 /// The log's context and status from the first readable header entry; unreadable ones are
 /// warnings, and without any the samples still load under the task name `inspect`.
 fn read_header<R: Read + Seek>(
     archive: &mut ZipArchive<R>,
+    inflater: &mut Inflater,
     headers: &[(usize, &str)],
     display: &str,
     problems: &mut Vec<Problem>,
 ) -> (LogContext, Option<String>) {
     for (index, name) in headers {
-        let header = read_json(archive, *index).and_then(|value| match value {
+        let header = inflater.read_json(archive, *index).and_then(|value| match value {
             Value::Object(mut header) => match header.remove("eval") {
                 Some(Value::Object(eval)) => {
                     let status = header.get("status").and_then(Value::as_str).map(String::from);
@@ -104,20 +232,6 @@ fn read_header<R: Read + Seek>(
         problems.push(Problem::file(display, message).warning());
     }
     (LogContext::unknown(), None)
-}
-
-/// Inflates one entry and parses it as JSON (non-finite literals read as `null`).
-fn read_json<R: Read + Seek>(archive: &mut ZipArchive<R>, index: usize) -> Result<Value, EntryError> {
-    let mut entry =
-        archive.by_index(index).map_err(|e| EntryError::from(format!("cannot open entry: {e}")))?;
-    let mut bytes = Vec::with_capacity(usize::try_from(entry.size().min(MAX_RESERVE)).unwrap_or(0));
-    entry.read_to_end(&mut bytes).map_err(|e| EntryError::from(format!("cannot read entry data: {e}")))?;
-    let text =
-        std::str::from_utf8(&bytes).map_err(|e| EntryError::from(format!("entry is not UTF-8 text: {e}")))?;
-    serde_json::from_str(&nonfinite_to_null(text)).map_err(|e| {
-        let (line, column, message) = json_error(&e);
-        EntryError { position: Some((line, column)), message }
-    })
 }
 
 /// Why an entry could not be read, with line:column inside the entry for JSON errors.

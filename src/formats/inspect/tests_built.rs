@@ -125,8 +125,10 @@ fn repeated_ids_stay_unique_and_deep_samples_are_skipped() {
     let (rollouts, problems) = decode_inspect_json(&log_with(&format!("{one}, {deep}, {one}")), "d").unwrap();
     let ids: Vec<&str> = rollouts.iter().map(|r| r.id.as_str()).collect();
     assert_eq!(ids, ["t/1/epoch1", "t/1/epoch1#2"]);
-    assert_eq!(problems.len(), 1);
+    assert_eq!(problems.len(), 2);
     assert!(problems[0].message.contains("recursion limit"), "{}", problems[0]);
+    let renamed = "duplicate rollout id \"t/1/epoch1\"; this one is shown as \"t/1/epoch1#2\"";
+    assert_eq!((problems[1].message.as_str(), problems[1].severity), (renamed, Severity::Warning));
 }
 
 /// File bytes, the expected line:column if any, and a piece of the expected message.

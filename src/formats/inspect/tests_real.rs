@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::sample::{LogContext, decode_sample};
 use super::*;
-use crate::model::Role;
+use crate::model::{ReadLimits, Role};
 
 const DEDUP: &str = "log_message_deduplication.eval";
 const BROWSER: &str = "2025-05-12T20-27-36-04-00_browser.json";
@@ -27,7 +27,7 @@ pub fn fixture(name: &str) -> Vec<u8> {
 /// Decodes a fixture by its extension, insisting on no problems.
 pub fn load(name: &str) -> Vec<Rollout> {
     let (rollouts, problems) = if name.ends_with(".eval") {
-        decode_inspect_eval(&fixture_path(name), name).unwrap()
+        decode_inspect_eval(&fixture_path(name), name, &ReadLimits::default()).unwrap()
     } else {
         decode_inspect_json(&fixture(name), name).unwrap()
     };

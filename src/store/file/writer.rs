@@ -12,8 +12,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::{label_path, parse_records, read_records};
+use crate::formats::input::Bounded;
 use crate::load::walk;
-use crate::model::{LabelRecord, Problem};
+use crate::model::{LabelRecord, Limit, Problem};
 
 /// The annotator's label file, opened for writing at the first `append`.
 #[derive(Debug)]
@@ -63,9 +64,9 @@ pub struct Opened {
 }
 
 /// Reads `<dir>/<annotator>.jsonl` and decides whether labels can be written to it, writing
-/// nothing. `study` is the paths the study was opened from: a labels folder holding one of
-/// their rollout files is read-only.
-pub fn open(dir: &Path, annotator: &str, study: &[PathBuf]) -> Opened {
+/// nothing, `limit` at most. `study` is the paths the study was opened from: a labels folder
+/// holding one of their rollout files is read-only.
+pub fn open(dir: &Path, annotator: &str, study: &[PathBuf], limit: Limit) -> Opened {
     let path = label_path(dir, annotator);
     let display = path.display().to_string();
     let refuse =
@@ -95,13 +96,13 @@ pub fn open(dir: &Path, annotator: &str, study: &[PathBuf]) -> Opened {
             });
             // Its labels still show when it leads to a regular file.
             if std::fs::metadata(&path).is_ok_and(|m| m.is_file()) {
-                (records, warnings) = read_records(&path);
+                (records, warnings) = read_records(&path, limit);
             }
         }
         Ok(meta) if !meta.is_file() => {
             read_only.get_or_insert_with(|| refuse("it is not a regular file"));
         }
-        Ok(_) => match read_existing(&path, &display) {
+        Ok(_) => match read_existing(&path, &display, limit) {
             Ok((bytes, why_not)) => {
                 seen = Some(bytes.len() as u64);
                 (records, warnings) = parse_records(&bytes, &display);
@@ -141,7 +142,7 @@ fn locked_message(display: &str) -> String {
 
 /// Reads a regular label file (no-follow) and finds out, without writing or keeping a lock,
 /// whether it could be appended to.
-fn read_existing(path: &Path, display: &str) -> Result<(Vec<u8>, Option<Refusal>), String> {
+fn read_existing(path: &Path, display: &str, limit: Limit) -> Result<(Vec<u8>, Option<Refusal>), String> {
     let no_follow =
         |append: bool| OpenOptions::new().read(true).append(append).custom_flags(libc::O_NOFOLLOW).open(path);
     let (mut file, mut why_not) = match no_follow(true) {
@@ -168,7 +169,9 @@ fn read_existing(path: &Path, display: &str) -> Result<(Vec<u8>, Option<Refusal>
         }
     }
     let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes).map_err(|e| format!("cannot read {display}: {e}"))?;
+    Bounded::new(&mut file, limit)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read {display}: {e}"))?;
     Ok((bytes, why_not))
 }
 
@@ -188,7 +191,7 @@ fn studied_file_in(dir: &Path, study: &[PathBuf]) -> Option<PathBuf> {
         let parent = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         std::fs::metadata(parent).is_ok_and(|m| (m.dev(), m.ino()) == id)
     };
-    walk::rollout_files(study).0.into_iter().map(|f| f.path).find(|f| same_folder(f))
+    walk::rollout_files(study, Limit::NONE).0.into_iter().map(|f| f.path).find(|f| same_folder(f))
 }
 
 /// Errors worth retrying when creating the folder or the file: the disk, not the setup.

@@ -1,0 +1,146 @@
+//! Parsing one record into a `serde_json::Value` with each message's text copied once.
+//! serde_json decodes an escaped string into a scratch buffer and then copies that into the
+//! value, so a 1 GB message with a `\n` in it held the record's bytes, the scratch and the
+//! string at once. Here the message list and each message's content are captured raw
+//! (borrowed, not copied) and the content is unescaped straight into its `String`: the bytes
+//! and the string, twice the message at the peak. The value is the one `parse_value` gives;
+//! anything unusual (a non-finite literal, deep nesting, a bad escape) is left to
+//! `parse_value`, which also reports the exact error.
+
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+
+use super::chat::{CONTENT_KEYS, MESSAGE_KEYS};
+use super::json_text::{first_significant, nests_deeper_than, unescape_string};
+use super::record::{RecordError, parse_value};
+
+/// Deeper records go the plain way: pieces parsed on their own must meet serde_json's
+/// recursion limit (128) exactly where the whole record would.
+const MAX_DEPTH: usize = 100;
+
+/// Parses a record as `parse_value` does, copying message text once.
+pub fn parse_record(json: &str) -> Result<Value, RecordError> {
+    if first_significant(json.as_bytes()) != Some(b'{') || nests_deeper_than(json.as_bytes(), MAX_DEPTH) {
+        return parse_value(json);
+    }
+    match object(json, Level::Record) {
+        Some(value) => Ok(value),
+        None => parse_value(json),
+    }
+}
+
+/// Which fields of an object are read raw: the message list of a record, the content of a
+/// message.
+#[derive(Clone, Copy)]
+enum Level {
+    Record,
+    Message,
+}
+
+impl Level {
+    fn reads_raw(self, key: &str) -> bool {
+        match self {
+            Level::Record => MESSAGE_KEYS.contains(&key),
+            Level::Message => CONTENT_KEYS.contains(&key),
+        }
+    }
+
+    fn read(self, json: &str) -> Option<Value> {
+        match self {
+            Level::Record => messages(json),
+            Level::Message => content(json),
+        }
+    }
+}
+
+fn object(json: &str, level: Level) -> Option<Value> {
+    let mut de = serde_json::Deserializer::from_str(json);
+    let fields = ObjectSeed(level).deserialize(&mut de).ok()?;
+    de.end().ok()?;
+    Some(Value::Object(fields))
+}
+
+/// A message list: each object read with its content raw; anything else as it is.
+fn messages(json: &str) -> Option<Value> {
+    if !json.starts_with('[') {
+        return serde_json::from_str(json).ok();
+    }
+    let items: Vec<&RawValue> = serde_json::from_str(json).ok()?;
+    let items = items.into_iter().map(|item| match item.get().starts_with('{') {
+        true => object(item.get(), Level::Message),
+        false => serde_json::from_str(item.get()).ok(),
+    });
+    items.collect::<Option<Vec<Value>>>().map(Value::Array)
+}
+
+/// A content value: a string unescaped in one pass into a string of its own.
+fn content(json: &str) -> Option<Value> {
+    if !json.starts_with('"') {
+        return serde_json::from_str(json).ok();
+    }
+    unescape_string(json).map(Value::String)
+}
+
+struct ObjectSeed(Level);
+
+impl<'de> DeserializeSeed<'de> for ObjectSeed {
+    type Value = Map<String, Value>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ObjectSeed {
+    type Value = Map<String, Value>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut fields = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let value = if self.0.reads_raw(&key) {
+                let raw = map.next_value::<&RawValue>()?;
+                self.0.read(raw.get()).ok_or_else(|| de::Error::custom("left to the plain parser"))?
+            } else {
+                map.next_value::<Value>()?
+            };
+            // A repeated key: the last one counts, as in `Value`.
+            fields.insert(key, value);
+        }
+        Ok(fields)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gives_the_value_serde_json_gives() {
+        let records = [
+            r#"{"id": "a", "messages": [{"role": "assistant", "content": "x\n\"y\" \u00e9 \ud83d\ude00 \/"}]}"#,
+            r#"{"messages": [{"role": "user", "value": "v", "content": [{"type": "text", "text": "t\n"}]}, 3, "s"]}"#,
+            r#"{"conversations": {"not": "a list"}, "messages": [], "messages": [{"content": "again"}]}"#,
+            r#"{"id": 1, "metadata": {"k": [1, 2.5, null, true]}, "traj": [{"from": "gpt", "content": null}]}"#,
+            r#" {"messages": [{"role": "assistant", "content": "a", "content": "b\tc"}]} "#,
+        ];
+        for json in records {
+            assert_eq!(parse_record(json).unwrap(), serde_json::from_str::<Value>(json).unwrap(), "{json}");
+        }
+    }
+
+    #[test]
+    fn what_it_cannot_read_is_left_to_the_plain_parser() {
+        // A non-finite literal, a lone surrogate, a syntax error, deep nesting, not an object.
+        assert_eq!(parse_record(r#"{"messages": [], "s": NaN}"#).unwrap()["s"], Value::Null);
+        for json in [r#"{"messages": [{"content": "\ud800"}]}"#, r#"{"messages": [{"content": "a"]}"#, "[1]"]
+        {
+            assert_eq!(parse_record(json), parse_value(json), "{json}");
+        }
+        let deep = format!(r#"{{"messages": [{{"content": {}{}}}]}}"#, "[".repeat(126), "]".repeat(126));
+        assert_eq!(parse_record(&deep), parse_value(&deep));
+    }
+}
