@@ -16,5 +16,5 @@ pub use limits::{ByteSize, Limit, ReadLimits};
 pub use overlay::overlay_scores;
 pub use problem::Problem;
 pub use rollout::{Message, Role, Rollout, Scores, ToolCall};
-pub use score::{ScoreKind, ScoreValues, TextAt};
+pub use score::{MAX_CATEGORIES, ScoreKind, ScoreValues, TextAt, kind_of_strings};
 pub use summary::{Interner, Locator, MetaValue, RolloutSummary, SummaryBuilder, TurnScores};

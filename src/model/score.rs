@@ -14,6 +14,20 @@ pub enum ScoreKind {
     Text,
 }
 
+/// Categories a string field may have at most and still be a categorical score.
+pub const MAX_CATEGORIES: usize = 32;
+
+/// What a string-valued judge field is: a categorical score when it has at most
+/// `MAX_CATEGORIES` distinct values and at most half as many distinct values as rows (a tag
+/// repeats; a quote or a rationale does not), else a text. `--categorical` / `--text` override.
+pub fn kind_of_strings(distinct: usize, rows: usize) -> ScoreKind {
+    if distinct <= MAX_CATEGORIES && distinct * 2 <= rows {
+        ScoreKind::Categorical
+    } else {
+        ScoreKind::Text
+    }
+}
+
 /// Where a judge's text is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TextAt {
@@ -104,6 +118,15 @@ impl ScoreValues {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strings_are_categories_when_few_and_repeated_else_texts() {
+        assert_eq!(kind_of_strings(7, 140), ScoreKind::Categorical);
+        assert_eq!(kind_of_strings(32, 64), ScoreKind::Categorical);
+        assert_eq!(kind_of_strings(33, 1000), ScoreKind::Text, "too many categories");
+        assert_eq!(kind_of_strings(3, 5), ScoreKind::Text, "more than half the rows distinct");
+        assert_eq!(kind_of_strings(140, 140), ScoreKind::Text);
+    }
 
     #[test]
     fn each_kind_answers_for_itself_and_nothing_for_the_others() {
