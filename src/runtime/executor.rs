@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use super::labels::{Flush, LabelQueue, LabelStore};
 pub use super::outbox::Outbox;
-use crate::app::reader::{ReadRollout, wrap_body};
+use crate::app::reader::{ReadRollout, wrap_message};
 use crate::app::{Effect, Msg, stats_view};
 use crate::load::{self, LoadOptions};
 use crate::model::LabelRecord;
@@ -68,7 +68,7 @@ fn job(effect: Effect) -> Option<Msg> {
             Some(Msg::StatsReady { generation, stats: Box::new(stats), human })
         }
         Effect::WrapBody { index, message, width, rollout } => {
-            let body = rollout.messages.get(message).map(|m| wrap_body(m, width))?;
+            let body = wrap_message(&rollout, message, width)?;
             Some(Msg::BodyWrapped { index, message, width, body })
         }
         // Searches stream and writes queue; the rest are the event loop's own.
