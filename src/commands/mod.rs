@@ -19,7 +19,7 @@ use crate::cli::{LabelOptions, StudyDefinition};
 use crate::formats::Format;
 use crate::load::LoadOptions;
 use crate::model::Hatch;
-use crate::model::LabelSet;
+use crate::model::{LabelSet, ScoreKind, ScoreValues};
 use crate::store::file;
 use crate::study::Study;
 
@@ -70,9 +70,15 @@ pub fn active_score(study: &Study, definition: &StudyDefinition) -> Result<Optio
     }
 }
 
+/// What a score name holds in this study (numeric, categorical or text), as the rollouts that
+/// have it say; `None` when no rollout has it.
+pub fn score_kind(study: &Study, name: &str) -> Option<ScoreKind> {
+    study.rollouts.iter().find_map(|r| r.score_values(name)).map(ScoreValues::kind)
+}
+
 /// Every annotator's labels in the folder (or just `--annotator`'s), replayed; with `queue`,
-/// only the labels given in that spot-check queue. Annotators without a scored turn are left
-/// out; a label on a turn its rollout does not have is a warning and is not used.
+/// only the labels given in that spot-check queue. Annotators without a rated turn (a score or
+/// a category) are left out; a label on a turn its rollout does not have is a warning and is not used.
 pub fn read_annotators(
     study: &Study,
     dir: &Path,

@@ -11,7 +11,7 @@ pub mod score;
 pub mod summary;
 
 pub use hatch::{Hatch, HatchError};
-pub use label::{Label, LabelKey, LabelRecord, LabelSet, SourceLine, text_hash};
+pub use label::{CategoryLabel, Label, LabelKey, LabelRecord, LabelSet, SourceLine, text_hash};
 pub use limits::{ByteSize, Limit, ReadLimits};
 pub use overlay::overlay_scores;
 pub use problem::Problem;

@@ -183,7 +183,7 @@ impl Executor {
             (_, Effect::Quit | Effect::Suspend | Effect::Redraw | Effect::Exit { .. }) => {}
             (Mode::Inline { labels }, Effect::WriteLabel(record)) => match labels {
                 Some(queue) => {
-                    queue.push(record);
+                    queue.push(*record);
                     queue.flush(&outbox);
                 }
                 None => {
@@ -197,7 +197,7 @@ impl Executor {
                 }
             }
             (Mode::Threaded { writes, .. }, Effect::WriteLabel(record)) => {
-                let sent = writes.as_ref().is_some_and(|w| w.send(record).is_ok());
+                let sent = writes.as_ref().is_some_and(|w| w.send(*record).is_ok());
                 if !sent {
                     outbox.post(Msg::LabelWritten(Err("the label writer has stopped".into())));
                 }
