@@ -253,6 +253,7 @@ fn key_and_draw(s: &mut Session, keys: &str) -> Duration {
 
 #[test]
 fn a_300_kb_message_and_a_10000_turn_rollout_open_and_scroll_quickly() {
+    let _alone = timing_alone();
     let corpus = corpus::generate();
     for (file, turns) in [("huge_message.jsonl", 1usize), ("long_rollout.jsonl", 10_000)] {
         let path = corpus.path(corpus.case(file));
@@ -288,6 +289,13 @@ fn a_300_kb_message_and_a_10000_turn_rollout_open_and_scroll_quickly() {
     }
 }
 
+/// Tests that compare timings run one at a time: run beside each other in this process they
+/// would measure each other.
+fn timing_alone() -> std::sync::MutexGuard<'static, ()> {
+    static TIMING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    TIMING.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 // ---------------------------------------------------------------------------------------------
 // Long text: wrapping is linear, cached per width, and off the UI thread for long messages.
 
@@ -305,6 +313,7 @@ fn wrap_seconds(text: &str, width: usize) -> f64 {
 
 #[test]
 fn a_word_ten_times_longer_takes_at_most_twenty_times_longer_to_wrap() {
+    let _alone = timing_alone();
     // A 10 MB message with no spaces took 12 s to show (each line measured the rest of the word).
     for (unit, small) in [("x", 300_000), ("世", 30_000), ("e\u{301}", 30_000)] {
         let short = unit.repeat(small);
@@ -381,6 +390,7 @@ fn search_seconds(s: &mut Session) -> f64 {
 
 #[test]
 fn a_search_matching_ten_times_more_rollouts_takes_at_most_twenty_times_longer() {
+    let _alone = timing_alone();
     // Counting the hits the filter hides looked each one up in the list's rows: 6.9 s at
     // 400,000 rollouts, more than 150 s at 2,000,000.
     // Linear is 10x; hash maps out of cache make it up to ~20x; quadratic was 80x and more.
