@@ -5,6 +5,7 @@
 
 mod layouts {
     pub mod inspect;
+    pub mod mtbench;
 }
 
 use std::path::{Path, PathBuf};

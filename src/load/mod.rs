@@ -15,6 +15,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use crate::formats::inspect::InspectOptions;
 use crate::formats::judge_scores::{ScoreFileSpec, ScoreReport};
+use crate::formats::mtbench::{self, MtBenchFolder};
 use crate::formats::{self, Format, IndexContext, input, json_text};
 use crate::model::{Hatch, Interner, Locator, Problem, ReadLimits, Rollout, RolloutSummary, StringKinds};
 
@@ -96,7 +97,11 @@ fn load_files(paths: &[std::path::PathBuf], options: &LoadOptions, sink: &Sink) 
     for file in &files {
         let origin = Origin::File(file.path.clone());
         let id = announced.load(Ordering::Relaxed);
-        if let Err(problem) = load_source(id, &file.display, origin, file.size, options, &counting) {
+        let loaded = match &file.folder {
+            Some(folder) => load_folder(id, file, folder, options, &counting),
+            None => load_source(id, &file.display, origin, file.size, options, &counting),
+        };
+        if let Err(problem) = loaded {
             sink(LoadEvent::Problem(problem));
             sink(LoadEvent::BytesRead(file.size));
         }
@@ -114,6 +119,28 @@ pub fn load_embedded(name: &str, bytes: &'static [u8], options: &LoadOptions, si
         }
         sink(LoadEvent::Finished);
     });
+}
+
+/// Loads an MT-Bench folder as one source of rollouts decoded whole.
+fn load_folder(
+    id: u32,
+    file: &walk::FoundFile,
+    folder: &MtBenchFolder,
+    options: &LoadOptions,
+    sink: &Sink,
+) -> Result<(), Problem> {
+    let (rollouts, problems) = mtbench::decode_mtbench(folder, options.limits.rollout_file())?;
+    let kinds = mtbench::string_kinds(&rollouts);
+    let origin = Origin::File(file.path.clone());
+    let source = Source {
+        display: file.display.clone(),
+        origin,
+        format: Format::MtBench,
+        decoded: Vec::new(),
+        size: file.size,
+    };
+    deliver_decoded(source, rollouts, problems, &kinds, &options.hatch, id, sink);
+    Ok(())
 }
 
 fn load_source(
@@ -173,6 +200,11 @@ fn load_source(
             let kinds = StringKinds::of_rollouts(&rollouts);
             deliver_decoded(source, rollouts, problems, &kinds, &options.hatch, id, sink);
             Ok(())
+        }
+        // A folder layout, not a file's: `load_folder` reads it (a format forced with
+        // `--format` is for files, and never this one).
+        Format::MtBench => {
+            Err(Problem::file(display, "an MT-Bench folder is opened as a folder, not a file"))
         }
         Format::Json => {
             let bytes = source.read_all(options.limits.rollout_file())?;
