@@ -42,6 +42,10 @@ pub struct StudyDefinition {
     pub format: Option<InputFormat>,
     #[command(flatten)]
     pub score_files: ScoreFiles,
+    /// An Inspect score's metadata field holding one value per assistant turn, read besides
+    /// `per_turn` and `turn_scores`.
+    #[arg(long, value_name = "FIELD")]
+    pub turn_array: Option<String>,
     /// How much one file may hold: about the machine reading, not the study, so not stored.
     #[command(flatten)]
     #[serde(skip)]

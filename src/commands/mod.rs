@@ -17,6 +17,7 @@ use anyhow::{Result, bail};
 
 use crate::cli::{LabelOptions, StudyDefinition};
 use crate::formats::Format;
+use crate::formats::inspect::InspectOptions;
 use crate::load::LoadOptions;
 use crate::model::Hatch;
 use crate::model::{LabelSet, ScoreKind, ScoreValues};
@@ -36,7 +37,8 @@ pub fn load_options(study: &StudyDefinition) -> Result<LoadOptions> {
     };
     let format = study.format.map(Format::from);
     let scores = study.score_files.specs().map_err(anyhow::Error::msg)?;
-    Ok(LoadOptions { hatch, format, threads: 0, scores, limits: study.read_limits() })
+    let inspect = InspectOptions { turn_array: study.turn_array.clone() };
+    Ok(LoadOptions { hatch, format, threads: 0, scores, limits: study.read_limits(), inspect })
 }
 
 /// Loads the study named by `paths` (the demo when empty) and reports its problems on stderr.

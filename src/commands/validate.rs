@@ -2,7 +2,7 @@
 //! problem with its place, so a data set can be checked before it is studied. Exits 1 when any
 //! file has a problem.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use anyhow::{Result, bail};
@@ -32,6 +32,8 @@ pub struct FileReport {
     pub problems: Vec<Problem>,
     /// For a `--scores` file: how it was joined and what became of its rows.
     pub score_file: Option<ScoreReport>,
+    /// For a file read as part of a folder source (an MT-Bench folder): that folder.
+    pub part_of: Option<String>,
 }
 
 pub fn run(paths: &[PathBuf], json: bool, options: &StudyOptions) -> Result<()> {
@@ -108,6 +110,7 @@ pub fn file_reports(
             scores: name.map(|n| vec![(n, stats.values)]).unwrap_or_default(),
             problems: problems_of(study, path),
             score_file: report,
+            part_of: None,
         });
     }
     files
@@ -124,7 +127,15 @@ fn rollout_file(study: &Study, path: &str) -> FileReport {
         scores: Vec::new(),
         problems: problems_of(study, path),
         score_file: None,
+        part_of: None,
     };
+    if sources.is_empty()
+        && let Some(folder) = study.sources.iter().find(|s| Path::new(path).starts_with(&s.display))
+    {
+        report.format = Some(folder.format.name());
+        report.part_of = Some(folder.display.clone());
+        return report;
+    }
     for rollout in study.rollouts.iter().filter(|r| sources.contains(&(r.source as usize))) {
         report.rollouts += 1;
         report.turns += u64::from(rollout.n_turns);
@@ -162,6 +173,9 @@ pub fn to_json(files: &[FileReport]) -> Value {
             if let (Some(report), Some(fields)) = (&f.score_file, object.as_object_mut()) {
                 fields.insert("score_file".into(), json!(report));
             }
+            if let (Some(folder), Some(fields)) = (&f.part_of, object.as_object_mut()) {
+                fields.insert("part_of".into(), json!(folder));
+            }
             object
         })
         .collect();
@@ -189,6 +203,9 @@ pub fn text_lines(file: &FileReport) -> Vec<String> {
                 s.unmatched_rollout + s.unmatched_turn,
                 s.overwritten,
             ));
+        }
+        (None, Some(format)) if file.part_of.is_some() => {
+            head.push_str(&format!("part of {} ({format})", file.part_of.as_deref().unwrap_or("?")));
         }
         (None, Some(format)) => {
             head.push_str(&format!(

@@ -9,6 +9,7 @@ pub mod inspect;
 pub mod json_scalar;
 pub mod json_text;
 pub mod judge_scores;
+pub mod mtbench;
 mod record;
 mod record_value;
 
@@ -30,6 +31,8 @@ pub enum Format {
     InspectJson,
     /// An Inspect `.eval` archive (zip).
     InspectEval,
+    /// FastChat's MT-Bench folder: questions, model answers and judgments (`mtbench`).
+    MtBench,
 }
 
 impl Format {
@@ -39,6 +42,7 @@ impl Format {
             Format::Json => "json",
             Format::InspectJson => "inspect-json",
             Format::InspectEval => "inspect-eval",
+            Format::MtBench => "mt-bench",
         }
     }
 

@@ -13,9 +13,11 @@ use std::io::Read;
 use std::path::Path;
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use crate::formats::inspect::InspectOptions;
 use crate::formats::judge_scores::{ScoreFileSpec, ScoreReport};
+use crate::formats::mtbench::{self, MtBenchFolder};
 use crate::formats::{self, Format, IndexContext, input, json_text};
-use crate::model::{Hatch, Interner, Locator, Problem, ReadLimits, RolloutSummary};
+use crate::model::{Hatch, Interner, Locator, Problem, ReadLimits, Rollout, RolloutSummary, StringKinds};
 
 /// One step of a load, in order: a source is announced before its rollouts.
 #[derive(Debug)]
@@ -48,6 +50,8 @@ pub struct LoadOptions {
     pub scores: Vec<ScoreFileSpec>,
     /// How much any one file (or archive entry) may hold.
     pub limits: ReadLimits,
+    /// How Inspect logs are read (`--turn-array`).
+    pub inspect: InspectOptions,
 }
 
 impl LoadOptions {
@@ -93,7 +97,11 @@ fn load_files(paths: &[std::path::PathBuf], options: &LoadOptions, sink: &Sink) 
     for file in &files {
         let origin = Origin::File(file.path.clone());
         let id = announced.load(Ordering::Relaxed);
-        if let Err(problem) = load_source(id, &file.display, origin, file.size, options, &counting) {
+        let loaded = match &file.folder {
+            Some(folder) => load_folder(id, file, folder, options, &counting),
+            None => load_source(id, &file.display, origin, file.size, options, &counting),
+        };
+        if let Err(problem) = loaded {
             sink(LoadEvent::Problem(problem));
             sink(LoadEvent::BytesRead(file.size));
         }
@@ -113,6 +121,28 @@ pub fn load_embedded(name: &str, bytes: &'static [u8], options: &LoadOptions, si
     });
 }
 
+/// Loads an MT-Bench folder as one source of rollouts decoded whole.
+fn load_folder(
+    id: u32,
+    file: &walk::FoundFile,
+    folder: &MtBenchFolder,
+    options: &LoadOptions,
+    sink: &Sink,
+) -> Result<(), Problem> {
+    let (rollouts, problems) = mtbench::decode_mtbench(folder, options.limits.rollout_file())?;
+    let kinds = mtbench::string_kinds(&rollouts);
+    let origin = Origin::File(file.path.clone());
+    let source = Source {
+        display: file.display.clone(),
+        origin,
+        format: Format::MtBench,
+        decoded: Vec::new(),
+        size: file.size,
+    };
+    deliver_decoded(source, rollouts, problems, &kinds, &options.hatch, id, sink);
+    Ok(())
+}
+
 fn load_source(
     id: u32,
     display: &str,
@@ -127,7 +157,7 @@ fn load_source(
         Some(f) => f,
         None => formats::detect(path, &head).map_err(|e| Problem::file(display, e.to_string()))?,
     };
-    let mut source = Source { display: display.to_string(), origin, format, decoded: Vec::new(), size };
+    let source = Source { display: display.to_string(), origin, format, decoded: Vec::new(), size };
     let ctx = IndexContext { hatch: &options.hatch, source: id };
     match format {
         Format::Jsonl => {
@@ -150,39 +180,31 @@ fn load_source(
         Format::InspectJson | Format::InspectEval => {
             let decoded = match (&source.origin, format) {
                 (Origin::File(path), Format::InspectEval) => {
-                    formats::inspect::decode_inspect_eval(path, display, &options.limits)
+                    formats::inspect::decode_inspect_eval(path, display, &options.limits, &options.inspect)
                 }
                 (Origin::Embedded(bytes), Format::InspectEval) => {
-                    formats::inspect::decode_inspect_eval_bytes(bytes, display, &options.limits)
+                    formats::inspect::decode_inspect_eval_bytes(
+                        bytes,
+                        display,
+                        &options.limits,
+                        &options.inspect,
+                    )
                 }
                 _ => formats::inspect::decode_inspect_json(
                     &source.read_all(options.limits.rollout_file())?,
                     display,
+                    &options.inspect,
                 ),
             };
             let (rollouts, problems) = decoded?;
-            let mut strings = Interner::default();
-            let summaries = rollouts
-                .iter()
-                .enumerate()
-                .map(|(i, r)| {
-                    RolloutSummary::from_rollout(
-                        r,
-                        &options.hatch,
-                        id,
-                        Locator::Decoded(i as u32),
-                        &mut strings,
-                    )
-                })
-                .collect();
-            source.decoded = rollouts;
-            sink(LoadEvent::Source(Box::new(source)));
-            for p in problems {
-                sink(LoadEvent::Problem(p));
-            }
-            sink(LoadEvent::Rollouts(summaries));
-            sink(LoadEvent::BytesRead(size));
+            let kinds = StringKinds::of_rollouts(&rollouts);
+            deliver_decoded(source, rollouts, problems, &kinds, &options.hatch, id, sink);
             Ok(())
+        }
+        // A folder layout, not a file's: `load_folder` reads it (a format forced with
+        // `--format` is for files, and never this one).
+        Format::MtBench => {
+            Err(Problem::file(display, "an MT-Bench folder is opened as a folder, not a file"))
         }
         Format::Json => {
             let bytes = source.read_all(options.limits.rollout_file())?;
@@ -196,6 +218,35 @@ fn load_source(
             Ok(())
         }
     }
+}
+
+/// Announces a source whose rollouts were decoded whole, then its problems and its index
+/// entries (judge strings told apart by `kinds`, over the whole source).
+fn deliver_decoded(
+    mut source: Source,
+    rollouts: Vec<Rollout>,
+    problems: Vec<Problem>,
+    kinds: &StringKinds,
+    hatch: &Hatch,
+    id: u32,
+    sink: &Sink,
+) {
+    let mut strings = Interner::default();
+    let summaries = rollouts
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            RolloutSummary::from_decoded(r, kinds, hatch, id, Locator::Decoded(i as u32), &mut strings)
+        })
+        .collect();
+    let size = source.size;
+    source.decoded = rollouts;
+    sink(LoadEvent::Source(Box::new(source)));
+    for p in problems {
+        sink(LoadEvent::Problem(p));
+    }
+    sink(LoadEvent::Rollouts(summaries));
+    sink(LoadEvent::BytesRead(size));
 }
 
 /// Indexes a `.json` file: an array of rollouts (each element a span) or a single rollout.

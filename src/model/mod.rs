@@ -15,6 +15,6 @@ pub use label::{CategoryLabel, Label, LabelKey, LabelRecord, LabelSet, SourceLin
 pub use limits::{ByteSize, Limit, ReadLimits};
 pub use overlay::overlay_scores;
 pub use problem::Problem;
-pub use rollout::{Message, Role, Rollout, Scores, ToolCall};
-pub use score::{MAX_CATEGORIES, ScoreKind, ScoreValues, TextAt, kind_of_strings};
+pub use rollout::{JudgeStrings, Message, Role, Rollout, Scores, ToolCall};
+pub use score::{MAX_CATEGORIES, ScoreKind, ScoreValues, StringKinds, TextAt, kind_of_strings};
 pub use summary::{Interner, Locator, MetaValue, RolloutSummary, SummaryBuilder, TurnScores};

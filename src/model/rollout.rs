@@ -1,5 +1,7 @@
 //! A fully decoded rollout: what the reader shows and the label store hashes.
 
+use std::sync::Arc;
+
 use serde_json::{Map, Value};
 
 /// Who wrote a message.
@@ -48,6 +50,10 @@ pub struct ToolCall {
 /// Named judge scores; `None` is a missing score (judge failed, or `null` in the file).
 pub type Scores = Vec<(String, Option<f64>)>;
 
+/// Named string values a judge gave a turn (a tag, a quote, a rationale). Whether a name is a
+/// category or a text is decided over a whole file (`StringKinds`), not per message.
+pub type JudgeStrings = Vec<(String, Arc<str>)>;
+
 /// One message of a transcript.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Message {
@@ -59,6 +65,8 @@ pub struct Message {
     pub tool_calls: Vec<ToolCall>,
     /// Per-turn judge scores (assistant messages only).
     pub scores: Scores,
+    /// Per-turn judge strings (assistant messages only), read into the index at load time.
+    pub judge_strings: JudgeStrings,
 }
 
 impl Message {
@@ -69,6 +77,7 @@ impl Message {
             text: text.into(),
             tool_calls: Vec::new(),
             scores: Vec::new(),
+            judge_strings: Vec::new(),
         }
     }
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::hatch::Hatch;
 use super::rollout::{Role, Rollout};
-use super::score::{ScoreValues, TextAt};
+use super::score::{ScoreKind, ScoreValues, StringKinds, TextAt};
 
 /// Where a rollout's full text lives, so it can be decoded again when it is shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,9 +114,25 @@ impl RolloutSummary {
         self.turn_scores(name).iter().position(|v| v.is_some_and(|x| x >= threshold)).map(|i| i + 1)
     }
 
-    /// Builds the index entry of a fully decoded rollout.
+    /// Builds the index entry of a fully decoded rollout, its judge strings told apart over
+    /// the rollout alone (`from_decoded` tells them over a whole file).
     pub fn from_rollout(
         rollout: &Rollout,
+        hatch: &Hatch,
+        source: u32,
+        locator: Locator,
+        strings: &mut Interner,
+    ) -> RolloutSummary {
+        let kinds = StringKinds::of_rollouts(std::slice::from_ref(rollout));
+        RolloutSummary::from_decoded(rollout, &kinds, hatch, source, locator, strings)
+    }
+
+    /// Builds the index entry of a rollout decoded with the rest of its file, `kinds` saying
+    /// which of its judge strings are categories and which are texts (held in memory, as the
+    /// rollout is).
+    pub fn from_decoded(
+        rollout: &Rollout,
+        kinds: &StringKinds,
         hatch: &Hatch,
         source: u32,
         locator: Locator,
@@ -125,6 +141,9 @@ impl RolloutSummary {
         let mut builder = SummaryBuilder::default();
         for message in &rollout.messages {
             builder.push_message(message.role, &message.text, &message.scores, hatch, strings);
+            if message.role == Role::Assistant {
+                builder.push_strings(&message.judge_strings, kinds, strings);
+            }
         }
         let metadata = rollout
             .metadata
@@ -188,6 +207,9 @@ impl MetaValue {
     }
 }
 
+/// One judge string per turn, `None` where missing.
+type StringColumn = Vec<Option<Arc<str>>>;
+
 /// Accumulates messages into a summary; shared by the fast indexer and `from_rollout` so both
 /// paths agree on turns, scores and the self-deletion turn.
 #[derive(Default)]
@@ -195,6 +217,8 @@ pub struct SummaryBuilder {
     n_messages: u32,
     n_turns: u32,
     scores: Vec<(Arc<str>, Vec<Option<f64>>)>,
+    /// Categories and texts by name, per turn.
+    judge_strings: Vec<(Arc<str>, ScoreKind, StringColumn)>,
     self_deleted_at: Option<u32>,
 }
 
@@ -232,6 +256,32 @@ impl SummaryBuilder {
         }
     }
 
+    /// Adds the string values a judge gave the assistant turn pushed last, each a category or
+    /// a text as `kinds` says (a name `kinds` calls numeric is left out).
+    pub fn push_strings(
+        &mut self,
+        values: &[(String, Arc<str>)],
+        kinds: &StringKinds,
+        strings: &mut Interner,
+    ) {
+        let Some(turn_index) = self.n_turns.checked_sub(1).map(|t| t as usize) else {
+            return;
+        };
+        for (name, value) in values {
+            let Some(kind) = kinds.kind(name).filter(|k| *k != ScoreKind::Numeric) else { continue };
+            let slot = match self.judge_strings.iter().position(|(n, _, _)| **n == **name) {
+                Some(i) => i,
+                None => {
+                    self.judge_strings.push((strings.get(name), kind, Vec::new()));
+                    self.judge_strings.len() - 1
+                }
+            };
+            let values = &mut self.judge_strings[slot].2;
+            values.resize(turn_index + 1, None);
+            values[turn_index] = Some(value.clone());
+        }
+    }
+
     pub fn finish(
         self,
         id: Arc<str>,
@@ -241,7 +291,7 @@ impl SummaryBuilder {
         rollout_scores: Vec<(Arc<str>, Option<f64>)>,
     ) -> RolloutSummary {
         let n_turns = self.n_turns as usize;
-        let scores = self
+        let mut scores: Vec<TurnScores> = self
             .scores
             .into_iter()
             .map(|(name, mut values)| {
@@ -249,6 +299,15 @@ impl SummaryBuilder {
                 TurnScores::numeric(name, values)
             })
             .collect();
+        for (name, kind, mut values) in self.judge_strings {
+            values.resize(n_turns, None);
+            let values = match kind {
+                ScoreKind::Categorical => ScoreValues::Categorical(values.into()),
+                // Texts are held: the rollout they came from is held in memory already.
+                _ => ScoreValues::Text(values.into_iter().map(|v| v.map(TextAt::Held)).collect()),
+            };
+            scores.push(TurnScores { name, values });
+        }
         RolloutSummary {
             id,
             source,

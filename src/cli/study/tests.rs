@@ -31,6 +31,7 @@ fn the_study_definition_round_trips_through_json() {
             turn_field: Some("step".into()),
             value_field: None,
         },
+        turn_array: Some("judge_turns".into()),
         limits: FileLimits::default(),
     };
     let text = serde_json::to_string(&definition).unwrap();
