@@ -4,6 +4,7 @@
 pub mod hatch;
 pub mod label;
 pub mod limits;
+pub mod names;
 pub mod overlay;
 pub mod problem;
 pub mod rollout;
@@ -13,6 +14,7 @@ pub mod summary;
 pub use hatch::{Hatch, HatchError};
 pub use label::{Label, LabelKey, LabelRecord, LabelSet, SourceLine, text_hash};
 pub use limits::{ByteSize, Limit, ReadLimits};
+pub use names::FieldError;
 pub use overlay::overlay_scores;
 pub use problem::Problem;
 pub use rollout::{Message, Role, Rollout, Scores, ToolCall};

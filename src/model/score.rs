@@ -21,11 +21,7 @@ pub const MAX_CATEGORIES: usize = 32;
 /// `MAX_CATEGORIES` distinct values and at most half as many distinct values as rows (a tag
 /// repeats; a quote or a rationale does not), else a text. `--categorical` / `--text` override.
 pub fn kind_of_strings(distinct: usize, rows: usize) -> ScoreKind {
-    if distinct <= MAX_CATEGORIES && distinct * 2 <= rows {
-        ScoreKind::Categorical
-    } else {
-        ScoreKind::Text
-    }
+    if distinct <= MAX_CATEGORIES && distinct * 2 <= rows { ScoreKind::Categorical } else { ScoreKind::Text }
 }
 
 /// Where a judge's text is.
