@@ -44,8 +44,8 @@ pub fn load_options(study: &StudyDefinition) -> Result<LoadOptions> {
 pub fn load_study(paths: &[PathBuf], definition: &StudyDefinition) -> Result<Study> {
     let options = load_options(definition)?;
     let study = if paths.is_empty() { Study::demo(&options) } else { Study::load(paths, &options) };
-    for problem in &study.problems {
-        warn(&problem.to_string());
+    for group in crate::model::problem::group(&study.problems) {
+        warn(&group.to_string());
     }
     if study.rollouts.is_empty() && !study.problems.is_empty() {
         bail!("no rollouts could be read");

@@ -13,7 +13,7 @@ use crate::cli::StudyOptions;
 use crate::formats::judge_scores::ScoreReport;
 use crate::load::{self, LoadEvent};
 use crate::model::Problem;
-use crate::model::problem::Severity;
+use crate::model::problem;
 use crate::study::Study;
 
 /// The format name of a `--scores` file.
@@ -169,7 +169,7 @@ pub fn to_json(files: &[FileReport]) -> Value {
     json!({"files": files, "ok": ok})
 }
 
-/// A file's summary line, then one indented line per problem.
+/// A file's summary line, then one indented line per kind of problem.
 pub fn text_lines(file: &FileReport) -> Vec<String> {
     let mut head = format!("{}: ", file.path);
     match (&file.score_file, file.format) {
@@ -209,37 +209,11 @@ pub fn text_lines(file: &FileReport) -> Vec<String> {
         head.push_str(&format!(" — {}", plural(file.problems.len() as u64, "problem")));
     }
     let mut lines = vec![head];
-    for p in &file.problems {
-        lines.push(format!("  {}", problem_text(p)));
+    // One row per kind of problem (`--json` keeps every one).
+    for group in problem::group(&file.problems) {
+        lines.push(format!("  {}", group.in_file()));
     }
     lines
-}
-
-/// `entry:line:column: severity: message`, without the path (the file's line says it).
-fn problem_text(p: &Problem) -> String {
-    let mut place = String::new();
-    if let Some(entry) = &p.entry {
-        place.push_str(entry);
-    }
-    if let Some(line) = p.line {
-        if !place.is_empty() {
-            place.push(':');
-        }
-        place.push_str(&line.to_string());
-        if let Some(column) = p.column {
-            place.push_str(&format!(":{column}"));
-        }
-    }
-    let severity = match p.severity {
-        Severity::Warning => "warning",
-        Severity::Error => "error",
-    };
-    let message = p.message.lines().next().unwrap_or("");
-    if place.is_empty() {
-        format!("{severity}: {message}")
-    } else {
-        format!("{place}: {severity}: {message}")
-    }
 }
 
 fn summary_line(files: &[FileReport]) -> String {
