@@ -14,7 +14,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use crate::formats::judge_scores::{ScoreFileSpec, ScoreReport};
-use crate::formats::{self, Format, IndexContext, input, json_text};
+use crate::formats::{self, Format, IndexContext, RecordError, input, json_text};
 use crate::model::{Hatch, Interner, Locator, Problem, ReadLimits, RolloutSummary};
 
 /// One step of a load, in order: a source is announced before its rollouts.
@@ -233,17 +233,28 @@ fn index_json(
             if single { file_name.to_string() } else { format!("{file_name}:{index}") }
         };
         let locator = Locator::Span { start: (bom + span.start) as u64, len: span.len() as u32 };
-        match formats::index_record(&text[span.clone()], ctx, &mut strings, &fallback, locator) {
-            Ok(summary) => rollouts.push(summary),
-            Err(e) => {
-                let (line, column) = json_text::line_column(bytes, bom + span.start);
-                let column = if e.line == 1 { column + e.column - 1 } else { e.column };
-                let mut problem = Problem::at(display, line + e.line - 1, column, e.message);
-                if !single {
-                    problem.message = format!("rollout {index}: {}", problem.message);
-                    problem = problem.warning();
+        // A position relative to the element, made one in the file.
+        let in_file = |e: RecordError| {
+            let (line, column) = json_text::line_column(bytes, bom + span.start);
+            let column = if e.line == 1 { column + e.column - 1 } else { e.column };
+            let problem = Problem::at(display, line + e.line - 1, column, e.message);
+            if single {
+                problem
+            } else {
+                Problem { message: format!("rollout {index}: {}", problem.message), ..problem }
+            }
+        };
+        let record = &text[span.clone()];
+        match formats::index_record(record, ctx, &mut strings, &fallback, locator) {
+            Ok(summary) => {
+                if let Some(number) = summary.roleless {
+                    problems.push(in_file(formats::chat_roles::roleless_warning(record, number)).warning());
                 }
-                problems.push(problem);
+                rollouts.push(summary);
+            }
+            Err(e) => {
+                let problem = in_file(e);
+                problems.push(if single { problem } else { problem.warning() });
             }
         }
     }

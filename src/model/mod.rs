@@ -19,4 +19,4 @@ pub use overlay::overlay_scores;
 pub use problem::Problem;
 pub use rollout::{Message, Role, Rollout, Scores, ToolCall};
 pub use score::{MAX_CATEGORIES, ScoreKind, ScoreValues, TextAt, kind_of_strings};
-pub use summary::{Interner, Locator, MetaValue, RolloutSummary, SummaryBuilder, TurnScores};
+pub use summary::{Interner, Locator, MetaValue, NO_ROLE, RolloutSummary, SummaryBuilder, TurnScores};
