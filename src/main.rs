@@ -63,6 +63,8 @@ fn run_command(command: Command, config: &Config) -> Result<()> {
             let (parsed, paths) = commands::sample::open_queue(&queue, study.labels.label_file_limit())?;
             let name = rollscope::sample::Queue::name_of(&queue);
             study.study.score = Some(parsed.score.clone());
+            // The items name rollouts by the ids the queue was drawn with, whatever the flags say.
+            study.study.id_fields = parsed.id_fields.clone();
             let review = rollscope::app::review::Review::new(name, parsed);
             open_app(paths, &study, config, Some(review)).map(|_| ())
         }

@@ -133,7 +133,7 @@ fn deliver_in_order(
         }
         while let Some(mut chunk) = pending.remove(&want) {
             for (index, line) in chunk.missing_ids.drain(..) {
-                let id = format!("{file_name}:{}", lines_before + line + 1);
+                let id = super::source::stand_in_id(file_name, Some(lines_before + line + 1));
                 chunk.rollouts[index].id = id.into();
             }
             for (line, e) in chunk.errors.drain(..) {

@@ -2,12 +2,13 @@
 //! parallel, reporting everything as `LoadEvent`s so the app can show rows as they arrive and
 //! subcommands can simply collect them. Bad files become problems; the good ones still load.
 
+pub mod ids;
 pub mod jsonl;
 pub mod scores;
 mod source;
 pub mod walk;
 
-pub use source::{Origin, Source};
+pub use source::{Origin, Source, stand_in_id, stand_in_number};
 
 use std::io::Read;
 use std::path::Path;
@@ -48,6 +49,9 @@ pub struct LoadOptions {
     pub scores: Vec<ScoreFileSpec>,
     /// How much any one file (or archive entry) may hold.
     pub limits: ReadLimits,
+    /// Metadata fields whose values make each rollout's id (`--id-fields`); none keeps the ids
+    /// the files give (or `<file>:<line>`).
+    pub id_fields: Vec<String>,
 }
 
 impl LoadOptions {
@@ -70,7 +74,10 @@ pub fn load_paths_scored(
     options: &LoadOptions,
     sink: &Sink,
 ) -> Vec<ScoreReport> {
-    scores::with_scores(options, sink, |sink| load_files(paths, options, sink))
+    // Ids first: a score file joined on `id` sees the ids the study shows.
+    scores::with_scores(options, sink, |sink| {
+        ids::with_ids(&options.id_fields, sink, |sink| load_files(paths, options, sink))
+    })
 }
 
 fn load_files(paths: &[std::path::PathBuf], options: &LoadOptions, sink: &Sink) {
@@ -104,12 +111,14 @@ fn load_files(paths: &[std::path::PathBuf], options: &LoadOptions, sink: &Sink) 
 /// Loads bytes compiled into the binary (the demo study) as one JSONL source.
 pub fn load_embedded(name: &str, bytes: &'static [u8], options: &LoadOptions, sink: &Sink) {
     scores::with_scores(options, sink, |sink| {
-        sink(LoadEvent::Planned { files: 1, bytes: bytes.len() as u64 });
-        let origin = Origin::Embedded(bytes);
-        if let Err(problem) = load_source(0, name, origin, bytes.len() as u64, options, sink) {
-            sink(LoadEvent::Problem(problem));
-        }
-        sink(LoadEvent::Finished);
+        ids::with_ids(&options.id_fields, sink, |sink| {
+            sink(LoadEvent::Planned { files: 1, bytes: bytes.len() as u64 });
+            let origin = Origin::Embedded(bytes);
+            if let Err(problem) = load_source(0, name, origin, bytes.len() as u64, options, sink) {
+                sink(LoadEvent::Problem(problem));
+            }
+            sink(LoadEvent::Finished);
+        })
     });
 }
 
@@ -229,9 +238,7 @@ fn index_json(
     let mut rollouts = Vec::with_capacity(spans.len());
     let mut problems = Vec::new();
     for (index, span) in spans.into_iter().enumerate() {
-        let fallback = || {
-            if single { file_name.to_string() } else { format!("{file_name}:{index}") }
-        };
+        let fallback = || source::stand_in_id(file_name, (!single).then_some(index as u64));
         let locator = Locator::Span { start: (bom + span.start) as u64, len: span.len() as u32 };
         // A position relative to the element, made one in the file.
         let in_file = |e: RecordError| {
