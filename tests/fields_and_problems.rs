@@ -86,3 +86,74 @@ fn a_message_without_a_role_in_a_json_array_is_placed_in_the_file() {
     assert_eq!((problems[0]["line"].as_u64(), problems[0]["column"].as_u64()), (Some(5), Some(4)));
     assert!(problems[0]["message"].as_str().unwrap().starts_with("rollout 1: message 2 has no role"));
 }
+
+fn ids_fixture(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ids").join(name).display().to_string()
+}
+
+/// The command fails, saying exactly `message` on stderr's last line.
+fn fails_saying(args: &[&str], message: &str) {
+    let out = run(args);
+    assert!(!out.status.success(), "{args:?} succeeded");
+    let err = stderr(&out);
+    assert_eq!(err.lines().last(), Some(message), "{args:?}: {err}");
+}
+
+#[test]
+fn a_by_field_no_rollout_has_is_an_error_naming_the_closest() {
+    let study = ids_fixture("transcripts.jsonl");
+    let scores = ids_fixture("frustration.jsonl");
+    fails_saying(
+        &["stats", "--scores", &scores, "--by", "conditon", &study],
+        "rollscope: --by: no rollout has `conditon`; did you mean `condition`?",
+    );
+    fails_saying(
+        &["stats", "--scores", &scores, "--by", "condition,model", &study],
+        "rollscope: --by: no rollout has `model` (rollouts have `condition`, `rollout_idx`, `task_id`)",
+    );
+    let out = run(&["stats", "--json", "--scores", &scores, "--by", "condition", &study]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn a_stratify_field_no_rollout_has_is_an_error_naming_the_closest() {
+    let dir = tempfile::tempdir().unwrap();
+    let queue = dir.path().join("q.json").display().to_string();
+    let study = ids_fixture("transcripts.jsonl");
+    let scores = ids_fixture("frustration.jsonl");
+    let sample = ["sample", "--n", "4", "--scores", &scores, "-o", &queue, &study, "--stratify"];
+    fails_saying(
+        &[&sample[..], &["task,turn:2"]].concat(),
+        "rollscope: --stratify: no rollout has `task` (rollouts have `condition`, `rollout_idx`, `task_id`)",
+    );
+    fails_saying(
+        &[&sample[..], &["turn:2,tsak_id"]].concat(),
+        "rollscope: --stratify: no rollout has `tsak_id`; did you mean `task_id`?",
+    );
+    assert!(!Path::new(&queue).exists(), "nothing written");
+    let out = run(&[&sample[..], &["condition,turn:1"]].concat());
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn a_join_field_no_rollout_has_is_an_error_naming_the_closest() {
+    let study = ids_fixture("transcripts.jsonl");
+    let scores = ids_fixture("frustration.jsonl");
+    fails_saying(
+        &["ls", "--scores", &scores, "--join", "condition,task_id,rollout_idx=rollout_ix", &study],
+        "rollscope: --join: no rollout has `rollout_ix`; did you mean `rollout_idx`?",
+    );
+    let out = run(&["ls", "--scores", &scores, "--join", "condition,task_id,rollout_idx", &study]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn a_filter_field_no_rollout_has_is_a_toast_naming_the_closest_and_filters_nothing() {
+    let mut session =
+        rollscope::testkit::Session::open(&[PathBuf::from(ids_fixture("transcripts.jsonl"))], 80, 24, None);
+    session.press("fconditon=neutral<Enter>");
+    assert_eq!(session.app.toast.as_deref(), Some("no rollout has `conditon`; did you mean `condition`?"));
+    assert_eq!(session.app.list.rows.len(), 5, "the filter is not applied");
+    session.press("fcondition=neutral<Enter>");
+    assert_eq!(session.app.list.rows.len(), 3);
+}
