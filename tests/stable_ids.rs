@@ -209,3 +209,85 @@ fn a_queue_drawn_with_id_fields_records_them_and_review_builds_the_same_ids() {
     let ids: Vec<&str> = session.app.study.rollouts.iter().map(|r| &*r.id).collect();
     assert_eq!(ids, BUILT, "review loads with the queue's id fields");
 }
+
+/// A study folder: the transcripts, and `rollscope-labels/` holding the label files of `labels`.
+fn study_with_labels(labels: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(fixture("transcripts.jsonl"), dir.path().join("transcripts.jsonl")).unwrap();
+    let folder = dir.path().join("rollscope-labels");
+    std::fs::create_dir(&folder).unwrap();
+    for name in ["ana.jsonl", "bo.jsonl"] {
+        std::fs::copy(fixture(labels).join(name), folder.join(name)).unwrap();
+    }
+    dir
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap()
+}
+
+#[test]
+fn labels_migrate_appends_each_label_again_under_its_new_id_and_only_appends() {
+    let dir = study_with_labels("labels-before");
+    let study = text(&dir.path().join("transcripts.jsonl"));
+    let folder = dir.path().join("rollscope-labels");
+    let out = run(&["labels", "migrate", "--id-fields", FIELDS, &study]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for name in ["ana.jsonl", "bo.jsonl"] {
+        let (before, after) = (read(&fixture("labels-before").join(name)), read(&folder.join(name)));
+        assert!(after.starts_with(&before), "{name}: append-only");
+        assert_eq!(after, read(&fixture("labels-after").join(name)), "{name}");
+    }
+    let report = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = report.lines().collect();
+    assert_eq!(lines.len(), 3, "{report}");
+    assert!(
+        lines[0].ends_with(
+            "ana.jsonl: 3 labels appended under new ids; left as they are: 0 already under the new id, 0 unchanged, \
+             1 of no rollout in the study"
+        ),
+        "{report}"
+    );
+    assert_eq!(lines[2], "2 label files: 4 labels appended (5 rollouts got a new id)");
+
+    // Again: nothing more to carry over.
+    let out = run(&["labels", "migrate", "--json", "--id-fields", FIELDS, &study]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let counts: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(counts["appended"], 0);
+    assert_eq!(counts["files"][0]["already"], 3);
+    assert_eq!(read(&folder.join("ana.jsonl")), read(&fixture("labels-after").join("ana.jsonl")));
+
+    // The labels now follow the rollouts under their new ids.
+    let out = run(&["export", "--to", "jsonl", "--id-fields", FIELDS, &study]);
+    let rows: Vec<Value> =
+        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let labelled = |rollout: &str, turn: u64| {
+        rows.iter().find(|r| r["rollout"] == rollout && r["turn"] == turn).unwrap()["labels"].clone()
+    };
+    assert_eq!(labelled("harsh_tone/puzzle_07/0", 1)["ana"]["score"], 4);
+    assert_eq!(labelled("harsh_tone/puzzle_07/1", 1)["bo"]["score"], 6);
+    assert_eq!(labelled("neutral/set%2F08/0", 2)["ana"]["score"], 7);
+}
+
+#[test]
+fn labels_migrate_for_one_annotator_leaves_the_others_and_needs_the_id_fields() {
+    let dir = study_with_labels("labels-before");
+    let study = text(&dir.path().join("transcripts.jsonl"));
+    let folder = dir.path().join("rollscope-labels");
+    let out = run(&["labels", "migrate", "--annotator", "bo", "--id-fields", FIELDS, &study]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(read(&folder.join("bo.jsonl")), read(&fixture("labels-after").join("bo.jsonl")));
+    assert_eq!(read(&folder.join("ana.jsonl")), read(&fixture("labels-before").join("ana.jsonl")));
+
+    let out = run(&["labels", "migrate", &study]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("give --id-fields A,B,C"), "{}", stderr(&out));
+    let out = run(&["labels", "migrate", "--id-fields", "conditon", &study]);
+    assert!(stderr(&out).contains("--id-fields: no rollout has `conditon`; did you mean `condition`?"));
+    assert_eq!(
+        read(&folder.join("ana.jsonl")),
+        read(&fixture("labels-before").join("ana.jsonl")),
+        "nothing written"
+    );
+}

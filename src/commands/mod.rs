@@ -3,6 +3,7 @@
 
 pub mod agree;
 pub mod export;
+pub mod labels;
 pub mod ls;
 pub mod output;
 pub mod sample;
