@@ -84,6 +84,10 @@ fn reference(bytes: &[u8]) -> Loaded {
                 if summary.id.is_empty() {
                     summary.id = format!("f.jsonl:{number}").into();
                 }
+                if let Some(n) = summary.roleless {
+                    let e = formats::chat_roles::roleless_warning(text, n);
+                    problems.push((Some(number + e.line - 1), Some(e.column), e.message));
+                }
                 rollouts.push(summary);
             }
             Err(e) => problems.push((Some(number + e.line - 1), Some(e.column), e.message)),

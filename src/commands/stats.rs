@@ -28,7 +28,7 @@ pub fn run(paths: &[PathBuf], stats: &StatsArgs, options: &StudyOptions) -> Resu
     let Some(score) = active_score(&study, &options.study)? else {
         bail!("this study has no judge scores to summarise");
     };
-    let by = match &stats.by {
+    let by: Vec<String> = match &stats.by {
         Some(fields) => {
             fields.split(',').map(str::trim).filter(|f| !f.is_empty()).map(str::to_string).collect()
         }
@@ -40,6 +40,7 @@ pub fn run(paths: &[PathBuf], stats: &StatsArgs, options: &StudyOptions) -> Resu
             "{score:?} is a text (a quote or a rationale); stats summarises numeric and categorical scores"
         );
     }
+    super::check_grouping(&study, "--by", by.iter().map(String::as_str))?;
     let options = StatsOptions {
         score,
         threshold: options.study.threshold.unwrap_or(super::DEFAULT_THRESHOLD),

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use super::fields::{TURN_FIELDS, VALUE_FIELDS, kind_of};
 use super::record::ShapeError;
-use crate::model::{Message, Role, Rollout, Scores, ToolCall};
+use crate::model::{Message, NO_ROLE, Role, Rollout, Scores, ToolCall};
 
 /// Keys that may hold the message list, in order of preference.
 pub const MESSAGE_KEYS: [&str; 4] = ["messages", "conversations", "conversation", "traj"];
@@ -89,7 +89,7 @@ fn metadata_of(mut object: Map<String, Value>) -> Map<String, Value> {
 
 fn decode_message(mut fields: Map<String, Value>) -> Message {
     let role_name =
-        ROLE_KEYS.iter().find_map(|k| fields.get(*k).and_then(Value::as_str)).unwrap_or("?").to_string();
+        ROLE_KEYS.iter().find_map(|k| fields.get(*k).and_then(Value::as_str)).unwrap_or(NO_ROLE).to_string();
     let content = CONTENT_KEYS.iter().find_map(|k| fields.remove(*k));
     Message {
         role: Role::parse(&role_name),

@@ -13,7 +13,7 @@ use serde_json::value::RawValue;
 use super::chat::{CONTENT_KEYS, MESSAGE_KEYS, ROLE_KEYS, content_text};
 use super::json_scalar::{Scalar, ScoreMap, Skip, scalars_give};
 use super::json_text::{nests_deeper_than, unescape_string};
-use crate::model::{Hatch, Interner, Locator, Role, RolloutSummary, SummaryBuilder};
+use crate::model::{Hatch, Interner, Locator, NO_ROLE, Role, RolloutSummary, SummaryBuilder};
 
 /// Indexes one chat-shaped JSON object. `None` means "use the full decoder".
 pub fn index_chat(
@@ -141,7 +141,8 @@ impl<'de> Visitor<'de> for MessagesSeed<'_, '_> {
         while let Some(item) = seq.next_element::<MessageItem>()? {
             match item {
                 MessageItem::Message(m) => {
-                    let role = Role::parse(m.role.as_deref().unwrap_or("?"));
+                    let role_name = m.role.as_deref().unwrap_or(NO_ROLE);
+                    let (role, roleless) = (Role::parse(role_name), role_name == NO_ROLE);
                     let text = match (&role, m.content) {
                         (Role::Assistant, Some(raw)) => raw_content_text(raw, self.hatch)
                             .ok_or_else(|| de::Error::custom("content the full decoder refuses"))?,
@@ -150,6 +151,9 @@ impl<'de> Visitor<'de> for MessagesSeed<'_, '_> {
                     let mut scores = m.scores;
                     scores.sort_by(|a, b| a.0.cmp(&b.0));
                     builder.push_message(role, &text, &scores, self.hatch, self.strings);
+                    if roleless {
+                        builder.mark_roleless();
+                    }
                 }
                 MessageItem::NotAnObject => all_objects = false,
             }

@@ -3,6 +3,7 @@
 
 pub mod chat;
 pub mod chat_index;
+pub mod chat_roles;
 pub mod fields;
 pub mod input;
 pub mod inspect;

@@ -2,12 +2,13 @@
 //! parallel, reporting everything as `LoadEvent`s so the app can show rows as they arrive and
 //! subcommands can simply collect them. Bad files become problems; the good ones still load.
 
+pub mod ids;
 pub mod jsonl;
 pub mod scores;
 mod source;
 pub mod walk;
 
-pub use source::{Origin, Source};
+pub use source::{Origin, Source, stand_in_id, stand_in_number};
 
 use std::io::Read;
 use std::path::Path;
@@ -16,7 +17,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use crate::formats::inspect::InspectOptions;
 use crate::formats::judge_scores::{ScoreFileSpec, ScoreReport};
 use crate::formats::mtbench::{self, MtBenchFolder};
-use crate::formats::{self, Format, IndexContext, input, json_text};
+use crate::formats::{self, Format, IndexContext, RecordError, input, json_text};
 use crate::model::{Hatch, Interner, Locator, Problem, ReadLimits, Rollout, RolloutSummary, StringKinds};
 
 /// One step of a load, in order: a source is announced before its rollouts.
@@ -52,6 +53,9 @@ pub struct LoadOptions {
     pub limits: ReadLimits,
     /// How Inspect logs are read (`--turn-array`).
     pub inspect: InspectOptions,
+    /// Metadata fields whose values make each rollout's id (`--id-fields`); none keeps the ids
+    /// the files give (or `<file>:<line>`).
+    pub id_fields: Vec<String>,
 }
 
 impl LoadOptions {
@@ -74,7 +78,10 @@ pub fn load_paths_scored(
     options: &LoadOptions,
     sink: &Sink,
 ) -> Vec<ScoreReport> {
-    scores::with_scores(options, sink, |sink| load_files(paths, options, sink))
+    // Ids first: a score file joined on `id` sees the ids the study shows.
+    scores::with_scores(options, sink, |sink| {
+        ids::with_ids(&options.id_fields, sink, |sink| load_files(paths, options, sink))
+    })
 }
 
 fn load_files(paths: &[std::path::PathBuf], options: &LoadOptions, sink: &Sink) {
@@ -112,12 +119,14 @@ fn load_files(paths: &[std::path::PathBuf], options: &LoadOptions, sink: &Sink) 
 /// Loads bytes compiled into the binary (the demo study) as one JSONL source.
 pub fn load_embedded(name: &str, bytes: &'static [u8], options: &LoadOptions, sink: &Sink) {
     scores::with_scores(options, sink, |sink| {
-        sink(LoadEvent::Planned { files: 1, bytes: bytes.len() as u64 });
-        let origin = Origin::Embedded(bytes);
-        if let Err(problem) = load_source(0, name, origin, bytes.len() as u64, options, sink) {
-            sink(LoadEvent::Problem(problem));
-        }
-        sink(LoadEvent::Finished);
+        ids::with_ids(&options.id_fields, sink, |sink| {
+            sink(LoadEvent::Planned { files: 1, bytes: bytes.len() as u64 });
+            let origin = Origin::Embedded(bytes);
+            if let Err(problem) = load_source(0, name, origin, bytes.len() as u64, options, sink) {
+                sink(LoadEvent::Problem(problem));
+            }
+            sink(LoadEvent::Finished);
+        })
     });
 }
 
@@ -280,21 +289,30 @@ fn index_json(
     let mut rollouts = Vec::with_capacity(spans.len());
     let mut problems = Vec::new();
     for (index, span) in spans.into_iter().enumerate() {
-        let fallback = || {
-            if single { file_name.to_string() } else { format!("{file_name}:{index}") }
-        };
+        let fallback = || source::stand_in_id(file_name, (!single).then_some(index as u64));
         let locator = Locator::Span { start: (bom + span.start) as u64, len: span.len() as u32 };
-        match formats::index_record(&text[span.clone()], ctx, &mut strings, &fallback, locator) {
-            Ok(summary) => rollouts.push(summary),
-            Err(e) => {
-                let (line, column) = json_text::line_column(bytes, bom + span.start);
-                let column = if e.line == 1 { column + e.column - 1 } else { e.column };
-                let mut problem = Problem::at(display, line + e.line - 1, column, e.message);
-                if !single {
-                    problem.message = format!("rollout {index}: {}", problem.message);
-                    problem = problem.warning();
+        // A position relative to the element, made one in the file.
+        let in_file = |e: RecordError| {
+            let (line, column) = json_text::line_column(bytes, bom + span.start);
+            let column = if e.line == 1 { column + e.column - 1 } else { e.column };
+            let problem = Problem::at(display, line + e.line - 1, column, e.message);
+            if single {
+                problem
+            } else {
+                Problem { message: format!("rollout {index}: {}", problem.message), ..problem }
+            }
+        };
+        let record = &text[span.clone()];
+        match formats::index_record(record, ctx, &mut strings, &fallback, locator) {
+            Ok(summary) => {
+                if let Some(number) = summary.roleless {
+                    problems.push(in_file(formats::chat_roles::roleless_warning(record, number)).warning());
                 }
-                problems.push(problem);
+                rollouts.push(summary);
+            }
+            Err(e) => {
+                let problem = in_file(e);
+                problems.push(if single { problem } else { problem.warning() });
             }
         }
     }

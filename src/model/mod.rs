@@ -4,6 +4,7 @@
 pub mod hatch;
 pub mod label;
 pub mod limits;
+pub mod names;
 pub mod overlay;
 pub mod problem;
 pub mod rollout;
@@ -13,8 +14,9 @@ pub mod summary;
 pub use hatch::{Hatch, HatchError};
 pub use label::{CategoryLabel, Label, LabelKey, LabelRecord, LabelSet, SourceLine, text_hash};
 pub use limits::{ByteSize, Limit, ReadLimits};
+pub use names::FieldError;
 pub use overlay::overlay_scores;
 pub use problem::Problem;
 pub use rollout::{JudgeStrings, Message, Role, Rollout, Scores, ToolCall};
 pub use score::{MAX_CATEGORIES, ScoreKind, ScoreValues, StringKinds, TextAt, kind_of_strings};
-pub use summary::{Interner, Locator, MetaValue, RolloutSummary, SummaryBuilder, TurnScores};
+pub use summary::{Interner, Locator, MetaValue, NO_ROLE, RolloutSummary, SummaryBuilder, TurnScores};

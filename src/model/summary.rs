@@ -2,6 +2,7 @@
 //! statistics without holding the messages. Memory follows the index, not the file.
 
 use std::collections::HashSet;
+use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use super::hatch::Hatch;
@@ -47,6 +48,9 @@ pub struct RolloutSummary {
     pub self_deleted_at: Option<u32>,
     /// Rollout-level scores, such as an Inspect sample's scores.
     pub rollout_scores: Vec<(Arc<str>, Option<f64>)>,
+    /// 1-based number of the first message without a role (shown as `?`, never a turn), for
+    /// the loader to report where it is.
+    pub roleless: Option<NonZeroU32>,
 }
 
 impl RolloutSummary {
@@ -144,6 +148,9 @@ impl RolloutSummary {
             if message.role == Role::Assistant {
                 builder.push_strings(&message.judge_strings, kinds, strings);
             }
+            if message.role_name == NO_ROLE {
+                builder.mark_roleless();
+            }
         }
         let metadata = rollout
             .metadata
@@ -210,6 +217,9 @@ impl MetaValue {
 /// One judge string per turn, `None` where missing.
 type StringColumn = Vec<Option<Arc<str>>>;
 
+/// The role name a decoder gives a message that has none.
+pub const NO_ROLE: &str = "?";
+
 /// Accumulates messages into a summary; shared by the fast indexer and `from_rollout` so both
 /// paths agree on turns, scores and the self-deletion turn.
 #[derive(Default)]
@@ -220,6 +230,7 @@ pub struct SummaryBuilder {
     /// Categories and texts by name, per turn.
     judge_strings: Vec<(Arc<str>, ScoreKind, StringColumn)>,
     self_deleted_at: Option<u32>,
+    roleless: Option<NonZeroU32>,
 }
 
 impl SummaryBuilder {
@@ -282,6 +293,13 @@ impl SummaryBuilder {
         }
     }
 
+    /// Notes that the message just pushed has no role (the first such one is kept).
+    pub fn mark_roleless(&mut self) {
+        if self.roleless.is_none() {
+            self.roleless = NonZeroU32::new(self.n_messages);
+        }
+    }
+
     pub fn finish(
         self,
         id: Arc<str>,
@@ -318,6 +336,7 @@ impl SummaryBuilder {
             scores,
             self_deleted_at: self.self_deleted_at,
             rollout_scores,
+            roleless: self.roleless,
         }
     }
 }
