@@ -168,6 +168,38 @@ pub fn draw(app: &mut App) -> Buffer {
     terminal.backend().buffer().clone()
 }
 
+/// Draws a frame of the app on a test backend without keeping the hit map (for looking).
+///
+/// # Panics
+/// If the test backend cannot draw (it always can).
+pub fn render(app: &App) -> Buffer {
+    let (w, h) = app.size;
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap_or_else(|e| panic!("{e}"));
+    terminal
+        .draw(|f| {
+            ui::render(app, f);
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+    terminal.backend().buffer().clone()
+}
+
+/// The screen as text: one line per row, a wide character once (it covers the next cell),
+/// trailing spaces cut.
+pub fn screen_text(buffer: &Buffer) -> String {
+    let area = buffer.area;
+    let row = |y: u16| {
+        let mut line = String::new();
+        let mut x = 0;
+        while x < area.width {
+            let symbol = buffer[(x, y)].symbol();
+            line.push_str(symbol);
+            x += unicode_width::UnicodeWidthStr::width(symbol).max(1) as u16;
+        }
+        line.trim_end().to_string()
+    };
+    (0..area.height).map(row).collect::<Vec<_>>().join("\n")
+}
+
 /// The demo study without a label store.
 pub fn demo_app(width: u16, height: u16) -> App {
     Session::demo(width, height, None).app

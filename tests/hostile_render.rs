@@ -14,12 +14,9 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use corpus::Corpus;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use rollscope::app::Pane;
 use rollscope::testkit::Session;
-use rollscope::ui;
 
 // ---------------------------------------------------------------------------------------------
 // The real render path.
@@ -29,14 +26,7 @@ fn draw(session: &Session) -> Buffer {
 }
 
 fn draw_app(app: &rollscope::app::App) -> Buffer {
-    let (w, h) = app.size;
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal
-        .draw(|f| {
-            ui::render(app, f);
-        })
-        .unwrap();
-    terminal.backend().buffer().clone()
+    rollscope::testkit::render(app)
 }
 
 fn screen(buffer: &Buffer) -> String {

@@ -172,8 +172,8 @@ impl fmt::Display for Group<'_> {
     }
 }
 
-/// `1,120`.
-fn thousands(n: usize) -> String {
+/// `1,120`: a count as people read it.
+pub fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
