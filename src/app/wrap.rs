@@ -32,15 +32,16 @@ pub fn wrap_text(text: &str, width: usize) -> Vec<Vec<Segment>> {
 pub fn count_lines(text: &str, width: usize) -> usize {
     let width = width.max(1);
     let bytes = text.as_bytes();
+    // One pass the compiler vectorises decides the fast path for the whole text.
+    let plain = bytes.iter().fold(true, |ok, b| ok & ((0x20..0x7f).contains(b) | (*b == b'\n')));
+    if !plain {
+        return text.split('\n').map(|line| wrap_text(line, width).len()).sum();
+    }
     let mut lines = 0;
     let mut start = 0;
     loop {
         let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
-        let line = &bytes[start..end];
-        lines += match count_ascii_line(line, width) {
-            Some(n) => n,
-            None => wrap_text(&text[start..end], width).len(),
-        };
+        lines += count_plain_line(&bytes[start..end], width);
         if end == bytes.len() {
             return lines;
         }
@@ -51,8 +52,8 @@ pub fn count_lines(text: &str, width: usize) -> usize {
 /// `wrap_line`'s rule on a line of printable ASCII, counting: a word that fits goes on the
 /// line; a run of spaces that does not fit breaks the line and is dropped; a word that does
 /// not fit starts a new line, or, wider than a line, fills this one and goes on cut at the
-/// width. `None` for anything but printable ASCII (a placeholder, a wide character).
-fn count_ascii_line(line: &[u8], width: usize) -> Option<usize> {
+/// width.
+fn count_plain_line(line: &[u8], width: usize) -> usize {
     let (mut lines, mut used, mut at) = (1, 0, 0);
     let n = line.len();
     while at < n {
@@ -60,9 +61,6 @@ fn count_ascii_line(line: &[u8], width: usize) -> Option<usize> {
         let mut end = at + 1;
         while end < n && (line[end] == b' ') == space {
             end += 1;
-        }
-        if !space && !line[at..end].iter().all(|b| (0x21..0x7f).contains(b)) {
-            return None;
         }
         let w = end - at;
         at = end;
@@ -82,7 +80,7 @@ fn count_ascii_line(line: &[u8], width: usize) -> Option<usize> {
             used = rest - (rest.div_ceil(width) - 1) * width;
         }
     }
-    Some(lines)
+    lines
 }
 
 /// Greedy word wrap of one line's pieces.

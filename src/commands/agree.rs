@@ -13,7 +13,7 @@ use crate::metrics::agreement::{Agreement, CategoricalAgreement};
 use crate::metrics::pairs::{
     AgreementReport, CategoricalReport, PairOptions, agreement_report, categorical_report,
 };
-use crate::model::{Label, LabelSet, ScoreKind, text_hash};
+use crate::model::{Label, LabelSet, ScoreKind};
 use crate::study::Study;
 
 pub struct AgreeArgs {
@@ -100,7 +100,7 @@ fn turn_hashes(study: &Study, annotators: &[(String, LabelSet)]) -> HashMap<(Str
         }
         let Ok(rollout) = study.read_rollout(index) else { continue };
         for (t, m) in rollout.turn_messages().into_iter().enumerate() {
-            let hash = text_hash(&rollout.messages[m].full_text());
+            let hash = rollout.messages[m].text_hash();
             hashes.insert((summary.id.to_string(), t as u32 + 1), hash);
         }
     }

@@ -88,6 +88,15 @@ impl Message {
 
     /// Everything a reader of this message sees, tool calls included; the text the label
     /// store hashes and the hatch pattern is matched against.
+    /// The hash of `full_text` (a label's `text_hash`), without copying the text when there
+    /// are no tool calls (a huge message is hashed where it lies).
+    pub fn text_hash(&self) -> String {
+        if self.tool_calls.is_empty() {
+            return super::label::text_hash(&self.text);
+        }
+        super::label::text_hash(&self.full_text())
+    }
+
     pub fn full_text(&self) -> String {
         if self.tool_calls.is_empty() {
             return self.text.clone();

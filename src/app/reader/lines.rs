@@ -5,6 +5,8 @@
 
 use std::sync::{Arc, Mutex};
 
+use rayon::prelude::*;
+
 use super::bodies::Wrapped;
 use super::{LineKind, ReaderLine};
 use crate::app::wrap::{count_lines, wrap_text};
@@ -35,14 +37,21 @@ impl LazyBody {
     pub fn measure(rollout: Arc<Rollout>, message: usize, width: usize) -> LazyBody {
         let text = rollout.messages.get(message).map_or("", |m| m.text.as_str());
         let mut block_starts = Vec::new();
-        let mut line_starts = vec![0];
         let mut start = 0;
         while start < text.len() || block_starts.is_empty() {
-            let end = block_end(text, start);
             block_starts.push(start);
-            let lines = count_lines(&text[start..end], width);
-            line_starts.push(line_starts[line_starts.len() - 1] + lines);
-            start = end;
+            start = block_end(text, start);
+        }
+        // Blocks are measured on every core.
+        let ends: Vec<usize> = block_starts.iter().skip(1).copied().chain([text.len()]).collect();
+        let counts: Vec<usize> = block_starts
+            .par_iter()
+            .zip(&ends)
+            .map(|(&start, &end)| count_lines(&text[start..end], width))
+            .collect();
+        let mut line_starts = vec![0];
+        for count in counts {
+            line_starts.push(line_starts[line_starts.len() - 1] + count);
         }
         LazyBody { rollout, message, width, block_starts, line_starts, cached: Mutex::new(None) }
     }

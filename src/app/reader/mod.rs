@@ -25,11 +25,7 @@ pub struct ReadRollout {
 impl ReadRollout {
     pub fn new(mut rollout: Rollout, summary: &RolloutSummary) -> ReadRollout {
         crate::model::overlay_scores(&mut rollout, summary);
-        let turn_hashes = rollout
-            .turn_messages()
-            .iter()
-            .map(|&m| crate::model::text_hash(&rollout.messages[m].full_text()))
-            .collect();
+        let turn_hashes = rollout.turn_messages().iter().map(|&m| rollout.messages[m].text_hash()).collect();
         ReadRollout { rollout: Arc::new(rollout), turn_hashes }
     }
 }

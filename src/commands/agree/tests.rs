@@ -3,7 +3,7 @@ use std::sync::Arc;
 use super::*;
 use crate::load::LoadOptions;
 use crate::metrics::agreement::categorical_agreement;
-use crate::model::{LabelRecord, ScoreValues, SourceLine, TurnScores};
+use crate::model::{LabelRecord, ScoreValues, SourceLine, TurnScores, text_hash};
 
 /// Two rollouts of two turns ("a1", "a2") with a numeric judge score, and — added to the index
 /// in-process, as a score file with a tag column will — the judge's tag per turn.

@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use serde_json::{Map, Value, json};
 
 use super::rows::{LabelFields, labels_at};
-use crate::model::{LabelSet, text_hash};
+use crate::model::LabelSet;
 use crate::model::{Rollout, RolloutSummary};
 use crate::study::Study;
 
@@ -47,7 +47,7 @@ pub fn rollout_json(rollout: &Rollout, summary: &RolloutSummary, annotators: &[(
                 turn += 1;
                 let scores: Map<String, Value> = m.scores.iter().map(|(n, v)| (n.clone(), json!(v))).collect();
                 message["scores"] = Value::Object(scores);
-                let hash = text_hash(&m.full_text());
+                let hash = m.text_hash();
                 let labels: Map<String, Value> = labels_at(annotators, &summary.id, turn)
                     .iter()
                     .filter_map(|l| Some((l.annotator.to_string(), json!(LabelFields::new(l.turn?, Some(&hash))))))
