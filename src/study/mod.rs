@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use crate::load::{self, LoadEvent, LoadOptions, Origin, Source};
-use crate::model::{Problem, Rollout, RolloutSummary};
+use crate::model::{Problem, Rollout, RolloutSummary, ScoreKind};
 
 mod fields;
 
@@ -33,6 +33,8 @@ pub struct Study {
     pub problems: Vec<Problem>,
     /// Score names in first-seen order.
     pub score_names: Vec<Arc<str>>,
+    /// What each score name holds (as first seen).
+    score_kinds: HashMap<Arc<str>, ScoreKind>,
     pub progress: Progress,
     /// How many rollouts carry each id, to disambiguate duplicates.
     id_counts: HashMap<Arc<str>, u32>,
@@ -65,6 +67,7 @@ impl Study {
             for scores in &summary.scores {
                 if !self.score_names.contains(&scores.name) {
                     self.score_names.push(scores.name.clone());
+                    self.score_kinds.insert(scores.name.clone(), scores.values.kind());
                 }
             }
             let count = self.id_counts.entry(summary.id.clone()).or_insert(0);
@@ -96,6 +99,18 @@ impl Study {
 
     fn source_display(&self, source: u32) -> &str {
         self.sources.get(source as usize).map_or("?", |s| s.display.as_str())
+    }
+
+    /// What a score name holds: numbers, categories or texts.
+    pub fn score_kind(&self, name: &str) -> Option<ScoreKind> {
+        self.score_kinds.get(name).copied()
+    }
+
+    /// The per-turn scores that have values to draw, filter and sort by (numbers and
+    /// categories; texts are read, not compared), in first-seen order.
+    pub fn valued_score_names(&self) -> Vec<&str> {
+        let valued = |n: &&Arc<str>| self.score_kind(n) != Some(ScoreKind::Text);
+        self.score_names.iter().filter(valued).map(|n| &**n).collect()
     }
 
     /// The score shown by default: `frustration` if present, else the first name found.
