@@ -213,14 +213,15 @@ impl App {
     }
 
     pub(super) fn next_score_name(&mut self, out: &mut Outcome) {
-        let names = &self.study.score_names;
+        // Numbers and categories take turns; texts are shown under the turns, not drawn.
+        let names = self.study.valued_score_names();
         if names.is_empty() {
             self.toast = Some("this study has no scores".into());
             return;
         }
-        let at = names.iter().position(|n| Some(n) == self.settings.score.as_ref());
+        let at = names.iter().position(|n| Some(*n) == self.settings.score.as_deref());
         let next = at.map_or(0, |i| (i + 1) % names.len());
-        self.settings.score = Some(names[next].clone());
+        self.settings.score = Some(std::sync::Arc::from(names[next]));
         if self.list.sort != SortKey::FileOrder || !self.list.filter.is_empty() {
             self.refresh_list(out);
         }

@@ -9,8 +9,10 @@ use crate::load::{self, LoadEvent, LoadOptions, Origin, Source};
 use crate::model::{Problem, Rollout, RolloutSummary, ScoreKind};
 
 mod fields;
+mod scales;
 
 pub use fields::{MAX_ID_FIELDS, suggest_id_fields};
+pub use scales::{JUDGE_MAX, Scales, ScoreScale};
 
 /// The demo study compiled into the binary.
 pub const DEMO_NAME: &str = "demo.jsonl";
@@ -35,6 +37,8 @@ pub struct Study {
     pub score_names: Vec<Arc<str>>,
     /// What each score name holds (as first seen).
     score_kinds: HashMap<Arc<str>, ScoreKind>,
+    /// How each score is drawn.
+    pub scales: Scales,
     pub progress: Progress,
     /// How many rollouts carry each id, to disambiguate duplicates.
     id_counts: HashMap<Arc<str>, u32>,
@@ -70,6 +74,7 @@ impl Study {
                     self.score_kinds.insert(scores.name.clone(), scores.values.kind());
                 }
             }
+            self.scales.add(&summary);
             let count = self.id_counts.entry(summary.id.clone()).or_insert(0);
             *count += 1;
             if *count > 1 {
@@ -113,9 +118,11 @@ impl Study {
         self.score_names.iter().filter(valued).map(|n| &**n).collect()
     }
 
-    /// The score shown by default: `frustration` if present, else the first name found.
+    /// The score shown by default: `frustration` if present, else the first with values to draw.
     pub fn default_score(&self) -> Option<Arc<str>> {
-        self.score_names.iter().find(|n| &***n == "frustration").or(self.score_names.first()).cloned()
+        let valued = self.valued_score_names();
+        let name = valued.iter().find(|n| **n == "frustration").or(valued.first())?;
+        self.score_names.iter().find(|n| &***n == *name).cloned()
     }
 
     /// Decodes rollout `index` in full (reads its bytes again from its source), with the index's
