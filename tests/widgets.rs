@@ -65,7 +65,7 @@ fn list_alone_draws_its_rows_hidden_scores_as_question_marks() {
     let view = ListView {
         shown: 3,
         total: 5,
-        sort: Some(("max", true)),
+        sort: Some(("max".into(), true)),
         filter: "condition=baseline",
         rows: vec![row("a", Some(&scores), 0), row("bx", Some(&scores), 3), row("c", None, 1)],
         selected: Some(1),

@@ -78,8 +78,11 @@ impl App {
             }
             Action::ClearFilter => self.apply_filter("", out),
             Action::CycleSort => {
-                self.list.sort = self.list.sort.next();
-                self.list.descending = matches!(self.list.sort, SortKey::Max | SortKey::Mean);
+                let categories = match self.study.scales.of(self.score_name()) {
+                    crate::study::ScoreScale::Categories(all) => all,
+                    _ => Vec::new().into(),
+                };
+                self.list.cycle_sort(&categories);
                 self.refresh_list(out);
             }
             Action::ReverseSort => {
@@ -222,6 +225,12 @@ impl App {
         let at = names.iter().position(|n| Some(*n) == self.settings.score.as_deref());
         let next = at.map_or(0, |i| (i + 1) % names.len());
         self.settings.score = Some(std::sync::Arc::from(names[next]));
+        if self.list.sort == SortKey::CategoryCount {
+            // The count of a category of the score shown before means nothing now.
+            self.list.sort = SortKey::FileOrder;
+            self.list.sort_category = None;
+            self.list.descending = false;
+        }
         if self.list.sort != SortKey::FileOrder || !self.list.filter.is_empty() {
             self.refresh_list(out);
         }

@@ -76,8 +76,8 @@ impl Widget for ListWidget<'_> {
 
 fn title(view: &ListView) -> String {
     let mut title = format!(" Rollouts {}/{} ", view.shown, view.total);
-    if let Some((label, descending)) = view.sort {
-        let arrow = if descending { "↓" } else { "↑" };
+    if let Some((label, descending)) = &view.sort {
+        let arrow = if *descending { "↓" } else { "↑" };
         title.push_str(&format!("· {label} {arrow} "));
     }
     if !view.filter.is_empty() {

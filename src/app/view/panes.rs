@@ -15,7 +15,7 @@ pub struct ListView<'a> {
     pub shown: usize,
     pub total: usize,
     /// The sort, when not file order: its label and whether it is descending.
-    pub sort: Option<(&'static str, bool)>,
+    pub sort: Option<(String, bool)>,
     pub filter: &'a str,
     pub rows: Vec<ListRow<'a>>,
     /// Position of the selected row in `rows`.
@@ -142,7 +142,7 @@ impl App {
         ListView {
             shown: list.rows.len(),
             total: self.study.rollouts.len(),
-            sort: sorted.then(|| (list.sort.label(), list.descending)),
+            sort: sorted.then(|| (list.sort_label(), list.descending)),
             filter: &list.filter.text,
             selected: list.selected.checked_sub(list.offset).filter(|s| *s < rows.len()),
             rows,
