@@ -303,7 +303,7 @@ impl App {
     fn show_rollout(&mut self, index: usize, rollout: ReadRollout) {
         let source = self.study.source_of(index).map(|s| s.display.clone()).unwrap_or_default();
         let width = self.areas().reader_columns();
-        let notes = self.annotations(index, &rollout.rollout, &rollout.turn_hashes);
+        let notes = self.annotations(index, &rollout.rollout, &rollout.turn_hashes, &rollout.texts);
         self.reader.set_rollout(rollout, &source, width, &notes);
         self.apply_pending_turn();
         self.apply_review_cut();
@@ -342,7 +342,7 @@ impl App {
             return;
         };
         let source = self.study.source_of(index).map(|s| s.display.clone()).unwrap_or_default();
-        let notes = self.annotations(index, &rollout, &self.reader.turn_hashes);
+        let notes = self.annotations(index, &rollout, &self.reader.turn_hashes, &self.reader.texts);
         self.reader.rewrap(&source, self.areas().reader_columns(), &notes);
     }
 

@@ -134,6 +134,22 @@ impl Theme {
     }
 
     /// A human label (drawn beside the judge's score).
+    /// What the judge wrote under a turn.
+    pub fn judge(self) -> Style {
+        self.pick(
+            Style::new().fg(Color::Yellow).add_modifier(Modifier::ITALIC),
+            Style::new().add_modifier(Modifier::ITALIC),
+        )
+    }
+
+    /// The judge's quote inside the turn's text.
+    pub fn quote(self) -> Style {
+        self.pick(
+            Style::new().fg(Color::Yellow).add_modifier(Modifier::UNDERLINED),
+            Style::new().add_modifier(Modifier::UNDERLINED),
+        )
+    }
+
     pub fn human(self) -> Style {
         self.pick(
             Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD),

@@ -11,7 +11,7 @@ pub use bodies::{Bodies, Body, WRAP_ELSEWHERE, WRAP_LAZILY, Wrapped, wrap_body, 
 pub use lines::{LazyBody, ReaderLines};
 
 use super::wrap::wrap_text;
-use crate::model::{Role, Rollout, RolloutSummary};
+use crate::model::{Role, Rollout, RolloutSummary, ScoreValues, TextAt};
 
 /// A rollout read for the reader: its messages, with the index's per-turn scores on them (the
 /// index holds those joined from `--scores` files too), and the hash of each turn's text. Made
@@ -22,13 +22,20 @@ pub struct ReadRollout {
     pub turn_hashes: Arc<[String]>,
     /// Bodies too long to wrap on the UI thread, wrapped already: (message, text width, body).
     pub bodies: Vec<(usize, usize, Body)>,
+    /// The judge's texts of every turn, read from their files on the worker.
+    pub texts: Arc<[TurnTexts]>,
 }
 
 impl ReadRollout {
     pub fn new(mut rollout: Rollout, summary: &RolloutSummary) -> ReadRollout {
         crate::model::overlay_scores(&mut rollout, summary);
         let turn_hashes = turn_hashes(&rollout);
-        ReadRollout { rollout: Arc::new(rollout), turn_hashes, bodies: Vec::new() }
+        ReadRollout {
+            rollout: Arc::new(rollout),
+            turn_hashes,
+            bodies: Vec::new(),
+            texts: held_texts(summary),
+        }
     }
 
     /// `new`, with the long bodies wrapped to `text_width` while the turns are hashed: hashing
@@ -45,8 +52,27 @@ impl ReadRollout {
                 long.iter().filter_map(wrap).collect()
             },
         );
-        ReadRollout { rollout, turn_hashes, bodies }
+        ReadRollout { rollout, turn_hashes, bodies, texts: held_texts(summary) }
     }
+
+    /// With the judge's texts read elsewhere (from their files).
+    pub fn with_texts(mut self, texts: Vec<TurnTexts>) -> ReadRollout {
+        self.texts = texts.into();
+        self
+    }
+}
+
+/// The judge's texts the index holds itself (formats decoded whole keep them in memory).
+fn held_texts(summary: &RolloutSummary) -> Arc<[TurnTexts]> {
+    let held = |at: &Option<TextAt>| match at {
+        Some(TextAt::Held(text)) => Some(text.to_string()),
+        _ => None,
+    };
+    let texts = summary.scores.iter().filter_map(|s| match &s.values {
+        ScoreValues::Text(at) => Some((s.name.clone(), at.iter().map(held).collect())),
+        _ => None,
+    });
+    texts.collect()
 }
 
 fn turn_hashes(rollout: &Rollout) -> Arc<[String]> {
@@ -64,6 +90,8 @@ pub enum LineKind {
     ToolCall,
     /// A human label under a turn's header (or the rollout note under the metadata).
     Label,
+    /// What the judge wrote about a turn (category, quote, rationale), under its header.
+    Judge,
     Blank,
 }
 
@@ -77,7 +105,10 @@ pub struct ReaderLine {
 }
 
 /// Label lines to show under each message's header (`None`: under the metadata).
-pub type Annotations = std::collections::HashMap<Option<usize>, Vec<String>>;
+pub type Annotations = std::collections::HashMap<Option<usize>, Vec<(LineKind, String)>>;
+
+/// Per-turn texts of one judge field (index 0 is turn 1), read with the rollout.
+pub type TurnTexts = (Arc<str>, Vec<Option<String>>);
 
 /// Columns taken by the gutter that marks the selected turn.
 pub const GUTTER: usize = 2;
@@ -99,6 +130,8 @@ pub struct TurnReader {
     pub turn_messages: Vec<usize>,
     /// Hash of each turn's text, to tell whether a label is stale.
     pub turn_hashes: Arc<[String]>,
+    /// The judge's texts of every turn (quotes, rationales), read with the rollout.
+    pub texts: Arc<[TurnTexts]>,
     pub scroll: usize,
     /// Selected turn, 1-based; 0 when the rollout has no turns.
     pub turn: usize,
@@ -123,6 +156,7 @@ impl TurnReader {
     pub fn set_rollout(&mut self, read: ReadRollout, source: &str, width: usize, notes: &Annotations) {
         self.turn_messages = read.rollout.turn_messages();
         self.turn_hashes = read.turn_hashes;
+        self.texts = read.texts;
         for (message, width, body) in read.bodies {
             self.bodies.insert(message, width, body);
         }
@@ -151,9 +185,9 @@ impl TurnReader {
         for (i, message) in rollout.messages.iter().enumerate().take(shown) {
             self.message_lines.push(self.lines.len());
             self.push(Some(i), LineKind::Header, Wrapped::default());
-            for note in notes.get(&Some(i)).into_iter().flatten() {
+            for (kind, note) in notes.get(&Some(i)).into_iter().flatten() {
                 for segments in wrap_text(note, text_width) {
-                    self.push(Some(i), LineKind::Label, segments.into());
+                    self.push(Some(i), *kind, segments.into());
                 }
             }
             match self.bodies.get(i, message, text_width) {
@@ -178,7 +212,13 @@ impl TurnReader {
         }
     }
 
-    fn push_meta(&mut self, rollout: &Rollout, source: &str, width: usize, notes: Option<&Vec<String>>) {
+    fn push_meta(
+        &mut self,
+        rollout: &Rollout,
+        source: &str,
+        width: usize,
+        notes: Option<&Vec<(LineKind, String)>>,
+    ) {
         let mut text = format!("{} · {}", rollout.id, source);
         let fields: Vec<String> = rollout
             .metadata
@@ -204,9 +244,9 @@ impl TurnReader {
         for segments in wrap_text(&text, width) {
             self.push(None, LineKind::Meta, segments.into());
         }
-        for note in notes.into_iter().flatten() {
+        for (kind, note) in notes.into_iter().flatten() {
             for segments in wrap_text(note, width) {
-                self.push(None, LineKind::Label, segments.into());
+                self.push(None, *kind, segments.into());
             }
         }
         self.push(None, LineKind::Blank, Wrapped::default());

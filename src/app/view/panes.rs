@@ -83,6 +83,9 @@ pub struct ReaderView<'a> {
     pub headers: Vec<(usize, HeaderView<'a>)>,
     /// The search query, lower-cased, to highlight.
     pub query: String,
+    /// The judge's quotes of the visible turns, by message, highlighted where the turn's text
+    /// has them (none while the judge is hidden).
+    pub quotes: Vec<(usize, &'a str)>,
     pub active_score: &'a str,
     pub threshold: f64,
     pub focused: bool,
@@ -259,6 +262,26 @@ impl App {
                 headers.push((m, head));
             }
         }
+        let mut quotes = Vec::new();
+        if let (Some(rollout), Some(index)) = (&reader.rollout, reader.index) {
+            let base = crate::app::annotations::base_score(self.score_name());
+            let ours = |name: &str| {
+                crate::app::annotations::base_score(name) == base && crate::app::annotations::is_quote(name)
+            };
+            let visible: std::collections::BTreeSet<usize> = lines.iter().filter_map(|l| l.message).collect();
+            for m in visible {
+                let Some(turn) = rollout.turn_of_message(m).filter(|t| judge.visible(index, *t)) else {
+                    continue;
+                };
+                for (_, values) in reader.texts.iter().filter(|(name, _)| ours(name)) {
+                    if let Some(Some(quote)) =
+                        values.get(turn - 1).filter(|q| q.as_ref().is_some_and(|q| !q.is_empty()))
+                    {
+                        quotes.push((m, quote.as_str()));
+                    }
+                }
+            }
+        }
         ReaderView {
             id,
             state,
@@ -268,6 +291,7 @@ impl App {
             selected_message: reader.selected_message(),
             headers,
             query: self.search.query.to_lowercase(),
+            quotes,
             active_score: self.score_name(),
             threshold: self.settings.threshold,
             focused: self.focus == Pane::Reader && self.modal.is_none(),
