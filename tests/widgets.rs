@@ -7,15 +7,15 @@ use ratatui::layout::Rect;
 use ratatui::widgets::Widget;
 use rollscope::app::keymap::Keymap;
 use rollscope::app::view::{
-    ChartView, HelpView, HumanMark, Judged, LabelStatus, ListRow, ListView, QueueRow, QueueView, SaveState,
-    StatusView, TagsView, help_lines,
+    CategoriesView, ChartView, HelpView, HumanMark, Judged, LabelStatus, ListRow, ListView, QueueRow,
+    QueueView, SaveState, StatusView, TagsView, help_lines,
 };
 use std::sync::Arc;
 
 use rollscope::model::{Problem, ScoreValues};
 use rollscope::study::Progress;
 use rollscope::study::ScoreScale;
-use rollscope::ui::annotate::TagsWidget;
+use rollscope::ui::annotate::{CategoriesWidget, TagsWidget};
 use rollscope::ui::chart::ChartWidget;
 use rollscope::ui::list::ListWidget;
 use rollscope::ui::overlay::{HelpWidget, ProblemsWidget};
@@ -270,4 +270,17 @@ fn queue_alone_shows_the_judge_only_for_scored_items() {
         focused: true,
     };
     insta::assert_snapshot!(draw(QueueWidget { view, theme: PLAIN }, 50, 4));
+}
+
+#[test]
+fn category_picker_alone_numbers_the_shown_categories_and_marks_the_turns() {
+    let view = CategoriesView {
+        score: "frustration.tag",
+        turn: 3,
+        shown: vec!["despair", "mild", "none"],
+        current: Some("mild"),
+        selected: 2,
+        filter: "",
+    };
+    insta::assert_snapshot!(draw(CategoriesWidget { view, theme: PLAIN }, 50, 10));
 }

@@ -95,6 +95,7 @@ impl App {
             Action::Undo => self.undo(out),
             Action::Redo => self.redo(out),
             Action::OpenTags => self.open_tag_picker(),
+            Action::OpenCategories => self.open_category_picker(),
             Action::EditNote => self.open_note_editor(false),
             Action::EditRolloutNote => self.open_note_editor(true),
             Action::NextUnlabelledTurn => self.next_unlabelled_turn(out),
@@ -119,6 +120,7 @@ impl App {
             | Action::ThresholdDown
             | Action::ToggleTag
             | Action::ToggleTagNumber(_)
+            | Action::ChooseNumber(_)
             | Action::NewTag
             | Action::Submit
             | Action::Cancel

@@ -4,6 +4,7 @@
 pub mod action;
 pub mod actions;
 pub mod annotations;
+pub mod categories;
 pub mod filter;
 pub mod keymap;
 pub mod keys;

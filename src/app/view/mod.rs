@@ -7,7 +7,9 @@ mod overlays;
 mod panes;
 mod status;
 
-pub use overlays::{HelpLine, HelpView, QueueRow, QueueView, SummaryView, TagsView, help_lines};
+pub use overlays::{
+    CategoriesView, HelpLine, HelpView, QueueRow, QueueView, SummaryView, TagsView, help_lines,
+};
 pub use panes::{ChartView, HeaderView, HumanMark, ListRow, ListView, ReaderState, ReaderView};
 pub use status::{LabelStatus, SaveState, StatusView};
 
