@@ -97,6 +97,7 @@ fn decode_message(mut fields: Map<String, Value>) -> Message {
         text: content.map(content_text_owned).unwrap_or_default(),
         tool_calls: tool_calls_of(&fields),
         scores: fields.get("scores").map(scores_of).unwrap_or_default(),
+        string_scores: fields.get("scores").map(string_scores_of).unwrap_or_default(),
     }
 }
 
@@ -151,6 +152,14 @@ pub fn scores_of(value: &Value) -> Scores {
         .collect()
 }
 
+/// Score names mapped to strings: categorical scores or texts (`"tag": "despair"`).
+pub fn string_scores_of(value: &Value) -> Vec<(String, String)> {
+    let Some(map) = value.as_object() else {
+        return Vec::new();
+    };
+    map.iter().filter_map(|(name, v)| Some((name.clone(), v.as_str()?.to_string()))).collect()
+}
+
 /// OpenAI `tool_calls` (arguments as a JSON string), Inspect/tau-bench calls (arguments as an
 /// object), and the legacy single `function_call`.
 fn tool_calls_of(fields: &Map<String, Value>) -> Vec<ToolCall> {
@@ -203,6 +212,7 @@ mod tests {
             r.messages[2].scores,
             vec![("frustration".to_string(), Some(0.0)), ("other".to_string(), None)]
         );
+        assert_eq!(r.messages[2].string_scores, vec![("label".to_string(), "C".to_string())]);
         assert_eq!(r.messages[3].text, "");
         assert_eq!(r.turn_messages(), vec![2]);
     }

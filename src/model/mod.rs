@@ -8,6 +8,7 @@ pub mod overlay;
 pub mod problem;
 pub mod rollout;
 pub mod score;
+pub mod string_score;
 pub mod summary;
 
 pub use hatch::{Hatch, HatchError};
@@ -16,5 +17,8 @@ pub use limits::{ByteSize, Limit, ReadLimits};
 pub use overlay::overlay_scores;
 pub use problem::Problem;
 pub use rollout::{Message, Role, Rollout, Scores, ToolCall};
-pub use score::{MAX_CATEGORIES, ScoreKind, ScoreValues, TextAt, kind_of_strings};
+pub use score::{
+    MAX_CATEGORIES, MAX_CATEGORY_LEN, ScoreKind, ScoreRange, ScoreValues, TextAt, kind_of_strings,
+};
+pub use string_score::{StringAt, StringValue, UnclassifiedScore};
 pub use summary::{Interner, Locator, MetaValue, RolloutSummary, SummaryBuilder, TurnScores};

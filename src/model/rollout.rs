@@ -59,6 +59,9 @@ pub struct Message {
     pub tool_calls: Vec<ToolCall>,
     /// Per-turn judge scores (assistant messages only).
     pub scores: Scores,
+    /// String values under `scores` (assistant messages only): categories or texts, told
+    /// apart over the whole study.
+    pub string_scores: Vec<(String, String)>,
 }
 
 impl Message {
@@ -69,6 +72,7 @@ impl Message {
             text: text.into(),
             tool_calls: Vec::new(),
             scores: Vec::new(),
+            string_scores: Vec::new(),
         }
     }
 

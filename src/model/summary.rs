@@ -1,12 +1,13 @@
 //! The index entry kept for every rollout: enough to list, sort, filter, chart and compute
 //! statistics without holding the messages. Memory follows the index, not the file.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use super::hatch::Hatch;
 use super::rollout::{Role, Rollout};
-use super::score::{ScoreValues, TextAt};
+use super::score::{MAX_CATEGORIES, ScoreValues, TextAt};
+use super::string_score::{StringAt, StringValue, UnclassifiedScore, may_be_category};
 
 /// Where a rollout's full text lives, so it can be decoded again when it is shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,6 +48,9 @@ pub struct RolloutSummary {
     pub self_deleted_at: Option<u32>,
     /// Rollout-level scores, such as an Inspect sample's scores.
     pub rollout_scores: Vec<(Arc<str>, Option<f64>)>,
+    /// String values under the messages' `scores`, while the study loads: once every rollout
+    /// is read, the study tells each name categorical or text and moves it into `scores`.
+    pub unclassified: Vec<UnclassifiedScore>,
 }
 
 impl RolloutSummary {
@@ -125,6 +129,13 @@ impl RolloutSummary {
         let mut builder = SummaryBuilder::default();
         for message in &rollout.messages {
             builder.push_message(message.role, &message.text, &message.scores, hatch, strings);
+            if message.role == Role::Assistant {
+                for (name, text) in &message.string_scores {
+                    let short = if may_be_category(text) { strings.category(name, text) } else { None };
+                    let at = StringAt::Held(Arc::from(text.as_str()));
+                    builder.push_string(name, StringValue { short, at }, strings);
+                }
+            }
         }
         let metadata = rollout
             .metadata
@@ -195,6 +206,7 @@ pub struct SummaryBuilder {
     n_messages: u32,
     n_turns: u32,
     scores: Vec<(Arc<str>, Vec<Option<f64>>)>,
+    string_scores: Vec<(Arc<str>, Vec<Option<StringValue>>)>,
     self_deleted_at: Option<u32>,
 }
 
@@ -232,6 +244,22 @@ impl SummaryBuilder {
         }
     }
 
+    /// Adds a string value under `scores` to the last assistant turn (categorical or text: the
+    /// study tells which once it is loaded). A repeated name keeps its last value.
+    pub fn push_string(&mut self, name: &str, value: StringValue, strings: &mut Interner) {
+        let Some(turn_index) = (self.n_turns as usize).checked_sub(1) else { return };
+        let slot = match self.string_scores.iter().position(|(n, _)| &**n == name) {
+            Some(i) => i,
+            None => {
+                self.string_scores.push((strings.get(name), Vec::new()));
+                self.string_scores.len() - 1
+            }
+        };
+        let values = &mut self.string_scores[slot].1;
+        values.resize(turn_index + 1, None);
+        values[turn_index] = Some(value);
+    }
+
     pub fn finish(
         self,
         id: Arc<str>,
@@ -249,6 +277,14 @@ impl SummaryBuilder {
                 TurnScores::numeric(name, values)
             })
             .collect();
+        let unclassified = self
+            .string_scores
+            .into_iter()
+            .map(|(name, mut values)| {
+                values.resize(n_turns, None);
+                UnclassifiedScore { name, values: values.into() }
+            })
+            .collect();
         RolloutSummary {
             id,
             source,
@@ -259,6 +295,7 @@ impl SummaryBuilder {
             scores,
             self_deleted_at: self.self_deleted_at,
             rollout_scores,
+            unclassified,
         }
     }
 }
@@ -267,6 +304,9 @@ impl SummaryBuilder {
 #[derive(Default)]
 pub struct Interner {
     seen: HashSet<Arc<str>>,
+    /// Per string-score name, the first distinct values met: one more than a categorical
+    /// score may have, so a name with more is known to be a text without holding its values.
+    categories: HashMap<Arc<str>, HashSet<Arc<str>>>,
 }
 
 impl Interner {
@@ -280,6 +320,26 @@ impl Interner {
             self.seen.insert(shared.clone());
         }
         shared
+    }
+
+    /// A string score's value as a candidate category: shared among equal values, `None` once
+    /// this name has had more distinct values than a categorical score may have (it is a text).
+    /// The answer depends only on the values asked before, so two readers of the same records
+    /// with the same interner agree.
+    pub fn category(&mut self, name: &str, value: &str) -> Option<Arc<str>> {
+        let seen = match self.categories.get_mut(name) {
+            Some(seen) => seen,
+            None => self.categories.entry(Arc::from(name)).or_default(),
+        };
+        if let Some(found) = seen.get(value) {
+            return Some(found.clone());
+        }
+        if seen.len() > MAX_CATEGORIES {
+            return None;
+        }
+        let shared: Arc<str> = Arc::from(value);
+        seen.insert(shared.clone());
+        Some(shared)
     }
 }
 

@@ -201,6 +201,7 @@ fn decode_message(fields: &Map<String, Value>, attachments: &Map<String, Value>)
             Role::Assistant => turn_scores(fields.get("metadata")),
             _ => Vec::new(),
         },
+        string_scores: Vec::new(),
     }
 }
 
