@@ -6,14 +6,18 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
 use super::chat::{CONTENT_KEYS, MESSAGE_KEYS, ROLE_KEYS, content_text};
-use super::json_scalar::{Scalar, ScoreMap, Skip, scalars_give};
+use super::json_scalar::{MessageScores, Scalar, ScoreMap, Skip, Text, scalars_give};
 use super::json_text::{nests_deeper_than, unescape_string};
-use crate::model::{Hatch, Interner, Locator, Role, RolloutSummary, SummaryBuilder};
+use crate::model::string_score::may_be_category;
+use crate::model::{
+    Hatch, Interner, Locator, MAX_CATEGORY_LEN, Role, RolloutSummary, StringAt, StringValue, SummaryBuilder,
+};
 
 /// Indexes one chat-shaped JSON object. `None` means "use the full decoder".
 pub fn index_chat(
@@ -25,7 +29,12 @@ pub fn index_chat(
     locator: Locator,
 ) -> Option<RolloutSummary> {
     let mut de = serde_json::Deserializer::from_str(json);
-    let top = TopSeed { hatch, strings }.deserialize(&mut de).ok()??;
+    // String scores are kept by their place in the file when the record has one.
+    let record = match locator {
+        Locator::Span { start, .. } => Some(Record { json, start }),
+        Locator::Decoded(_) => None,
+    };
+    let top = TopSeed { hatch, strings, record }.deserialize(&mut de).ok()??;
     de.end().ok()?;
     // An empty id counts as none, as in `decode_record`.
     let id = match top.id.filter(|id| !id.is_empty()) {
@@ -59,19 +68,27 @@ struct Top<'a> {
     messages: Option<(usize, SummaryBuilder)>,
 }
 
-struct TopSeed<'h, 's> {
+struct TopSeed<'h, 's, 'j> {
     hatch: &'h Hatch,
     strings: &'s mut Interner,
+    record: Option<Record<'j>>,
 }
 
-impl<'de> DeserializeSeed<'de> for TopSeed<'_, '_> {
+/// A record's text and the file offset of its first byte.
+#[derive(Clone, Copy)]
+struct Record<'j> {
+    json: &'j str,
+    start: u64,
+}
+
+impl<'de> DeserializeSeed<'de> for TopSeed<'_, '_, '_> {
     type Value = Option<Top<'de>>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for TopSeed<'_, '_> {
+impl<'de> Visitor<'de> for TopSeed<'_, '_, '_> {
     type Value = Option<Top<'de>>;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a rollout object")
@@ -90,7 +107,7 @@ impl<'de> Visitor<'de> for TopSeed<'_, '_> {
         while let Some(key) = map.next_key::<Text>()? {
             let key = key.0;
             if let Some(rank) = MESSAGE_KEYS.iter().position(|k| *k == key) {
-                let seed = MessagesSeed { hatch: self.hatch, strings: self.strings };
+                let seed = MessagesSeed { hatch: self.hatch, strings: self.strings, record: self.record };
                 lists[rank] = Some(map.next_value_seed(seed)?);
                 continue;
             }
@@ -118,19 +135,20 @@ impl<'de> Visitor<'de> for TopSeed<'_, '_> {
 }
 
 /// A message list; `None` when it is not an array of objects (the full decoder reports it).
-struct MessagesSeed<'h, 's> {
+struct MessagesSeed<'h, 's, 'j> {
     hatch: &'h Hatch,
     strings: &'s mut Interner,
+    record: Option<Record<'j>>,
 }
 
-impl<'de> DeserializeSeed<'de> for MessagesSeed<'_, '_> {
+impl<'de> DeserializeSeed<'de> for MessagesSeed<'_, '_, '_> {
     type Value = Option<SummaryBuilder>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for MessagesSeed<'_, '_> {
+impl<'de> Visitor<'de> for MessagesSeed<'_, '_, '_> {
     type Value = Option<SummaryBuilder>;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a list of messages")
@@ -150,6 +168,15 @@ impl<'de> Visitor<'de> for MessagesSeed<'_, '_> {
                     let mut scores = m.scores;
                     scores.sort_by(|a, b| a.0.cmp(&b.0));
                     builder.push_message(role, &text, &scores, self.hatch, self.strings);
+                    if role == Role::Assistant {
+                        let mut strings = m.strings;
+                        strings.sort_by(|a, b| a.0.cmp(&b.0));
+                        for (name, raw) in strings {
+                            let value = string_value(&name, raw.get(), self.record, self.strings)
+                                .ok_or_else(|| de::Error::custom("a string the full decoder refuses"))?;
+                            builder.push_string(&name, value, self.strings);
+                        }
+                    }
                 }
                 MessageItem::NotAnObject => all_objects = false,
             }
@@ -186,6 +213,44 @@ fn raw_content_text<'a>(raw: &'a RawValue, hatch: &Hatch) -> Option<Cow<'a, str>
     Some(Cow::Owned(content_text(&value)))
 }
 
+/// A string score's value from its literal: kept by its place in the file when the record has
+/// one (else held), with its text when it may be a category. `None` if the full decoder would
+/// refuse the literal (a lone surrogate escape).
+fn string_value(
+    name: &str,
+    literal: &str,
+    record: Option<Record>,
+    strings: &mut Interner,
+) -> Option<StringValue> {
+    let plain = !literal.contains('\\');
+    let body = || &literal[1..literal.len() - 1];
+    // An escape stands for one character at most six bytes long, so a longer literal cannot
+    // decode to a category.
+    let decoded: Option<Cow<str>> = if plain {
+        Some(Cow::Borrowed(body()))
+    } else if record.is_none() || literal.len() <= 6 * MAX_CATEGORY_LEN + 2 {
+        Some(Cow::Owned(unescape_string(literal)?))
+    } else {
+        None
+    };
+    if decoded.is_none() && !readable(literal) {
+        return None;
+    }
+    let short = decoded.as_deref().filter(|t| may_be_category(t)).and_then(|t| strings.category(name, t));
+    let at = match (record, decoded) {
+        (Some(record), _) => {
+            let offset = literal.as_ptr() as usize - record.json.as_ptr() as usize;
+            StringAt::InSource {
+                start: record.start + offset as u64,
+                len: u32::try_from(literal.len()).ok()?,
+            }
+        }
+        (None, Some(text)) => StringAt::Held(Arc::from(text.as_ref())),
+        (None, None) => return None,
+    };
+    Some(StringValue { short, at })
+}
+
 /// Deepest message content read raw: with the three levels above it (record, list, message)
 /// it stays well inside serde_json's limit of 128, which the full decoder applies.
 const CONTENT_MAX_DEPTH: usize = 100;
@@ -212,6 +277,7 @@ struct Message<'a> {
     role: Option<Cow<'a, str>>,
     content: Option<&'a RawValue>,
     scores: Vec<(Cow<'a, str>, Option<f64>)>,
+    strings: Vec<(Cow<'a, str>, &'a RawValue)>,
 }
 
 enum MessageItem<'a> {
@@ -238,7 +304,7 @@ impl<'de> Visitor<'de> for MessageVisitor {
         let mut contents: [Option<&'de RawValue>; 2] = [None, None];
         // Every content value seen (a repeated key too): the full decoder parses them all.
         let mut raws: Vec<&'de RawValue> = Vec::new();
-        let mut scores = Vec::new();
+        let mut scores = MessageScores::default();
         while let Some(key) = map.next_key::<Text>()? {
             if let Some(i) = ROLE_KEYS.iter().position(|k| *k == key.0) {
                 roles[i] = map.next_value::<Scalar>()?.string();
@@ -247,7 +313,7 @@ impl<'de> Visitor<'de> for MessageVisitor {
                 contents[i] = Some(raw);
                 raws.push(raw);
             } else if key.0 == "scores" {
-                scores = map.next_value::<ScoreMap>()?.0;
+                scores = map.next_value::<MessageScores>()?;
             } else {
                 map.next_value::<Skip>()?;
             }
@@ -265,7 +331,8 @@ impl<'de> Visitor<'de> for MessageVisitor {
                 return Err(de::Error::custom("content the full decoder refuses"));
             }
         }
-        Ok(MessageItem::Message(Message { role, content, scores }))
+        let MessageScores { numbers: scores, strings } = scores;
+        Ok(MessageItem::Message(Message { role, content, scores, strings }))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         while seq.next_element::<Skip>()?.is_some() {}
@@ -324,27 +391,5 @@ impl<'de> de::Deserialize<'de> for MetadataField<'de> {
             }
         }
         d.deserialize_any(V)
-    }
-}
-
-/// A JSON string, borrowed from the input when it has no escapes.
-struct Text<'a>(Cow<'a, str>);
-
-impl<'de> de::Deserialize<'de> for Text<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Text<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(Text(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(Text(Cow::Owned(v.to_string())))
-            }
-        }
-        d.deserialize_str(V)
     }
 }

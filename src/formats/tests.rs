@@ -21,6 +21,7 @@ const AGREEING: &[&str] = &[
     r#"{"metadata":"odd","scores":{"pass":1,"name":"C"},"conversation":[{"role":"assistant","value":"v","content":"c <<rm -rf>>"}]}"#,
     r#"{"id":"dup","metadata":{"k":"first","k":"second"},"messages":[{"from":"gpt","role":"user","content":"x","scores":{"s":1,"s":2}}]}"#,
     r#"{"messages":[],"conversations":[{"from":"gpt","value":"ignored"}],"condition":"c"}"#,
+    r#"{"messages":[{"role":"user","scores":{"tag":"not a turn"}},{"role":"assistant","content":"a","scores":{"frustration":7,"tag":"despair","quote":"I \"give\" up","n":-2.5e-1,"big":18446744073709551616,"flag":true,"deep":[[1]],"tag":"mild"}},{"role":"assistant","content":"b","scores":{"tag":"none","frustration":"N/A","frustration":1}}]}"#,
 ];
 
 #[test]
@@ -29,6 +30,35 @@ fn fast_index_agrees_with_full_decoder() {
         let (fast, full) = both_paths(json);
         assert_eq!(fast.as_ref(), Some(&full), "record: {json}");
     }
+}
+
+#[test]
+fn string_scores_are_kept_by_their_place_in_the_file_and_agree_with_the_full_decoder() {
+    use crate::model::{StringAt, StringValue};
+    let long = "why ".repeat(60);
+    let json = format!(
+        r#"{{"messages":[{{"role":"assistant","content":"a","scores":{{"tag":"despair","quote":"I \"give\" up","why":"{long}"}}}},{{"role":"user","content":"no"}},{{"role":"assistant","content":"b","scores":{{"tag":"mild"}}}}]}}"#
+    );
+    let (_, full) = both_paths(&json);
+    let hatch = Hatch::default();
+    let locator = Locator::Span { start: 1000, len: json.len() as u32 };
+    let fast =
+        chat_index::index_chat(&json, &hatch, &mut Interner::default(), || "f".into(), 0, locator).unwrap();
+    assert_eq!(fast.unclassified, full.unclassified, "the same values wherever they are kept");
+    let names: Vec<&str> = fast.unclassified.iter().map(|u| &*u.name).collect();
+    assert_eq!(names, ["quote", "tag", "why"], "a record's names in order");
+    let literal = |value: &Option<StringValue>| match &value.as_ref().unwrap().at {
+        StringAt::InSource { start, len } => json[*start as usize - 1000..][..*len as usize].to_string(),
+        StringAt::Held(_) => panic!("held"),
+    };
+    assert_eq!(literal(&fast.unclassified[0].values[0]), r#""I \"give\" up""#);
+    assert_eq!(fast.unclassified[0].values[0].as_ref().unwrap().short.as_deref(), Some(r#"I "give" up"#));
+    assert_eq!(literal(&fast.unclassified[1].values[1]), r#""mild""#);
+    let why = fast.unclassified[2].values[0].as_ref().unwrap();
+    assert_eq!(why.short, None, "too long to be a category");
+    assert!(
+        matches!(full.unclassified[2].values[0].as_ref().unwrap().at, StringAt::Held(ref t) if t.len() == 240)
+    );
 }
 
 #[test]
