@@ -35,8 +35,18 @@ pub fn load_options(study: &StudyDefinition) -> Result<LoadOptions> {
         None => Hatch::default(),
     };
     let format = study.format.map(Format::from);
-    let scores = study.score_files.specs().map_err(anyhow::Error::msg)?;
-    Ok(LoadOptions { hatch, format, threads: 0, scores, limits: study.read_limits() })
+    let score_files = &study.score_files;
+    let scores = score_files.specs().map_err(anyhow::Error::msg)?;
+    Ok(LoadOptions {
+        hatch,
+        format,
+        threads: 0,
+        scores,
+        limits: study.read_limits(),
+        categorical: score_files.categorical.clone(),
+        text: score_files.text.clone(),
+        range: score_files.range,
+    })
 }
 
 /// Loads the study named by `paths` (the demo when empty) and reports its problems on stderr.

@@ -5,17 +5,21 @@
 pub mod jsonl;
 pub mod scores;
 mod source;
+mod string_kinds;
+pub mod texts;
 pub mod walk;
 
 pub use source::{Origin, Source};
+pub use texts::{TextFile, TextFiles, TurnTexts, read_text, read_texts};
 
 use std::io::Read;
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use crate::formats::judge_scores::{ScoreFileSpec, ScoreReport};
 use crate::formats::{self, Format, IndexContext, input, json_text};
-use crate::model::{Hatch, Interner, Locator, Problem, ReadLimits, RolloutSummary};
+use crate::model::{Hatch, Interner, Locator, Problem, ReadLimits, RolloutSummary, ScoreKind, ScoreRange};
 
 /// One step of a load, in order: a source is announced before its rollouts.
 #[derive(Debug)]
@@ -26,7 +30,14 @@ pub enum LoadEvent {
         bytes: u64,
     },
     Source(Box<Source>),
+    /// A file judges' texts are read from besides the rollout sources (a `--scores` file);
+    /// every one is announced before the first source, in `--scores` order.
+    TextFile(TextFile),
     Rollouts(Vec<RolloutSummary>),
+    /// What the string values under the rollouts' `scores` are, told over the whole study
+    /// (categorical or text; numeric for a name that holds numbers elsewhere, whose strings
+    /// are then dropped and reported): sent once, just before `Finished`.
+    StringKinds(Vec<(Arc<str>, ScoreKind)>),
     Problem(Problem),
     BytesRead(u64),
     /// Everything is read.
@@ -48,6 +59,13 @@ pub struct LoadOptions {
     pub scores: Vec<ScoreFileSpec>,
     /// How much any one file (or archive entry) may hold.
     pub limits: ReadLimits,
+    /// String fields and score names read as categorical scores (`--categorical`), whatever
+    /// their values.
+    pub categorical: Vec<String>,
+    /// String fields and score names read as texts (`--text`).
+    pub text: Vec<String>,
+    /// Numeric scores outside this range are read as missing, with a warning (`--range`).
+    pub range: Option<ScoreRange>,
 }
 
 impl LoadOptions {

@@ -30,6 +30,13 @@ fn the_study_definition_round_trips_through_json() {
             join: vec!["task_id".into(), "run=id".into()],
             turn_field: Some("step".into()),
             value_field: None,
+            name_field: Some("probe".into()),
+            turn_base: Some(1),
+            keep: vec!["tstamp".into()],
+            drop: vec!["model".into()],
+            categorical: vec!["tag".into()],
+            text: vec!["quote".into()],
+            range: Some(ScoreRange { low: -5.0, high: 5.0 }),
         },
         limits: FileLimits::default(),
     };
