@@ -333,7 +333,7 @@ fn validate_reports_a_score_file_as_a_file_of_its_own() {
     assert_eq!(transcripts["problems"], json!([]));
     let scores = entry(&report, "frustration.jsonl");
     assert_eq!(scores["format"], "judge-scores");
-    assert_eq!(scores["scores"], json!({"frustration": 74}));
+    assert_eq!(scores["scores"], json!({"frustration": 74, "frustration.model": 76, "frustration.note": 1}));
     assert_eq!(
         places(scores),
         [
@@ -371,7 +371,8 @@ fn validate_reports_a_score_file_as_a_file_of_its_own() {
         stdout.contains(
             "frustration.jsonl: judge-scores \"frustration\", joined on condition, rollout_idx, task_id, turn \
              turn_idx, value score; 79 rows read, 76 attached to 5 rollouts (2 missing), 2 not attached, 1 \
-             replaced — 4 problems\n  53:80: warning: bad score row: EOF while parsing a string\n"
+             replaced — 4 problems\n  scores: frustration 74, frustration.model 76 (categorical), \
+             frustration.note 1 (text)\n  53:80: warning: bad score row: EOF while parsing a string\n"
         ),
         "{stdout}"
     );
