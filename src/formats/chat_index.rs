@@ -17,24 +17,36 @@ use super::json_text::{nests_deeper_than, unescape_string};
 use crate::model::string_score::may_be_category;
 use crate::model::{
     Hatch, Interner, Locator, MAX_CATEGORY_LEN, Role, RolloutSummary, StringAt, StringValue, SummaryBuilder,
+    response_hash,
 };
 
-/// Indexes one chat-shaped JSON object. `None` means "use the full decoder".
+/// Everything the indexer needs besides the bytes.
+pub struct IndexContext<'a> {
+    pub hatch: &'a Hatch,
+    pub source: u32,
+    /// Whether to hash each assistant turn's text (`RolloutSummary::response_hashes`), for a score
+    /// file whose rows repeat the turns' texts: it costs decoding every turn's text.
+    pub hash_turns: bool,
+}
+
+/// Indexes one chat-shaped JSON object. `None` means "use the full decoder". With
+/// `ctx.hash_turns`, every assistant turn's text is decoded (else skipped unless the hatch
+/// could match it) and its `response_hash` kept.
 pub fn index_chat(
     json: &str,
-    hatch: &Hatch,
+    ctx: &IndexContext,
     strings: &mut Interner,
     fallback_id: impl FnOnce() -> String,
-    source: u32,
     locator: Locator,
 ) -> Option<RolloutSummary> {
+    let IndexContext { hatch, source, hash_turns } = *ctx;
     let mut de = serde_json::Deserializer::from_str(json);
     // String scores are kept by their place in the file when the record has one.
     let record = match locator {
         Locator::Span { start, .. } => Some(Record { json, start }),
         Locator::Decoded(_) => None,
     };
-    let top = TopSeed { hatch, strings, record }.deserialize(&mut de).ok()??;
+    let top = TopSeed { hatch, strings, record, hash_turns }.deserialize(&mut de).ok()??;
     de.end().ok()?;
     // An empty id counts as none, as in `decode_record`.
     let id = match top.id.filter(|id| !id.is_empty()) {
@@ -72,6 +84,7 @@ struct TopSeed<'h, 's, 'j> {
     hatch: &'h Hatch,
     strings: &'s mut Interner,
     record: Option<Record<'j>>,
+    hash_turns: bool,
 }
 
 /// A record's text and the file offset of its first byte.
@@ -107,7 +120,12 @@ impl<'de> Visitor<'de> for TopSeed<'_, '_, '_> {
         while let Some(key) = map.next_key::<Text>()? {
             let key = key.0;
             if let Some(rank) = MESSAGE_KEYS.iter().position(|k| *k == key) {
-                let seed = MessagesSeed { hatch: self.hatch, strings: self.strings, record: self.record };
+                let seed = MessagesSeed {
+                    hatch: self.hatch,
+                    strings: self.strings,
+                    record: self.record,
+                    hash_turns: self.hash_turns,
+                };
                 lists[rank] = Some(map.next_value_seed(seed)?);
                 continue;
             }
@@ -139,6 +157,7 @@ struct MessagesSeed<'h, 's, 'j> {
     hatch: &'h Hatch,
     strings: &'s mut Interner,
     record: Option<Record<'j>>,
+    hash_turns: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for MessagesSeed<'_, '_, '_> {
@@ -161,13 +180,16 @@ impl<'de> Visitor<'de> for MessagesSeed<'_, '_, '_> {
                 MessageItem::Message(m) => {
                     let role = Role::parse(m.role.as_deref().unwrap_or("?"));
                     let text = match (&role, m.content) {
-                        (Role::Assistant, Some(raw)) => raw_content_text(raw, self.hatch)
+                        (Role::Assistant, Some(raw)) => raw_content_text(raw, self.hatch, self.hash_turns)
                             .ok_or_else(|| de::Error::custom("content the full decoder refuses"))?,
                         _ => Cow::Borrowed(""),
                     };
                     let mut scores = m.scores;
                     scores.sort_by(|a, b| a.0.cmp(&b.0));
                     builder.push_message(role, &text, &scores, self.hatch, self.strings);
+                    if role == Role::Assistant && self.hash_turns {
+                        builder.push_response_hash(response_hash(&text));
+                    }
                     if role == Role::Assistant {
                         let mut strings = m.strings;
                         strings.sort_by(|a, b| a.0.cmp(&b.0));
@@ -191,9 +213,9 @@ impl<'de> Visitor<'de> for MessagesSeed<'_, '_, '_> {
 }
 
 /// The text of an assistant message's raw content value, decoded only when the hatch could
-/// match it (decoding escaped text is the indexer's costliest step); `None` if the full decoder
-/// would refuse it.
-fn raw_content_text<'a>(raw: &'a RawValue, hatch: &Hatch) -> Option<Cow<'a, str>> {
+/// match it or `always` (decoding escaped text is the indexer's costliest step); `None` if the
+/// full decoder would refuse it.
+fn raw_content_text<'a>(raw: &'a RawValue, hatch: &Hatch, always: bool) -> Option<Cow<'a, str>> {
     let json = raw.get();
     if json.starts_with('"') && !json.contains('\\') && json.len() >= 2 {
         return Some(Cow::Borrowed(&json[1..json.len() - 1]));
@@ -201,7 +223,7 @@ fn raw_content_text<'a>(raw: &'a RawValue, hatch: &Hatch) -> Option<Cow<'a, str>
     if !json.starts_with('"') && nests_deeper_than(json.as_bytes(), CONTENT_MAX_DEPTH) {
         return None;
     }
-    if !hatch.may_match_encoded(json) {
+    if !always && !hatch.may_match_encoded(json) {
         // Not decoded, so checked the way other skipped content is.
         return readable(json).then_some(Cow::Borrowed(""));
     }

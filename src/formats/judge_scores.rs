@@ -38,7 +38,6 @@ use super::fields::{TURN_FIELDS, VALUE_FIELDS};
 use super::json_text;
 use crate::model::{Limit, MAX_CATEGORIES, MetaValue, Problem, RolloutSummary};
 use entry::Slot;
-pub use entry::response_hash;
 pub use plan::RESPONSE_FIELDS;
 pub use rows::MAX_TEXT;
 use rows::{Rows, float_text};
@@ -65,8 +64,8 @@ struct Entry {
     past_end_of: Option<u32>,
     /// One per kept column, the value first.
     slots: Box<[Slot]>,
-    /// The row's response-text hash and its column, to check the join.
-    response: Option<(u64, u32)>,
+    /// The row's copy of its turn's text, to check the join.
+    response: Option<entry::Response>,
 }
 
 /// All entries of one key.

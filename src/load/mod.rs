@@ -88,10 +88,10 @@ pub fn load_paths_scored(
     options: &LoadOptions,
     sink: &Sink,
 ) -> Vec<ScoreReport> {
-    scores::with_scores(options, sink, |sink| load_files(paths, options, sink))
+    scores::with_scores(options, sink, |sink, hash_turns| load_files(paths, options, hash_turns, sink))
 }
 
-fn load_files(paths: &[std::path::PathBuf], options: &LoadOptions, sink: &Sink) {
+fn load_files(paths: &[std::path::PathBuf], options: &LoadOptions, hash_turns: bool, sink: &Sink) {
     let (mut files, problems) = walk::rollout_files(paths, options.limits.rollout_file());
     scores::skip_score_files(&mut files, &options.scores);
     for problem in problems {
@@ -111,7 +111,8 @@ fn load_files(paths: &[std::path::PathBuf], options: &LoadOptions, sink: &Sink) 
     for file in &files {
         let origin = Origin::File(file.path.clone());
         let id = announced.load(Ordering::Relaxed);
-        if let Err(problem) = load_source(id, &file.display, origin, file.size, options, &counting) {
+        let read = SourceRead { id, display: &file.display, origin, size: file.size, hash_turns };
+        if let Err(problem) = load_source(read, options, &counting) {
             sink(LoadEvent::Problem(problem));
             sink(LoadEvent::BytesRead(file.size));
         }
@@ -121,24 +122,29 @@ fn load_files(paths: &[std::path::PathBuf], options: &LoadOptions, sink: &Sink) 
 
 /// Loads bytes compiled into the binary (the demo study) as one JSONL source.
 pub fn load_embedded(name: &str, bytes: &'static [u8], options: &LoadOptions, sink: &Sink) {
-    scores::with_scores(options, sink, |sink| {
+    scores::with_scores(options, sink, |sink, hash_turns| {
         sink(LoadEvent::Planned { files: 1, bytes: bytes.len() as u64 });
         let origin = Origin::Embedded(bytes);
-        if let Err(problem) = load_source(0, name, origin, bytes.len() as u64, options, sink) {
+        let read = SourceRead { id: 0, display: name, origin, size: bytes.len() as u64, hash_turns };
+        if let Err(problem) = load_source(read, options, sink) {
             sink(LoadEvent::Problem(problem));
         }
         sink(LoadEvent::Finished);
     });
 }
 
-fn load_source(
+/// One source to read: its index among the sources, name, bytes, size, and whether to hash
+/// its turns' texts.
+struct SourceRead<'a> {
     id: u32,
-    display: &str,
+    display: &'a str,
     origin: Origin,
     size: u64,
-    options: &LoadOptions,
-    sink: &Sink,
-) -> Result<(), Problem> {
+    hash_turns: bool,
+}
+
+fn load_source(read: SourceRead, options: &LoadOptions, sink: &Sink) -> Result<(), Problem> {
+    let SourceRead { id, display, origin, size, hash_turns } = read;
     let head = read_head(&origin).map_err(|e| Problem::file(display, format!("cannot read: {e}")))?;
     let path = Path::new(display);
     let format = match options.format {
@@ -146,7 +152,7 @@ fn load_source(
         None => formats::detect(path, &head).map_err(|e| Problem::file(display, e.to_string()))?,
     };
     let mut source = Source { display: display.to_string(), origin, format, decoded: Vec::new(), size };
-    let ctx = IndexContext { hatch: &options.hatch, source: id };
+    let ctx = IndexContext { hatch: &options.hatch, source: id, hash_turns };
     match format {
         Format::Jsonl => {
             let file_name = source.file_name().to_string();
@@ -184,13 +190,17 @@ fn load_source(
                 .iter()
                 .enumerate()
                 .map(|(i, r)| {
-                    RolloutSummary::from_rollout(
+                    let mut summary = RolloutSummary::from_rollout(
                         r,
                         &options.hatch,
                         id,
                         Locator::Decoded(i as u32),
                         &mut strings,
-                    )
+                    );
+                    if hash_turns {
+                        summary.response_hashes = r.response_hashes();
+                    }
+                    summary
                 })
                 .collect();
             source.decoded = rollouts;

@@ -3,23 +3,22 @@
 //! passed on (so the app still fills its list as the files load), and when everything is read
 //! the rows that attached to nothing are reported. The join fields are told from the first
 //! rollouts seen. The rollouts' own string scores are tallied on the way (`string_kinds`).
+//! When a score file's rows repeat their turn's text (`response_text`, ...), the indexer is
+//! asked to hash every turn's text as it reads it (in parallel, once) and the rows are checked
+//! against those hashes; other loads skip the texts as before.
 
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
-use rayon::prelude::*;
-
 use super::string_kinds::StringTally;
 use super::walk::FoundFile;
-use super::{LoadEvent, LoadOptions, Origin, Sink, Source, TextFile};
+use super::{LoadEvent, LoadOptions, Origin, Sink, TextFile};
 use crate::formats::judge_scores::{ScoreFile, ScoreFileSpec, ScoreReport};
-use crate::model::{Limit, Role, RolloutSummary};
+use crate::model::{Limit, RolloutSummary};
 
 /// The score files of one load.
 pub struct Attacher {
     files: Mutex<Vec<ScoreFile>>,
-    /// The rollout sources, kept when a score file repeats the turns' texts (to check them).
-    sources: Mutex<Vec<Source>>,
 }
 
 impl Attacher {
@@ -41,32 +40,25 @@ impl Attacher {
                 Err(problem) => sink(LoadEvent::Problem(problem)),
             }
         }
-        Attacher { files: Mutex::new(files), sources: Mutex::new(Vec::new()) }
+        Attacher { files: Mutex::new(files) }
     }
 
     fn files(&self) -> MutexGuard<'_, Vec<ScoreFile>> {
         self.files.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Keeps a rollout source, to read turns again when a score file repeats their texts.
-    /// Sources decoded whole (Inspect) are cloned only when a file repeats texts.
-    pub fn add_source(&self, source: &Source) {
-        let mut sources = self.sources.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if source.decoded.is_empty() {
-            sources.push(source.clone());
-        } else {
-            let checks = self.files().iter().any(ScoreFile::repeats_texts);
-            let mut kept = source.clone();
-            if !checks {
-                kept.decoded.clear();
-            }
-            sources.push(kept);
-        }
+    /// Whether a score file's rows repeat the turns' texts: the indexer then hashes each
+    /// turn's text, to check the join.
+    pub fn checks_turn_texts(&self) -> bool {
+        self.files().iter().any(ScoreFile::repeats_texts)
     }
 
     /// Gives a batch of rollouts their scores, telling the join fields from it first if they
     /// are not known yet. Problems met on the way go to `sink`.
     pub fn augment(&self, batch: &mut [RolloutSummary], sink: &Sink) {
+        // Made by the indexer for the check, and not kept.
+        let hashes: Vec<Box<[u64]>> =
+            batch.iter_mut().map(|s| std::mem::take(&mut s.response_hashes)).collect();
         let mut files = self.files();
         for file in files.iter_mut() {
             if !batch.is_empty() {
@@ -75,34 +67,13 @@ impl Attacher {
             for problem in file.take_problems() {
                 sink(LoadEvent::Problem(problem));
             }
-            let texts = self.turn_texts(file, batch);
-            for (summary, texts) in batch.iter_mut().zip(texts) {
-                file.attach_checked(summary, texts.as_deref());
+            for (summary, hashes) in batch.iter_mut().zip(&hashes) {
+                file.attach_checked(summary, (!hashes.is_empty()).then_some(hashes));
             }
             for problem in file.take_problems() {
                 sink(LoadEvent::Problem(problem));
             }
         }
-    }
-
-    /// The assistant turns' texts of the rollouts whose rows repeat them (read again from
-    /// their sources, on every core); `None` for the others.
-    fn turn_texts(&self, file: &ScoreFile, batch: &[RolloutSummary]) -> Vec<Option<Vec<String>>> {
-        let wanted: Vec<bool> = batch.iter().map(|s| file.needs_turn_texts(s)).collect();
-        if !wanted.contains(&true) {
-            return vec![None; batch.len()];
-        }
-        let sources = self.sources.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        batch
-            .par_iter()
-            .zip(wanted)
-            .map(|(summary, wanted)| {
-                let source = sources.get(summary.source as usize).filter(|_| wanted)?;
-                let rollout = source.read_rollout(&summary.locator, &summary.id).ok()?;
-                let turns = rollout.messages.into_iter().filter(|m| m.role == Role::Assistant);
-                Some(turns.map(|m| m.text).collect())
-            })
-            .collect()
     }
 
     /// Reports what never attached; call after the last batch.
@@ -121,8 +92,9 @@ impl Attacher {
 
 /// Runs `load` with a sink that attaches `options.scores` to every batch of rollouts, tallies
 /// the rollouts' own string scores (sending their kinds), and reports unmatched rows just
-/// before `Finished`. Returns what each score file did.
-pub fn with_scores(options: &LoadOptions, sink: &Sink, load: impl FnOnce(&Sink)) -> Vec<ScoreReport> {
+/// before `Finished`. `load` is told whether to hash the turns' texts (a score file checks
+/// them). Returns what each score file did.
+pub fn with_scores(options: &LoadOptions, sink: &Sink, load: impl FnOnce(&Sink, bool)) -> Vec<ScoreReport> {
     let attacher = (!options.scores.is_empty())
         .then(|| Attacher::open(&options.scores, options.limits.rollout_file(), sink));
     let tally = Mutex::new(StringTally::new(options));
@@ -135,10 +107,6 @@ pub fn with_scores(options: &LoadOptions, sink: &Sink, load: impl FnOnce(&Sink))
                 attacher.augment(&mut batch, sink);
                 sink(LoadEvent::Rollouts(batch));
             }
-            (LoadEvent::Source(source), Some(attacher)) => {
-                attacher.add_source(&source);
-                sink(LoadEvent::Source(source));
-            }
             (LoadEvent::Finished, Some(attacher)) => {
                 attacher.finish(sink);
                 sink(LoadEvent::Finished);
@@ -146,7 +114,7 @@ pub fn with_scores(options: &LoadOptions, sink: &Sink, load: impl FnOnce(&Sink))
             (other, _) => sink(other),
         }
     };
-    load(&scored);
+    load(&scored, attacher.as_ref().is_some_and(Attacher::checks_turn_texts));
     attacher.map(|a| a.reports()).unwrap_or_default()
 }
 

@@ -16,7 +16,7 @@ pub use label::{Label, LabelKey, LabelRecord, LabelSet, SourceLine, text_hash};
 pub use limits::{ByteSize, Limit, ReadLimits};
 pub use overlay::overlay_scores;
 pub use problem::Problem;
-pub use rollout::{Message, Role, Rollout, Scores, ToolCall};
+pub use rollout::{Message, Role, Rollout, Scores, ToolCall, response_hash};
 pub use score::{
     MAX_CATEGORIES, MAX_CATEGORY_LEN, ScoreKind, ScoreRange, ScoreValues, TextAt, kind_of_strings,
 };

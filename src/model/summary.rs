@@ -51,6 +51,10 @@ pub struct RolloutSummary {
     /// String values under the messages' `scores`, while the study loads: once every rollout
     /// is read, the study tells each name categorical or text and moves it into `scores`.
     pub unclassified: Vec<UnclassifiedScore>,
+    /// `response_hash` of each assistant turn's text, made while loading only when a score
+    /// file's rows repeat the turns' texts (to check its join); empty otherwise, and emptied
+    /// once checked.
+    pub response_hashes: Box<[u64]>,
 }
 
 impl RolloutSummary {
@@ -207,6 +211,7 @@ pub struct SummaryBuilder {
     n_turns: u32,
     scores: Vec<(Arc<str>, Vec<Option<f64>>)>,
     string_scores: Vec<(Arc<str>, Vec<Option<StringValue>>)>,
+    response_hashes: Vec<u64>,
     self_deleted_at: Option<u32>,
 }
 
@@ -260,6 +265,11 @@ impl SummaryBuilder {
         values[turn_index] = Some(value);
     }
 
+    /// Adds the `response_hash` of the last assistant turn's text.
+    pub fn push_response_hash(&mut self, hash: u64) {
+        self.response_hashes.push(hash);
+    }
+
     pub fn finish(
         self,
         id: Arc<str>,
@@ -296,6 +306,7 @@ impl SummaryBuilder {
             self_deleted_at: self.self_deleted_at,
             rollout_scores,
             unclassified,
+            response_hashes: self.response_hashes.into(),
         }
     }
 }

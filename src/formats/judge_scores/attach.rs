@@ -1,7 +1,6 @@
 //! Setting a score file's values on a rollout's turns, and checking the join against the
 //! response texts the rows repeat.
 
-use super::entry::response_hash;
 use super::*;
 use crate::model::{ScoreKind, ScoreValues, TextAt, TurnScores};
 
@@ -12,27 +11,10 @@ impl ScoreFile {
         self.attach_checked(summary, None)
     }
 
-    /// Whether the rows have a response-text field, which repeats the turns' texts.
-    pub fn repeats_texts(&self) -> bool {
-        self.field_counts.iter().any(|(field, _)| RESPONSE_FIELDS.contains(&field.as_str()))
-    }
-
-    /// Whether the rows of this rollout repeat its turns' texts, to be checked with
-    /// `attach_checked`.
-    pub fn needs_turn_texts(&self, summary: &RolloutSummary) -> bool {
-        let State::Ready(join) = &self.state else {
-            return false;
-        };
-        let has_responses = self.plan.as_ref().is_some_and(|p| !p.responses.is_empty());
-        has_responses
-            && rollout_key(summary, join)
-                .and_then(|key| self.groups.get(&key))
-                .is_some_and(|g| g.entries.iter().any(|e| e.response.is_some()))
-    }
-
-    /// `attach`, checking each row's response text against the turn's text when `turn_texts`
-    /// (index 0 is turn 1) is given: a mismatch is a warning at the row's line:column.
-    pub fn attach_checked(&mut self, summary: &mut RolloutSummary, turn_texts: Option<&[String]>) -> usize {
+    /// `attach`, checking each row's response text against the turn's text when the turns'
+    /// `response_hash`es are given (index 0 is turn 1): a mismatch is a warning at the row's
+    /// line:column.
+    pub fn attach_checked(&mut self, summary: &mut RolloutSummary, turn_hashes: Option<&[u64]>) -> usize {
         let State::Ready(join) = &self.state else {
             return 0;
         };
@@ -95,17 +77,18 @@ impl ScoreFile {
                     self.counts[e.base as usize][column] += 1;
                 }
             }
-            if let (Some((hash, column)), Some(texts)) = (e.response, turn_texts)
-                && let Some(text) = texts.get(turn)
-                && response_hash(text) != hash
+            if let (Some(response), Some(hashes)) = (e.response, turn_hashes)
+                && hashes.get(turn).is_some_and(|turn_hash| *turn_hash != response.hash)
             {
-                let field = plan.responses.first().map_or("response_text", String::as_str);
+                let field =
+                    plan.responses.get(response.field as usize).map_or("response_text", String::as_str);
                 let message = format!(
                     "{field:?} does not match turn {} of rollout {:?}: is the join right?",
                     turn + 1,
                     summary.id
                 );
-                problems.push(Problem::at(&self.display, e.line, u64::from(column), message).warning());
+                let at = Problem::at(&self.display, e.line, u64::from(response.column), message);
+                problems.push(at.warning());
                 self.stats.mismatched += 1;
             }
             if !e.used {

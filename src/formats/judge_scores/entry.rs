@@ -2,7 +2,6 @@
 //! or why it is a bad row. A value that is dropped or changed on the way (a string where a
 //! number is expected, `NaN`, a score outside `--range`) is a warning at its line:column.
 
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
 use super::plan::Column;
@@ -49,20 +48,33 @@ pub(super) struct Reading<'a> {
     /// The name column of a long file.
     pub name: Option<(&'a str, &'a [Cell])>,
     pub columns: Vec<(&'a Column, Option<&'a Field>)>,
+    /// The plan's response fields, in its order.
     pub responses: Vec<&'a Field>,
     /// `-1` is a failed judge (a wide file's score; a long file's values may be anything).
     pub judge_failed: bool,
     pub range: Option<ScoreRange>,
 }
 
-/// A row read: key, turn, name, slots (one per column), response hash and column, and the
-/// values that were dropped or changed.
+/// A row's copy of its turn's text, to check the join with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Response {
+    /// `response_hash` of the text.
+    pub hash: u64,
+    /// 1-based column of the value in its line.
+    pub column: u32,
+    /// Which of the plan's response fields holds it (a file may name it differently on
+    /// different rows).
+    pub field: u32,
+}
+
+/// A row read: key, turn, name, slots (one per column), its response text, and the values
+/// that were dropped or changed.
 pub(super) struct RowRead {
     pub key: Key,
     pub turn: u32,
     pub name: Option<Arc<str>>,
     pub slots: Box<[Slot]>,
-    pub response: Option<(u64, u32)>,
+    pub response: Option<Response>,
     pub notes: Vec<Note>,
 }
 
@@ -117,9 +129,13 @@ impl Reading<'_> {
                 slot
             })
             .collect();
-        let response = self.responses.iter().find_map(|f| {
+        let response = self.responses.iter().zip(0..).find_map(|(f, field)| {
             let hash = *f.hashes.get(row)?;
-            (f.cells[row] != Cell::Absent && hash != 0).then_some((hash, f.columns[row]))
+            (f.cells[row] != Cell::Absent && hash != 0).then_some(Response {
+                hash,
+                column: f.columns[row],
+                field,
+            })
         });
         Ok(RowRead { key: key.into_boxed_slice(), turn, name, slots, response, notes })
     }
@@ -209,12 +225,4 @@ fn turn_of(rows: &Rows, cell: Cell) -> Option<u32> {
         _ => return None,
     };
     u32::try_from(turn).ok()
-}
-
-/// The hash a response text is compared by: its text with the surrounding whitespace trimmed
-/// (0 is kept for "none").
-pub fn response_hash(text: &str) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    text.trim().hash(&mut hasher);
-    hasher.finish().max(1)
 }

@@ -80,8 +80,7 @@ impl ScoreFile {
             {
                 continue;
             }
-            let listed =
-                |list: &[String]| list.iter().any(|f| f == name || names_field(&self.score_field(name), f));
+            let listed = |list: &[String]| self.listed(list, name);
             let reason = if listed(&self.spec.drop) {
                 Some("--drop")
             } else if listed(&self.spec.keep) {
@@ -116,6 +115,25 @@ impl ScoreFile {
     /// A field's score name in a wide file (for `--keep`, `--text`, ... given as a score name).
     fn score_field(&self, field: &str) -> String {
         format!("{}.{field}", self.name)
+    }
+
+    /// Whether a list of fields (`--keep`, `--drop`, `--text`, ...) names `field`, as itself or
+    /// as its score name.
+    fn listed(&self, list: &[String], field: &str) -> bool {
+        list.iter().any(|f| f == field || names_field(&self.score_field(field), f))
+    }
+
+    /// Whether some rows repeat their turn's text in a response-text field that is neither
+    /// kept nor dropped: then the loader hashes every turn's text, to check the join (known
+    /// before the rollouts are read, so a file without one costs the indexer nothing).
+    pub fn repeats_texts(&self) -> bool {
+        self.field_counts.iter().any(|(field, _)| {
+            RESPONSE_FIELDS.contains(&field.as_str())
+                && !self.is_turn(field)
+                && !self.is_value(field)
+                && !self.listed(&self.spec.keep, field)
+                && !self.listed(&self.spec.drop, field)
+        })
     }
 
     /// The value field: given, else a field named like the score (or `score`, `value`, ...),

@@ -11,12 +11,11 @@ use std::sync::Arc;
 use serde::de;
 use serde_json::{Number, Value};
 
-use super::entry::response_hash;
 use super::plan::RESPONSE_FIELDS;
 use super::row_parse::{RawRow, raw_row};
 use crate::formats::json_text::{nonfinite_literals, nonfinite_to_null, unescape_string};
 use crate::formats::{RecordError, record_error};
-use crate::model::MAX_CATEGORY_LEN;
+use crate::model::{MAX_CATEGORY_LEN, response_hash};
 
 /// Texts longer than this (bytes) are not kept: no join key, value or category is that long.
 pub const MAX_TEXT: usize = MAX_CATEGORY_LEN;

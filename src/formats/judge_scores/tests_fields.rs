@@ -4,7 +4,9 @@ use serde_json::json;
 
 use super::*;
 use crate::model::problem::Severity;
-use crate::model::{Hatch, Interner, Locator, Message, Role, Rollout, ScoreKind, ScoreRange, TextAt};
+use crate::model::{
+    Hatch, Interner, Locator, Message, Role, Rollout, ScoreKind, ScoreRange, TextAt, response_hash,
+};
 
 fn rollout(id: &str, metadata: Value, turns: usize) -> RolloutSummary {
     let mut messages = Vec::new();
@@ -275,15 +277,15 @@ fn one_based_turns_are_read_with_turn_base_and_suggested_without() {
 #[test]
 fn a_response_text_that_is_not_the_turns_is_a_warning_at_its_row() {
     let mut rows = vec![judge(3, 0, json!(2), "none", "q"), judge(3, 1, json!(7), "mild", "q")];
-    rows[1]["response_text"] = json!("  something else  ");
+    // The second row calls it `output`: the warning names the row's own field.
+    rows[1].as_object_mut().unwrap().remove("response_text");
+    rows[1]["output"] = json!("  something else  ");
     let text = lines(&rows);
     let mut file = ScoreFile::parse(&ScoreFileSpec::new("frustration.jsonl"), "j", text.as_bytes()).unwrap();
     let mut rollouts = study();
     file.resolve(&rollouts);
-    assert!(
-        file.repeats_texts() && file.needs_turn_texts(&rollouts[0]) && !file.needs_turn_texts(&rollouts[1])
-    );
-    let turns = ["  answer 0\n".to_string(), "answer 1".to_string(), "answer 2".to_string()];
+    assert!(file.repeats_texts());
+    let turns = ["  answer 0\n", "answer 1", "answer 2", "answer 3"].map(response_hash);
     assert_eq!(file.attach_checked(&mut rollouts[0], Some(&turns)), 2);
     assert_eq!(rollouts[0].turn_scores("frustration"), &[Some(2.0), Some(7.0), None, None], "still attached");
     let problems = file.take_problems();
@@ -292,8 +294,19 @@ fn a_response_text_that_is_not_the_turns_is_a_warning_at_its_row() {
     assert_eq!((problems[0].line, problems[0].column), (Some(2), Some(column)));
     assert_eq!(
         problems[0].message,
-        "\"response_text\" does not match turn 2 of rollout \"h-7-3\": is the join right?"
+        "\"output\" does not match turn 2 of rollout \"h-7-3\": is the join right?"
     );
     assert!(rollouts[0].score_values("frustration.response_text").is_none(), "not stored again");
+    assert!(rollouts[0].score_values("frustration.output").is_none(), "not stored again");
     assert_eq!(file.stats().mismatched, 1);
+    // Kept or dropped, or absent, it checks nothing: the loader need not hash the turns.
+    let new = ScoreFileSpec::new;
+    let keep = ScoreFileSpec { keep: vec!["response_text".into()], ..new("frustration.jsonl") };
+    let drop = ScoreFileSpec { drop: vec!["frustration.response_text".into()], ..new("frustration.jsonl") };
+    let text = lines(&rows[..1]);
+    for spec in [keep, drop] {
+        assert!(!ScoreFile::parse(&spec, "j", text.as_bytes()).unwrap().repeats_texts(), "{spec:?}");
+    }
+    let plain = text.replace("response_text", "answer");
+    assert!(!ScoreFile::parse(&new("frustration.jsonl"), "j", plain.as_bytes()).unwrap().repeats_texts());
 }
