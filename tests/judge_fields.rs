@@ -278,3 +278,40 @@ fn the_study_says_each_scores_kind_and_texts_are_read_on_another_thread() {
     let quotes = native.read_texts(2, &["quote"]).unwrap();
     assert_eq!(quotes[0].1, [Some("391.".to_string()), Some("as before".to_string())]);
 }
+
+#[test]
+fn a_response_text_checks_the_join_and_only_a_mismatch_is_a_warning() {
+    // Line 1 repeats its turn's text (escaped, with a trailing newline), line 2 does not.
+    let (judge, transcripts) = (path("judge/distress.jsonl"), path("judge/transcripts.jsonl"));
+    let mismatch = |rollout: &str| {
+        format!(
+            "{judge}:2:102: warning: \"completion\" does not match turn 2 of rollout \"{rollout}\": is the join \
+             right?\n"
+        )
+    };
+    let out = run(&["ls", "--json", "--scores", &judge, &transcripts]);
+    let rows = stdout_json(&out);
+    assert_eq!(stderr(&out), mismatch("transcripts.jsonl:2"));
+    assert_eq!(rows[1]["scores"], json!({"distress": [null, 5.0, 2.0]}), "both rows attached");
+    assert_eq!(rows[1]["texts"], json!({}), "the response text is not stored");
+    // The same transcripts as one JSON array: indexed by another path, checked the same way.
+    let dir = tempfile::tempdir().unwrap();
+    let lines = std::fs::read_to_string(fixture("judge/transcripts.jsonl")).unwrap();
+    let array = dir.path().join("transcripts.json");
+    std::fs::write(&array, format!("[{}]", lines.trim_end().replace('\n', ",\n"))).unwrap();
+    let out = run(&["ls", "--json", "--scores", &judge, &array.display().to_string()]);
+    assert_eq!(stdout_json(&out)[1]["scores"], json!({"distress": [null, 5.0, 2.0]}));
+    assert_eq!(stderr(&out), mismatch("transcripts.json:1"));
+    // validate counts it and names the field that checked the join.
+    let report = run(&["validate", "--json", "--scores", &judge, &transcripts]);
+    let file = &serde_json::from_slice::<Value>(&report.stdout).unwrap()["files"][1];
+    assert_eq!(file["score_file"]["checked"], json!(["completion"]));
+    assert_eq!(file["score_file"]["mismatched"], 1);
+    let places: Vec<(&Value, &Value)> =
+        file["problems"].as_array().unwrap().iter().map(|p| (&p["line"], &p["column"])).collect();
+    assert_eq!(places, [(&json!(2), &json!(102))]);
+    // Kept with --keep, it is a text like any other, and checks nothing.
+    let kept = run(&["ls", "--json", "--keep", "completion", "--scores", &judge, &transcripts]);
+    assert_eq!(stdout_json(&kept)[1]["texts"]["distress.completion"][1], "The middle cup, now.");
+    assert_eq!(stderr(&kept), "");
+}
