@@ -17,6 +17,8 @@ pub struct Config {
     pub hatch: Option<String>,
     pub annotator: Option<String>,
     pub tags: Option<Vec<String>>,
+    /// As `--id-fields`: the metadata fields that make each rollout's id.
+    pub id_fields: Option<Vec<String>>,
     /// Size limits (`"16GiB"` or bytes), as `--max-file`, `--max-entry`, `--max-label-file`.
     pub max_file: Option<ByteSize>,
     pub max_entry: Option<ByteSize>,

@@ -5,7 +5,7 @@ use clap::Parser;
 use rollscope::app::keymap::Keymap;
 use rollscope::app::labels::DEFAULT_TAGS;
 use rollscope::app::{App, Settings};
-use rollscope::cli::{BootstrapOptions, Cli, Command, StudyOptions};
+use rollscope::cli::{BootstrapOptions, Cli, Command, LabelsCommand, StudyOptions};
 use rollscope::commands;
 use rollscope::config::{self, Config};
 use rollscope::runtime::{self, StudyInput};
@@ -63,10 +63,15 @@ fn run_command(command: Command, config: &Config) -> Result<()> {
             let (parsed, paths) = commands::sample::open_queue(&queue, study.labels.label_file_limit())?;
             let name = rollscope::sample::Queue::name_of(&queue);
             study.study.score = Some(parsed.score.clone());
+            // The items name rollouts by the ids the queue was drawn with, whatever the flags say.
+            study.study.id_fields = parsed.id_fields.clone();
             let review = rollscope::app::review::Review::new(name, parsed);
             open_app(paths, &study, config, Some(review)).map(|_| ())
         }
         Command::Validate { paths, study, json } => commands::validate::run(&paths, json, &study),
+        Command::Labels(LabelsCommand::Migrate { paths, json, study }) => {
+            commands::labels::migrate(&paths, json, &study)
+        }
         #[cfg(feature = "testkit")]
         Command::LabelStress { count, prefix, labels } => {
             commands::stress::run(&labels.dir(&[]), &labels.annotator_name(), count, &prefix)

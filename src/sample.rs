@@ -27,6 +27,8 @@ pub struct SampleOptions {
     /// Also draw `extra` more turns among those with a judge score ≥ this.
     pub oversample_above: Option<f64>,
     pub extra: usize,
+    /// The `--id-fields` the study was loaded with, recorded in the queue.
+    pub id_fields: Vec<String>,
 }
 
 /// One stratum's counts.
@@ -61,6 +63,10 @@ pub struct Queue {
     pub oversample_above: Option<f64>,
     /// The paths the study was opened from (review opens them again).
     pub paths: Vec<String>,
+    /// The `--id-fields` the items' rollout ids were built from; review builds them the same
+    /// way (none: the files' own ids). Not written when empty, so older queues read the same.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub id_fields: Vec<String>,
     pub strata: Vec<Stratum>,
     pub items: Vec<Item>,
 }
@@ -238,6 +244,7 @@ pub fn draw(
         turns: options.turns.clone(),
         oversample_above: options.oversample_above,
         paths: paths.to_vec(),
+        id_fields: options.id_fields.clone(),
         strata: out_strata,
         items,
     })

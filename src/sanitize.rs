@@ -44,17 +44,36 @@ fn placeholder(c: char) -> Option<String> {
     }
 }
 
+/// Bytes of printable ASCII from the start of `bytes`: the common case, skipped without
+/// decoding characters.
+fn printable_ascii_run(bytes: &[u8]) -> usize {
+    bytes.iter().position(|b| !(0x20..0x7f).contains(b)).unwrap_or(bytes.len())
+}
+
 /// Whether any character of `s` needs a placeholder.
 fn needs_work(s: &str) -> bool {
-    s.chars().any(|c| c != '\n' && placeholder(c).is_some())
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        i += printable_ascii_run(&bytes[i..]);
+        let Some(c) = s[i..].chars().next() else { break };
+        if c != '\n' && placeholder(c).is_some() {
+            return true;
+        }
+        i += c.len_utf8();
+    }
+    false
 }
 
 /// Splits a line (no newlines inside) into printable text and placeholders. CR before LF is
 /// dropped by `lines_of`; a lone CR is shown as `␍`, never obeyed.
 pub fn pieces(line: &str) -> Vec<Piece<'_>> {
+    let bytes = line.as_bytes();
     let mut out = Vec::new();
-    let mut start = 0;
-    for (i, c) in line.char_indices() {
+    let (mut start, mut i) = (0, 0);
+    while i < bytes.len() {
+        i += printable_ascii_run(&bytes[i..]);
+        let Some(c) = line[i..].chars().next() else { break };
         if let Some(p) = placeholder(c) {
             if start < i {
                 out.push(Piece::Text(&line[start..i]));
@@ -62,6 +81,7 @@ pub fn pieces(line: &str) -> Vec<Piece<'_>> {
             out.push(if c == '\t' { Piece::Text(&"    "[..TAB_WIDTH]) } else { Piece::Placeholder(p) });
             start = i + c.len_utf8();
         }
+        i += c.len_utf8();
     }
     if start < line.len() {
         out.push(Piece::Text(&line[start..]));

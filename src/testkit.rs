@@ -50,13 +50,14 @@ impl Session {
         let base = queue.parent().unwrap_or(Path::new("."));
         let paths: Vec<PathBuf> = parsed.paths.iter().map(|p| base.join(p)).collect();
         let name = Queue::name_of(queue);
+        let id_fields = parsed.id_fields.clone();
         let mut app = blank_app(width, height);
         app.settings.score = Some(parsed.score.as_str().into());
         app.labels.queue = Some(name.clone());
         app.review = Some(Review::new(name, parsed));
         app.focus = Pane::Reader;
         let mut session = Session::new(app);
-        session.start(&paths, Some(labels));
+        session.start_with(&paths, Some(labels), id_fields);
         Ok(session)
     }
 
@@ -65,6 +66,10 @@ impl Session {
     }
 
     fn start(&mut self, paths: &[PathBuf], labels: Option<(&Path, &str)>) {
+        self.start_with(paths, labels, Vec::new());
+    }
+
+    fn start_with(&mut self, paths: &[PathBuf], labels: Option<(&Path, &str)>, id_fields: Vec<String>) {
         if let Some((dir, annotator)) = labels {
             self.app.labels.annotator = annotator.to_string();
             self.executor.open_labels(LabelsInput {
@@ -75,7 +80,7 @@ impl Session {
             });
         }
         let input = if paths.is_empty() { StudyInput::Demo } else { StudyInput::Paths(paths.to_vec()) };
-        self.executor.load(input, LoadOptions { threads: 1, ..LoadOptions::default() });
+        self.executor.load(input, LoadOptions { threads: 1, id_fields, ..LoadOptions::default() });
         self.deliver();
     }
 
@@ -161,6 +166,38 @@ pub fn draw(app: &mut App) -> Buffer {
     terminal.draw(|f| hits = ui::render(app, f)).unwrap_or_else(|e| panic!("{e}"));
     app.hits = hits;
     terminal.backend().buffer().clone()
+}
+
+/// Draws a frame of the app on a test backend without keeping the hit map (for looking).
+///
+/// # Panics
+/// If the test backend cannot draw (it always can).
+pub fn render(app: &App) -> Buffer {
+    let (w, h) = app.size;
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap_or_else(|e| panic!("{e}"));
+    terminal
+        .draw(|f| {
+            ui::render(app, f);
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+    terminal.backend().buffer().clone()
+}
+
+/// The screen as text: one line per row, a wide character once (it covers the next cell),
+/// trailing spaces cut.
+pub fn screen_text(buffer: &Buffer) -> String {
+    let area = buffer.area;
+    let row = |y: u16| {
+        let mut line = String::new();
+        let mut x = 0;
+        while x < area.width {
+            let symbol = buffer[(x, y)].symbol();
+            line.push_str(symbol);
+            x += unicode_width::UnicodeWidthStr::width(symbol).max(1) as u16;
+        }
+        line.trim_end().to_string()
+    };
+    (0..area.height).map(row).collect::<Vec<_>>().join("\n")
 }
 
 /// The demo study without a label store.

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use corpus::{Expected, FileCase, assert_terminal_safe};
 use rollscope::load::LoadOptions;
-use rollscope::model::Problem;
+use rollscope::model::{Problem, problem};
 use rollscope::study::Study;
 
 fn load(paths: &[PathBuf]) -> Study {
@@ -156,7 +156,8 @@ fn ls_json_on_every_file_and_on_the_whole_corpus_never_panics_and_reports_every_
         let ids: Vec<&str> = rows.as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
         assert_eq!(ids, case.ids, "{what}: JSON keeps ids exactly, escapes and all");
         if !case.skip_problems {
-            assert_eq!(stderr.lines().count(), case.problems.len(), "{what}: {stderr}");
+            let kinds = problem::group(&load(&[corpus.path(case)]).problems).len();
+            assert_eq!(stderr.lines().count(), kinds, "{what}: one line per kind of problem: {stderr}");
         }
     }
 
@@ -166,10 +167,15 @@ fn ls_json_on_every_file_and_on_the_whole_corpus_never_panics_and_reports_every_
     let stderr = String::from_utf8(out.stderr.clone()).unwrap();
     assert_terminal_safe(&stderr, "ls --json corpus (stderr)");
     let study = load(std::slice::from_ref(&corpus.root));
-    assert_eq!(stderr.lines().count(), study.problems.len(), "one line per problem: {stderr}");
-    for p in &study.problems {
+    let groups = problem::group(&study.problems);
+    assert_eq!(stderr.lines().count(), groups.len(), "one line per kind of problem: {stderr}");
+    for group in &groups {
+        let p = group.first;
         if let (Some(line), Some(column)) = (p.line, p.column) {
-            let place = format!(":{line}:{column}: ");
+            let place = match group.count {
+                1 => format!(":{line}:{column}: "),
+                _ => format!("first at {line}:{column}: "),
+            };
             assert!(stderr.contains(&place), "{place} missing from {stderr}");
         }
     }

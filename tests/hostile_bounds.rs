@@ -213,7 +213,8 @@ fn an_entry_that_inflates_past_its_limit_is_a_problem_naming_it_and_the_rest_loa
     for (what, bytes) in [("honest", bombs::big_entry(3 << 20)), ("lying", bombs::lying_entry(3 << 20, 100))]
     {
         assert!(bytes.len() < 64 << 10, "{what}: {} bytes", bytes.len());
-        let (rollouts, problems) = decode_inspect_eval_bytes(&bytes, "bomb.eval", &SMALL).unwrap();
+        let (rollouts, problems) =
+            decode_inspect_eval_bytes(&bytes, "bomb.eval", &SMALL, &Default::default()).unwrap();
         assert_eq!(ids(&rollouts), [bombs::id(1), bombs::id(3)], "{what}: {problems:?}");
         let problems = entry_problems(&problems);
         assert_eq!(problems.len(), 1, "{what}: {problems:?}");
@@ -238,7 +239,8 @@ fn entries_that_share_one_compressed_stream_are_refused_and_the_rest_loads() {
     // Ten entries that are one stream: inflated once each, they were ten times the data.
     let bytes = bombs::shared_stream(100 << 10, 9);
     let (rollouts, problems) =
-        decode_inspect_eval_bytes(&bytes, "shared.eval", &ReadLimits::default()).unwrap();
+        decode_inspect_eval_bytes(&bytes, "shared.eval", &ReadLimits::default(), &Default::default())
+            .unwrap();
     assert_eq!(ids(&rollouts), [bombs::id(1)], "{problems:?}");
     let problems = entry_problems(&problems);
     assert_eq!(problems.len(), 10, "{problems:?}");
@@ -252,7 +254,8 @@ fn entries_that_share_one_compressed_stream_are_refused_and_the_rest_loads() {
 fn an_archive_stops_inflating_at_its_limit_in_all_and_says_what_it_left() {
     // Six samples of 900 KB: each within the entry limit, 5.4 MB together over the 4 MiB.
     let bytes = bombs::many_entries(6, 900 << 10);
-    let (rollouts, problems) = decode_inspect_eval_bytes(&bytes, "many.eval", &SMALL).unwrap();
+    let (rollouts, problems) =
+        decode_inspect_eval_bytes(&bytes, "many.eval", &SMALL, &Default::default()).unwrap();
     assert_eq!(ids(&rollouts), (1..=4).map(bombs::id).collect::<Vec<_>>(), "{problems:?}");
     let problems = entry_problems(&problems);
     assert_eq!(problems.len(), 2, "{problems:?}");

@@ -84,6 +84,10 @@ fn reference(bytes: &[u8]) -> Loaded {
                 if summary.id.is_empty() {
                     summary.id = format!("f.jsonl:{number}").into();
                 }
+                if let Some(n) = summary.roleless {
+                    let e = formats::chat_roles::roleless_warning(text, n);
+                    problems.push((Some(number + e.line - 1), Some(e.column), e.message));
+                }
                 rollouts.push(summary);
             }
             Err(e) => problems.push((Some(number + e.line - 1), Some(e.column), e.message)),
@@ -217,7 +221,7 @@ proptest! {
             json!({"version": 2, "eval": {"task": "t"}, "samples": samples}).to_string().into_bytes()
         }),
     ]) {
-        match formats::inspect::decode_inspect_json(&bytes, "p.json") {
+        match formats::inspect::decode_inspect_json(&bytes, "p.json", &Default::default()) {
             Ok((rollouts, problems)) => {
                 let ids: std::collections::HashSet<&str> = rollouts.iter().map(|r| r.id.as_str()).collect();
                 prop_assert_eq!(ids.len(), rollouts.len(), "ids are unique within a log");
@@ -232,7 +236,7 @@ proptest! {
     #[test]
     fn inspect_eval_takes_any_bytes(bytes in prop::collection::vec(any::<u8>(), 0..512), pk in any::<bool>()) {
         let bytes = if pk { [b"PK\x03\x04".as_slice(), &bytes].concat() } else { bytes };
-        let _ = formats::inspect::decode_inspect_eval_bytes(&bytes, "p.eval", &rollscope::model::ReadLimits::default());
+        let _ = formats::inspect::decode_inspect_eval_bytes(&bytes, "p.eval", &rollscope::model::ReadLimits::default(), &Default::default());
     }
 
     #[test]
@@ -252,7 +256,7 @@ proptest! {
         if let Some(cut) = cut {
             bytes.truncate(cut);
         }
-        if let Ok((rollouts, _)) = formats::inspect::decode_inspect_eval_bytes(&bytes, "p.eval", &rollscope::model::ReadLimits::default()) {
+        if let Ok((rollouts, _)) = formats::inspect::decode_inspect_eval_bytes(&bytes, "p.eval", &rollscope::model::ReadLimits::default(), &Default::default()) {
             let ids: std::collections::HashSet<&str> = rollouts.iter().map(|r| r.id.as_str()).collect();
             prop_assert_eq!(ids.len(), rollouts.len(), "ids are unique within a log");
         }

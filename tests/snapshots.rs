@@ -1,40 +1,17 @@
 //! Snapshots of every pane and overlay at 80×24 and 120×40 through the real render path.
 #![allow(clippy::unwrap_used)]
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
 use rollscope::app::App;
 use rollscope::testkit::{demo_app, press};
-use rollscope::ui;
 
 fn draw(app: &App) -> Buffer {
-    let (w, h) = app.size;
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal
-        .draw(|f| {
-            ui::render(app, f);
-        })
-        .unwrap();
-    terminal.backend().buffer().clone()
+    rollscope::testkit::render(app)
 }
 
 fn text(buffer: &Buffer) -> String {
-    let area = buffer.area;
-    (0..area.height)
-        .map(|y| {
-            let mut line = String::new();
-            let mut x = 0;
-            while x < area.width {
-                let cell = &buffer[(x, y)];
-                line.push_str(cell.symbol());
-                x += unicode_width::UnicodeWidthStr::width(cell.symbol()).max(1) as u16;
-            }
-            line.trim_end().to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    rollscope::testkit::screen_text(buffer)
 }
 
 fn snapshot(name: &str, keys: &str) {

@@ -7,12 +7,9 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use rollscope::app::view::{JudgeLens, Judged};
 use rollscope::app::{App, Modal};
 use rollscope::testkit::Session;
-use rollscope::ui;
 
 /// Judge scores that cannot appear on screen by accident (no turn number or count looks like
 /// them, and no two share a rounding): rollout r, turn t has score `r.t(r)7`, e.g. 2.427.
@@ -46,15 +43,7 @@ fn rollscope(dir: &Path, args: &[&str]) -> (bool, String, String) {
 }
 
 fn screen(app: &App) -> String {
-    let (w, h) = app.size;
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal
-        .draw(|f| {
-            ui::render(app, f);
-        })
-        .unwrap();
-    let buffer = terminal.backend().buffer();
-    (0..h).map(|y| (0..w).map(|x| buffer[(x, y)].symbol()).collect::<String>()).collect::<Vec<_>>().join("\n")
+    rollscope::testkit::screen_text(&rollscope::testkit::render(app))
 }
 
 /// Blinding is decided once, in the view models: no model handed to a widget holds a judge

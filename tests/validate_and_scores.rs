@@ -238,7 +238,7 @@ fn validate_reports_formats_counts_and_positions_and_fails_on_any_problem() {
     assert_eq!(report["ok"], false);
     let names: Vec<&str> =
         report["files"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
-    assert_eq!(names.len(), 6 + 8, "{names:?}");
+    assert_eq!(names.len(), 6 + 9, "{names:?}");
     assert!(names[5].ends_with("missing.jsonl"), "in the order given: {names:?}");
 
     let shapes = entry(&report, "shapes.jsonl");
@@ -294,8 +294,8 @@ fn validate_reports_formats_counts_and_positions_and_fails_on_any_problem() {
     assert!(stdout.contains("bad_lines.jsonl: jsonl, 4 rollouts, 4 turns, scores: frustration 4 — 3 problems\n  2:30: warning: EOF while parsing a list\n"), "{stdout}");
     assert!(stdout.contains("empty.jsonl: jsonl, 0 rollouts, 0 turns — ok\n"), "{stdout}");
     assert!(stdout.contains("missing.jsonl: not read — 1 problem\n  error: cannot open"), "{stdout}");
-    assert!(stdout.ends_with("14 files: 7 ok, 7 with 10 problems\n"), "{stdout}");
-    assert!(stderr(&text).contains("rollscope: 10 problems in 7 of 14 files"), "{}", stderr(&text));
+    assert!(stdout.ends_with("15 files: 7 ok, 8 with 11 problems\n"), "{stdout}");
+    assert!(stderr(&text).contains("rollscope: 11 problems in 8 of 15 files"), "{}", stderr(&text));
 }
 
 #[test]

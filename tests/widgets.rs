@@ -142,6 +142,23 @@ fn problems_alone_list_each_problem_with_its_place_and_the_selection() {
 }
 
 #[test]
+fn problems_of_one_kind_are_one_row_with_their_count_and_first_place() {
+    let mut problems: Vec<Problem> = (1..=1120)
+        .map(|line| {
+            Problem::at("runs/t.jsonl", line, 14, format!("message {} has no role", line % 4 + 1)).warning()
+        })
+        .collect();
+    problems.push(Problem::at("runs/c.jsonl", 9, 1, "a score that is not a number: \"high\"").warning());
+    let screen = draw(ProblemsWidget { problems: &problems, selected: 1, theme: PLAIN }, 80, 6);
+    assert!(screen.contains("1121 problems"), "the title counts every problem:\n{screen}");
+    assert!(
+        screen.contains("runs/t.jsonl: 1,120 rows, first at 1:14: warning: message 2 has no role"),
+        "{screen}"
+    );
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
 fn tags_alone_check_the_tags_of_the_turn() {
     let choices = vec!["hopeless".to_string(), "self-blame".to_string(), "eval-aware".to_string()];
     let view =

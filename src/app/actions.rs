@@ -180,7 +180,14 @@ impl App {
     }
 
     fn apply_filter(&mut self, text: &str, out: &mut Outcome) {
-        match super::filter::Filter::parse(text) {
+        // A field no rollout has is a typo, not a filter hiding everything (known once loaded).
+        let checked = super::filter::Filter::parse(text).and_then(|filter| {
+            if !self.study.progress.finished {
+                return Ok(filter);
+            }
+            filter.check(&self.study.metadata_fields()).map(|()| filter).map_err(|e| e.to_string())
+        });
+        match checked {
             Ok(filter) => {
                 self.list.filter = filter;
                 self.refresh_list(out);

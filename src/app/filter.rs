@@ -5,6 +5,7 @@
 //! `selfdel` / `!selfdel`  self-deleted or not
 
 use crate::model::RolloutSummary;
+use crate::model::names::{self, FieldError};
 
 /// One term of a filter.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,6 +60,16 @@ impl Filter {
 
     pub fn is_empty(&self) -> bool {
         self.terms.is_empty()
+    }
+
+    /// `Err` naming the closest field when a `field=value` term names none of `fields` (the
+    /// fields the study's rollouts have): such a filter would hide every rollout for a typo.
+    pub fn check(&self, fields: &[&str]) -> Result<(), FieldError> {
+        let names = self.terms.iter().filter_map(|term| match term {
+            Term::Field { name, .. } => Some(name.as_str()),
+            _ => None,
+        });
+        names::check(None, names, fields)
     }
 
     /// Whether a rollout passes, with scores read under `score` and `threshold` for `first`.
@@ -165,6 +176,17 @@ mod tests {
         let first = Filter::parse("first<=2").unwrap();
         assert!(first.matches(&a, "frustration", 5.0));
         assert!(!first.matches(&b, "frustration", 5.0), "never reaches the threshold");
+    }
+
+    #[test]
+    fn a_field_no_rollout_has_is_an_error_naming_the_closest() {
+        let fields = ["condition", "dataset"];
+        let typo = Filter::parse("conditon=baseline max>=5").unwrap();
+        assert_eq!(
+            typo.check(&fields).unwrap_err().to_string(),
+            "no rollout has `conditon`; did you mean `condition`?"
+        );
+        assert_eq!(Filter::parse("condition!=x dataset=y selfdel mean<2").unwrap().check(&fields), Ok(()));
     }
 
     #[test]

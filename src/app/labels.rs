@@ -205,6 +205,8 @@ impl App {
             rollout: key.0.to_string(),
             turn: key.1,
             score: label.as_ref().and_then(|l| l.score),
+            score_name: label.as_ref().and_then(|l| l.category.as_ref()).map(|c| c.score_name.clone()),
+            category: label.as_ref().and_then(|l| l.category.as_ref()).map(|c| c.category.clone()),
             tags: label.as_ref().map(|l| l.tags.clone()).unwrap_or_default(),
             note: label.as_ref().and_then(|l| l.note.clone()),
             annotator: self.labels.annotator.clone(),
@@ -224,7 +226,7 @@ impl App {
             (None, true, None) => "a cleared label".to_string(),
         };
         self.labels.in_flight.push_back(format!("{described}: {what}"));
-        out.effects.push(Effect::WriteLabel(record));
+        out.effects.push(Effect::WriteLabel(Box::new(record)));
         self.rewrap_reader();
     }
 

@@ -100,7 +100,7 @@ pub enum Effect {
         plan: SearchPlan,
     },
     /// Append one label record and fsync it (the writer stamps the time).
-    WriteLabel(LabelRecord),
+    WriteLabel(Box<LabelRecord>),
     /// Wrap a message body too long to wrap between two keys.
     WrapBody {
         index: usize,

@@ -87,7 +87,8 @@ impl App {
     fn modal_action(&mut self, action: Action, out: &mut Outcome) {
         let rows = self.size.1.saturating_sub(4) as usize;
         let help_len = help_lines(&self.keymap).len().saturating_sub(rows) + 1;
-        let problems = self.study.problems.len();
+        // The problems view shows one row per kind of problem.
+        let problems = crate::model::problem::group(&self.study.problems).len();
         let Some(modal) = &mut self.modal else { return };
         match modal {
             Modal::Help(cursor) => {

@@ -26,6 +26,63 @@ pub fn wrap_text(text: &str, width: usize) -> Vec<Vec<Segment>> {
     out
 }
 
+/// How many lines `wrap_text(text, width)` gives, without making them: the measure of a huge
+/// text. Printable ASCII (and newlines) is counted byte by byte with the same greedy rule;
+/// anything else is wrapped and counted.
+pub fn count_lines(text: &str, width: usize) -> usize {
+    let width = width.max(1);
+    let bytes = text.as_bytes();
+    // One pass the compiler vectorises decides the fast path for the whole text.
+    let plain = bytes.iter().fold(true, |ok, b| ok & ((0x20..0x7f).contains(b) | (*b == b'\n')));
+    if !plain {
+        return text.split('\n').map(|line| wrap_text(line, width).len()).sum();
+    }
+    let mut lines = 0;
+    let mut start = 0;
+    loop {
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+        lines += count_plain_line(&bytes[start..end], width);
+        if end == bytes.len() {
+            return lines;
+        }
+        start = end + 1;
+    }
+}
+
+/// `wrap_line`'s rule on a line of printable ASCII, counting: a word that fits goes on the
+/// line; a run of spaces that does not fit breaks the line and is dropped; a word that does
+/// not fit starts a new line, or, wider than a line, fills this one and goes on cut at the
+/// width.
+fn count_plain_line(line: &[u8], width: usize) -> usize {
+    let (mut lines, mut used, mut at) = (1, 0, 0);
+    let n = line.len();
+    while at < n {
+        let space = line[at] == b' ';
+        let mut end = at + 1;
+        while end < n && (line[end] == b' ') == space {
+            end += 1;
+        }
+        let w = end - at;
+        at = end;
+        if used + w <= width {
+            used += w;
+        } else if space {
+            lines += 1;
+            used = 0;
+        } else if w <= width {
+            lines += 1;
+            used = w;
+        } else {
+            // The word fills this line, then whole lines, then starts the last one.
+            let first = width.saturating_sub(used);
+            let rest = w - first;
+            lines += rest.div_ceil(width);
+            used = rest - (rest.div_ceil(width) - 1) * width;
+        }
+    }
+    lines
+}
+
 /// Greedy word wrap of one line's pieces.
 fn wrap_line(pieces: &[Piece], width: usize, out: &mut Vec<Vec<Segment>>) {
     let mut line = LineBuilder::default();
@@ -186,6 +243,29 @@ mod tests {
         // A family emoji is one grapheme of two columns, never split.
         let family = "👩\u{200d}👩\u{200d}👧";
         assert_eq!(plain(&wrap_text(&family.repeat(3), 4)), vec![family.repeat(2), family.to_string()]);
+    }
+
+    #[test]
+    fn counting_gives_the_lines_wrapping_gives() {
+        // Words, runs of spaces (some wider than the line), long words, blank lines.
+        let mut seed = 7u64;
+        let mut next = |n: u64| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        for _ in 0..300 {
+            let text: String = (0..next(60))
+                .map(|_| match next(10) {
+                    0 => "\n".to_string(),
+                    1 => " ".repeat(next(25) as usize + 1),
+                    2 => "x".repeat(next(40) as usize + 1),
+                    _ => "ab".repeat(next(4) as usize + 1) + " ",
+                })
+                .collect();
+            let width = next(20) as usize;
+            assert_eq!(count_lines(&text, width), wrap_text(&text, width).len(), "{text:?} at {width}");
+        }
+        assert_eq!(count_lines("a\tb\u{1b}c 世界", 3), wrap_text("a\tb\u{1b}c 世界", 3).len());
     }
 
     #[test]

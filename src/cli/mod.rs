@@ -103,6 +103,9 @@ pub enum Command {
         #[command(flatten)]
         study: StudyOptions,
     },
+    /// Label files: carry labels over to new rollout ids.
+    #[command(subcommand)]
+    Labels(LabelsCommand),
     /// Test aid (hidden): writes COUNT labels to the store in --labels, printing `ack N` after
     /// each one is fsync'd, so a test can kill -9 it at any moment and check nothing
     /// acknowledged is lost.
@@ -143,7 +146,8 @@ impl Cli {
             | Some(Command::Export(ExportArgs { study, .. }))
             | Some(Command::Sample { study, .. })
             | Some(Command::Review { study, .. })
-            | Some(Command::Validate { study, .. }) => Some(study),
+            | Some(Command::Validate { study, .. })
+            | Some(Command::Labels(LabelsCommand::Migrate { study, .. })) => Some(study),
             #[cfg(feature = "testkit")]
             Some(Command::LabelStress { .. }) => None,
         }
@@ -159,11 +163,30 @@ impl Command {
             | Command::Export(ExportArgs { study, .. })
             | Command::Sample { study, .. }
             | Command::Review { study, .. }
-            | Command::Validate { study, .. } => Some(study),
+            | Command::Validate { study, .. }
+            | Command::Labels(LabelsCommand::Migrate { study, .. }) => Some(study),
             #[cfg(feature = "testkit")]
             Command::LabelStress { .. } => None,
         }
     }
+}
+
+/// `rollscope labels …`: work on the label files themselves.
+#[derive(Debug, Subcommand)]
+pub enum LabelsCommand {
+    /// Append every label given under a rollout's old id (its `<file>:<line>` stand-in, or the
+    /// file's own id) again under the id --id-fields builds. Nothing is rewritten: the old
+    /// lines stay, and running it again appends nothing more.
+    Migrate {
+        /// The study's files or folders.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Print the counts per label file as JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        study: StudyOptions,
+    },
 }
 
 /// `rollscope export` options. Here `--format` named the output format before `--to` did, so

@@ -42,6 +42,15 @@ pub struct StudyDefinition {
     pub format: Option<InputFormat>,
     #[command(flatten)]
     pub score_files: ScoreFiles,
+    /// An Inspect score's metadata field holding one value per assistant turn, read besides
+    /// `per_turn` and `turn_scores`.
+    #[arg(long, value_name = "FIELD")]
+    pub turn_array: Option<String>,
+    /// Metadata fields whose values, joined by `/`, are each rollout's id (e.g.
+    /// condition,task_id,rollout_idx gives harsh_tone/puzzle_07/3), so labels do not depend on
+    /// line order.
+    #[arg(long, value_name = "A,B,C", value_delimiter = ',')]
+    pub id_fields: Vec<String>,
     /// How much one file may hold: about the machine reading, not the study, so not stored.
     #[command(flatten)]
     #[serde(skip)]
@@ -191,6 +200,9 @@ impl StudyDefinition {
         self.score = self.score.take().or_else(|| config.score.clone());
         self.threshold = self.threshold.or(config.threshold);
         self.hatch = self.hatch.take().or_else(|| config.hatch.clone());
+        if self.id_fields.is_empty() {
+            self.id_fields = config.id_fields.clone().unwrap_or_default();
+        }
         self.limits.max_file = self.limits.max_file.or(config.max_file);
         self.limits.max_entry = self.limits.max_entry.or(config.max_entry);
     }

@@ -1,15 +1,19 @@
-//! `rollscope agree`: human labels against the judge (and against each other).
+//! `rollscope agree`: human labels against the judge (and against each other): scores for a
+//! numeric score, categories for a categorical one.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
 
-use super::{Output, active_score, load_study, read_annotators};
+use super::output::columns;
+use super::{Output, active_score, load_study, read_annotators, score_kind};
 use crate::cli::StudyOptions;
-use crate::metrics::agreement::Agreement;
-use crate::metrics::pairs::{AgreementReport, PairOptions, agreement_report};
-use crate::model::{LabelSet, text_hash};
+use crate::metrics::agreement::{Agreement, CategoricalAgreement};
+use crate::metrics::pairs::{
+    AgreementReport, CategoricalReport, PairOptions, agreement_report, categorical_report,
+};
+use crate::model::{Label, LabelSet, ScoreKind};
 use crate::study::Study;
 
 pub struct AgreeArgs {
@@ -25,16 +29,40 @@ pub fn run(paths: &[PathBuf], agree: &AgreeArgs, options: &StudyOptions) -> Resu
     let Some(score) = active_score(&study, &options.study)? else {
         bail!("this study has no judge scores to compare labels with");
     };
+    let kind = score_kind(&study, &score);
+    if kind == Some(ScoreKind::Text) {
+        bail!("{score:?} is a text (a quote or a rationale); agree compares numeric and categorical scores");
+    }
     let dir = options.labels.dir(paths);
-    let annotators = read_annotators(&study, &dir, &options.labels, agree.queue.as_deref())?;
+    let mut annotators = read_annotators(&study, &dir, &options.labels, agree.queue.as_deref())?;
+    // Only annotators who rated this score: a category for a categorical one, a score otherwise.
+    let rates = |label: &Label| match kind {
+        Some(ScoreKind::Categorical) => label.category_for(&score).is_some(),
+        _ => label.score.is_some(),
+    };
+    annotators.retain(|(_, set)| set.labels.iter().any(|((_, turn), label)| turn.is_some() && rates(label)));
+    if annotators.is_empty() {
+        bail!("no labels found in {} for score {score:?}", dir.display());
+    }
     let options = PairOptions {
         score,
         threshold: options.study.threshold.unwrap_or(super::DEFAULT_THRESHOLD),
         boot: agree.boot,
         seed: agree.seed,
     };
-    let report = report(&study, &annotators, &options);
     let mut out = Output::stdout();
+    if kind == Some(ScoreKind::Categorical) {
+        let report = categories_report(&study, &annotators, &options);
+        if agree.json {
+            out.json(&report)?;
+        } else {
+            for line in categorical_lines(&report, &dir) {
+                out.line(&line)?;
+            }
+        }
+        return out.finish();
+    }
+    let report = report(&study, &annotators, &options);
     if agree.json {
         out.json(&report)?;
     } else {
@@ -50,6 +78,17 @@ pub fn report(study: &Study, annotators: &[(String, LabelSet)], options: &PairOp
     agreement_report(&study.rollouts, annotators, &current, options)
 }
 
+/// The report for a categorical score, reading the labelled rollouts again to tell stale labels.
+pub fn categories_report(
+    study: &Study,
+    annotators: &[(String, LabelSet)],
+    options: &PairOptions,
+) -> CategoricalReport {
+    let hashes = turn_hashes(study, annotators);
+    let current = |rollout: &str, turn: u32| hashes.get(&(rollout.to_string(), turn)).cloned();
+    categorical_report(&study.rollouts, annotators, &current, options)
+}
+
 /// Hash of every labelled turn's current text.
 fn turn_hashes(study: &Study, annotators: &[(String, LabelSet)]) -> HashMap<(String, u32), String> {
     let wanted: HashSet<&str> =
@@ -61,7 +100,7 @@ fn turn_hashes(study: &Study, annotators: &[(String, LabelSet)]) -> HashMap<(Str
         }
         let Ok(rollout) = study.read_rollout(index) else { continue };
         for (t, m) in rollout.turn_messages().into_iter().enumerate() {
-            let hash = text_hash(&rollout.messages[m].full_text());
+            let hash = rollout.messages[m].text_hash();
             hashes.insert((summary.id.to_string(), t as u32 + 1), hash);
         }
     }
@@ -116,3 +155,57 @@ fn figures(out: &mut Output, a: &Agreement) -> Result<()> {
         t = a.threshold
     ))
 }
+
+/// The text of a categorical report: per pair the figures, then the k×k table of counts.
+fn categorical_lines(r: &CategoricalReport, dir: &Path) -> Vec<String> {
+    let mut lines = vec![format!(
+        "score {} (categorical) · labels in {} · 95% CIs by percentile bootstrap over turns (B={}, seed {})",
+        r.score,
+        dir.display(),
+        r.boot,
+        r.seed
+    )];
+    for j in &r.judge {
+        lines.push(String::new());
+        lines.push(format!(
+            "{} vs judge: {} labelled turns, {} paired; left out: {} stale, {} not in the study, {} without a judge category",
+            j.annotator, j.labelled, j.agreement.n, j.stale, j.unmatched, j.no_judge_score
+        ));
+        category_figures(&mut lines, &j.agreement, &j.annotator, "judge");
+    }
+    for h in &r.humans {
+        lines.push(String::new());
+        lines.push(format!("{} vs {}: {} turns both labelled", h.a, h.b, h.agreement.n));
+        category_figures(&mut lines, &h.agreement, &h.a, &h.b);
+    }
+    if let Some(alpha) = &r.krippendorff_alpha_humans {
+        lines.push(String::new());
+        lines.push(format!(
+            "Krippendorff's α (nominal) across {} annotators ({} turns with 2+ categories): {}",
+            alpha.annotators,
+            alpha.units,
+            alpha.alpha.text()
+        ));
+    }
+    lines
+}
+
+/// The figures, then the k×k table: rows are `rows`' categories, columns `columns_by`'s.
+fn category_figures(lines: &mut Vec<String>, a: &CategoricalAgreement, rows: &str, columns_by: &str) {
+    for (name, f) in a.named_figures() {
+        lines.push(format!("  {name:<15} {}", f.text()));
+    }
+    let table = &a.category_table;
+    if table.categories.is_empty() {
+        return;
+    }
+    let header = std::iter::once(format!("{rows} ↓ {columns_by} →")).chain(table.categories.iter().cloned());
+    let mut cells = vec![header.collect::<Vec<_>>()];
+    for (category, counts) in table.categories.iter().zip(&table.counts) {
+        cells.push(std::iter::once(category.clone()).chain(counts.iter().map(usize::to_string)).collect());
+    }
+    lines.extend(columns(&cells).into_iter().map(|line| format!("  {line}")));
+}
+
+#[cfg(test)]
+mod tests;

@@ -3,6 +3,7 @@
 
 pub mod agree;
 pub mod export;
+pub mod labels;
 pub mod ls;
 pub mod output;
 pub mod sample;
@@ -17,9 +18,12 @@ use anyhow::{Result, bail};
 
 use crate::cli::{LabelOptions, StudyDefinition};
 use crate::formats::Format;
+use crate::formats::inspect::InspectOptions;
+use crate::formats::judge_scores::JoinField;
 use crate::load::LoadOptions;
 use crate::model::Hatch;
-use crate::model::LabelSet;
+use crate::model::names::{self, FieldError};
+use crate::model::{LabelSet, ScoreKind, ScoreValues};
 use crate::store::file;
 use crate::study::Study;
 
@@ -46,6 +50,8 @@ pub fn load_options(study: &StudyDefinition) -> Result<LoadOptions> {
         categorical: score_files.categorical.clone(),
         text: score_files.text.clone(),
         range: score_files.range,
+        inspect: InspectOptions { turn_array: study.turn_array.clone() },
+        id_fields: study.id_fields.clone(),
     })
 }
 
@@ -54,13 +60,42 @@ pub fn load_options(study: &StudyDefinition) -> Result<LoadOptions> {
 pub fn load_study(paths: &[PathBuf], definition: &StudyDefinition) -> Result<Study> {
     let options = load_options(definition)?;
     let study = if paths.is_empty() { Study::demo(&options) } else { Study::load(paths, &options) };
-    for problem in &study.problems {
-        warn(&problem.to_string());
+    for group in crate::model::problem::group(&study.problems) {
+        warn(&group.to_string());
     }
     if study.rollouts.is_empty() && !study.problems.is_empty() {
         bail!("no rollouts could be read");
     }
+    check_fields(&study, definition)?;
     Ok(study)
+}
+
+/// The fields the study's definition names that the rollouts must have: `--id-fields`, and the
+/// rollout side of `--join`. One no rollout has is an error naming the closest one.
+pub fn check_fields(study: &Study, definition: &StudyDefinition) -> Result<(), FieldError> {
+    let metadata = study.metadata_fields();
+    names::check(Some("--id-fields"), definition.id_fields.iter().map(String::as_str), &metadata)?;
+    let join: Vec<String> = definition
+        .score_files
+        .join
+        .iter()
+        .filter_map(|spec| JoinField::parse(spec).ok())
+        .map(|field| field.rollout)
+        .filter(|field| field != "id")
+        .collect();
+    let mut with_id = metadata.clone();
+    with_id.insert(0, "id");
+    names::check(Some("--join"), join.iter().map(String::as_str), &with_id)
+}
+
+/// `--by` and `--stratify` fields: each must be a field some rollout has (`turn`, `turn:W`
+/// and the like are the caller's to leave out).
+pub fn check_grouping<'a>(
+    study: &Study,
+    flag: &str,
+    fields: impl IntoIterator<Item = &'a str>,
+) -> Result<(), FieldError> {
+    names::check(Some(flag), fields, &study.grouping_fields())
 }
 
 /// The score name to use: `--score` (checked against the study), else the study's default.
@@ -80,9 +115,15 @@ pub fn active_score(study: &Study, definition: &StudyDefinition) -> Result<Optio
     }
 }
 
+/// What a score name holds in this study (numeric, categorical or text), as the rollouts that
+/// have it say; `None` when no rollout has it.
+pub fn score_kind(study: &Study, name: &str) -> Option<ScoreKind> {
+    study.rollouts.iter().find_map(|r| r.score_values(name)).map(ScoreValues::kind)
+}
+
 /// Every annotator's labels in the folder (or just `--annotator`'s), replayed; with `queue`,
-/// only the labels given in that spot-check queue. Annotators without a scored turn are left
-/// out; a label on a turn its rollout does not have is a warning and is not used.
+/// only the labels given in that spot-check queue. Annotators without a rated turn (a score or
+/// a category) are left out; a label on a turn its rollout does not have is a warning and is not used.
 pub fn read_annotators(
     study: &Study,
     dir: &Path,

@@ -7,6 +7,7 @@
 //! - JSON is always escaped (`sanitize::json`): the same JSON, with nothing a terminal obeys.
 //! - `export` data goes to a file or a pipe as it is; on a terminal it is sanitised line by line.
 
+use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
 
 use anyhow::{Context, Result};
@@ -49,6 +50,42 @@ impl Output {
     pub fn finish(mut self) -> Result<()> {
         self.flush()
     }
+}
+
+/// Rows of cells as aligned text lines: the first column left-aligned, the others right-aligned,
+/// two spaces apart. Each cell is sanitised first, so a category or a group value holding a
+/// control character keeps the columns straight once `Output::line` prints the line.
+pub fn columns(rows: &[Vec<String>]) -> Vec<String> {
+    use unicode_width::UnicodeWidthStr;
+    let cells: Vec<Vec<Cow<'_, str>>> =
+        rows.iter().map(|row| row.iter().map(|cell| sanitize::clean(cell)).collect()).collect();
+    let mut widths: Vec<usize> = Vec::new();
+    for row in &cells {
+        for (i, cell) in row.iter().enumerate() {
+            match widths.get_mut(i) {
+                Some(w) => *w = (*w).max(cell.width()),
+                None => widths.push(cell.width()),
+            }
+        }
+    }
+    cells
+        .iter()
+        .map(|row| {
+            let mut line = String::new();
+            for (i, cell) in row.iter().enumerate() {
+                let pad = " ".repeat(widths[i].saturating_sub(cell.width()));
+                if i == 0 {
+                    line.push_str(cell);
+                    line.push_str(&pad);
+                } else {
+                    line.push_str("  ");
+                    line.push_str(&pad);
+                    line.push_str(cell);
+                }
+            }
+            line.trim_end().to_string()
+        })
+        .collect()
 }
 
 /// A line on stderr (a problem, a warning, a note), sanitised.
@@ -116,6 +153,19 @@ impl<W: Write> Write for TerminalText<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn columns_align_after_sanitising_each_cell() {
+        let rows = vec![
+            vec!["group".to_string(), "none".into(), "de\x1bspair".into()],
+            vec!["harsh_tone".to_string(), "12".into(), "3".into()],
+            vec!["世界".to_string(), "140".into(), "".into()],
+        ];
+        assert_eq!(
+            columns(&rows),
+            ["group       none  de␛spair", "harsh_tone    12         3", "世界         140"]
+        );
+    }
 
     #[test]
     fn terminal_text_sanitises_each_line_and_keeps_the_line_breaks() {

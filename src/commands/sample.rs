@@ -33,7 +33,11 @@ pub fn run(paths: &[PathBuf], sample: &SampleArgs, options: &StudyOptions) -> Re
         turns: sample.turns.clone(),
         oversample_above: sample.oversample_above,
         extra: sample.extra.unwrap_or(sample.n.div_ceil(5)),
+        id_fields: options.study.id_fields.clone(),
     };
+    let fields =
+        options.stratify.iter().map(String::as_str).filter(|s| *s != "turn" && !s.starts_with("turn:"));
+    super::check_grouping(&study, "--stratify", fields)?;
     let sources: Vec<String> = study.sources.iter().map(|s| s.display.clone()).collect();
     let given: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
     let mut queue = draw(&study.rollouts, &sources, &given, &options).map_err(anyhow::Error::msg)?;

@@ -1,12 +1,17 @@
-//! `rollscope stats`: the study's figures per group and per turn, as a table or `--json`.
+//! `rollscope stats`: the study's figures per group and per turn, as a table or `--json`; for a
+//! categorical score, counts per category (the per-group table papers print).
 
 use std::path::PathBuf;
 
 use anyhow::{Result, bail};
 
-use super::{Output, active_score, load_study};
+use super::output::columns;
+use super::{Output, active_score, load_study, score_kind};
 use crate::cli::StudyOptions;
-use crate::metrics::study::{StatsOptions, StudyStats, default_grouping, study_stats};
+use crate::metrics::study::{
+    CategoryStats, StatsOptions, StudyStats, category_stats, default_grouping, study_stats,
+};
+use crate::model::ScoreKind;
 
 /// Default bootstrap replicates.
 pub const DEFAULT_BOOT: usize = 2000;
@@ -23,12 +28,19 @@ pub fn run(paths: &[PathBuf], stats: &StatsArgs, options: &StudyOptions) -> Resu
     let Some(score) = active_score(&study, &options.study)? else {
         bail!("this study has no judge scores to summarise");
     };
-    let by = match &stats.by {
+    let by: Vec<String> = match &stats.by {
         Some(fields) => {
             fields.split(',').map(str::trim).filter(|f| !f.is_empty()).map(str::to_string).collect()
         }
         None => default_grouping(&study.rollouts),
     };
+    let kind = score_kind(&study, &score);
+    if kind == Some(ScoreKind::Text) {
+        bail!(
+            "{score:?} is a text (a quote or a rationale); stats summarises numeric and categorical scores"
+        );
+    }
+    super::check_grouping(&study, "--by", by.iter().map(String::as_str))?;
     let options = StatsOptions {
         score,
         threshold: options.study.threshold.unwrap_or(super::DEFAULT_THRESHOLD),
@@ -36,8 +48,19 @@ pub fn run(paths: &[PathBuf], stats: &StatsArgs, options: &StudyOptions) -> Resu
         boot: stats.boot,
         seed: stats.seed,
     };
-    let figures = study_stats(&study.rollouts, &options);
     let mut out = Output::stdout();
+    if kind == Some(ScoreKind::Categorical) {
+        let counts = category_stats(&study.rollouts, &options);
+        if stats.json {
+            out.json(&counts)?;
+        } else {
+            for line in category_table(&counts) {
+                out.line(&line)?;
+            }
+        }
+        return out.finish();
+    }
+    let figures = study_stats(&study.rollouts, &options);
     if stats.json {
         out.json(&figures)?;
     } else {
@@ -95,6 +118,37 @@ fn print_table(out: &mut Output, s: &StudyStats) -> Result<()> {
     Ok(())
 }
 
+/// The per-group table of a categorical score: a row per group, a column per category, each
+/// cell the group's turns in that category over all turns.
+fn category_table(s: &CategoryStats) -> Vec<String> {
+    let text = |v: &serde_json::Value| v.as_str().map_or_else(|| v.to_string(), str::to_string);
+    let mut rows = vec![
+        [
+            if s.by.is_empty() { "group".to_string() } else { s.by.join(" / ") },
+            "rollouts".into(),
+            "turns".into(),
+        ]
+        .into_iter()
+        .chain(s.categories.iter().cloned())
+        .collect::<Vec<_>>(),
+    ];
+    for g in &s.groups {
+        let key: Vec<String> = g.key.values().map(text).collect();
+        let name = if key.is_empty() { "all rollouts".to_string() } else { key.join(" / ") };
+        let counts = s.categories.iter().map(|c| g.counts.get(c).copied().unwrap_or(0).to_string());
+        rows.push([name, g.n_rollouts.to_string(), g.n.to_string()].into_iter().chain(counts).collect());
+    }
+    let mut lines = vec![
+        format!(
+            "score {} (categorical) · turns per category over all turns; per turn with fractions and 95% Wilson CIs in --json",
+            s.score
+        ),
+        String::new(),
+    ];
+    lines.extend(columns(&rows));
+    lines
+}
+
 fn number(x: Option<f64>) -> String {
     x.map_or("–".into(), |v| format!("{v:.2}"))
 }
@@ -109,4 +163,62 @@ fn percent(x: Option<f64>) -> String {
 
 fn interval_percent(ci: Option<(f64, f64)>) -> String {
     ci.map_or(String::new(), |(lo, hi)| format!("[{:.1}, {:.1}]", lo * 100.0, hi * 100.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::metrics::study::category_stats;
+    use crate::model::{
+        Hatch, Interner, Locator, Message, Role, Rollout, RolloutSummary, ScoreValues, TurnScores,
+    };
+
+    fn tagged(condition: &str, tags: &[&str]) -> RolloutSummary {
+        let messages = tags.iter().map(|_| Message::new(Role::Assistant, "ok")).collect();
+        let mut metadata = serde_json::Map::new();
+        metadata.insert("condition".into(), condition.into());
+        let r = Rollout { id: condition.into(), metadata, messages, ..Rollout::default() };
+        let mut s = RolloutSummary::from_rollout(
+            &r,
+            &Hatch::default(),
+            0,
+            Locator::Decoded(0),
+            &mut Interner::default(),
+        );
+        let values: Vec<Option<Arc<str>>> = tags.iter().map(|t| Some(Arc::from(*t))).collect();
+        s.scores.push(TurnScores {
+            name: "frustration.tag".into(),
+            values: ScoreValues::Categorical(values.into()),
+        });
+        s
+    }
+
+    #[test]
+    fn the_text_is_the_per_group_table_with_categories_as_columns() {
+        let rollouts = vec![
+            tagged("harsh_tone", &["none", "despair", "despair"]),
+            tagged("neutral", &["none", "mild"]),
+            tagged("harsh_tone", &["mild", "despair"]),
+        ];
+        let options = StatsOptions {
+            score: "frustration.tag".into(),
+            threshold: 5.0,
+            by: vec!["condition".into()],
+            boot: 0,
+            seed: 0,
+        };
+        let lines = category_table(&category_stats(&rollouts, &options));
+        assert_eq!(
+            lines[2..],
+            [
+                "condition   rollouts  turns  despair  mild  none",
+                "harsh_tone         2      5        3     1     1",
+                "neutral            1      2        0     1     1",
+            ]
+        );
+        let all = category_table(&category_stats(&rollouts, &StatsOptions { by: Vec::new(), ..options }));
+        assert_eq!(all[3], "all rollouts         3      7        3     2     2");
+    }
 }

@@ -20,6 +20,8 @@ pub fn run(dir: &Path, annotator: &str, count: u32, prefix: &str) -> Result<()> 
             rollout: format!("{prefix}-{i}"),
             turn: Some(i % 20 + 1),
             score: Some((i % 11) as u8),
+            score_name: None,
+            category: None,
             tags: vec!["stress".into()],
             note: Some("x".repeat((i % 7) as usize * 40)),
             annotator: annotator.to_string(),

@@ -2,7 +2,7 @@
 //! problem with its place, so a data set can be checked before it is studied. Exits 1 when any
 //! file has a problem.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use anyhow::{Result, bail};
@@ -12,8 +12,7 @@ use super::{Output, load_options};
 use crate::cli::StudyOptions;
 use crate::formats::judge_scores::ScoreReport;
 use crate::load::{self, LoadEvent};
-use crate::model::problem::Severity;
-use crate::model::{Problem, ScoreKind};
+use crate::model::{Problem, ScoreKind, problem};
 use crate::study::Study;
 
 /// The format name of a `--scores` file.
@@ -32,10 +31,12 @@ pub struct FileReport {
     pub problems: Vec<Problem>,
     /// For a `--scores` file: how it was joined and what became of its rows.
     pub score_file: Option<ScoreReport>,
+    /// For a file read as part of a folder source (an MT-Bench folder): that folder.
+    pub part_of: Option<String>,
 }
 
-pub fn run(paths: &[PathBuf], json: bool, options: &StudyOptions) -> Result<()> {
-    let options = load_options(&options.study)?;
+pub fn run(paths: &[PathBuf], json: bool, study_options: &StudyOptions) -> Result<()> {
+    let options = load_options(&study_options.study)?;
     let study = Mutex::new(Study::default());
     let order = Mutex::new(Vec::<String>::new());
     let reports = load::load_paths_scored(paths, &options, &|event| {
@@ -59,9 +60,17 @@ pub fn run(paths: &[PathBuf], json: bool, options: &StudyOptions) -> Result<()> 
     order.sort_by_key(|path| paths.iter().position(|p| std::path::Path::new(path).starts_with(p)));
     let score_paths: Vec<String> = options.scores.iter().map(|s| s.path.display().to_string()).collect();
     let files = file_reports(&study, &order, &score_paths, &reports);
+    let ids = study_options.study.id_fields.is_empty().then(|| IdReport::of(&study)).flatten();
     let mut out = Output::stdout();
     if json {
-        out.json_text(&to_json(&files).to_string())?;
+        let mut report = to_json(&files);
+        if let (Some(ids), Some(fields)) = (&ids, report.as_object_mut()) {
+            fields.insert(
+                "ids".into(),
+                json!({"without_id": ids.without_id, "suggested_id_fields": ids.suggested}),
+            );
+        }
+        out.json_text(&report.to_string())?;
         out.json_text("\n")?;
     } else {
         for file in &files {
@@ -69,15 +78,62 @@ pub fn run(paths: &[PathBuf], json: bool, options: &StudyOptions) -> Result<()> 
                 out.line(&line)?;
             }
         }
+        if let Some(ids) = &ids {
+            out.line(&ids.text())?;
+        }
         out.line(&summary_line(&files))?;
     }
     out.finish()?;
+    super::check_fields(&study, &study_options.study)?;
     let problems: usize = files.iter().map(|f| f.problems.len()).sum();
     if problems > 0 {
         let with = files.iter().filter(|f| !f.problems.is_empty()).count();
         bail!("{} in {with} of {} files", plural(problems as u64, "problem"), files.len());
     }
     Ok(())
+}
+
+/// Rollouts without ids, and the fields that would give every rollout one (`--id-fields`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct IdReport {
+    pub without_id: usize,
+    /// Sets of fields that tell every rollout apart, smallest first.
+    pub suggested: Vec<Vec<String>>,
+}
+
+impl IdReport {
+    /// `None` when every rollout has an id of its own.
+    pub fn of(study: &Study) -> Option<IdReport> {
+        let without_id = study.stand_in_ids();
+        (without_id > 0).then(|| IdReport { without_id, suggested: study.suggest_id_fields() })
+    }
+
+    pub fn text(&self) -> String {
+        let head = format!(
+            "{} no id, so {} shown as <file>:<line> and labels depend on line order",
+            if self.without_id == 1 {
+                "1 rollout has".to_string()
+            } else {
+                format!("{} rollouts have", self.without_id)
+            },
+            if self.without_id == 1 { "it is" } else { "they are" },
+        );
+        let flags: Vec<String> =
+            self.suggested.iter().map(|set| format!("--id-fields {}", set.join(","))).collect();
+        match flags.split_first() {
+            None => format!(
+                "{head}; no set of up to {} metadata fields tells every rollout apart",
+                crate::study::MAX_ID_FIELDS
+            ),
+            Some((first, [])) => format!("{head}; these fields tell every rollout apart: {first}"),
+            Some((first, others)) => {
+                format!(
+                    "{head}; these fields tell every rollout apart: {first} (or {})",
+                    others.join(", or ")
+                )
+            }
+        }
+    }
 }
 
 /// One report per path: rollout files in the order they were met (a path that could not be
@@ -108,6 +164,7 @@ pub fn file_reports(
             scores: scores.unwrap_or_default(),
             problems: problems_of(study, path),
             score_file: report,
+            part_of: None,
         });
     }
     files
@@ -124,7 +181,15 @@ fn rollout_file(study: &Study, path: &str) -> FileReport {
         scores: Vec::new(),
         problems: problems_of(study, path),
         score_file: None,
+        part_of: None,
     };
+    if sources.is_empty()
+        && let Some(folder) = study.sources.iter().find(|s| Path::new(path).starts_with(&s.display))
+    {
+        report.format = Some(folder.format.name());
+        report.part_of = Some(folder.display.clone());
+        return report;
+    }
     for rollout in study.rollouts.iter().filter(|r| sources.contains(&(r.source as usize))) {
         report.rollouts += 1;
         report.turns += u64::from(rollout.n_turns);
@@ -162,6 +227,9 @@ pub fn to_json(files: &[FileReport]) -> Value {
             if let (Some(report), Some(fields)) = (&f.score_file, object.as_object_mut()) {
                 fields.insert("score_file".into(), json!(report));
             }
+            if let (Some(folder), Some(fields)) = (&f.part_of, object.as_object_mut()) {
+                fields.insert("part_of".into(), json!(folder));
+            }
             object
         })
         .collect();
@@ -169,7 +237,7 @@ pub fn to_json(files: &[FileReport]) -> Value {
     json!({"files": files, "ok": ok})
 }
 
-/// A file's summary line, then one indented line per problem.
+/// A file's summary line, then one indented line per kind of problem.
 pub fn text_lines(file: &FileReport) -> Vec<String> {
     let mut head = format!("{}: ", file.path);
     match (&file.score_file, file.format) {
@@ -189,6 +257,9 @@ pub fn text_lines(file: &FileReport) -> Vec<String> {
                 s.unmatched_rollout + s.unmatched_turn,
                 s.overwritten,
             ));
+        }
+        (None, Some(format)) if file.part_of.is_some() => {
+            head.push_str(&format!("part of {} ({format})", file.part_of.as_deref().unwrap_or("?")));
         }
         (None, Some(format)) => {
             head.push_str(&format!(
@@ -212,8 +283,9 @@ pub fn text_lines(file: &FileReport) -> Vec<String> {
     if let Some(report) = &file.score_file {
         lines.extend(score_file_notes(report));
     }
-    for p in &file.problems {
-        lines.push(format!("  {}", problem_text(p)));
+    // One row per kind of problem (`--json` keeps every one).
+    for group in problem::group(&file.problems) {
+        lines.push(format!("  {}", group.in_file()));
     }
     lines
 }
@@ -248,33 +320,6 @@ fn score_file_notes(report: &ScoreReport) -> Vec<String> {
         lines.push(format!("  note: not kept: {}; --keep FIELD keeps one", dropped.join(", ")));
     }
     lines
-}
-
-/// `entry:line:column: severity: message`, without the path (the file's line says it).
-fn problem_text(p: &Problem) -> String {
-    let mut place = String::new();
-    if let Some(entry) = &p.entry {
-        place.push_str(entry);
-    }
-    if let Some(line) = p.line {
-        if !place.is_empty() {
-            place.push(':');
-        }
-        place.push_str(&line.to_string());
-        if let Some(column) = p.column {
-            place.push_str(&format!(":{column}"));
-        }
-    }
-    let severity = match p.severity {
-        Severity::Warning => "warning",
-        Severity::Error => "error",
-    };
-    let message = p.message.lines().next().unwrap_or("");
-    if place.is_empty() {
-        format!("{severity}: {message}")
-    } else {
-        format!("{place}: {severity}: {message}")
-    }
 }
 
 fn summary_line(files: &[FileReport]) -> String {

@@ -2,11 +2,13 @@
 //! a list of role-tagged messages. One lenient decoder covers them all, so every file that
 //! holds "a list of messages" opens without conversion.
 
+use std::sync::Arc;
+
 use serde_json::{Map, Value};
 
 use super::fields::{TURN_FIELDS, VALUE_FIELDS, kind_of};
 use super::record::ShapeError;
-use crate::model::{Message, Role, Rollout, Scores, ToolCall};
+use crate::model::{JudgeStrings, Message, NO_ROLE, Role, Rollout, Scores, ToolCall};
 
 /// Keys that may hold the message list, in order of preference.
 pub const MESSAGE_KEYS: [&str; 4] = ["messages", "conversations", "conversation", "traj"];
@@ -89,7 +91,7 @@ fn metadata_of(mut object: Map<String, Value>) -> Map<String, Value> {
 
 fn decode_message(mut fields: Map<String, Value>) -> Message {
     let role_name =
-        ROLE_KEYS.iter().find_map(|k| fields.get(*k).and_then(Value::as_str)).unwrap_or("?").to_string();
+        ROLE_KEYS.iter().find_map(|k| fields.get(*k).and_then(Value::as_str)).unwrap_or(NO_ROLE).to_string();
     let content = CONTENT_KEYS.iter().find_map(|k| fields.remove(*k));
     Message {
         role: Role::parse(&role_name),
@@ -97,7 +99,7 @@ fn decode_message(mut fields: Map<String, Value>) -> Message {
         text: content.map(content_text_owned).unwrap_or_default(),
         tool_calls: tool_calls_of(&fields),
         scores: fields.get("scores").map(scores_of).unwrap_or_default(),
-        string_scores: fields.get("scores").map(string_scores_of).unwrap_or_default(),
+        judge_strings: fields.get("scores").map(string_scores_of).unwrap_or_default(),
     }
 }
 
@@ -153,11 +155,11 @@ pub fn scores_of(value: &Value) -> Scores {
 }
 
 /// Score names mapped to strings: categorical scores or texts (`"tag": "despair"`).
-pub fn string_scores_of(value: &Value) -> Vec<(String, String)> {
+pub fn string_scores_of(value: &Value) -> JudgeStrings {
     let Some(map) = value.as_object() else {
         return Vec::new();
     };
-    map.iter().filter_map(|(name, v)| Some((name.clone(), v.as_str()?.to_string()))).collect()
+    map.iter().filter_map(|(name, v)| Some((name.clone(), Arc::from(v.as_str()?)))).collect()
 }
 
 /// OpenAI `tool_calls` (arguments as a JSON string), Inspect/tau-bench calls (arguments as an
@@ -212,7 +214,7 @@ mod tests {
             r.messages[2].scores,
             vec![("frustration".to_string(), Some(0.0)), ("other".to_string(), None)]
         );
-        assert_eq!(r.messages[2].string_scores, vec![("label".to_string(), "C".to_string())]);
+        assert_eq!(r.messages[2].judge_strings, vec![("label".to_string(), Arc::from("C"))]);
         assert_eq!(r.messages[3].text, "");
         assert_eq!(r.turn_messages(), vec![2]);
     }

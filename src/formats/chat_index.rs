@@ -16,8 +16,8 @@ use super::json_scalar::{MessageScores, Scalar, ScoreMap, Skip, Text, scalars_gi
 use super::json_text::{nests_deeper_than, unescape_string};
 use crate::model::string_score::may_be_category;
 use crate::model::{
-    Hatch, Interner, Locator, MAX_CATEGORY_LEN, Role, RolloutSummary, StringAt, StringValue, SummaryBuilder,
-    response_hash,
+    Hatch, Interner, Locator, MAX_CATEGORY_LEN, NO_ROLE, Role, RolloutSummary, StringAt, StringValue,
+    SummaryBuilder, response_hash,
 };
 
 /// Everything the indexer needs besides the bytes.
@@ -178,7 +178,8 @@ impl<'de> Visitor<'de> for MessagesSeed<'_, '_, '_> {
         while let Some(item) = seq.next_element::<MessageItem>()? {
             match item {
                 MessageItem::Message(m) => {
-                    let role = Role::parse(m.role.as_deref().unwrap_or("?"));
+                    let role_name = m.role.as_deref().unwrap_or(NO_ROLE);
+                    let (role, roleless) = (Role::parse(role_name), role_name == NO_ROLE);
                     let text = match (&role, m.content) {
                         (Role::Assistant, Some(raw)) => raw_content_text(raw, self.hatch, self.hash_turns)
                             .ok_or_else(|| de::Error::custom("content the full decoder refuses"))?,
@@ -187,6 +188,9 @@ impl<'de> Visitor<'de> for MessagesSeed<'_, '_, '_> {
                     let mut scores = m.scores;
                     scores.sort_by(|a, b| a.0.cmp(&b.0));
                     builder.push_message(role, &text, &scores, self.hatch, self.strings);
+                    if roleless {
+                        builder.mark_roleless();
+                    }
                     if role == Role::Assistant && self.hash_turns {
                         builder.push_response_hash(response_hash(&text));
                     }

@@ -11,6 +11,7 @@
 
 mod archive;
 mod sample;
+mod turn_values;
 mod values;
 
 #[cfg(test)]
@@ -29,12 +30,14 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 pub use archive::{decode_inspect_eval, decode_inspect_eval_bytes};
+pub use sample::InspectOptions;
 use sample::{LogContext, decode_sample};
+pub use turn_values::TURN_ARRAYS;
 
 use super::fields::kind_of;
 use super::json_text::{line_column, nonfinite_to_null, strip_bom};
 use super::record::record_error;
-use crate::model::{Problem, Rollout};
+use crate::model::{Problem, Rollout, StringKinds};
 
 /// Whether the head of a .json file looks like an Inspect log (an object with "eval" and "samples"/"version" keys near the start).
 pub fn looks_like_inspect_json(head: &[u8]) -> bool {
@@ -43,7 +46,11 @@ pub fn looks_like_inspect_json(head: &[u8]) -> bool {
 }
 
 /// Decodes an Inspect JSON log. Err = the whole file is unreadable (with line:column when it is a JSON syntax error); Ok carries per-sample problems (warnings) too.
-pub fn decode_inspect_json(bytes: &[u8], display: &str) -> Result<(Vec<Rollout>, Vec<Problem>), Problem> {
+pub fn decode_inspect_json(
+    bytes: &[u8],
+    display: &str,
+    options: &InspectOptions,
+) -> Result<(Vec<Rollout>, Vec<Problem>), Problem> {
     let bytes = strip_bom(bytes);
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let (line, column) = line_column(bytes, e.valid_up_to());
@@ -68,29 +75,62 @@ pub fn decode_inspect_json(bytes: &[u8], display: &str) -> Result<(Vec<Rollout>,
             return Err(Problem::file(display, message));
         }
     };
-    let ctx = LogContext::from_eval(&eval);
+    let ctx = LogContext::from_eval(&eval).with_options(options);
     let Some(samples) = log.samples else {
         let warning = Problem::file(display, no_samples(log.status.as_deref())).warning();
         return Ok((Vec::new(), vec![warning]));
     };
     let mut rollouts = Vec::with_capacity(samples.len());
+    let mut positions = Vec::with_capacity(samples.len());
     let mut problems = Vec::new();
     for (i, raw) in samples.iter().enumerate() {
+        let offset = raw.get().as_ptr().addr().saturating_sub(text.as_ptr().addr());
+        let (line, column) = line_column(text.as_bytes(), offset);
         let decoded = serde_json::from_str::<Value>(raw.get())
             .map_err(|e| record_error(&e).message)
             .and_then(|value| decode_sample(&value, &ctx, i).map_err(|e| e.to_string()));
         match decoded {
-            Ok(rollout) => rollouts.push(rollout),
+            Ok((rollout, warnings)) => {
+                let at = |w: String| Problem::at(display, line, column, w).warning();
+                problems.extend(warnings.into_iter().map(at));
+                rollouts.push(rollout);
+                positions.push((line, column));
+            }
             Err(message) => {
-                let offset = raw.get().as_ptr().addr().saturating_sub(text.as_ptr().addr());
-                let (line, column) = line_column(text.as_bytes(), offset);
                 let message = format!("sample {i} skipped: {message}");
                 problems.push(Problem::at(display, line, column, message).warning());
             }
         }
     }
+    for (first, message) in mixed_values(&rollouts) {
+        let (line, column) = positions[first];
+        problems.push(Problem::at(display, line, column, message).warning());
+    }
     problems.extend(dedupe_ids(&mut rollouts, display, None));
     Ok((rollouts, problems))
+}
+
+/// Judge values that are numbers on some turns and strings on others: the name is a numeric
+/// score and the strings are not read. One warning per name, with the index of the first
+/// rollout holding such a string.
+fn mixed_values(rollouts: &[Rollout]) -> Vec<(usize, String)> {
+    let kinds = StringKinds::of_rollouts(rollouts);
+    let mut out = Vec::new();
+    for name in kinds.mixed() {
+        let holds = |r: &Rollout| {
+            r.messages.iter().filter(|m| m.judge_strings.iter().any(|(n, _)| n == name)).count()
+        };
+        let counts: Vec<usize> = rollouts.iter().map(holds).collect();
+        let Some(first) = counts.iter().position(|c| *c > 0) else { continue };
+        let turns: usize = counts.iter().sum();
+        let message = format!(
+            "{name}: {turns} turn{} hold a string where other turns hold numbers; not read (first in sample {})",
+            if turns == 1 { "" } else { "s" },
+            rollouts[first].id
+        );
+        out.push((first, message));
+    }
+    out
 }
 
 /// serde_json's message and position; a type error found before the first byte of a value is

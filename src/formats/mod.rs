@@ -3,12 +3,14 @@
 
 pub mod chat;
 pub mod chat_index;
+pub mod chat_roles;
 pub mod fields;
 pub mod input;
 pub mod inspect;
 pub mod json_scalar;
 pub mod json_text;
 pub mod judge_scores;
+pub mod mtbench;
 mod record;
 mod record_value;
 
@@ -31,6 +33,8 @@ pub enum Format {
     InspectJson,
     /// An Inspect `.eval` archive (zip).
     InspectEval,
+    /// FastChat's MT-Bench folder: questions, model answers and judgments (`mtbench`).
+    MtBench,
 }
 
 impl Format {
@@ -40,6 +44,7 @@ impl Format {
             Format::Json => "json",
             Format::InspectJson => "inspect-json",
             Format::InspectEval => "inspect-eval",
+            Format::MtBench => "mt-bench",
         }
     }
 

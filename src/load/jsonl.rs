@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
 use super::{LoadEvent, Sink};
-use crate::formats::{IndexContext, RecordError, index_record, json_text};
+use crate::formats::{IndexContext, RecordError, chat_roles, index_record, json_text};
 use crate::model::{Interner, Locator, Problem, RolloutSummary};
 
 /// Bytes per chunk: small enough that the first chunk (the first screen) parses in a few
@@ -22,6 +22,7 @@ pub struct ChunkResult {
     pub rollouts: Vec<RolloutSummary>,
     /// (index into `rollouts`, relative line) of rollouts that need a stand-in id.
     pub missing_ids: Vec<(usize, u64)>,
+    /// Lines that could not be read, and messages without a role; all become warnings.
     pub errors: Vec<(u64, RecordError)>,
     /// Lines that start in this chunk.
     pub lines: u64,
@@ -132,7 +133,7 @@ fn deliver_in_order(
         }
         while let Some(mut chunk) = pending.remove(&want) {
             for (index, line) in chunk.missing_ids.drain(..) {
-                let id = format!("{file_name}:{}", lines_before + line + 1);
+                let id = super::source::stand_in_id(file_name, Some(lines_before + line + 1));
                 chunk.rollouts[index].id = id.into();
             }
             for (line, e) in chunk.errors.drain(..) {
@@ -250,6 +251,9 @@ fn index_line(
         Ok(summary) => {
             if summary.id.is_empty() {
                 result.missing_ids.push((result.rollouts.len(), relative_line));
+            }
+            if let Some(number) = summary.roleless {
+                result.errors.push((relative_line, chat_roles::roleless_warning(text, number)));
             }
             result.rollouts.push(summary);
         }

@@ -2,6 +2,7 @@
 //! parallel, reporting everything as `LoadEvent`s so the app can show rows as they arrive and
 //! subcommands can simply collect them. Bad files become problems; the good ones still load.
 
+pub mod ids;
 pub mod jsonl;
 pub mod scores;
 mod source;
@@ -9,7 +10,7 @@ mod string_kinds;
 pub mod texts;
 pub mod walk;
 
-pub use source::{Origin, Source};
+pub use source::{Origin, Source, stand_in_id, stand_in_number};
 pub use texts::{TextFile, TextFiles, TurnTexts, read_text, read_texts};
 
 use std::io::Read;
@@ -17,9 +18,14 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use crate::formats::inspect::InspectOptions;
 use crate::formats::judge_scores::{ScoreFileSpec, ScoreReport};
-use crate::formats::{self, Format, IndexContext, input, json_text};
-use crate::model::{Hatch, Interner, Locator, Problem, ReadLimits, RolloutSummary, ScoreKind, ScoreRange};
+use crate::formats::mtbench::{self, MtBenchFolder};
+use crate::formats::{self, Format, IndexContext, RecordError, input, json_text};
+use crate::model::{
+    Hatch, Interner, Locator, Problem, ReadLimits, Rollout, RolloutSummary, ScoreKind, ScoreRange,
+    StringKinds,
+};
 
 /// One step of a load, in order: a source is announced before its rollouts.
 #[derive(Debug)]
@@ -66,6 +72,11 @@ pub struct LoadOptions {
     pub text: Vec<String>,
     /// Numeric scores outside this range are read as missing, with a warning (`--range`).
     pub range: Option<ScoreRange>,
+    /// How Inspect logs are read (`--turn-array`).
+    pub inspect: InspectOptions,
+    /// Metadata fields whose values make each rollout's id (`--id-fields`); none keeps the ids
+    /// the files give (or `<file>:<line>`).
+    pub id_fields: Vec<String>,
 }
 
 impl LoadOptions {
@@ -88,7 +99,10 @@ pub fn load_paths_scored(
     options: &LoadOptions,
     sink: &Sink,
 ) -> Vec<ScoreReport> {
-    scores::with_scores(options, sink, |sink, hash_turns| load_files(paths, options, hash_turns, sink))
+    // Ids first: a score file joined on `id` sees the ids the study shows.
+    scores::with_scores(options, sink, |sink, hash_turns| {
+        ids::with_ids(&options.id_fields, sink, |sink| load_files(paths, options, hash_turns, sink))
+    })
 }
 
 fn load_files(paths: &[std::path::PathBuf], options: &LoadOptions, hash_turns: bool, sink: &Sink) {
@@ -111,8 +125,14 @@ fn load_files(paths: &[std::path::PathBuf], options: &LoadOptions, hash_turns: b
     for file in &files {
         let origin = Origin::File(file.path.clone());
         let id = announced.load(Ordering::Relaxed);
-        let read = SourceRead { id, display: &file.display, origin, size: file.size, hash_turns };
-        if let Err(problem) = load_source(read, options, &counting) {
+        let loaded = match &file.folder {
+            Some(folder) => load_folder(id, file, folder, options, hash_turns, &counting),
+            None => {
+                let read = SourceRead { id, display: &file.display, origin, size: file.size, hash_turns };
+                load_source(read, options, &counting)
+            }
+        };
+        if let Err(problem) = loaded {
             sink(LoadEvent::Problem(problem));
             sink(LoadEvent::BytesRead(file.size));
         }
@@ -123,14 +143,40 @@ fn load_files(paths: &[std::path::PathBuf], options: &LoadOptions, hash_turns: b
 /// Loads bytes compiled into the binary (the demo study) as one JSONL source.
 pub fn load_embedded(name: &str, bytes: &'static [u8], options: &LoadOptions, sink: &Sink) {
     scores::with_scores(options, sink, |sink, hash_turns| {
-        sink(LoadEvent::Planned { files: 1, bytes: bytes.len() as u64 });
-        let origin = Origin::Embedded(bytes);
-        let read = SourceRead { id: 0, display: name, origin, size: bytes.len() as u64, hash_turns };
-        if let Err(problem) = load_source(read, options, sink) {
-            sink(LoadEvent::Problem(problem));
-        }
-        sink(LoadEvent::Finished);
+        ids::with_ids(&options.id_fields, sink, |sink| {
+            sink(LoadEvent::Planned { files: 1, bytes: bytes.len() as u64 });
+            let origin = Origin::Embedded(bytes);
+            let read = SourceRead { id: 0, display: name, origin, size: bytes.len() as u64, hash_turns };
+            if let Err(problem) = load_source(read, options, sink) {
+                sink(LoadEvent::Problem(problem));
+            }
+            sink(LoadEvent::Finished);
+        })
     });
+}
+
+/// Loads an MT-Bench folder as one source of rollouts decoded whole.
+fn load_folder(
+    id: u32,
+    file: &walk::FoundFile,
+    folder: &MtBenchFolder,
+    options: &LoadOptions,
+    hash_turns: bool,
+    sink: &Sink,
+) -> Result<(), Problem> {
+    let decoded = mtbench::decode_mtbench(folder, options.limits.rollout_file())?;
+    let kinds = mtbench::string_kinds(&decoded.0);
+    let origin = Origin::File(file.path.clone());
+    let source = Source {
+        display: file.display.clone(),
+        origin,
+        format: Format::MtBench,
+        decoded: Vec::new(),
+        size: file.size,
+    };
+    let ctx = IndexContext { hatch: &options.hatch, source: id, hash_turns };
+    deliver_decoded(source, decoded, kinds, options, &ctx, sink);
+    Ok(())
 }
 
 /// One source to read: its index among the sources, name, bytes, size, and whether to hash
@@ -151,7 +197,7 @@ fn load_source(read: SourceRead, options: &LoadOptions, sink: &Sink) -> Result<(
         Some(f) => f,
         None => formats::detect(path, &head).map_err(|e| Problem::file(display, e.to_string()))?,
     };
-    let mut source = Source { display: display.to_string(), origin, format, decoded: Vec::new(), size };
+    let source = Source { display: display.to_string(), origin, format, decoded: Vec::new(), size };
     let ctx = IndexContext { hatch: &options.hatch, source: id, hash_turns };
     match format {
         Format::Jsonl => {
@@ -174,43 +220,31 @@ fn load_source(read: SourceRead, options: &LoadOptions, sink: &Sink) -> Result<(
         Format::InspectJson | Format::InspectEval => {
             let decoded = match (&source.origin, format) {
                 (Origin::File(path), Format::InspectEval) => {
-                    formats::inspect::decode_inspect_eval(path, display, &options.limits)
+                    formats::inspect::decode_inspect_eval(path, display, &options.limits, &options.inspect)
                 }
                 (Origin::Embedded(bytes), Format::InspectEval) => {
-                    formats::inspect::decode_inspect_eval_bytes(bytes, display, &options.limits)
+                    formats::inspect::decode_inspect_eval_bytes(
+                        bytes,
+                        display,
+                        &options.limits,
+                        &options.inspect,
+                    )
                 }
                 _ => formats::inspect::decode_inspect_json(
                     &source.read_all(options.limits.rollout_file())?,
                     display,
+                    &options.inspect,
                 ),
             };
-            let (rollouts, problems) = decoded?;
-            let mut strings = Interner::default();
-            let summaries = rollouts
-                .iter()
-                .enumerate()
-                .map(|(i, r)| {
-                    let mut summary = RolloutSummary::from_rollout(
-                        r,
-                        &options.hatch,
-                        id,
-                        Locator::Decoded(i as u32),
-                        &mut strings,
-                    );
-                    if hash_turns {
-                        summary.response_hashes = r.response_hashes();
-                    }
-                    summary
-                })
-                .collect();
-            source.decoded = rollouts;
-            sink(LoadEvent::Source(Box::new(source)));
-            for p in problems {
-                sink(LoadEvent::Problem(p));
-            }
-            sink(LoadEvent::Rollouts(summaries));
-            sink(LoadEvent::BytesRead(size));
+            let decoded = decoded?;
+            let kinds = StringKinds::of_rollouts(&decoded.0);
+            deliver_decoded(source, decoded, kinds, options, &ctx, sink);
             Ok(())
+        }
+        // A folder layout, not a file's: `load_folder` reads it (a format forced with
+        // `--format` is for files, and never this one).
+        Format::MtBench => {
+            Err(Problem::file(display, "an MT-Bench folder is opened as a folder, not a file"))
         }
         Format::Json => {
             let bytes = source.read_all(options.limits.rollout_file())?;
@@ -224,6 +258,46 @@ fn load_source(read: SourceRead, options: &LoadOptions, sink: &Sink) -> Result<(
             Ok(())
         }
     }
+}
+
+/// Announces a source whose rollouts were decoded whole, then its problems and its index
+/// entries: judge strings told apart by `kinds`, over the whole source (`--categorical` and
+/// `--text` say otherwise), turn texts hashed when `ctx.hash_turns`.
+fn deliver_decoded(
+    mut source: Source,
+    (rollouts, problems): (Vec<Rollout>, Vec<Problem>),
+    mut kinds: StringKinds,
+    options: &LoadOptions,
+    ctx: &IndexContext,
+    sink: &Sink,
+) {
+    for (names, kind) in [(&options.categorical, ScoreKind::Categorical), (&options.text, ScoreKind::Text)] {
+        for name in names {
+            kinds.set(name, kind);
+        }
+    }
+    let mut strings = Interner::default();
+    let summaries = rollouts
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let locator = Locator::Decoded(i as u32);
+            let mut summary =
+                RolloutSummary::from_decoded(r, &kinds, ctx.hatch, ctx.source, locator, &mut strings);
+            if ctx.hash_turns {
+                summary.response_hashes = r.response_hashes();
+            }
+            summary
+        })
+        .collect();
+    let size = source.size;
+    source.decoded = rollouts;
+    sink(LoadEvent::Source(Box::new(source)));
+    for p in problems {
+        sink(LoadEvent::Problem(p));
+    }
+    sink(LoadEvent::Rollouts(summaries));
+    sink(LoadEvent::BytesRead(size));
 }
 
 /// Indexes a `.json` file: an array of rollouts (each element a span) or a single rollout.
@@ -257,21 +331,30 @@ fn index_json(
     let mut rollouts = Vec::with_capacity(spans.len());
     let mut problems = Vec::new();
     for (index, span) in spans.into_iter().enumerate() {
-        let fallback = || {
-            if single { file_name.to_string() } else { format!("{file_name}:{index}") }
-        };
+        let fallback = || source::stand_in_id(file_name, (!single).then_some(index as u64));
         let locator = Locator::Span { start: (bom + span.start) as u64, len: span.len() as u32 };
-        match formats::index_record(&text[span.clone()], ctx, &mut strings, &fallback, locator) {
-            Ok(summary) => rollouts.push(summary),
-            Err(e) => {
-                let (line, column) = json_text::line_column(bytes, bom + span.start);
-                let column = if e.line == 1 { column + e.column - 1 } else { e.column };
-                let mut problem = Problem::at(display, line + e.line - 1, column, e.message);
-                if !single {
-                    problem.message = format!("rollout {index}: {}", problem.message);
-                    problem = problem.warning();
+        // A position relative to the element, made one in the file.
+        let in_file = |e: RecordError| {
+            let (line, column) = json_text::line_column(bytes, bom + span.start);
+            let column = if e.line == 1 { column + e.column - 1 } else { e.column };
+            let problem = Problem::at(display, line + e.line - 1, column, e.message);
+            if single {
+                problem
+            } else {
+                Problem { message: format!("rollout {index}: {}", problem.message), ..problem }
+            }
+        };
+        let record = &text[span.clone()];
+        match formats::index_record(record, ctx, &mut strings, &fallback, locator) {
+            Ok(summary) => {
+                if let Some(number) = summary.roleless {
+                    problems.push(in_file(formats::chat_roles::roleless_warning(record, number)).warning());
                 }
-                problems.push(problem);
+                rollouts.push(summary);
+            }
+            Err(e) => {
+                let problem = in_file(e);
+                problems.push(if single { problem } else { problem.warning() });
             }
         }
     }

@@ -27,10 +27,38 @@ pub struct Source {
     pub size: u64,
 }
 
+/// The id a rollout without one stands in with: `<file>:<n>` (`n` is the line in JSONL, the
+/// element's index in a JSON array), or `<file>` for a file holding one rollout.
+pub fn stand_in_id(file_name: &str, n: Option<u64>) -> String {
+    match n {
+        Some(n) => format!("{file_name}:{n}"),
+        None => file_name.to_string(),
+    }
+}
+
+/// Whether `id` is a stand-in made by `stand_in_id` for a rollout of the file `file_name`; with
+/// the number it carries, if any.
+pub fn stand_in_number(file_name: &str, id: &str) -> Option<Option<u64>> {
+    let rest = id.strip_prefix(file_name)?;
+    if rest.is_empty() {
+        return Some(None);
+    }
+    let digits = rest.strip_prefix(':')?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok().map(Some)
+}
+
 impl Source {
     /// The file name used in stand-in ids (`<file>:<line>`).
     pub fn file_name(&self) -> &str {
         self.display.rsplit(['/', '\\']).next().unwrap_or(&self.display)
+    }
+
+    /// Whether a rollout of this source has a stand-in id rather than its own.
+    pub fn is_stand_in(&self, id: &str) -> bool {
+        stand_in_number(self.file_name(), id).is_some()
     }
 
     /// Decodes the rollout at `locator`, giving it `id` (the index's id, which may have been

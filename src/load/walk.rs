@@ -1,22 +1,38 @@
 //! Resolving the paths a user gives into rollout files: directories are walked recursively
 //! (sorted, so a study always loads in the same order), hidden folders and label folders are
-//! skipped, and symlink loops are detected instead of followed forever.
+//! skipped, and symlink loops are detected instead of followed forever. A folder with a layout
+//! of its own (FastChat's MT-Bench: `question.jsonl`, `model_answer/`, `model_judgment/`),
+//! given or met while walking, is one source and is not walked into.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+use crate::formats::mtbench::MtBenchFolder;
 use crate::formats::{self, input};
 use crate::model::{Limit, Problem};
 
 /// The folder name rollscope writes labels to; never read as rollouts.
 pub const LABELS_DIR_NAME: &str = "rollscope-labels";
 
-/// A file to load.
+/// A file to load, or a folder read as one source.
 #[derive(Debug, Clone)]
 pub struct FoundFile {
     pub path: PathBuf,
     pub display: String,
+    /// For a folder, its files' sizes added up.
     pub size: u64,
+    /// The folder's files, when `path` is an MT-Bench folder.
+    pub folder: Option<MtBenchFolder>,
+}
+
+impl FoundFile {
+    /// Every file it is read from: itself, or a folder's files.
+    pub fn files(&self) -> Vec<PathBuf> {
+        match &self.folder {
+            Some(folder) => folder.files().map(Path::to_path_buf).collect(),
+            None => vec![self.path.clone()],
+        }
+    }
 }
 
 /// Expands paths into files. A path given explicitly is loaded whatever its extension; files
@@ -30,7 +46,10 @@ pub fn rollout_files(paths: &[PathBuf], limit: Limit) -> (Vec<FoundFile>, Vec<Pr
             Err(e) => {
                 found.problems.push(Problem::file(path.display().to_string(), format!("cannot open: {e}")))
             }
-            Ok(meta) if meta.is_dir() => walk(path, &mut found),
+            Ok(meta) if meta.is_dir() => match MtBenchFolder::find(path) {
+                Some(folder) => found.add_folder(path.clone(), folder),
+                None => walk(path, &mut found),
+            },
             Ok(meta) => found.add(path.clone(), &meta),
         }
     }
@@ -49,9 +68,34 @@ impl Found {
     fn add(&mut self, path: PathBuf, meta: &std::fs::Metadata) {
         let display = path.display().to_string();
         match input::check_metadata(meta, self.limit) {
-            Ok(size) => self.files.push(FoundFile { path, display, size }),
+            Ok(size) => self.files.push(FoundFile { path, display, size, folder: None }),
             Err(e) => self.problems.push(Problem::file(display, format!("not read: {e}"))),
         }
+    }
+
+    /// A folder read as one source: each of its files must be a regular file within the
+    /// limit, as a file found alone must; the folder is left out when its questions are not.
+    fn add_folder(&mut self, path: PathBuf, mut folder: MtBenchFolder) {
+        let mut size = 0;
+        let mut check = |file: &Path| match std::fs::metadata(file)
+            .map_err(|e| e.to_string())
+            .and_then(|meta| input::check_metadata(&meta, self.limit).map_err(|e| e.to_string()))
+        {
+            Ok(bytes) => {
+                size += bytes;
+                true
+            }
+            Err(e) => {
+                self.problems.push(Problem::file(file.display().to_string(), format!("not read: {e}")));
+                false
+            }
+        };
+        if !check(&folder.questions) {
+            return;
+        }
+        folder.retain(&mut check);
+        let display = path.display().to_string();
+        self.files.push(FoundFile { path, display, size, folder: Some(folder) });
     }
 }
 
@@ -90,7 +134,10 @@ fn walk(dir: &Path, found: &mut Found) {
             continue;
         }
         match std::fs::metadata(&path) {
-            Ok(meta) if meta.is_dir() => walk(&path, found),
+            Ok(meta) if meta.is_dir() => match MtBenchFolder::find(&path) {
+                Some(folder) => found.add_folder(path, folder),
+                None => walk(&path, found),
+            },
             Ok(meta) if formats::is_rollout_file(&path) => found.add(path, &meta),
             Ok(_) => {}
             Err(e) => {

@@ -1,19 +1,24 @@
 //! Judge-versus-human agreement on paired scores (human `h[i]`, judge `j[i]` for item i).
 //!
 //! The single functions live in submodules and are re-exported here; [`agreement`] bundles
-//! them, each with a bootstrap CI over items, into one serialisable [`Agreement`].
+//! them, each with a bootstrap CI over items, into one serialisable [`Agreement`], and
+//! [`categorical_agreement`] does the same for a categorical score ([`CategoricalAgreement`]).
 
+mod categorical;
 mod correlation;
 mod kappa;
 mod krippendorff;
+mod nominal;
 
 use serde::Serialize;
 
 use crate::metrics::describe::bootstrap_ci;
 
+pub use categorical::{CategoricalAgreement, CategoryTable, categorical_agreement};
 pub use correlation::{mae, pearson, spearman};
 pub use kappa::{BinaryConfusion, cohen_kappa_binary, cohen_kappa_quadratic, round_half_up, score_category};
 pub use krippendorff::krippendorff_alpha_interval;
+pub use nominal::{cohen_kappa_unweighted, krippendorff_alpha_nominal, percent_agreement};
 
 /// Number of score categories on the 0–10 scale.
 pub const SCORE_CATEGORIES: usize = 11;
@@ -120,12 +125,12 @@ pub fn agreement(human: &[f64], judge: &[f64], threshold: f64, boot: usize, seed
 }
 
 /// `statistic` on all pairs, and its bootstrap CI over pair indices when the value exists.
-fn figure(
-    h: &[f64],
-    j: &[f64],
+fn figure<T: Copy>(
+    h: &[T],
+    j: &[T],
     boot: usize,
     seed: u64,
-    statistic: impl Fn(&[f64], &[f64]) -> Option<f64>,
+    statistic: impl Fn(&[T], &[T]) -> Option<f64>,
 ) -> Figure {
     let value = statistic(h, j);
     let ci = value.and_then(|_| {

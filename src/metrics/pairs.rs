@@ -1,5 +1,6 @@
-//! Pairing human labels with the judge's scores (and with each other) for agreement figures.
-//! Stale labels (the turn's text changed since) are left out and counted; so are labels whose
+//! Pairing human labels with the judge's scores (and with each other) for agreement figures:
+//! scores with scores for a numeric score, categories with categories for a categorical one
+//! (one pairing for both, generic over the value). Stale labels (the turn's text changed since) are left out and counted; so are labels whose
 //! rollout is not in the study, and turns the judge did not score.
 
 use std::collections::{BTreeMap, HashMap};
@@ -7,10 +8,12 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::agreement::{Agreement, Figure, agreement, krippendorff_alpha_interval};
+use super::agreement::{
+    Agreement, CategoricalAgreement, Figure, agreement, categorical_agreement, krippendorff_alpha_interval,
+    krippendorff_alpha_nominal,
+};
 use super::describe::bootstrap_ci;
-use crate::model::LabelSet;
-use crate::model::RolloutSummary;
+use crate::model::{Label, LabelSet, RolloutSummary, ScoreKind};
 
 /// Settings of an agreement report.
 #[derive(Debug, Clone)]
@@ -23,30 +26,30 @@ pub struct PairOptions {
 
 /// One annotator against the judge.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct JudgeAgreement {
+pub struct JudgeAgreement<A = Agreement> {
     pub annotator: String,
-    /// Turns the annotator scored.
+    /// Turns the annotator rated (a score, or for a categorical score a category).
     pub labelled: usize,
     /// Left out: the turn's text changed since the label.
     pub stale: usize,
     /// Left out: the rollout is not in the study (or the turn is past its end).
     pub unmatched: usize,
-    /// Left out: the judge has no score for the turn.
+    /// Left out: the judge has no value for the turn.
     pub no_judge_score: usize,
     #[serde(flatten)]
-    pub agreement: Agreement,
+    pub agreement: A,
 }
 
 /// Two annotators against each other.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct HumanAgreement {
+pub struct HumanAgreement<A = Agreement> {
     pub a: String,
     pub b: String,
     #[serde(flatten)]
-    pub agreement: Agreement,
+    pub agreement: A,
 }
 
-/// Krippendorff's α across every human, over turns at least two of them scored.
+/// Krippendorff's α across every human, over turns at least two of them rated.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HumansAlpha {
     pub annotators: usize,
@@ -67,6 +70,20 @@ pub struct AgreementReport {
     pub krippendorff_alpha_humans: Option<HumansAlpha>,
 }
 
+/// The whole report for a categorical score: human categories against the judge's.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CategoricalReport {
+    pub score: String,
+    /// Always `categorical`, to tell this report from the numeric one.
+    pub kind: ScoreKind,
+    pub boot: usize,
+    pub seed: u64,
+    pub judge: Vec<JudgeAgreement<CategoricalAgreement>>,
+    pub humans: Vec<HumanAgreement<CategoricalAgreement>>,
+    /// Nominal α across every human.
+    pub krippendorff_alpha_humans: Option<HumansAlpha>,
+}
+
 /// The current hash of a turn's text, if the rollout and turn exist.
 pub type TurnHash<'a> = dyn Fn(&str, u32) -> Option<String> + 'a;
 
@@ -77,84 +94,167 @@ pub fn agreement_report(
     current_hash: &TurnHash,
     options: &PairOptions,
 ) -> AgreementReport {
-    let by_id: HashMap<&str, &RolloutSummary> = rollouts.iter().map(|r| (&*r.id, r)).collect();
-    // Every annotator's usable (non-stale, matched) scores by (rollout, turn).
-    let mut usable: Vec<BTreeMap<(Arc<str>, u32), f64>> = Vec::new();
-    let mut judge = Vec::new();
-    for (name, set) in annotators {
-        let mut counts = JudgeAgreement {
-            annotator: name.clone(),
-            labelled: 0,
-            stale: 0,
-            unmatched: 0,
-            no_judge_score: 0,
-            agreement: agreement(&[], &[], options.threshold, 0, options.seed),
-        };
-        let mut mine = BTreeMap::new();
-        let (mut human, mut judged) = (Vec::new(), Vec::new());
-        let mut keys: Vec<_> = set.labels.iter().collect();
-        keys.sort_by(|a, b| a.0.cmp(b.0));
-        for ((rollout, turn), label) in keys {
-            let (Some(turn), Some(score)) = (turn, label.score) else { continue };
-            counts.labelled += 1;
-            let Some(summary) = by_id.get(&**rollout).filter(|s| *turn <= s.n_turns) else {
-                counts.unmatched += 1;
-                continue;
-            };
-            if current_hash(rollout, *turn).is_some_and(|h| label.is_stale(&h)) {
-                counts.stale += 1;
-                continue;
-            }
-            mine.insert((rollout.clone(), *turn), f64::from(score));
-            match summary.score_at(&options.score, *turn as usize) {
-                Some(j) => {
-                    human.push(f64::from(score));
-                    judged.push(j);
-                }
-                None => counts.no_judge_score += 1,
-            }
-        }
-        counts.agreement = agreement(&human, &judged, options.threshold, options.boot, options.seed);
-        judge.push(counts);
-        usable.push(mine);
-    }
-    let mut humans = Vec::new();
-    for i in 0..annotators.len() {
-        for j in i + 1..annotators.len() {
-            let (a, b): (Vec<f64>, Vec<f64>) =
-                usable[i].iter().filter_map(|(k, &x)| usable[j].get(k).map(|&y| (x, y))).unzip();
-            humans.push(HumanAgreement {
-                a: annotators[i].0.clone(),
-                b: annotators[j].0.clone(),
-                agreement: agreement(&a, &b, options.threshold, options.boot, options.seed),
-            });
-        }
-    }
+    let figures = |h: &[f64], j: &[f64]| agreement(h, j, options.threshold, options.boot, options.seed);
+    let paired = pair_labels(
+        rollouts,
+        annotators,
+        current_hash,
+        |label| label.score.map(f64::from),
+        |summary, turn| summary.score_at(&options.score, turn),
+        figures,
+    );
     AgreementReport {
         score: options.score.clone(),
         threshold: options.threshold,
         boot: options.boot,
         seed: options.seed,
-        judge,
-        humans,
-        krippendorff_alpha_humans: (annotators.len() >= 2).then(|| humans_alpha(&usable, options)),
+        judge: paired.judge,
+        humans: paired.humans,
+        krippendorff_alpha_humans: (annotators.len() >= 2)
+            .then(|| humans_alpha(&paired.usable, options, krippendorff_alpha_interval)),
     }
 }
 
-fn humans_alpha(usable: &[BTreeMap<(Arc<str>, u32), f64>], options: &PairOptions) -> HumansAlpha {
-    let mut units: BTreeMap<&(Arc<str>, u32), Vec<Option<f64>>> = BTreeMap::new();
-    for (i, scores) in usable.iter().enumerate() {
-        for (key, &x) in scores {
+/// Builds the report for a categorical score: each annotator's categories for `options.score`
+/// (labels naming that score) against the judge's category at the same turn, and the
+/// annotators against each other. `options.threshold` is not used.
+pub fn categorical_report(
+    rollouts: &[RolloutSummary],
+    annotators: &[(String, LabelSet)],
+    current_hash: &TurnHash,
+    options: &PairOptions,
+) -> CategoricalReport {
+    let score = options.score.as_str();
+    let figures = |h: &[Arc<str>], j: &[Arc<str>]| categorical_agreement(h, j, options.boot, options.seed);
+    let paired = pair_labels(
+        rollouts,
+        annotators,
+        current_hash,
+        |label| label.category_for(score).map(Arc::from),
+        |summary, turn| summary.category_at(score, turn).cloned(),
+        figures,
+    );
+    // Nominal α needs category indices: number every human category once.
+    let mut categories: Vec<&Arc<str>> = paired.usable.iter().flat_map(BTreeMap::values).collect();
+    categories.sort_unstable();
+    categories.dedup();
+    let usable: Vec<BTreeMap<(Arc<str>, u32), usize>> = paired
+        .usable
+        .iter()
+        .map(|m| {
+            m.iter().map(|(k, c)| (k.clone(), categories.binary_search(&c).unwrap_or_default())).collect()
+        })
+        .collect();
+    let k = categories.len();
+    CategoricalReport {
+        score: options.score.clone(),
+        kind: ScoreKind::Categorical,
+        boot: options.boot,
+        seed: options.seed,
+        judge: paired.judge,
+        humans: paired.humans,
+        krippendorff_alpha_humans: (annotators.len() >= 2)
+            .then(|| humans_alpha(&usable, options, |units| krippendorff_alpha_nominal(units, k))),
+    }
+}
+
+/// Every annotator against the judge and against each other, on values of type `V`.
+struct Paired<V, A> {
+    judge: Vec<JudgeAgreement<A>>,
+    humans: Vec<HumanAgreement<A>>,
+    /// Every annotator's usable (non-stale, matched) values by (rollout, turn).
+    usable: Vec<BTreeMap<(Arc<str>, u32), V>>,
+}
+
+/// Pairs each annotator's values (`human` of a label; `None`: the label does not rate this
+/// score) with the judge's (`judge` of a rollout and 1-based turn), leaving out and counting
+/// stale labels, labels off the study and turns the judge did not rate; `figures` computes
+/// the agreement of a set of pairs.
+fn pair_labels<V: Clone, A>(
+    rollouts: &[RolloutSummary],
+    annotators: &[(String, LabelSet)],
+    current_hash: &TurnHash,
+    human: impl Fn(&Label) -> Option<V>,
+    judge: impl Fn(&RolloutSummary, usize) -> Option<V>,
+    figures: impl Fn(&[V], &[V]) -> A,
+) -> Paired<V, A> {
+    let by_id: HashMap<&str, &RolloutSummary> = rollouts.iter().map(|r| (&*r.id, r)).collect();
+    let mut usable: Vec<BTreeMap<(Arc<str>, u32), V>> = Vec::new();
+    let mut judged = Vec::new();
+    for (name, set) in annotators {
+        let (mut labelled, mut stale, mut unmatched, mut no_judge_score) = (0, 0, 0, 0);
+        let mut mine = BTreeMap::new();
+        let (mut h, mut j) = (Vec::new(), Vec::new());
+        let mut keys: Vec<_> = set.labels.iter().collect();
+        keys.sort_by(|a, b| a.0.cmp(b.0));
+        for ((rollout, turn), label) in keys {
+            let (Some(turn), Some(value)) = (turn, human(label)) else { continue };
+            labelled += 1;
+            let Some(summary) = by_id.get(&**rollout).filter(|s| *turn <= s.n_turns) else {
+                unmatched += 1;
+                continue;
+            };
+            if current_hash(rollout, *turn).is_some_and(|hash| label.is_stale(&hash)) {
+                stale += 1;
+                continue;
+            }
+            mine.insert((rollout.clone(), *turn), value.clone());
+            match judge(summary, *turn as usize) {
+                Some(by_judge) => {
+                    h.push(value);
+                    j.push(by_judge);
+                }
+                None => no_judge_score += 1,
+            }
+        }
+        let agreement = figures(&h, &j);
+        judged.push(JudgeAgreement {
+            annotator: name.clone(),
+            labelled,
+            stale,
+            unmatched,
+            no_judge_score,
+            agreement,
+        });
+        usable.push(mine);
+    }
+    let mut humans = Vec::new();
+    for i in 0..annotators.len() {
+        for j in i + 1..annotators.len() {
+            let (a, b): (Vec<V>, Vec<V>) = usable[i]
+                .iter()
+                .filter_map(|(k, x)| usable[j].get(k).map(|y| (x.clone(), y.clone())))
+                .unzip();
+            humans.push(HumanAgreement {
+                a: annotators[i].0.clone(),
+                b: annotators[j].0.clone(),
+                agreement: figures(&a, &b),
+            });
+        }
+    }
+    Paired { judge: judged, humans, usable }
+}
+
+/// α across every annotator (`alpha` of units × raters), over turns at least two of them
+/// rated, with its bootstrap CI over those turns.
+fn humans_alpha<V: Copy>(
+    usable: &[BTreeMap<(Arc<str>, u32), V>],
+    options: &PairOptions,
+    alpha: impl Fn(&[Vec<Option<V>>]) -> Option<f64>,
+) -> HumansAlpha {
+    let mut units: BTreeMap<&(Arc<str>, u32), Vec<Option<V>>> = BTreeMap::new();
+    for (i, values) in usable.iter().enumerate() {
+        for (key, &x) in values {
             units.entry(key).or_insert_with(|| vec![None; usable.len()])[i] = Some(x);
         }
     }
-    let units: Vec<Vec<Option<f64>>> =
+    let units: Vec<Vec<Option<V>>> =
         units.into_values().filter(|u| u.iter().flatten().count() >= 2).collect();
-    let value = krippendorff_alpha_interval(&units);
+    let value = alpha(&units);
     let ci = value.and_then(|_| {
         bootstrap_ci(units.len(), options.boot, options.seed, |idx| {
-            let sample: Vec<Vec<Option<f64>>> = idx.iter().map(|&i| units[i].clone()).collect();
-            krippendorff_alpha_interval(&sample)
+            let sample: Vec<Vec<Option<V>>> = idx.iter().map(|&i| units[i].clone()).collect();
+            alpha(&sample)
         })
     });
     HumansAlpha { annotators: usable.len(), units: units.len(), alpha: Figure { value, ci } }

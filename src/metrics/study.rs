@@ -1,7 +1,8 @@
 //! The study's figures per group of rollouts (the frustration study's Figures 1, 2 and 6): per
 //! turn the mean judge score with a bootstrap CI, the fraction at or above the threshold with a
 //! Wilson CI, and cumulative self-deletion; per group the self-deletion rate and the mean
-//! per-conversation score ("AUC").
+//! per-conversation score ("AUC"). For a categorical score (a judge's tag), counts per category
+//! instead ([`category_stats`]).
 
 use std::collections::BTreeMap;
 
@@ -87,18 +88,21 @@ pub fn group_value(r: &RolloutSummary, field: &str) -> serde_json::Value {
     }
 }
 
-/// Computes every group's figures; groups are ordered by their key values as text.
-pub fn study_stats(rollouts: &[RolloutSummary], options: &StatsOptions) -> StudyStats {
+/// The rollouts of each group of `by`, ordered by their key values as text.
+fn grouped<'a>(rollouts: &'a [RolloutSummary], by: &[String]) -> Vec<(GroupKey, Vec<&'a RolloutSummary>)> {
     let mut groups: BTreeMap<Vec<String>, (GroupKey, Vec<&RolloutSummary>)> = BTreeMap::new();
     for r in rollouts {
         let key: BTreeMap<String, serde_json::Value> =
-            options.by.iter().map(|f| (f.clone(), group_value(r, f))).collect();
+            by.iter().map(|f| (f.clone(), group_value(r, f))).collect();
         let sort_key: Vec<String> = key.values().map(value_text).collect();
         groups.entry(sort_key).or_insert_with(|| (key, Vec::new())).1.push(r);
     }
-    let groups = groups
-        .into_values()
-        .collect::<Vec<_>>()
+    groups.into_values().collect()
+}
+
+/// Computes every group's figures; groups are ordered by their key values as text.
+pub fn study_stats(rollouts: &[RolloutSummary], options: &StatsOptions) -> StudyStats {
+    let groups = grouped(rollouts, &options.by)
         .into_par_iter()
         .map(|(key, members)| group_stats(key, &members, options))
         .collect();
@@ -185,6 +189,10 @@ fn group_stats(
         per_turn,
     }
 }
+
+mod categories;
+
+pub use categories::{CategoryGroup, CategoryStats, CategoryTurn, category_stats};
 
 #[cfg(test)]
 mod tests;

@@ -1,6 +1,7 @@
-//! Human labels: a per-turn score on the judge's 0–10 scale, tags and a note, plus a note per
-//! rollout, and the turn-text hash that tells when a label's turn has changed since. These are
-//! domain values: the store reads and writes them, metrics and the app compute with them.
+//! Human labels: a per-turn score on the judge's 0–10 scale, a category for a categorical score
+//! (`frustration.tag`), tags and a note, plus a note per rollout, and the turn-text hash that
+//! tells when a label's turn has changed since. These are domain values: the store reads and
+//! writes them, metrics and the app compute with them.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -15,6 +16,13 @@ pub struct LabelRecord {
     pub turn: Option<u32>,
     /// Human score 0–10; `null` when cleared or never given.
     pub score: Option<u8>,
+    /// The categorical score `category` labels (`frustration.tag`). Absent on lines written
+    /// before categories could be labelled, and on lines without a category.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score_name: Option<String>,
+    /// The human's category for `score_name` at this turn (`despair`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
     #[serde(default)]
     pub tags: Vec<String>,
     #[serde(default)]
@@ -48,13 +56,27 @@ impl PartialEq for SourceLine {
 }
 
 impl LabelRecord {
-    /// Why the record cannot be used, if it cannot: a score off the 0–10 scale, turn 0, or
-    /// (given how many turns its rollout has) a turn past the last.
+    /// Why the record cannot be used, if it cannot: a score off the 0–10 scale, a category
+    /// without the score name it labels (or an empty one), turn 0, or (given how many turns its
+    /// rollout has) a turn past the last.
     pub fn unusable(&self, n_turns: Option<u32>) -> Option<String> {
         if let Some(score) = self.score
             && score > 10
         {
             return Some(format!("score {score} is outside 0–10"));
+        }
+        if let Some(category) = &self.category {
+            if category.is_empty() {
+                return Some("the category is empty".to_string());
+            }
+            if self.score_name.as_deref().is_none_or(str::is_empty) {
+                return Some(format!(
+                    "category {category:?} does not say which score it labels (score_name)"
+                ));
+            }
+            if self.turn.is_none() {
+                return Some(format!("category {category:?} is not on a turn (categories label turns)"));
+            }
         }
         match (self.turn, n_turns) {
             (Some(0), _) => Some("turn 0 does not exist (turn 1 is the first)".to_string()),
@@ -64,12 +86,28 @@ impl LabelRecord {
             _ => None,
         }
     }
+
+    /// The record's category label, when it has a category and the score it labels.
+    pub fn category_label(&self) -> Option<CategoryLabel> {
+        Some(CategoryLabel { score_name: self.score_name.clone()?, category: self.category.clone()? })
+    }
+}
+
+/// A human's category for a categorical score at one turn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CategoryLabel {
+    /// The categorical score labelled (`frustration.tag`).
+    pub score_name: String,
+    /// The category given (`despair`).
+    pub category: String,
 }
 
 /// What is known about one (rollout, turn).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Label {
     pub score: Option<u8>,
+    /// The category given for a categorical score, if any (one per label line).
+    pub category: Option<CategoryLabel>,
     pub tags: Vec<String>,
     pub note: Option<String>,
     pub text_hash: Option<String>,
@@ -79,7 +117,17 @@ pub struct Label {
 impl Label {
     /// A label with nothing in it is the same as no label.
     pub fn is_empty(&self) -> bool {
-        self.score.is_none() && self.tags.is_empty() && self.note.as_deref().is_none_or(str::is_empty)
+        !self.is_rated() && self.tags.is_empty() && self.note.as_deref().is_none_or(str::is_empty)
+    }
+
+    /// Whether the label rates the turn: a score or a category (tags and notes do not).
+    pub fn is_rated(&self) -> bool {
+        self.score.is_some() || self.category.is_some()
+    }
+
+    /// The category given for `score_name`, if this label gives one.
+    pub fn category_for(&self, score_name: &str) -> Option<&str> {
+        self.category.as_ref().filter(|c| c.score_name == score_name).map(|c| c.category.as_str())
     }
 
     /// Whether the turn's text changed since the label was given.
@@ -95,7 +143,7 @@ pub type LabelKey = (Arc<str>, Option<u32>);
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LabelSet {
     pub labels: HashMap<LabelKey, Label>,
-    /// Turns with a human score, per rollout (for the list's "labelled" column).
+    /// Turns with a human score or category, per rollout (for the list's "labelled" column).
     scored_turns: HashMap<Arc<str>, u32>,
 }
 
@@ -109,6 +157,7 @@ impl LabelSet {
         let key: LabelKey = (Arc::from(record.rollout.as_str()), record.turn);
         let label = Label {
             score: record.score,
+            category: record.category_label(),
             tags: record.tags.clone(),
             note: record.note.clone(),
             text_hash: record.text_hash.clone(),
@@ -119,8 +168,8 @@ impl LabelSet {
 
     /// Sets or removes a label, keeping the per-rollout counts right.
     pub fn set(&mut self, key: LabelKey, label: Option<Label>) {
-        let was_scored = self.labels.get(&key).is_some_and(|l| l.score.is_some() && key.1.is_some());
-        let is_scored = label.as_ref().is_some_and(|l| l.score.is_some() && key.1.is_some());
+        let was_scored = self.labels.get(&key).is_some_and(|l| l.is_rated() && key.1.is_some());
+        let is_scored = label.as_ref().is_some_and(|l| l.is_rated() && key.1.is_some());
         let rollout = key.0.clone();
         match label {
             Some(label) => {
@@ -141,12 +190,12 @@ impl LabelSet {
         }
     }
 
-    /// How many turns of a rollout have a human score.
+    /// How many turns of a rollout have a human score or category.
     pub fn scored_turns(&self, rollout: &str) -> u32 {
         self.scored_turns.get(rollout).copied().unwrap_or(0)
     }
 
-    /// Turns with a human score, over the whole set.
+    /// Turns with a human score or category, over the whole set.
     pub fn total_scored(&self) -> usize {
         self.scored_turns.values().map(|&n| n as usize).sum()
     }
@@ -182,6 +231,8 @@ mod tests {
             rollout: rollout.into(),
             turn,
             score,
+            score_name: None,
+            category: None,
             tags: tags.iter().map(|t| t.to_string()).collect(),
             note: None,
             annotator: "ana".into(),
@@ -239,6 +290,58 @@ mod tests {
         let line = serde_json::to_string(&r).unwrap();
         assert!(!line.contains('\n'));
         assert_eq!(serde_json::from_str::<LabelRecord>(&line).unwrap(), r);
+    }
+
+    fn categorised(rollout: &str, turn: Option<u32>, score: Option<u8>, category: &str) -> LabelRecord {
+        LabelRecord {
+            score_name: Some("frustration.tag".into()),
+            category: Some(category.into()),
+            ..record(rollout, turn, score, &[])
+        }
+    }
+
+    #[test]
+    fn a_category_round_trips_beside_a_score_and_old_lines_read_unchanged() {
+        let both = categorised("a", Some(2), Some(7), "despair");
+        let line = serde_json::to_string(&both).unwrap();
+        assert!(line.contains(r#""score_name":"frustration.tag","category":"despair""#), "{line}");
+        assert_eq!(serde_json::from_str::<LabelRecord>(&line).unwrap(), both);
+        // A line written before categories: no keys, read as no category, written the same.
+        let old = r#"{"rollout":"a","turn":1,"score":3,"tags":[],"note":null,"annotator":"ana","time":"t","source":"s","text_hash":null}"#;
+        let read: LabelRecord = serde_json::from_str(old).unwrap();
+        assert_eq!((read.score, read.score_name.as_deref(), read.category.as_deref()), (Some(3), None, None));
+        assert_eq!(serde_json::to_string(&read).unwrap(), old, "no category keys are added");
+        let set = LabelSet::replay(&[both, read]);
+        let label = set.get("a", Some(2)).unwrap();
+        assert_eq!((label.score, label.category_for("frustration.tag")), (Some(7), Some("despair")));
+        assert_eq!(label.category_for("frustration"), None, "a category belongs to its score name");
+        assert_eq!(set.get("a", Some(1)).unwrap().category, None);
+    }
+
+    #[test]
+    fn a_category_alone_is_a_labelled_turn_and_clearing_it_clears_the_label() {
+        let records = [categorised("a", Some(1), None, "none"), categorised("a", Some(2), None, "mild")];
+        let mut set = LabelSet::replay(&records);
+        assert_eq!(set.scored_turns("a"), 2);
+        set.apply(&record("a", Some(1), None, &[]));
+        assert!(set.get("a", Some(1)).is_none());
+        assert_eq!(set.total_scored(), 1);
+    }
+
+    #[test]
+    fn a_category_needs_its_score_name_a_value_and_a_turn() {
+        let why = |r: LabelRecord| r.unusable(None).unwrap();
+        let no_name = LabelRecord { score_name: None, ..categorised("a", Some(1), None, "mild") };
+        assert_eq!(why(no_name), "category \"mild\" does not say which score it labels (score_name)");
+        assert_eq!(why(categorised("a", Some(1), None, "")), "the category is empty");
+        assert_eq!(
+            why(categorised("a", None, None, "mild")),
+            "category \"mild\" is not on a turn (categories label turns)"
+        );
+        // A score name without a category is no category (a cleared one), and harmless.
+        let name_only = LabelRecord { category: None, ..categorised("a", Some(1), Some(2), "x") };
+        assert_eq!(name_only.unusable(None), None);
+        assert_eq!(name_only.category_label(), None);
     }
 
     #[test]

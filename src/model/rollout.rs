@@ -1,5 +1,7 @@
 //! A fully decoded rollout: what the reader shows and the label store hashes.
 
+use std::sync::Arc;
+
 use serde_json::{Map, Value};
 
 /// Who wrote a message.
@@ -48,6 +50,10 @@ pub struct ToolCall {
 /// Named judge scores; `None` is a missing score (judge failed, or `null` in the file).
 pub type Scores = Vec<(String, Option<f64>)>;
 
+/// Named string values a judge gave a turn (a tag, a quote, a rationale). Whether a name is a
+/// category or a text is decided over a whole file (`StringKinds`), not per message.
+pub type JudgeStrings = Vec<(String, Arc<str>)>;
+
 /// One message of a transcript.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Message {
@@ -59,9 +65,8 @@ pub struct Message {
     pub tool_calls: Vec<ToolCall>,
     /// Per-turn judge scores (assistant messages only).
     pub scores: Scores,
-    /// String values under `scores` (assistant messages only): categories or texts, told
-    /// apart over the whole study.
-    pub string_scores: Vec<(String, String)>,
+    /// Per-turn judge strings (assistant messages only), read into the index at load time.
+    pub judge_strings: JudgeStrings,
 }
 
 impl Message {
@@ -72,7 +77,7 @@ impl Message {
             text: text.into(),
             tool_calls: Vec::new(),
             scores: Vec::new(),
-            string_scores: Vec::new(),
+            judge_strings: Vec::new(),
         }
     }
 
@@ -83,6 +88,15 @@ impl Message {
 
     /// Everything a reader of this message sees, tool calls included; the text the label
     /// store hashes and the hatch pattern is matched against.
+    /// The hash of `full_text` (a label's `text_hash`), without copying the text when there
+    /// are no tool calls (a huge message is hashed where it lies).
+    pub fn text_hash(&self) -> String {
+        if self.tool_calls.is_empty() {
+            return super::label::text_hash(&self.text);
+        }
+        super::label::text_hash(&self.full_text())
+    }
+
     pub fn full_text(&self) -> String {
         if self.tool_calls.is_empty() {
             return self.text.clone();

@@ -3,7 +3,10 @@
 //! index; texts are not held there (100,000 rollouts × 20 turns of rationales would be a
 //! gigabyte): the index keeps where each is, and it is read when shown, searched or exported.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+
+use super::rollout::Rollout;
 
 /// What a score name holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -26,6 +29,58 @@ pub const MAX_CATEGORY_LEN: usize = 128;
 /// repeats; a quote or a rationale does not), else a text. `--categorical` / `--text` override.
 pub fn kind_of_strings(distinct: usize, rows: usize) -> ScoreKind {
     if distinct <= MAX_CATEGORIES && distinct * 2 <= rows { ScoreKind::Categorical } else { ScoreKind::Text }
+}
+
+/// What each string-valued judge field of one file is, decided over the whole file by
+/// `kind_of_strings` (a tag repeats across turns and rollouts, a quote does not).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StringKinds {
+    kinds: HashMap<String, Option<ScoreKind>>,
+}
+
+impl StringKinds {
+    /// Counts the judge strings of every assistant turn. A name that holds numbers on some
+    /// turn is a numeric score, so its strings are not a score (`None`): see `mixed`.
+    pub fn of_rollouts(rollouts: &[Rollout]) -> StringKinds {
+        let mut seen: HashMap<&str, (HashSet<&str>, usize)> = HashMap::new();
+        let mut numeric: HashSet<&str> = HashSet::new();
+        for message in rollouts.iter().flat_map(|r| &r.messages) {
+            numeric.extend(message.scores.iter().map(|(name, _)| name.as_str()));
+            for (name, value) in &message.judge_strings {
+                let (distinct, rows) = seen.entry(name.as_str()).or_default();
+                distinct.insert(value);
+                *rows += 1;
+            }
+        }
+        let kinds = seen
+            .into_iter()
+            .map(|(name, (distinct, rows))| {
+                let kind = (!numeric.contains(name)).then(|| kind_of_strings(distinct.len(), rows));
+                (name.to_string(), kind)
+            })
+            .collect();
+        StringKinds { kinds }
+    }
+
+    /// Says what a name is, whatever its values (`--categorical`, `--text`, a format's own
+    /// rationale field).
+    pub fn set(&mut self, name: &str, kind: ScoreKind) {
+        self.kinds.insert(name.to_string(), Some(kind));
+    }
+
+    /// What a name's strings are: a category, a text, or `None` when the name is a numeric
+    /// score (its strings are then not read). A name not counted is a text.
+    pub fn kind(&self, name: &str) -> Option<ScoreKind> {
+        self.kinds.get(name).copied().unwrap_or(Some(ScoreKind::Text))
+    }
+
+    /// Names whose strings are not read because other turns hold numbers under them.
+    pub fn mixed(&self) -> Vec<&str> {
+        let mut names: Vec<&str> =
+            self.kinds.iter().filter(|(_, kind)| kind.is_none()).map(|(name, _)| name.as_str()).collect();
+        names.sort_unstable();
+        names
+    }
 }
 
 /// Where a judge's text is.
@@ -188,6 +243,33 @@ mod tests {
     }
 
     #[test]
+    fn kinds_are_counted_over_every_rollout_and_numbers_win_a_name() {
+        use crate::model::{Message, Role};
+        let turn = |strings: &[(&str, &str)], numbers: &[&str]| {
+            let mut m = Message::new(Role::Assistant, "a");
+            m.judge_strings = strings.iter().map(|(n, v)| (n.to_string(), Arc::from(*v))).collect();
+            m.scores = numbers.iter().map(|n| (n.to_string(), Some(1.0))).collect();
+            m
+        };
+        let rollout = |messages| Rollout { messages, ..Rollout::default() };
+        let rollouts = [
+            rollout(vec![
+                turn(&[("tag", "none"), ("quote", "a"), ("x", "s")], &[]),
+                turn(&[("tag", "mild")], &[]),
+            ]),
+            rollout(vec![turn(&[("tag", "none"), ("quote", "b")], &["x"]), turn(&[("tag", "none")], &[])]),
+        ];
+        let mut kinds = StringKinds::of_rollouts(&rollouts);
+        assert_eq!(kinds.kind("tag"), Some(ScoreKind::Categorical), "2 distinct in 4 rows");
+        assert_eq!(kinds.kind("quote"), Some(ScoreKind::Text), "2 distinct in 2 rows");
+        assert_eq!(kinds.kind("x"), None, "numbers elsewhere");
+        assert_eq!(kinds.mixed(), ["x"]);
+        assert_eq!(kinds.kind("never-seen"), Some(ScoreKind::Text));
+        kinds.set("quote", ScoreKind::Categorical);
+        assert_eq!(kinds.kind("quote"), Some(ScoreKind::Categorical));
+    }
+
+    #[test]
     fn each_kind_answers_for_itself_and_nothing_for_the_others() {
         let numeric = ScoreValues::Numeric(vec![Some(1.0), None].into());
         let tags = ScoreValues::Categorical(vec![None, Some(Arc::from("despair"))].into());
@@ -200,5 +282,37 @@ mod tests {
         assert_eq!(tags.to_json(), serde_json::json!([null, "despair"]));
         assert_eq!(quotes.texts().len(), 1);
         assert_eq!(quotes.to_json(), serde_json::json!([null]));
+    }
+
+    /// An assistant turn with a frustration score.
+    fn turn(text: &str, frustration: Option<f64>) -> crate::model::Message {
+        let mut m = crate::model::Message::new(crate::model::Role::Assistant, text);
+        m.scores = vec![("frustration".into(), frustration)];
+        m
+    }
+
+    #[test]
+    fn judge_strings_become_categories_or_held_texts_per_turn() {
+        let mut first = turn("a", Some(2.0));
+        first.judge_strings = vec![("tag".into(), "none".into()), ("quote".into(), "I give up".into())];
+        let mut third = turn("c", None);
+        third.judge_strings = vec![("tag".into(), "despair".into()), ("frustration".into(), "high".into())];
+        let rollout = Rollout { messages: vec![first, turn("b", None), third], ..Rollout::default() };
+        let mut kinds = StringKinds::of_rollouts(std::slice::from_ref(&rollout));
+        kinds.set("tag", ScoreKind::Categorical);
+        use crate::model::{Hatch, Interner, Locator, RolloutSummary};
+        let s = RolloutSummary::from_decoded(
+            &rollout,
+            &kinds,
+            &Hatch::default(),
+            0,
+            Locator::Decoded(0),
+            &mut Interner::default(),
+        );
+        let names: Vec<&str> = s.scores.iter().map(|t| &*t.name).collect();
+        assert_eq!(names, ["frustration", "tag", "quote"], "a numeric name's strings are left out");
+        assert_eq!(s.category_at("tag", 3).map(|c| &**c), Some("despair"));
+        assert_eq!(s.categories("tag").len(), 3);
+        assert_eq!(s.texts("quote"), &[Some(TextAt::Held("I give up".into())), None, None]);
     }
 }

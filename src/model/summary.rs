@@ -2,11 +2,12 @@
 //! statistics without holding the messages. Memory follows the index, not the file.
 
 use std::collections::{HashMap, HashSet};
+use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use super::hatch::Hatch;
 use super::rollout::{Role, Rollout};
-use super::score::{MAX_CATEGORIES, ScoreValues, TextAt};
+use super::score::{MAX_CATEGORIES, ScoreKind, ScoreValues, StringKinds, TextAt};
 use super::string_score::{StringAt, StringValue, UnclassifiedScore, may_be_category};
 
 /// Where a rollout's full text lives, so it can be decoded again when it is shown.
@@ -55,6 +56,9 @@ pub struct RolloutSummary {
     /// file's rows repeat the turns' texts (to check its join); empty otherwise, and emptied
     /// once checked.
     pub response_hashes: Box<[u64]>,
+    /// 1-based number of the first message without a role (shown as `?`, never a turn), for
+    /// the loader to report where it is.
+    pub roleless: Option<NonZeroU32>,
 }
 
 impl RolloutSummary {
@@ -122,9 +126,36 @@ impl RolloutSummary {
         self.turn_scores(name).iter().position(|v| v.is_some_and(|x| x >= threshold)).map(|i| i + 1)
     }
 
-    /// Builds the index entry of a fully decoded rollout.
+    /// Builds the index entry of a fully decoded chat record, as the fast indexer would: its
+    /// judge strings (under a message's `scores`) are left `unclassified`, for the study to
+    /// tell categorical or text over every rollout.
     pub fn from_rollout(
         rollout: &Rollout,
+        hatch: &Hatch,
+        source: u32,
+        locator: Locator,
+        strings: &mut Interner,
+    ) -> RolloutSummary {
+        RolloutSummary::build(rollout, None, hatch, source, locator, strings)
+    }
+
+    /// Builds the index entry of a rollout decoded with the rest of its file (Inspect, an
+    /// MT-Bench folder), `kinds` saying which of its judge strings are categories and which
+    /// are texts (held in memory, as the rollout is).
+    pub fn from_decoded(
+        rollout: &Rollout,
+        kinds: &StringKinds,
+        hatch: &Hatch,
+        source: u32,
+        locator: Locator,
+        strings: &mut Interner,
+    ) -> RolloutSummary {
+        RolloutSummary::build(rollout, Some(kinds), hatch, source, locator, strings)
+    }
+
+    fn build(
+        rollout: &Rollout,
+        kinds: Option<&StringKinds>,
         hatch: &Hatch,
         source: u32,
         locator: Locator,
@@ -134,11 +165,21 @@ impl RolloutSummary {
         for message in &rollout.messages {
             builder.push_message(message.role, &message.text, &message.scores, hatch, strings);
             if message.role == Role::Assistant {
-                for (name, text) in &message.string_scores {
-                    let short = if may_be_category(text) { strings.category(name, text) } else { None };
-                    let at = StringAt::Held(Arc::from(text.as_str()));
-                    builder.push_string(name, StringValue { short, at }, strings);
+                match kinds {
+                    Some(kinds) => builder.push_strings(&message.judge_strings, kinds, strings),
+                    // Left for the study to tell apart, as the fast indexer leaves them.
+                    None => {
+                        for (name, text) in &message.judge_strings {
+                            let short =
+                                if may_be_category(text) { strings.category(name, text) } else { None };
+                            let at = StringAt::Held(text.clone());
+                            builder.push_string(name, StringValue { short, at }, strings);
+                        }
+                    }
                 }
+            }
+            if message.role_name == NO_ROLE {
+                builder.mark_roleless();
             }
         }
         let metadata = rollout
@@ -203,6 +244,12 @@ impl MetaValue {
     }
 }
 
+/// One judge string per turn, `None` where missing.
+type StringColumn = Vec<Option<Arc<str>>>;
+
+/// The role name a decoder gives a message that has none.
+pub const NO_ROLE: &str = "?";
+
 /// Accumulates messages into a summary; shared by the fast indexer and `from_rollout` so both
 /// paths agree on turns, scores and the self-deletion turn.
 #[derive(Default)]
@@ -212,7 +259,10 @@ pub struct SummaryBuilder {
     scores: Vec<(Arc<str>, Vec<Option<f64>>)>,
     string_scores: Vec<(Arc<str>, Vec<Option<StringValue>>)>,
     response_hashes: Vec<u64>,
+    /// Categories and texts by name, per turn.
+    judge_strings: Vec<(Arc<str>, ScoreKind, StringColumn)>,
     self_deleted_at: Option<u32>,
+    roleless: Option<NonZeroU32>,
 }
 
 impl SummaryBuilder {
@@ -270,6 +320,39 @@ impl SummaryBuilder {
         self.response_hashes.push(hash);
     }
 
+    /// Adds the string values a judge gave the assistant turn pushed last, each a category or
+    /// a text as `kinds` says (a name `kinds` calls numeric is left out).
+    pub fn push_strings(
+        &mut self,
+        values: &[(String, Arc<str>)],
+        kinds: &StringKinds,
+        strings: &mut Interner,
+    ) {
+        let Some(turn_index) = self.n_turns.checked_sub(1).map(|t| t as usize) else {
+            return;
+        };
+        for (name, value) in values {
+            let Some(kind) = kinds.kind(name).filter(|k| *k != ScoreKind::Numeric) else { continue };
+            let slot = match self.judge_strings.iter().position(|(n, _, _)| **n == **name) {
+                Some(i) => i,
+                None => {
+                    self.judge_strings.push((strings.get(name), kind, Vec::new()));
+                    self.judge_strings.len() - 1
+                }
+            };
+            let values = &mut self.judge_strings[slot].2;
+            values.resize(turn_index + 1, None);
+            values[turn_index] = Some(value.clone());
+        }
+    }
+
+    /// Notes that the message just pushed has no role (the first such one is kept).
+    pub fn mark_roleless(&mut self) {
+        if self.roleless.is_none() {
+            self.roleless = NonZeroU32::new(self.n_messages);
+        }
+    }
+
     pub fn finish(
         self,
         id: Arc<str>,
@@ -279,7 +362,7 @@ impl SummaryBuilder {
         rollout_scores: Vec<(Arc<str>, Option<f64>)>,
     ) -> RolloutSummary {
         let n_turns = self.n_turns as usize;
-        let scores = self
+        let mut scores: Vec<TurnScores> = self
             .scores
             .into_iter()
             .map(|(name, mut values)| {
@@ -295,6 +378,15 @@ impl SummaryBuilder {
                 UnclassifiedScore { name, values: values.into() }
             })
             .collect();
+        for (name, kind, mut values) in self.judge_strings {
+            values.resize(n_turns, None);
+            let values = match kind {
+                ScoreKind::Categorical => ScoreValues::Categorical(values.into()),
+                // Texts are held: the rollout they came from is held in memory already.
+                _ => ScoreValues::Text(values.into_iter().map(|v| v.map(TextAt::Held)).collect()),
+            };
+            scores.push(TurnScores { name, values });
+        }
         RolloutSummary {
             id,
             source,
@@ -307,6 +399,7 @@ impl SummaryBuilder {
             rollout_scores,
             unclassified,
             response_hashes: self.response_hashes.into(),
+            roleless: self.roleless,
         }
     }
 }

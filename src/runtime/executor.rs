@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use super::labels::{Flush, LabelQueue, LabelStore};
 pub use super::outbox::Outbox;
-use crate::app::reader::{ReadRollout, wrap_body};
+use crate::app::reader::{ReadRollout, wrap_message};
 use crate::app::{Effect, Msg, stats_view};
 use crate::load::{self, LoadOptions};
 use crate::model::LabelRecord;
@@ -68,7 +68,7 @@ fn job(effect: Effect) -> Option<Msg> {
             Some(Msg::StatsReady { generation, stats: Box::new(stats), human })
         }
         Effect::WrapBody { index, message, width, rollout } => {
-            let body = rollout.messages.get(message).map(|m| wrap_body(m, width))?;
+            let body = wrap_message(&rollout, message, width)?;
             Some(Msg::BodyWrapped { index, message, width, body })
         }
         // Searches stream and writes queue; the rest are the event loop's own.
@@ -183,7 +183,7 @@ impl Executor {
             (_, Effect::Quit | Effect::Suspend | Effect::Redraw | Effect::Exit { .. }) => {}
             (Mode::Inline { labels }, Effect::WriteLabel(record)) => match labels {
                 Some(queue) => {
-                    queue.push(record);
+                    queue.push(*record);
                     queue.flush(&outbox);
                 }
                 None => {
@@ -197,7 +197,7 @@ impl Executor {
                 }
             }
             (Mode::Threaded { writes, .. }, Effect::WriteLabel(record)) => {
-                let sent = writes.as_ref().is_some_and(|w| w.send(record).is_ok());
+                let sent = writes.as_ref().is_some_and(|w| w.send(*record).is_ok());
                 if !sent {
                     outbox.post(Msg::LabelWritten(Err("the label writer has stopped".into())));
                 }

@@ -37,6 +37,7 @@ fn options(n: usize) -> SampleOptions {
         turns: None,
         oversample_above: None,
         extra: 0,
+        id_fields: Vec::new(),
     }
 }
 
@@ -129,4 +130,18 @@ fn oversampling_adds_high_scored_turns_not_already_drawn() {
         assert!(r.score_at("frustration", i.turn as usize).unwrap() >= 9.0);
     }
     assert_eq!(q.strata.iter().map(|s| s.drawn).sum::<usize>(), 15);
+}
+
+#[test]
+fn the_id_fields_are_recorded_in_the_queue_and_read_back_and_absent_when_none() {
+    let rollouts = study();
+    let sources = vec!["a.jsonl".to_string()];
+    let plain = draw(&rollouts, &sources, &["a.jsonl".into()], &options(4)).unwrap();
+    let text = serde_json::to_string(&plain).unwrap();
+    assert!(!text.contains("id_fields"), "a queue without them reads as before: {text}");
+    let with = SampleOptions { id_fields: vec!["condition".into(), "task".into()], ..options(4) };
+    let queue = draw(&rollouts, &sources, &["a.jsonl".into()], &with).unwrap();
+    let text = serde_json::to_string(&queue).unwrap();
+    assert!(text.contains(r#""id_fields":["condition","task"]"#), "{text}");
+    assert_eq!(serde_json::from_str::<Queue>(&text).unwrap().id_fields, ["condition", "task"]);
 }

@@ -3,5 +3,6 @@
 //! key wins. The label values themselves are domain types in `model::label`.
 
 pub mod file;
+pub mod migrate;
 pub mod output;
 pub mod stamp;

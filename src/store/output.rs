@@ -69,8 +69,9 @@ impl Inputs {
         inputs.files.extend(
             walk::rollout_files(paths, crate::model::Limit::NONE)
                 .0
-                .into_iter()
-                .map(|f| (f.path, InputKind::Rollout)),
+                .iter()
+                .flat_map(walk::FoundFile::files)
+                .map(|f| (f, InputKind::Rollout)),
         );
         inputs.files.extend(scores.iter().map(|p| (p.clone(), InputKind::Scores)));
         if let Ok(found) = file::annotator_files(labels) {

@@ -8,6 +8,10 @@ use std::sync::{Arc, Mutex};
 use crate::load::{self, LoadEvent, LoadOptions, Origin, Source, TextFile, TextFiles, TurnTexts};
 use crate::model::{Problem, Rollout, RolloutSummary, ScoreKind, ScoreValues, TurnScores};
 
+mod fields;
+
+pub use fields::{MAX_ID_FIELDS, suggest_id_fields};
+
 /// The demo study compiled into the binary.
 pub const DEMO_NAME: &str = "demo.jsonl";
 pub static DEMO_BYTES: &[u8] = include_bytes!("../../assets/demo.jsonl");

@@ -8,6 +8,7 @@ use ratatui::widgets::{Paragraph, Widget};
 
 use super::theme::Theme;
 use crate::app::view::{LabelStatus, SaveState, StatusView};
+use crate::model::problem::thousands;
 use crate::sanitize;
 
 /// The status line.
@@ -132,27 +133,5 @@ impl Widget for HintsWidget<'_> {
             spans.push(Span::styled(format!("{gap}{label}"), theme.dim()));
         }
         Paragraph::new(Line::from(spans)).render(area, buf);
-    }
-}
-
-/// 12345 → "12,345".
-pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn thousands_groups_digits() {
-        assert_eq!(super::thousands(0), "0");
-        assert_eq!(super::thousands(1234567), "1,234,567");
     }
 }

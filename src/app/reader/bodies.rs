@@ -7,20 +7,66 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use super::LineKind;
+use super::lines::LazyBody;
 use crate::app::wrap::{Segment, wrap_text};
-use crate::model::Message;
+use crate::model::{Message, Rollout};
 
 /// One wrapped line, shared between the cache and the reader's lines.
 pub type Wrapped = Arc<[Segment]>;
 
 /// A message's text and tool calls, wrapped.
-pub type Body = Arc<[(LineKind, Wrapped)]>;
+#[derive(Debug, Clone)]
+pub enum Body {
+    Lines(Arc<[(LineKind, Wrapped)]>),
+    /// A huge text, measured (its lines are made when drawn), then its tool calls.
+    Lazy {
+        text: Arc<LazyBody>,
+        calls: Arc<[(LineKind, Wrapped)]>,
+    },
+}
+
+impl Body {
+    /// Lines the body wraps to.
+    pub fn len(&self) -> usize {
+        match self {
+            Body::Lines(lines) => lines.len(),
+            Body::Lazy { text, calls } => text.len() + calls.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
 
 /// Text longer than this (bytes) is wrapped off the UI thread.
 pub const WRAP_ELSEWHERE: usize = 1 << 20;
+/// Text longer than this (bytes) is not held wrapped: its lines are made when drawn (held, a
+/// wrapped line costs a few times its text).
+pub const WRAP_LAZILY: usize = 8 << 20;
 
-/// Wraps a message's text and tool calls to `width` columns (a pure function: the executor's
-/// workers call it too).
+/// Wraps a message body for the reader: held lines, or for a huge text a measured body (a pure
+/// function of the rollout: the executor's workers call it).
+pub fn wrap_message(rollout: &Arc<Rollout>, index: usize, width: usize) -> Option<Body> {
+    let message = rollout.messages.get(index)?;
+    if message.text.len() <= WRAP_LAZILY {
+        return Some(wrap_body(message, width));
+    }
+    let text = Arc::new(LazyBody::measure(rollout.clone(), index, width));
+    let calls = tool_call_lines(message, width).into();
+    Some(Body::Lazy { text, calls })
+}
+
+fn tool_call_lines(message: &Message, width: usize) -> Vec<(LineKind, Wrapped)> {
+    let mut lines = Vec::new();
+    for call in &message.tool_calls {
+        let call_text = format!("→ {}({})", call.name, call.arguments);
+        lines.extend(wrap_text(&call_text, width).into_iter().map(|l| (LineKind::ToolCall, l.into())));
+    }
+    lines
+}
+
+/// Wraps a message's text and tool calls to `width` columns, every line held.
 pub fn wrap_body(message: &Message, width: usize) -> Body {
     let mut lines = Vec::new();
     let empty = message.text.is_empty() && message.tool_calls.is_empty();
@@ -29,11 +75,8 @@ pub fn wrap_body(message: &Message, width: usize) -> Body {
     } else if !message.text.is_empty() || message.tool_calls.is_empty() {
         lines.extend(wrap_text(&message.text, width).into_iter().map(|l| (LineKind::Body, l.into())));
     }
-    for call in &message.tool_calls {
-        let call_text = format!("→ {}({})", call.name, call.arguments);
-        lines.extend(wrap_text(&call_text, width).into_iter().map(|l| (LineKind::ToolCall, l.into())));
-    }
-    lines.into()
+    lines.extend(tool_call_lines(message, width));
+    Body::Lines(lines.into())
 }
 
 /// The bodies of the rollout shown, by (message, width), for the last two widths.
@@ -52,6 +95,7 @@ impl Bodies {
     /// The body of message `index` at `width`: cached, wrapped now when short, else asked for
     /// (`None` until it arrives).
     pub fn get(&mut self, index: usize, message: &Message, width: usize) -> Option<Body> {
+        // (A huge text is always wrapped elsewhere: WRAP_LAZILY > WRAP_ELSEWHERE.)
         if let Some(body) = self.cached.get(&(index, width)) {
             return Some(body.clone());
         }

@@ -3,10 +3,12 @@
 //! selected turn.
 
 mod bodies;
+mod lines;
 
 use std::sync::Arc;
 
-pub use bodies::{Bodies, Body, WRAP_ELSEWHERE, Wrapped, wrap_body};
+pub use bodies::{Bodies, Body, WRAP_ELSEWHERE, WRAP_LAZILY, Wrapped, wrap_body, wrap_message};
+pub use lines::{LazyBody, ReaderLines};
 
 use super::wrap::wrap_text;
 use crate::model::{Role, Rollout, RolloutSummary};
@@ -23,11 +25,7 @@ pub struct ReadRollout {
 impl ReadRollout {
     pub fn new(mut rollout: Rollout, summary: &RolloutSummary) -> ReadRollout {
         crate::model::overlay_scores(&mut rollout, summary);
-        let turn_hashes = rollout
-            .turn_messages()
-            .iter()
-            .map(|&m| crate::model::text_hash(&rollout.messages[m].full_text()))
-            .collect();
+        let turn_hashes = rollout.turn_messages().iter().map(|&m| rollout.messages[m].text_hash()).collect();
         ReadRollout { rollout: Arc::new(rollout), turn_hashes }
     }
 }
@@ -69,7 +67,7 @@ pub struct TurnReader {
     pub rollout: Option<Arc<Rollout>>,
     /// Why the rollout could not be read.
     pub error: Option<String>,
-    pub lines: Vec<ReaderLine>,
+    pub lines: ReaderLines,
     /// Width the lines are wrapped to.
     pub wrapped_width: usize,
     /// Header line of each message.
@@ -133,8 +131,14 @@ impl TurnReader {
                 }
             }
             match self.bodies.get(i, message, text_width) {
-                Some(body) => {
-                    for (kind, line) in body.iter() {
+                Some(Body::Lines(lines)) => {
+                    for (kind, line) in lines.iter() {
+                        self.push(Some(i), *kind, line.clone());
+                    }
+                }
+                Some(Body::Lazy { text, calls }) => {
+                    self.lines.push_lazy(i, text);
+                    for (kind, line) in calls.iter() {
                         self.push(Some(i), *kind, line.clone());
                     }
                 }
@@ -188,7 +192,7 @@ impl TurnReader {
 
     /// The message a line belongs to.
     pub fn line_message(&self, line: usize) -> Option<usize> {
-        self.lines.get(line).and_then(|l| l.message)
+        self.lines.message_of(line)
     }
 
     /// The message index of the selected turn.

@@ -66,8 +66,8 @@ pub struct HumanMark {
 pub struct ReaderView<'a> {
     pub id: &'a str,
     pub state: ReaderState<'a>,
-    /// The visible slice of the wrapped lines, from line `first` of `total`.
-    pub lines: &'a [ReaderLine],
+    /// The visible lines, from line `first` of `total`.
+    pub lines: Vec<ReaderLine>,
     pub first: usize,
     pub total: usize,
     pub selected_message: Option<usize>,
@@ -225,7 +225,7 @@ impl App {
             (None, None, None) => ReaderState::NoSelection,
         };
         let start = reader.scroll.min(reader.lines.len());
-        let lines = &reader.lines[start..(start + height).min(reader.lines.len())];
+        let lines = reader.lines.window(start, height);
         let mut headers = Vec::new();
         if let (Some(rollout), Some(index)) = (&reader.rollout, reader.index) {
             for line in lines.iter().filter(|l| l.kind == crate::app::reader::LineKind::Header) {

@@ -38,10 +38,13 @@ fn the_study_definition_round_trips_through_json() {
             text: vec!["quote".into()],
             range: Some(ScoreRange { low: -5.0, high: 5.0 }),
         },
+        turn_array: Some("judge_turns".into()),
+        id_fields: vec!["condition".into(), "task_id".into()],
         limits: FileLimits::default(),
     };
     let text = serde_json::to_string(&definition).unwrap();
     assert!(text.contains(r#""format":"eval""#), "{text}");
+    assert!(text.contains(r#""id_fields":["condition","task_id"]"#), "{text}");
     assert_eq!(serde_json::from_str::<StudyDefinition>(&text).unwrap(), definition);
     // Fields a later version adds are optional: an older file still reads.
     assert_eq!(serde_json::from_str::<StudyDefinition>("{}").unwrap(), StudyDefinition::default());
@@ -67,6 +70,18 @@ fn command_line_values_win_over_the_config_file() {
     assert_eq!(given.labels.annotator_name(), "ana");
     given.labels.annotator = Some("bo".into());
     assert_eq!(given.labels.annotator_name(), "bo");
+}
+
+#[test]
+fn id_fields_come_from_the_flag_else_the_config_file() {
+    let config = Config { id_fields: Some(vec!["condition".into(), "task_id".into()]), ..Config::default() };
+    let mut from_config = StudyOptions::default();
+    from_config.apply_config(&config);
+    assert_eq!(from_config.study.id_fields, ["condition", "task_id"]);
+    let mut given = StudyOptions::default();
+    given.study.id_fields = vec!["run".into()];
+    given.apply_config(&config);
+    assert_eq!(given.study.id_fields, ["run"]);
 }
 
 #[test]

@@ -9,7 +9,7 @@ use serde_json::{Map, Value, json};
 
 use super::rows::{LabelFields, labels_at};
 use crate::load::TurnTexts;
-use crate::model::{LabelSet, text_hash};
+use crate::model::LabelSet;
 use crate::model::{Rollout, RolloutSummary, ScoreKind};
 use crate::study::Study;
 
@@ -83,7 +83,7 @@ pub fn rollout_json(
                     }
                 }
                 message["scores"] = Value::Object(scores);
-                let hash = text_hash(&m.full_text());
+                let hash = m.text_hash();
                 let labels: Map<String, Value> = labels_at(annotators, &summary.id, turn)
                     .iter()
                     .filter_map(|l| Some((l.annotator.to_string(), json!(LabelFields::new(l.turn?, Some(&hash))))))

@@ -18,8 +18,8 @@ use std::path::Path;
 use serde_json::Value;
 use zip::ZipArchive;
 
-use super::sample::{LogContext, decode_sample};
-use super::{dedupe_ids, json_error, no_samples};
+use super::sample::{InspectOptions, LogContext, decode_sample};
+use super::{dedupe_ids, json_error, mixed_values, no_samples};
 use crate::formats::input::{self, Bounded};
 use crate::formats::json_text::nonfinite_to_null;
 use crate::model::{Limit, Problem, ReadLimits, Rollout};
@@ -34,10 +34,11 @@ pub fn decode_inspect_eval(
     path: &Path,
     display: &str,
     limits: &ReadLimits,
+    options: &InspectOptions,
 ) -> Result<(Vec<Rollout>, Vec<Problem>), Problem> {
     let (file, _) =
         input::open_regular(path).map_err(|e| Problem::file(display, format!("cannot open: {e}")))?;
-    decode_archive(BufReader::new(file), display, limits)
+    decode_archive(BufReader::new(file), display, limits, options)
 }
 
 /// Same from bytes in memory (tests, and the same code path underneath via a generic Read + Seek).
@@ -45,14 +46,16 @@ pub fn decode_inspect_eval_bytes(
     bytes: &[u8],
     display: &str,
     limits: &ReadLimits,
+    options: &InspectOptions,
 ) -> Result<(Vec<Rollout>, Vec<Problem>), Problem> {
-    decode_archive(Cursor::new(bytes), display, limits)
+    decode_archive(Cursor::new(bytes), display, limits, options)
 }
 
 fn decode_archive<R: Read + Seek>(
     reader: R,
     display: &str,
     limits: &ReadLimits,
+    options: &InspectOptions,
 ) -> Result<(Vec<Rollout>, Vec<Problem>), Problem> {
     let mut archive = ZipArchive::new(reader)
         .map_err(|e| Problem::file(display, format!("not a readable .eval archive (zip): {e}")))?;
@@ -77,6 +80,7 @@ fn decode_archive<R: Read + Seek>(
     let mut inflater =
         Inflater { limits: *limits, inflated: 0, full: false, shared: shared_data(&mut archive) };
     let (ctx, status) = read_header(&mut archive, &mut inflater, &headers, display, &mut problems);
+    let ctx = ctx.with_options(options);
     if samples.is_empty() {
         problems.push(Problem::file(display, no_samples(status.as_deref())).warning());
     }
@@ -95,12 +99,18 @@ fn decode_archive<R: Read + Seek>(
             decode_sample(&value, &ctx, position).map_err(|e| EntryError::from(e.to_string()))
         });
         match decoded {
-            Ok(rollout) => {
+            Ok((rollout, warnings)) => {
+                problems.extend(
+                    warnings.into_iter().map(|w| Problem::file(display, w).in_entry(&name).warning()),
+                );
                 rollouts.push(rollout);
                 entries.push(name);
             }
             Err(e) => problems.push(e.problem(display, &name, "sample skipped")),
         }
+    }
+    for (first, message) in mixed_values(&rollouts) {
+        problems.push(Problem::file(display, message).in_entry(entries[first].as_str()).warning());
     }
     problems.extend(dedupe_ids(&mut rollouts, display, Some(&entries)));
     Ok((rollouts, problems))

@@ -7,7 +7,8 @@
 
 use serde_json::{Map, Value};
 
-use super::values::{resolve_owned, resolve_value, sample_scores, turn_scores};
+use super::turn_values::{TurnValues, per_turn_arrays};
+use super::values::{resolve_owned, resolve_value, sample_scores};
 use crate::formats::chat::{content_text, id_text};
 use crate::formats::fields::kind_of;
 use crate::formats::record::ShapeError;
@@ -18,11 +19,13 @@ pub const UNKNOWN_TASK: &str = "inspect";
 /// Longest target (in characters) copied into the metadata.
 const SHORT_TEXT: usize = 200;
 
-/// What every sample of one log shares, from the `eval` header.
+/// What every sample of one log shares, from the `eval` header and the reader's options.
 #[derive(Debug, Clone)]
 pub struct LogContext {
     pub task: String,
     pub model: Option<Value>,
+    /// `--turn-array`: a score-metadata field read as per-turn values, besides the usual ones.
+    pub turn_array: Option<String>,
 }
 
 impl LogContext {
@@ -31,17 +34,37 @@ impl LogContext {
         LogContext {
             task: eval.get("task").and_then(Value::as_str).unwrap_or(UNKNOWN_TASK).to_string(),
             model: eval.get("model").filter(|m| !m.is_null()).cloned(),
+            turn_array: None,
         }
     }
 
     /// The context of a log whose header could not be read.
     pub fn unknown() -> LogContext {
-        LogContext { task: UNKNOWN_TASK.to_string(), model: None }
+        LogContext { task: UNKNOWN_TASK.to_string(), model: None, turn_array: None }
+    }
+
+    /// The same, read with `options`.
+    pub fn with_options(self, options: &InspectOptions) -> LogContext {
+        LogContext { turn_array: options.turn_array.clone(), ..self }
     }
 }
 
-/// Decodes one sample; `position` (0-based, in file order) stands in for a missing id.
-pub fn decode_sample(sample: &Value, ctx: &LogContext, position: usize) -> Result<Rollout, ShapeError> {
+/// How Inspect logs are read, beyond what they hold.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct InspectOptions {
+    /// A sample score's metadata field holding one value per assistant turn, read besides
+    /// `per_turn` and `turn_scores` (`--turn-array`).
+    pub turn_array: Option<String>,
+}
+
+/// Decodes one sample; `position` (0-based, in file order) stands in for a missing id. Ok
+/// carries warnings about what was not read (a per-turn array of the wrong length), each
+/// naming the sample.
+pub fn decode_sample(
+    sample: &Value,
+    ctx: &LogContext,
+    position: usize,
+) -> Result<(Rollout, Vec<String>), ShapeError> {
     let Some(object) = sample.as_object() else {
         return Err(ShapeError::NotASample { found: kind_of(sample) });
     };
@@ -70,12 +93,26 @@ pub fn decode_sample(sample: &Value, ctx: &LogContext, position: usize) -> Resul
     }
     let sample_id = id_text(object.get("id")).unwrap_or_else(|| format!("#{position}"));
     let epoch = object.get("epoch").and_then(Value::as_u64).unwrap_or(1);
-    Ok(Rollout {
-        id: format!("{}/{sample_id}/epoch{epoch}", ctx.task),
+    let id = format!("{}/{sample_id}/epoch{epoch}", ctx.task);
+    let turns = messages.iter().filter(|m| m.role == Role::Assistant).count();
+    let (per_turn, warnings) = per_turn_arrays(object.get("scores"), ctx.turn_array.as_deref(), turns);
+    let assistant = messages.iter_mut().filter(|m| m.role == Role::Assistant);
+    for (message, values) in assistant.zip(per_turn) {
+        let mut own = TurnValues {
+            numbers: std::mem::take(&mut message.scores),
+            strings: std::mem::take(&mut message.judge_strings),
+        };
+        own.merge(values);
+        (message.scores, message.judge_strings) = (own.numbers, own.strings);
+    }
+    let warnings = warnings.into_iter().map(|w| format!("sample {id}: {w}")).collect();
+    let rollout = Rollout {
         metadata: metadata_of(object, ctx, &sample_id, epoch),
         messages,
         rollout_scores: sample_scores(object.get("scores")),
-    })
+        id,
+    };
+    Ok((rollout, warnings))
 }
 
 /// The sample's `metadata`, plus `task`, `model`, `epoch`, `sample_id`, a short `target`, and
@@ -192,16 +229,17 @@ fn decode_message(fields: &Map<String, Value>, attachments: &Map<String, Value>)
         text.push_str("[tool error] ");
         text.push_str(&resolve_owned(error.to_string(), attachments));
     }
+    let judged = match role {
+        Role::Assistant => TurnValues::from_metadata(fields.get("metadata")),
+        _ => TurnValues::default(),
+    };
     Message {
         role,
         role_name: role_name.to_string(),
         text,
         tool_calls: tool_calls_of(fields.get("tool_calls"), attachments),
-        scores: match role {
-            Role::Assistant => turn_scores(fields.get("metadata")),
-            _ => Vec::new(),
-        },
-        string_scores: Vec::new(),
+        scores: judged.numbers,
+        judge_strings: judged.strings,
     }
 }
 

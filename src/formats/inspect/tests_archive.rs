@@ -43,32 +43,53 @@ fn zstd_entries_read_like_deflate_ones() {
     for i in 0..archive.len() {
         assert_eq!(archive.by_index(i).unwrap().compression(), CompressionMethod::Zstd);
     }
-    let (from_bytes, problems) = decode_inspect_eval_bytes(&zstd, "z.eval", &ReadLimits::default()).unwrap();
+    let (from_bytes, problems) =
+        decode_inspect_eval_bytes(&zstd, "z.eval", &ReadLimits::default(), &InspectOptions::default())
+            .unwrap();
     assert!(problems.is_empty(), "{problems:?}");
     assert_eq!(from_bytes, load("log_read_sample.eval"));
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("z.eval");
     std::fs::write(&path, &zstd).unwrap();
-    assert_eq!(decode_inspect_eval(&path, "z.eval", &ReadLimits::default()).unwrap().0, from_bytes);
+    assert_eq!(
+        decode_inspect_eval(&path, "z.eval", &ReadLimits::default(), &InspectOptions::default()).unwrap().0,
+        from_bytes
+    );
 }
 
 #[test]
 fn truncated_or_foreign_archives_are_clear_errors() {
     let bytes = fixture(POPULARITY);
     for n in [0, 30, bytes.len() / 2, bytes.len() - 1] {
-        let err = decode_inspect_eval_bytes(&bytes[..n], "cut.eval", &ReadLimits::default()).unwrap_err();
+        let err = decode_inspect_eval_bytes(
+            &bytes[..n],
+            "cut.eval",
+            &ReadLimits::default(),
+            &InspectOptions::default(),
+        )
+        .unwrap_err();
         assert_eq!((err.path.as_str(), err.severity), ("cut.eval", Severity::Error));
         assert!(err.message.starts_with("not a readable .eval archive (zip): "), "{n}: {err}");
     }
-    let err = decode_inspect_eval_bytes(&fixture("log_read_sample.json"), "j.eval", &ReadLimits::default())
-        .unwrap_err();
+    let err = decode_inspect_eval_bytes(
+        &fixture("log_read_sample.json"),
+        "j.eval",
+        &ReadLimits::default(),
+        &InspectOptions::default(),
+    )
+    .unwrap_err();
     assert!(err.message.contains("not a readable .eval archive"), "{err}");
     let other = write_zip([("notes.txt", &b"hi"[..], CompressionMethod::Deflated)]);
-    let err = decode_inspect_eval_bytes(&other, "o.eval", &ReadLimits::default()).unwrap_err();
+    let err = decode_inspect_eval_bytes(&other, "o.eval", &ReadLimits::default(), &InspectOptions::default())
+        .unwrap_err();
     assert!(err.message.contains("no header.json and no samples/"), "{err}");
-    let err =
-        decode_inspect_eval(std::path::Path::new("/nonexistent/x.eval"), "x.eval", &ReadLimits::default())
-            .unwrap_err();
+    let err = decode_inspect_eval(
+        std::path::Path::new("/nonexistent/x.eval"),
+        "x.eval",
+        &ReadLimits::default(),
+        &InspectOptions::default(),
+    )
+    .unwrap_err();
     assert!(err.message.starts_with("cannot open: "), "{err}");
 }
 
@@ -92,7 +113,9 @@ fn corrupt_sample_entries_are_warnings_and_the_rest_loads() {
     }));
     let at = zipped.windows(marker.len()).position(|w| w == marker).unwrap();
     zipped[at] = b'J';
-    let (rollouts, problems) = decode_inspect_eval_bytes(&zipped, "c.eval", &ReadLimits::default()).unwrap();
+    let (rollouts, problems) =
+        decode_inspect_eval_bytes(&zipped, "c.eval", &ReadLimits::default(), &InspectOptions::default())
+            .unwrap();
     let ids: Vec<&str> = rollouts.iter().map(|r| r.id.as_str()).collect();
     let expected = [1, 2, 4, 6, 7, 9, 10].map(|i| format!("popularity/{i}/epoch1"));
     assert_eq!(ids, expected);
@@ -116,16 +139,24 @@ fn archive_headers_fall_back_to_the_journal() {
                 .map(|(n, d)| (n.as_str(), d.as_slice(), CompressionMethod::Deflated)),
         )
     };
-    let (rollouts, problems) =
-        decode_inspect_eval_bytes(&without(&["header.json"]), "j", &ReadLimits::default()).unwrap();
+    let (rollouts, problems) = decode_inspect_eval_bytes(
+        &without(&["header.json"]),
+        "j",
+        &ReadLimits::default(),
+        &InspectOptions::default(),
+    )
+    .unwrap();
     assert!(problems.is_empty(), "{problems:?}");
     assert_eq!(rollouts, load("log_read_sample.eval"));
     let bare = without(&["header.json", "_journal/start.json"]);
-    let (rollouts, problems) = decode_inspect_eval_bytes(&bare, "n", &ReadLimits::default()).unwrap();
+    let (rollouts, problems) =
+        decode_inspect_eval_bytes(&bare, "n", &ReadLimits::default(), &InspectOptions::default()).unwrap();
     assert_eq!(rollouts[0].id, "inspect/1/epoch1");
     assert!(problems[0].message.contains("no header.json"), "{problems:?}");
     let samples_only = without(&["samples/1_epoch_1.json"]);
-    let (rollouts, problems) = decode_inspect_eval_bytes(&samples_only, "e", &ReadLimits::default()).unwrap();
+    let (rollouts, problems) =
+        decode_inspect_eval_bytes(&samples_only, "e", &ReadLimits::default(), &InspectOptions::default())
+            .unwrap();
     assert!(rollouts.is_empty());
     assert!(problems.iter().any(|p| p.message.contains("no samples")), "{problems:?}");
 }

@@ -22,7 +22,8 @@ fn line_of(text: &str, marker: &str) -> u64 {
 
 #[test]
 fn nan_scores_turn_values_and_attachments() {
-    let (rollouts, problems) = decode_inspect_json(&fixture(BUILT), "b.json").unwrap();
+    let (rollouts, problems) =
+        decode_inspect_json(&fixture(BUILT), "b.json", &InspectOptions::default()).unwrap();
     let ids: Vec<&str> = rollouts.iter().map(|r| r.id.as_str()).collect();
     assert_eq!(ids, ["judge_demo/a/epoch1", "judge_demo/a/epoch2", "judge_demo/42/epoch1"]);
     let r = &rollouts[0];
@@ -36,9 +37,11 @@ fn nan_scores_turn_values_and_attachments() {
     ];
     assert_eq!(scores(&r.rollout_scores), expected);
     assert_eq!(scores(&rollouts[1].rollout_scores), [("match", Some(0.0))]);
-    // Per-turn values: numeric metadata fields of assistant messages; NaN and text left out.
+    // Per-turn values: numeric metadata fields of assistant messages, NaN left out; a string
+    // beside two numbers is a judge string of its own name.
     let first = r.turn(1).unwrap();
     assert_eq!(scores(&first.scores), [("confidence", Some(0.75)), ("frustration", Some(2.0))]);
+    assert_eq!(first.judge_strings, [("judge_note".to_string(), "calm".into())]);
     assert_eq!(r.turn(2).unwrap().score("frustration"), Some(5.5));
     assert_eq!(r.turn(2).unwrap().score("self_blame"), Some(1.0));
     assert!(rollouts[1].turn(1).unwrap().scores.is_empty());
@@ -79,6 +82,23 @@ fn log_with(samples: &str) -> Vec<u8> {
 }
 
 #[test]
+fn a_name_with_numbers_and_strings_is_numeric_and_its_strings_are_reported() {
+    let turn = |value: &str| {
+        format!(r#"{{"role": "assistant", "content": "a", "metadata": {{"scores": {{"judge": {value}}}}}}}"#)
+    };
+    let sample = |id: u32, value: &str| format!("{{\"id\": {id}, \"messages\": [{}]}}", turn(value));
+    let samples =
+        [sample(1, "4"), sample(2, r#"{"value": "high"}"#), sample(3, r#"{"value": "low"}"#)].join(",\n");
+    let (rollouts, problems) =
+        decode_inspect_json(&log_with(&samples), "m", &InspectOptions::default()).unwrap();
+    assert_eq!(rollouts[1].turn(1).unwrap().judge_strings, [("judge".to_string(), "high".into())]);
+    let at: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    let message =
+        "judge: 2 turns hold a string where other turns hold numbers; not read (first in sample t/2/epoch1)";
+    assert_eq!(at, [format!("m:2:1: warning: {message}")]);
+}
+
+#[test]
 fn pool_refs_expand_when_a_sample_has_no_messages() {
     let pool: Vec<Value> = (0..5).map(|i| json!({"role": "user", "content": format!("m{i}")})).collect();
     let sample = json!({"id": 1, "epoch": 1, "events": [
@@ -87,7 +107,8 @@ fn pool_refs_expand_when_a_sample_has_no_messages() {
          "output": {"choices": [{"message": {"role": "assistant", "content": "final"}}]}},
         {"event": "score"}],
         "events_data": {"messages": pool}});
-    let (rollouts, problems) = decode_inspect_json(&log_with(&sample.to_string()), "p").unwrap();
+    let (rollouts, problems) =
+        decode_inspect_json(&log_with(&sample.to_string()), "p", &InspectOptions::default()).unwrap();
     assert!(problems.is_empty());
     let texts: Vec<&str> = rollouts[0].messages.iter().map(|m| m.text.as_str()).collect();
     assert_eq!(texts, ["m0", "m1", "m3", "final"]);
@@ -103,7 +124,8 @@ fn openai_style_calls_sample_errors_and_missing_ids() {
             {"id": "c", "type": "function", "function": {"name": "f", "arguments": "{\"a\": [1, 2]}"}},
             {"function": "g", "arguments": "not json"}, {"function": "h"}]},
             {"role": "narrator", "content": 5}]});
-    let (rollouts, problems) = decode_inspect_json(&log_with(&sample.to_string()), "o").unwrap();
+    let (rollouts, problems) =
+        decode_inspect_json(&log_with(&sample.to_string()), "o", &InspectOptions::default()).unwrap();
     assert!(problems.is_empty());
     let r = &rollouts[0];
     assert_eq!(r.id, "t/#0/epoch3");
@@ -122,7 +144,9 @@ fn openai_style_calls_sample_errors_and_missing_ids() {
 fn repeated_ids_stay_unique_and_deep_samples_are_skipped() {
     let one = r#"{"id": 1, "epoch": 1, "messages": [{"role": "user", "content": "x"}]}"#;
     let deep = format!(r#"{{"id": 2, "metadata": {{"d": {}{}}}}}"#, "[".repeat(100_000), "]".repeat(100_000));
-    let (rollouts, problems) = decode_inspect_json(&log_with(&format!("{one}, {deep}, {one}")), "d").unwrap();
+    let (rollouts, problems) =
+        decode_inspect_json(&log_with(&format!("{one}, {deep}, {one}")), "d", &InspectOptions::default())
+            .unwrap();
     let ids: Vec<&str> = rollouts.iter().map(|r| r.id.as_str()).collect();
     assert_eq!(ids, ["t/1/epoch1", "t/1/epoch1#2"]);
     assert_eq!(problems.len(), 2);
@@ -146,15 +170,19 @@ fn wrong_shapes_are_file_errors_with_positions() {
     ];
     for (bytes, at, needle) in cases {
         let text = String::from_utf8_lossy(bytes);
-        let err = decode_inspect_json(bytes, "w.json").unwrap_err();
+        let err = decode_inspect_json(bytes, "w.json", &InspectOptions::default()).unwrap_err();
         assert!(err.message.contains(needle), "{text}: {err}");
         assert_eq!((err.path.as_str(), err.severity), ("w.json", Severity::Error));
         if let Some((line, column)) = at {
             assert_eq!((err.line, err.column), (Some(line), Some(column)), "{text}: {err}");
         }
     }
-    let (rollouts, problems) =
-        decode_inspect_json(br#"{"version": 2, "status": "started", "eval": {}}"#, "s").unwrap();
+    let (rollouts, problems) = decode_inspect_json(
+        br#"{"version": 2, "status": "started", "eval": {}}"#,
+        "s",
+        &InspectOptions::default(),
+    )
+    .unwrap();
     assert!(rollouts.is_empty());
     assert!(problems[0].message.contains("no samples (status: started)"));
 }

@@ -27,9 +27,10 @@ pub fn fixture(name: &str) -> Vec<u8> {
 /// Decodes a fixture by its extension, insisting on no problems.
 pub fn load(name: &str) -> Vec<Rollout> {
     let (rollouts, problems) = if name.ends_with(".eval") {
-        decode_inspect_eval(&fixture_path(name), name, &ReadLimits::default()).unwrap()
+        decode_inspect_eval(&fixture_path(name), name, &ReadLimits::default(), &InspectOptions::default())
+            .unwrap()
     } else {
-        decode_inspect_json(&fixture(name), name).unwrap()
+        decode_inspect_json(&fixture(name), name, &InspectOptions::default()).unwrap()
     };
     assert!(problems.is_empty(), "{name}: {problems:?}");
     rollouts
@@ -105,13 +106,13 @@ fn browser_event_input_resolves_attachments_to_the_stored_messages() {
     let log: Value = serde_json::from_slice(&bytes).unwrap();
     let ctx = LogContext::from_eval(log["eval"].as_object().unwrap());
     let mut sample = log["samples"][0].clone();
-    let full = decode_sample(&sample, &ctx, 0).unwrap();
+    let full = decode_sample(&sample, &ctx, 0).unwrap().0;
     let events = sample["events"].as_array().unwrap();
     let last_model = events.iter().rev().find(|e| e["event"] == "model").unwrap();
     let input = serde_json::to_string(&last_model["input"]).unwrap();
     assert_eq!(input.matches("attachment://").count(), 5, "the layout changed");
     sample.as_object_mut().unwrap().remove("messages");
-    let rebuilt = decode_sample(&sample, &ctx, 0).unwrap();
+    let rebuilt = decode_sample(&sample, &ctx, 0).unwrap().0;
     assert!(!all_text(&rebuilt).contains("attachment://"));
     assert_eq!(rebuilt.messages, full.messages);
     assert!(!all_text(&full).contains("attachment://"));
@@ -204,11 +205,12 @@ fn message_pool_refs_expand_to_the_same_messages() {
     let ctx = LogContext {
         task: "inspect_test_utils/guess_number".into(),
         model: Some("hardcoded/hardcoded".into()),
+        turn_array: None,
     };
-    let full = decode_sample(&sample, &ctx, 0).unwrap();
+    let full = decode_sample(&sample, &ctx, 0).unwrap().0;
     assert_eq!(full, load(DEDUP)[0]);
     sample.as_object_mut().unwrap().remove("messages");
-    let expanded = decode_sample(&sample, &ctx, 0).unwrap();
+    let expanded = decode_sample(&sample, &ctx, 0).unwrap().0;
     assert_eq!(expanded.messages.len(), 12);
     assert_eq!(expanded.messages, full.messages);
 }

@@ -1,11 +1,10 @@
-//! Inspect value conventions: `Score.value` as numbers, per-turn judge values in message
-//! metadata, and `attachment://<hash>` references into a sample's `attachments` map.
+//! Inspect value conventions: `Score.value` as numbers, and `attachment://<hash>` references
+//! into a sample's `attachments` map. Per-turn judge values are read in `turn_values`.
 
 use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
-use crate::formats::chat::scores_of;
 use crate::model::Scores;
 
 /// The prefix Inspect writes in place of a large string it stored once in `attachments`.
@@ -58,14 +57,6 @@ fn score_number(value: &Value) -> Option<Option<f64>> {
         },
         Value::Array(_) | Value::Object(_) => None,
     }
-}
-
-/// Per-turn judge values: every numeric field of an assistant message's `metadata`.
-/// `null` fields (a `NaN` in the file) are left out: absent and missing read the same.
-pub fn turn_scores(metadata: Option<&Value>) -> Scores {
-    let mut scores = metadata.map(scores_of).unwrap_or_default();
-    scores.retain(|(_, value)| value.is_some());
-    scores
 }
 
 /// Replaces each `attachment://<hash>` in `text` with the attachment's content; a reference
@@ -153,12 +144,6 @@ mod tests {
         assert_eq!(got, expect);
         assert!(sample_scores(Some(&json!([1]))).is_empty());
         assert!(sample_scores(None).is_empty());
-    }
-
-    #[test]
-    fn turn_scores_keep_numbers_only() {
-        let meta = json!({"frustration": 3, "nan": null, "note": "x", "nested": {"a": 1}});
-        assert_eq!(turn_scores(Some(&meta)), vec![("frustration".to_string(), Some(3.0))]);
     }
 
     #[test]

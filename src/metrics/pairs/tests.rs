@@ -1,5 +1,6 @@
 use super::*;
-use crate::model::Label;
+use crate::metrics::agreement::{categorical_agreement, krippendorff_alpha_nominal};
+use crate::model::{CategoryLabel, Label, ScoreValues, TurnScores};
 use crate::model::{Hatch, Interner, Locator, Message, Role, Rollout};
 
 fn rollout(id: &str, judge: &[Option<f64>]) -> RolloutSummary {
@@ -89,4 +90,86 @@ fn one_annotator_has_no_human_pairs_and_json_uses_the_figure_names() {
     }
     assert_eq!(ana["confusion"]["both_high"], 1);
     assert_eq!(ana["confusion"]["both_low"], 1);
+}
+
+/// A rollout whose judge wrote `tags` (a categorical score `frustration.tag`) per turn.
+fn tagged(id: &str, tags: &[Option<&str>]) -> RolloutSummary {
+    let mut r = rollout(id, &vec![None; tags.len()]);
+    let values = tags.iter().map(|t| t.map(Arc::from)).collect::<Vec<_>>();
+    r.scores
+        .push(TurnScores { name: "frustration.tag".into(), values: ScoreValues::Categorical(values.into()) });
+    r
+}
+
+fn categories(entries: &[(&str, u32, &str, &str)]) -> LabelSet {
+    let mut set = LabelSet::default();
+    for (rollout, turn, score_name, category) in entries {
+        let category = CategoryLabel { score_name: score_name.to_string(), category: category.to_string() };
+        let label = Label { category: Some(category), text_hash: Some("h".into()), ..Label::default() };
+        set.set((Arc::from(*rollout), Some(*turn)), Some(label));
+    }
+    set
+}
+
+#[test]
+fn categories_pair_with_the_judge_s_category_at_the_same_turn() {
+    let rollouts = vec![
+        tagged("r1", &[Some("none"), Some("mild"), Some("despair")]),
+        tagged("r2", &[None, Some("strong")]),
+        tagged("r3", &[Some("none"), Some("none")]),
+    ];
+    let tag = "frustration.tag";
+    let mut ana = categories(&[
+        ("r1", 1, tag, "none"),
+        ("r1", 2, tag, "despair"),
+        ("r1", 3, tag, "despair"),
+        ("r2", 1, tag, "mild"),
+        ("r2", 2, tag, "mild"),
+        ("r9", 1, tag, "none"),
+        ("r3", 2, "other.tag", "none"),
+    ]);
+    // A numeric score alone rates nothing here.
+    let scored = Label { score: Some(5), text_hash: Some("h".into()), ..Label::default() };
+    ana.set((Arc::from("r3"), Some(1)), Some(scored));
+    let bo = categories(&[("r1", 1, tag, "mild"), ("r1", 3, tag, "despair"), ("r2", 2, tag, "strong")]);
+    let hash = |rollout: &str, turn: u32| {
+        Some(if (rollout, turn) == ("r1", 2) { "changed" } else { "h" }.to_string())
+    };
+    let tag_options = PairOptions { score: tag.into(), ..options() };
+    let annotators = [("ana".to_string(), ana), ("bo".to_string(), bo)];
+    let report = categorical_report(&rollouts, &annotators, &hash, &tag_options);
+    let a = &report.judge[0];
+    assert_eq!((a.labelled, a.stale, a.unmatched, a.no_judge_score), (6, 1, 1, 1));
+    // Pairs by (rollout, turn): (r1,1) none/none, (r1,3) despair/despair, (r2,2) mild/strong.
+    let expected =
+        categorical_agreement(&["none", "despair", "mild"], &["none", "despair", "strong"], 100, 3);
+    assert_eq!(a.agreement, expected);
+    assert_eq!(a.agreement.n, 3);
+    let b = &report.judge[1];
+    assert_eq!((b.labelled, b.agreement.n), (3, 3));
+    assert_eq!(
+        report.humans[0].agreement,
+        categorical_agreement(&["none", "despair", "mild"], &["mild", "despair", "strong"], 100, 3)
+    );
+    // Nominal α across humans: categories numbered despair 0, mild 1, none 2, strong 3.
+    let alpha = report.krippendorff_alpha_humans.as_ref().unwrap();
+    assert_eq!(alpha.units, 3);
+    let units = vec![vec![Some(2), Some(1)], vec![Some(0), Some(0)], vec![Some(1), Some(3)]];
+    assert_eq!(alpha.alpha.value, krippendorff_alpha_nominal(&units, 4));
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["kind"], "categorical");
+    assert!(json.get("threshold").is_none());
+    let ana = &json["judge"][0];
+    for key in
+        ["labelled", "n", "percent_agreement", "kappa_unweighted", "krippendorff_alpha", "category_table"]
+    {
+        assert!(ana.get(key).is_some(), "{key} in {ana}");
+    }
+    assert!(ana.get("confusion").is_none() && ana.get("kappa_quadratic").is_none());
+    // The numeric report on the same labels sees only ana's one score (r3 turn 1, which the
+    // judge did not score) and none of the categories.
+    let numeric = agreement_report(&rollouts, &annotators, &hash, &options());
+    let a = &numeric.judge[0];
+    assert_eq!((a.labelled, a.no_judge_score, a.agreement.n), (1, 1, 0));
+    assert_eq!(numeric.judge[1].labelled, 0);
 }

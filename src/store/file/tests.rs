@@ -7,6 +7,8 @@ fn record(rollout: &str, turn: u32, score: u8) -> LabelRecord {
         rollout: rollout.into(),
         turn: Some(turn),
         score: Some(score),
+        score_name: None,
+        category: None,
         tags: vec!["hopeless".into()],
         note: Some("a \"note\"\nwith a break".into()),
         annotator: "ana".into(),
@@ -203,4 +205,34 @@ fn annotator_files_are_the_jsonl_files_sorted_and_named_by_their_stem() {
     assert_eq!(names, ["ana", "bo b", "zed"]);
     assert_eq!(files[0].1, dir.path().join("ana.jsonl"));
     assert!(annotator_files(&dir.path().join("missing")).is_err());
+}
+
+#[test]
+fn category_labels_are_written_and_read_beside_old_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ana.jsonl");
+    // A line from before categories could be labelled, then one naming a category without its
+    // score name (hand-edited): the first reads as it always did, the second is a warning.
+    let old = r#"{"rollout":"r1","turn":1,"score":4,"tags":[],"note":null,"annotator":"ana","time":"t","source":"s","text_hash":null}"#;
+    let nameless =
+        r#"{"rollout":"r1","turn":2,"score":null,"category":"despair","annotator":"ana","time":"t"}"#;
+    std::fs::write(&path, format!("{old}\n{nameless}\n")).unwrap();
+    let mut opened = open(dir.path(), "ana", &[], LIMIT);
+    assert_eq!(opened.records.len(), 1);
+    assert_eq!((opened.records[0].score, opened.records[0].category.as_deref()), (Some(4), None));
+    assert_eq!(opened.warnings.len(), 1);
+    assert_eq!(opened.warnings[0].line, Some(2));
+    assert!(opened.warnings[0].message.contains("score_name"), "{:?}", opened.warnings);
+    let tagged = LabelRecord {
+        score_name: Some("frustration.tag".into()),
+        category: Some("despair".into()),
+        ..record("r1", 3, 8)
+    };
+    opened.writer.append(&tagged).unwrap();
+    drop(opened);
+    let again = open(dir.path(), "ana", &[], LIMIT);
+    assert_eq!(again.records.len(), 2);
+    assert_eq!(again.records[1], tagged);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.starts_with(&format!("{old}\n{nameless}\n")), "existing lines are never rewritten");
 }

@@ -191,7 +191,7 @@ fn studied_file_in(dir: &Path, study: &[PathBuf]) -> Option<PathBuf> {
         let parent = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         std::fs::metadata(parent).is_ok_and(|m| (m.dev(), m.ino()) == id)
     };
-    walk::rollout_files(study, Limit::NONE).0.into_iter().map(|f| f.path).find(|f| same_folder(f))
+    walk::rollout_files(study, Limit::NONE).0.iter().flat_map(walk::FoundFile::files).find(|f| same_folder(f))
 }
 
 /// Errors worth retrying when creating the folder or the file: the disk, not the setup.

@@ -146,6 +146,7 @@ pub fn bad_files(b: &mut Builder) {
         vec![
             at(2, 1, "must be an array, found a string"),
             at(3, 1, "message 0 is a number"),
+            at(5, 26, "message 1 has no role"),
             at(6, 1, "expected a rollout object, found an array"),
             at(7, 1, "expected a rollout object, found a string"),
             at(8, 1, "found keys: \u{1b}[2J\u{202e}"),
