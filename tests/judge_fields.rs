@@ -9,12 +9,13 @@ mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
+use std::sync::Arc;
 
 use rollscope::cli::{ScoreFiles, StudyDefinition};
 use rollscope::commands::load_options;
 use rollscope::load;
 use rollscope::model::{ScoreKind, TextAt};
-use rollscope::study::Study;
+use rollscope::study::{ScoreScale, Study};
 use serde_json::{Value, json};
 
 fn fixture(name: &str) -> PathBuf {
@@ -275,6 +276,10 @@ fn the_study_says_each_scores_kind_and_texts_are_read_on_another_thread() {
         Study::load(&[fixture("native_strings.jsonl")], &load_options(&StudyDefinition::default()).unwrap());
     assert_eq!(native.score_kind("tag"), Some(ScoreKind::Categorical));
     assert_eq!(native.score_kind("quote"), Some(ScoreKind::Text));
+    // Told categorical once the study is read, and drawn with its categories like the others.
+    let categories = |names: &[&str]| ScoreScale::Categories(names.iter().map(|&n| Arc::from(n)).collect());
+    assert_eq!(native.scales.of("tag"), categories(&["despair", "mild", "none"]));
+    assert_eq!(study.scales.of("frustration.tag"), categories(&["despair", "mild", "none"]));
     let quotes = native.read_texts(2, &["quote"]).unwrap();
     assert_eq!(quotes[0].1, [Some("391.".to_string()), Some("as before".to_string())]);
 }

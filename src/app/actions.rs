@@ -182,10 +182,15 @@ impl App {
     fn apply_filter(&mut self, text: &str, out: &mut Outcome) {
         // A field no rollout has is a typo, not a filter hiding everything (known once loaded).
         let checked = super::filter::Filter::parse(text).and_then(|filter| {
-            if !self.study.progress.finished {
-                return Ok(filter);
+            let fields = self.study.metadata_fields();
+            let scores = self.study.valued_score_names();
+            let resolved = filter.clone().resolve(&fields, &scores, self.score_view().name);
+            match resolved {
+                Ok(filter) => Ok(filter),
+                // Until the study is loaded, a name not seen yet may still come.
+                Err(_) if !self.study.progress.finished => Ok(filter),
+                Err(e) => Err(e.to_string()),
             }
-            filter.check(&self.study.metadata_fields()).map(|()| filter).map_err(|e| e.to_string())
         });
         match checked {
             Ok(filter) => {
@@ -208,14 +213,15 @@ impl App {
     }
 
     pub(super) fn next_score_name(&mut self, out: &mut Outcome) {
-        let names = &self.study.score_names;
+        // Numbers and categories take turns; texts are shown under the turns, not drawn.
+        let names = self.study.valued_score_names();
         if names.is_empty() {
             self.toast = Some("this study has no scores".into());
             return;
         }
-        let at = names.iter().position(|n| Some(n) == self.settings.score.as_ref());
+        let at = names.iter().position(|n| Some(*n) == self.settings.score.as_deref());
         let next = at.map_or(0, |i| (i + 1) % names.len());
-        self.settings.score = Some(names[next].clone());
+        self.settings.score = Some(std::sync::Arc::from(names[next]));
         if self.list.sort != SortKey::FileOrder || !self.list.filter.is_empty() {
             self.refresh_list(out);
         }

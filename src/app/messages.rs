@@ -93,6 +93,8 @@ pub enum Effect {
         index: usize,
         source: Arc<Source>,
         summary: Box<RolloutSummary>,
+        /// The reader's text width: a huge body is wrapped to it while the turns are hashed.
+        text_width: usize,
     },
     Search {
         generation: u64,

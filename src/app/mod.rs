@@ -279,6 +279,7 @@ impl App {
             index,
             source: source.clone(),
             summary: Box::new(summary.clone()),
+            text_width: self.areas().reader_columns().saturating_sub(reader::GUTTER).max(1),
         });
     }
 

@@ -185,6 +185,7 @@ pub fn unescape_string(literal: &str) -> Option<String> {
     let body = literal.strip_prefix('"')?.strip_suffix('"')?;
     let bytes = body.as_bytes();
     let mut out = String::with_capacity(body.len());
+    super::input::advise_huge_pages(out.as_ptr(), out.capacity());
     let mut i = 0;
     // Every index `i` takes is just after an escape, so on a character boundary.
     while let Some(k) = memchr::memchr(b'\\', &bytes[i..]) {

@@ -192,6 +192,8 @@ fn group_stats(
 
 mod categories;
 
+#[cfg(test)]
+pub(crate) use categories::tagged_rollout;
 pub use categories::{CategoryGroup, CategoryStats, CategoryTurn, category_stats};
 
 #[cfg(test)]

@@ -56,10 +56,10 @@ pub fn load_job(input: &StudyInput, options: &LoadOptions, outbox: &Outbox) {
 /// Runs a read or a statistics job; searches stream through `search_job` instead.
 fn job(effect: Effect) -> Option<Msg> {
     match effect {
-        Effect::ReadRollout { index, source, summary } => {
+        Effect::ReadRollout { index, source, summary, text_width } => {
             let result = source
                 .read_rollout(&summary.locator, &summary.id)
-                .map(|rollout| ReadRollout::new(rollout, &summary))
+                .map(|rollout| ReadRollout::prepared(rollout, &summary, text_width))
                 .map_err(|p| sanitize::clean(&p.to_string()).into_owned());
             Some(Msg::RolloutRead { index, result })
         }

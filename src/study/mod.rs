@@ -9,8 +9,10 @@ use crate::load::{self, LoadEvent, LoadOptions, Origin, Source, TextFile, TextFi
 use crate::model::{Problem, Rollout, RolloutSummary, ScoreKind, ScoreValues, TurnScores};
 
 mod fields;
+mod scales;
 
 pub use fields::{MAX_ID_FIELDS, suggest_id_fields};
+pub use scales::{JUDGE_MAX, Scales, ScoreScale};
 
 /// The demo study compiled into the binary.
 pub const DEMO_NAME: &str = "demo.jsonl";
@@ -40,6 +42,8 @@ pub struct Study {
     pub text_files: Arc<TextFiles>,
     /// Each source's index among `text_files`.
     source_text_files: Vec<u32>,
+    /// How each score is drawn.
+    pub scales: Scales,
     pub progress: Progress,
     /// How many rollouts carry each id, to disambiguate duplicates.
     id_counts: HashMap<Arc<str>, u32>,
@@ -80,6 +84,7 @@ impl Study {
             for scores in &summary.scores {
                 self.add_score_name(&scores.name, scores.values.kind());
             }
+            self.scales.add(&summary);
             let count = self.id_counts.entry(summary.id.clone()).or_insert(0);
             *count += 1;
             if *count > 1 {
@@ -157,6 +162,8 @@ impl Study {
                 };
                 summary.scores.push(TurnScores { name: score.name, values });
             }
+            // Its new categories join their scale (adding a summary again changes nothing else).
+            self.scales.add(summary);
         }
         for (name, kind) in kinds {
             if *kind != ScoreKind::Numeric {
@@ -194,15 +201,18 @@ impl Study {
         self.sources.get(source as usize).map_or("?", |s| s.display.as_str())
     }
 
-    /// The score shown by default: `frustration` if present, else the first numeric name found.
+    /// The per-turn scores that have values to draw, filter and sort by (numbers and
+    /// categories; texts are read, not compared), in first-seen order.
+    pub fn valued_score_names(&self) -> Vec<&str> {
+        let valued = |n: &&Arc<str>| self.score_kind(n) != Some(ScoreKind::Text);
+        self.score_names.iter().filter(valued).map(|n| &**n).collect()
+    }
+
+    /// The score shown by default: `frustration` if present, else the first with values to draw.
     pub fn default_score(&self) -> Option<Arc<str>> {
-        let numeric = self.score_names_of(ScoreKind::Numeric);
-        numeric
-            .iter()
-            .find(|n| &***n == "frustration")
-            .or(numeric.first())
-            .or(self.score_names.first())
-            .cloned()
+        let valued = self.valued_score_names();
+        let name = valued.iter().find(|n| **n == "frustration").or(valued.first())?;
+        self.score_names.iter().find(|n| &***n == *name).cloned()
     }
 
     /// Decodes rollout `index` in full (reads its bytes again from its source), with the index's

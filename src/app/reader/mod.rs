@@ -20,14 +20,37 @@ use crate::model::{Role, Rollout, RolloutSummary};
 pub struct ReadRollout {
     pub rollout: Arc<Rollout>,
     pub turn_hashes: Arc<[String]>,
+    /// Bodies too long to wrap on the UI thread, wrapped already: (message, text width, body).
+    pub bodies: Vec<(usize, usize, Body)>,
 }
 
 impl ReadRollout {
     pub fn new(mut rollout: Rollout, summary: &RolloutSummary) -> ReadRollout {
         crate::model::overlay_scores(&mut rollout, summary);
-        let turn_hashes = rollout.turn_messages().iter().map(|&m| rollout.messages[m].text_hash()).collect();
-        ReadRollout { rollout: Arc::new(rollout), turn_hashes }
+        let turn_hashes = turn_hashes(&rollout);
+        ReadRollout { rollout: Arc::new(rollout), turn_hashes, bodies: Vec::new() }
     }
+
+    /// `new`, with the long bodies wrapped to `text_width` while the turns are hashed: hashing
+    /// is serial, so for a gigabyte message the wrapping takes the other cores meanwhile.
+    pub fn prepared(mut rollout: Rollout, summary: &RolloutSummary, text_width: usize) -> ReadRollout {
+        crate::model::overlay_scores(&mut rollout, summary);
+        let rollout = Arc::new(rollout);
+        let long = (0..rollout.messages.len()).filter(|&m| bodies::wraps_elsewhere(&rollout.messages[m]));
+        let long: Vec<usize> = long.collect();
+        let (turn_hashes, bodies) = rayon::join(
+            || turn_hashes(&rollout),
+            || {
+                let wrap = |&m: &usize| wrap_message(&rollout, m, text_width).map(|b| (m, text_width, b));
+                long.iter().filter_map(wrap).collect()
+            },
+        );
+        ReadRollout { rollout, turn_hashes, bodies }
+    }
+}
+
+fn turn_hashes(rollout: &Rollout) -> Arc<[String]> {
+    rollout.turn_messages().iter().map(|&m| rollout.messages[m].text_hash()).collect()
 }
 
 /// What a reader line is, for styling.
@@ -100,6 +123,9 @@ impl TurnReader {
     pub fn set_rollout(&mut self, read: ReadRollout, source: &str, width: usize, notes: &Annotations) {
         self.turn_messages = read.rollout.turn_messages();
         self.turn_hashes = read.turn_hashes;
+        for (message, width, body) in read.bodies {
+            self.bodies.insert(message, width, body);
+        }
         self.turn = usize::from(!self.turn_messages.is_empty());
         self.rollout = Some(read.rollout);
         self.error = None;
@@ -273,5 +299,35 @@ impl TurnReader {
     pub fn role_of(&self, line: &ReaderLine) -> Option<Role> {
         let rollout = self.rollout.as_ref()?;
         rollout.messages.get(line.message?).map(|m| m.role)
+    }
+}
+
+#[cfg(test)]
+mod prepared_tests {
+    use super::*;
+    use crate::model::{Hatch, Interner, Locator, Message};
+
+    #[test]
+    fn a_long_body_comes_wrapped_with_the_rollout_and_is_not_asked_for_again() {
+        let mut rollout = Rollout::default();
+        rollout.messages.push(Message::new(Role::User, "hi"));
+        rollout.messages.push(Message::new(Role::Assistant, "x".repeat(WRAP_ELSEWHERE + 1)));
+        let summary = RolloutSummary::from_rollout(
+            &rollout,
+            &Hatch::default(),
+            0,
+            Locator::Decoded(0),
+            &mut Interner::default(),
+        );
+        let read = ReadRollout::prepared(rollout.clone(), &summary, 10);
+        assert_eq!(read.turn_hashes[..], [rollout.messages[1].text_hash()]);
+        assert_eq!(read.bodies.len(), 1, "the short message is left to the UI thread");
+        assert_eq!(
+            (read.bodies[0].0, read.bodies[0].1, read.bodies[0].2.len()),
+            (1, 10, WRAP_ELSEWHERE / 10 + 1)
+        );
+        let mut reader = TurnReader::default();
+        reader.set_rollout(read, "s", 10 + GUTTER, &Annotations::default());
+        assert!(reader.bodies.wanted.is_empty(), "nothing left to wrap elsewhere");
     }
 }

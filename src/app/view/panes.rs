@@ -6,7 +6,8 @@ use super::{JudgeLens, Judged};
 use crate::app::list::SortKey;
 use crate::app::reader::ReaderLine;
 use crate::app::{App, Pane};
-use crate::model::Role;
+use crate::model::{Role, ScoreValues};
+use crate::study::ScoreScale;
 
 /// The rows of the list that fit, and what its title says.
 #[derive(Debug, Clone)]
@@ -22,6 +23,8 @@ pub struct ListView<'a> {
     /// Why there are no rows.
     pub empty: Option<&'static str>,
     pub threshold: f64,
+    /// How the active score is drawn.
+    pub scale: ScoreScale,
     pub focused: bool,
 }
 
@@ -35,8 +38,11 @@ pub struct ListRow<'a> {
     /// Turns I have scored.
     pub labelled: u32,
     pub self_deleted: bool,
-    /// Per-turn judge values of the active score; `None` while any is hidden.
-    pub scores: Option<&'a [Option<f64>]>,
+    /// Per-turn judge values of the active score; `None` while any is hidden or when the
+    /// rollout has none.
+    pub scores: Option<&'a ScoreValues>,
+    /// The judge's values are hidden (spot-check mode).
+    pub hidden: bool,
 }
 
 /// The selected rollout's per-turn scores.
@@ -48,6 +54,8 @@ pub struct ChartView {
     /// Selected turn, 1-based; 0 when none.
     pub selected: usize,
     pub threshold: f64,
+    /// How the values are drawn: bars on 0–10 or on their own range, or coloured cells.
+    pub scale: ScoreScale,
     pub humans: Vec<HumanMark>,
     pub self_deleted_at: Option<u32>,
     pub focused: bool,
@@ -117,7 +125,8 @@ impl App {
                     turns: r.n_turns,
                     labelled: self.labels.mine.scored_turns(&r.id),
                     self_deleted: r.self_deleted_at.is_some(),
-                    scores: judge.whole_rollout(index as usize, score),
+                    scores: judge.whole_rollout_values(index as usize, score),
+                    hidden: !judge.whole_rollout_visible(index as usize),
                 }
             })
             .collect();
@@ -139,6 +148,7 @@ impl App {
             rows,
             empty,
             threshold: self.settings.threshold,
+            scale: self.study.scales.of(score),
             focused: self.focus == Pane::List && self.modal.is_none(),
         }
     }
@@ -170,12 +180,14 @@ impl App {
                 values: Vec::new(),
                 selected: 0,
                 threshold,
+                scale: ScoreScale::Judge,
                 humans: Vec::new(),
                 self_deleted_at: None,
                 focused,
             };
         };
         let summary = &self.study.rollouts[index];
+        let scale = self.study.scales.of(self.score_name());
         let turns = self.shown_turns(index);
         let selected = self.reader.turn;
         let values = judge.turns(index, self.score_name(), turns);
@@ -183,6 +195,12 @@ impl App {
             let mut value = match judge.turn(index, self.score_name(), selected) {
                 Judged::Hidden => "?".to_string(),
                 Judged::Score(v) => format!("{v}"),
+                Judged::Category(i) => match &scale {
+                    ScoreScale::Categories(all) => {
+                        all.get(usize::from(i)).map_or("?".into(), |c| c.to_string())
+                    }
+                    _ => "?".into(),
+                },
                 Judged::Missing => "–".to_string(),
             };
             if let Some(human) =
@@ -207,6 +225,7 @@ impl App {
             values,
             selected,
             threshold,
+            scale,
             humans,
             self_deleted_at: summary.self_deleted_at,
             focused,
