@@ -56,7 +56,7 @@ impl Columns {
         record.push(row.turn.to_string());
         record.push(row.self_deletion_turn.to_string());
         record.push(row.self_deleted_at.map_or(String::new(), |t| t.to_string()));
-        record.extend(self.scores.iter().map(|s| row.score(s).map_or(String::new(), |v| v.to_string())));
+        record.extend(self.scores.iter().map(|s| row.cell(s).map_or(String::new(), |v| v.text())));
         for labels in &row.labels {
             let label = labels.turn;
             record.push(label.and_then(|l| l.score).map_or(String::new(), |s| s.to_string()));
