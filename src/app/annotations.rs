@@ -20,6 +20,12 @@ impl App {
         let mut notes = Annotations::new();
         let Some(summary) = self.study.rollouts.get(index) else { return notes };
         let judge = JudgeLens::new(self);
+        if let Some(problem) = &self.reader.texts_problem {
+            notes
+                .entry(None)
+                .or_default()
+                .push((LineKind::Judge, format!("judge texts not read: {problem}")));
+        }
         for (t, m) in rollout.turn_messages().into_iter().enumerate() {
             let turn = t + 1;
             if !judge.visible(index, turn) {

@@ -281,6 +281,7 @@ impl App {
             source: source.clone(),
             summary: Box::new(summary.clone()),
             text_width: self.areas().reader_columns().saturating_sub(reader::GUTTER).max(1),
+            text_files: self.study.text_files.clone(),
         });
     }
 
@@ -304,6 +305,7 @@ impl App {
     fn show_rollout(&mut self, index: usize, rollout: ReadRollout) {
         let source = self.study.source_of(index).map(|s| s.display.clone()).unwrap_or_default();
         let width = self.areas().reader_columns();
+        self.reader.texts_problem = rollout.texts_problem.clone();
         let notes = self.annotations(index, &rollout.rollout, &rollout.turn_hashes, &rollout.texts);
         self.reader.set_rollout(rollout, &source, width, &notes);
         self.apply_pending_turn();

@@ -24,6 +24,8 @@ pub struct ReadRollout {
     pub bodies: Vec<(usize, usize, Body)>,
     /// The judge's texts of every turn, read from their files on the worker.
     pub texts: Arc<[TurnTexts]>,
+    /// Why the judge's texts could not be read (a score file changed since it was loaded?).
+    pub texts_problem: Option<String>,
 }
 
 impl ReadRollout {
@@ -35,6 +37,7 @@ impl ReadRollout {
             turn_hashes,
             bodies: Vec::new(),
             texts: held_texts(summary),
+            texts_problem: None,
         }
     }
 
@@ -52,12 +55,18 @@ impl ReadRollout {
                 long.iter().filter_map(wrap).collect()
             },
         );
-        ReadRollout { rollout, turn_hashes, bodies, texts: held_texts(summary) }
+        ReadRollout { rollout, turn_hashes, bodies, texts: held_texts(summary), texts_problem: None }
     }
 
     /// With the judge's texts read elsewhere (from their files).
     pub fn with_texts(mut self, texts: Vec<TurnTexts>) -> ReadRollout {
         self.texts = texts.into();
+        self
+    }
+
+    /// With the texts that are held, and why the others could not be read.
+    pub fn with_texts_problem(mut self, problem: String) -> ReadRollout {
+        self.texts_problem = Some(problem);
         self
     }
 }
@@ -108,7 +117,7 @@ pub struct ReaderLine {
 pub type Annotations = std::collections::HashMap<Option<usize>, Vec<(LineKind, String)>>;
 
 /// Per-turn texts of one judge field (index 0 is turn 1), read with the rollout.
-pub type TurnTexts = (Arc<str>, Vec<Option<String>>);
+pub use crate::load::TurnTexts;
 
 /// Columns taken by the gutter that marks the selected turn.
 pub const GUTTER: usize = 2;
@@ -132,6 +141,7 @@ pub struct TurnReader {
     pub turn_hashes: Arc<[String]>,
     /// The judge's texts of every turn (quotes, rationales), read with the rollout.
     pub texts: Arc<[TurnTexts]>,
+    pub texts_problem: Option<String>,
     pub scroll: usize,
     /// Selected turn, 1-based; 0 when the rollout has no turns.
     pub turn: usize,
@@ -157,6 +167,7 @@ impl TurnReader {
         self.turn_messages = read.rollout.turn_messages();
         self.turn_hashes = read.turn_hashes;
         self.texts = read.texts;
+        self.texts_problem = read.texts_problem;
         for (message, width, body) in read.bodies {
             self.bodies.insert(message, width, body);
         }
