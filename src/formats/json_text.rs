@@ -178,6 +178,16 @@ pub fn nonfinite_literals(text: &str) -> Vec<(usize, usize)> {
     found
 }
 
+/// The text of one JSONL line (its `\r` dropped): `None` when it is blank, `Err` with the
+/// 1-based column where it stops being UTF-8.
+pub fn jsonl_line(line: &[u8]) -> Option<Result<&str, u64>> {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    if line.trim_ascii().is_empty() {
+        return None;
+    }
+    Some(std::str::from_utf8(line).map_err(|e| e.valid_up_to() as u64 + 1))
+}
+
 /// The text of a JSON string literal (quotes included) whose syntax serde_json has checked,
 /// decoded in one pass into a string of its own; `None` for an escape serde_json refuses
 /// (a lone surrogate), so the caller can ask serde_json for the error.

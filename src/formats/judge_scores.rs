@@ -228,20 +228,16 @@ impl ScoreFile {
             let mut line_offset = offset;
             offset += n as u64;
             let mut line = buf.strip_suffix(b"\n").unwrap_or(&buf);
-            line = line.strip_suffix(b"\r").unwrap_or(line);
             if line_no == 1
                 && let Some(rest) = line.strip_prefix(json_text::BOM)
             {
                 line = rest;
                 line_offset += json_text::BOM.len() as u64;
             }
-            if line.trim_ascii().is_empty() {
-                continue;
-            }
-            let text = match std::str::from_utf8(line) {
-                Ok(text) => text,
-                Err(e) => {
-                    let column = e.valid_up_to() as u64 + 1;
+            let text = match json_text::jsonl_line(line) {
+                None => continue,
+                Some(Ok(text)) => text,
+                Some(Err(column)) => {
                     self.bad_row(line_no, column, "invalid UTF-8 (the file must be UTF-8 text)");
                     continue;
                 }
