@@ -57,11 +57,13 @@ fn the_tag_is_charted_filtered_sorted_and_labelled_with_the_picker() {
     }
     let screen = screen_text(&s.draw());
     assert!(screen.contains("despair") && screen.contains("trn lab most"), "{screen}");
-    // The human's category for turn 1, with the picker: typed to narrow, then Enter.
+    // The human's category for turn 2, with the picker: typed to narrow, then Enter.
     s.press("<Tab>]");
     s.press("adesp<Enter>");
     let file = std::fs::read_to_string(dir.path().join("ana.jsonl")).unwrap();
     let line: serde_json::Value = serde_json::from_str(file.lines().last().unwrap()).unwrap();
     assert_eq!(line["score_name"], "frustration.tag", "{file}");
     assert_eq!(line["category"], "despair", "{file}");
+    let screen = screen_text(&s.draw());
+    assert!(screen.contains("✎ you frustration.tag=despair"), "my category under the turn: {screen}");
 }

@@ -97,10 +97,10 @@ fn list_of_a_categorical_score_shows_the_most_given_category_and_a_cell_per_turn
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[1].contains("trn lab most"), "{text}");
     assert!(
-        lines[2].contains("despair") && lines[2].contains("despair    ▒██"),
+        lines[2].contains("despair") && lines[2].contains("3     despair   ▒██"),
         "none is the third shade: {text}"
     );
-    assert!(lines[3].contains("3    -          ···"), "{text}");
+    assert!(lines[3].contains("3     -         ···"), "{text}");
 }
 
 #[test]

@@ -53,6 +53,9 @@ impl App {
                 if let Some(score) = label.score {
                     line.push_str(&format!(" {score}"));
                 }
+                if let Some(category) = &label.category {
+                    line.push_str(&format!(" {}={}", category.score_name, category.category));
+                }
                 for tag in &label.tags {
                     line.push_str(&format!(" #{tag}"));
                 }

@@ -121,6 +121,9 @@ impl Filter {
 }
 
 fn parse_term(term: &str) -> Result<Term, String> {
+    if term.starts_with("all(") && !term.ends_with(')') {
+        return Err(format!("{term:?}: all(…) needs its closing ), as all(tag=none)"));
+    }
     if let Some(inner) = term.strip_prefix("all(").and_then(|t| t.strip_suffix(')')) {
         return match parse_term(inner)? {
             Term::Field { name, value, negate, .. } => Ok(Term::Field { name, value, negate, every: true }),

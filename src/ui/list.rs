@@ -128,7 +128,7 @@ fn row(
             // The category the judge gave most often (the first in the scale on a tie).
             let most = most_frequent(values, scale);
             let style = most.map_or(theme.dim(), |(place, _)| theme.category(place));
-            spans.push(Span::styled(fit(most.map_or("-", |(_, c)| c), 10), style));
+            spans.push(Span::styled(format!(" {}", fit(most.map_or("-", |(_, c)| c), 9)), style));
             if c.spark > 0 {
                 spans.extend(category_cells(values, c.spark - 1, scale, theme));
             }

@@ -44,7 +44,7 @@ pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
     bind(Global, &["N"], PrevMatch, "previous search match"),
     bind(Global, &["f"], Filter, "filter rollouts (e.g. condition=baseline max>=5 selfdel)"),
     bind(Global, &["F"], ClearFilter, "clear the filter"),
-    bind(Global, &["s"], CycleSort, "sort by: file order, id, max, mean, first ≥ threshold, turns"),
+    bind(Global, &["s"], CycleSort, "cycle the sort (id, max, mean, first ≥ T, counts, turns)"),
     bind(Global, &["S"], ReverseSort, "reverse the sort order"),
     bind(Global, &["c"], NextScoreName, "show the next score name"),
     bind(Global, &["p"], ShowProblems, "show files and lines that could not be read"),

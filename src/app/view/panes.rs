@@ -211,7 +211,10 @@ impl App {
             {
                 value.push_str(&format!(" · you {human}●"));
             }
-            format!(" {label} · turn {selected}/{turns} = {value} · T={threshold} ")
+            // The threshold belongs to the judge's 0–10 scale, not to probes or categories.
+            let threshold =
+                if scale == ScoreScale::Judge { format!(" · T={threshold}") } else { String::new() };
+            format!(" {label} · turn {selected}/{turns} = {value}{threshold} ")
         } else {
             format!(" {label} ")
         };

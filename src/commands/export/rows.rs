@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
-use crate::model::{Label, LabelSet};
+use crate::model::{CategoryLabel, Label, LabelSet};
 use crate::model::{MetaValue, ScoreValues};
 use crate::study::Study;
 
@@ -73,6 +73,9 @@ pub struct AnnotatorLabels<'a> {
 #[derive(Debug, Serialize)]
 pub struct LabelFields<'a> {
     pub score: Option<u8>,
+    /// The category given to a categorical score (`{"score_name", "category"}`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<&'a CategoryLabel>,
     pub tags: &'a [String],
     pub note: &'a Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -83,6 +86,7 @@ impl<'a> LabelFields<'a> {
     pub fn new(label: &'a Label, current_hash: Option<&str>) -> LabelFields<'a> {
         LabelFields {
             score: label.score,
+            category: label.category.as_ref(),
             tags: &label.tags,
             note: &label.note,
             stale: current_hash.map(|hash| label.is_stale(hash)),
