@@ -2,6 +2,8 @@
 //! the turn, the tag as a chart and a filter, a human category label, nothing while blind.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::path::PathBuf;
 
 use rollscope::formats::judge_scores::ScoreFileSpec;
@@ -72,7 +74,7 @@ fn the_tag_is_charted_filtered_sorted_and_labelled_with_the_picker() {
 fn in_a_blind_review_what_the_judge_wrote_stays_hidden_until_the_turn_is_scored() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(fixture("native_strings.jsonl"), dir.path().join("study.jsonl")).unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rollscope"))
+    let out = common::rollscope()
         .current_dir(dir.path())
         .args(["sample", "study.jsonl", "--n", "1", "--seed", "3", "-o", "q.json"])
         .output()
