@@ -6,6 +6,8 @@
 
 pub mod agreement;
 pub mod describe;
+pub mod exact;
 pub mod pairs;
+pub mod resample;
 pub mod rng;
 pub mod study;
