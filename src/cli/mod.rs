@@ -50,6 +50,10 @@ pub enum Command {
         by: Option<String>,
         #[command(flatten)]
         bootstrap: BootstrapOptions,
+        /// Bootstrap whole clusters of rollouts sharing this field's value (e.g. prompt_id), as
+        /// rollouts of one prompt are not independent.
+        #[arg(long, value_name = "FIELD")]
+        cluster: Option<String>,
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,

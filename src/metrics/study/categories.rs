@@ -150,6 +150,7 @@ mod tests {
             by: vec!["condition".into()],
             boot: 0,
             seed: 0,
+            cluster: None,
         }
     }
 
