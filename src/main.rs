@@ -58,6 +58,7 @@ fn run_command(command: Command, config: &Config) -> Result<()> {
                 &study,
             )
         }
+        Command::Compare(args) => commands::compare::run(&args),
         Command::Agree { paths, study, bootstrap: BootstrapOptions { boot, seed }, queue, json } => {
             commands::agree::run(&paths, &commands::agree::AgreeArgs { boot, seed, json, queue }, &study)
         }

@@ -5,6 +5,7 @@
 //! when it cannot be computed; no function returns NaN.
 
 pub mod agreement;
+pub mod compare;
 pub mod describe;
 pub mod exact;
 pub mod pairs;
