@@ -88,9 +88,17 @@ pub(super) fn compare_unpaired(
 ) -> Comparison {
     let (a, b) = rayon::join(|| Side::new(group, options), || Side::new(baseline, options));
     let n_turns = a.turns.len().max(b.turns.len());
-    let per_turn = (1..=n_turns).into_par_iter().map(|t| turn(&a, &b, t, options)).collect();
+    // The AUC's resampling (over every rollout) runs beside the turns'.
+    let (per_turn, ((auc_diff_ci, auc_rel_change_ci), auc_p_value)) = rayon::join(
+        || (1..=n_turns).into_par_iter().map(|t| turn(&a, &b, t, options)).collect(),
+        || {
+            rayon::join(
+                || difference_cis(&a.aucs, &b.aucs, options, 0, Figure::AucBoot),
+                || permutation_p(&a.aucs, &b.aucs, options.perm, seed_of(options, 0, Figure::AucPerm, 0)),
+            )
+        },
+    );
     let (auc, baseline_auc) = (a.aucs.mean(), b.aucs.mean());
-    let (auc_diff_ci, auc_rel_change_ci) = difference_cis(&a.aucs, &b.aucs, options, 0, Figure::AucBoot);
     let (deleted_a, deleted_b) = (a.deletions.len(), b.deletions.len());
     let self_deletion_rate = fraction(deleted_a, a.n_rollouts);
     let baseline_self_deletion_rate = fraction(deleted_b, b.n_rollouts);
@@ -107,7 +115,7 @@ pub(super) fn compare_unpaired(
         auc_diff_ci,
         auc_rel_change: auc.zip(baseline_auc).and_then(|(x, y)| relative(x, y)),
         auc_rel_change_ci,
-        auc_p_value: permutation_p(&a.aucs, &b.aucs, options.perm, seed_of(options, 0, Figure::AucPerm, 0)),
+        auc_p_value,
         self_deletion_rate,
         baseline_self_deletion_rate,
         self_deletion_diff: diff(self_deletion_rate, baseline_self_deletion_rate),
