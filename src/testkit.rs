@@ -43,6 +43,19 @@ impl Session {
         session
     }
 
+    /// `open`, with load options (`--scores` files and the like).
+    pub fn open_with(
+        paths: &[PathBuf],
+        width: u16,
+        height: u16,
+        labels: Option<(&Path, &str)>,
+        options: LoadOptions,
+    ) -> Session {
+        let mut session = Session::new(blank_app(width, height));
+        session.start_options(paths, labels, options);
+        session
+    }
+
     /// Spot-check mode on a queue file, labelling as `annotator` into `labels`.
     pub fn review(queue: &Path, width: u16, height: u16, labels: (&Path, &str)) -> Result<Session, String> {
         let parsed = Queue::read(queue, crate::model::ReadLimits::default().label_file())
@@ -70,6 +83,10 @@ impl Session {
     }
 
     fn start_with(&mut self, paths: &[PathBuf], labels: Option<(&Path, &str)>, id_fields: Vec<String>) {
+        self.start_options(paths, labels, LoadOptions { id_fields, ..LoadOptions::default() });
+    }
+
+    fn start_options(&mut self, paths: &[PathBuf], labels: Option<(&Path, &str)>, options: LoadOptions) {
         if let Some((dir, annotator)) = labels {
             self.app.labels.annotator = annotator.to_string();
             self.executor.open_labels(LabelsInput {
@@ -80,7 +97,7 @@ impl Session {
             });
         }
         let input = if paths.is_empty() { StudyInput::Demo } else { StudyInput::Paths(paths.to_vec()) };
-        self.executor.load(input, LoadOptions { threads: 1, id_fields, ..LoadOptions::default() });
+        self.executor.load(input, LoadOptions { threads: 1, ..options });
         self.deliver();
     }
 

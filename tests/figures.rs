@@ -199,7 +199,8 @@ fn export_writes_one_row_per_turn_with_labels_in_every_format() {
     let labels = dir.path().join("rollscope-labels/ana.jsonl");
     let mut text = std::fs::read_to_string(&labels).unwrap();
     text.push_str(&serde_json::json!({"rollout": id, "turn": 3, "score": null, "tags": ["a,b", "q\"x"], "note": "two\nlines",
-        "annotator": "ana", "time": "t", "source": "s", "text_hash": null}).to_string());
+        "annotator": "ana", "time": "t", "source": "s", "text_hash": null,
+        "score_name": "frustration.tag", "category": "despair"}).to_string());
     text.push('\n');
     std::fs::write(&labels, text).unwrap();
     let total_turns: u64 = json(&["ls", "--json", &study])
@@ -223,6 +224,8 @@ fn export_writes_one_row_per_turn_with_labels_in_every_format() {
     let row3 = rows.iter().find(|r| r[col("rollout")] == id && r[col("turn")] == "3").unwrap();
     assert_eq!(row3[col("ana_tags")], "a,b;q\"x");
     assert_eq!(row3[col("ana_note")], "two\nlines");
+    assert_eq!(row3[col("ana_category")], "despair");
+    assert_eq!(row2[col("ana_category")], "");
 
     let out = dir.path().join("turns.jsonl");
     let (ok, _, err) = run(&["export", &study, "--to", "jsonl", "-o", out.to_str().unwrap()]);
@@ -232,6 +235,11 @@ fn export_writes_one_row_per_turn_with_labels_in_every_format() {
     assert_eq!(lines.len() as u64, total_turns);
     let l2 = lines.iter().find(|l| l["rollout"] == id && l["turn"] == 2).unwrap();
     assert_eq!(l2["labels"]["ana"]["score"], 4);
+    let l3 = lines.iter().find(|l| l["rollout"] == id && l["turn"] == 3).unwrap();
+    assert_eq!(
+        l3["labels"]["ana"]["category"],
+        serde_json::json!({"score_name": "frustration.tag", "category": "despair"})
+    );
     assert!(l2["scores"]["frustration"].is_number());
 
     let (ok, rollouts, err) = run(&["export", &study, "--to", "rollouts"]);

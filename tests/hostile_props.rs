@@ -111,7 +111,7 @@ proptest! {
 
 fn index(json: &str) -> Result<RolloutSummary, formats::RecordError> {
     let hatch = Hatch::default();
-    let ctx = IndexContext { hatch: &hatch, source: 0 };
+    let ctx = IndexContext { hatch: &hatch, source: 0, hash_turns: false };
     formats::index_record(json, &ctx, &mut Interner::default(), &|| "f:1".into(), Locator::Decoded(0))
 }
 
@@ -123,12 +123,15 @@ proptest! {
         let json = serde_json::to_string(&record).unwrap();
         let hatch = Hatch::default();
         let mut strings = Interner::default();
-        let fast = chat_index::index_chat(&json, &hatch, &mut strings, || "f:1".into(), 0, Locator::Decoded(0));
+        // Turns hashed too, as when a score file repeats their texts: every text is decoded.
+        let ctx = IndexContext { hatch: &hatch, source: 0, hash_turns: true };
+        let mut fast = chat_index::index_chat(&json, &ctx, &mut strings, || "f:1".into(), Locator::Decoded(0));
         let full = formats::decode_record(&json, "f:1");
-        match (&fast, &full) {
+        match (&mut fast, &full) {
             (Some(fast), Ok(rollout)) => {
+                prop_assert_eq!(std::mem::take(&mut fast.response_hashes), rollout.response_hashes(), "{}", json);
                 let slow = RolloutSummary::from_rollout(rollout, &hatch, 0, Locator::Decoded(0), &mut strings);
-                prop_assert_eq!(fast, &slow, "{}", json);
+                prop_assert_eq!(&*fast, &slow, "{}", json);
             }
             (Some(_), Err(e)) => prop_assert!(false, "indexed but not readable: {e:?}: {json}"),
             (None, _) => {}

@@ -134,7 +134,7 @@ fn score_name_join_and_field_flags() {
     assert!(out.status.success(), "{}", stderr(&out));
     let rows = stdout_json(&out);
     let r0 = row(&rows, "math-009-trained-r0");
-    assert_eq!(r0["scores"], json!({"judge_f": [0.0, 0.0, 0.0, 1.0, null, 0.0]}));
+    assert_eq!(r0["scores"]["judge_f"], json!([0.0, 0.0, 0.0, 1.0, null, 0.0]));
     assert_eq!(r0["judge"], r0["scores"]["judge_f"]);
 
     // Given join fields and field names give the same values as detection.
@@ -325,11 +325,15 @@ fn validate_reports_a_score_file_as_a_file_of_its_own() {
     assert_eq!(report["files"].as_array().unwrap().len(), 2, "{report:#}");
     let transcripts = entry(&report, "transcripts.jsonl");
     assert_eq!((&transcripts["rollouts"], &transcripts["turns"]), (&json!(5), &json!(77)));
-    assert_eq!(transcripts["scores"], json!({"frustration": 74}));
+    // Every field of the rows is kept: the judge's model (categorical) and its one note (a text).
+    assert_eq!(
+        transcripts["scores"],
+        json!({"frustration": 74, "frustration.model": 76, "frustration.note": 1})
+    );
     assert_eq!(transcripts["problems"], json!([]));
     let scores = entry(&report, "frustration.jsonl");
     assert_eq!(scores["format"], "judge-scores");
-    assert_eq!(scores["scores"], json!({"frustration": 74}));
+    assert_eq!(scores["scores"], json!({"frustration": 74, "frustration.model": 76, "frustration.note": 1}));
     assert_eq!(
         places(scores),
         [
@@ -367,7 +371,8 @@ fn validate_reports_a_score_file_as_a_file_of_its_own() {
         stdout.contains(
             "frustration.jsonl: judge-scores \"frustration\", joined on condition, rollout_idx, task_id, turn \
              turn_idx, value score; 79 rows read, 76 attached to 5 rollouts (2 missing), 2 not attached, 1 \
-             replaced — 4 problems\n  53:80: warning: bad score row: EOF while parsing a string\n"
+             replaced — 4 problems\n  scores: frustration 74, frustration.model 76 (categorical), \
+             frustration.note 1 (text)\n  53:80: warning: bad score row: EOF while parsing a string\n"
         ),
         "{stdout}"
     );

@@ -7,12 +7,15 @@ use ratatui::layout::Rect;
 use ratatui::widgets::Widget;
 use rollscope::app::keymap::Keymap;
 use rollscope::app::view::{
-    ChartView, HelpView, HumanMark, Judged, LabelStatus, ListRow, ListView, QueueRow, QueueView, SaveState,
-    StatusView, TagsView, help_lines,
+    CategoriesView, ChartView, HelpView, HumanMark, Judged, LabelStatus, ListRow, ListView, QueueRow,
+    QueueView, SaveState, StatusView, TagsView, help_lines,
 };
-use rollscope::model::Problem;
+use std::sync::Arc;
+
+use rollscope::model::{Problem, ScoreValues};
 use rollscope::study::Progress;
-use rollscope::ui::annotate::TagsWidget;
+use rollscope::study::ScoreScale;
+use rollscope::ui::annotate::{CategoriesWidget, TagsWidget};
 use rollscope::ui::chart::ChartWidget;
 use rollscope::ui::list::ListWidget;
 use rollscope::ui::overlay::{HelpWidget, ProblemsWidget};
@@ -31,7 +34,7 @@ fn draw(widget: impl Widget, width: u16, height: u16) -> String {
         .join("\n")
 }
 
-fn row<'a>(id: &'a str, scores: Option<&'a [Option<f64>]>, labelled: u32) -> ListRow<'a> {
+fn row<'a>(id: &'a str, scores: Option<&'a ScoreValues>, labelled: u32) -> ListRow<'a> {
     ListRow {
         id,
         condition: "baseline".into(),
@@ -40,24 +43,64 @@ fn row<'a>(id: &'a str, scores: Option<&'a [Option<f64>]>, labelled: u32) -> Lis
         labelled,
         self_deleted: id.ends_with('x'),
         scores,
+        hidden: scores.is_none(),
     }
+}
+
+fn numbers(values: &[Option<f64>]) -> ScoreValues {
+    ScoreValues::Numeric(values.into())
+}
+
+fn categories(values: &[Option<&str>]) -> ScoreValues {
+    ScoreValues::Categorical(values.iter().map(|v| v.map(Arc::from)).collect())
+}
+
+fn tag_scale() -> ScoreScale {
+    ScoreScale::Categories(["despair", "mild", "none"].map(Arc::from).into())
 }
 
 #[test]
 fn list_alone_draws_its_rows_hidden_scores_as_question_marks() {
-    let scores = [Some(2.0), None, Some(8.0)];
+    let scores = numbers(&[Some(2.0), None, Some(8.0)]);
     let view = ListView {
         shown: 3,
         total: 5,
-        sort: Some(("max", true)),
+        sort: Some(("max".into(), true)),
         filter: "condition=baseline",
         rows: vec![row("a", Some(&scores), 0), row("bx", Some(&scores), 3), row("c", None, 1)],
         selected: Some(1),
         empty: None,
         threshold: 5.0,
+        scale: ScoreScale::Judge,
         focused: true,
     };
     insta::assert_snapshot!(draw(ListWidget { view, theme: PLAIN }, 70, 7));
+}
+
+#[test]
+fn list_of_a_categorical_score_shows_the_most_given_category_and_a_cell_per_turn() {
+    let tags = categories(&[Some("none"), Some("despair"), Some("despair")]);
+    let untagged = categories(&[None, None, None]);
+    let view = ListView {
+        shown: 2,
+        total: 2,
+        sort: None,
+        filter: "",
+        rows: vec![row("a", Some(&tags), 0), row("b", Some(&untagged), 0)],
+        selected: None,
+        empty: None,
+        threshold: 5.0,
+        scale: tag_scale(),
+        focused: true,
+    };
+    let text = draw(ListWidget { view, theme: PLAIN }, 70, 5);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[1].contains("trn lab most"), "{text}");
+    assert!(
+        lines[2].contains("despair") && lines[2].contains("3     despair   ▒██"),
+        "none is the third shade: {text}"
+    );
+    assert!(lines[3].contains("3     -         ···"), "{text}");
 }
 
 #[test]
@@ -67,6 +110,7 @@ fn chart_alone_draws_bars_hidden_turns_humans_and_reports_its_hits() {
         values: vec![Judged::Score(1.0), Judged::Score(6.0), Judged::Missing, Judged::Hidden],
         selected: 2,
         threshold: 5.0,
+        scale: ScoreScale::Judge,
         humans: vec![
             HumanMark { turn: 2, score: 9, mine: true },
             HumanMark { turn: 1, score: 4, mine: false },
@@ -79,6 +123,45 @@ fn chart_alone_draws_bars_hidden_turns_humans_and_reports_its_hits() {
     assert_eq!((hits.first_turn, hits.visible, hits.slot), (1, 4, 6));
     assert_eq!(hits.turn_at(hits.x + 13), Some(3));
     insta::assert_snapshot!(draw(ChartWidget { view, theme: PLAIN }, 40, 8));
+}
+
+#[test]
+fn chart_of_a_probe_is_drawn_on_its_own_range_with_the_ends_labelled_and_no_threshold() {
+    let view = ChartView {
+        title: " probe ".into(),
+        values: vec![Judged::Score(-2.5), Judged::Score(0.0), Judged::Score(1.5)],
+        selected: 0,
+        threshold: 5.0,
+        scale: ScoreScale::Range { lo: -2.5, hi: 1.5 },
+        humans: Vec::new(),
+        self_deleted_at: None,
+        focused: false,
+    };
+    let text = draw(ChartWidget { view, theme: PLAIN }, 30, 7);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[1].starts_with("│ 1.5 "), "top label: {text}");
+    assert!(lines[4].starts_with("│-2.5 "), "bottom label: {text}");
+    assert!(!text.contains('╌'), "no threshold line on a probe's range: {text}");
+    // -2.5 is the bottom (an empty bar), 1.5 the full height (4 rows), 0 is 5/8 of it: 20
+    // eighths, two full rows and a half.
+    let column = |x: usize| lines[1..5].iter().map(|l| l.chars().nth(x).unwrap_or(' ')).collect::<String>();
+    assert_eq!(column(19), "████", "{text}");
+    assert_eq!(column(13), " ▄██", "{text}");
+}
+
+#[test]
+fn chart_of_a_categorical_score_is_a_coloured_cell_per_turn_under_a_legend() {
+    let view = ChartView {
+        title: " frustration.tag ".into(),
+        values: vec![Judged::Category(2), Judged::Category(0), Judged::Missing],
+        selected: 0,
+        threshold: 5.0,
+        scale: tag_scale(),
+        humans: Vec::new(),
+        self_deleted_at: None,
+        focused: false,
+    };
+    insta::assert_snapshot!(draw(ChartWidget { view, theme: PLAIN }, 34, 6));
 }
 
 #[test]
@@ -187,4 +270,17 @@ fn queue_alone_shows_the_judge_only_for_scored_items() {
         focused: true,
     };
     insta::assert_snapshot!(draw(QueueWidget { view, theme: PLAIN }, 50, 4));
+}
+
+#[test]
+fn category_picker_alone_numbers_the_shown_categories_and_marks_the_turns() {
+    let view = CategoriesView {
+        score: "frustration.tag",
+        turn: 3,
+        shown: vec!["despair", "mild", "none"],
+        current: Some("mild"),
+        selected: 2,
+        filter: "",
+    };
+    insta::assert_snapshot!(draw(CategoriesWidget { view, theme: PLAIN }, 50, 10));
 }

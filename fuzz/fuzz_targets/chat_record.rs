@@ -9,7 +9,7 @@ use rollscope::model::{Hatch, Interner, Locator, RolloutSummary};
 fuzz_target!(|data: &[u8]| {
     let Ok(json) = std::str::from_utf8(data) else { return };
     let hatch = Hatch::default();
-    let ctx = IndexContext { hatch: &hatch, source: 0 };
+    let ctx = IndexContext { hatch: &hatch, source: 0, hash_turns: false };
     let mut strings = Interner::default();
     let indexed = formats::index_record(json, &ctx, &mut strings, &|| "f:1".into(), Locator::Decoded(0));
     let full = formats::decode_record(json, "f:1");
@@ -17,7 +17,7 @@ fuzz_target!(|data: &[u8]| {
     if let Err(e) = &indexed {
         assert!(e.line >= 1 && e.column >= 1, "{e:?}");
     }
-    let fast = chat_index::index_chat(json, &hatch, &mut strings, || "f:1".into(), 0, Locator::Decoded(0));
+    let fast = chat_index::index_chat(json, &ctx, &mut strings, || "f:1".into(), Locator::Decoded(0));
     if let (Some(fast), Ok(rollout)) = (fast, &full) {
         let slow = RolloutSummary::from_rollout(rollout, &hatch, 0, Locator::Decoded(0), &mut strings);
         assert_eq!(fast, slow, "fast and full disagree on {json}");

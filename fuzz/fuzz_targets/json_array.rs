@@ -18,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
     }
     let Some(spans) = json_text::array_element_spans(body) else { return };
     let hatch = Hatch::default();
-    let ctx = IndexContext { hatch: &hatch, source: 0 };
+    let ctx = IndexContext { hatch: &hatch, source: 0, hash_turns: false };
     let mut strings = Interner::default();
     let mut end = 0;
     for (i, span) in spans.into_iter().enumerate() {

@@ -12,7 +12,7 @@ use rollscope::model::{Hatch, RolloutSummary};
 
 fn run(bytes: &[u8], threads: usize) -> (Vec<RolloutSummary>, Vec<String>) {
     let hatch = Hatch::default();
-    let ctx = IndexContext { hatch: &hatch, source: 0 };
+    let ctx = IndexContext { hatch: &hatch, source: 0, hash_turns: false };
     let events = Mutex::new(Vec::new());
     let sink = |e: LoadEvent| events.lock().unwrap_or_else(|p| p.into_inner()).push(e);
     let open = || Ok(bytes);

@@ -53,6 +53,8 @@ pub enum Action {
     ToggleTag,
     ToggleTagNumber(u8),
     NewTag,
+    OpenCategories,
+    ChooseNumber(u8),
     /// Text entry (prompt, new tag, note): finish, abandon, and the editing keys.
     Submit,
     Cancel,
@@ -82,6 +84,11 @@ const TAG_NAMES: [&str; 10] = [
     "toggle_tag_7",
     "toggle_tag_8",
     "toggle_tag_9",
+];
+
+const CHOOSE_NAMES: [&str; 10] = [
+    "choose_0", "choose_1", "choose_2", "choose_3", "choose_4", "choose_5", "choose_6", "choose_7",
+    "choose_8", "choose_9",
 ];
 
 impl Action {
@@ -132,6 +139,8 @@ impl Action {
             Action::ToggleTag => "toggle_tag",
             Action::ToggleTagNumber(n) => TAG_NAMES[usize::from(n).min(9)],
             Action::NewTag => "new_tag",
+            Action::OpenCategories => "category",
+            Action::ChooseNumber(n) => CHOOSE_NAMES[usize::from(n).min(9)],
             Action::Submit => "submit",
             Action::Cancel => "cancel",
             Action::SaveNote => "save_note",
@@ -156,6 +165,7 @@ impl Action {
                 | Action::SetScore(_)
                 | Action::ClearScore
                 | Action::OpenTags
+                | Action::OpenCategories
                 | Action::EditNote
                 | Action::EditRolloutNote
                 | Action::NextUnlabelledTurn

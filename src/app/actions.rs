@@ -78,8 +78,11 @@ impl App {
             }
             Action::ClearFilter => self.apply_filter("", out),
             Action::CycleSort => {
-                self.list.sort = self.list.sort.next();
-                self.list.descending = matches!(self.list.sort, SortKey::Max | SortKey::Mean);
+                let categories = match self.study.scales.of(self.score_name()) {
+                    crate::study::ScoreScale::Categories(all) => all,
+                    _ => Vec::new().into(),
+                };
+                self.list.cycle_sort(&categories);
                 self.refresh_list(out);
             }
             Action::ReverseSort => {
@@ -92,6 +95,7 @@ impl App {
             Action::Undo => self.undo(out),
             Action::Redo => self.redo(out),
             Action::OpenTags => self.open_tag_picker(),
+            Action::OpenCategories => self.open_category_picker(),
             Action::EditNote => self.open_note_editor(false),
             Action::EditRolloutNote => self.open_note_editor(true),
             Action::NextUnlabelledTurn => self.next_unlabelled_turn(out),
@@ -116,6 +120,7 @@ impl App {
             | Action::ThresholdDown
             | Action::ToggleTag
             | Action::ToggleTagNumber(_)
+            | Action::ChooseNumber(_)
             | Action::NewTag
             | Action::Submit
             | Action::Cancel
@@ -182,10 +187,15 @@ impl App {
     fn apply_filter(&mut self, text: &str, out: &mut Outcome) {
         // A field no rollout has is a typo, not a filter hiding everything (known once loaded).
         let checked = super::filter::Filter::parse(text).and_then(|filter| {
-            if !self.study.progress.finished {
-                return Ok(filter);
+            let fields = self.study.metadata_fields();
+            let scores = self.study.valued_score_names();
+            let resolved = filter.clone().resolve(&fields, &scores, self.score_view().name);
+            match resolved {
+                Ok(filter) => Ok(filter),
+                // Until the study is loaded, a name not seen yet may still come.
+                Err(_) if !self.study.progress.finished => Ok(filter),
+                Err(e) => Err(e.to_string()),
             }
-            filter.check(&self.study.metadata_fields()).map(|()| filter).map_err(|e| e.to_string())
         });
         match checked {
             Ok(filter) => {
@@ -208,14 +218,21 @@ impl App {
     }
 
     pub(super) fn next_score_name(&mut self, out: &mut Outcome) {
-        let names = &self.study.score_names;
+        // Numbers and categories take turns; texts are shown under the turns, not drawn.
+        let names = self.study.valued_score_names();
         if names.is_empty() {
             self.toast = Some("this study has no scores".into());
             return;
         }
-        let at = names.iter().position(|n| Some(n) == self.settings.score.as_ref());
+        let at = names.iter().position(|n| Some(*n) == self.settings.score.as_deref());
         let next = at.map_or(0, |i| (i + 1) % names.len());
-        self.settings.score = Some(names[next].clone());
+        self.settings.score = Some(std::sync::Arc::from(names[next]));
+        if self.list.sort == SortKey::CategoryCount {
+            // The count of a category of the score shown before means nothing now.
+            self.list.sort = SortKey::FileOrder;
+            self.list.sort_category = None;
+            self.list.descending = false;
+        }
         if self.list.sort != SortKey::FileOrder || !self.list.filter.is_empty() {
             self.refresh_list(out);
         }

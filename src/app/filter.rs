@@ -3,15 +3,38 @@
 //! `condition=baseline`  metadata field equals value (`!=` for not equal)
 //! `max>=5` `mean<2` `turns>10` `first<=3`  score predicates (`first` = first turn ≥ threshold)
 //! `selfdel` / `!selfdel`  self-deleted or not
+//! `frustration.tag=despair`  some turn's judge value is that (`!=`: no turn's is)
+//! `tag=despair`  the same, short, when no metadata field is called `tag` (metadata wins)
+//! `all(tag=none)`  every turn the judge valued is that
+
+mod turns;
 
 use crate::model::RolloutSummary;
-use crate::model::names::{self, FieldError};
+use crate::model::names::FieldError;
+pub use turns::TurnValue;
 
 /// One term of a filter.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Term {
-    Field { name: String, value: String, negate: bool },
-    Number { what: Quantity, op: Comparison, value: f64 },
+    /// `name=value`: a metadata field, or, once resolved, a per-turn judge value.
+    Field {
+        name: String,
+        value: String,
+        negate: bool,
+        every: bool,
+    },
+    /// A per-turn score's value in some turn (every turn when `every`), `!=` none.
+    Turn {
+        score: String,
+        value: TurnValue,
+        negate: bool,
+        every: bool,
+    },
+    Number {
+        what: Quantity,
+        op: Comparison,
+        value: f64,
+    },
     SelfDeleted(bool),
 }
 
@@ -62,23 +85,27 @@ impl Filter {
         self.terms.is_empty()
     }
 
-    /// `Err` naming the closest field when a `field=value` term names none of `fields` (the
-    /// fields the study's rollouts have): such a filter would hide every rollout for a typo.
-    pub fn check(&self, fields: &[&str]) -> Result<(), FieldError> {
-        let names = self.terms.iter().filter_map(|term| match term {
-            Term::Field { name, .. } => Some(name.as_str()),
-            _ => None,
-        });
-        names::check(None, names, fields)
+    /// Tells each `name=value` term's metadata fields from per-turn scores: `fields` are the
+    /// study's metadata fields, `scores` its per-turn numeric and categorical score names, and
+    /// `active` the score shown (`tag` is `<active>.tag` first). A name that is none of these
+    /// is an error naming the closest: such a filter would hide every rollout for a typo.
+    pub fn resolve(mut self, fields: &[&str], scores: &[&str], active: &str) -> Result<Filter, FieldError> {
+        for term in &mut self.terms {
+            if let Term::Field { name, value, negate, every } = term {
+                *term = turns::resolve(name, value, *negate, *every, fields, scores, active)?;
+            }
+        }
+        Ok(self)
     }
 
     /// Whether a rollout passes, with scores read under `score` and `threshold` for `first`.
     pub fn matches(&self, r: &RolloutSummary, score: &str, threshold: f64) -> bool {
         self.terms.iter().all(|term| match term {
-            Term::Field { name, value, negate } => {
+            Term::Field { name, value, negate, .. } => {
                 let equal = r.meta(name).is_some_and(|v| v.text() == value.as_str());
                 equal != *negate
             }
+            Term::Turn { score, value, negate, every } => turns::holds(r, score, value, *every) != *negate,
             Term::SelfDeleted(wanted) => r.self_deleted_at.is_some() == *wanted,
             Term::Number { what, op, value } => {
                 let actual = match what {
@@ -94,6 +121,15 @@ impl Filter {
 }
 
 fn parse_term(term: &str) -> Result<Term, String> {
+    if term.starts_with("all(") && !term.ends_with(')') {
+        return Err(format!("{term:?}: all(…) needs its closing ), as all(tag=none)"));
+    }
+    if let Some(inner) = term.strip_prefix("all(").and_then(|t| t.strip_suffix(')')) {
+        return match parse_term(inner)? {
+            Term::Field { name, value, negate, .. } => Ok(Term::Field { name, value, negate, every: true }),
+            _ => Err(format!("{term:?}: all(…) takes a per-turn field=value, as all(tag=none)")),
+        };
+    }
     match term {
         "selfdel" | "selfdeleted" => return Ok(Term::SelfDeleted(true)),
         "!selfdel" | "!selfdeleted" => return Ok(Term::SelfDeleted(false)),
@@ -132,9 +168,12 @@ fn parse_term(term: &str) -> Result<Term, String> {
             let value = value.parse::<f64>().map_err(|_| format!("{term:?}: {value:?} is not a number"))?;
             Ok(Term::Number { what, op, value })
         }
-        _ if matches!(symbol, "=" | "!=") => {
-            Ok(Term::Field { name: name.to_string(), value: value.to_string(), negate: symbol == "!=" })
-        }
+        _ if matches!(symbol, "=" | "!=") => Ok(Term::Field {
+            name: name.to_string(),
+            value: value.to_string(),
+            negate: symbol == "!=",
+            every: false,
+        }),
         _ => Err(format!("{term:?}: only max, mean, turns and first compare with {symbol}")),
     }
 }
@@ -183,10 +222,11 @@ mod tests {
         let fields = ["condition", "dataset"];
         let typo = Filter::parse("conditon=baseline max>=5").unwrap();
         assert_eq!(
-            typo.check(&fields).unwrap_err().to_string(),
+            typo.resolve(&fields, &[], "frustration").unwrap_err().to_string(),
             "no rollout has `conditon`; did you mean `condition`?"
         );
-        assert_eq!(Filter::parse("condition!=x dataset=y selfdel mean<2").unwrap().check(&fields), Ok(()));
+        let fine = Filter::parse("condition!=x dataset=y selfdel mean<2").unwrap();
+        assert_eq!(fine.clone().resolve(&fields, &[], "frustration"), Ok(fine));
     }
 
     #[test]

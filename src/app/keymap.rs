@@ -27,6 +27,8 @@ pub enum Context {
     Tags,
     /// Typing a new tag in the tag picker.
     TagInput,
+    /// The category picker (other keys narrow the list).
+    Categories,
     Note,
     Prompt,
     Stats,
@@ -45,7 +47,7 @@ pub enum OtherKeys {
 }
 
 impl Context {
-    pub const ALL: [Context; 13] = [
+    pub const ALL: [Context; 14] = [
         Context::Global,
         Context::List,
         Context::Reader,
@@ -55,6 +57,7 @@ impl Context {
         Context::Problems,
         Context::Tags,
         Context::TagInput,
+        Context::Categories,
         Context::Note,
         Context::Prompt,
         Context::Stats,
@@ -73,6 +76,7 @@ impl Context {
             Context::Problems => "Problems",
             Context::Tags => "Tag picker",
             Context::TagInput => "Tag picker, typing a new tag",
+            Context::Categories => "Category picker (other keys narrow the list)",
             Context::Note => "Note editor (other keys edit the text)",
             Context::Prompt => "Search and filter prompt (other keys edit the text)",
             Context::Stats => "Statistics view",
@@ -92,6 +96,7 @@ impl Context {
             Context::Problems => "problems",
             Context::Tags => "tags",
             Context::TagInput => "tag_input",
+            Context::Categories => "categories",
             Context::Note => "note",
             Context::Prompt => "prompt",
             Context::Stats => "stats",
@@ -107,7 +112,7 @@ impl Context {
             Context::Help | Context::Problems | Context::Tags | Context::Stats | Context::Summary => {
                 OtherKeys::Close
             }
-            Context::TagInput | Context::Note | Context::Prompt => OtherKeys::Text,
+            Context::TagInput | Context::Categories | Context::Note | Context::Prompt => OtherKeys::Text,
         }
     }
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::{App, Effect, Outcome};
-use crate::model::{Label, LabelKey, LabelRecord, LabelSet};
+use crate::model::{CategoryLabel, Label, LabelKey, LabelRecord, LabelSet};
 use crate::store::file::drop_past_last_turn;
 
 /// The tags offered when the config file names none.
@@ -109,6 +109,19 @@ impl App {
         let Some((key, hash)) = self.selected_turn().and_then(|t| self.label_target(Some(t))) else { return };
         let mut label = self.labels.mine.labels.get(&key).cloned().unwrap_or_default();
         label.score = score;
+        label.text_hash = hash;
+        self.change(key, Some(label), out);
+    }
+
+    /// Sets or clears the selected turn's category of the categorical score `score`.
+    pub fn set_category(&mut self, score: &str, category: Option<&str>, out: &mut Outcome) {
+        if !self.can_label() {
+            return;
+        }
+        let Some((key, hash)) = self.selected_turn().and_then(|t| self.label_target(Some(t))) else { return };
+        let mut label = self.labels.mine.labels.get(&key).cloned().unwrap_or_default();
+        label.category =
+            category.map(|c| CategoryLabel { score_name: score.to_string(), category: c.to_string() });
         label.text_hash = hash;
         self.change(key, Some(label), out);
     }

@@ -2,6 +2,7 @@
 //! and the scroll offset. Rows are study indices, so the index itself is never copied.
 
 use std::cmp::Ordering;
+use std::sync::Arc;
 
 use super::filter::Filter;
 use crate::model::RolloutSummary;
@@ -14,6 +15,8 @@ pub enum SortKey {
     Max,
     Mean,
     FirstAtOrAbove,
+    /// Turns the judge gave one category (`TranscriptList::sort_category`).
+    CategoryCount,
     Turns,
 }
 
@@ -24,7 +27,7 @@ impl SortKey {
             SortKey::Id => SortKey::Max,
             SortKey::Max => SortKey::Mean,
             SortKey::Mean => SortKey::FirstAtOrAbove,
-            SortKey::FirstAtOrAbove => SortKey::Turns,
+            SortKey::FirstAtOrAbove | SortKey::CategoryCount => SortKey::Turns,
             SortKey::Turns => SortKey::FileOrder,
         }
     }
@@ -36,6 +39,7 @@ impl SortKey {
             SortKey::Max => "max",
             SortKey::Mean => "mean",
             SortKey::FirstAtOrAbove => "first ≥ T",
+            SortKey::CategoryCount => "count",
             SortKey::Turns => "turns",
         }
     }
@@ -58,6 +62,8 @@ pub struct TranscriptList {
     pub sort: SortKey,
     pub descending: bool,
     pub filter: Filter,
+    /// The category counted by `SortKey::CategoryCount`.
+    pub sort_category: Option<Arc<str>>,
     /// Sort key per study index (see `extend_keys`).
     keys: Vec<Option<f64>>,
     /// Whether each study index is a row (passes the filter): answered in constant time, so
@@ -74,6 +80,7 @@ impl Default for TranscriptList {
             sort: SortKey::FileOrder,
             descending: false,
             filter: Filter::default(),
+            sort_category: None,
             keys: Vec::new(),
             shown: Vec::new(),
         }
@@ -81,6 +88,39 @@ impl Default for TranscriptList {
 }
 
 impl TranscriptList {
+    /// The next sort: file order, id, then max, mean and first ≥ T of a numeric score or the
+    /// count of each category of a categorical one (`categories`, most first), then turns.
+    pub fn cycle_sort(&mut self, categories: &[Arc<str>]) {
+        let at = self.sort_category.as_ref().and_then(|c| categories.iter().position(|k| k == c));
+        let next_category = match (self.sort, at) {
+            (SortKey::Id, _) => categories.first(),
+            (SortKey::CategoryCount, Some(i)) => categories.get(i + 1),
+            _ => None,
+        };
+        match next_category {
+            Some(category) => {
+                self.sort = SortKey::CategoryCount;
+                self.sort_category = Some(category.clone());
+            }
+            None if self.sort == SortKey::CategoryCount
+                || (self.sort == SortKey::Id && !categories.is_empty()) =>
+            {
+                self.sort = SortKey::Turns;
+                self.sort_category = None;
+            }
+            None => self.sort = self.sort.next(),
+        }
+        self.descending = matches!(self.sort, SortKey::Max | SortKey::Mean | SortKey::CategoryCount);
+    }
+
+    /// What the list is sorted by, for its title.
+    pub fn sort_label(&self) -> String {
+        match (&self.sort, &self.sort_category) {
+            (SortKey::CategoryCount, Some(category)) => format!("count of {category}"),
+            (key, _) => key.label().to_string(),
+        }
+    }
+
     /// Whether rollout `index` is a row of the list.
     pub fn is_shown(&self, index: u32) -> bool {
         self.shown.get(index as usize).copied().unwrap_or(false)
@@ -137,6 +177,11 @@ impl TranscriptList {
             SortKey::Max => r.max_score(view.name),
             SortKey::Mean => r.mean_score(view.name),
             SortKey::FirstAtOrAbove => r.first_at_or_above(view.name, view.threshold).map(|t| t as f64),
+            SortKey::CategoryCount => {
+                let category = self.sort_category.as_deref();
+                let count = r.categories(view.name).iter().filter(|c| c.as_deref() == category).count();
+                Some(count as f64)
+            }
             SortKey::Turns => Some(f64::from(r.n_turns)),
             SortKey::FileOrder | SortKey::Id => None,
         }));
@@ -170,14 +215,16 @@ impl TranscriptList {
             SortKey::FileOrder => Ordering::Equal,
             SortKey::Id => ra.id.cmp(&rb.id),
             SortKey::Turns => ra.n_turns.cmp(&rb.n_turns),
-            SortKey::Max | SortKey::Mean | SortKey::FirstAtOrAbove => {
+            SortKey::Max | SortKey::Mean | SortKey::FirstAtOrAbove | SortKey::CategoryCount => {
                 let key = |i: u32| self.keys.get(i as usize).copied().flatten();
                 missing_last(key(a), key(b), self.descending)
             }
         };
         let by_key = if self.descending
-            && !matches!(self.sort, SortKey::Max | SortKey::Mean | SortKey::FirstAtOrAbove)
-        {
+            && !matches!(
+                self.sort,
+                SortKey::Max | SortKey::Mean | SortKey::FirstAtOrAbove | SortKey::CategoryCount
+            ) {
             by_key.reverse()
         } else {
             by_key
@@ -291,5 +338,33 @@ mod tests {
         list.move_by(-100);
         list.scroll_into_view(4);
         assert_eq!((list.selected, list.offset), (0, 0));
+    }
+}
+
+#[cfg(test)]
+mod category_sort_tests {
+    use super::*;
+    use crate::metrics::study::tagged_rollout;
+
+    #[test]
+    fn s_counts_each_category_in_turn_most_first_then_goes_on_to_turns() {
+        let rollouts = vec![
+            tagged_rollout("a", 3, Some(&[Some("despair"), Some("none"), Some("none")])),
+            tagged_rollout("b", 3, Some(&[Some("despair"), Some("despair"), Some("none")])),
+            tagged_rollout("c", 1, Some(&[Some("none")])),
+        ];
+        let categories: Vec<Arc<str>> = ["despair", "none"].map(Arc::from).into();
+        let view = ScoreView { name: "frustration.tag", threshold: 5.0 };
+        let mut list = TranscriptList::default();
+        let order = |list: &mut TranscriptList| {
+            list.cycle_sort(&categories);
+            list.rebuild(&rollouts, view);
+            (list.sort_label(), list.rows.clone())
+        };
+        assert_eq!(order(&mut list), ("id".to_string(), vec![0, 1, 2]));
+        assert_eq!(order(&mut list), ("count of despair".to_string(), vec![1, 0, 2]));
+        assert_eq!(order(&mut list), ("count of none".to_string(), vec![0, 1, 2]), "ties keep file order");
+        assert_eq!(order(&mut list), ("turns".to_string(), vec![2, 0, 1]));
+        assert!(!list.descending);
     }
 }

@@ -6,7 +6,7 @@ use super::keys::KeyPress;
 use super::reader::{Body, ReadRollout};
 use super::stats_view;
 use crate::load::LoadEvent;
-use crate::load::Source;
+use crate::load::{Source, TextFiles};
 use crate::model::LabelRecord;
 use crate::model::{Problem, Rollout, RolloutSummary};
 use crate::search::{Hit, SearchPlan};
@@ -93,6 +93,10 @@ pub enum Effect {
         index: usize,
         source: Arc<Source>,
         summary: Box<RolloutSummary>,
+        /// The reader's text width: a huge body is wrapped to it while the turns are hashed.
+        text_width: usize,
+        /// Where the judge's texts (quotes, rationales) are read from.
+        text_files: Arc<TextFiles>,
     },
     Search {
         generation: u64,

@@ -4,6 +4,7 @@
 pub mod action;
 pub mod actions;
 pub mod annotations;
+pub mod categories;
 pub mod filter;
 pub mod keymap;
 pub mod keys;
@@ -279,6 +280,8 @@ impl App {
             index,
             source: source.clone(),
             summary: Box::new(summary.clone()),
+            text_width: self.areas().reader_columns().saturating_sub(reader::GUTTER).max(1),
+            text_files: self.study.text_files.clone(),
         });
     }
 
@@ -302,7 +305,8 @@ impl App {
     fn show_rollout(&mut self, index: usize, rollout: ReadRollout) {
         let source = self.study.source_of(index).map(|s| s.display.clone()).unwrap_or_default();
         let width = self.areas().reader_columns();
-        let notes = self.annotations(index, &rollout.rollout, &rollout.turn_hashes);
+        self.reader.texts_problem = rollout.texts_problem.clone();
+        let notes = self.annotations(index, &rollout.rollout, &rollout.turn_hashes, &rollout.texts);
         self.reader.set_rollout(rollout, &source, width, &notes);
         self.apply_pending_turn();
         self.apply_review_cut();
@@ -341,7 +345,7 @@ impl App {
             return;
         };
         let source = self.study.source_of(index).map(|s| s.display.clone()).unwrap_or_default();
-        let notes = self.annotations(index, &rollout, &self.reader.turn_hashes);
+        let notes = self.annotations(index, &rollout, &self.reader.turn_hashes, &self.reader.texts);
         self.reader.rewrap(&source, self.areas().reader_columns(), &notes);
     }
 

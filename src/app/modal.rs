@@ -3,6 +3,7 @@
 //! new tag) or closes a quick-look overlay (help, problems, statistics, summary, tag picker).
 
 use super::action::Action;
+use super::categories::CategoryPicker;
 use super::keymap::{Context, OtherKeys};
 use super::keys::{Key, KeyPress};
 use super::note::NoteEditor;
@@ -20,6 +21,7 @@ pub enum Modal {
     Problems(Cursor),
     Prompt(Prompt),
     Tags(TagPicker),
+    Categories(CategoryPicker),
     Note(Box<NoteEditor>),
     Stats(Box<StatsView>),
     ReviewSummary(Box<AgreementReport>),
@@ -63,6 +65,7 @@ impl Modal {
             Modal::Prompt(_) => Context::Prompt,
             Modal::Tags(picker) if picker.typing.is_some() => Context::TagInput,
             Modal::Tags(_) => Context::Tags,
+            Modal::Categories(_) => Context::Categories,
             Modal::Note(_) => Context::Note,
             Modal::Stats(_) => Context::Stats,
             Modal::ReviewSummary(_) => Context::Summary,
@@ -116,6 +119,7 @@ impl App {
                 let event = picker.apply(action);
                 self.on_tag_event(event, out);
             }
+            Modal::Categories(_) => self.on_category_action(action, out),
             Modal::Note(editor) => match action {
                 Action::SaveNote => {
                     let (text, rollout_level) = (editor.text(), editor.rollout_level);
@@ -142,6 +146,11 @@ impl App {
                 }
             }
             Some(Modal::Tags(picker)) => {
+                if let (Key::Char(c), false) = (key.key, key.ctrl) {
+                    picker.insert(c);
+                }
+            }
+            Some(Modal::Categories(picker)) => {
                 if let (Key::Char(c), false) = (key.key, key.ctrl) {
                     picker.insert(c);
                 }

@@ -54,6 +54,10 @@ pub fn count_lines(text: &str, width: usize) -> usize {
 /// not fit starts a new line, or, wider than a line, fills this one and goes on cut at the
 /// width.
 fn count_plain_line(line: &[u8], width: usize) -> usize {
+    if line.len() <= width {
+        // Everything fits: the common case, decided without looking at the words.
+        return 1;
+    }
     let (mut lines, mut used, mut at) = (1, 0, 0);
     let n = line.len();
     while at < n {

@@ -65,6 +65,15 @@ pub fn field_value(text: &str) -> Result<(String, String), String> {
     }
 }
 
+/// `--turn-base`: what the first turn is numbered, 0 or 1.
+pub fn turn_base(text: &str) -> Result<u32, String> {
+    match text.trim() {
+        "0" => Ok(0),
+        "1" => Ok(1),
+        _ => Err(format!("{text:?}: the first turn is numbered 0 or 1")),
+    }
+}
+
 /// `--hatch`: a regex that does not match the empty string (`''`, `.*`, `a?` would mark every
 /// rollout self-deleted at its first turn).
 pub fn hatch(text: &str) -> Result<String, String> {

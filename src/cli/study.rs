@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::Config;
 use crate::formats::Format;
 use crate::formats::judge_scores::ScoreFileSpec;
-use crate::model::{ByteSize, ReadLimits};
+use crate::model::{ByteSize, ReadLimits, ScoreRange};
 
 /// Options of every command that reads a study, and of the app.
 #[derive(Debug, Clone, Default, PartialEq, Args)]
@@ -92,6 +92,32 @@ pub struct ScoreFiles {
     /// score, value, rating, judge_score, or the single numeric field left).
     #[arg(long, value_name = "FIELD")]
     pub value_field: Option<String>,
+    /// Score-file column whose values are score names, in a long file with one row per
+    /// (rollout, turn, score name) (default: detected when one text column tells such rows apart).
+    #[arg(long, value_name = "FIELD")]
+    pub name_field: Option<String>,
+    /// What the score files' first turn is numbered: 0 (default) or 1.
+    #[arg(long, value_name = "0|1", value_parser = super::bounds::turn_base)]
+    pub turn_base: Option<u32>,
+    /// Score-file fields to keep although they look like noise (timestamps, prompt echoes, ids
+    /// of the judge call) or repeat the turn's text (repeatable, or comma-separated).
+    #[arg(long, value_name = "FIELD", value_delimiter = ',')]
+    pub keep: Vec<String>,
+    /// Score-file fields not to keep (repeatable, or comma-separated).
+    #[arg(long, value_name = "FIELD", value_delimiter = ',')]
+    pub drop: Vec<String>,
+    /// String fields (score-file fields or score names) to read as categorical scores, however
+    /// many values they have (repeatable, or comma-separated).
+    #[arg(long, value_name = "FIELD", value_delimiter = ',')]
+    pub categorical: Vec<String>,
+    /// String fields (score-file fields or score names) to read as texts: quotes, rationales
+    /// (repeatable, or comma-separated).
+    #[arg(long, value_name = "FIELD", value_delimiter = ',')]
+    pub text: Vec<String>,
+    /// The range the study's scores live in, such as 0-10: a score outside it is read as
+    /// missing, with a warning (default: none).
+    #[arg(long, value_name = "LOW-HIGH", allow_hyphen_values = true)]
+    pub range: Option<ScoreRange>,
 }
 
 /// Whose labels, and where they are kept.
@@ -207,6 +233,10 @@ impl ScoreFiles {
             ("--join", !self.join.is_empty()),
             ("--turn-field", self.turn_field.is_some()),
             ("--value-field", self.value_field.is_some()),
+            ("--name-field", self.name_field.is_some()),
+            ("--turn-base", self.turn_base.is_some()),
+            ("--keep", !self.keep.is_empty()),
+            ("--drop", !self.drop.is_empty()),
         ];
         if self.paths.is_empty()
             && let Some((flag, _)) = needs_scores.iter().find(|(_, given)| *given)
@@ -223,6 +253,13 @@ impl ScoreFiles {
                 join: (!self.join.is_empty()).then(|| self.join.clone()),
                 turn_field: self.turn_field.clone(),
                 value_field: self.value_field.clone(),
+                name_field: self.name_field.clone(),
+                turn_base: self.turn_base.unwrap_or(0),
+                keep: self.keep.clone(),
+                drop: self.drop.clone(),
+                categorical: self.categorical.clone(),
+                text: self.text.clone(),
+                range: self.range,
             })
             .collect())
     }

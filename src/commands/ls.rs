@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use anyhow::Result;
 use serde_json::{Map, Value, json};
 
-use super::{Output, active_score, load_study};
+use super::{Output, active_score, load_study, warn};
 use crate::cli::StudyOptions;
-use crate::model::RolloutSummary;
+use crate::model::{RolloutSummary, ScoreKind};
 use crate::study::Study;
 
 pub fn run(paths: &[PathBuf], json: bool, options: &StudyOptions) -> Result<()> {
@@ -18,7 +18,9 @@ pub fn run(paths: &[PathBuf], json: bool, options: &StudyOptions) -> Result<()> 
         out.json_text("[")?;
         for (i, rollout) in study.rollouts.iter().enumerate() {
             out.json_text(if i == 0 { "\n" } else { ",\n" })?;
-            out.json_text(&row_json(&study, rollout, &score).to_string())?;
+            let mut row = row_json(&study, rollout, &score);
+            row["texts"] = texts_json(&study, i);
+            out.json_text(&row.to_string())?;
         }
         out.json_text("\n]\n")?;
     } else {
@@ -49,11 +51,16 @@ fn number(x: Option<f64>) -> String {
 }
 
 /// The JSON object of one rollout: id, source, metadata, turns, the active score per turn,
-/// every score name per turn, and the self-deletion turn.
+/// every numeric and categorical score per turn (categories as strings), and the
+/// self-deletion turn. Texts are not in the index: see `texts_json`.
 pub fn row_json(study: &Study, r: &RolloutSummary, score: &str) -> Value {
     let metadata: Map<String, Value> = r.metadata.iter().map(|(k, v)| (k.to_string(), v.to_json())).collect();
-    let scores: Map<String, Value> =
-        r.scores.iter().map(|s| (s.name.to_string(), s.values.to_json())).collect();
+    let scores: Map<String, Value> = r
+        .scores
+        .iter()
+        .filter(|s| s.values.kind() != ScoreKind::Text)
+        .map(|s| (s.name.to_string(), s.values.to_json()))
+        .collect();
     json!({
         "id": &*r.id,
         "source": study.sources.get(r.source as usize).map(|s| s.display.as_str()),
@@ -63,4 +70,27 @@ pub fn row_json(study: &Study, r: &RolloutSummary, score: &str) -> Value {
         "scores": scores,
         "self_deleted_at": r.self_deleted_at,
     })
+}
+
+/// Every text score of rollout `index`, read from its file: `{NAME: [text or null per turn]}`.
+/// A text that cannot be read (its file changed) is a warning, and `null`.
+pub fn texts_json(study: &Study, index: usize) -> Value {
+    let Some(r) = study.rollouts.get(index) else { return json!({}) };
+    let names: Vec<&str> =
+        r.scores.iter().filter(|s| s.values.kind() == ScoreKind::Text).map(|s| &*s.name).collect();
+    match study.read_texts(index, &names) {
+        Ok(texts) => texts
+            .into_iter()
+            .map(|(name, texts)| (name.to_string(), json!(texts)))
+            .collect::<Map<_, _>>()
+            .into(),
+        Err(problem) => {
+            warn(&problem.to_string());
+            names
+                .iter()
+                .map(|n| (n.to_string(), json!(vec![Value::Null; r.n_turns as usize])))
+                .collect::<Map<_, _>>()
+                .into()
+        }
+    }
 }

@@ -40,10 +40,20 @@ pub fn load_options(study: &StudyDefinition) -> Result<LoadOptions> {
         None => Hatch::default(),
     };
     let format = study.format.map(Format::from);
-    let scores = study.score_files.specs().map_err(anyhow::Error::msg)?;
-    let inspect = InspectOptions { turn_array: study.turn_array.clone() };
-    let id_fields = study.id_fields.clone();
-    Ok(LoadOptions { hatch, format, threads: 0, scores, limits: study.read_limits(), inspect, id_fields })
+    let score_files = &study.score_files;
+    let scores = score_files.specs().map_err(anyhow::Error::msg)?;
+    Ok(LoadOptions {
+        hatch,
+        format,
+        threads: 0,
+        scores,
+        limits: study.read_limits(),
+        categorical: score_files.categorical.clone(),
+        text: score_files.text.clone(),
+        range: score_files.range,
+        inspect: InspectOptions { turn_array: study.turn_array.clone() },
+        id_fields: study.id_fields.clone(),
+    })
 }
 
 /// Loads the study named by `paths` (the demo when empty) and reports its problems on stderr.

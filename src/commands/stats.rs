@@ -172,32 +172,13 @@ fn interval_percent(ci: Option<(f64, f64)>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use super::*;
     use crate::metrics::study::category_stats;
-    use crate::model::{
-        Hatch, Interner, Locator, Message, Role, Rollout, RolloutSummary, ScoreValues, TurnScores,
-    };
+    use crate::model::RolloutSummary;
 
     fn tagged(condition: &str, tags: &[&str]) -> RolloutSummary {
-        let messages = tags.iter().map(|_| Message::new(Role::Assistant, "ok")).collect();
-        let mut metadata = serde_json::Map::new();
-        metadata.insert("condition".into(), condition.into());
-        let r = Rollout { id: condition.into(), metadata, messages, ..Rollout::default() };
-        let mut s = RolloutSummary::from_rollout(
-            &r,
-            &Hatch::default(),
-            0,
-            Locator::Decoded(0),
-            &mut Interner::default(),
-        );
-        let values: Vec<Option<Arc<str>>> = tags.iter().map(|t| Some(Arc::from(*t))).collect();
-        s.scores.push(TurnScores {
-            name: "frustration.tag".into(),
-            values: ScoreValues::Categorical(values.into()),
-        });
-        s
+        let tags: Vec<Option<&str>> = tags.iter().map(|t| Some(*t)).collect();
+        crate::metrics::study::tagged_rollout(condition, tags.len(), Some(&tags))
     }
 
     #[test]

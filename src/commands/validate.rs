@@ -12,8 +12,7 @@ use super::{Output, load_options};
 use crate::cli::StudyOptions;
 use crate::formats::judge_scores::ScoreReport;
 use crate::load::{self, LoadEvent};
-use crate::model::Problem;
-use crate::model::problem;
+use crate::model::{Problem, ScoreKind, problem};
 use crate::study::Study;
 
 /// The format name of a `--scores` file.
@@ -156,13 +155,13 @@ pub fn file_reports(
     for path in score_paths {
         let report = reports.iter().find(|r| &r.path == path).cloned();
         let stats = report.as_ref().map(|r| r.stats).unwrap_or_default();
-        let name = report.as_ref().map(|r| r.name.clone());
+        let scores = report.as_ref().map(|r| r.scores.iter().map(|s| (s.name.clone(), s.values)).collect());
         files.push(FileReport {
             path: path.clone(),
             format: Some(SCORES_FORMAT),
             rollouts: stats.rollouts,
             turns: stats.used,
-            scores: name.map(|n| vec![(n, stats.values)]).unwrap_or_default(),
+            scores: scores.unwrap_or_default(),
             problems: problems_of(study, path),
             score_file: report,
             part_of: None,
@@ -281,9 +280,44 @@ pub fn text_lines(file: &FileReport) -> Vec<String> {
         head.push_str(&format!(" — {}", plural(file.problems.len() as u64, "problem")));
     }
     let mut lines = vec![head];
+    if let Some(report) = &file.score_file {
+        lines.extend(score_file_notes(report));
+    }
     // One row per kind of problem (`--json` keeps every one).
     for group in problem::group(&file.problems) {
         lines.push(format!("  {}", group.in_file()));
+    }
+    lines
+}
+
+/// What a score file gave and what it left out: notes, not problems.
+fn score_file_notes(report: &ScoreReport) -> Vec<String> {
+    let mut lines = Vec::new();
+    if !report.scores.is_empty() {
+        let scores: Vec<String> = report
+            .scores
+            .iter()
+            .map(|s| match s.kind {
+                ScoreKind::Numeric => format!("{} {}", s.name, s.values),
+                ScoreKind::Categorical => format!("{} {} (categorical)", s.name, s.values),
+                ScoreKind::Text => format!("{} {} (text)", s.name, s.values),
+            })
+            .collect();
+        lines.push(format!("  scores: {}", scores.join(", ")));
+    }
+    if let Some(field) = &report.name_field {
+        lines.push(format!("  note: a long file: each value of {field:?} is a score name"));
+    }
+    if !report.checked.is_empty() {
+        lines.push(format!(
+            "  note: {} checked against each turn's text, not kept",
+            report.checked.join(", ")
+        ));
+    }
+    if !report.dropped.is_empty() {
+        let dropped: Vec<String> =
+            report.dropped.iter().map(|d| format!("{} ({})", d.field, d.reason)).collect();
+        lines.push(format!("  note: not kept: {}; --keep FIELD keeps one", dropped.join(", ")));
     }
     lines
 }

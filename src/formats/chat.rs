@@ -2,11 +2,13 @@
 //! a list of role-tagged messages. One lenient decoder covers them all, so every file that
 //! holds "a list of messages" opens without conversion.
 
+use std::sync::Arc;
+
 use serde_json::{Map, Value};
 
 use super::fields::{TURN_FIELDS, VALUE_FIELDS, kind_of};
 use super::record::ShapeError;
-use crate::model::{Message, NO_ROLE, Role, Rollout, Scores, ToolCall};
+use crate::model::{JudgeStrings, Message, NO_ROLE, Role, Rollout, Scores, ToolCall};
 
 /// Keys that may hold the message list, in order of preference.
 pub const MESSAGE_KEYS: [&str; 4] = ["messages", "conversations", "conversation", "traj"];
@@ -97,7 +99,7 @@ fn decode_message(mut fields: Map<String, Value>) -> Message {
         text: content.map(content_text_owned).unwrap_or_default(),
         tool_calls: tool_calls_of(&fields),
         scores: fields.get("scores").map(scores_of).unwrap_or_default(),
-        judge_strings: Vec::new(),
+        judge_strings: fields.get("scores").map(string_scores_of).unwrap_or_default(),
     }
 }
 
@@ -152,6 +154,14 @@ pub fn scores_of(value: &Value) -> Scores {
         .collect()
 }
 
+/// Score names mapped to strings: categorical scores or texts (`"tag": "despair"`).
+pub fn string_scores_of(value: &Value) -> JudgeStrings {
+    let Some(map) = value.as_object() else {
+        return Vec::new();
+    };
+    map.iter().filter_map(|(name, v)| Some((name.clone(), Arc::from(v.as_str()?)))).collect()
+}
+
 /// OpenAI `tool_calls` (arguments as a JSON string), Inspect/tau-bench calls (arguments as an
 /// object), and the legacy single `function_call`.
 fn tool_calls_of(fields: &Map<String, Value>) -> Vec<ToolCall> {
@@ -204,6 +214,7 @@ mod tests {
             r.messages[2].scores,
             vec![("frustration".to_string(), Some(0.0)), ("other".to_string(), None)]
         );
+        assert_eq!(r.messages[2].judge_strings, vec![("label".to_string(), Arc::from("C"))]);
         assert_eq!(r.messages[3].text, "");
         assert_eq!(r.turn_messages(), vec![2]);
     }

@@ -10,22 +10,40 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
-use super::chat::{CONTENT_KEYS, MESSAGE_KEYS, ROLE_KEYS, content_text};
-use super::json_scalar::{Scalar, ScoreMap, Skip, scalars_give};
-use super::json_text::{nests_deeper_than, unescape_string};
-use crate::model::{Hatch, Interner, Locator, NO_ROLE, Role, RolloutSummary, SummaryBuilder};
+use super::chat::{CONTENT_KEYS, MESSAGE_KEYS, ROLE_KEYS};
+use super::json_scalar::{MessageScores, Scalar, ScoreMap, Skip, Text, scalars_give};
+use crate::model::{Hatch, Interner, Locator, NO_ROLE, Role, RolloutSummary, SummaryBuilder, response_hash};
+use raw_values::{Record, raw_content_text, readable, string_value};
 
-/// Indexes one chat-shaped JSON object. `None` means "use the full decoder".
+mod raw_values;
+
+/// Everything the indexer needs besides the bytes.
+pub struct IndexContext<'a> {
+    pub hatch: &'a Hatch,
+    pub source: u32,
+    /// Whether to hash each assistant turn's text (`RolloutSummary::response_hashes`), for a score
+    /// file whose rows repeat the turns' texts: it costs decoding every turn's text.
+    pub hash_turns: bool,
+}
+
+/// Indexes one chat-shaped JSON object. `None` means "use the full decoder". With
+/// `ctx.hash_turns`, every assistant turn's text is decoded (else skipped unless the hatch
+/// could match it) and its `response_hash` kept.
 pub fn index_chat(
     json: &str,
-    hatch: &Hatch,
+    ctx: &IndexContext,
     strings: &mut Interner,
     fallback_id: impl FnOnce() -> String,
-    source: u32,
     locator: Locator,
 ) -> Option<RolloutSummary> {
+    let IndexContext { hatch, source, hash_turns } = *ctx;
     let mut de = serde_json::Deserializer::from_str(json);
-    let top = TopSeed { hatch, strings }.deserialize(&mut de).ok()??;
+    // String scores are kept by their place in the file when the record has one.
+    let record = match locator {
+        Locator::Span { start, .. } => Some(Record { json, start }),
+        Locator::Decoded(_) => None,
+    };
+    let top = TopSeed { hatch, strings, record, hash_turns }.deserialize(&mut de).ok()??;
     de.end().ok()?;
     // An empty id counts as none, as in `decode_record`.
     let id = match top.id.filter(|id| !id.is_empty()) {
@@ -59,19 +77,21 @@ struct Top<'a> {
     messages: Option<(usize, SummaryBuilder)>,
 }
 
-struct TopSeed<'h, 's> {
+struct TopSeed<'h, 's, 'j> {
     hatch: &'h Hatch,
     strings: &'s mut Interner,
+    record: Option<Record<'j>>,
+    hash_turns: bool,
 }
 
-impl<'de> DeserializeSeed<'de> for TopSeed<'_, '_> {
+impl<'de> DeserializeSeed<'de> for TopSeed<'_, '_, '_> {
     type Value = Option<Top<'de>>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for TopSeed<'_, '_> {
+impl<'de> Visitor<'de> for TopSeed<'_, '_, '_> {
     type Value = Option<Top<'de>>;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a rollout object")
@@ -90,7 +110,12 @@ impl<'de> Visitor<'de> for TopSeed<'_, '_> {
         while let Some(key) = map.next_key::<Text>()? {
             let key = key.0;
             if let Some(rank) = MESSAGE_KEYS.iter().position(|k| *k == key) {
-                let seed = MessagesSeed { hatch: self.hatch, strings: self.strings };
+                let seed = MessagesSeed {
+                    hatch: self.hatch,
+                    strings: self.strings,
+                    record: self.record,
+                    hash_turns: self.hash_turns,
+                };
                 lists[rank] = Some(map.next_value_seed(seed)?);
                 continue;
             }
@@ -118,19 +143,21 @@ impl<'de> Visitor<'de> for TopSeed<'_, '_> {
 }
 
 /// A message list; `None` when it is not an array of objects (the full decoder reports it).
-struct MessagesSeed<'h, 's> {
+struct MessagesSeed<'h, 's, 'j> {
     hatch: &'h Hatch,
     strings: &'s mut Interner,
+    record: Option<Record<'j>>,
+    hash_turns: bool,
 }
 
-impl<'de> DeserializeSeed<'de> for MessagesSeed<'_, '_> {
+impl<'de> DeserializeSeed<'de> for MessagesSeed<'_, '_, '_> {
     type Value = Option<SummaryBuilder>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for MessagesSeed<'_, '_> {
+impl<'de> Visitor<'de> for MessagesSeed<'_, '_, '_> {
     type Value = Option<SummaryBuilder>;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a list of messages")
@@ -144,7 +171,7 @@ impl<'de> Visitor<'de> for MessagesSeed<'_, '_> {
                     let role_name = m.role.as_deref().unwrap_or(NO_ROLE);
                     let (role, roleless) = (Role::parse(role_name), role_name == NO_ROLE);
                     let text = match (&role, m.content) {
-                        (Role::Assistant, Some(raw)) => raw_content_text(raw, self.hatch)
+                        (Role::Assistant, Some(raw)) => raw_content_text(raw, self.hatch, self.hash_turns)
                             .ok_or_else(|| de::Error::custom("content the full decoder refuses"))?,
                         _ => Cow::Borrowed(""),
                     };
@@ -153,6 +180,18 @@ impl<'de> Visitor<'de> for MessagesSeed<'_, '_> {
                     builder.push_message(role, &text, &scores, self.hatch, self.strings);
                     if roleless {
                         builder.mark_roleless();
+                    }
+                    if role == Role::Assistant && self.hash_turns {
+                        builder.push_response_hash(response_hash(&text));
+                    }
+                    if role == Role::Assistant {
+                        let mut strings = m.strings;
+                        strings.sort_by(|a, b| a.0.cmp(&b.0));
+                        for (name, raw) in strings {
+                            let value = string_value(&name, raw.get(), self.record, self.strings)
+                                .ok_or_else(|| de::Error::custom("a string the full decoder refuses"))?;
+                            builder.push_string(&name, value, self.strings);
+                        }
                     }
                 }
                 MessageItem::NotAnObject => all_objects = false,
@@ -167,55 +206,11 @@ impl<'de> Visitor<'de> for MessagesSeed<'_, '_> {
     scalars_give!(None);
 }
 
-/// The text of an assistant message's raw content value, decoded only when the hatch could
-/// match it (decoding escaped text is the indexer's costliest step); `None` if the full decoder
-/// would refuse it.
-fn raw_content_text<'a>(raw: &'a RawValue, hatch: &Hatch) -> Option<Cow<'a, str>> {
-    let json = raw.get();
-    if json.starts_with('"') && !json.contains('\\') && json.len() >= 2 {
-        return Some(Cow::Borrowed(&json[1..json.len() - 1]));
-    }
-    if !json.starts_with('"') && nests_deeper_than(json.as_bytes(), CONTENT_MAX_DEPTH) {
-        return None;
-    }
-    if !hatch.may_match_encoded(json) {
-        // Not decoded, so checked the way other skipped content is.
-        return readable(json).then_some(Cow::Borrowed(""));
-    }
-    if json.starts_with('"') {
-        // One copy, not serde_json's scratch buffer and then the string.
-        return unescape_string(json).map(Cow::Owned);
-    }
-    let value = serde_json::from_str::<serde_json::Value>(json).ok()?;
-    Some(Cow::Owned(content_text(&value)))
-}
-
-/// Deepest message content read raw: with the three levels above it (record, list, message)
-/// it stays well inside serde_json's limit of 128, which the full decoder applies.
-const CONTENT_MAX_DEPTH: usize = 100;
-
-/// Whether the full decoder can read a content value the fast path skipped raw. serde_json
-/// skips a raw value checking its syntax only: not its depth, number range or surrogates.
-fn readable(json: &str) -> bool {
-    if json.starts_with('"') {
-        // A string can only fail on a `\uD800`-`\uDFFF` escape (a `\\` before `ud8..` is a
-        // false alarm, which only costs the check).
-        let bytes = json.as_bytes();
-        let surrogate = memchr::memchr_iter(b'\\', bytes).any(|i| {
-            matches!(
-                bytes.get(i + 1..i + 4),
-                Some([b'u', b'd' | b'D', b'8'..=b'9' | b'a'..=b'f' | b'A'..=b'F'])
-            )
-        });
-        return !surrogate || serde_json::from_str::<Skip>(json).is_ok();
-    }
-    !nests_deeper_than(json.as_bytes(), CONTENT_MAX_DEPTH) && serde_json::from_str::<Skip>(json).is_ok()
-}
-
 struct Message<'a> {
     role: Option<Cow<'a, str>>,
     content: Option<&'a RawValue>,
     scores: Vec<(Cow<'a, str>, Option<f64>)>,
+    strings: Vec<(Cow<'a, str>, &'a RawValue)>,
 }
 
 enum MessageItem<'a> {
@@ -242,7 +237,7 @@ impl<'de> Visitor<'de> for MessageVisitor {
         let mut contents: [Option<&'de RawValue>; 2] = [None, None];
         // Every content value seen (a repeated key too): the full decoder parses them all.
         let mut raws: Vec<&'de RawValue> = Vec::new();
-        let mut scores = Vec::new();
+        let mut scores = MessageScores::default();
         while let Some(key) = map.next_key::<Text>()? {
             if let Some(i) = ROLE_KEYS.iter().position(|k| *k == key.0) {
                 roles[i] = map.next_value::<Scalar>()?.string();
@@ -251,7 +246,7 @@ impl<'de> Visitor<'de> for MessageVisitor {
                 contents[i] = Some(raw);
                 raws.push(raw);
             } else if key.0 == "scores" {
-                scores = map.next_value::<ScoreMap>()?.0;
+                scores = map.next_value::<MessageScores>()?;
             } else {
                 map.next_value::<Skip>()?;
             }
@@ -269,7 +264,8 @@ impl<'de> Visitor<'de> for MessageVisitor {
                 return Err(de::Error::custom("content the full decoder refuses"));
             }
         }
-        Ok(MessageItem::Message(Message { role, content, scores }))
+        let MessageScores { numbers: scores, strings } = scores;
+        Ok(MessageItem::Message(Message { role, content, scores, strings }))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         while seq.next_element::<Skip>()?.is_some() {}
@@ -328,27 +324,5 @@ impl<'de> de::Deserialize<'de> for MetadataField<'de> {
             }
         }
         d.deserialize_any(V)
-    }
-}
-
-/// A JSON string, borrowed from the input when it has no escapes.
-struct Text<'a>(Cow<'a, str>);
-
-impl<'de> de::Deserialize<'de> for Text<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Text<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(Text(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(Text(Cow::Owned(v.to_string())))
-            }
-        }
-        d.deserialize_str(V)
     }
 }

@@ -9,6 +9,12 @@ pub const TURN_FIELDS: [&str; 5] = ["turn", "turn_index", "turn_idx", "assistant
 /// Field names tried, in order, for the value (after the score's own name).
 pub const VALUE_FIELDS: [&str; 4] = ["score", "value", "rating", "judge_score"];
 
+/// Whether a `--categorical`/`--text`/`--keep`/`--drop` FIELD names this score: the score
+/// itself (`frustration.tag`, native `tag`) or the field it was read from (`tag`).
+pub fn names_field(score: &str, field: &str) -> bool {
+    score == field || score.strip_suffix(field).is_some_and(|prefix| prefix.ends_with('.'))
+}
+
 /// "an array", "a string", ... for error messages.
 pub fn kind_of(value: &Value) -> &'static str {
     match value {

@@ -89,8 +89,32 @@ pub fn read(path: &Path, limit: Limit) -> Result<Vec<u8>, InputError> {
     let mut file = open(path, limit)?;
     // The size from the file's metadata, so no bigger than the limit.
     let mut bytes = Vec::with_capacity(usize::try_from(file.size).unwrap_or(0));
+    advise_huge_pages(bytes.as_ptr(), bytes.capacity());
     file.read_to_end(&mut bytes)?;
     Ok(bytes)
+}
+
+/// Asks the kernel to back a large buffer with huge pages: filling a gigabyte in 4 KiB pages
+/// costs a quarter of a million page faults, more time than reading it. Only advice: it changes
+/// nothing a program can see, and a kernel that declines (or another system) just goes on.
+pub fn advise_huge_pages(start: *const u8, len: usize) {
+    #[cfg(target_os = "linux")]
+    {
+        const HUGE: usize = 2 << 20;
+        if len < 16 * HUGE {
+            return;
+        }
+        // Whole huge pages inside the allocation only.
+        let first = (start as usize).next_multiple_of(HUGE);
+        let end = (start as usize + len) & !(HUGE - 1);
+        if end > first {
+            // SAFETY: the range lies inside an allocation this process owns; MADV_HUGEPAGE
+            // neither reads nor frees nor changes the contents of memory.
+            unsafe { libc::madvise(first as *mut libc::c_void, end - first, libc::MADV_HUGEPAGE) };
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = (start, len);
 }
 
 #[cfg(unix)]

@@ -1,10 +1,13 @@
-//! Small borrowed JSON value visitors used by the fast indexers: a scalar shown as text, and a
-//! map of score names to numbers.
+//! Small borrowed JSON value visitors used by the fast indexers: a scalar shown as text, a map
+//! of score names to numbers, and a message's scores (numbers and string literals).
 
 use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+
+use super::json_text::nests_deeper_than;
 
 use crate::model::{Interner, MetaValue};
 
@@ -216,5 +219,91 @@ impl<'de> de::Deserialize<'de> for ScoreMap<'de> {
             scalars_give!(ScoreMap(Vec::new()));
         }
         d.deserialize_any(V)
+    }
+}
+
+/// A message's `scores`: numbers (and `null`, missing) by name, and string values as their raw
+/// literals (quotes included, borrowed from the record, so their place in the file is known).
+/// Other values are skipped; a repeated name keeps its last value, as serde_json's `Map` does.
+#[derive(Default)]
+pub struct MessageScores<'a> {
+    pub numbers: Vec<(Cow<'a, str>, Option<f64>)>,
+    pub strings: Vec<(Cow<'a, str>, &'a RawValue)>,
+}
+
+impl<'de> de::Deserialize<'de> for MessageScores<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = MessageScores<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a map of scores")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut scores = MessageScores::default();
+                while let Some(name) = map.next_key::<Scalar>()? {
+                    let Some(name) = name.string() else {
+                        map.next_value::<Skip>()?;
+                        continue;
+                    };
+                    let raw = map.next_value::<&RawValue>()?;
+                    scores.numbers.retain(|(n, _)| *n != name);
+                    scores.strings.retain(|(n, _)| *n != name);
+                    let json = raw.get();
+                    match json.as_bytes().first() {
+                        Some(b'"') => scores.strings.push((name, raw)),
+                        Some(b'n') => scores.numbers.push((name, None)),
+                        Some(b'-' | b'0'..=b'9') => scores.numbers.push((name, Some(number(json)?))),
+                        // Captured raw, a nested value escapes serde_json's depth count: one
+                        // the full decoder might refuse is left to it.
+                        Some(b'[' | b'{') if nests_deeper_than(json.as_bytes(), MAX_SCORE_DEPTH) => {
+                            return Err(de::Error::custom("nesting the full decoder may refuse"));
+                        }
+                        _ => {}
+                    }
+                }
+                Ok(scores)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                Scalar::visit_seq_value(seq).map(|_| MessageScores::default())
+            }
+            scalars_give!(MessageScores::default());
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Deepest nested value under a message's `scores` read raw: with the four levels above it
+/// (record, list, message, scores) it stays well inside serde_json's limit of 128.
+const MAX_SCORE_DEPTH: usize = 100;
+
+/// A JSON number literal as serde_json reads it into a `Value` and `as_f64` gives it (plain
+/// integers, the common case, without a second parser).
+fn number<E: de::Error>(json: &str) -> Result<f64, E> {
+    if json.len() <= 15 && json.bytes().all(|b| b.is_ascii_digit()) {
+        return json.parse::<u64>().map(|u| u as f64).map_err(E::custom);
+    }
+    serde_json::from_str::<f64>(json).map_err(E::custom)
+}
+
+/// A JSON string, borrowed from the input when it has no escapes.
+pub struct Text<'a>(pub Cow<'a, str>);
+
+impl<'de> de::Deserialize<'de> for Text<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(v.to_string())))
+            }
+        }
+        d.deserialize_str(V)
     }
 }

@@ -134,13 +134,30 @@ pub fn line_column(bytes: &[u8], offset: usize) -> (u64, u64) {
 /// Replaces the bare literals `NaN`, `Infinity` and `-Infinity` outside strings with `null`
 /// (an unscored Inspect sample is `"value": NaN`). Borrowed when there is nothing to replace.
 pub fn nonfinite_to_null(text: &str) -> Cow<'_, str> {
-    if !text.contains("NaN") && !text.contains("Infinity") {
+    let literals = nonfinite_literals(text);
+    if literals.is_empty() {
         return Cow::Borrowed(text);
     }
-    let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
+    let mut out = String::with_capacity(text.len() + literals.len());
     let mut copied = 0;
+    for (at, len) in literals {
+        out.push_str(&text[copied..at]);
+        out.push_str("null");
+        copied = at + len;
+    }
+    out.push_str(&text[copied..]);
+    Cow::Owned(out)
+}
+
+/// Where the bare literals `NaN`, `Infinity` and `-Infinity` are outside strings: (offset,
+/// length) of each, in order.
+pub fn nonfinite_literals(text: &str) -> Vec<(usize, usize)> {
+    let mut found = Vec::new();
+    if !text.contains("NaN") && !text.contains("Infinity") {
+        return found;
+    }
+    let bytes = text.as_bytes();
+    let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
             b'"' => i = skip_string(bytes, i).unwrap_or(bytes.len()),
@@ -150,18 +167,25 @@ pub fn nonfinite_to_null(text: &str) -> Cow<'_, str> {
                     .find(|lit| bytes[i..].starts_with(lit.as_bytes()));
                 match literal {
                     Some(lit) => {
-                        out.push_str(&text[copied..i]);
-                        out.push_str("null");
+                        found.push((i, lit.len()));
                         i += lit.len();
-                        copied = i;
                     }
                     None => i += 1,
                 }
             }
         }
     }
-    out.push_str(&text[copied..]);
-    Cow::Owned(out)
+    found
+}
+
+/// The text of one JSONL line (its `\r` dropped): `None` when it is blank, `Err` with the
+/// 1-based column where it stops being UTF-8.
+pub fn jsonl_line(line: &[u8]) -> Option<Result<&str, u64>> {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    if line.trim_ascii().is_empty() {
+        return None;
+    }
+    Some(std::str::from_utf8(line).map_err(|e| e.valid_up_to() as u64 + 1))
 }
 
 /// The text of a JSON string literal (quotes included) whose syntax serde_json has checked,
@@ -171,6 +195,7 @@ pub fn unescape_string(literal: &str) -> Option<String> {
     let body = literal.strip_prefix('"')?.strip_suffix('"')?;
     let bytes = body.as_bytes();
     let mut out = String::with_capacity(body.len());
+    super::input::advise_huge_pages(out.as_ptr(), out.capacity());
     let mut i = 0;
     // Every index `i` takes is just after an escape, so on a character boundary.
     while let Some(k) = memchr::memchr(b'\\', &bytes[i..]) {

@@ -2,21 +2,28 @@
 //! to the transcripts by key fields plus a 0-based assistant-turn index:
 //!
 //! ```json
-//! {"condition": "baseline", "task_id": "4", "rollout_idx": 0, "turn_idx": 3, "score": 7}
+//! {"condition": "harsh_tone", "task_id": "puzzle_07", "rollout_idx": 3, "turn_index": 5,
+//!  "score": 7, "tag": "despair", "quote": "I am clearly incapable of this"}
 //! ```
 //!
-//! A `ScoreFile` is read into compact columns (see `rows`), then *resolved*: the join fields are the
-//! score rows' fields that the rollouts share (their `id` or a scalar metadata field, values
+//! A `ScoreFile` is read into compact columns (see `rows`), then *resolved*: the join fields are
+//! the score rows' fields that the rollouts share (their `id` or a scalar metadata field, values
 //! compared as text so `3` and `"3"` match), checked against a sample of rollouts so a field
-//! that merely has the same name (a judge's `model`) is not used; or they are given. After that,
-//! `attach` sets the file's values on any `RolloutSummary`. A value of `-1` (the judge failed)
-//! or `null` is a missing score. Nothing is dropped silently: bad rows are warnings with their
-//! line:column, and `finish` reports the rows that matched no rollout or no turn, and the rows
-//! that replaced a score already set.
+//! that merely has the same name (a judge's `model`) is not used; or they are given. Then every
+//! field gets its part (`plan`): the value is the score (`frustration`), every other scalar field
+//! is kept as `frustration.<field>` (numeric, categorical or a text kept by its place in the
+//! file), noise is dropped and listed, a response text checks the join. A long file (one row per
+//! score name, the name in a column) gives a score per name. After that, `attach` sets the
+//! file's values on any `RolloutSummary`. Nothing is dropped silently: bad rows, and values
+//! dropped or changed, are warnings with their line:column; `finish` reports the rows that
+//! matched no rollout or no turn, and the rows that replaced a score already set.
 
+mod attach;
 mod entry;
 mod join;
+mod plan;
 mod report;
+mod row_parse;
 mod rows;
 mod spec;
 
@@ -27,13 +34,14 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::fields::{TURN_FIELDS, VALUE_FIELDS, kind_of};
+use super::fields::{TURN_FIELDS, VALUE_FIELDS};
 use super::json_text;
-use super::record::parse_value;
-use crate::model::{Limit, MetaValue, Problem, RolloutSummary, ScoreValues, TurnScores};
+use crate::model::{Limit, MAX_CATEGORIES, MetaValue, Problem, RolloutSummary};
+use entry::Slot;
+pub use plan::RESPONSE_FIELDS;
 pub use rows::MAX_TEXT;
 use rows::{Rows, float_text};
-pub use spec::{JoinField, JoinFieldError, ScoreFileSpec, ScoreReport, ScoreStats};
+pub use spec::{DroppedField, JoinField, JoinFieldError, ScoreCount, ScoreFileSpec, ScoreReport, ScoreStats};
 
 /// How judge failures are usually written; read as a missing score.
 pub const JUDGE_FAILED: f64 = -1.0;
@@ -45,14 +53,19 @@ const EXAMPLES: usize = 3;
 /// A row's join values, in the order of the join fields.
 type Key = Box<[String]>;
 
-/// One (key, turn) value.
+/// One (key, turn, score name) row.
 struct Entry {
     turn: u32,
-    value: Option<f64>,
+    /// Index into the file's score names (`ScoreFile::names`).
+    base: u32,
     line: u64,
     used: bool,
     /// Turns of a rollout this entry was past the end of.
     past_end_of: Option<u32>,
+    /// One per kept column, the value first.
+    slots: Box<[Slot]>,
+    /// The row's copy of its turn's text, to check the join.
+    response: Option<entry::Response>,
 }
 
 /// All entries of one key.
@@ -75,7 +88,11 @@ enum State {
 /// A judge-score file: its rows, then its index by (join values, turn).
 pub struct ScoreFile {
     pub display: String,
+    /// The score name (a long file's names come from its name column).
     pub name: Arc<str>,
+    spec: ScoreFileSpec,
+    /// The file's index among the study's text files, for the places of its texts.
+    text_file: u32,
     turn_field: Option<String>,
     value_field: Option<String>,
     /// Names tried for the value when it is not given.
@@ -86,6 +103,14 @@ pub struct ScoreFile {
     detection_values: Option<Vec<(String, HashSet<String>)>>,
     state: State,
     groups: HashMap<Key, Group>,
+    /// What the fields became (set when the rows are indexed).
+    plan: Option<plan::Plan>,
+    /// Score names: the file's own, or a long file's name-column values (first seen first).
+    bases: Vec<Arc<str>>,
+    /// The score name of each (base, column): the base for the value, `<base>.<field>` else.
+    names: Vec<Box<[Arc<str>]>>,
+    /// Non-missing values set on turns, per (base, column).
+    counts: Vec<Box<[u64]>>,
     problems: Vec<Problem>,
     stats: ScoreStats,
     /// Field names the sampled rollouts have (`id` and metadata), for messages.
@@ -94,6 +119,8 @@ pub struct ScoreFile {
     min_turn: Option<u32>,
     first_overwrite: Option<u64>,
     shared_example: Option<(Arc<str>, Arc<str>)>,
+    /// Names the rollouts already had with another kind, reported once each.
+    kind_clashes: HashSet<Arc<str>>,
 }
 
 impl ScoreFile {
@@ -122,6 +149,8 @@ impl ScoreFile {
         let mut file = ScoreFile {
             display: display.to_string(),
             name: Arc::from(name.as_str()),
+            spec: spec.clone(),
+            text_file: 0,
             turn_field: None,
             value_field: None,
             value_names: std::iter::once(name.clone())
@@ -131,6 +160,10 @@ impl ScoreFile {
             detection_values: None,
             state: State::Done,
             groups: HashMap::new(),
+            plan: None,
+            bases: Vec::new(),
+            names: Vec::new(),
+            counts: Vec::new(),
             problems: Vec::new(),
             stats: ScoreStats::default(),
             rollout_fields: Vec::new(),
@@ -138,9 +171,10 @@ impl ScoreFile {
             min_turn: None,
             first_overwrite: None,
             shared_example: None,
+            kind_clashes: HashSet::new(),
         };
         let rows = file.parse_rows(reader)?;
-        file.field_counts = rows.fields.iter().map(|(name, count, _)| (name.clone(), *count)).collect();
+        file.field_counts = rows.fields.iter().map(|f| (f.name.clone(), f.count)).collect();
         if rows.is_empty() {
             if file.stats.bad_rows == 0 {
                 file.problems.push(Problem::file(display, "no score rows in the file").warning());
@@ -149,11 +183,14 @@ impl ScoreFile {
         }
         file.turn_field =
             Some(file.pick_field("turn", spec.turn_field.as_deref(), &TURN_FIELDS, "--turn-field")?);
+        if let Some(given) = &spec.name_field {
+            file.pick_field("name", Some(given), &[], "--name-field")?;
+        }
         if let Some(given) = &spec.value_field {
             file.value_field = Some(file.pick_field("value", Some(given), &[], "--value-field")?);
         } else {
-            file.value_field =
-                file.value_names.iter().find(|n| file.has_field(n) && !file.is_turn(n)).cloned();
+            let free = |n: &str| !file.is_turn(n) && spec.name_field.as_deref() != Some(n);
+            file.value_field = file.value_names.iter().find(|n| file.has_field(n) && free(n)).cloned();
         }
         file.state = State::Pending(rows);
         if let Some(join) = &spec.join {
@@ -178,6 +215,7 @@ impl ScoreFile {
         let mut rows = Rows::default();
         let mut buf = Vec::new();
         let mut line_no = 0u64;
+        let mut offset = 0u64;
         loop {
             buf.clear();
             let n = reader.read_until(b'\n', &mut buf).map_err(|e| {
@@ -187,30 +225,30 @@ impl ScoreFile {
                 return Ok(rows);
             }
             line_no += 1;
+            let mut line_offset = offset;
+            offset += n as u64;
             let mut line = buf.strip_suffix(b"\n").unwrap_or(&buf);
-            line = line.strip_suffix(b"\r").unwrap_or(line);
-            if line_no == 1 {
-                line = line.strip_prefix(json_text::BOM).unwrap_or(line);
+            if line_no == 1
+                && let Some(rest) = line.strip_prefix(json_text::BOM)
+            {
+                line = rest;
+                line_offset += json_text::BOM.len() as u64;
             }
-            if line.trim_ascii().is_empty() {
-                continue;
-            }
-            let text = match std::str::from_utf8(line) {
-                Ok(text) => text,
-                Err(e) => {
-                    let column = e.valid_up_to() as u64 + 1;
+            let text = match json_text::jsonl_line(line) {
+                None => continue,
+                Some(Ok(text)) => text,
+                Some(Err(column)) => {
                     self.bad_row(line_no, column, "invalid UTF-8 (the file must be UTF-8 text)");
                     continue;
                 }
             };
-            match parse_value(text) {
-                Ok(Value::Object(fields)) => {
+            match rows.parse_row(text) {
+                Ok(Ok(fields)) => {
                     self.stats.rows += 1;
-                    rows.push(line_no, fields);
+                    rows.push(line_no, line_offset, fields);
                 }
-                Ok(other) => {
-                    let message = format!("a score row must be an object, found {}", kind_of(&other));
-                    self.bad_row(line_no, 1, &message)
+                Ok(Err(kind)) => {
+                    self.bad_row(line_no, 1, &format!("a score row must be an object, found {kind}"))
                 }
                 Err(e) => self.bad_row(line_no, e.column, &e.message),
             }
@@ -240,6 +278,11 @@ impl ScoreFile {
         format!("the rows have: {}", names.join(", "))
     }
 
+    /// Sets the file's index among the study's text files (where its texts are read from).
+    pub fn set_text_file(&mut self, index: u32) {
+        self.text_file = index;
+    }
+
     /// Whether the join fields are known and the rows indexed.
     pub fn is_ready(&self) -> bool {
         matches!(self.state, State::Ready(_))
@@ -261,93 +304,19 @@ impl ScoreFile {
         self.value_field.as_deref()
     }
 
+    /// A long file's name column, once the rows are indexed.
+    pub fn name_field(&self) -> Option<&str> {
+        self.plan.as_ref().and_then(|p| p.name_field.as_deref())
+    }
+
     pub fn stats(&self) -> ScoreStats {
         self.stats
     }
 
-    /// Problems found so far (bad rows, fields that could not be told apart), once each.
+    /// Problems found so far (bad rows, values dropped, fields that could not be told apart),
+    /// once each.
     pub fn take_problems(&mut self) -> Vec<Problem> {
         std::mem::take(&mut self.problems)
-    }
-
-    /// Sets this file's values on a rollout's turns (creating the score name when the rollout
-    /// has none yet); returns how many rows were used.
-    pub fn attach(&mut self, summary: &mut RolloutSummary) -> usize {
-        let State::Ready(join) = &self.state else {
-            return 0;
-        };
-        let Some(key) = rollout_key(summary, join) else {
-            return 0;
-        };
-        let Some(group) = self.groups.get_mut(&key) else {
-            return 0;
-        };
-        match &group.matched_by {
-            None => group.matched_by = Some(summary.id.clone()),
-            Some(first) => {
-                self.stats.shared_keys += 1;
-                if self.shared_example.is_none() {
-                    self.shared_example = Some((first.clone(), summary.id.clone()));
-                }
-            }
-        }
-        let n_turns = summary.n_turns as usize;
-        if group.entries.iter().all(|e| e.turn as usize >= n_turns) {
-            for e in &mut group.entries {
-                e.past_end_of = Some(summary.n_turns);
-            }
-            return 0;
-        }
-        let slot = match summary.scores.iter().position(|s| s.name == self.name) {
-            Some(i) => i,
-            None => {
-                summary.scores.push(TurnScores::numeric(self.name.clone(), vec![None; n_turns]));
-                summary.scores.len() - 1
-            }
-        };
-        let scores = &mut summary.scores[slot];
-        let ScoreValues::Numeric(values) = &mut scores.values else {
-            self.problems.push(
-                Problem::file(
-                    &self.display,
-                    format!(
-                        "{}: the rollouts already have a score of this name that is not a number",
-                        self.name
-                    ),
-                )
-                .warning(),
-            );
-            return 0;
-        };
-        if values.len() < n_turns {
-            let mut grown = values.to_vec();
-            grown.resize(n_turns, None);
-            *values = grown.into_boxed_slice();
-        }
-        let mut used = 0;
-        for e in &mut group.entries {
-            let turn = e.turn as usize;
-            if turn >= n_turns {
-                e.past_end_of = Some(summary.n_turns);
-                continue;
-            }
-            let slot = &mut values[turn];
-            if slot.is_some() {
-                self.stats.overwritten += 1;
-                self.first_overwrite = Some(self.first_overwrite.map_or(e.line, |l| l.min(e.line)));
-            }
-            *slot = e.value;
-            if e.value.is_some() {
-                self.stats.values += 1;
-            }
-            if !e.used {
-                e.used = true;
-                self.stats.used += 1;
-            }
-            used += 1;
-        }
-        self.stats.rollouts += 1;
-        used
     }
 }
 
@@ -378,3 +347,5 @@ fn rollout_key(summary: &RolloutSummary, join: &[JoinField]) -> Option<Key> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_fields;

@@ -14,11 +14,12 @@ pub mod mtbench;
 mod record;
 mod record_value;
 
+pub use chat_index::IndexContext;
 pub use record::{RecordError, ShapeError, parse_value, record_error};
 
 use std::path::{Path, PathBuf};
 
-use crate::model::{Hatch, Interner, Locator, Rollout, RolloutSummary};
+use crate::model::{Interner, Locator, Rollout, RolloutSummary};
 
 /// How a file holds its rollouts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -111,12 +112,6 @@ fn looks_like_jsonl(head: &[u8]) -> bool {
         .is_some_and(|line| line.starts_with(b"{"))
 }
 
-/// Everything the indexer needs besides the bytes.
-pub struct IndexContext<'a> {
-    pub hatch: &'a Hatch,
-    pub source: u32,
-}
-
 /// Indexes one record. `fallback_id` stands in for a missing `id`; callers that cannot know it
 /// yet pass an empty one and fill it in later (see `load`).
 pub fn index_record(
@@ -126,13 +121,15 @@ pub fn index_record(
     fallback_id: &dyn Fn() -> String,
     locator: Locator,
 ) -> Result<RolloutSummary, RecordError> {
-    if let Some(summary) =
-        chat_index::index_chat(json, ctx.hatch, strings, fallback_id, ctx.source, locator.clone())
-    {
+    if let Some(summary) = chat_index::index_chat(json, ctx, strings, fallback_id, locator.clone()) {
         return Ok(summary);
     }
     let rollout = decode_record(json, &fallback_id())?;
-    Ok(RolloutSummary::from_rollout(&rollout, ctx.hatch, ctx.source, locator, strings))
+    let mut summary = RolloutSummary::from_rollout(&rollout, ctx.hatch, ctx.source, locator, strings);
+    if ctx.hash_turns {
+        summary.response_hashes = rollout.response_hashes();
+    }
+    Ok(summary)
 }
 
 /// Decodes one record in full, accepting `NaN` and `Infinity` as missing values.

@@ -281,14 +281,10 @@ fn read_objects(path: &Path, limit: Limit) -> Result<(Records, Vec<Problem>), Pr
     let mut problems = Vec::new();
     for (index, line) in json_text::strip_bom(&bytes).split(|b| *b == b'\n').enumerate() {
         let number = index as u64 + 1;
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        if line.trim_ascii().is_empty() {
-            continue;
-        }
-        let text = match std::str::from_utf8(line) {
-            Ok(text) => text,
-            Err(e) => {
-                let column = e.valid_up_to() as u64 + 1;
+        let text = match json_text::jsonl_line(line) {
+            None => continue,
+            Some(Ok(text)) => text,
+            Some(Err(column)) => {
                 problems.push(Problem::at(&shown, number, column, "line skipped: not UTF-8 text").warning());
                 continue;
             }

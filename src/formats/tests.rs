@@ -1,12 +1,13 @@
 //! The fast indexer must agree with the full decoder on every record shape.
 
 use super::*;
-use crate::model::{Interner, Locator};
+use crate::model::{Hatch, Interner, Locator, response_hash};
 
 fn both_paths(json: &str) -> (Option<RolloutSummary>, RolloutSummary) {
     let hatch = Hatch::default();
     let mut strings = Interner::default();
-    let fast = chat_index::index_chat(json, &hatch, &mut strings, || "f:1".into(), 0, Locator::Decoded(0));
+    let ctx = IndexContext { hatch: &hatch, source: 0, hash_turns: false };
+    let fast = chat_index::index_chat(json, &ctx, &mut strings, || "f:1".into(), Locator::Decoded(0));
     let rollout = decode_record(json, "f:1").expect("record decodes");
     let full = RolloutSummary::from_rollout(&rollout, &hatch, 0, Locator::Decoded(0), &mut strings);
     (fast, full)
@@ -21,6 +22,9 @@ const AGREEING: &[&str] = &[
     r#"{"metadata":"odd","scores":{"pass":1,"name":"C"},"conversation":[{"role":"assistant","value":"v","content":"c <<rm -rf>>"}]}"#,
     r#"{"id":"dup","metadata":{"k":"first","k":"second"},"messages":[{"from":"gpt","role":"user","content":"x","scores":{"s":1,"s":2}}]}"#,
     r#"{"messages":[],"conversations":[{"from":"gpt","value":"ignored"}],"condition":"c"}"#,
+    r#"{"messages":[{"role":"user","scores":{"tag":"not a turn"}},{"role":"assistant","content":"a","scores":{"frustration":7,"tag":"despair","quote":"I \"give\" up","n":-2.5e-1,"big":18446744073709551616,"flag":true,"deep":[[1]],"tag":"mild"}},{"role":"assistant","content":"b","scores":{"tag":"none","frustration":"N/A","frustration":1}}]}"#,
+    // Escaped text and content parts the hatch cannot match: skipped unless turns are hashed.
+    r#"{"messages":[{"role":"assistant","content":"I \"give\" up\n"},{"role":"user","content":"why"},{"role":"assistant","content":[{"type":"text","text":"caf\u00e9"},{"type":"text","text":"ok"}]},{"role":"assistant"}]}"#,
 ];
 
 #[test]
@@ -32,9 +36,71 @@ fn fast_index_agrees_with_full_decoder() {
 }
 
 #[test]
+fn turn_texts_are_hashed_only_when_asked_and_as_the_full_decoder_reads_them() {
+    let hatch = Hatch::default();
+    let hashing = IndexContext { hatch: &hatch, source: 0, hash_turns: true };
+    let index = |json: &str, ctx: &IndexContext| {
+        index_record(json, ctx, &mut Interner::default(), &|| "f".into(), Locator::Decoded(0)).unwrap()
+    };
+    for json in AGREEING {
+        let fast = chat_index::index_chat(
+            json,
+            &hashing,
+            &mut Interner::default(),
+            || "f".into(),
+            Locator::Decoded(0),
+        );
+        let rollout = decode_record(json, "f").unwrap();
+        assert_eq!(fast.unwrap().response_hashes, rollout.response_hashes(), "{json}");
+    }
+    // Escaped text the hatch cannot match is skipped when indexing, but decoded to be hashed.
+    let escaped = AGREEING.last().unwrap();
+    let hashes = [r#"I "give" up"#, "café\nok", ""].map(response_hash);
+    assert_eq!(*index(escaped, &hashing).response_hashes, hashes);
+    let plain = IndexContext { hash_turns: false, ..hashing };
+    assert!(index(escaped, &plain).response_hashes.is_empty(), "only when asked");
+    // A record the fast path leaves to the full decoder (a NaN score) is hashed there.
+    let nan = r#"{"messages":[{"role":"assistant","content":" a\n","scores":{"s":NaN}},{"role":"assistant","content":"b"}]}"#;
+    assert!(
+        chat_index::index_chat(nan, &hashing, &mut Interner::default(), || "f".into(), Locator::Decoded(0))
+            .is_none()
+    );
+    assert_eq!(*index(nan, &hashing).response_hashes, [response_hash("a"), response_hash("b")]);
+}
+
+#[test]
+fn string_scores_are_kept_by_their_place_in_the_file_and_agree_with_the_full_decoder() {
+    use crate::model::{StringAt, StringValue};
+    let long = "why ".repeat(60);
+    let json = format!(
+        r#"{{"messages":[{{"role":"assistant","content":"a","scores":{{"tag":"despair","quote":"I \"give\" up","why":"{long}"}}}},{{"role":"user","content":"no"}},{{"role":"assistant","content":"b","scores":{{"tag":"mild"}}}}]}}"#
+    );
+    let (_, full) = both_paths(&json);
+    let hatch = Hatch::default();
+    let ctx = IndexContext { hatch: &hatch, source: 0, hash_turns: false };
+    let locator = Locator::Span { start: 1000, len: json.len() as u32 };
+    let fast = chat_index::index_chat(&json, &ctx, &mut Interner::default(), || "f".into(), locator).unwrap();
+    assert_eq!(fast.unclassified, full.unclassified, "the same values wherever they are kept");
+    let names: Vec<&str> = fast.unclassified.iter().map(|u| &*u.name).collect();
+    assert_eq!(names, ["quote", "tag", "why"], "a record's names in order");
+    let literal = |value: &Option<StringValue>| match &value.as_ref().unwrap().at {
+        StringAt::InSource { start, len } => json[*start as usize - 1000..][..*len as usize].to_string(),
+        StringAt::Held(_) => panic!("held"),
+    };
+    assert_eq!(literal(&fast.unclassified[0].values[0]), r#""I \"give\" up""#);
+    assert_eq!(fast.unclassified[0].values[0].as_ref().unwrap().short.as_deref(), Some(r#"I "give" up"#));
+    assert_eq!(literal(&fast.unclassified[1].values[1]), r#""mild""#);
+    let why = fast.unclassified[2].values[0].as_ref().unwrap();
+    assert_eq!(why.short, None, "too long to be a category");
+    assert!(
+        matches!(full.unclassified[2].values[0].as_ref().unwrap().at, StringAt::Held(ref t) if t.len() == 240)
+    );
+}
+
+#[test]
 fn wrong_shapes_fall_back_and_error_with_position() {
     let hatch = Hatch::default();
-    let ctx = IndexContext { hatch: &hatch, source: 0 };
+    let ctx = IndexContext { hatch: &hatch, source: 0, hash_turns: false };
     let mut strings = Interner::default();
     let cases = [
         (r#"{"messages": {"a": 1}}"#, "must be an array"),
@@ -56,7 +122,7 @@ fn wrong_shapes_fall_back_and_error_with_position() {
 fn nonfinite_scores_load_as_missing() {
     let json = r#"{"messages":[{"role":"assistant","content":"a","scores":{"frustration":NaN}},{"role":"assistant","content":"b","scores":{"frustration":3}}]}"#;
     let hatch = Hatch::default();
-    let ctx = IndexContext { hatch: &hatch, source: 0 };
+    let ctx = IndexContext { hatch: &hatch, source: 0, hash_turns: false };
     let s = index_record(json, &ctx, &mut Interner::default(), &|| "f".into(), Locator::Decoded(0))
         .expect("NaN is accepted");
     assert_eq!(s.turn_scores("frustration"), &[None, Some(3.0)]);
@@ -77,7 +143,7 @@ fn deep_values_the_fast_path_would_skip_are_errors_not_unreadable_rows() {
     // The fast indexer skips values it does not need without a depth limit; the reader's full
     // decoder refuses them. A record must not be listed that the reader then cannot open.
     let hatch = Hatch::default();
-    let ctx = IndexContext { hatch: &hatch, source: 0 };
+    let ctx = IndexContext { hatch: &hatch, source: 0, hash_turns: false };
     let deep = format!("{}{}", "[".repeat(200_000), "]".repeat(200_000));
     for json in [
         format!(r#"{{"messages": [{{"role": "user", "content": {deep}}}]}}"#),
@@ -100,7 +166,7 @@ fn deep_values_the_fast_path_would_skip_are_errors_not_unreadable_rows() {
 #[test]
 fn an_end_of_input_after_a_newline_is_column_one_not_zero() {
     let hatch = Hatch::default();
-    let ctx = IndexContext { hatch: &hatch, source: 0 };
+    let ctx = IndexContext { hatch: &hatch, source: 0, hash_turns: false };
     for (json, line) in [("", 1), ("{\"messages\": [\n", 2), ("  \n\n", 3)] {
         let err = index_record(json, &ctx, &mut Interner::default(), &|| "f".into(), Locator::Decoded(0))
             .expect_err("EOF");
@@ -123,7 +189,7 @@ fn a_broken_preferred_message_list_is_an_error_on_both_paths() {
     // valid list when the better one came later in the object, so the record was listed and
     // then could not be opened.
     let hatch = Hatch::default();
-    let ctx = IndexContext { hatch: &hatch, source: 0 };
+    let ctx = IndexContext { hatch: &hatch, source: 0, hash_turns: false };
     for json in [
         r#"{"conversation": [], "conversations": null}"#,
         r#"{"traj": [{"role": "assistant"}], "messages": 5}"#,
@@ -144,7 +210,7 @@ fn values_the_fast_path_skips_are_checked_as_the_full_decoder_checks_them() {
     // Skipped values were not range-checked: a number the full decoder refuses (1e400) in a
     // message's unknown key or its content was listed, then the reader could not open it.
     let hatch = Hatch::default();
-    let ctx = IndexContext { hatch: &hatch, source: 0 };
+    let ctx = IndexContext { hatch: &hatch, source: 0, hash_turns: false };
     for json in [
         r#"{"messages": [{"role": "user", "meta": 1e400}]}"#,
         r#"{"messages": [{"role": "user", "content": 1e400}]}"#,

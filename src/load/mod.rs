@@ -6,19 +6,26 @@ pub mod ids;
 pub mod jsonl;
 pub mod scores;
 mod source;
+mod string_kinds;
+pub mod texts;
 pub mod walk;
 
 pub use source::{Origin, Source, stand_in_id, stand_in_number};
+pub use texts::{TextFile, TextFiles, TurnTexts, read_text, read_texts};
 
 use std::io::Read;
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use crate::formats::inspect::InspectOptions;
 use crate::formats::judge_scores::{ScoreFileSpec, ScoreReport};
 use crate::formats::mtbench::{self, MtBenchFolder};
 use crate::formats::{self, Format, IndexContext, RecordError, input, json_text};
-use crate::model::{Hatch, Interner, Locator, Problem, ReadLimits, Rollout, RolloutSummary, StringKinds};
+use crate::model::{
+    Hatch, Interner, Locator, Problem, ReadLimits, Rollout, RolloutSummary, ScoreKind, ScoreRange,
+    StringKinds,
+};
 
 /// One step of a load, in order: a source is announced before its rollouts.
 #[derive(Debug)]
@@ -29,7 +36,14 @@ pub enum LoadEvent {
         bytes: u64,
     },
     Source(Box<Source>),
+    /// A file judges' texts are read from besides the rollout sources (a `--scores` file);
+    /// every one is announced before the first source, in `--scores` order.
+    TextFile(TextFile),
     Rollouts(Vec<RolloutSummary>),
+    /// What the string values under the rollouts' `scores` are, told over the whole study
+    /// (categorical or text; numeric for a name that holds numbers elsewhere, whose strings
+    /// are then dropped and reported): sent once, just before `Finished`.
+    StringKinds(Vec<(Arc<str>, ScoreKind)>),
     Problem(Problem),
     BytesRead(u64),
     /// Everything is read.
@@ -51,6 +65,13 @@ pub struct LoadOptions {
     pub scores: Vec<ScoreFileSpec>,
     /// How much any one file (or archive entry) may hold.
     pub limits: ReadLimits,
+    /// String fields and score names read as categorical scores (`--categorical`), whatever
+    /// their values.
+    pub categorical: Vec<String>,
+    /// String fields and score names read as texts (`--text`).
+    pub text: Vec<String>,
+    /// Numeric scores outside this range are read as missing, with a warning (`--range`).
+    pub range: Option<ScoreRange>,
     /// How Inspect logs are read (`--turn-array`).
     pub inspect: InspectOptions,
     /// Metadata fields whose values make each rollout's id (`--id-fields`); none keeps the ids
@@ -79,12 +100,12 @@ pub fn load_paths_scored(
     sink: &Sink,
 ) -> Vec<ScoreReport> {
     // Ids first: a score file joined on `id` sees the ids the study shows.
-    scores::with_scores(options, sink, |sink| {
-        ids::with_ids(&options.id_fields, sink, |sink| load_files(paths, options, sink))
+    scores::with_scores(options, sink, |sink, hash_turns| {
+        ids::with_ids(&options.id_fields, sink, |sink| load_files(paths, options, hash_turns, sink))
     })
 }
 
-fn load_files(paths: &[std::path::PathBuf], options: &LoadOptions, sink: &Sink) {
+fn load_files(paths: &[std::path::PathBuf], options: &LoadOptions, hash_turns: bool, sink: &Sink) {
     let (mut files, problems) = walk::rollout_files(paths, options.limits.rollout_file());
     scores::skip_score_files(&mut files, &options.scores);
     for problem in problems {
@@ -105,8 +126,11 @@ fn load_files(paths: &[std::path::PathBuf], options: &LoadOptions, sink: &Sink) 
         let origin = Origin::File(file.path.clone());
         let id = announced.load(Ordering::Relaxed);
         let loaded = match &file.folder {
-            Some(folder) => load_folder(id, file, folder, options, &counting),
-            None => load_source(id, &file.display, origin, file.size, options, &counting),
+            Some(folder) => load_folder(id, file, folder, options, hash_turns, &counting),
+            None => {
+                let read = SourceRead { id, display: &file.display, origin, size: file.size, hash_turns };
+                load_source(read, options, &counting)
+            }
         };
         if let Err(problem) = loaded {
             sink(LoadEvent::Problem(problem));
@@ -118,11 +142,12 @@ fn load_files(paths: &[std::path::PathBuf], options: &LoadOptions, sink: &Sink) 
 
 /// Loads bytes compiled into the binary (the demo study) as one JSONL source.
 pub fn load_embedded(name: &str, bytes: &'static [u8], options: &LoadOptions, sink: &Sink) {
-    scores::with_scores(options, sink, |sink| {
+    scores::with_scores(options, sink, |sink, hash_turns| {
         ids::with_ids(&options.id_fields, sink, |sink| {
             sink(LoadEvent::Planned { files: 1, bytes: bytes.len() as u64 });
             let origin = Origin::Embedded(bytes);
-            if let Err(problem) = load_source(0, name, origin, bytes.len() as u64, options, sink) {
+            let read = SourceRead { id: 0, display: name, origin, size: bytes.len() as u64, hash_turns };
+            if let Err(problem) = load_source(read, options, sink) {
                 sink(LoadEvent::Problem(problem));
             }
             sink(LoadEvent::Finished);
@@ -136,10 +161,11 @@ fn load_folder(
     file: &walk::FoundFile,
     folder: &MtBenchFolder,
     options: &LoadOptions,
+    hash_turns: bool,
     sink: &Sink,
 ) -> Result<(), Problem> {
-    let (rollouts, problems) = mtbench::decode_mtbench(folder, options.limits.rollout_file())?;
-    let kinds = mtbench::string_kinds(&rollouts);
+    let decoded = mtbench::decode_mtbench(folder, options.limits.rollout_file())?;
+    let kinds = mtbench::string_kinds(&decoded.0);
     let origin = Origin::File(file.path.clone());
     let source = Source {
         display: file.display.clone(),
@@ -148,18 +174,23 @@ fn load_folder(
         decoded: Vec::new(),
         size: file.size,
     };
-    deliver_decoded(source, rollouts, problems, &kinds, &options.hatch, id, sink);
+    let ctx = IndexContext { hatch: &options.hatch, source: id, hash_turns };
+    deliver_decoded(source, decoded, kinds, options, &ctx, sink);
     Ok(())
 }
 
-fn load_source(
+/// One source to read: its index among the sources, name, bytes, size, and whether to hash
+/// its turns' texts.
+struct SourceRead<'a> {
     id: u32,
-    display: &str,
+    display: &'a str,
     origin: Origin,
     size: u64,
-    options: &LoadOptions,
-    sink: &Sink,
-) -> Result<(), Problem> {
+    hash_turns: bool,
+}
+
+fn load_source(read: SourceRead, options: &LoadOptions, sink: &Sink) -> Result<(), Problem> {
+    let SourceRead { id, display, origin, size, hash_turns } = read;
     let head = read_head(&origin).map_err(|e| Problem::file(display, format!("cannot read: {e}")))?;
     let path = Path::new(display);
     let format = match options.format {
@@ -167,7 +198,7 @@ fn load_source(
         None => formats::detect(path, &head).map_err(|e| Problem::file(display, e.to_string()))?,
     };
     let source = Source { display: display.to_string(), origin, format, decoded: Vec::new(), size };
-    let ctx = IndexContext { hatch: &options.hatch, source: id };
+    let ctx = IndexContext { hatch: &options.hatch, source: id, hash_turns };
     match format {
         Format::Jsonl => {
             let file_name = source.file_name().to_string();
@@ -205,9 +236,9 @@ fn load_source(
                     &options.inspect,
                 ),
             };
-            let (rollouts, problems) = decoded?;
-            let kinds = StringKinds::of_rollouts(&rollouts);
-            deliver_decoded(source, rollouts, problems, &kinds, &options.hatch, id, sink);
+            let decoded = decoded?;
+            let kinds = StringKinds::of_rollouts(&decoded.0);
+            deliver_decoded(source, decoded, kinds, options, &ctx, sink);
             Ok(())
         }
         // A folder layout, not a file's: `load_folder` reads it (a format forced with
@@ -230,22 +261,33 @@ fn load_source(
 }
 
 /// Announces a source whose rollouts were decoded whole, then its problems and its index
-/// entries (judge strings told apart by `kinds`, over the whole source).
+/// entries: judge strings told apart by `kinds`, over the whole source (`--categorical` and
+/// `--text` say otherwise), turn texts hashed when `ctx.hash_turns`.
 fn deliver_decoded(
     mut source: Source,
-    rollouts: Vec<Rollout>,
-    problems: Vec<Problem>,
-    kinds: &StringKinds,
-    hatch: &Hatch,
-    id: u32,
+    (rollouts, problems): (Vec<Rollout>, Vec<Problem>),
+    mut kinds: StringKinds,
+    options: &LoadOptions,
+    ctx: &IndexContext,
     sink: &Sink,
 ) {
+    for (names, kind) in [(&options.categorical, ScoreKind::Categorical), (&options.text, ScoreKind::Text)] {
+        for name in names {
+            kinds.set(name, kind);
+        }
+    }
     let mut strings = Interner::default();
     let summaries = rollouts
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            RolloutSummary::from_decoded(r, kinds, hatch, id, Locator::Decoded(i as u32), &mut strings)
+            let locator = Locator::Decoded(i as u32);
+            let mut summary =
+                RolloutSummary::from_decoded(r, &kinds, ctx.hatch, ctx.source, locator, &mut strings);
+            if ctx.hash_turns {
+                summary.response_hashes = r.response_hashes();
+            }
+            summary
         })
         .collect();
     let size = source.size;

@@ -1,13 +1,18 @@
-//! Attaching `--scores` files while a study loads: the score files are read first, then every
-//! batch of rollouts is given its scores before it is passed on (so the app still fills its
-//! list as the files load), and when everything is read the rows that attached to nothing are
-//! reported. The join fields are told from the first rollouts seen.
+//! Attaching `--scores` files while a study loads: the score files are read first (and
+//! announced as text files), then every batch of rollouts is given its scores before it is
+//! passed on (so the app still fills its list as the files load), and when everything is read
+//! the rows that attached to nothing are reported. The join fields are told from the first
+//! rollouts seen. The rollouts' own string scores are tallied on the way (`string_kinds`).
+//! When a score file's rows repeat their turn's text (`response_text`, ...), the indexer is
+//! asked to hash every turn's text as it reads it (in parallel, once) and the rows are checked
+//! against those hashes; other loads skip the texts as before.
 
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
+use super::string_kinds::StringTally;
 use super::walk::FoundFile;
-use super::{LoadEvent, LoadOptions, Sink};
+use super::{LoadEvent, LoadOptions, Origin, Sink, TextFile};
 use crate::formats::judge_scores::{ScoreFile, ScoreFileSpec, ScoreReport};
 use crate::model::{Limit, RolloutSummary};
 
@@ -17,13 +22,16 @@ pub struct Attacher {
 }
 
 impl Attacher {
-    /// Reads every score file (`limit` at most each); an unusable file and bad rows are
-    /// reported to `sink`.
+    /// Reads every score file (`limit` at most each), announcing each as a text file; an
+    /// unusable file and bad rows are reported to `sink`.
     pub fn open(specs: &[ScoreFileSpec], limit: Limit, sink: &Sink) -> Attacher {
         let mut files = Vec::with_capacity(specs.len());
-        for spec in specs {
+        for (index, spec) in specs.iter().enumerate() {
+            let display = spec.path.display().to_string();
+            sink(LoadEvent::TextFile(TextFile { display, origin: Origin::File(spec.path.clone()) }));
             match ScoreFile::read(spec, limit) {
                 Ok(mut file) => {
+                    file.set_text_file(index as u32);
                     for problem in file.take_problems() {
                         sink(LoadEvent::Problem(problem));
                     }
@@ -39,9 +47,18 @@ impl Attacher {
         self.files.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// Whether a score file's rows repeat the turns' texts: the indexer then hashes each
+    /// turn's text, to check the join.
+    pub fn checks_turn_texts(&self) -> bool {
+        self.files().iter().any(ScoreFile::repeats_texts)
+    }
+
     /// Gives a batch of rollouts their scores, telling the join fields from it first if they
     /// are not known yet. Problems met on the way go to `sink`.
     pub fn augment(&self, batch: &mut [RolloutSummary], sink: &Sink) {
+        // Made by the indexer for the check, and not kept.
+        let hashes: Vec<Box<[u64]>> =
+            batch.iter_mut().map(|s| std::mem::take(&mut s.response_hashes)).collect();
         let mut files = self.files();
         for file in files.iter_mut() {
             if !batch.is_empty() {
@@ -50,8 +67,11 @@ impl Attacher {
             for problem in file.take_problems() {
                 sink(LoadEvent::Problem(problem));
             }
-            for summary in batch.iter_mut() {
-                file.attach(summary);
+            for (summary, hashes) in batch.iter_mut().zip(&hashes) {
+                file.attach_checked(summary, (!hashes.is_empty()).then_some(hashes));
+            }
+            for problem in file.take_problems() {
+                sink(LoadEvent::Problem(problem));
             }
         }
     }
@@ -70,27 +90,32 @@ impl Attacher {
     }
 }
 
-/// Runs `load` with a sink that attaches `options.scores` to every batch of rollouts and
-/// reports unmatched rows just before `Finished`. Returns what each score file did.
-pub fn with_scores(options: &LoadOptions, sink: &Sink, load: impl FnOnce(&Sink)) -> Vec<ScoreReport> {
-    if options.scores.is_empty() {
-        load(sink);
-        return Vec::new();
-    }
-    let attacher = Attacher::open(&options.scores, options.limits.rollout_file(), sink);
-    let scored = |event: LoadEvent| match event {
-        LoadEvent::Rollouts(mut batch) => {
-            attacher.augment(&mut batch, sink);
-            sink(LoadEvent::Rollouts(batch));
+/// Runs `load` with a sink that attaches `options.scores` to every batch of rollouts, tallies
+/// the rollouts' own string scores (sending their kinds), and reports unmatched rows just
+/// before `Finished`. `load` is told whether to hash the turns' texts (a score file checks
+/// them). Returns what each score file did.
+pub fn with_scores(options: &LoadOptions, sink: &Sink, load: impl FnOnce(&Sink, bool)) -> Vec<ScoreReport> {
+    let attacher = (!options.scores.is_empty())
+        .then(|| Attacher::open(&options.scores, options.limits.rollout_file(), sink));
+    let tally = Mutex::new(StringTally::new(options));
+    let scored = |mut event: LoadEvent| {
+        if let Ok(mut tally) = tally.lock() {
+            tally.observe(&mut event, sink);
         }
-        LoadEvent::Finished => {
-            attacher.finish(sink);
-            sink(LoadEvent::Finished);
+        match (event, &attacher) {
+            (LoadEvent::Rollouts(mut batch), Some(attacher)) => {
+                attacher.augment(&mut batch, sink);
+                sink(LoadEvent::Rollouts(batch));
+            }
+            (LoadEvent::Finished, Some(attacher)) => {
+                attacher.finish(sink);
+                sink(LoadEvent::Finished);
+            }
+            (other, _) => sink(other),
         }
-        other => sink(other),
     };
-    load(&scored);
-    attacher.reports()
+    load(&scored, attacher.as_ref().is_some_and(Attacher::checks_turn_texts));
+    attacher.map(|a| a.reports()).unwrap_or_default()
 }
 
 /// Drops the score files from the rollout files (a folder holding both is walked whole).

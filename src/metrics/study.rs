@@ -257,6 +257,8 @@ fn cluster_ci(
 
 mod categories;
 
+#[cfg(test)]
+pub(crate) use categories::tagged_rollout;
 pub use categories::{CategoryGroup, CategoryStats, CategoryTurn, category_stats};
 
 #[cfg(test)]

@@ -94,7 +94,7 @@ impl LabelRecord {
 }
 
 /// A human's category for a categorical score at one turn.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CategoryLabel {
     /// The categorical score labelled (`frustration.tag`).
     pub score_name: String,

@@ -9,6 +9,7 @@ pub mod overlay;
 pub mod problem;
 pub mod rollout;
 pub mod score;
+pub mod string_score;
 pub mod summary;
 
 pub use hatch::{Hatch, HatchError};
@@ -17,6 +18,10 @@ pub use limits::{ByteSize, Limit, ReadLimits};
 pub use names::FieldError;
 pub use overlay::overlay_scores;
 pub use problem::Problem;
-pub use rollout::{JudgeStrings, Message, Role, Rollout, Scores, ToolCall};
-pub use score::{MAX_CATEGORIES, ScoreKind, ScoreValues, StringKinds, TextAt, kind_of_strings};
+pub use rollout::{JudgeStrings, Message, Role, Rollout, Scores, ToolCall, response_hash};
+pub use score::{
+    MAX_CATEGORIES, MAX_CATEGORY_LEN, ScoreKind, ScoreRange, ScoreValues, StringKinds, TextAt,
+    kind_of_strings,
+};
+pub use string_score::{StringAt, StringValue, UnclassifiedScore};
 pub use summary::{Interner, Locator, MetaValue, NO_ROLE, RolloutSummary, SummaryBuilder, TurnScores};

@@ -142,6 +142,22 @@ impl Rollout {
     pub fn turn(&self, turn: usize) -> Option<&Message> {
         self.messages.iter().filter(|m| m.role == Role::Assistant).nth(turn.checked_sub(1)?)
     }
+
+    /// The `response_hash` of each assistant turn's text, turn 1 first.
+    pub fn response_hashes(&self) -> Box<[u64]> {
+        self.messages.iter().filter(|m| m.role == Role::Assistant).map(|m| response_hash(&m.text)).collect()
+    }
+}
+
+/// The hash a turn's text and a score row's response text (`response_text`, `completion`,
+/// `output`) are compared by, to check a score file's join: the text with its surrounding
+/// whitespace trimmed (a judge's copy often lost a trailing newline). Never 0, which stands for
+/// "none". Only compared within one run, never stored.
+pub fn response_hash(text: &str) -> u64 {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let mut hasher = DefaultHasher::new();
+    text.trim().hash(&mut hasher);
+    hasher.finish().max(1)
 }
 
 #[cfg(test)]
@@ -171,6 +187,15 @@ mod tests {
         assert_eq!(r.turn(1).map(|m| m.text.as_str()), Some("a1"));
         assert_eq!(r.turn(0), None);
         assert_eq!(r.turn(3), None);
+    }
+
+    #[test]
+    fn response_hashes_are_the_turns_texts_trimmed() {
+        let mut r = sample();
+        r.messages[4].text = "\n  a2 \r\n".into();
+        assert_eq!(*r.response_hashes(), [response_hash("a1"), response_hash("a2")]);
+        assert_ne!(response_hash("a1"), response_hash("a2"));
+        assert_ne!(response_hash("a2"), response_hash("a 2"), "only the surrounding whitespace");
     }
 
     #[test]

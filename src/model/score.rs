@@ -20,6 +20,10 @@ pub enum ScoreKind {
 /// Categories a string field may have at most and still be a categorical score.
 pub const MAX_CATEGORIES: usize = 32;
 
+/// Bytes a category may have at most: a field with a longer value is a text (a tag is a word
+/// or two; a quote or a rationale is longer), so long values never need to be held to count.
+pub const MAX_CATEGORY_LEN: usize = 128;
+
 /// What a string-valued judge field is: a categorical score when it has at most
 /// `MAX_CATEGORIES` distinct values and at most half as many distinct values as rows (a tag
 /// repeats; a quote or a rationale does not), else a text. `--categorical` / `--text` override.
@@ -166,6 +170,50 @@ impl ScoreValues {
     }
 }
 
+/// The range the study's scores live in (`--range 0-10`): a value outside it is read as
+/// missing, with a warning.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ScoreRange {
+    pub low: f64,
+    pub high: f64,
+}
+
+impl ScoreRange {
+    pub fn contains(&self, x: f64) -> bool {
+        (self.low..=self.high).contains(&x)
+    }
+}
+
+impl std::fmt::Display for ScoreRange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-{}", self.low, self.high)
+    }
+}
+
+impl std::str::FromStr for ScoreRange {
+    type Err = String;
+
+    /// `LOW-HIGH`, finite, in order; either may be negative (`-5-5`, `-3--1`).
+    fn from_str(text: &str) -> Result<ScoreRange, String> {
+        let text = text.trim();
+        let bad = || format!("{text:?} is not a range: expected LOW-HIGH, such as 0-10");
+        // The dash between the bounds is the first one after a digit or a point.
+        let bytes = text.as_bytes();
+        let dash = (1..bytes.len())
+            .find(|&i| bytes[i] == b'-' && (bytes[i - 1].is_ascii_digit() || bytes[i - 1] == b'.'))
+            .ok_or_else(bad)?;
+        let low: f64 = text[..dash].trim().parse().map_err(|_| bad())?;
+        let high: f64 = text[dash + 1..].trim().parse().map_err(|_| bad())?;
+        if !low.is_finite() || !high.is_finite() {
+            return Err(format!("{text:?}: the bounds must be finite numbers"));
+        }
+        if low > high {
+            return Err(format!("{text:?}: the low bound is above the high one"));
+        }
+        Ok(ScoreRange { low, high })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,6 +225,21 @@ mod tests {
         assert_eq!(kind_of_strings(33, 1000), ScoreKind::Text, "too many categories");
         assert_eq!(kind_of_strings(3, 5), ScoreKind::Text, "more than half the rows distinct");
         assert_eq!(kind_of_strings(140, 140), ScoreKind::Text);
+    }
+
+    #[test]
+    fn ranges_read_negative_and_fractional_bounds() {
+        let r = |t: &str| t.parse::<ScoreRange>().map(|r| (r.low, r.high));
+        assert_eq!(r("0-10"), Ok((0.0, 10.0)));
+        assert_eq!(r(" -5-5 "), Ok((-5.0, 5.0)));
+        assert_eq!(r("-3.5--1"), Ok((-3.5, -1.0)));
+        assert_eq!(r("1e-3-2"), Ok((0.001, 2.0)));
+        assert_eq!(r("a-b"), Err("\"a-b\" is not a range: expected LOW-HIGH, such as 0-10".into()));
+        assert!(r("10-0").unwrap_err().contains("above"));
+        assert!(r("0-inf").is_err() && r("5").is_err());
+        let range = "0-10".parse::<ScoreRange>().unwrap();
+        assert!(range.contains(0.0) && range.contains(10.0) && !range.contains(10.5));
+        assert_eq!(range.to_string(), "0-10");
     }
 
     #[test]

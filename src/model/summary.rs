@@ -1,13 +1,17 @@
 //! The index entry kept for every rollout: enough to list, sort, filter, chart and compute
 //! statistics without holding the messages. Memory follows the index, not the file.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use super::hatch::Hatch;
 use super::rollout::{Role, Rollout};
-use super::score::{ScoreKind, ScoreValues, StringKinds, TextAt};
+use super::score::{MAX_CATEGORIES, ScoreValues, StringKinds, TextAt};
+use super::string_score::{StringAt, StringValue, UnclassifiedScore, may_be_category};
+
+mod builder;
+pub use builder::SummaryBuilder;
 
 /// Where a rollout's full text lives, so it can be decoded again when it is shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,6 +52,13 @@ pub struct RolloutSummary {
     pub self_deleted_at: Option<u32>,
     /// Rollout-level scores, such as an Inspect sample's scores.
     pub rollout_scores: Vec<(Arc<str>, Option<f64>)>,
+    /// String values under the messages' `scores`, while the study loads: once every rollout
+    /// is read, the study tells each name categorical or text and moves it into `scores`.
+    pub unclassified: Vec<UnclassifiedScore>,
+    /// `response_hash` of each assistant turn's text, made while loading only when a score
+    /// file's rows repeat the turns' texts (to check its join); empty otherwise, and emptied
+    /// once checked.
+    pub response_hashes: Box<[u64]>,
     /// 1-based number of the first message without a role (shown as `?`, never a turn), for
     /// the loader to report where it is.
     pub roleless: Option<NonZeroU32>,
@@ -118,8 +129,9 @@ impl RolloutSummary {
         self.turn_scores(name).iter().position(|v| v.is_some_and(|x| x >= threshold)).map(|i| i + 1)
     }
 
-    /// Builds the index entry of a fully decoded rollout, its judge strings told apart over
-    /// the rollout alone (`from_decoded` tells them over a whole file).
+    /// Builds the index entry of a fully decoded chat record, as the fast indexer would: its
+    /// judge strings (under a message's `scores`) are left `unclassified`, for the study to
+    /// tell categorical or text over every rollout.
     pub fn from_rollout(
         rollout: &Rollout,
         hatch: &Hatch,
@@ -127,16 +139,26 @@ impl RolloutSummary {
         locator: Locator,
         strings: &mut Interner,
     ) -> RolloutSummary {
-        let kinds = StringKinds::of_rollouts(std::slice::from_ref(rollout));
-        RolloutSummary::from_decoded(rollout, &kinds, hatch, source, locator, strings)
+        RolloutSummary::build(rollout, None, hatch, source, locator, strings)
     }
 
-    /// Builds the index entry of a rollout decoded with the rest of its file, `kinds` saying
-    /// which of its judge strings are categories and which are texts (held in memory, as the
-    /// rollout is).
+    /// Builds the index entry of a rollout decoded with the rest of its file (Inspect, an
+    /// MT-Bench folder), `kinds` saying which of its judge strings are categories and which
+    /// are texts (held in memory, as the rollout is).
     pub fn from_decoded(
         rollout: &Rollout,
         kinds: &StringKinds,
+        hatch: &Hatch,
+        source: u32,
+        locator: Locator,
+        strings: &mut Interner,
+    ) -> RolloutSummary {
+        RolloutSummary::build(rollout, Some(kinds), hatch, source, locator, strings)
+    }
+
+    fn build(
+        rollout: &Rollout,
+        kinds: Option<&StringKinds>,
         hatch: &Hatch,
         source: u32,
         locator: Locator,
@@ -146,7 +168,18 @@ impl RolloutSummary {
         for message in &rollout.messages {
             builder.push_message(message.role, &message.text, &message.scores, hatch, strings);
             if message.role == Role::Assistant {
-                builder.push_strings(&message.judge_strings, kinds, strings);
+                match kinds {
+                    Some(kinds) => builder.push_strings(&message.judge_strings, kinds, strings),
+                    // Left for the study to tell apart, as the fast indexer leaves them.
+                    None => {
+                        for (name, text) in &message.judge_strings {
+                            let short =
+                                if may_be_category(text) { strings.category(name, text) } else { None };
+                            let at = StringAt::Held(text.clone());
+                            builder.push_string(name, StringValue { short, at }, strings);
+                        }
+                    }
+                }
             }
             if message.role_name == NO_ROLE {
                 builder.mark_roleless();
@@ -214,137 +247,16 @@ impl MetaValue {
     }
 }
 
-/// One judge string per turn, `None` where missing.
-type StringColumn = Vec<Option<Arc<str>>>;
-
 /// The role name a decoder gives a message that has none.
 pub const NO_ROLE: &str = "?";
-
-/// Accumulates messages into a summary; shared by the fast indexer and `from_rollout` so both
-/// paths agree on turns, scores and the self-deletion turn.
-#[derive(Default)]
-pub struct SummaryBuilder {
-    n_messages: u32,
-    n_turns: u32,
-    scores: Vec<(Arc<str>, Vec<Option<f64>>)>,
-    /// Categories and texts by name, per turn.
-    judge_strings: Vec<(Arc<str>, ScoreKind, StringColumn)>,
-    self_deleted_at: Option<u32>,
-    roleless: Option<NonZeroU32>,
-}
-
-impl SummaryBuilder {
-    /// Adds one message; `text` is only read for assistant messages.
-    pub fn push_message(
-        &mut self,
-        role: Role,
-        text: &str,
-        scores: &[(impl AsRef<str>, Option<f64>)],
-        hatch: &Hatch,
-        strings: &mut Interner,
-    ) {
-        self.n_messages += 1;
-        if role != Role::Assistant {
-            return;
-        }
-        self.n_turns += 1;
-        let turn_index = (self.n_turns - 1) as usize;
-        if self.self_deleted_at.is_none() && hatch.is_match(text) {
-            self.self_deleted_at = Some(self.n_turns);
-        }
-        for (name, value) in scores {
-            let name = name.as_ref();
-            let slot = match self.scores.iter().position(|(n, _)| &**n == name) {
-                Some(i) => i,
-                None => {
-                    self.scores.push((strings.get(name), Vec::new()));
-                    self.scores.len() - 1
-                }
-            };
-            let values = &mut self.scores[slot].1;
-            values.resize(turn_index + 1, None);
-            values[turn_index] = *value;
-        }
-    }
-
-    /// Adds the string values a judge gave the assistant turn pushed last, each a category or
-    /// a text as `kinds` says (a name `kinds` calls numeric is left out).
-    pub fn push_strings(
-        &mut self,
-        values: &[(String, Arc<str>)],
-        kinds: &StringKinds,
-        strings: &mut Interner,
-    ) {
-        let Some(turn_index) = self.n_turns.checked_sub(1).map(|t| t as usize) else {
-            return;
-        };
-        for (name, value) in values {
-            let Some(kind) = kinds.kind(name).filter(|k| *k != ScoreKind::Numeric) else { continue };
-            let slot = match self.judge_strings.iter().position(|(n, _, _)| **n == **name) {
-                Some(i) => i,
-                None => {
-                    self.judge_strings.push((strings.get(name), kind, Vec::new()));
-                    self.judge_strings.len() - 1
-                }
-            };
-            let values = &mut self.judge_strings[slot].2;
-            values.resize(turn_index + 1, None);
-            values[turn_index] = Some(value.clone());
-        }
-    }
-
-    /// Notes that the message just pushed has no role (the first such one is kept).
-    pub fn mark_roleless(&mut self) {
-        if self.roleless.is_none() {
-            self.roleless = NonZeroU32::new(self.n_messages);
-        }
-    }
-
-    pub fn finish(
-        self,
-        id: Arc<str>,
-        source: u32,
-        locator: Locator,
-        metadata: Vec<(Arc<str>, MetaValue)>,
-        rollout_scores: Vec<(Arc<str>, Option<f64>)>,
-    ) -> RolloutSummary {
-        let n_turns = self.n_turns as usize;
-        let mut scores: Vec<TurnScores> = self
-            .scores
-            .into_iter()
-            .map(|(name, mut values)| {
-                values.resize(n_turns, None);
-                TurnScores::numeric(name, values)
-            })
-            .collect();
-        for (name, kind, mut values) in self.judge_strings {
-            values.resize(n_turns, None);
-            let values = match kind {
-                ScoreKind::Categorical => ScoreValues::Categorical(values.into()),
-                // Texts are held: the rollout they came from is held in memory already.
-                _ => ScoreValues::Text(values.into_iter().map(|v| v.map(TextAt::Held)).collect()),
-            };
-            scores.push(TurnScores { name, values });
-        }
-        RolloutSummary {
-            id,
-            source,
-            locator,
-            metadata,
-            n_messages: self.n_messages,
-            n_turns: self.n_turns,
-            scores,
-            self_deleted_at: self.self_deleted_at,
-            rollout_scores,
-            roleless: self.roleless,
-        }
-    }
-}
 
 /// Shares one allocation among repeated strings (metadata keys and values, score names).
 #[derive(Default)]
 pub struct Interner {
     seen: HashSet<Arc<str>>,
+    /// Per string-score name, the first distinct values met: one more than a categorical
+    /// score may have, so a name with more is known to be a text without holding its values.
+    categories: HashMap<Arc<str>, HashSet<Arc<str>>>,
 }
 
 impl Interner {
@@ -358,6 +270,26 @@ impl Interner {
             self.seen.insert(shared.clone());
         }
         shared
+    }
+
+    /// A string score's value as a candidate category: shared among equal values, `None` once
+    /// this name has had more distinct values than a categorical score may have (it is a text).
+    /// The answer depends only on the values asked before, so two readers of the same records
+    /// with the same interner agree.
+    pub fn category(&mut self, name: &str, value: &str) -> Option<Arc<str>> {
+        let seen = match self.categories.get_mut(name) {
+            Some(seen) => seen,
+            None => self.categories.entry(Arc::from(name)).or_default(),
+        };
+        if let Some(found) = seen.get(value) {
+            return Some(found.clone());
+        }
+        if seen.len() > MAX_CATEGORIES {
+            return None;
+        }
+        let shared: Arc<str> = Arc::from(value);
+        seen.insert(shared.clone());
+        Some(shared)
     }
 }
 

@@ -5,12 +5,14 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use crate::load::{self, LoadEvent, LoadOptions, Origin, Source};
-use crate::model::{Problem, Rollout, RolloutSummary};
+use crate::load::{self, LoadEvent, LoadOptions, Origin, Source, TextFile, TextFiles, TurnTexts};
+use crate::model::{Problem, Rollout, RolloutSummary, ScoreKind, ScoreValues, TurnScores};
 
 mod fields;
+mod scales;
 
 pub use fields::{MAX_ID_FIELDS, suggest_id_fields};
+pub use scales::{JUDGE_MAX, Scales, ScoreScale};
 
 /// The demo study compiled into the binary.
 pub const DEMO_NAME: &str = "demo.jsonl";
@@ -33,6 +35,15 @@ pub struct Study {
     pub problems: Vec<Problem>,
     /// Score names in first-seen order.
     pub score_names: Vec<Arc<str>>,
+    /// The kind of each of `score_names` (same index): see `score_kind`.
+    score_kinds: Vec<ScoreKind>,
+    /// The files judges' texts are read from (score files, then the rollout sources): a
+    /// worker thread takes a clone of the `Arc` to read texts with `load::read_texts`.
+    pub text_files: Arc<TextFiles>,
+    /// Each source's index among `text_files`.
+    source_text_files: Vec<u32>,
+    /// How each score is drawn.
+    pub scales: Scales,
     pub progress: Progress,
     /// How many rollouts carry each id, to disambiguate duplicates.
     id_counts: HashMap<Arc<str>, u32>,
@@ -46,12 +57,20 @@ impl Study {
                 self.progress.files += files;
                 self.progress.bytes_total += bytes;
             }
-            LoadEvent::Source(source) => self.sources.push(Arc::from(source)),
+            LoadEvent::Source(source) => {
+                let file = TextFile { display: source.display.clone(), origin: source.origin.clone() };
+                self.source_text_files.push(Arc::make_mut(&mut self.text_files).push(file));
+                self.sources.push(Arc::from(source));
+            }
+            LoadEvent::TextFile(file) => {
+                Arc::make_mut(&mut self.text_files).push(file);
+            }
             LoadEvent::Rollouts(batch) => {
                 let first = self.rollouts.len();
                 self.add_rollouts(batch);
                 return (self.rollouts.len() > first).then_some(first);
             }
+            LoadEvent::StringKinds(kinds) => self.classify_strings(&kinds),
             LoadEvent::Problem(problem) => self.problems.push(problem),
             LoadEvent::BytesRead(n) => self.progress.bytes_read += n,
             LoadEvent::Finished => self.progress.finished = true,
@@ -63,10 +82,9 @@ impl Study {
         self.rollouts.reserve(batch.len());
         for mut summary in batch {
             for scores in &summary.scores {
-                if !self.score_names.contains(&scores.name) {
-                    self.score_names.push(scores.name.clone());
-                }
+                self.add_score_name(&scores.name, scores.values.kind());
             }
+            self.scales.add(&summary);
             let count = self.id_counts.entry(summary.id.clone()).or_insert(0);
             *count += 1;
             if *count > 1 {
@@ -94,13 +112,107 @@ impl Study {
         }
     }
 
+    fn add_score_name(&mut self, name: &Arc<str>, kind: ScoreKind) {
+        if !self.score_names.contains(name) {
+            self.score_names.push(name.clone());
+            self.score_kinds.push(kind);
+        }
+    }
+
+    /// Moves every rollout's string scores into its scores, as categorical scores or texts
+    /// (a name told numeric keeps only its numbers: its strings were reported when told).
+    fn classify_strings(&mut self, kinds: &[(Arc<str>, ScoreKind)]) {
+        let mut unread: Vec<Problem> = Vec::new();
+        for index in 0..self.rollouts.len() {
+            if self.rollouts[index].unclassified.is_empty() {
+                continue;
+            }
+            let summary = &mut self.rollouts[index];
+            let unclassified = std::mem::take(&mut summary.unclassified);
+            let text_file = self.source_text_files.get(summary.source as usize).copied().unwrap_or(u32::MAX);
+            for score in unclassified {
+                let Some(&(_, kind)) = kinds.iter().find(|(n, _)| *n == score.name) else { continue };
+                if kind == ScoreKind::Numeric || summary.scores.iter().any(|s| s.name == score.name) {
+                    continue;
+                }
+                let values = match score.classify(kind, text_file) {
+                    Some(values) => values,
+                    // A category named by --categorical whose text was not kept: read it.
+                    None => {
+                        let texts = score
+                            .classify(ScoreKind::Text, text_file)
+                            .unwrap_or(ScoreValues::Text([].into()));
+                        let read = texts
+                            .texts()
+                            .iter()
+                            .map(|at| {
+                                at.as_ref()
+                                    .map(|at| load::read_text(&self.text_files, at).map(Arc::from))
+                                    .transpose()
+                            })
+                            .collect::<Result<Vec<Option<Arc<str>>>, Problem>>();
+                        match read {
+                            Ok(categories) => ScoreValues::Categorical(categories.into()),
+                            Err(problem) => {
+                                unread.push(problem);
+                                continue;
+                            }
+                        }
+                    }
+                };
+                summary.scores.push(TurnScores { name: score.name, values });
+            }
+            // Its new categories join their scale (adding a summary again changes nothing else).
+            self.scales.add(summary);
+        }
+        for (name, kind) in kinds {
+            if *kind != ScoreKind::Numeric {
+                self.add_score_name(name, *kind);
+            }
+        }
+        self.problems.extend(unread);
+    }
+
+    /// What a score name holds: numbers, categories or texts; `None` for a name the study
+    /// does not have.
+    pub fn score_kind(&self, name: &str) -> Option<ScoreKind> {
+        self.score_names.iter().position(|n| &**n == name).and_then(|i| self.score_kinds.get(i).copied())
+    }
+
+    /// The score names of one kind, in first-seen order.
+    pub fn score_names_of(&self, kind: ScoreKind) -> Vec<Arc<str>> {
+        self.score_names
+            .iter()
+            .zip(&self.score_kinds)
+            .filter(|(_, k)| **k == kind)
+            .map(|(n, _)| n.clone())
+            .collect()
+    }
+
+    /// The texts of rollout `index` for the given score names (those that are texts), read
+    /// from their files: see `load::read_texts`.
+    pub fn read_texts(&self, index: usize, names: &[&str]) -> Result<Vec<TurnTexts>, Problem> {
+        let summary =
+            self.rollouts.get(index).ok_or_else(|| Problem::file("?", format!("no rollout {index}")))?;
+        load::read_texts(summary, &self.text_files, names)
+    }
+
     fn source_display(&self, source: u32) -> &str {
         self.sources.get(source as usize).map_or("?", |s| s.display.as_str())
     }
 
-    /// The score shown by default: `frustration` if present, else the first name found.
+    /// The per-turn scores that have values to draw, filter and sort by (numbers and
+    /// categories; texts are read, not compared), in first-seen order.
+    pub fn valued_score_names(&self) -> Vec<&str> {
+        let valued = |n: &&Arc<str>| self.score_kind(n) != Some(ScoreKind::Text);
+        self.score_names.iter().filter(valued).map(|n| &**n).collect()
+    }
+
+    /// The score shown by default: `frustration` if present, else the first with values to draw.
     pub fn default_score(&self) -> Option<Arc<str>> {
-        self.score_names.iter().find(|n| &***n == "frustration").or(self.score_names.first()).cloned()
+        let valued = self.valued_score_names();
+        let name = valued.iter().find(|n| **n == "frustration").or(valued.first())?;
+        self.score_names.iter().find(|n| &***n == *name).cloned()
     }
 
     /// Decodes rollout `index` in full (reads its bytes again from its source), with the index's

@@ -1,7 +1,9 @@
 //! The per-turn score chart of the selected rollout: one bar per turn (eighth-block precision),
 //! the threshold line, the selected turn and the self-deletion turn marked, human scores beside
-//! the judge's bars. It draws from the index alone, so it appears before the transcript text
-//! is read, and reports where it drew each turn for the mouse.
+//! the judge's bars. Values outside 0–10 (probes) are drawn on their own range with its ends
+//! labelled; a categorical score is a coloured cell per turn under a legend. It draws from the
+//! index alone, so it appears before the transcript text is read, and reports where it drew
+//! each turn for the mouse.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -12,12 +14,9 @@ use ratatui::widgets::{Block, Borders, Widget};
 use super::theme::Theme;
 use crate::app::layout::ChartHits;
 use crate::app::view::{ChartView, Judged};
+use crate::study::ScoreScale;
 
 const EIGHTHS: [&str; 8] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"];
-/// Columns of the y-axis labels.
-const AXIS: u16 = 3;
-/// The judge's scale.
-const SCALE_MAX: f64 = 10.0;
 
 /// Where turns are drawn inside the chart.
 #[derive(Debug, Clone, Copy)]
@@ -30,13 +29,31 @@ struct Geometry {
     slot: u16,
 }
 
+/// The y-axis labels of a scale, top and bottom (none for categories: the legend says).
+fn axis_labels(scale: &ScoreScale) -> Option<(String, String)> {
+    match scale {
+        ScoreScale::Judge => Some(("10".into(), " 0".into())),
+        ScoreScale::Range { lo, hi } => Some((short_number(*hi), short_number(*lo))),
+        ScoreScale::Categories(_) => None,
+    }
+}
+
+/// A number in at most 5 columns.
+fn short_number(x: f64) -> String {
+    let text = if x.abs() >= 1000.0 { format!("{x:.0e}") } else { format!("{x:.2}") };
+    let text =
+        if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_string() } else { text };
+    text.chars().take(5).collect()
+}
+
 impl Geometry {
-    fn of(area: Rect, n_turns: usize, selected: usize) -> Option<Geometry> {
+    /// `axis` columns are kept left of the plot for the labels, and `top` rows above it.
+    fn of(area: Rect, n_turns: usize, selected: usize, axis: u16, top: u16) -> Option<Geometry> {
         let inner = Block::default().borders(Borders::ALL).inner(area);
-        if inner.width <= AXIS || inner.height < 3 || n_turns == 0 {
+        if inner.width <= axis || inner.height < 3 + top || n_turns == 0 {
             return None;
         }
-        let plot = Rect::new(inner.x + AXIS, inner.y, inner.width - AXIS, inner.height - 1);
+        let plot = Rect::new(inner.x + axis, inner.y + top, inner.width - axis, inner.height - 1 - top);
         let slot = (plot.width as usize / n_turns).clamp(1, 6) as u16;
         let visible = (plot.width / slot) as usize;
         let first_turn = if n_turns <= visible {
@@ -62,10 +79,10 @@ impl Geometry {
         (offset < self.visible).then(|| self.plot.x + offset as u16 * self.slot)
     }
 
-    /// Row (from the top of the plot) whose band holds `value`.
-    fn row_of(&self, value: f64) -> u16 {
+    /// Row whose band holds `value`, which lies `fraction` (0–1) of the way up the scale.
+    fn row_of(&self, fraction: f64) -> u16 {
         let h = self.plot.height;
-        let from_bottom = ((value / SCALE_MAX) * f64::from(h)).floor().clamp(0.0, f64::from(h - 1)) as u16;
+        let from_bottom = (fraction * f64::from(h)).floor().clamp(0.0, f64::from(h - 1)) as u16;
         self.plot.y + h - 1 - from_bottom
     }
 }
@@ -91,8 +108,17 @@ impl ChartWidget {
             .border_style(theme.border(view.focused))
             .title(Span::styled(crate::sanitize::clean(&view.title).into_owned(), theme.title()));
         block.render(area, buf);
-        let g = Geometry::of(area, view.values.len(), view.selected)?;
-        draw_axis(buf, &g, view.threshold, theme);
+        let labels = axis_labels(&view.scale);
+        let axis = labels.as_ref().map_or(0, |(top, bottom)| top.len().max(bottom.len()) as u16 + 1);
+        let legend = u16::from(matches!(view.scale, ScoreScale::Categories(_)));
+        let g = Geometry::of(area, view.values.len(), view.selected, axis, legend)?;
+        match (&view.scale, labels) {
+            (ScoreScale::Categories(all), _) => draw_legend(buf, &g, all, theme),
+            (scale, Some((top, bottom))) => {
+                draw_axis(buf, &g, (&top, &bottom), axis, scale, view.threshold, theme)
+            }
+            _ => {}
+        }
         for offset in 0..g.visible {
             let turn = g.first_turn + offset;
             let Some(x) = g.column_of(turn) else { continue };
@@ -101,8 +127,27 @@ impl ChartWidget {
             let bottom = g.plot.y + g.plot.height - 1;
             match view.values.get(turn - 1).copied().unwrap_or(Judged::Missing) {
                 Judged::Score(v) => {
-                    let style = if selected { theme.accent() } else { theme.score(v, view.threshold) };
-                    draw_bar(buf, &g, x, bar_width, v, style);
+                    let judged = view.scale == ScoreScale::Judge;
+                    let style = match (selected, judged) {
+                        (true, _) => theme.accent(),
+                        (false, true) => theme.score(v, view.threshold),
+                        (false, false) => theme.low(),
+                    };
+                    draw_bar(buf, &g, x, bar_width, view.scale.fraction(v), style);
+                }
+                Judged::Category(place) => {
+                    let place = usize::from(place);
+                    let glyph = Theme::category_glyph(place);
+                    let style = if selected {
+                        theme.category(place).patch(theme.accent())
+                    } else {
+                        theme.category(place)
+                    };
+                    for row in g.plot.y..g.plot.y + g.plot.height {
+                        for dx in 0..bar_width {
+                            set(buf, x + dx, row, glyph, style);
+                        }
+                    }
                 }
                 Judged::Hidden => set(buf, x, bottom, "?", theme.dim()),
                 Judged::Missing => set(buf, x, bottom, "·", theme.dim()),
@@ -111,7 +156,8 @@ impl ChartWidget {
             // Another annotator's mark first, so mine is drawn over it.
             for mark in view.humans.iter().filter(|m| m.turn == turn).rev() {
                 let glyph = if mark.mine { "●" } else { "○" };
-                set(buf, human_x, g.row_of(f64::from(mark.score)), glyph, theme.human());
+                let on_judge_scale = ScoreScale::Judge.fraction(f64::from(mark.score));
+                set(buf, human_x, g.row_of(on_judge_scale), glyph, theme.human());
             }
             if view.self_deleted_at == Some(turn as u32) {
                 set(buf, x, g.plot.y, "✕", theme.self_deletion());
@@ -137,12 +183,47 @@ fn draw_turn_label(buf: &mut Buffer, g: &Geometry, x: u16, turn: usize, selected
     }
 }
 
-/// Y labels (0, the threshold, 10) and the dashed threshold line.
-fn draw_axis(buf: &mut Buffer, g: &Geometry, threshold: f64, theme: Theme) {
-    let x = g.plot.x - AXIS;
-    set(buf, x, g.plot.y, "10", theme.dim());
-    set(buf, x, g.plot.y + g.plot.height - 1, " 0", theme.dim());
-    let row = g.row_of(threshold);
+/// Each category's colour and name, in the row above the cells, as far as they fit.
+fn draw_legend(buf: &mut Buffer, g: &Geometry, categories: &[std::sync::Arc<str>], theme: Theme) {
+    let (mut x, end, y) = (g.plot.x, g.plot.x + g.plot.width, g.plot.y - 1);
+    for (place, name) in categories.iter().enumerate() {
+        let name = crate::sanitize::clean(name);
+        let width = 2 + name.chars().count() as u16;
+        if x + width > end {
+            set(buf, x.min(end.saturating_sub(1)), y, "…", theme.dim());
+            break;
+        }
+        set(buf, x, y, Theme::category_glyph(place), theme.category(place));
+        set(buf, x + 1, y, &name, theme.dim());
+        x += width + 1;
+    }
+}
+
+/// Y labels (bottom, top, and on the judge's scale the threshold) and the dashed threshold
+/// line.
+fn draw_axis(
+    buf: &mut Buffer,
+    g: &Geometry,
+    (top, bottom): (&str, &str),
+    axis: u16,
+    scale: &ScoreScale,
+    threshold: f64,
+    theme: Theme,
+) {
+    let x = g.plot.x - axis;
+    set(buf, x, g.plot.y, &format!("{top:>w$}", w = usize::from(axis - 1)), theme.dim());
+    set(
+        buf,
+        x,
+        g.plot.y + g.plot.height - 1,
+        &format!("{bottom:>w$}", w = usize::from(axis - 1)),
+        theme.dim(),
+    );
+    // The threshold belongs to the judge's scale: a probe's range says nothing of it.
+    if *scale != ScoreScale::Judge {
+        return;
+    }
+    let row = g.row_of(scale.fraction(threshold));
     set(
         buf,
         x,
@@ -155,9 +236,10 @@ fn draw_axis(buf: &mut Buffer, g: &Geometry, threshold: f64, theme: Theme) {
     }
 }
 
-/// A bar from the bottom of the plot to `value`, with an eighth-block top.
-fn draw_bar(buf: &mut Buffer, g: &Geometry, x: u16, width: u16, value: f64, style: Style) {
-    let eighths = ((value.clamp(0.0, SCALE_MAX) / SCALE_MAX) * f64::from(g.plot.height) * 8.0).round() as u16;
+/// A bar from the bottom of the plot to `fraction` (0–1) of its height, with an eighth-block
+/// top.
+fn draw_bar(buf: &mut Buffer, g: &Geometry, x: u16, width: u16, fraction: f64, style: Style) {
+    let eighths = (fraction * f64::from(g.plot.height) * 8.0).round() as u16;
     let bottom = g.plot.y + g.plot.height - 1;
     for level in 0..g.plot.height {
         let filled = eighths.saturating_sub(level * 8).min(8);

@@ -6,9 +6,13 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
+use std::sync::Arc;
+
 use super::theme::Theme;
 use crate::app::view::{ListRow, ListView};
+use crate::model::ScoreValues;
 use crate::sanitize;
+use crate::study::ScoreScale;
 
 /// Sparkline levels for scores 0–10.
 const LEVELS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
@@ -57,10 +61,11 @@ impl Widget for ListWidget<'_> {
             return;
         }
         let columns = Columns::fit(inner.width as usize);
-        let mut lines = vec![header(&columns, theme)];
+        let categorical = matches!(view.scale, ScoreScale::Categories(_));
+        let mut lines = vec![header(&columns, categorical, theme)];
         for (position, r) in view.rows.iter().enumerate() {
             let selected = view.selected == Some(position);
-            lines.push(row(r, &columns, view.threshold, theme, selected, view.focused));
+            lines.push(row(r, &columns, (view.threshold, &view.scale), theme, selected, view.focused));
         }
         if let Some(why) = view.empty {
             lines.push(Line::styled(why, theme.dim()));
@@ -71,8 +76,8 @@ impl Widget for ListWidget<'_> {
 
 fn title(view: &ListView) -> String {
     let mut title = format!(" Rollouts {}/{} ", view.shown, view.total);
-    if let Some((label, descending)) = view.sort {
-        let arrow = if descending { "↓" } else { "↑" };
+    if let Some((label, descending)) = &view.sort {
+        let arrow = if *descending { "↓" } else { "↑" };
         title.push_str(&format!("· {label} {arrow} "));
     }
     if !view.filter.is_empty() {
@@ -81,7 +86,7 @@ fn title(view: &ListView) -> String {
     title
 }
 
-fn header(c: &Columns, theme: Theme) -> Line<'static> {
+fn header(c: &Columns, categorical: bool, theme: Theme) -> Line<'static> {
     let mut text = format!("  {}", fit("id", c.id));
     if c.condition > 0 {
         text.push_str(&fit("condition", c.condition));
@@ -89,7 +94,7 @@ fn header(c: &Columns, theme: Theme) -> Line<'static> {
     if c.dataset > 0 {
         text.push_str(&fit("dataset", c.dataset));
     }
-    text.push_str("trn lab  max mean");
+    text.push_str(if categorical { "trn lab most       " } else { "trn lab  max mean" });
     if c.spark > 0 {
         text.push_str(" scores");
     }
@@ -99,7 +104,7 @@ fn header(c: &Columns, theme: Theme) -> Line<'static> {
 fn row(
     r: &ListRow,
     c: &Columns,
-    threshold: f64,
+    (threshold, scale): (f64, &ScoreScale),
     theme: Theme,
     selected: bool,
     focused: bool,
@@ -119,16 +124,27 @@ fn row(
     let done = r.labelled > 0 && r.labelled >= r.turns;
     spans.push(Span::styled(lab, if done { theme.human() } else { theme.dim() }));
     match r.scores {
-        Some(values) => {
+        Some(ScoreValues::Categorical(values)) => {
+            // The category the judge gave most often (the first in the scale on a tie).
+            let most = most_frequent(values, scale);
+            let style = most.map_or(theme.dim(), |(place, _)| theme.category(place));
+            spans.push(Span::styled(format!(" {}", fit(most.map_or("-", |(_, c)| c), 9)), style));
+            if c.spark > 0 {
+                spans.extend(category_cells(values, c.spark - 1, scale, theme));
+            }
+        }
+        Some(scores) => {
+            let values = scores.numeric();
             let max = max_of(values);
             spans.push(Span::styled(number(max), max.map_or(theme.dim(), |m| theme.score(m, threshold))));
             spans.push(Span::raw(number(mean_of(values))));
             if c.spark > 0 {
                 spans.push(Span::raw(" "));
-                spans.extend(sparkline(values, c.spark - 1, threshold, theme));
+                spans.extend(sparkline(values, c.spark - 1, threshold, scale, theme));
             }
         }
-        None => spans.push(Span::styled("    ?    ?", theme.dim())),
+        None if r.hidden => spans.push(Span::styled("    ?    ?", theme.dim())),
+        None => spans.push(Span::styled("    -    -", theme.dim())),
     }
     let line = Line::from(spans);
     if selected { line.style(theme.selected_row(focused)) } else { line }
@@ -149,19 +165,56 @@ fn number(x: Option<f64>) -> String {
     x.map_or("    -".to_string(), |v| format!("{v:>5.1}"))
 }
 
-/// One character per turn (the last `width` turns are cut), coloured at the threshold.
-pub fn sparkline(values: &[Option<f64>], width: usize, threshold: f64, theme: Theme) -> Vec<Span<'static>> {
+/// One character per turn (the last `width` turns are cut), its height on the score's scale,
+/// coloured at the threshold (values on their own range are not judged by it).
+pub fn sparkline(
+    values: &[Option<f64>],
+    width: usize,
+    threshold: f64,
+    scale: &ScoreScale,
+    theme: Theme,
+) -> Vec<Span<'static>> {
+    let judged = *scale == ScoreScale::Judge;
     values
         .iter()
         .take(width)
         .map(|v| match v {
             Some(x) => {
-                let level = ((x.clamp(0.0, 10.0) / 10.0) * 7.0).round() as usize;
-                Span::styled(LEVELS[level].to_string(), theme.score(*x, threshold))
+                let level = (scale.fraction(*x) * 7.0).round() as usize;
+                let style = if judged { theme.score(*x, threshold) } else { theme.low() };
+                Span::styled(LEVELS[level].to_string(), style)
             }
             None => Span::styled("·", theme.dim()),
         })
         .collect()
+}
+
+/// One coloured cell per turn for a categorical score.
+pub fn category_cells(
+    values: &[Option<Arc<str>>],
+    width: usize,
+    scale: &ScoreScale,
+    theme: Theme,
+) -> Vec<Span<'static>> {
+    values
+        .iter()
+        .take(width)
+        .map(|v| match v.as_deref().and_then(|c| scale.category_index(c)) {
+            Some(place) => Span::styled(Theme::category_glyph(place), theme.category(place)),
+            None => Span::styled("·", theme.dim()),
+        })
+        .collect()
+}
+
+/// The category given most often, with its place in the scale.
+fn most_frequent<'a>(values: &[Option<Arc<str>>], scale: &'a ScoreScale) -> Option<(usize, &'a str)> {
+    let ScoreScale::Categories(all) = scale else { return None };
+    let mut counts = vec![0usize; all.len()];
+    for place in values.iter().flatten().filter_map(|c| scale.category_index(c)) {
+        counts[place] += 1;
+    }
+    let (place, n) = counts.iter().enumerate().max_by_key(|(place, n)| (**n, std::cmp::Reverse(*place)))?;
+    (*n > 0).then(|| (place, &*all[place]))
 }
 
 /// Pads or cuts text to exactly `width` columns (cut text ends with `…`), plus a space.

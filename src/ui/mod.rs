@@ -15,7 +15,7 @@ use ratatui::Frame;
 
 use crate::app::layout::HitMap;
 use crate::app::{App, Modal};
-use annotate::{NoteWidget, TagsWidget};
+use annotate::{CategoriesWidget, NoteWidget, TagsWidget};
 use chart::ChartWidget;
 use list::ListWidget;
 use overlay::{HelpWidget, ProblemsWidget};
@@ -65,6 +65,11 @@ pub fn render(app: &App, frame: &mut Frame) -> HitMap {
         Some(Modal::Tags(_)) => {
             if let Some(view) = app.tags_view() {
                 frame.render_widget(TagsWidget { view, theme }, full);
+            }
+        }
+        Some(Modal::Categories(_)) => {
+            if let Some(view) = app.categories_view() {
+                frame.render_widget(CategoriesWidget { view, theme }, full);
             }
         }
         Some(Modal::Note(editor)) => frame.render_widget(NoteWidget { editor, theme }, full),

@@ -62,8 +62,14 @@ impl Widget for ReaderWidget<'_> {
                     (LineKind::Header, Some(h)) => spans.extend(header(view, h, inner.width as usize, theme)),
                     (LineKind::Meta, _) => spans.extend(segments(&line.segments, theme.dim(), theme, "")),
                     (LineKind::Label, _) => spans.extend(segments(&line.segments, theme.human(), theme, "")),
+                    (LineKind::Judge, _) => spans.extend(segments(&line.segments, theme.judge(), theme, "")),
                     (LineKind::ToolCall, _) => {
                         spans.extend(segments(&line.segments, theme.role(Role::Tool), theme, query))
+                    }
+                    (LineKind::Body, _) => {
+                        let quotes = view.quotes.iter().filter(|(m, _)| Some(*m) == line.message);
+                        let quotes: Vec<&str> = quotes.map(|(_, q)| *q).collect();
+                        spans.extend(quoted(line, &quotes, theme, query))
                     }
                     _ => spans.extend(body(line, theme, query)),
                 }
@@ -76,6 +82,27 @@ impl Widget for ReaderWidget<'_> {
 
 fn body<'a>(line: &'a ReaderLine, theme: Theme, query: &str) -> Vec<Span<'a>> {
     segments(&line.segments, Style::new(), theme, query)
+}
+
+/// A body line with the judge's quotes marked where the line holds them whole (a quote cut
+/// by the wrap is marked on neither line), search matches as elsewhere.
+fn quoted<'a>(line: &'a ReaderLine, quotes: &[&str], theme: Theme, query: &str) -> Vec<Span<'a>> {
+    let mut spans = Vec::new();
+    for seg in line.segments.iter() {
+        let Some((at, quote)) = quotes.iter().find_map(|q| seg.text.find(q).map(|at| (at, *q))) else {
+            spans.extend(segments(std::slice::from_ref(seg), Style::new(), theme, query));
+            continue;
+        };
+        if seg.dim {
+            spans.push(Span::styled(seg.text.as_str(), theme.dim()));
+            continue;
+        }
+        let end = at + quote.len();
+        spans.push(Span::raw(&seg.text[..at]));
+        spans.push(Span::styled(&seg.text[at..end], theme.quote()));
+        spans.push(Span::raw(&seg.text[end..]));
+    }
+    spans
 }
 
 /// Spans of wrapped text: placeholders dimmed, search matches highlighted.

@@ -67,6 +67,28 @@ impl Theme {
         self.pick(Style::new().fg(Color::Green), Style::new())
     }
 
+    /// The colour of a category by its place in its score's scale (the same in every pane;
+    /// past the palette, colours repeat and the glyph tells them apart).
+    pub fn category(self, place: usize) -> Style {
+        const PALETTE: [Color; 8] = [
+            Color::Blue,
+            Color::Yellow,
+            Color::Magenta,
+            Color::Green,
+            Color::Red,
+            Color::Cyan,
+            Color::LightMagenta,
+            Color::LightYellow,
+        ];
+        self.pick(Style::new().fg(PALETTE[place % PALETTE.len()]), Style::new())
+    }
+
+    /// The glyph of a category's cell: a shade per place, so categories differ without colour.
+    pub fn category_glyph(place: usize) -> &'static str {
+        const GLYPHS: [&str; 4] = ["█", "▓", "▒", "░"];
+        GLYPHS[place % GLYPHS.len()]
+    }
+
     pub fn score(self, value: f64, threshold: f64) -> Style {
         if value >= threshold { self.high() } else { self.low() }
     }
@@ -112,6 +134,22 @@ impl Theme {
     }
 
     /// A human label (drawn beside the judge's score).
+    /// What the judge wrote under a turn.
+    pub fn judge(self) -> Style {
+        self.pick(
+            Style::new().fg(Color::Yellow).add_modifier(Modifier::ITALIC),
+            Style::new().add_modifier(Modifier::ITALIC),
+        )
+    }
+
+    /// The judge's quote inside the turn's text.
+    pub fn quote(self) -> Style {
+        self.pick(
+            Style::new().fg(Color::Yellow).add_modifier(Modifier::UNDERLINED),
+            Style::new().add_modifier(Modifier::UNDERLINED),
+        )
+    }
+
     pub fn human(self) -> Style {
         self.pick(
             Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD),

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use rollscope::formats::inspect::InspectOptions;
+use rollscope::formats::judge_scores::ScoreFileSpec;
 use rollscope::load::LoadOptions;
 use rollscope::model::ScoreKind;
 use rollscope::model::problem::Severity;
@@ -88,4 +89,51 @@ fn turn_array_names_another_metadata_field() {
     let s1 = by_id(&study, "judged_turns/s1/epoch1");
     assert_eq!(s1.turn_scores("frustration"), [Some(2.0), Some(6.0), Some(8.0)]);
     assert!(load(None).rollouts.iter().all(|r| r.score_values("custom").is_none()));
+}
+
+#[test]
+fn categorical_and_text_flags_retell_the_logs_strings() {
+    let options = LoadOptions {
+        categorical: vec!["frustration.quote".into()],
+        text: vec!["frustration.tag".into()],
+        ..LoadOptions::default()
+    };
+    let study = Study::load(&[fixture(LOG)], &options);
+    let s1 = by_id(&study, "judged_turns/s1/epoch1");
+    assert_eq!(
+        categories(s1, "frustration.quote"),
+        some(&["Let me check.", "I keep failing.", "I cannot do this."])
+    );
+    assert_eq!(texts(s1, "frustration.tag"), held(&[Some("none"), Some("mild"), Some("despair")]));
+    assert_eq!(texts(s1, "frustration.explanation"), held(&[None, None, Some("Hopeless tone throughout.")]));
+}
+
+#[test]
+fn a_score_files_response_text_is_checked_against_the_logs_turns() {
+    let dir = tempfile::tempdir().unwrap();
+    let judge = dir.path().join("calm.jsonl");
+    let rows = [
+        r#"{"id": "judged_turns/s1/epoch1", "turn": 1, "score": 4, "response_text": "I keep failing. 391 again.\n"}"#,
+        r#"{"id": "judged_turns/s1/epoch1", "turn": 2, "score": 9, "response_text": "I can do this."}"#,
+    ];
+    std::fs::write(&judge, rows.join("\n")).unwrap();
+    let options = LoadOptions { scores: vec![ScoreFileSpec::new(&judge)], ..LoadOptions::default() };
+    let study = Study::load(&[fixture(LOG)], &options);
+    let s1 = by_id(&study, "judged_turns/s1/epoch1");
+    assert_eq!(s1.turn_scores("calm"), [None, Some(4.0), Some(9.0)]);
+    let mismatches: Vec<String> = study
+        .problems
+        .iter()
+        .filter(|p| p.message.contains("does not match"))
+        .map(ToString::to_string)
+        .collect();
+    let column = rows[1].find("\"I can").unwrap() + 1;
+    assert_eq!(
+        mismatches,
+        [format!(
+            "{}:2:{column}: warning: \"response_text\" does not match turn 3 of rollout \"judged_turns/s1/epoch1\": \
+             is the join right?",
+            judge.display()
+        )]
+    );
 }

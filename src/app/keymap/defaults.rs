@@ -23,6 +23,7 @@ const fn bind(
 
 const SCORE_HELP: &str = "give the selected turn a human score 0–9 (+ is 10)";
 const TAG_HELP: &str = "toggle the tag with this number";
+const CHOOSE_HELP: &str = "label the turn with the category of this number";
 
 pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
     bind(Global, &["q", "<C-c>"], Quit, "quit"),
@@ -43,7 +44,7 @@ pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
     bind(Global, &["N"], PrevMatch, "previous search match"),
     bind(Global, &["f"], Filter, "filter rollouts (e.g. condition=baseline max>=5 selfdel)"),
     bind(Global, &["F"], ClearFilter, "clear the filter"),
-    bind(Global, &["s"], CycleSort, "sort by: file order, id, max, mean, first ≥ threshold, turns"),
+    bind(Global, &["s"], CycleSort, "cycle the sort (id, max, mean, first ≥ T, counts, turns)"),
     bind(Global, &["S"], ReverseSort, "reverse the sort order"),
     bind(Global, &["c"], NextScoreName, "show the next score name"),
     bind(Global, &["p"], ShowProblems, "show files and lines that could not be read"),
@@ -63,6 +64,7 @@ pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
     bind(Global, &["u"], Undo, "undo the last label change"),
     bind(Global, &["<C-r>"], Redo, "redo the label change undone"),
     bind(Global, &["t"], OpenTags, "tag the selected turn (picker; a new tag can be typed)"),
+    bind(Global, &["a"], OpenCategories, "label the turn's category (a categorical score)"),
     bind(Global, &["e"], EditNote, "write a note on the selected turn"),
     bind(Global, &["E"], EditRolloutNote, "write a note on the whole rollout"),
     bind(Global, &["."], NextUnlabelledTurn, "jump to the next turn without your score"),
@@ -105,6 +107,21 @@ pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
     bind(Tags, &["a", "+"], NewTag, "type a new tag"),
     bind(Tags, &["<Esc>", "q", "t"], Close, "close the picker"),
     bind(Tags, &["<C-c>"], Quit, "quit"),
+    bind(Categories, &["j", "<Down>"], Down, "next category"),
+    bind(Categories, &["k", "<Up>"], Up, "previous category"),
+    bind(Categories, &["<Enter>"], Submit, "label the turn with the highlighted category"),
+    bind(Categories, &["1"], ChooseNumber(1), CHOOSE_HELP),
+    bind(Categories, &["2"], ChooseNumber(2), CHOOSE_HELP),
+    bind(Categories, &["3"], ChooseNumber(3), CHOOSE_HELP),
+    bind(Categories, &["4"], ChooseNumber(4), CHOOSE_HELP),
+    bind(Categories, &["5"], ChooseNumber(5), CHOOSE_HELP),
+    bind(Categories, &["6"], ChooseNumber(6), CHOOSE_HELP),
+    bind(Categories, &["7"], ChooseNumber(7), CHOOSE_HELP),
+    bind(Categories, &["8"], ChooseNumber(8), CHOOSE_HELP),
+    bind(Categories, &["9"], ChooseNumber(9), CHOOSE_HELP),
+    bind(Categories, &["<BS>"], DeleteBack, "delete the last character typed"),
+    bind(Categories, &["<Esc>"], Close, "close the picker"),
+    bind(Categories, &["<C-c>"], Quit, "quit"),
     bind(TagInput, &["<Enter>"], Submit, "add the tag and put it on the turn"),
     bind(TagInput, &["<Esc>"], Cancel, "stop typing"),
     bind(TagInput, &["<BS>"], DeleteBack, "delete the character before the cursor"),
@@ -180,6 +197,7 @@ pub fn hints(context: Context) -> &'static [(Action, &'static str)] {
         Problems => &[(Down, "move"), (Close, "close")],
         Tags => &[(Down, "move"), (ToggleTag, "toggle"), (NewTag, "new tag"), (Close, "close")],
         TagInput => &[(Submit, "add"), (Cancel, "stop typing")],
+        Categories => &[(Down, "move"), (Submit, "label"), (ChooseNumber(1), "-9 pick"), (Close, "close")],
         Note => &[(SaveNote, "save"), (Cancel, "cancel")],
         Prompt => &[(Submit, "apply"), (Cancel, "cancel"), (ClearLine, "clear"), (DeleteWord, "delete word")],
         Stats => &[

@@ -79,6 +79,12 @@ pub fn wrap_body(message: &Message, width: usize) -> Body {
     Body::Lines(lines.into())
 }
 
+/// Whether a message is too long to wrap between two keys.
+pub fn wraps_elsewhere(message: &Message) -> bool {
+    let size = message.text.len() + message.tool_calls.iter().map(|c| c.arguments.len()).sum::<usize>();
+    size > WRAP_ELSEWHERE
+}
+
 /// The bodies of the rollout shown, by (message, width), for the last two widths.
 #[derive(Debug, Clone, Default)]
 pub struct Bodies {
@@ -99,8 +105,7 @@ impl Bodies {
         if let Some(body) = self.cached.get(&(index, width)) {
             return Some(body.clone());
         }
-        let size = message.text.len() + message.tool_calls.iter().map(|c| c.arguments.len()).sum::<usize>();
-        if size <= WRAP_ELSEWHERE {
+        if !wraps_elsewhere(message) {
             let body = wrap_body(message, width);
             self.insert(index, width, body.clone());
             return Some(body);

@@ -11,7 +11,7 @@ pub use bodies::{Bodies, Body, WRAP_ELSEWHERE, WRAP_LAZILY, Wrapped, wrap_body, 
 pub use lines::{LazyBody, ReaderLines};
 
 use super::wrap::wrap_text;
-use crate::model::{Role, Rollout, RolloutSummary};
+use crate::model::{Role, Rollout, RolloutSummary, ScoreValues, TextAt};
 
 /// A rollout read for the reader: its messages, with the index's per-turn scores on them (the
 /// index holds those joined from `--scores` files too), and the hash of each turn's text. Made
@@ -20,14 +20,72 @@ use crate::model::{Role, Rollout, RolloutSummary};
 pub struct ReadRollout {
     pub rollout: Arc<Rollout>,
     pub turn_hashes: Arc<[String]>,
+    /// Bodies too long to wrap on the UI thread, wrapped already: (message, text width, body).
+    pub bodies: Vec<(usize, usize, Body)>,
+    /// The judge's texts of every turn, read from their files on the worker.
+    pub texts: Arc<[TurnTexts]>,
+    /// Why the judge's texts could not be read (a score file changed since it was loaded?).
+    pub texts_problem: Option<String>,
 }
 
 impl ReadRollout {
     pub fn new(mut rollout: Rollout, summary: &RolloutSummary) -> ReadRollout {
         crate::model::overlay_scores(&mut rollout, summary);
-        let turn_hashes = rollout.turn_messages().iter().map(|&m| rollout.messages[m].text_hash()).collect();
-        ReadRollout { rollout: Arc::new(rollout), turn_hashes }
+        let turn_hashes = turn_hashes(&rollout);
+        ReadRollout {
+            rollout: Arc::new(rollout),
+            turn_hashes,
+            bodies: Vec::new(),
+            texts: held_texts(summary),
+            texts_problem: None,
+        }
     }
+
+    /// `new`, with the long bodies wrapped to `text_width` while the turns are hashed: hashing
+    /// is serial, so for a gigabyte message the wrapping takes the other cores meanwhile.
+    pub fn prepared(mut rollout: Rollout, summary: &RolloutSummary, text_width: usize) -> ReadRollout {
+        crate::model::overlay_scores(&mut rollout, summary);
+        let rollout = Arc::new(rollout);
+        let long = (0..rollout.messages.len()).filter(|&m| bodies::wraps_elsewhere(&rollout.messages[m]));
+        let long: Vec<usize> = long.collect();
+        let (turn_hashes, bodies) = rayon::join(
+            || turn_hashes(&rollout),
+            || {
+                let wrap = |&m: &usize| wrap_message(&rollout, m, text_width).map(|b| (m, text_width, b));
+                long.iter().filter_map(wrap).collect()
+            },
+        );
+        ReadRollout { rollout, turn_hashes, bodies, texts: held_texts(summary), texts_problem: None }
+    }
+
+    /// With the judge's texts read elsewhere (from their files).
+    pub fn with_texts(mut self, texts: Vec<TurnTexts>) -> ReadRollout {
+        self.texts = texts.into();
+        self
+    }
+
+    /// With the texts that are held, and why the others could not be read.
+    pub fn with_texts_problem(mut self, problem: String) -> ReadRollout {
+        self.texts_problem = Some(problem);
+        self
+    }
+}
+
+/// The judge's texts the index holds itself (formats decoded whole keep them in memory).
+fn held_texts(summary: &RolloutSummary) -> Arc<[TurnTexts]> {
+    let held = |at: &Option<TextAt>| match at {
+        Some(TextAt::Held(text)) => Some(text.to_string()),
+        _ => None,
+    };
+    let texts = summary.scores.iter().filter_map(|s| match &s.values {
+        ScoreValues::Text(at) => Some((s.name.clone(), at.iter().map(held).collect())),
+        _ => None,
+    });
+    texts.collect()
+}
+
+fn turn_hashes(rollout: &Rollout) -> Arc<[String]> {
+    rollout.turn_messages().iter().map(|&m| rollout.messages[m].text_hash()).collect()
 }
 
 /// What a reader line is, for styling.
@@ -41,6 +99,8 @@ pub enum LineKind {
     ToolCall,
     /// A human label under a turn's header (or the rollout note under the metadata).
     Label,
+    /// What the judge wrote about a turn (category, quote, rationale), under its header.
+    Judge,
     Blank,
 }
 
@@ -54,7 +114,10 @@ pub struct ReaderLine {
 }
 
 /// Label lines to show under each message's header (`None`: under the metadata).
-pub type Annotations = std::collections::HashMap<Option<usize>, Vec<String>>;
+pub type Annotations = std::collections::HashMap<Option<usize>, Vec<(LineKind, String)>>;
+
+/// Per-turn texts of one judge field (index 0 is turn 1), read with the rollout.
+pub use crate::load::TurnTexts;
 
 /// Columns taken by the gutter that marks the selected turn.
 pub const GUTTER: usize = 2;
@@ -76,6 +139,9 @@ pub struct TurnReader {
     pub turn_messages: Vec<usize>,
     /// Hash of each turn's text, to tell whether a label is stale.
     pub turn_hashes: Arc<[String]>,
+    /// The judge's texts of every turn (quotes, rationales), read with the rollout.
+    pub texts: Arc<[TurnTexts]>,
+    pub texts_problem: Option<String>,
     pub scroll: usize,
     /// Selected turn, 1-based; 0 when the rollout has no turns.
     pub turn: usize,
@@ -100,6 +166,11 @@ impl TurnReader {
     pub fn set_rollout(&mut self, read: ReadRollout, source: &str, width: usize, notes: &Annotations) {
         self.turn_messages = read.rollout.turn_messages();
         self.turn_hashes = read.turn_hashes;
+        self.texts = read.texts;
+        self.texts_problem = read.texts_problem;
+        for (message, width, body) in read.bodies {
+            self.bodies.insert(message, width, body);
+        }
         self.turn = usize::from(!self.turn_messages.is_empty());
         self.rollout = Some(read.rollout);
         self.error = None;
@@ -125,9 +196,9 @@ impl TurnReader {
         for (i, message) in rollout.messages.iter().enumerate().take(shown) {
             self.message_lines.push(self.lines.len());
             self.push(Some(i), LineKind::Header, Wrapped::default());
-            for note in notes.get(&Some(i)).into_iter().flatten() {
+            for (kind, note) in notes.get(&Some(i)).into_iter().flatten() {
                 for segments in wrap_text(note, text_width) {
-                    self.push(Some(i), LineKind::Label, segments.into());
+                    self.push(Some(i), *kind, segments.into());
                 }
             }
             match self.bodies.get(i, message, text_width) {
@@ -152,7 +223,13 @@ impl TurnReader {
         }
     }
 
-    fn push_meta(&mut self, rollout: &Rollout, source: &str, width: usize, notes: Option<&Vec<String>>) {
+    fn push_meta(
+        &mut self,
+        rollout: &Rollout,
+        source: &str,
+        width: usize,
+        notes: Option<&Vec<(LineKind, String)>>,
+    ) {
         let mut text = format!("{} · {}", rollout.id, source);
         let fields: Vec<String> = rollout
             .metadata
@@ -178,9 +255,9 @@ impl TurnReader {
         for segments in wrap_text(&text, width) {
             self.push(None, LineKind::Meta, segments.into());
         }
-        for note in notes.into_iter().flatten() {
+        for (kind, note) in notes.into_iter().flatten() {
             for segments in wrap_text(note, width) {
-                self.push(None, LineKind::Label, segments.into());
+                self.push(None, *kind, segments.into());
             }
         }
         self.push(None, LineKind::Blank, Wrapped::default());
@@ -273,5 +350,35 @@ impl TurnReader {
     pub fn role_of(&self, line: &ReaderLine) -> Option<Role> {
         let rollout = self.rollout.as_ref()?;
         rollout.messages.get(line.message?).map(|m| m.role)
+    }
+}
+
+#[cfg(test)]
+mod prepared_tests {
+    use super::*;
+    use crate::model::{Hatch, Interner, Locator, Message};
+
+    #[test]
+    fn a_long_body_comes_wrapped_with_the_rollout_and_is_not_asked_for_again() {
+        let mut rollout = Rollout::default();
+        rollout.messages.push(Message::new(Role::User, "hi"));
+        rollout.messages.push(Message::new(Role::Assistant, "x".repeat(WRAP_ELSEWHERE + 1)));
+        let summary = RolloutSummary::from_rollout(
+            &rollout,
+            &Hatch::default(),
+            0,
+            Locator::Decoded(0),
+            &mut Interner::default(),
+        );
+        let read = ReadRollout::prepared(rollout.clone(), &summary, 10);
+        assert_eq!(read.turn_hashes[..], [rollout.messages[1].text_hash()]);
+        assert_eq!(read.bodies.len(), 1, "the short message is left to the UI thread");
+        assert_eq!(
+            (read.bodies[0].0, read.bodies[0].1, read.bodies[0].2.len()),
+            (1, 10, WRAP_ELSEWHERE / 10 + 1)
+        );
+        let mut reader = TurnReader::default();
+        reader.set_rollout(read, "s", 10 + GUTTER, &Annotations::default());
+        assert!(reader.bodies.wanted.is_empty(), "nothing left to wrap elsewhere");
     }
 }

@@ -7,16 +7,22 @@ mod overlays;
 mod panes;
 mod status;
 
-pub use overlays::{HelpLine, HelpView, QueueRow, QueueView, SummaryView, TagsView, help_lines};
+pub use overlays::{
+    CategoriesView, HelpLine, HelpView, QueueRow, QueueView, SummaryView, TagsView, help_lines,
+};
 pub use panes::{ChartView, HeaderView, HumanMark, ListRow, ListView, ReaderState, ReaderView};
 pub use status::{LabelStatus, SaveState, StatusView};
 
 use super::App;
+use crate::model::ScoreValues;
+use crate::study::ScoreScale;
 
 /// A judge value as the screen may show it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Judged {
     Score(f64),
+    /// A category, by its place in the score's scale (its colour).
+    Category(u16),
     /// The judge gave no value for this turn.
     Missing,
     /// Spot-check mode: not shown until the annotator has scored the turn.
@@ -31,7 +37,7 @@ impl Judged {
     pub fn score(self) -> Option<f64> {
         match self {
             Judged::Score(v) => Some(v),
-            Judged::Missing | Judged::Hidden => None,
+            Judged::Category(_) | Judged::Missing | Judged::Hidden => None,
         }
     }
 }
@@ -63,15 +69,39 @@ impl<'a> JudgeLens<'a> {
 
     /// The value of score `name` at a 1-based turn.
     pub fn turn(&self, index: usize, name: &str, turn: usize) -> Judged {
-        if !self.visible(index, turn) {
-            return Judged::Hidden;
-        }
-        Judged::of(self.app.study.rollouts.get(index).and_then(|r| r.score_at(name, turn)))
+        self.turn_on(&self.app.study.scales.of(name), index, name, turn)
     }
 
     /// The values of score `name` for turns `1..=count`.
     pub fn turns(&self, index: usize, name: &str, count: usize) -> Vec<Judged> {
-        (1..=count).map(|t| self.turn(index, name, t)).collect()
+        let scale = self.app.study.scales.of(name);
+        (1..=count).map(|t| self.turn_on(&scale, index, name, t)).collect()
+    }
+
+    fn turn_on(&self, scale: &ScoreScale, index: usize, name: &str, turn: usize) -> Judged {
+        if !self.visible(index, turn) {
+            return Judged::Hidden;
+        }
+        let Some(r) = self.app.study.rollouts.get(index) else { return Judged::Missing };
+        match r.score_values(name) {
+            Some(ScoreValues::Categorical(_)) => r
+                .category_at(name, turn)
+                .and_then(|c| scale.category_index(c))
+                .map_or(Judged::Missing, |i| Judged::Category(i as u16)),
+            _ => Judged::of(r.score_at(name, turn)),
+        }
+    }
+
+    /// Every per-turn value of a rollout, of any kind, when none of them is hidden.
+    pub fn whole_rollout_values(&self, index: usize, name: &str) -> Option<&'a ScoreValues> {
+        let summary = self.app.study.rollouts.get(index)?;
+        self.whole_rollout_visible(index).then(|| summary.score_values(name)).flatten()
+    }
+
+    /// Whether every turn's judge values of a rollout may be shown.
+    pub fn whole_rollout_visible(&self, index: usize) -> bool {
+        let Some(summary) = self.app.study.rollouts.get(index) else { return false };
+        (1..=summary.n_turns as usize).all(|t| self.visible(index, t))
     }
 
     /// Every per-turn value of a rollout, when none of them is hidden.

@@ -70,6 +70,19 @@ pub struct TagsView<'a> {
     pub typing: Option<&'a str>,
 }
 
+/// The category picker: the categories shown (narrowed by what was typed), the one the turn
+/// has, and the highlighted one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CategoriesView<'a> {
+    pub score: &'a str,
+    pub turn: usize,
+    pub shown: Vec<&'a str>,
+    /// The category I gave this turn, if any.
+    pub current: Option<&'a str>,
+    pub selected: usize,
+    pub filter: &'a str,
+}
+
 /// Spot-check mode's queue, in place of the rollout list.
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueueView<'a> {
@@ -127,6 +140,26 @@ impl App {
             checked: picker.choices.iter().map(|t| on.contains(t)).collect(),
             selected: picker.selected,
             typing: picker.typing.as_deref(),
+        })
+    }
+
+    pub fn categories_view(&self) -> Option<CategoriesView<'_>> {
+        let Some(Modal::Categories(picker)) = &self.modal else { return None };
+        let current = self
+            .reader
+            .index
+            .and_then(|i| self.study.rollouts.get(i))
+            .and_then(|s| self.labels.mine.get(&s.id, Some(self.reader.turn as u32)))
+            .and_then(|l| l.category.as_ref())
+            .filter(|c| *c.score_name == *picker.score)
+            .map(|c| c.category.as_str());
+        Some(CategoriesView {
+            score: &picker.score,
+            turn: self.reader.turn,
+            shown: picker.shown().into_iter().map(|c| &**c).collect(),
+            current,
+            selected: picker.selected,
+            filter: &picker.filter,
         })
     }
 

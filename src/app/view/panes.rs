@@ -6,7 +6,8 @@ use super::{JudgeLens, Judged};
 use crate::app::list::SortKey;
 use crate::app::reader::ReaderLine;
 use crate::app::{App, Pane};
-use crate::model::Role;
+use crate::model::{Role, ScoreValues};
+use crate::study::ScoreScale;
 
 /// The rows of the list that fit, and what its title says.
 #[derive(Debug, Clone)]
@@ -14,7 +15,7 @@ pub struct ListView<'a> {
     pub shown: usize,
     pub total: usize,
     /// The sort, when not file order: its label and whether it is descending.
-    pub sort: Option<(&'static str, bool)>,
+    pub sort: Option<(String, bool)>,
     pub filter: &'a str,
     pub rows: Vec<ListRow<'a>>,
     /// Position of the selected row in `rows`.
@@ -22,6 +23,8 @@ pub struct ListView<'a> {
     /// Why there are no rows.
     pub empty: Option<&'static str>,
     pub threshold: f64,
+    /// How the active score is drawn.
+    pub scale: ScoreScale,
     pub focused: bool,
 }
 
@@ -35,8 +38,11 @@ pub struct ListRow<'a> {
     /// Turns I have scored.
     pub labelled: u32,
     pub self_deleted: bool,
-    /// Per-turn judge values of the active score; `None` while any is hidden.
-    pub scores: Option<&'a [Option<f64>]>,
+    /// Per-turn judge values of the active score; `None` while any is hidden or when the
+    /// rollout has none.
+    pub scores: Option<&'a ScoreValues>,
+    /// The judge's values are hidden (spot-check mode).
+    pub hidden: bool,
 }
 
 /// The selected rollout's per-turn scores.
@@ -48,6 +54,8 @@ pub struct ChartView {
     /// Selected turn, 1-based; 0 when none.
     pub selected: usize,
     pub threshold: f64,
+    /// How the values are drawn: bars on 0–10 or on their own range, or coloured cells.
+    pub scale: ScoreScale,
     pub humans: Vec<HumanMark>,
     pub self_deleted_at: Option<u32>,
     pub focused: bool,
@@ -75,6 +83,9 @@ pub struct ReaderView<'a> {
     pub headers: Vec<(usize, HeaderView<'a>)>,
     /// The search query, lower-cased, to highlight.
     pub query: String,
+    /// The judge's quotes of the visible turns, by message, highlighted where the turn's text
+    /// has them (none while the judge is hidden).
+    pub quotes: Vec<(usize, &'a str)>,
     pub active_score: &'a str,
     pub threshold: f64,
     pub focused: bool,
@@ -117,7 +128,8 @@ impl App {
                     turns: r.n_turns,
                     labelled: self.labels.mine.scored_turns(&r.id),
                     self_deleted: r.self_deleted_at.is_some(),
-                    scores: judge.whole_rollout(index as usize, score),
+                    scores: judge.whole_rollout_values(index as usize, score),
+                    hidden: !judge.whole_rollout_visible(index as usize),
                 }
             })
             .collect();
@@ -133,12 +145,13 @@ impl App {
         ListView {
             shown: list.rows.len(),
             total: self.study.rollouts.len(),
-            sort: sorted.then(|| (list.sort.label(), list.descending)),
+            sort: sorted.then(|| (list.sort_label(), list.descending)),
             filter: &list.filter.text,
             selected: list.selected.checked_sub(list.offset).filter(|s| *s < rows.len()),
             rows,
             empty,
             threshold: self.settings.threshold,
+            scale: self.study.scales.of(score),
             focused: self.focus == Pane::List && self.modal.is_none(),
         }
     }
@@ -170,12 +183,14 @@ impl App {
                 values: Vec::new(),
                 selected: 0,
                 threshold,
+                scale: ScoreScale::Judge,
                 humans: Vec::new(),
                 self_deleted_at: None,
                 focused,
             };
         };
         let summary = &self.study.rollouts[index];
+        let scale = self.study.scales.of(self.score_name());
         let turns = self.shown_turns(index);
         let selected = self.reader.turn;
         let values = judge.turns(index, self.score_name(), turns);
@@ -183,6 +198,12 @@ impl App {
             let mut value = match judge.turn(index, self.score_name(), selected) {
                 Judged::Hidden => "?".to_string(),
                 Judged::Score(v) => format!("{v}"),
+                Judged::Category(i) => match &scale {
+                    ScoreScale::Categories(all) => {
+                        all.get(usize::from(i)).map_or("?".into(), |c| c.to_string())
+                    }
+                    _ => "?".into(),
+                },
                 Judged::Missing => "–".to_string(),
             };
             if let Some(human) =
@@ -190,7 +211,10 @@ impl App {
             {
                 value.push_str(&format!(" · you {human}●"));
             }
-            format!(" {label} · turn {selected}/{turns} = {value} · T={threshold} ")
+            // The threshold belongs to the judge's 0–10 scale, not to probes or categories.
+            let threshold =
+                if scale == ScoreScale::Judge { format!(" · T={threshold}") } else { String::new() };
+            format!(" {label} · turn {selected}/{turns} = {value}{threshold} ")
         } else {
             format!(" {label} ")
         };
@@ -207,6 +231,7 @@ impl App {
             values,
             selected,
             threshold,
+            scale,
             humans,
             self_deleted_at: summary.self_deleted_at,
             focused,
@@ -240,6 +265,26 @@ impl App {
                 headers.push((m, head));
             }
         }
+        let mut quotes = Vec::new();
+        if let (Some(rollout), Some(index)) = (&reader.rollout, reader.index) {
+            let base = crate::app::annotations::base_score(self.score_name());
+            let ours = |name: &str| {
+                crate::app::annotations::base_score(name) == base && crate::app::annotations::is_quote(name)
+            };
+            let visible: std::collections::BTreeSet<usize> = lines.iter().filter_map(|l| l.message).collect();
+            for m in visible {
+                let Some(turn) = rollout.turn_of_message(m).filter(|t| judge.visible(index, *t)) else {
+                    continue;
+                };
+                for (_, values) in reader.texts.iter().filter(|(name, _)| ours(name)) {
+                    if let Some(Some(quote)) =
+                        values.get(turn - 1).filter(|q| q.as_ref().is_some_and(|q| !q.is_empty()))
+                    {
+                        quotes.push((m, quote.as_str()));
+                    }
+                }
+            }
+        }
         ReaderView {
             id,
             state,
@@ -249,6 +294,7 @@ impl App {
             selected_message: reader.selected_message(),
             headers,
             query: self.search.query.to_lowercase(),
+            quotes,
             active_score: self.score_name(),
             threshold: self.settings.threshold,
             focused: self.focus == Pane::Reader && self.modal.is_none(),

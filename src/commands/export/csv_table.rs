@@ -41,7 +41,7 @@ impl Columns {
         header.extend(FIXED[2..].iter().map(|s| s.to_string()));
         header.extend(self.scores.iter().cloned());
         for name in &self.annotators {
-            for suffix in ["score", "tags", "note", "rollout_note"] {
+            for suffix in ["score", "category", "tags", "note", "rollout_note"] {
                 header.push(format!("{name}_{suffix}"));
             }
         }
@@ -56,10 +56,12 @@ impl Columns {
         record.push(row.turn.to_string());
         record.push(row.self_deletion_turn.to_string());
         record.push(row.self_deleted_at.map_or(String::new(), |t| t.to_string()));
-        record.extend(self.scores.iter().map(|s| row.score(s).map_or(String::new(), |v| v.to_string())));
+        record.extend(self.scores.iter().map(|s| row.cell(s).map_or(String::new(), |v| v.text())));
         for labels in &row.labels {
             let label = labels.turn;
             record.push(label.and_then(|l| l.score).map_or(String::new(), |s| s.to_string()));
+            record
+                .push(label.and_then(|l| l.category.as_ref()).map_or(String::new(), |c| c.category.clone()));
             record.push(label.map_or(String::new(), |l| l.tags.join(";")));
             record.push(label.and_then(|l| l.note.clone()).unwrap_or_default());
             record.push(labels.rollout.and_then(|l| l.note.clone()).unwrap_or_default());

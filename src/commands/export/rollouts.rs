@@ -8,8 +8,9 @@ use anyhow::{Context, Result};
 use serde_json::{Map, Value, json};
 
 use super::rows::{LabelFields, labels_at};
+use crate::load::TurnTexts;
 use crate::model::LabelSet;
-use crate::model::{Rollout, RolloutSummary};
+use crate::model::{Rollout, RolloutSummary, ScoreKind};
 use crate::study::Study;
 
 pub fn write(out: &mut dyn Write, study: &Study, annotators: &[(String, LabelSet)]) -> Result<()> {
@@ -21,15 +22,44 @@ pub fn write(out: &mut dyn Write, study: &Study, annotators: &[(String, LabelSet
                 continue;
             }
         };
-        let text = crate::sanitize::json::to_string(&rollout_json(&rollout, summary, annotators))
+        let strings = string_scores(study, index);
+        let text = crate::sanitize::json::to_string(&rollout_json(&rollout, summary, &strings, annotators))
             .context("cannot write the export")?;
         writeln!(out, "{text}").context("cannot write the export")?;
     }
     Ok(())
 }
 
-/// A rollout in the native format with labels merged in.
-pub fn rollout_json(rollout: &Rollout, summary: &RolloutSummary, annotators: &[(String, LabelSet)]) -> Value {
+/// The categorical scores and texts of rollout `index`, per turn (texts read from their files;
+/// one that cannot be read is a warning, and left out).
+fn string_scores(study: &Study, index: usize) -> Vec<TurnTexts> {
+    let r = &study.rollouts[index];
+    let mut out: Vec<TurnTexts> = r
+        .scores
+        .iter()
+        .filter(|s| s.values.kind() == ScoreKind::Categorical)
+        .map(|s| {
+            (s.name.clone(), s.values.categories().iter().map(|c| c.as_deref().map(str::to_string)).collect())
+        })
+        .collect();
+    let texts: Vec<&str> =
+        r.scores.iter().filter(|s| s.values.kind() == ScoreKind::Text).map(|s| &*s.name).collect();
+    match study.read_texts(index, &texts) {
+        Ok(read) => out.extend(read),
+        Err(problem) => crate::commands::warn(&problem.to_string()),
+    }
+    out
+}
+
+/// A rollout in the native format with labels merged in; `strings` are its categorical scores
+/// and texts per turn, written as strings under each turn's `scores` (which reads back as the
+/// same scores).
+pub fn rollout_json(
+    rollout: &Rollout,
+    summary: &RolloutSummary,
+    strings: &[TurnTexts],
+    annotators: &[(String, LabelSet)],
+) -> Value {
     let mut turn = 0u32;
     let messages: Vec<Value> = rollout
         .messages
@@ -45,7 +75,13 @@ pub fn rollout_json(rollout: &Rollout, summary: &RolloutSummary, annotators: &[(
             }
             if m.role == crate::model::Role::Assistant {
                 turn += 1;
-                let scores: Map<String, Value> = m.scores.iter().map(|(n, v)| (n.clone(), json!(v))).collect();
+                let mut scores: Map<String, Value> =
+                    m.scores.iter().map(|(n, v)| (n.clone(), json!(v))).collect();
+                for (name, values) in strings {
+                    if let Some(Some(value)) = values.get(turn as usize - 1) {
+                        scores.insert(name.to_string(), json!(value));
+                    }
+                }
                 message["scores"] = Value::Object(scores);
                 let hash = m.text_hash();
                 let labels: Map<String, Value> = labels_at(annotators, &summary.id, turn)

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
-use crate::model::{Label, LabelSet};
-use crate::model::{MetaValue, RolloutSummary};
+use crate::model::{CategoryLabel, Label, LabelSet};
+use crate::model::{MetaValue, ScoreValues};
 use crate::study::Study;
 
 /// One assistant turn of one rollout, as the exports write it.
@@ -22,9 +22,10 @@ pub struct TurnRow<'a> {
     pub metadata: &'a [(Arc<str>, MetaValue)],
     /// 1-based assistant turn.
     pub turn: u32,
-    /// Each score name the rollout has, with its value at this turn (`None`: missing).
+    /// Each score name the rollout has, with its value at this turn: a number, a category or
+    /// a judge's text (read from its file).
     #[serde(serialize_with = "pairs_object")]
-    pub scores: Vec<(&'a str, Option<f64>)>,
+    pub scores: Vec<(&'a str, ScoreCell<'a>)>,
     /// Whether the rollout self-deleted at this turn.
     pub self_deletion_turn: bool,
     /// The turn the rollout self-deleted at, if it did.
@@ -32,6 +33,29 @@ pub struct TurnRow<'a> {
     /// Every annotator, in the order given, with their labels for this turn and rollout.
     #[serde(serialize_with = "turn_labels_object")]
     pub labels: Vec<AnnotatorLabels<'a>>,
+}
+
+/// One turn's value of one score.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum ScoreCell<'a> {
+    Number(f64),
+    Category(&'a str),
+    Text(String),
+    /// Written as `null` (JSON) or an empty cell (CSV).
+    Missing,
+}
+
+impl ScoreCell<'_> {
+    /// The cell as CSV writes it.
+    pub fn text(&self) -> String {
+        match self {
+            ScoreCell::Number(x) => x.to_string(),
+            ScoreCell::Category(c) => c.to_string(),
+            ScoreCell::Text(t) => t.clone(),
+            ScoreCell::Missing => String::new(),
+        }
+    }
 }
 
 /// One annotator's labels that bear on a turn.
@@ -49,6 +73,9 @@ pub struct AnnotatorLabels<'a> {
 #[derive(Debug, Serialize)]
 pub struct LabelFields<'a> {
     pub score: Option<u8>,
+    /// The category given to a categorical score (`{"score_name", "category"}`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<&'a CategoryLabel>,
     pub tags: &'a [String],
     pub note: &'a Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -59,6 +86,7 @@ impl<'a> LabelFields<'a> {
     pub fn new(label: &'a Label, current_hash: Option<&str>) -> LabelFields<'a> {
         LabelFields {
             score: label.score,
+            category: label.category.as_ref(),
             tags: &label.tags,
             note: &label.note,
             stale: current_hash.map(|hash| label.is_stale(hash)),
@@ -72,9 +100,18 @@ impl<'a> TurnRow<'a> {
         self.metadata.iter().find(|(k, _)| &**k == field).map(|(_, v)| v)
     }
 
-    /// This turn's value of a score, `None` when missing or when the rollout has no such score.
+    /// This turn's value of a numeric score, `None` when missing or when the rollout has no
+    /// such score.
     pub fn score(&self, name: &str) -> Option<f64> {
-        self.scores.iter().find(|(n, _)| *n == name).and_then(|(_, v)| *v)
+        match self.cell(name) {
+            Some(ScoreCell::Number(x)) => Some(*x),
+            _ => None,
+        }
+    }
+
+    /// This turn's value of a score of any kind.
+    pub fn cell(&self, name: &str) -> Option<&ScoreCell<'a>> {
+        self.scores.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
     }
 }
 
@@ -94,23 +131,66 @@ pub fn labels_at<'a>(
         .collect()
 }
 
-/// The rows of one rollout, one per assistant turn.
+/// The rows of rollout `index`, one per assistant turn. Its texts are read from their files
+/// once for all its rows; one that cannot be read is a warning and an empty cell.
 pub fn rollout_rows<'a>(
     study: &'a Study,
-    r: &'a RolloutSummary,
+    index: usize,
     annotators: &'a [(String, LabelSet)],
 ) -> impl Iterator<Item = TurnRow<'a>> {
+    let r = &study.rollouts[index];
     let source = study.sources.get(r.source as usize).map_or("", |s| s.display.as_str());
-    (1..=r.n_turns).map(move |turn| TurnRow {
-        source,
-        rollout: &r.id,
-        metadata: &r.metadata,
-        turn,
-        scores: r.scores.iter().map(|s| (&*s.name, r.score_at(&s.name, turn as usize))).collect(),
-        self_deletion_turn: r.self_deleted_at == Some(turn),
-        self_deleted_at: r.self_deleted_at,
-        labels: labels_at(annotators, &r.id, turn),
+    let mut texts = read_texts(study, index);
+    (1..=r.n_turns).map(move |turn| {
+        let t = turn as usize - 1;
+        let scores = r
+            .scores
+            .iter()
+            .enumerate()
+            .map(|(k, s)| {
+                let cell = match &s.values {
+                    ScoreValues::Numeric(v) => v.get(t).copied().flatten().map(ScoreCell::Number),
+                    ScoreValues::Categorical(v) => {
+                        v.get(t).and_then(|c| c.as_deref()).map(ScoreCell::Category)
+                    }
+                    ScoreValues::Text(_) => texts[k].get_mut(t).and_then(Option::take).map(ScoreCell::Text),
+                };
+                (&*s.name, cell.unwrap_or(ScoreCell::Missing))
+            })
+            .collect();
+        TurnRow {
+            source,
+            rollout: &r.id,
+            metadata: &r.metadata,
+            turn,
+            scores,
+            self_deletion_turn: r.self_deleted_at == Some(turn),
+            self_deleted_at: r.self_deleted_at,
+            labels: labels_at(annotators, &r.id, turn),
+        }
     })
+}
+
+/// Each score's texts per turn, in the rollout's score order (empty for other kinds).
+fn read_texts(study: &Study, index: usize) -> Vec<Vec<Option<String>>> {
+    let r = &study.rollouts[index];
+    let names: Vec<&str> = r.scores.iter().map(|s| &*s.name).collect();
+    let mut read = match study.read_texts(index, &names) {
+        Ok(read) => read,
+        Err(problem) => {
+            crate::commands::warn(&problem.to_string());
+            Vec::new()
+        }
+    };
+    r.scores
+        .iter()
+        .map(|s| {
+            read.iter()
+                .position(|(n, _)| *n == s.name)
+                .map(|i| std::mem::take(&mut read[i].1))
+                .unwrap_or_default()
+        })
+        .collect()
 }
 
 /// Every row of the study, in rollout order.
@@ -118,15 +198,15 @@ pub fn study_rows<'a>(
     study: &'a Study,
     annotators: &'a [(String, LabelSet)],
 ) -> impl Iterator<Item = TurnRow<'a>> {
-    study.rollouts.iter().flat_map(move |r| rollout_rows(study, r, annotators))
+    (0..study.rollouts.len()).flat_map(move |index| rollout_rows(study, index, annotators))
 }
 
 fn metadata_object<S: Serializer>(metadata: &&[(Arc<str>, MetaValue)], s: S) -> Result<S::Ok, S::Error> {
     s.collect_map(metadata.iter().map(|(k, v)| (&**k, v.to_json())))
 }
 
-fn pairs_object<S: Serializer>(pairs: &[(&str, Option<f64>)], s: S) -> Result<S::Ok, S::Error> {
-    s.collect_map(pairs.iter().copied())
+fn pairs_object<S: Serializer>(pairs: &[(&str, ScoreCell)], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_map(pairs.iter().map(|(n, v)| (n, v)))
 }
 
 /// The annotators who labelled this turn, each with the label (the rollout's note is not

@@ -1,7 +1,7 @@
 //! Which fields join score rows to rollouts, and the index built from them.
 
-use super::entry::{Columns, entry_of};
-use super::rows::{Cell, Rows};
+use super::entry::Reading;
+use super::plan::Plan;
 use super::*;
 use crate::model::{Problem, RolloutSummary};
 
@@ -55,16 +55,20 @@ impl ScoreFile {
         let values = self.detection_values.get_or_insert_with(|| {
             rows.fields
                 .iter()
-                .filter(|(_, count, _)| *count == n_rows)
-                .map(|(name, _, cells)| {
-                    (name.clone(), cells.iter().filter_map(|c| rows.text(*c)).map(Cow::into_owned).collect())
+                .filter(|f| f.count == n_rows)
+                .map(|f| {
+                    (
+                        f.name.clone(),
+                        f.cells.iter().filter_map(|c| rows.text(*c)).map(Cow::into_owned).collect(),
+                    )
                 })
                 .collect()
         });
         let mut join = Vec::new();
         for (field, row_values) in values.iter() {
             let (turn, value) = (self.turn_field.as_deref(), self.value_field.as_deref());
-            if turn == Some(field.as_str()) || value == Some(field.as_str()) {
+            let name = self.spec.name_field.as_deref();
+            if [turn, value, name].contains(&Some(field.as_str())) {
                 continue;
             }
             let matches =
@@ -80,76 +84,78 @@ impl ScoreFile {
         self.is_ready()
     }
 
-    /// Finds the value field if it is still unknown: the single numeric field that is not the
-    /// turn or a join field.
-    pub(super) fn detect_value(&mut self, rows: &Rows, join: &[JoinField]) -> Result<String, Problem> {
-        if let Some(value) = &self.value_field {
-            return Ok(value.clone());
-        }
-        let numeric: Vec<&str> = rows
-            .fields
-            .iter()
-            .filter(|(k, _, _)| !self.is_turn(k) && !join.iter().any(|j| j.row == *k))
-            .filter(|(_, _, cells)| {
-                let all = cells
-                    .iter()
-                    .all(|c| matches!(c, Cell::Int(_) | Cell::Float(_) | Cell::Null | Cell::Absent));
-                all && cells.iter().any(|c| matches!(c, Cell::Int(_) | Cell::Float(_)))
-            })
-            .map(|(k, _, _)| k.as_str())
-            .collect();
-        match numeric[..] {
-            [single] => Ok(single.to_string()),
-            _ => {
-                let found = if numeric.is_empty() { "none".to_string() } else { numeric.join(", ") };
-                let message = format!(
-                    "no value field: expected one of {} or a single numeric field besides the turn and join \
-                     fields (numeric fields: {found}); name it with --value-field",
-                    self.value_names.join(", ")
-                );
-                Err(Problem::file(&self.display, message))
-            }
-        }
-    }
-
-    /// Indexes the rows by (join values, turn); the later of two rows for one turn wins.
+    /// Indexes the rows by (join values, turn, score name); the later of two rows for one
+    /// turn and name wins.
     pub(super) fn build(&mut self, join: Vec<JoinField>) {
         let State::Pending(rows) = std::mem::replace(&mut self.state, State::Done) else {
             return;
         };
-        let value_field = match self.detect_value(&rows, &join) {
-            Ok(v) => v,
+        self.detection_values = None;
+        let plan = match self.plan(&rows, &join) {
+            Ok(plan) => plan,
             Err(problem) => {
                 self.problems.push(problem);
                 return;
             }
         };
-        self.value_field = Some(value_field.clone());
-        self.detection_values = None;
         let turn_field = self.turn_field.clone().unwrap_or_default();
-        let columns = Columns {
+        let reading = Reading {
             join: join.iter().map(|j| (j.row.as_str(), rows.column(&j.row))).collect(),
             turn: (turn_field.as_str(), rows.column(&turn_field)),
-            value: (value_field.as_str(), rows.column(&value_field)),
+            turn_base: self.spec.turn_base,
+            name: plan.name_field.as_deref().and_then(|f| Some((f, rows.column(f)?))),
+            columns: plan.columns.iter().map(|c| (c, rows.field(&c.field))).collect(),
+            responses: plan.responses.iter().filter_map(|f| rows.field(f)).collect(),
+            judge_failed: plan.name_field.is_none(),
+            range: self.spec.range,
         };
+        if plan.name_field.is_none() {
+            self.add_base(self.name.clone(), &plan);
+        }
+        let mut problems = Vec::new();
         for (row, &line) in rows.lines.iter().enumerate() {
-            match entry_of(&rows, &columns, row, line) {
-                Ok((key, entry)) => self.insert(key, entry),
+            match reading.row(&rows, row) {
+                Ok(read) => {
+                    for (column, note) in &read.notes {
+                        let problem = Problem::at(&self.display, line, u64::from(*column), note.clone());
+                        problems.push(problem.warning());
+                    }
+                    let base = match &read.name {
+                        None => 0,
+                        Some(name) => match self.bases.iter().position(|b| b == name) {
+                            Some(i) => i,
+                            None => self.add_base(name.clone(), &plan),
+                        },
+                    };
+                    let entry = Entry {
+                        turn: read.turn,
+                        base: base as u32,
+                        line,
+                        used: false,
+                        past_end_of: None,
+                        slots: read.slots,
+                        response: read.response,
+                    };
+                    self.insert(read.key, entry);
+                }
                 Err(e) => {
                     self.stats.rows -= 1;
-                    self.bad_row(line, 1, &e.to_string());
+                    self.stats.bad_rows += 1;
+                    let message = format!("bad score row: {e}");
+                    problems.push(Problem::at(&self.display, line, 1, message).warning());
                 }
             }
         }
-        drop(columns);
-        // One entry per (key, turn): the last row wins, the ones it replaced are counted.
+        drop(reading);
+        self.problems.extend(problems);
+        // One entry per (key, turn, name): the last row wins, the ones it replaced are counted.
         for group in self.groups.values_mut() {
-            group.entries.sort_by_key(|e| (e.turn, std::cmp::Reverse(e.line)));
+            group.entries.sort_by_key(|e| (e.turn, e.base, std::cmp::Reverse(e.line)));
             let before = group.entries.len();
             let first = &mut self.first_overwrite;
             // `kept` is the earlier element in the vector: the latest row for its turn.
             group.entries.dedup_by(|replaced, kept| {
-                let same = replaced.turn == kept.turn;
+                let same = replaced.turn == kept.turn && replaced.base == kept.base;
                 if same {
                     *first = Some(first.map_or(kept.line, |l| l.min(kept.line)));
                 }
@@ -157,11 +163,26 @@ impl ScoreFile {
             });
             self.stats.overwritten += (before - group.entries.len()) as u64;
         }
+        self.plan = Some(plan);
         self.state = State::Ready(join);
     }
 
+    /// A new score name and the names of its kept fields; returns its index.
+    fn add_base(&mut self, base: Arc<str>, plan: &Plan) -> usize {
+        let names: Box<[Arc<str>]> = plan
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| if i == 0 { base.clone() } else { Arc::from(format!("{base}.{}", c.field)) })
+            .collect();
+        self.counts.push(vec![0; names.len()].into());
+        self.names.push(names);
+        self.bases.push(base);
+        self.bases.len() - 1
+    }
+
     pub(super) fn insert(&mut self, key: Key, entry: Entry) {
-        if entry.value.is_none() {
+        if entry.slots.first().is_none_or(|s| *s == Slot::Missing) {
             self.stats.missing += 1;
         }
         self.min_turn = Some(self.min_turn.map_or(entry.turn, |t| t.min(entry.turn)));

@@ -1,7 +1,7 @@
 //! What a score file did: rows used, missing, unmatched and overwritten, as problems and counts.
 
 use super::*;
-use crate::model::Problem;
+use crate::model::{Problem, ScoreKind};
 
 impl ScoreFile {
     /// Counts the rows that were never used and returns the warnings (or the error when the
@@ -36,11 +36,12 @@ impl ScoreFile {
         };
         let mut no_rollout = Vec::new();
         let mut past_end = Vec::new();
+        let base = self.spec.turn_base;
         for (key, group) in &self.groups {
             for e in group.entries.iter().filter(|e| !e.used) {
                 match (group.matched_by.is_some(), e.past_end_of) {
-                    (true, Some(n)) => past_end.push((e.line, &**key, e.turn, n)),
-                    _ => no_rollout.push((e.line, &**key, e.turn, 0)),
+                    (true, Some(n)) => past_end.push((e.line, &**key, e.turn + base, n)),
+                    _ => no_rollout.push((e.line, &**key, e.turn + base, 0)),
                 }
             }
         }
@@ -74,10 +75,13 @@ impl ScoreFile {
             let n = past_end.len();
             let mut part =
                 format!("{n} named a turn past the rollout's last (e.g. {})", describe(&mut past_end, true));
-            let one_based =
-                self.min_turn.is_some_and(|t| t >= 1) && past_end.iter().all(|(_, _, t, n)| t == n);
+            let one_based = self.spec.turn_base == 0
+                && self.min_turn.is_some_and(|t| t >= 1)
+                && past_end.iter().all(|(_, _, t, n)| t == n);
             if one_based {
-                part.push_str(&format!("; the turns start at 1: is {turn_field:?} 1-based?"));
+                part.push_str(&format!(
+                    "; the turns start at 1: is {turn_field:?} 1-based? then give --turn-base 1"
+                ));
             }
             parts.push(part);
         }
@@ -123,13 +127,31 @@ impl ScoreFile {
 
     /// Where the file stands, for `validate`.
     pub fn report(&self) -> ScoreReport {
+        let kinds: Vec<ScoreKind> =
+            self.plan.as_ref().map(|p| p.columns.iter().map(|c| c.kind).collect()).unwrap_or_default();
+        let scores = self
+            .names
+            .iter()
+            .zip(&self.counts)
+            .flat_map(|(names, counts)| {
+                names.iter().zip(counts.iter()).zip(&kinds).map(|((name, values), kind)| ScoreCount {
+                    name: name.to_string(),
+                    kind: *kind,
+                    values: *values,
+                })
+            })
+            .collect();
         ScoreReport {
             path: self.display.clone(),
             name: self.name.to_string(),
             join: self.join_fields().map(|j| j.iter().map(JoinField::label).collect()).unwrap_or_default(),
             turn_field: self.turn_field.clone(),
             value_field: self.value_field.clone(),
+            name_field: self.name_field().map(str::to_string),
             stats: self.stats,
+            scores,
+            checked: self.plan.as_ref().map(|p| p.responses.clone()).unwrap_or_default(),
+            dropped: self.plan.as_ref().map(|p| p.dropped.clone()).unwrap_or_default(),
         }
     }
 }

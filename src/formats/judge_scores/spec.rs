@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use crate::model::{ScoreKind, ScoreRange};
+
 /// One `--scores FILE` and how to read it; `None` fields are detected.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ScoreFileSpec {
@@ -12,6 +14,19 @@ pub struct ScoreFileSpec {
     pub join: Option<Vec<String>>,
     pub turn_field: Option<String>,
     pub value_field: Option<String>,
+    /// The column whose values are score names, in a long file (`--name-field`).
+    pub name_field: Option<String>,
+    /// What the first turn is called in the turn field: 0 (default) or 1 (`--turn-base`).
+    pub turn_base: u32,
+    /// Fields kept although they look like noise or a response text (`--keep`).
+    pub keep: Vec<String>,
+    /// Fields dropped although they would be kept (`--drop`).
+    pub drop: Vec<String>,
+    /// Fields read as categorical scores (`--categorical`), or as texts (`--text`).
+    pub categorical: Vec<String>,
+    pub text: Vec<String>,
+    /// Values of the score outside this range are read as missing (`--range`).
+    pub range: Option<ScoreRange>,
 }
 
 impl ScoreFileSpec {
@@ -64,7 +79,7 @@ pub struct ScoreStats {
     pub rows: u64,
     /// Lines skipped: invalid JSON, not an object, a missing or unusable field.
     pub bad_rows: u64,
-    /// Good rows whose value is missing (`-1` or `null`).
+    /// Good rows whose value is missing (`-1`, `null`, or dropped with a warning).
     pub missing: u64,
     /// Rows attached to a turn of at least one rollout.
     pub used: u64,
@@ -81,6 +96,8 @@ pub struct ScoreStats {
     pub values: u64,
     /// Rollouts whose key another rollout had already matched (the join is ambiguous).
     pub shared_keys: u64,
+    /// Rows whose response text does not match their turn's text.
+    pub mismatched: u64,
 }
 
 /// What a score file did, for `validate`.
@@ -91,6 +108,31 @@ pub struct ScoreReport {
     pub join: Vec<String>,
     pub turn_field: Option<String>,
     pub value_field: Option<String>,
+    /// The column whose values are score names (a long file).
+    pub name_field: Option<String>,
     #[serde(flatten)]
     pub stats: ScoreStats,
+    /// Every score the file gave, with its kind and its values set on turns.
+    pub scores: Vec<ScoreCount>,
+    /// Fields compared with the turn's text to check the join, not kept.
+    pub checked: Vec<String>,
+    /// Fields not kept, and why: a note, not a problem.
+    pub dropped: Vec<DroppedField>,
+}
+
+/// One score a file gave.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ScoreCount {
+    pub name: String,
+    pub kind: ScoreKind,
+    /// Non-missing values set on rollout turns.
+    pub values: u64,
+}
+
+/// A field a score file's rows have that was not kept.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DroppedField {
+    pub field: String,
+    /// Why: "timestamp", "prompt echo", "judge call id", "not a scalar", "--drop".
+    pub reason: &'static str,
 }

@@ -215,6 +215,7 @@ fn bad_rows_are_warnings_with_line_and_column_and_the_rest_attach() {
     assert!(file.is_ready(), "--join needs no rollouts");
     let mut rollouts = study();
     attach_all(&mut file, &mut rollouts);
+    // Line 7's "N/A" is a string where a number is expected: read as missing, the row kept.
     assert_eq!(rollouts[0].turn_scores("frustration"), &[Some(2.0), None, None]);
     let problems = file.finish();
     let places: Vec<(Option<u64>, Option<u64>)> = problems.iter().map(|p| (p.line, p.column)).collect();
@@ -226,7 +227,7 @@ fn bad_rows_are_warnings_with_line_and_column_and_the_rest_attach() {
             (Some(9), Some(1)),
             (Some(5), Some(1)),
             (Some(6), Some(1)),
-            (Some(7), Some(1)),
+            (Some(7), Some(83)),
             (Some(8), Some(1))
         ],
         "{problems:#?}"
@@ -237,10 +238,10 @@ fn bad_rows_are_warnings_with_line_and_column_and_the_rest_attach() {
     assert!(messages[2].contains("UTF-8"), "{messages:?}");
     assert!(messages[3].contains("missing field \"turn_idx\""), "{messages:?}");
     assert!(messages[4].contains("0-based assistant-turn number, found -2"), "{messages:?}");
-    assert!(messages[5].contains("found \"N/A\""), "{messages:?}");
+    assert_eq!(messages[5], "\"score\" is \"N/A\", not a number: read as missing");
     assert!(messages[6].contains("missing field \"task_id\""), "{messages:?}");
     assert!(problems.iter().all(|p| p.severity == Severity::Warning && p.path == "f.jsonl"));
-    assert_eq!((file.stats().rows, file.stats().bad_rows), (1, 7));
+    assert_eq!((file.stats().rows, file.stats().bad_rows, file.stats().missing), (2, 6, 1));
 }
 
 #[test]

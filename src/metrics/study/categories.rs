@@ -112,36 +112,32 @@ fn by_category<T>(categories: &[&str], counts: &[usize], figure: impl Fn(usize) 
     categories.iter().zip(counts).map(|(c, &k)| (c.to_string(), figure(k))).collect()
 }
 
+/// A rollout of `condition` with `turns` assistant turns and, when given, the judge's tag
+/// per turn (`frustration.tag`): the fixture of these tests and of `stats`'s.
 #[cfg(test)]
-mod tests {
+pub(crate) fn tagged_rollout(condition: &str, turns: usize, tags: Option<&[Option<&str>]>) -> RolloutSummary {
     use std::sync::Arc;
 
-    use super::*;
     use crate::model::{Hatch, Interner, Locator, Message, Role, Rollout, ScoreValues, TurnScores};
-
-    /// A rollout of `condition` with `turns` assistant turns and, when given, the judge's tag
-    /// per turn (`frustration.tag`).
-    fn rollout(condition: &str, turns: usize, tags: Option<&[Option<&str>]>) -> RolloutSummary {
-        let messages = (0..turns).map(|_| Message::new(Role::Assistant, "ok")).collect();
-        let mut metadata = serde_json::Map::new();
-        metadata.insert("condition".into(), condition.into());
-        let r = Rollout { id: condition.into(), metadata, messages, ..Rollout::default() };
-        let mut s = RolloutSummary::from_rollout(
-            &r,
-            &Hatch::default(),
-            0,
-            Locator::Decoded(0),
-            &mut Interner::default(),
-        );
-        if let Some(tags) = tags {
-            let values: Vec<Option<Arc<str>>> = tags.iter().map(|t| t.map(Arc::from)).collect();
-            s.scores.push(TurnScores {
-                name: "frustration.tag".into(),
-                values: ScoreValues::Categorical(values.into()),
-            });
-        }
-        s
+    let messages = (0..turns).map(|_| Message::new(Role::Assistant, "ok")).collect();
+    let mut metadata = serde_json::Map::new();
+    metadata.insert("condition".into(), condition.into());
+    let r = Rollout { id: condition.into(), metadata, messages, ..Rollout::default() };
+    let mut s =
+        RolloutSummary::from_rollout(&r, &Hatch::default(), 0, Locator::Decoded(0), &mut Interner::default());
+    if let Some(tags) = tags {
+        let values: Vec<Option<Arc<str>>> = tags.iter().map(|t| t.map(Arc::from)).collect();
+        s.scores.push(TurnScores {
+            name: "frustration.tag".into(),
+            values: ScoreValues::Categorical(values.into()),
+        });
     }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
 
     fn options() -> StatsOptions {
         StatsOptions {
@@ -161,11 +157,11 @@ mod tests {
     #[test]
     fn counts_fractions_and_wilson_intervals_per_group_and_turn() {
         let rollouts = vec![
-            rollout("b", 2, Some(&[Some("none"), Some("none")])),
-            rollout("a", 3, Some(&[Some("none"), Some("despair"), Some("despair")])),
-            rollout("a", 3, Some(&[Some("none"), None, Some("mild")])),
-            rollout("a", 1, Some(&[Some("mild")])),
-            rollout("b", 3, None),
+            tagged_rollout("b", 2, Some(&[Some("none"), Some("none")])),
+            tagged_rollout("a", 3, Some(&[Some("none"), Some("despair"), Some("despair")])),
+            tagged_rollout("a", 3, Some(&[Some("none"), None, Some("mild")])),
+            tagged_rollout("a", 1, Some(&[Some("mild")])),
+            tagged_rollout("b", 3, None),
         ];
         let stats = category_stats(&rollouts, &options());
         assert_eq!(stats.categories, ["despair", "mild", "none"]);
@@ -197,8 +193,10 @@ mod tests {
 
     #[test]
     fn json_has_every_category_in_every_map_and_nulls_never_nan() {
-        let rollouts =
-            vec![rollout("a", 2, Some(&[Some("none"), None])), rollout("b", 1, Some(&[Some("despair")]))];
+        let rollouts = vec![
+            tagged_rollout("a", 2, Some(&[Some("none"), None])),
+            tagged_rollout("b", 1, Some(&[Some("despair")])),
+        ];
         let json = serde_json::to_value(category_stats(&rollouts, &options())).unwrap();
         assert_eq!(json["kind"], "categorical");
         assert_eq!(json["categories"], serde_json::json!(["despair", "none"]));
