@@ -2,7 +2,9 @@
 # Scale benchmark: generates the studies (deterministic generator, nothing large committed),
 # then for each prints time to first frame, time to fully indexed, key-press latency and peak
 # RSS (benches/scale.rs, through the app's own update + draw on a headless backend), the time
-# of `rollscope stats`, and the read floor (`wc -l`, `cat`) of the same file in the same run.
+# of `compare`'s figures alone on integer and on continuous scores (benches/compare.rs), the
+# time of `rollscope stats` and `rollscope compare` (reading included), and the read floor
+# (`wc -l`, `cat`) of the same file in the same run.
 #
 #   bash benches/run.sh            # 10,000 and 100,000 rollouts (~360 MB and ~3.6 GB)
 #   bash benches/run.sh --smoke    # 500 rollouts, for CI: checks the pipeline runs, not speed
@@ -54,11 +56,16 @@ cargo bench --quiet --bench scale -- "${files[@]}"
 cargo bench --quiet --bench scale -- "$huge"
 
 echo
-printf '%-28s %10s %10s %10s %12s\n' "file" "stats (s)" "wc -l (s)" "cat (s)" "ls RSS (MiB)"
+echo "== compare's figures alone: 4 groups, B=2000, P=10000 (benches/compare.rs)"
+cargo bench --quiet --bench compare -- "${files[@]}"
+
+echo
+printf '%-28s %10s %12s %10s %10s %12s\n' "file" "stats (s)" "compare (s)" "wc -l (s)" "cat (s)" "ls RSS (MiB)"
 for n in "${sizes[@]}"; do
   file="$data/study-$n.jsonl"
   stats=$(best_of_3 "$bin" stats "$file" --json)
+  compare=$(best_of_3 "$bin" compare "$file" --json)
   wc=$(best_of_3 wc -l "$file")
   cat_t=$(best_of_3 cat "$file")
-  printf '%-28s %10s %10s %10s %12s\n' "$(basename "$file")" "$stats" "$wc" "$cat_t" "$(peak_rss "$file")"
+  printf '%-28s %10s %12s %10s %10s %12s\n' "$(basename "$file")" "$stats" "$compare" "$wc" "$cat_t" "$(peak_rss "$file")"
 done

@@ -51,9 +51,14 @@ fn run(mut cli: Cli) -> Result<ExitCode> {
 fn run_command(command: Command, config: &Config) -> Result<()> {
     match command {
         Command::Ls { paths, study, json } => commands::ls::run(&paths, json, &study),
-        Command::Stats { paths, study, by, bootstrap: BootstrapOptions { boot, seed }, json } => {
-            commands::stats::run(&paths, &commands::stats::StatsArgs { by, boot, seed, json }, &study)
+        Command::Stats { paths, study, by, bootstrap: BootstrapOptions { boot, seed }, cluster, json } => {
+            commands::stats::run(
+                &paths,
+                &commands::stats::StatsArgs { by, cluster, boot, seed, json },
+                &study,
+            )
         }
+        Command::Compare(args) => commands::compare::run(&args),
         Command::Agree { paths, study, bootstrap: BootstrapOptions { boot, seed }, queue, json } => {
             commands::agree::run(&paths, &commands::agree::AgreeArgs { boot, seed, json, queue }, &study)
         }

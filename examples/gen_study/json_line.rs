@@ -68,6 +68,8 @@ pub struct Line {
     pub buf: Vec<u8>,
     pub ascii: bool,
     pub first_message: bool,
+    /// `--effect`: this rollout's judge scores are multiplied by it (written as they come out).
+    pub scale: Option<f64>,
 }
 
 impl Line {
@@ -118,6 +120,8 @@ impl Line {
     pub fn score(&mut self, v: u8, null: bool, float: bool) {
         if null {
             self.buf.extend_from_slice(b"null");
+        } else if let Some(scale) = self.scale {
+            let _ = write!(self.buf, "{:?}", f64::from(v) * scale);
         } else if float {
             let _ = write!(self.buf, "{v}.0");
         } else {

@@ -11,6 +11,7 @@
 //! ```text
 //! cargo run --release --example gen_study -- --demo -o assets/demo.jsonl
 //! cargo run --release --example gen_study -- --rollouts 10000 -o /tmp/bench.jsonl
+//! cargo run --release --example gen_study -- --rollouts 2000 --effect 0.3 -o /tmp/known.jsonl
 //! ```
 //!
 //! Same arguments, same bytes: all randomness comes from a SplitMix64 stream per rollout,
@@ -50,6 +51,11 @@ usage: gen_study (--demo | --rollouts N) [--turns T] [--seed S] -o FILE
   --turns T       maximum assistant turns per rollout, 1..=1000 (default 20); a rollout
                   ends early when the model self-deletes
   --seed S        u64 seed (default 97); same arguments give a byte-identical file
+  --effect F      a known effect, 0 <= F <= 1: the trained condition is drawn from the
+                  baseline's design (same trajectories, same self-deletion) and its judge
+                  scores multiplied by 1 - F, so every mean and the AUC of trained are
+                  (1 - F) times the baseline's in expectation (AUC relative change -F) and
+                  self-deletion does not differ; F = 0 is no difference at all
   -o FILE         output path, `-` for stdout
   -h, --help      show this help
 ";
@@ -77,6 +83,7 @@ struct Args {
     mode: Mode,
     turns: u32,
     seed: u64,
+    effect: Option<f64>,
     out: String,
 }
 
@@ -89,6 +96,7 @@ fn parse_args(args: &[String]) -> Result<ArgsOutcome, String> {
     let mut mode = None;
     let mut turns = None;
     let mut seed = None;
+    let mut effect = None;
     let mut out = None;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -111,6 +119,13 @@ fn parse_args(args: &[String]) -> Result<ArgsOutcome, String> {
                 set_once(&mut turns, t, "--turns")?;
             }
             "--seed" => set_once(&mut seed, parse_num(&value("--seed")?, "--seed")?, "--seed")?,
+            "--effect" => {
+                let f: f64 = parse_num(&value("--effect")?, "--effect")?;
+                if !(0.0..=1.0).contains(&f) {
+                    return Err("--effect must be in 0..=1".into());
+                }
+                set_once(&mut effect, f, "--effect")?;
+            }
             "-o" | "--output" => set_once(&mut out, value(arg)?, "-o")?,
             other => return Err(format!("unexpected argument `{other}`")),
         }
@@ -124,6 +139,7 @@ fn parse_args(args: &[String]) -> Result<ArgsOutcome, String> {
         mode,
         turns: turns.unwrap_or(DEFAULT_TURNS),
         seed: seed.unwrap_or(DEFAULT_SEED),
+        effect,
         out,
     }))
 }
@@ -152,7 +168,7 @@ fn run(args: &Args) -> io::Result<(u64, u64)> {
         turns: Vec::with_capacity(args.turns as usize),
         text: String::with_capacity(1 << 14),
         id: String::new(),
-        line: Line { buf: Vec::with_capacity(1 << 17), ascii: false, first_message: true },
+        line: Line { buf: Vec::with_capacity(1 << 17), ascii: false, first_message: true, scale: None },
     };
     let mut bytes = 0u64;
     for index in 0..count {

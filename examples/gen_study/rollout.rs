@@ -54,7 +54,10 @@ pub fn rollout(args: &Args, spec: &RolloutSpec, s: &mut Scratch) {
     let bench = matches!(args.mode, Mode::Bench(_));
     let mut rng = Rng::for_rollout(args.seed, spec.index);
     let ds = spec.prompt.dataset();
-    plan(&mut rng, spec.cond, ds, args.turns, &mut s.turns);
+    // A known effect: the trained condition's trajectories come from the baseline's design,
+    // and only its written scores are scaled.
+    let planned = if args.effect.is_some() { Condition::Baseline } else { spec.cond };
+    plan(&mut rng, planned, ds, args.turns, &mut s.turns);
 
     s.id.clear();
     let _ = write!(s.id, "{}-{:03}-{}-r{}", ds.name(), spec.prompt.num(), spec.cond.name(), spec.epoch);
@@ -67,6 +70,7 @@ pub fn rollout(args: &Args, spec: &RolloutSpec, s: &mut Scratch) {
         0
     };
     s.line.begin(&s.id, spec.cond, spec.prompt, spec.epoch, ascii);
+    s.line.scale = args.effect.filter(|_| spec.cond == Condition::Trained).map(|f| 1.0 - f);
     let shape = |rng: &mut Rng, assistant: bool| {
         if !bench {
             return Shape::default();
@@ -94,7 +98,7 @@ pub fn rollout(args: &Args, spec: &RolloutSpec, s: &mut Scratch) {
             let sh = shape(w.rng, false);
             s.line.message("user", r, sh, None);
         }
-        w.assistant(spec.cond, turn, &mut s.text);
+        w.assistant(planned, turn, &mut s.text);
         if bench {
             // Spread what is left of the byte budget over the remaining turns.
             let left = target.saturating_sub(s.line.buf.len());

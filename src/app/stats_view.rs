@@ -59,6 +59,7 @@ impl App {
             by: default_grouping(&self.study.rollouts),
             boot: VIEW_BOOT,
             seed: 0,
+            cluster: None,
         };
         let input =
             StatsInput { rollouts: self.study.rollouts.clone(), options, labels: self.labels.mine.clone() };

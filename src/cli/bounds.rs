@@ -13,7 +13,7 @@ use crate::model::Hatch;
 /// pass over the data (10^9 ran for hours).
 pub const MAX_BOOT: usize = 100_000;
 
-/// Most permutations of a permutation test, for the commands that will have one.
+/// Most permutations of a permutation test (`compare --perm`).
 pub const MAX_PERM: usize = 1_000_000;
 
 /// Bootstrap options, shared by every command that reports confidence intervals.
@@ -53,6 +53,16 @@ pub fn finite(text: &str) -> Result<f64, String> {
         return Err(format!("{text:?} is not a finite number"));
     }
     Ok(x)
+}
+
+/// `--baseline`: `FIELD=VALUE`, both non-empty (the value may itself contain `=`).
+pub fn field_value(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((field, value)) if !field.trim().is_empty() && !value.is_empty() => {
+            Ok((field.trim().to_string(), value.to_string()))
+        }
+        _ => Err(format!("{text:?} is not FIELD=VALUE (e.g. condition=baseline)")),
+    }
 }
 
 /// `--turn-base`: what the first turn is numbered, 0 or 1.
@@ -97,6 +107,15 @@ mod tests {
         assert!(boot("-1").is_err() && boot("many").is_err());
         assert_eq!(perm("1000000"), Ok(MAX_PERM));
         assert!(perm("1000001").is_err());
+    }
+
+    #[test]
+    fn a_baseline_is_a_field_and_a_value() {
+        assert_eq!(field_value("condition=baseline"), Ok(("condition".into(), "baseline".into())));
+        assert_eq!(field_value("model=a=b"), Ok(("model".into(), "a=b".into())));
+        for bad in ["baseline", "=x", "model=", ""] {
+            assert!(field_value(bad).unwrap_err().contains("is not FIELD=VALUE"), "{bad:?}");
+        }
     }
 
     #[test]

@@ -50,12 +50,19 @@ pub enum Command {
         by: Option<String>,
         #[command(flatten)]
         bootstrap: BootstrapOptions,
+        /// Bootstrap whole clusters of rollouts sharing this field's value (e.g. prompt_id), as
+        /// rollouts of one prompt are not independent.
+        #[arg(long, value_name = "FIELD")]
+        cluster: Option<String>,
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
         #[command(flatten)]
         study: StudyOptions,
     },
+    /// Each group against its baseline: differences per turn (mean, % ≥ threshold, cumulative
+    /// self-deletion) and of AUC and self-deletion, with 95% CIs and p-values.
+    Compare(CompareArgs),
     /// Agreement of human labels with the judge and with each other: MAE, Pearson, Spearman,
     /// quadratic and binary κ, Krippendorff's α, each with a bootstrap CI.
     Agree {
@@ -142,6 +149,7 @@ impl Cli {
             None => Some(&self.study),
             Some(Command::Ls { study, .. })
             | Some(Command::Stats { study, .. })
+            | Some(Command::Compare(CompareArgs { study, .. }))
             | Some(Command::Agree { study, .. })
             | Some(Command::Export(ExportArgs { study, .. }))
             | Some(Command::Sample { study, .. })
@@ -159,6 +167,7 @@ impl Command {
         match self {
             Command::Ls { study, .. }
             | Command::Stats { study, .. }
+            | Command::Compare(CompareArgs { study, .. })
             | Command::Agree { study, .. }
             | Command::Export(ExportArgs { study, .. })
             | Command::Sample { study, .. }
@@ -187,6 +196,38 @@ pub enum LabelsCommand {
         #[command(flatten)]
         study: StudyOptions,
     },
+}
+
+/// `rollscope compare` options.
+#[derive(Debug, Args, Clone)]
+pub struct CompareArgs {
+    /// Files or folders (none: the demo study).
+    pub paths: Vec<PathBuf>,
+    /// Group by these fields, comma-separated (default: condition,dataset where present).
+    #[arg(long)]
+    pub by: Option<String>,
+    /// The baseline groups: FIELD=VALUE, FIELD one of --by; each group is compared with the one
+    /// that has this value and its other --by values (default: condition=baseline).
+    #[arg(long, value_name = "FIELD=VALUE", value_parser = bounds::field_value)]
+    pub baseline: Option<(String, String)>,
+    /// Pair rollouts across the two sides by this field's value (e.g. prompt_id): differences
+    /// within pairs, pairs resampled, signs flipped, McNemar for self-deletion.
+    #[arg(long, value_name = "FIELD", conflicts_with = "cluster")]
+    pub pair_on: Option<String>,
+    /// Resample and permute whole clusters of rollouts sharing this field's value (e.g.
+    /// prompt_id), as rollouts of one prompt are not independent.
+    #[arg(long, value_name = "FIELD")]
+    pub cluster: Option<String>,
+    #[command(flatten)]
+    pub bootstrap: BootstrapOptions,
+    /// Permutations of each permutation test (at most 1000000); the seed is --seed's.
+    #[arg(long, default_value_t = 10_000, value_parser = bounds::perm)]
+    pub perm: usize,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub study: StudyOptions,
 }
 
 /// `rollscope export` options. Here `--format` named the output format before `--to` did, so

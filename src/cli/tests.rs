@@ -43,6 +43,7 @@ fn every_command_that_reads_a_study_takes_every_shared_option() {
         &[],
         &["ls"],
         &["stats"],
+        &["compare"],
         &["agree"],
         &["export"],
         &["sample", "runs", "--n", "5"],
@@ -159,9 +160,15 @@ fn every_command_inherits_the_bounds_of_the_options_it_takes() {
             checked.push(format!("{} --{long}", name.unwrap_or("(app)")));
         }
     }
-    for expected in
-        ["stats --boot", "agree --boot", "sample --turns", "sample --oversample-above", "ls --hatch"]
-    {
+    for expected in [
+        "stats --boot",
+        "compare --boot",
+        "compare --perm",
+        "agree --boot",
+        "sample --turns",
+        "sample --oversample-above",
+        "ls --hatch",
+    ] {
         assert!(checked.iter().any(|c| c == expected), "{expected} not checked: {checked:?}");
     }
     assert!(checked.iter().filter(|c| c.ends_with("--threshold")).count() >= 8, "{checked:?}");
@@ -172,4 +179,37 @@ fn every_command_inherits_the_bounds_of_the_options_it_takes() {
         Some(Command::Stats { bootstrap: BootstrapOptions { boot: 100_000, .. }, .. })
     ));
     parse(&["sample", "runs", "--n", "5", "--turns", "3-5,9,12-", "--oversample-above", "7"]);
+}
+
+#[test]
+fn compare_takes_its_flags_and_pairs_or_clusters_but_not_both() {
+    let args = [
+        "compare",
+        "runs",
+        "--by",
+        "model",
+        "--baseline",
+        "model=llama-normal",
+        "--pair-on",
+        "question_id",
+        "--perm",
+        "500",
+        "--seed",
+        "3",
+    ];
+    let Some(Command::Compare(compare)) = parse(&args).command else { panic!("not compare") };
+    assert_eq!(compare.baseline, Some(("model".into(), "llama-normal".into())));
+    assert_eq!((compare.pair_on.as_deref(), compare.cluster.as_deref()), (Some("question_id"), None));
+    assert_eq!((compare.perm, compare.bootstrap.boot, compare.bootstrap.seed), (500, 2000, 3));
+    let Some(Command::Compare(defaults)) = parse(&["compare"]).command else { panic!("not compare") };
+    assert_eq!((defaults.perm, defaults.baseline, defaults.by), (10_000, None, None));
+    let both =
+        Cli::try_parse_from(["rollscope", "compare", "--pair-on", "prompt_id", "--cluster", "prompt_id"]);
+    assert_eq!(both.unwrap_err().kind(), clap::error::ErrorKind::ArgumentConflict);
+    let bad = Cli::try_parse_from(["rollscope", "compare", "--baseline", "baseline"]).unwrap_err();
+    assert!(bad.to_string().contains("is not FIELD=VALUE"), "{bad}");
+    let Some(Command::Stats { cluster, .. }) = parse(&["stats", "--cluster", "prompt_id"]).command else {
+        panic!("not stats")
+    };
+    assert_eq!(cluster.as_deref(), Some("prompt_id"));
 }

@@ -2,6 +2,7 @@
 //! stderr, and prints its figures to stdout as a table or as JSON.
 
 pub mod agree;
+pub mod compare;
 pub mod export;
 pub mod labels;
 pub mod ls;

@@ -18,6 +18,8 @@ pub const DEFAULT_BOOT: usize = 2000;
 
 pub struct StatsArgs {
     pub by: Option<String>,
+    /// `--cluster`: bootstrap whole clusters of rollouts sharing this field's value.
+    pub cluster: Option<String>,
     pub boot: usize,
     pub seed: u64,
     pub json: bool,
@@ -41,12 +43,14 @@ pub fn run(paths: &[PathBuf], stats: &StatsArgs, options: &StudyOptions) -> Resu
         );
     }
     super::check_grouping(&study, "--by", by.iter().map(String::as_str))?;
+    super::check_grouping(&study, "--cluster", stats.cluster.iter().map(String::as_str))?;
     let options = StatsOptions {
         score,
         threshold: options.study.threshold.unwrap_or(super::DEFAULT_THRESHOLD),
         by,
         boot: stats.boot,
         seed: stats.seed,
+        cluster: stats.cluster.clone(),
     };
     let mut out = Output::stdout();
     if kind == Some(ScoreKind::Categorical) {
@@ -70,8 +74,9 @@ pub fn run(paths: &[PathBuf], stats: &StatsArgs, options: &StudyOptions) -> Resu
 }
 
 fn print_table(out: &mut Output, s: &StudyStats) -> Result<()> {
+    let resampled = s.cluster.as_ref().map_or_else(String::new, |c| format!(" of clusters by {c}"));
     out.line(&format!(
-        "score {} · threshold {} · 95% CIs: mean by percentile bootstrap (B={}, seed {}), fractions by Wilson",
+        "score {} · threshold {} · 95% CIs: mean by percentile bootstrap{resampled} (B={}, seed {}), fractions by Wilson",
         s.score, s.threshold, s.boot, s.seed
     ))?;
     for g in &s.groups {
@@ -189,6 +194,7 @@ mod tests {
             by: vec!["condition".into()],
             boot: 0,
             seed: 0,
+            cluster: None,
         };
         let lines = category_table(&category_stats(&rollouts, &options));
         assert_eq!(

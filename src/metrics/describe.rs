@@ -1,4 +1,5 @@
-//! Descriptive statistics: mean, percentiles, Wilson score intervals.
+//! Descriptive statistics: mean, percentiles, Wilson score intervals, and Newcombe's interval
+//! of a difference of two proportions (built from the two Wilson intervals).
 //!
 //! The percentile bootstrap ([`bootstrap_ci`], [`bootstrap_mean_ci`]) lives in a submodule
 //! and is re-exported here, so callers see one namespace for "a number and its interval".
@@ -8,6 +9,7 @@ mod multinomial;
 
 pub use bootstrap::{bootstrap_ci, bootstrap_mean_ci};
 pub use multinomial::bootstrap_mean_ci_by_counts;
+pub(crate) use multinomial::{binomial, level_mean_replicates, levels};
 
 /// Two-sided 95 % standard-normal quantile z = Φ⁻¹(0.975) (as `scipy.stats.norm.ppf(0.975)`).
 pub const Z_95: f64 = 1.959_963_984_540_054;
@@ -71,6 +73,23 @@ pub fn wilson_ci(successes: usize, n: usize) -> Option<(f64, f64)> {
         Z_95 * (p_hat * (1.0 - p_hat) / trials + z2 / (4.0 * trials * trials)).sqrt() / denominator;
     let low = if successes == 0 { 0.0 } else { (centre - half_width).clamp(0.0, 1.0) };
     let high = if successes == n { 1.0 } else { (centre + half_width).clamp(0.0, 1.0) };
+    Some((finite(low)?, finite(high)?))
+}
+
+/// 95 % interval of the difference of two independent proportions k₁/n₁ − k₂/n₂ by Newcombe's
+/// hybrid score method (his method 10, 1998; statsmodels'
+/// `confint_proportions_2indep(k1, n1, k2, n2, method="newcomb", compare="diff")`): with the
+/// two Wilson intervals (l₁, u₁) and (l₂, u₂) and d = p̂₁ − p̂₂, the interval is
+/// (d − √((p̂₁ − l₁)² + (u₂ − p̂₂)²), d + √((u₁ − p̂₁)² + (p̂₂ − l₂)²)).
+///
+/// `None` when either side has no trials.
+pub fn newcombe_diff_ci(k1: usize, n1: usize, k2: usize, n2: usize) -> Option<(f64, f64)> {
+    let (l1, u1) = wilson_ci(k1, n1)?;
+    let (l2, u2) = wilson_ci(k2, n2)?;
+    let (p1, p2) = (k1 as f64 / n1 as f64, k2 as f64 / n2 as f64);
+    let d = p1 - p2;
+    let low = d - ((p1 - l1).powi(2) + (u2 - p2).powi(2)).sqrt();
+    let high = d + ((u1 - p1).powi(2) + (p2 - l2).powi(2)).sqrt();
     Some((finite(low)?, finite(high)?))
 }
 
@@ -201,5 +220,31 @@ mod tests {
         // The extremes are pinned exactly, not merely within rounding of 0 and 1.
         assert_eq!(wilson_ci(0, 7).map(|ci| ci.0), Some(0.0));
         assert_eq!(wilson_ci(7, 7).map(|ci| ci.1), Some(1.0));
+    }
+
+    #[test]
+    fn newcombe_matches_his_table_and_statsmodels() {
+        // Newcombe (1998), Statistics in Medicine 17:873, Table II, method 10, to 4 decimals;
+        // the full digits are statsmodels 0.15.0's
+        // confint_proportions_2indep(k1, n1, k2, n2, method="newcomb", compare="diff").
+        let cases = [
+            ((56, 70, 48, 80), (0.052_431_472_402_364_98, 0.333_872_654_036_906_14)),
+            ((9, 10, 3, 10), (0.170_522_723_934_502_9, 0.809_017_973_535_488)),
+            ((6, 7, 2, 7), (0.058_227_927_482_312_09, 0.806_249_637_524_227_8)),
+            ((5, 56, 0, 29), (-0.038_137_147_903_536_936, 0.192_560_013_855_111_65)),
+            ((0, 10, 0, 20), (-0.161_125_158_052_819_4, 0.277_532_799_862_889_26)),
+            ((0, 10, 0, 10), (-0.277_532_799_862_889_26, 0.277_532_799_862_889_26)),
+            ((10, 10, 0, 20), (0.679_086_037_141_914_5, 1.0)),
+            ((3, 75, 37, 75), (-0.567_098_870_394_562_6, -0.322_311_310_696_191_46)),
+        ];
+        for ((k1, n1, k2, n2), want) in cases {
+            let got = newcombe_diff_ci(k1, n1, k2, n2);
+            assert!(
+                got.is_some_and(|(lo, hi)| (lo - want.0).abs() < 1e-12 && (hi - want.1).abs() < 1e-12),
+                "{k1}/{n1} - {k2}/{n2}: {got:?} vs {want:?}"
+            );
+        }
+        assert_eq!(newcombe_diff_ci(1, 0, 1, 2), None);
+        assert_eq!(newcombe_diff_ci(1, 2, 0, 0), None);
     }
 }

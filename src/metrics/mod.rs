@@ -5,7 +5,10 @@
 //! when it cannot be computed; no function returns NaN.
 
 pub mod agreement;
+pub mod compare;
 pub mod describe;
+pub mod exact;
 pub mod pairs;
+pub mod resample;
 pub mod rng;
 pub mod study;

@@ -32,6 +32,11 @@ impl SplitMix64 {
         z ^ (z >> 31)
     }
 
+    /// A uniform in [0, 1) from the top 53 bits of one output: `(next_u64() >> 11) · 2⁻⁵³`.
+    pub fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+
     /// Uniform integer in `0..n` without modulo bias (Lemire's method); 0 for `n == 0`.
     ///
     /// Draws x = `next_u64()` and forms the 128-bit product x·n; the answer is its high

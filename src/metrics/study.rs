@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::describe::{bootstrap_mean_ci, bootstrap_mean_ci_by_counts, mean, wilson_ci};
+use super::resample::{Sample, bootstrap_sample_ci};
 use crate::model::{MetaValue, RolloutSummary};
 
 /// What to compute.
@@ -21,6 +22,9 @@ pub struct StatsOptions {
     pub by: Vec<String>,
     pub boot: usize,
     pub seed: u64,
+    /// `--cluster`: the field whose values are clusters the bootstrap resamples whole (a
+    /// prompt's rollouts are not independent); `None`: rollouts are resampled one by one.
+    pub cluster: Option<String>,
 }
 
 /// A group's field values.
@@ -34,6 +38,9 @@ pub struct StudyStats {
     pub by: Vec<String>,
     pub boot: usize,
     pub seed: u64,
+    /// `--cluster`, when given (left out of the JSON otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
     pub groups: Vec<GroupStats>,
 }
 
@@ -89,7 +96,10 @@ pub fn group_value(r: &RolloutSummary, field: &str) -> serde_json::Value {
 }
 
 /// The rollouts of each group of `by`, ordered by their key values as text.
-fn grouped<'a>(rollouts: &'a [RolloutSummary], by: &[String]) -> Vec<(GroupKey, Vec<&'a RolloutSummary>)> {
+pub(crate) fn grouped<'a>(
+    rollouts: &'a [RolloutSummary],
+    by: &[String],
+) -> Vec<(GroupKey, Vec<&'a RolloutSummary>)> {
     let mut groups: BTreeMap<Vec<String>, (GroupKey, Vec<&RolloutSummary>)> = BTreeMap::new();
     for r in rollouts {
         let key: BTreeMap<String, serde_json::Value> =
@@ -98,6 +108,29 @@ fn grouped<'a>(rollouts: &'a [RolloutSummary], by: &[String]) -> Vec<(GroupKey, 
         groups.entry(sort_key).or_insert_with(|| (key, Vec::new())).1.push(r);
     }
     groups.into_values().collect()
+}
+
+/// Each rollout's cluster under `field` (`--cluster`), numbered from 0 in order of first
+/// appearance, and how many clusters there are. A rollout without the field is a cluster of
+/// its own: nothing says it belongs with any other.
+pub(crate) fn cluster_ids(rollouts: &[&RolloutSummary], field: &str) -> (Vec<usize>, usize) {
+    let mut numbers: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut next = 0;
+    let ids = rollouts
+        .iter()
+        .map(|r| {
+            let value = group_value(r, field);
+            let known = (!value.is_null()).then(|| numbers.get(&value_text(&value)).copied()).flatten();
+            known.unwrap_or_else(|| {
+                if !value.is_null() {
+                    numbers.insert(value_text(&value), next);
+                }
+                next += 1;
+                next - 1
+            })
+        })
+        .collect();
+    (ids, next)
 }
 
 /// Computes every group's figures; groups are ordered by their key values as text.
@@ -112,6 +145,7 @@ pub fn study_stats(rollouts: &[RolloutSummary], options: &StatsOptions) -> Study
         by: options.by.clone(),
         boot: options.boot,
         seed: options.seed,
+        cluster: options.cluster.clone(),
         groups,
     }
 }
@@ -141,7 +175,7 @@ pub fn human_means(
         .collect()
 }
 
-fn value_text(v: &serde_json::Value) -> String {
+pub(crate) fn value_text(v: &serde_json::Value) -> String {
     match v {
         serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),
@@ -155,7 +189,16 @@ fn group_stats(
 ) -> GroupStats {
     let n_rollouts = members.len();
     let deleted = members.iter().filter(|r| r.self_deleted_at.is_some()).count();
+    let clusters = options.cluster.as_deref().map(|field| cluster_ids(members, field));
     let aucs: Vec<f64> = members.iter().filter_map(|r| r.mean_score(&options.score)).collect();
+    let auc_ci = match &clusters {
+        Some(clusters) => {
+            let values =
+                members.iter().enumerate().filter_map(|(i, r)| Some((i, r.mean_score(&options.score)?)));
+            cluster_ci(clusters, values, options)
+        }
+        None => bootstrap_mean_ci(&aucs, options.boot, options.seed),
+    };
     let max_turns = members.iter().map(|r| r.n_turns as usize).max().unwrap_or(0);
     let mut deletion_turns: Vec<u32> = members.iter().filter_map(|r| r.self_deleted_at).collect();
     deletion_turns.sort_unstable();
@@ -166,12 +209,22 @@ fn group_stats(
             let n = scores.len();
             let high = scores.iter().filter(|&&s| s >= options.threshold).count();
             let deleted_by_now = deletion_turns.partition_point(|&t| t as usize <= turn);
+            let mean_ci = match &clusters {
+                Some(clusters) => {
+                    let values = members
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(i, r)| Some((i, r.score_at(&options.score, turn)?)));
+                    cluster_ci(clusters, values, options)
+                }
+                // Judge scores take few levels: resample by counts per level (same distribution).
+                None => bootstrap_mean_ci_by_counts(&scores, options.boot, options.seed),
+            };
             TurnStats {
                 turn,
                 n,
                 mean: mean(&scores),
-                // Judge scores take few levels: resample by counts per level (same distribution).
-                mean_ci: bootstrap_mean_ci_by_counts(&scores, options.boot, options.seed),
+                mean_ci,
                 frac_at_or_above: (n > 0).then(|| high as f64 / n as f64),
                 frac_ci: wilson_ci(high, n),
                 self_deleted_cum: (n_rollouts > 0).then(|| deleted_by_now as f64 / n_rollouts as f64),
@@ -185,9 +238,21 @@ fn group_stats(
         self_deletion_rate: (n_rollouts > 0).then(|| deleted as f64 / n_rollouts as f64),
         self_deletion_ci: wilson_ci(deleted, n_rollouts),
         auc_mean: mean(&aucs),
-        auc_ci: bootstrap_mean_ci(&aucs, options.boot, options.seed),
+        auc_ci,
         per_turn,
     }
+}
+
+/// The bootstrap CI of a mean resampling clusters: `values` are (member index, value), and
+/// `clusters` each member's cluster and how many there are (from [`cluster_ids`]).
+fn cluster_ci(
+    clusters: &(Vec<usize>, usize),
+    values: impl Iterator<Item = (usize, f64)>,
+    options: &StatsOptions,
+) -> Option<(f64, f64)> {
+    let (ids, n_clusters) = clusters;
+    let sample = Sample::clusters(values.map(|(i, x)| (ids[i], x)), *n_clusters);
+    bootstrap_sample_ci(&sample, options.boot, options.seed)
 }
 
 mod categories;

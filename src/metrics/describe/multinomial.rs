@@ -6,6 +6,7 @@
 
 use super::bootstrap::bootstrap_mean_ci;
 use super::percentile;
+use crate::metrics::exact::ln_factorials;
 use crate::metrics::rng::SplitMix64;
 
 /// Above this many distinct values the index resampling of [`bootstrap_mean_ci`] is used.
@@ -24,6 +25,20 @@ pub fn bootstrap_mean_ci_by_counts(xs: &[f64], boot: usize, seed: u64) -> Option
     if xs.is_empty() || xs.iter().any(|x| !x.is_finite()) {
         return None;
     }
+    let Some(levels) = levels(xs) else {
+        return bootstrap_mean_ci(xs, boot, seed);
+    };
+    let mut replicates = level_mean_replicates(&levels, boot, &mut SplitMix64::new(seed));
+    replicates.sort_by(f64::total_cmp);
+    Some((percentile(&replicates, 2.5)?, percentile(&replicates, 97.5)?))
+}
+
+/// The distinct values of `xs` ascending, each with how many times it occurs; `None` when
+/// there are more than [`MAX_LEVELS`] (or `xs` holds a value that is not finite).
+pub(crate) fn levels(xs: &[f64]) -> Option<Vec<(f64, u64)>> {
+    if xs.iter().any(|x| !x.is_finite()) {
+        return None;
+    }
     let mut sorted = xs.to_vec();
     sorted.sort_by(f64::total_cmp);
     let mut levels: Vec<(f64, u64)> = Vec::new();
@@ -32,13 +47,21 @@ pub fn bootstrap_mean_ci_by_counts(xs: &[f64], boot: usize, seed: u64) -> Option
             Some((v, c)) if *v == x => *c += 1,
             _ => levels.push((x, 1)),
         }
+        if levels.len() > MAX_LEVELS {
+            return None;
+        }
     }
-    if levels.len() > MAX_LEVELS {
-        return bootstrap_mean_ci(xs, boot, seed);
+    Some(levels)
+}
+
+/// `boot` bootstrap means of the values counted by `levels`, each drawn as counts per level
+/// (the draw order documented on [`bootstrap_mean_ci_by_counts`]), in draw order.
+pub(crate) fn level_mean_replicates(levels: &[(f64, u64)], boot: usize, rng: &mut SplitMix64) -> Vec<f64> {
+    let n: u64 = levels.iter().map(|&(_, c)| c).sum();
+    if n == 0 {
+        return Vec::new();
     }
-    let n = xs.len() as u64;
-    let ln_fact = ln_factorials(xs.len());
-    let mut rng = SplitMix64::new(seed);
+    let ln_fact = ln_factorials(n as usize);
     let mut replicates = Vec::with_capacity(boot);
     for _ in 0..boot {
         let (mut left, mut rest) = (n, n);
@@ -47,7 +70,7 @@ pub fn bootstrap_mean_ci_by_counts(xs: &[f64], boot: usize, seed: u64) -> Option
             let drawn = if i + 1 == levels.len() {
                 left
             } else {
-                binomial(&mut rng, left, count as f64 / rest as f64, &ln_fact)
+                binomial(rng, left, count as f64 / rest as f64, &ln_fact)
             };
             sum += value * drawn as f64;
             left -= drawn;
@@ -55,31 +78,13 @@ pub fn bootstrap_mean_ci_by_counts(xs: &[f64], boot: usize, seed: u64) -> Option
         }
         replicates.push(sum / n as f64);
     }
-    replicates.sort_by(f64::total_cmp);
-    Some((percentile(&replicates, 2.5)?, percentile(&replicates, 97.5)?))
-}
-
-/// ln(k!) for k = 0..=n.
-fn ln_factorials(n: usize) -> Vec<f64> {
-    let mut table = Vec::with_capacity(n + 1);
-    let mut acc = 0.0;
-    table.push(0.0);
-    for k in 1..=n {
-        acc += (k as f64).ln();
-        table.push(acc);
-    }
-    table
-}
-
-/// A uniform in [0, 1) from the top 53 bits of one output.
-fn uniform(rng: &mut SplitMix64) -> f64 {
-    (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    replicates
 }
 
 /// One Bin(m, p) draw by inversion outward from the mode (any fixed order of the outcomes is a
 /// valid inversion; starting at the mode makes the expected number of steps O(√(m p (1 − p)))).
-pub(super) fn binomial(rng: &mut SplitMix64, m: u64, p: f64, ln_fact: &[f64]) -> u64 {
-    let u = uniform(rng);
+pub(crate) fn binomial(rng: &mut SplitMix64, m: u64, p: f64, ln_fact: &[f64]) -> u64 {
+    let u = rng.unit();
     if m == 0 || p <= 0.0 {
         return 0;
     }

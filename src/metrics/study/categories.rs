@@ -146,6 +146,7 @@ mod tests {
             by: vec!["condition".into()],
             boot: 0,
             seed: 0,
+            cluster: None,
         }
     }
 

@@ -28,6 +28,7 @@ fn options() -> StatsOptions {
         by: vec!["condition".into()],
         boot: 200,
         seed: 0,
+        cluster: None,
     }
 }
 
@@ -141,4 +142,31 @@ fn human_means_follow_the_group_order_and_skip_unlabelled_turns() {
     let means = human_means(&stats, &rollouts, &human);
     assert_eq!(stats.groups[0].key["condition"], "a");
     assert_eq!(means, vec![vec![Some(6.0)], vec![Some(4.0), None]]);
+}
+
+#[test]
+fn with_clusters_the_bootstrap_resamples_prompts_and_the_rest_stays() {
+    // Twelve prompts, four identical rollouts each: 48 rollouts, 12 observations.
+    let rollouts: Vec<RolloutSummary> = (0..48)
+        .map(|i| {
+            let level = f64::from((i / 4) * 7 % 11);
+            let mut r = rollout("a", &[Some(level), Some(level)], None);
+            r.metadata.push(("prompt_id".into(), crate::model::MetaValue::Int(i64::from(i / 4))));
+            r
+        })
+        .collect();
+    let flat = study_stats(&rollouts, &options());
+    let clustered = study_stats(&rollouts, &StatsOptions { cluster: Some("prompt_id".into()), ..options() });
+    let width = |ci: Option<(f64, f64)>| ci.map_or(f64::NAN, |(lo, hi)| hi - lo);
+    let (f, c) = (&flat.groups[0], &clustered.groups[0]);
+    assert_eq!(f.auc_mean, c.auc_mean);
+    // About √4 = 2 times wider.
+    assert!(width(c.auc_ci) > 1.6 * width(f.auc_ci), "{:?} vs {:?}", c.auc_ci, f.auc_ci);
+    assert!(width(c.per_turn[0].mean_ci) > 1.6 * width(f.per_turn[0].mean_ci));
+    assert_eq!((f.self_deletion_ci, f.per_turn[0].frac_ci), (c.self_deletion_ci, c.per_turn[0].frac_ci));
+    assert_eq!(serde_json::to_value(&clustered).unwrap()["cluster"], "prompt_id");
+    assert!(
+        serde_json::to_value(&flat).unwrap().get("cluster").is_none(),
+        "stats' JSON is unchanged without it"
+    );
 }
