@@ -90,3 +90,26 @@ fn in_a_blind_review_what_the_judge_wrote_stays_hidden_until_the_turn_is_scored(
     let screen = screen_text(&s.draw());
     assert!(judged.iter().any(|j| screen.contains(j)), "shown once scored: {screen}");
 }
+
+#[test]
+fn the_strip_plot_points_are_each_rollouts_auc_and_average_to_the_groups_auc() {
+    use rollscope::metrics::study::{StatsOptions, default_grouping, group_aucs, study_stats};
+    let s = Session::demo(120, 40, None);
+    let rollouts = &s.app.study.rollouts;
+    let options = StatsOptions {
+        score: "frustration".into(),
+        threshold: 5.0,
+        by: default_grouping(rollouts),
+        boot: 10,
+        seed: 0,
+        cluster: None,
+    };
+    let stats = study_stats(rollouts, &options);
+    let aucs = group_aucs(&stats, rollouts, "frustration");
+    assert_eq!(aucs.len(), stats.groups.len());
+    for (group, points) in stats.groups.iter().zip(&aucs) {
+        assert_eq!(points.len(), group.n_rollouts, "every rollout of {:?} is a point", group.key);
+        let mean = points.iter().sum::<f64>() / points.len() as f64;
+        assert!((mean - group.auc_mean.unwrap()).abs() < 1e-12, "{:?}", group.key);
+    }
+}

@@ -50,6 +50,8 @@ pub enum Msg {
         generation: u64,
         stats: Box<crate::metrics::study::StudyStats>,
         human: Vec<Vec<Option<f64>>>,
+        /// Each group's per-rollout AUCs.
+        aucs: Vec<Vec<f64>>,
     },
     /// A long message body, wrapped by a worker.
     BodyWrapped {

@@ -180,7 +180,9 @@ impl App {
             }
             Msg::LabelWritten(result) => self.on_label_written(result),
             Msg::LabelsReadOnly(reason) => self.on_labels_read_only(reason),
-            Msg::StatsReady { generation, stats, human } => self.on_stats_ready(generation, *stats, human),
+            Msg::StatsReady { generation, stats, human, aucs } => {
+                self.on_stats_ready(generation, *stats, human, aucs)
+            }
             Msg::Signal(Signal::Terminate(signal)) => {
                 // Whatever the screen shows: a signal is not a key, nothing asks again.
                 out.effects.push(Effect::Exit { signal });

@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use super::action::Action;
 use super::{App, Effect, Modal, Outcome};
-use crate::metrics::study::{StatsOptions, StudyStats, default_grouping, human_means, study_stats};
+use crate::metrics::study::{
+    StatsOptions, StudyStats, default_grouping, group_aucs, human_means, study_stats,
+};
 use crate::model::LabelSet;
 use crate::model::RolloutSummary;
 
@@ -20,6 +22,8 @@ pub struct StatsView {
     pub stats: Option<Arc<StudyStats>>,
     /// My mean score per group and turn, where I have labels.
     pub human: Vec<Vec<Option<f64>>>,
+    /// Each group's per-rollout AUCs, for the strip plot.
+    pub aucs: Vec<Vec<f64>>,
 }
 
 /// A snapshot of what the figures are computed from, so the worker never touches the app.
@@ -30,12 +34,16 @@ pub struct StatsInput {
     pub labels: LabelSet,
 }
 
+/// The figures, my mean score per group and turn, and each group's per-rollout AUCs.
+pub type Computed = (StudyStats, Vec<Vec<Option<f64>>>, Vec<Vec<f64>>);
+
 /// The figures, computed (on a worker).
-pub fn compute(input: &StatsInput) -> (StudyStats, Vec<Vec<Option<f64>>>) {
+pub fn compute(input: &StatsInput) -> Computed {
     let stats = study_stats(&input.rollouts, &input.options);
     let human = |id: &str, turn: u32| input.labels.get(id, Some(turn)).and_then(|l| l.score).map(f64::from);
     let means = human_means(&stats, &input.rollouts, &human);
-    (stats, means)
+    let aucs = group_aucs(&stats, &input.rollouts, &input.options.score);
+    (stats, means, aucs)
 }
 
 impl App {
@@ -71,6 +79,7 @@ impl App {
         generation: u64,
         stats: StudyStats,
         human: Vec<Vec<Option<f64>>>,
+        aucs: Vec<Vec<f64>>,
     ) {
         if let Some(Modal::Stats(view)) = &mut self.modal
             && view.generation == generation
@@ -78,6 +87,7 @@ impl App {
             view.computing = false;
             view.stats = Some(Arc::new(stats));
             view.human = human;
+            view.aucs = aucs;
         }
     }
 

@@ -150,7 +150,9 @@ impl LineBuilder {
         for g in Span::raw(word).styled_graphemes(Style::new()) {
             let at = g.symbol.as_ptr().addr() - word.as_ptr().addr();
             let w = usize::from(g.symbol.cell_width());
-            if self.used + taken + w > width && self.used + taken > 0 {
+            // Something is on the line already, even of no width (a lone zero-width joiner).
+            let started = self.used + taken > 0 || at > start || !self.segments.is_empty();
+            if self.used + taken + w > width && started {
                 // Not even one grapheme fits on an empty line (a wide one at width 1): it is
                 // placed anyway, alone, and the next one breaks.
                 if at > start {
@@ -223,6 +225,8 @@ mod tests {
     #[test]
     fn cuts_long_words_and_counts_wide_characters() {
         assert_eq!(plain(&wrap_text("abcdefghij", 4)), vec!["abcd", "efgh", "ij"]);
+        // A lone zero-width joiner is on the line already: the wide character goes on the next.
+        assert_eq!(plain(&wrap_text("\u{200d}世界", 1)), vec!["\u{200d}", "世", "界"]);
         assert_eq!(plain(&wrap_text("世界世界世", 4)), vec!["世界", "世界", "世"]);
         for line in wrap_text("世界 a 世界世界 👩‍👩‍👧 abc", 5) {
             let w: usize = line.iter().map(|s| s.text.width()).sum();

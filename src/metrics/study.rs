@@ -175,6 +175,21 @@ pub fn human_means(
         .collect()
 }
 
+/// Each group's per-rollout AUCs (a rollout's mean score over its scored turns, as
+/// `auc_mean` averages), in the order of `stats.groups`: the points of a strip plot.
+pub fn group_aucs(stats: &StudyStats, rollouts: &[RolloutSummary], score: &str) -> Vec<Vec<f64>> {
+    let index: std::collections::HashMap<Vec<String>, usize> =
+        stats.groups.iter().enumerate().map(|(i, g)| (g.key.values().map(value_text).collect(), i)).collect();
+    let mut aucs = vec![Vec::new(); stats.groups.len()];
+    for r in rollouts {
+        let key: Vec<String> = stats.by.iter().map(|f| value_text(&group_value(r, f))).collect();
+        if let (Some(&g), Some(auc)) = (index.get(&key), r.mean_score(score)) {
+            aucs[g].push(auc);
+        }
+    }
+    aucs
+}
+
 pub(crate) fn value_text(v: &serde_json::Value) -> String {
     match v {
         serde_json::Value::String(s) => s.clone(),

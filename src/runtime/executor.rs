@@ -74,8 +74,8 @@ fn job(effect: Effect) -> Option<Msg> {
             Some(Msg::RolloutRead { index, result })
         }
         Effect::ComputeStats { generation, input } => {
-            let (stats, human) = stats_view::compute(&input);
-            Some(Msg::StatsReady { generation, stats: Box::new(stats), human })
+            let (stats, human, aucs) = stats_view::compute(&input);
+            Some(Msg::StatsReady { generation, stats: Box::new(stats), human, aucs })
         }
         Effect::WrapBody { index, message, width, rollout } => {
             let body = wrap_message(&rollout, message, width)?;

@@ -132,7 +132,63 @@ fn render(view: &StatsView, score: &str, threshold: f64, theme: Theme, area: Rec
             .collect();
         chart(buf, panel, &title, datasets, max_turn, 100.0, theme);
     }
-    legend(buf, bottom[1], &stats.groups, theme);
+    // (d) the legend, and under it, where there is room, each rollout's AUC as a strip per
+    // group with the group mean marked (the study's Figure 6d).
+    // (A legend narrower than this puts each group's figures on a line of their own.)
+    let per_group = if bottom[1].width >= 56 { 1 } else { 2 };
+    let legend_rows = stats.groups.len() as u16 * per_group + 3;
+    if bottom[1].height >= legend_rows + 6 {
+        let parts = Layout::vertical([Constraint::Length(legend_rows), Constraint::Min(6)]).split(bottom[1]);
+        legend(buf, parts[0], &stats.groups, theme);
+        strip_plot(buf, parts[1], &stats.groups, &view.aucs, theme);
+    } else {
+        legend(buf, bottom[1], &stats.groups, theme);
+    }
+}
+
+/// Points of one dataset, with how they are drawn.
+type Series = (Vec<(f64, f64)>, Style, Marker, GraphType);
+
+/// Per-conversation AUC, one row per group (top to bottom in legend order): a dot per rollout,
+/// spread a little up and down so equal values stay visible, and a bar at the group's mean.
+fn strip_plot(buf: &mut Buffer, area: Rect, groups: &[GroupStats], aucs: &[Vec<f64>], theme: Theme) {
+    let n = groups.len().max(1) as f64;
+    let top = |i: usize| n - 1.0 - i as f64;
+    let mut series: Vec<Series> = Vec::new();
+    let max_x = aucs.iter().flatten().fold(10.0f64, |m, x| m.max(*x));
+    for (i, points) in aucs.iter().enumerate().take(groups.len()) {
+        let (style, marker, _) = series_style(theme, i);
+        // A fixed spread (golden-ratio steps): the same picture every time.
+        let dots =
+            points.iter().enumerate().map(|(k, x)| (*x, top(i) + ((k as f64 * 0.618).fract() - 0.5) * 0.5));
+        series.push((dots.collect(), style, marker, GraphType::Scatter));
+        if let Some(mean) = groups[i].auc_mean {
+            let bar = vec![(mean, top(i) - 0.45), (mean, top(i) + 0.45)];
+            series.push((
+                bar,
+                style.add_modifier(ratatui::style::Modifier::BOLD),
+                Marker::HalfBlock,
+                GraphType::Line,
+            ));
+        }
+    }
+    let datasets = series
+        .iter()
+        .map(|(pts, style, marker, kind)| {
+            Dataset::default().data(pts).style(*style).marker(*marker).graph_type(*kind)
+        })
+        .collect::<Vec<_>>();
+    let x_labels = vec![Span::raw("0"), Span::raw(format!("{}", max_x / 2.0)), Span::raw(format!("{max_x}"))];
+    let widget = Chart::new(datasets)
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.dim())
+                .title(Span::styled(" AUC per rollout, mean marked ", theme.title())),
+        )
+        .x_axis(Axis::default().bounds([0.0, max_x]).labels(x_labels).style(theme.dim()))
+        .y_axis(Axis::default().bounds([-0.5, n - 0.5]));
+    widget.render(area, buf);
 }
 
 fn points(turns: &[TurnStats], value: impl Fn(&TurnStats) -> Option<f64>) -> Vec<(f64, f64)> {
