@@ -72,6 +72,8 @@ impl Sweep {
 
 #[test]
 fn every_hostile_string_renders_without_a_control_in_any_cell_and_files_stay_untouched() {
+    // Heavy: never beside a timing comparison of this file.
+    let _alone = timing_alone();
     let corpus = corpus::generate();
     let before = hash_all(&corpus);
     let labels_before = std::fs::read(corpus.labels.join("ana.jsonl")).unwrap();
@@ -279,8 +281,8 @@ fn a_300_kb_message_and_a_10000_turn_rollout_open_and_scroll_quickly() {
     }
 }
 
-/// Tests that compare timings run one at a time: run beside each other in this process they
-/// would measure each other.
+/// Tests that compare timings, and the heavy ones, run one at a time: run beside each other in
+/// this process they would measure each other.
 fn timing_alone() -> std::sync::MutexGuard<'static, ()> {
     static TIMING: std::sync::Mutex<()> = std::sync::Mutex::new(());
     TIMING.lock().unwrap_or_else(|p| p.into_inner())
@@ -319,6 +321,8 @@ fn a_word_ten_times_longer_takes_at_most_twenty_times_longer_to_wrap() {
 
 #[test]
 fn a_huge_message_is_wrapped_by_a_worker_once_per_width() {
+    // Heavy: never beside a timing comparison of this file.
+    let _alone = timing_alone();
     use rollscope::app::{Effect, Msg};
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("huge.jsonl");

@@ -2,6 +2,8 @@
 //! the turn, the tag as a chart and a filter, a human category label, nothing while blind.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::path::PathBuf;
 
 use rollscope::formats::judge_scores::ScoreFileSpec;
@@ -66,4 +68,25 @@ fn the_tag_is_charted_filtered_sorted_and_labelled_with_the_picker() {
     assert_eq!(line["category"], "despair", "{file}");
     let screen = screen_text(&s.draw());
     assert!(screen.contains("✎ you frustration.tag=despair"), "my category under the turn: {screen}");
+}
+
+#[test]
+fn in_a_blind_review_what_the_judge_wrote_stays_hidden_until_the_turn_is_scored() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(fixture("native_strings.jsonl"), dir.path().join("study.jsonl")).unwrap();
+    let out = common::rollscope()
+        .current_dir(dir.path())
+        .args(["sample", "study.jsonl", "--n", "1", "--seed", "3", "-o", "q.json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let labels = dir.path().join("labels");
+    let mut s = Session::review(&dir.path().join("q.json"), 120, 40, (&labels, "ana")).unwrap();
+    let judged = ["\"391.\"", "none ·", "mild ·", "despair ·", "\"I checked.\""];
+    let screen = screen_text(&s.draw());
+    assert!(screen.contains("assistant · turn"), "{screen}");
+    assert!(!judged.iter().any(|j| screen.contains(j)), "nothing the judge wrote before scoring: {screen}");
+    s.press("5");
+    let screen = screen_text(&s.draw());
+    assert!(judged.iter().any(|j| screen.contains(j)), "shown once scored: {screen}");
 }

@@ -77,6 +77,13 @@ pub fn base_score(name: &str) -> &str {
     name.split_once('.').map_or(name, |(base, _)| base)
 }
 
+/// Whether a judge field is shown beside score `active`: it is one of the same score's
+/// (`frustration.tag` beside `frustration`), or it belongs to no score (`tag` in the native
+/// format's `scores`, given beside every number).
+pub fn shown_beside(field: &str, active: &str) -> bool {
+    !field.contains('.') || base_score(field) == base_score(active)
+}
+
 /// Whether a judge text is a quote of the turn (highlighted in it) rather than a rationale.
 pub fn is_quote(field: &str) -> bool {
     field.rsplit('.').next().is_some_and(|last| last.contains("quote"))
@@ -86,9 +93,7 @@ pub fn is_quote(field: &str) -> bool {
 /// in quotation marks, then its rationales after a dash, e.g.
 /// `despair · "I am clearly incapable of this" — Repeated self-deprecation…`.
 fn judge_line(summary: &RolloutSummary, active: &str, turn: usize, texts: &[TurnTexts]) -> Option<String> {
-    let base = base_score(active);
-    let prefix = format!("{base}.");
-    let ours = |name: &str| name.starts_with(&prefix);
+    let ours = |name: &str| shown_beside(name, active);
     let mut parts = Vec::new();
     for scores in summary.scores.iter().filter(|s| ours(&s.name)) {
         if let ScoreValues::Categorical(_) = scores.values
@@ -98,7 +103,7 @@ fn judge_line(summary: &RolloutSummary, active: &str, turn: usize, texts: &[Turn
         }
     }
     let text_at = |name: &Arc<str>, values: &Vec<Option<String>>| {
-        (ours(name) || **name == *base).then(|| values.get(turn - 1).cloned().flatten()).flatten()
+        ours(name).then(|| values.get(turn - 1).cloned().flatten()).flatten()
     };
     let (mut quotes, mut rationales) = (Vec::new(), Vec::new());
     for (name, values) in texts {

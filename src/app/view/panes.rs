@@ -267,10 +267,9 @@ impl App {
         }
         let mut quotes = Vec::new();
         if let (Some(rollout), Some(index)) = (&reader.rollout, reader.index) {
-            let base = crate::app::annotations::base_score(self.score_name());
-            let ours = |name: &str| {
-                crate::app::annotations::base_score(name) == base && crate::app::annotations::is_quote(name)
-            };
+            use crate::app::annotations::{is_quote, shown_beside};
+            let active = self.score_name();
+            let ours = |name: &str| shown_beside(name, active) && is_quote(name);
             let visible: std::collections::BTreeSet<usize> = lines.iter().filter_map(|l| l.message).collect();
             for m in visible {
                 let Some(turn) = rollout.turn_of_message(m).filter(|t| judge.visible(index, *t)) else {
