@@ -115,21 +115,17 @@ pub(crate) fn grouped<'a>(
 /// its own: nothing says it belongs with any other.
 pub(crate) fn cluster_ids(rollouts: &[&RolloutSummary], field: &str) -> (Vec<usize>, usize) {
     let mut numbers: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut ids = Vec::with_capacity(rollouts.len());
     let mut next = 0;
-    let ids = rollouts
-        .iter()
-        .map(|r| {
-            let value = group_value(r, field);
-            let known = (!value.is_null()).then(|| numbers.get(&value_text(&value)).copied()).flatten();
-            known.unwrap_or_else(|| {
-                if !value.is_null() {
-                    numbers.insert(value_text(&value), next);
-                }
-                next += 1;
-                next - 1
-            })
-        })
-        .collect();
+    for r in rollouts {
+        let value = group_value(r, field);
+        // A new value, or no value at all, starts a cluster.
+        let id = if value.is_null() { next } else { *numbers.entry(value_text(&value)).or_insert(next) };
+        if id == next {
+            next += 1;
+        }
+        ids.push(id);
+    }
     (ids, next)
 }
 

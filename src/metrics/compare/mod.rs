@@ -226,7 +226,6 @@ fn baseline_of(
     let first = options.by.first().ok_or(CompareError::NoGrouping)?;
     let values_of = |field: &str| -> Vec<String> {
         let mut values: Vec<String> = groups.iter().filter_map(|g| g.0.get(field)).map(value_text).collect();
-        values.dedup();
         values.sort();
         values.dedup();
         values

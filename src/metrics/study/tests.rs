@@ -170,3 +170,17 @@ fn with_clusters_the_bootstrap_resamples_prompts_and_the_rest_stays() {
         "stats' JSON is unchanged without it"
     );
 }
+
+#[test]
+fn clusters_are_numbered_by_first_appearance_and_a_rollout_without_the_field_is_its_own() {
+    let with = |prompt: Option<i64>| {
+        let mut r = rollout("a", &[Some(1.0)], None);
+        if let Some(p) = prompt {
+            r.metadata.push(("prompt_id".into(), crate::model::MetaValue::Int(p)));
+        }
+        r
+    };
+    let rollouts = [with(Some(7)), with(None), with(Some(3)), with(Some(7)), with(None)];
+    let refs: Vec<&RolloutSummary> = rollouts.iter().collect();
+    assert_eq!(cluster_ids(&refs, "prompt_id"), (vec![0, 1, 2, 0, 3], 4));
+}
