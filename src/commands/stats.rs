@@ -188,14 +188,7 @@ mod tests {
             tagged("neutral", &["none", "mild"]),
             tagged("harsh_tone", &["mild", "despair"]),
         ];
-        let options = StatsOptions {
-            score: "frustration.tag".into(),
-            threshold: 5.0,
-            by: vec!["condition".into()],
-            boot: 0,
-            seed: 0,
-            cluster: None,
-        };
+        let options = crate::metrics::study::tag_options();
         let lines = category_table(&category_stats(&rollouts, &options));
         assert_eq!(
             lines[2..],

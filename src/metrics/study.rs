@@ -268,9 +268,9 @@ fn cluster_ci(
 
 mod categories;
 
-#[cfg(test)]
-pub(crate) use categories::tagged_rollout;
 pub use categories::{CategoryGroup, CategoryStats, CategoryTurn, category_stats};
+#[cfg(test)]
+pub(crate) use categories::{tag_options, tagged_rollout};
 
 #[cfg(test)]
 mod tests;

@@ -59,17 +59,7 @@ fn job(effect: Effect) -> Option<Msg> {
         Effect::ReadRollout { index, source, summary, text_width, text_files } => {
             let result = source
                 .read_rollout(&summary.locator, &summary.id)
-                .map(|rollout| {
-                    let read = ReadRollout::prepared(rollout, &summary, text_width);
-                    // Every text of the rollout: the reader picks those of the score shown.
-                    let names: Vec<&str> = summary.scores.iter().map(|s| &*s.name).collect();
-                    match load::read_texts(&summary, &text_files, &names) {
-                        Ok(texts) => read.with_texts(texts),
-                        Err(problem) => {
-                            read.with_texts_problem(sanitize::clean(&problem.to_string()).into_owned())
-                        }
-                    }
-                })
+                .map(|rollout| ReadRollout::prepared(rollout, &summary, text_width, &text_files))
                 .map_err(|p| sanitize::clean(&p.to_string()).into_owned());
             Some(Msg::RolloutRead { index, result })
         }

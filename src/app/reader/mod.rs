@@ -11,7 +11,9 @@ pub use bodies::{Bodies, Body, WRAP_ELSEWHERE, WRAP_LAZILY, Wrapped, wrap_body, 
 pub use lines::{LazyBody, ReaderLines};
 
 use super::wrap::wrap_text;
+use crate::load::TextFiles;
 use crate::model::{Role, Rollout, RolloutSummary, ScoreValues, TextAt};
+use crate::{load, sanitize};
 
 /// A rollout read for the reader: its messages, with the index's per-turn scores on them (the
 /// index holds those joined from `--scores` files too), and the hash of each turn's text. Made
@@ -29,21 +31,16 @@ pub struct ReadRollout {
 }
 
 impl ReadRollout {
-    pub fn new(mut rollout: Rollout, summary: &RolloutSummary) -> ReadRollout {
-        crate::model::overlay_scores(&mut rollout, summary);
-        let turn_hashes = turn_hashes(&rollout);
-        ReadRollout {
-            rollout: Arc::new(rollout),
-            turn_hashes,
-            bodies: Vec::new(),
-            texts: held_texts(summary),
-            texts_problem: None,
-        }
-    }
-
-    /// `new`, with the long bodies wrapped to `text_width` while the turns are hashed: hashing
-    /// is serial, so for a gigabyte message the wrapping takes the other cores meanwhile.
-    pub fn prepared(mut rollout: Rollout, summary: &RolloutSummary, text_width: usize) -> ReadRollout {
+    /// A decoded rollout made ready for the reader: the index's scores put on it, the turns
+    /// hashed while the long bodies are wrapped to `text_width` (hashing is serial, so for a
+    /// gigabyte message the wrapping takes the other cores meanwhile), and the judge's texts
+    /// read from `text_files`. Runs on the executor's worker.
+    pub fn prepared(
+        mut rollout: Rollout,
+        summary: &RolloutSummary,
+        text_width: usize,
+        text_files: &TextFiles,
+    ) -> ReadRollout {
         crate::model::overlay_scores(&mut rollout, summary);
         let rollout = Arc::new(rollout);
         let long = (0..rollout.messages.len()).filter(|&m| bodies::wraps_elsewhere(&rollout.messages[m]));
@@ -55,19 +52,14 @@ impl ReadRollout {
                 long.iter().filter_map(wrap).collect()
             },
         );
-        ReadRollout { rollout, turn_hashes, bodies, texts: held_texts(summary), texts_problem: None }
-    }
-
-    /// With the judge's texts read elsewhere (from their files).
-    pub fn with_texts(mut self, texts: Vec<TurnTexts>) -> ReadRollout {
-        self.texts = texts.into();
-        self
-    }
-
-    /// With the texts that are held, and why the others could not be read.
-    pub fn with_texts_problem(mut self, problem: String) -> ReadRollout {
-        self.texts_problem = Some(problem);
-        self
+        // Every text of the rollout: the reader picks those of the score shown. When a file
+        // cannot be read, the texts held in memory are still shown, with why the rest are not.
+        let names: Vec<&str> = summary.scores.iter().map(|s| &*s.name).collect();
+        let (texts, texts_problem) = match load::read_texts(summary, text_files, &names) {
+            Ok(texts) => (texts.into(), None),
+            Err(problem) => (held_texts(summary), Some(sanitize::clean(&problem.to_string()).into_owned())),
+        };
+        ReadRollout { rollout, turn_hashes, bodies, texts, texts_problem }
     }
 }
 
@@ -370,7 +362,7 @@ mod prepared_tests {
             Locator::Decoded(0),
             &mut Interner::default(),
         );
-        let read = ReadRollout::prepared(rollout.clone(), &summary, 10);
+        let read = ReadRollout::prepared(rollout.clone(), &summary, 10, &Default::default());
         assert_eq!(read.turn_hashes[..], [rollout.messages[1].text_hash()]);
         assert_eq!(read.bodies.len(), 1, "the short message is left to the UI thread");
         assert_eq!(

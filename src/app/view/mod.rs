@@ -92,12 +92,6 @@ impl<'a> JudgeLens<'a> {
         }
     }
 
-    /// Every per-turn value of a rollout, of any kind, when none of them is hidden.
-    pub fn whole_rollout_values(&self, index: usize, name: &str) -> Option<&'a ScoreValues> {
-        let summary = self.app.study.rollouts.get(index)?;
-        self.whole_rollout_visible(index).then(|| summary.score_values(name)).flatten()
-    }
-
     /// Whether every turn's judge values of a rollout may be shown.
     pub fn whole_rollout_visible(&self, index: usize) -> bool {
         let Some(summary) = self.app.study.rollouts.get(index) else { return false };

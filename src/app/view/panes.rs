@@ -121,6 +121,7 @@ impl App {
             .take(rows)
             .map(|&index| {
                 let r = &self.study.rollouts[index as usize];
+                let hidden = !judge.whole_rollout_visible(index as usize);
                 ListRow {
                     id: &r.id,
                     condition: r.meta_text("condition"),
@@ -128,8 +129,8 @@ impl App {
                     turns: r.n_turns,
                     labelled: self.labels.mine.scored_turns(&r.id),
                     self_deleted: r.self_deleted_at.is_some(),
-                    scores: judge.whole_rollout_values(index as usize, score),
-                    hidden: !judge.whole_rollout_visible(index as usize),
+                    scores: if hidden { None } else { r.score_values(score) },
+                    hidden,
                 }
             })
             .collect();

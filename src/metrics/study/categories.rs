@@ -112,6 +112,20 @@ fn by_category<T>(categories: &[&str], counts: &[usize], figure: impl Fn(usize) 
     categories.iter().zip(counts).map(|(c, &k)| (c.to_string(), figure(k))).collect()
 }
 
+/// Statistics of the judge's tag by condition, without bootstrap: the options of these tests
+/// and of `stats`'s.
+#[cfg(test)]
+pub(crate) fn tag_options() -> StatsOptions {
+    StatsOptions {
+        score: "frustration.tag".into(),
+        threshold: 5.0,
+        by: vec!["condition".into()],
+        boot: 0,
+        seed: 0,
+        cluster: None,
+    }
+}
+
 /// A rollout of `condition` with `turns` assistant turns and, when given, the judge's tag
 /// per turn (`frustration.tag`): the fixture of these tests and of `stats`'s.
 #[cfg(test)]
@@ -139,17 +153,6 @@ pub(crate) fn tagged_rollout(condition: &str, turns: usize, tags: Option<&[Optio
 mod tests {
     use super::*;
 
-    fn options() -> StatsOptions {
-        StatsOptions {
-            score: "frustration.tag".into(),
-            threshold: 5.0,
-            by: vec!["condition".into()],
-            boot: 0,
-            seed: 0,
-            cluster: None,
-        }
-    }
-
     fn counts(pairs: &[(&str, usize)]) -> BTreeMap<String, usize> {
         pairs.iter().map(|(c, k)| (c.to_string(), *k)).collect()
     }
@@ -163,7 +166,7 @@ mod tests {
             tagged_rollout("a", 1, Some(&[Some("mild")])),
             tagged_rollout("b", 3, None),
         ];
-        let stats = category_stats(&rollouts, &options());
+        let stats = category_stats(&rollouts, &tag_options());
         assert_eq!(stats.categories, ["despair", "mild", "none"]);
         assert_eq!(stats.kind, ScoreKind::Categorical);
         let [a, b] = [&stats.groups[0], &stats.groups[1]];
@@ -197,7 +200,7 @@ mod tests {
             tagged_rollout("a", 2, Some(&[Some("none"), None])),
             tagged_rollout("b", 1, Some(&[Some("despair")])),
         ];
-        let json = serde_json::to_value(category_stats(&rollouts, &options())).unwrap();
+        let json = serde_json::to_value(category_stats(&rollouts, &tag_options())).unwrap();
         assert_eq!(json["kind"], "categorical");
         assert_eq!(json["categories"], serde_json::json!(["despair", "none"]));
         let a = &json["groups"][0];
@@ -212,7 +215,8 @@ mod tests {
         assert_eq!((t2["n"].as_u64(), &t2["fractions"]["none"]), (Some(0), &serde_json::Value::Null));
         assert!(!json.to_string().contains("NaN"));
         // A numeric score has no categories: no columns, every group empty.
-        let numeric = category_stats(&rollouts, &StatsOptions { score: "frustration".into(), ..options() });
+        let numeric =
+            category_stats(&rollouts, &StatsOptions { score: "frustration".into(), ..tag_options() });
         assert!(numeric.categories.is_empty() && numeric.groups.iter().all(|g| g.n == 0));
     }
 }
