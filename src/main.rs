@@ -42,7 +42,14 @@ fn run(mut cli: Cli) -> Result<ExitCode> {
     let config = Config::load().map_err(anyhow::Error::msg)?;
     cli.apply_config(&config);
     let command = match cli.command {
-        None => return open_app(cli.paths, &cli.study, &config, None),
+        None => {
+            let by = cli
+                .by
+                .as_deref()
+                .map(|b| b.split(',').map(str::trim).filter(|f| !f.is_empty()).map(str::to_string).collect());
+            let views = Views { by, baseline: cli.baseline.clone(), pair_on: cli.pair_on.clone() };
+            return open_app(cli.paths, &cli.study, &config, None, views);
+        }
         Some(command) => command,
     };
     run_command(command, &config).map(|()| ExitCode::SUCCESS)
@@ -71,7 +78,7 @@ fn run_command(command: Command, config: &Config) -> Result<()> {
             // The items name rollouts by the ids the queue was drawn with, whatever the flags say.
             study.study.id_fields = parsed.id_fields.clone();
             let review = rollscope::app::review::Review::new(name, parsed);
-            open_app(paths, &study, config, Some(review)).map(|_| ())
+            open_app(paths, &study, config, Some(review), Views::default()).map(|_| ())
         }
         Command::Validate { paths, study, json } => commands::validate::run(&paths, json, &study),
         Command::Labels(LabelsCommand::Migrate { paths, json, study }) => {
@@ -84,11 +91,20 @@ fn run_command(command: Command, config: &Config) -> Result<()> {
     }
 }
 
+/// The app's options for the statistics, compare and side-by-side views.
+#[derive(Default)]
+struct Views {
+    by: Option<Vec<String>>,
+    baseline: Option<(String, String)>,
+    pair_on: Option<String>,
+}
+
 fn open_app(
     paths: Vec<std::path::PathBuf>,
     args: &StudyOptions,
     config: &Config,
     review: Option<rollscope::app::review::Review>,
+    views: Views,
 ) -> Result<ExitCode> {
     let options = commands::load_options(&args.study)?;
     let keymap = Keymap::with_overrides(&config.keys).map_err(anyhow::Error::msg)?;
@@ -103,6 +119,9 @@ fn open_app(
         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         title,
         tags: config.tags.clone().unwrap_or_else(|| DEFAULT_TAGS.iter().map(|t| t.to_string()).collect()),
+        by: views.by,
+        baseline: views.baseline,
+        pair_on: views.pair_on,
     };
     let labels = runtime::LabelsInput {
         dir: args.labels.dir(&paths),

@@ -131,3 +131,14 @@ fn statistics_view() {
     snapshot("stats_view", "v");
     snapshot("stats_view_threshold_7", "v + +");
 }
+
+#[test]
+fn compare_view() {
+    snapshot("compare_view", "C");
+    snapshot("compare_view_trained_as_baseline", "C b");
+}
+
+#[test]
+fn side_by_side_on_turn_four() {
+    snapshot("side_by_side", "= ] ] ]");
+}

@@ -41,6 +41,13 @@ pub enum Action {
     NextUnlabelledRollout,
     ToggleOthers,
     OpenStats,
+    /// The compare view, and in it: the next baseline value.
+    OpenCompare,
+    NextBaseline,
+    /// Side by side with a counterpart, and in it: the next / previous counterpart.
+    OpenSideBySide,
+    NextCounterpart,
+    PrevCounterpart,
     /// Spot-check mode: the next / previous queue item, the next one not scored, the summary.
     NextItem,
     PrevItem,
@@ -130,6 +137,11 @@ impl Action {
             Action::NextUnlabelledRollout => "next_unlabelled_rollout",
             Action::ToggleOthers => "others",
             Action::OpenStats => "statistics",
+            Action::OpenCompare => "compare",
+            Action::NextBaseline => "next_baseline",
+            Action::OpenSideBySide => "side_by_side",
+            Action::NextCounterpart => "next_counterpart",
+            Action::PrevCounterpart => "prev_counterpart",
             Action::NextItem => "next_item",
             Action::PrevItem => "prev_item",
             Action::NextPendingItem => "next_pending_item",

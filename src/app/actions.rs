@@ -101,6 +101,8 @@ impl App {
             Action::NextUnlabelledTurn => self.next_unlabelled_turn(out),
             Action::NextUnlabelledRollout => self.next_unlabelled_rollout(out),
             Action::OpenStats => self.open_stats(out),
+            Action::OpenCompare => self.open_compare(out),
+            Action::OpenSideBySide => self.open_side_by_side(out),
             Action::ToggleOthers => {
                 self.labels.show_others = !self.labels.show_others;
                 let names: Vec<&str> = self.labels.others.iter().map(|(n, _)| n.as_str()).collect();
@@ -116,6 +118,9 @@ impl App {
             | Action::PrevItem
             | Action::NextPendingItem
             | Action::ShowSummary
+            | Action::NextBaseline
+            | Action::NextCounterpart
+            | Action::PrevCounterpart
             | Action::ThresholdUp
             | Action::ThresholdDown
             | Action::ToggleTag

@@ -32,6 +32,10 @@ pub enum Context {
     Note,
     Prompt,
     Stats,
+    /// The compare view (`C`).
+    Compare,
+    /// Two transcripts side by side (`=`).
+    SideBySide,
     Summary,
 }
 
@@ -47,7 +51,7 @@ pub enum OtherKeys {
 }
 
 impl Context {
-    pub const ALL: [Context; 14] = [
+    pub const ALL: [Context; 16] = [
         Context::Global,
         Context::List,
         Context::Reader,
@@ -61,6 +65,8 @@ impl Context {
         Context::Note,
         Context::Prompt,
         Context::Stats,
+        Context::Compare,
+        Context::SideBySide,
         Context::Summary,
     ];
 
@@ -80,6 +86,8 @@ impl Context {
             Context::Note => "Note editor (other keys edit the text)",
             Context::Prompt => "Search and filter prompt (other keys edit the text)",
             Context::Stats => "Statistics view",
+            Context::Compare => "Compare view",
+            Context::SideBySide => "Side by side",
             Context::Summary => "Spot-check summary",
         }
     }
@@ -100,6 +108,8 @@ impl Context {
             Context::Note => "note",
             Context::Prompt => "prompt",
             Context::Stats => "stats",
+            Context::Compare => "compare",
+            Context::SideBySide => "side_by_side",
             Context::Summary => "summary",
         }
     }
@@ -109,9 +119,13 @@ impl Context {
             Context::Global | Context::List | Context::Reader | Context::Chart | Context::Review => {
                 OtherKeys::Nothing
             }
-            Context::Help | Context::Problems | Context::Tags | Context::Stats | Context::Summary => {
-                OtherKeys::Close
-            }
+            Context::Help
+            | Context::Problems
+            | Context::Tags
+            | Context::Stats
+            | Context::Compare
+            | Context::SideBySide
+            | Context::Summary => OtherKeys::Close,
             Context::TagInput | Context::Categories | Context::Note | Context::Prompt => OtherKeys::Text,
         }
     }

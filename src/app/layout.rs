@@ -46,6 +46,39 @@ impl Areas {
     }
 }
 
+/// The areas of the side-by-side view, which covers the main screen above the status and
+/// hint lines: the overlaid score chart on top, the two transcripts below.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SideAreas {
+    pub chart: Rect,
+    pub left: Rect,
+    pub right: Rect,
+}
+
+impl SideAreas {
+    pub fn of(width: u16, height: u16) -> SideAreas {
+        let main_height = height.saturating_sub(2);
+        let chart_height = (main_height * 4 / 10).clamp(8.min(main_height), 12);
+        let pane_height = main_height - chart_height;
+        let left_width = width / 2;
+        SideAreas {
+            chart: Rect::new(0, 0, width, chart_height),
+            left: Rect::new(0, chart_height, left_width, pane_height),
+            right: Rect::new(left_width, chart_height, width - left_width, pane_height),
+        }
+    }
+
+    /// Text columns inside a transcript's border (the narrower side).
+    pub fn text_columns(&self) -> usize {
+        self.left.width.min(self.right.width).saturating_sub(2) as usize
+    }
+
+    /// Text rows inside a transcript's border.
+    pub fn text_rows(&self) -> usize {
+        self.left.height.saturating_sub(2) as usize
+    }
+}
+
 /// What the last frame drew where the mouse can hit it, as the renderer reports it: mouse
 /// handling reads this instead of calling into drawing code.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use super::keys::KeyPress;
 use super::reader::{Body, ReadRollout};
-use super::stats_view;
+use super::{compare_view, stats_view};
 use crate::load::LoadEvent;
 use crate::load::{Source, TextFiles};
 use crate::model::LabelRecord;
@@ -52,6 +52,10 @@ pub enum Msg {
         human: Vec<Vec<Option<f64>>>,
         /// Each group's per-rollout AUCs.
         aucs: Vec<Vec<f64>>,
+    },
+    CompareReady {
+        generation: u64,
+        result: Box<Result<crate::metrics::compare::CompareReport, String>>,
     },
     /// A long message body, wrapped by a worker.
     BodyWrapped {
@@ -118,6 +122,11 @@ pub enum Effect {
     ComputeStats {
         generation: u64,
         input: Box<stats_view::StatsInput>,
+    },
+    /// Compute the compare view's report.
+    ComputeCompare {
+        generation: u64,
+        input: Box<compare_view::CompareInput>,
     },
     Quit,
     /// Give the terminal back and stop the process (Ctrl-z, SIGTSTP); redraw when continued.

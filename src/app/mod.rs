@@ -5,6 +5,7 @@ pub mod action;
 pub mod actions;
 pub mod annotations;
 pub mod categories;
+pub mod compare_view;
 pub mod filter;
 pub mod keymap;
 pub mod keys;
@@ -18,6 +19,7 @@ pub mod note;
 pub mod prompt;
 pub mod reader;
 pub mod review;
+pub mod side_by_side;
 pub mod stats_view;
 pub mod tags;
 pub mod view;
@@ -58,6 +60,12 @@ pub struct Settings {
     pub title: String,
     /// Tags offered in the tag picker.
     pub tags: Vec<String>,
+    /// `--by`: the groups of the statistics and compare views (default condition,dataset).
+    pub by: Option<Vec<String>>,
+    /// `--baseline FIELD=VALUE`: the compare view's first baseline.
+    pub baseline: Option<(String, String)>,
+    /// `--pair-on FIELD`: pairs rollouts in the compare view and finds side-by-side counterparts.
+    pub pair_on: Option<String>,
 }
 
 impl Default for Settings {
@@ -68,6 +76,9 @@ impl Default for Settings {
             color: true,
             title: "demo".into(),
             tags: labels::DEFAULT_TAGS.iter().map(|t| t.to_string()).collect(),
+            by: None,
+            baseline: None,
+            pair_on: None,
         }
     }
 }
@@ -163,6 +174,7 @@ impl App {
             }
             Msg::Load(event) => self.on_load(event, &mut out),
             Msg::RolloutRead { index, result } => {
+                self.on_counterpart_read(index, &result);
                 self.on_rollout_read(index, result);
                 if !self.reader_is_loading() {
                     for key in std::mem::take(&mut self.deferred_keys) {
@@ -183,12 +195,21 @@ impl App {
             Msg::StatsReady { generation, stats, human, aucs } => {
                 self.on_stats_ready(generation, *stats, human, aucs)
             }
+            Msg::CompareReady { generation, result } => self.on_compare_ready(generation, *result),
             Msg::Signal(Signal::Terminate(signal)) => {
                 // Whatever the screen shows: a signal is not a key, nothing asks again.
                 out.effects.push(Effect::Exit { signal });
                 return out;
             }
             Msg::BodyWrapped { index, message, width, body } => {
+                if let Some(Modal::SideBySide(view)) = &mut self.modal {
+                    for side in
+                        [&mut view.left, &mut view.right].into_iter().filter(|s| s.index == Some(index))
+                    {
+                        side.bodies.insert(message, width, body.clone());
+                    }
+                    self.rewrap_sides();
+                }
                 if self.reader.index == Some(index) {
                     self.reader.bodies.insert(message, width, body);
                     self.rewrap_reader();
@@ -206,9 +227,15 @@ impl App {
 
     /// Long message bodies the reader needs are wrapped by a worker.
     fn ask_for_bodies(&mut self, out: &mut Outcome) {
-        let (Some(index), Some(rollout)) = (self.reader.index, &self.reader.rollout) else { return };
-        for (message, width) in std::mem::take(&mut self.reader.bodies.wanted) {
-            out.effects.push(Effect::WrapBody { index, message, width, rollout: rollout.clone() });
+        let mut readers = vec![&mut self.reader];
+        if let Some(Modal::SideBySide(view)) = &mut self.modal {
+            readers.extend([&mut view.left, &mut view.right]);
+        }
+        for reader in readers {
+            let (Some(index), Some(rollout)) = (reader.index, &reader.rollout) else { continue };
+            for (message, width) in std::mem::take(&mut reader.bodies.wanted) {
+                out.effects.push(Effect::WrapBody { index, message, width, rollout: rollout.clone() });
+            }
         }
     }
 
@@ -269,8 +296,7 @@ impl App {
             return;
         }
         self.reader.expect(index);
-        if let Some((_, rollout)) = self.cache.iter().find(|(i, _)| *i == index) {
-            let rollout = rollout.clone();
+        if let Some(rollout) = self.cached(index) {
             self.show_rollout(index, rollout);
             return;
         }
@@ -285,6 +311,11 @@ impl App {
             text_width: self.areas().reader_columns().saturating_sub(reader::GUTTER).max(1),
             text_files: self.study.text_files.clone(),
         });
+    }
+
+    /// A rollout read recently, if it is still cached.
+    fn cached(&self, index: usize) -> Option<ReadRollout> {
+        self.cache.iter().find(|(i, _)| *i == index).map(|(_, rollout)| rollout.clone())
     }
 
     fn on_rollout_read(&mut self, index: usize, result: Result<ReadRollout, String>) {
@@ -325,6 +356,7 @@ impl App {
         if self.reader.wrapped_width != areas.reader_columns() {
             self.rewrap_reader();
         }
+        self.rewrap_sides();
     }
 
     /// The reader is waiting for its rollout's text.

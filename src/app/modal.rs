@@ -4,10 +4,12 @@
 
 use super::action::Action;
 use super::categories::CategoryPicker;
+use super::compare_view::CompareView;
 use super::keymap::{Context, OtherKeys};
 use super::keys::{Key, KeyPress};
 use super::note::NoteEditor;
 use super::prompt::{Prompt, PromptEvent};
+use super::side_by_side::SideBySide;
 use super::stats_view::StatsView;
 use super::tags::TagPicker;
 use super::view::help_lines;
@@ -24,6 +26,8 @@ pub enum Modal {
     Categories(CategoryPicker),
     Note(Box<NoteEditor>),
     Stats(Box<StatsView>),
+    Compare(Box<CompareView>),
+    SideBySide(Box<SideBySide>),
     ReviewSummary(Box<AgreementReport>),
 }
 
@@ -68,6 +72,8 @@ impl Modal {
             Modal::Categories(_) => Context::Categories,
             Modal::Note(_) => Context::Note,
             Modal::Stats(_) => Context::Stats,
+            Modal::Compare(_) => Context::Compare,
+            Modal::SideBySide(_) => Context::SideBySide,
             Modal::ReviewSummary(_) => Context::Summary,
         }
     }
@@ -132,6 +138,8 @@ impl App {
                 }
             },
             Modal::Stats(_) => self.on_stats_action(action, out),
+            Modal::Compare(_) => self.on_compare_action(action, out),
+            Modal::SideBySide(_) => self.on_side_by_side_action(action, out),
             Modal::ReviewSummary(_) => self.modal = None,
         }
     }

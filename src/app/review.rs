@@ -201,8 +201,11 @@ impl App {
             | Action::PrevMatch
             | Action::Filter
             | Action::CycleSort
-            | Action::ReverseSort => {
-                // Each could open a rollout past the sampled turn, before it is scored.
+            | Action::ReverseSort
+            | Action::OpenCompare
+            | Action::OpenSideBySide => {
+                // Each could open a rollout past the sampled turn, or show the judge's values,
+                // before the turn is scored.
                 self.toast = Some("not available in spot-check mode".into());
             }
             Action::SetScore(_) | Action::ClearScore => {

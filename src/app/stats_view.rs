@@ -5,9 +5,7 @@ use std::sync::Arc;
 
 use super::action::Action;
 use super::{App, Effect, Modal, Outcome};
-use crate::metrics::study::{
-    StatsOptions, StudyStats, default_grouping, group_aucs, human_means, study_stats,
-};
+use crate::metrics::study::{StatsOptions, StudyStats, group_aucs, human_means, study_stats};
 use crate::model::LabelSet;
 use crate::model::RolloutSummary;
 
@@ -64,7 +62,7 @@ impl App {
         let options = StatsOptions {
             score: self.score_name().to_string(),
             threshold: self.settings.threshold,
-            by: default_grouping(&self.study.rollouts),
+            by: self.grouping(),
             boot: VIEW_BOOT,
             seed: 0,
             cluster: None,

@@ -24,6 +24,17 @@ pub struct Cli {
     /// Print where the config file is looked for, and exit.
     #[arg(long)]
     pub print_config_path: bool,
+    /// Groups of the statistics (v) and compare (C) views, comma-separated (default:
+    /// condition,dataset where present).
+    #[arg(long)]
+    pub by: Option<String>,
+    /// The compare view's first baseline: FIELD=VALUE, FIELD one of --by (b cycles it).
+    #[arg(long, value_name = "FIELD=VALUE", value_parser = bounds::field_value)]
+    pub baseline: Option<(String, String)>,
+    /// Pair rollouts across groups by this field (compare view; `=` finds the counterpart by
+    /// it); default for `=`: the first of prompt_id, task_id, question_id, sample_id present.
+    #[arg(long, value_name = "FIELD")]
+    pub pair_on: Option<String>,
     #[command(flatten)]
     pub study: StudyOptions,
 }

@@ -14,7 +14,7 @@ use std::time::Duration;
 use super::labels::{Flush, LabelQueue, LabelStore};
 pub use super::outbox::Outbox;
 use crate::app::reader::{ReadRollout, wrap_message};
-use crate::app::{Effect, Msg, stats_view};
+use crate::app::{Effect, Msg, compare_view, stats_view};
 use crate::load::{self, LoadOptions};
 use crate::model::LabelRecord;
 use crate::study::{DEMO_BYTES, DEMO_NAME};
@@ -66,6 +66,9 @@ fn job(effect: Effect) -> Option<Msg> {
         Effect::ComputeStats { generation, input } => {
             let (stats, human, aucs) = stats_view::compute(&input);
             Some(Msg::StatsReady { generation, stats: Box::new(stats), human, aucs })
+        }
+        Effect::ComputeCompare { generation, input } => {
+            Some(Msg::CompareReady { generation, result: Box::new(compare_view::compute(&input)) })
         }
         Effect::WrapBody { index, message, width, rollout } => {
             let body = wrap_message(&rollout, message, width)?;
@@ -211,7 +214,12 @@ impl Executor {
                     search_job(effect, &|| latest.load(Ordering::SeqCst) != generation, &outbox)
                 });
             }
-            (Mode::Threaded { .. }, effect @ (Effect::ComputeStats { .. } | Effect::WrapBody { .. })) => {
+            (
+                Mode::Threaded { .. },
+                effect @ (Effect::ComputeStats { .. }
+                | Effect::ComputeCompare { .. }
+                | Effect::WrapBody { .. }),
+            ) => {
                 // Seconds on a large study or a huge message: never in the way of reads or keys.
                 thread::spawn(move || {
                     if let Some(msg) = job(effect) {

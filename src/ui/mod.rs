@@ -3,10 +3,12 @@
 
 pub mod annotate;
 pub mod chart;
+pub mod compare;
 pub mod list;
 pub mod overlay;
 pub mod reader;
 pub mod review;
+pub mod side_by_side;
 pub mod stats;
 pub mod status;
 pub mod theme;
@@ -17,10 +19,12 @@ use crate::app::layout::HitMap;
 use crate::app::{App, Modal};
 use annotate::{CategoriesWidget, NoteWidget, TagsWidget};
 use chart::ChartWidget;
+use compare::CompareWidget;
 use list::ListWidget;
 use overlay::{HelpWidget, ProblemsWidget};
 use reader::ReaderWidget;
 use review::{QueueWidget, SummaryWidget};
+use side_by_side::SideBySideWidget;
 use stats::StatsWidget;
 use status::{HintsWidget, StatusWidget};
 use theme::Theme;
@@ -61,6 +65,17 @@ pub fn render(app: &App, frame: &mut Frame) -> HitMap {
             let stats =
                 StatsWidget { view, score: app.score_name(), threshold: app.settings.threshold, theme };
             frame.render_widget(stats, full);
+        }
+        Some(Modal::Compare(view)) => {
+            let compare =
+                CompareWidget { view, score: app.score_name(), threshold: app.settings.threshold, theme };
+            frame.render_widget(compare, full);
+        }
+        Some(Modal::SideBySide(_)) => {
+            if let Some(view) = app.side_by_side_view() {
+                let above = ratatui::layout::Rect { height: full.height.saturating_sub(2), ..full };
+                frame.render_widget(SideBySideWidget { view, theme }, above);
+            }
         }
         Some(Modal::Tags(_)) => {
             if let Some(view) = app.tags_view() {

@@ -32,7 +32,7 @@ impl Widget for ReaderWidget<'_> {
         let block = Block::default()
             .borders(Borders::ALL)
             .border_style(theme.border(view.focused))
-            .title(Span::styled(format!(" {} ", sanitize::clean(view.id)), theme.title()))
+            .title(Span::styled(format!(" {} ", sanitize::clean(&view.id)), theme.title()))
             .title_bottom(Line::styled(position, theme.dim()).right_aligned());
         let inner = block.inner(area);
         block.render(area, buf);

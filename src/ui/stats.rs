@@ -20,7 +20,7 @@ const MARKERS: [Marker; 4] = [Marker::Braille, Marker::Dot, Marker::Block, Marke
 /// Glyphs naming the markers in the legend (for NO_COLOR).
 const GLYPHS: [&str; 4] = ["⣿", "•", "█", "▀"];
 
-fn series_style(theme: Theme, i: usize) -> (Style, Marker, &'static str) {
+pub(super) fn series_style(theme: Theme, i: usize) -> (Style, Marker, &'static str) {
     let style = if theme.color { Style::new().fg(COLORS[i % COLORS.len()]) } else { Style::new() };
     let m = if theme.color { 0 } else { i % MARKERS.len() };
     (style, MARKERS[m], GLYPHS[m])
@@ -109,7 +109,7 @@ fn render(view: &StatsView, score: &str, threshold: f64, theme: Theme, area: Rec
     } else {
         "mean score per turn (▄ your labels)"
     };
-    chart(buf, top[0], title, datasets, max_turn, 10.0, theme);
+    chart(buf, top[0], title, datasets, max_turn, (0.0, 10.0), theme);
 
     // (b) % at or above the threshold, (c) cumulative self-deletion.
     for (panel, title, value) in [
@@ -130,7 +130,7 @@ fn render(view: &StatsView, score: &str, threshold: f64, theme: Theme, area: Rec
                 Dataset::default().data(pts).style(style).marker(marker).graph_type(GraphType::Line)
             })
             .collect();
-        chart(buf, panel, &title, datasets, max_turn, 100.0, theme);
+        chart(buf, panel, &title, datasets, max_turn, (0.0, 100.0), theme);
     }
     // (d) the legend, and under it, where there is room, each rollout's AUC as a strip per
     // group with the group mean marked (the study's Figure 6d).
@@ -147,7 +147,7 @@ fn render(view: &StatsView, score: &str, threshold: f64, theme: Theme, area: Rec
 }
 
 /// Points of one dataset, with how they are drawn.
-type Series = (Vec<(f64, f64)>, Style, Marker, GraphType);
+pub(super) type Series = (Vec<(f64, f64)>, Style, Marker, GraphType);
 
 /// Per-conversation AUC, one row per group (top to bottom in legend order): a dot per rollout,
 /// spread a little up and down so equal values stay visible, and a bar at the group's mean.
@@ -195,19 +195,20 @@ fn points(turns: &[TurnStats], value: impl Fn(&TurnStats) -> Option<f64>) -> Vec
     turns.iter().filter_map(|t| value(t).map(|v| (t.turn as f64, v))).collect()
 }
 
-#[allow(clippy::too_many_arguments)]
-fn chart(
+/// A chart over turns 1..`max_x`, the y axis from `y.0` to `y.1`.
+pub(super) fn chart(
     buf: &mut Buffer,
     area: Rect,
     title: &str,
     datasets: Vec<Dataset>,
     max_x: f64,
-    max_y: f64,
+    (min_y, max_y): (f64, f64),
     theme: Theme,
 ) {
     let x_labels =
         vec![Span::raw("1"), Span::raw(format!("{}", (max_x / 2.0).round())), Span::raw(format!("{max_x}"))];
-    let y_labels = vec![Span::raw("0"), Span::raw(format!("{}", max_y / 2.0)), Span::raw(format!("{max_y}"))];
+    let label = |y: f64| Span::raw(if y.fract() == 0.0 { format!("{y:.0}") } else { format!("{y:.1}") });
+    let y_labels = vec![label(min_y), label((min_y + max_y) / 2.0), label(max_y)];
     let widget = Chart::new(datasets)
         .block(
             Block::default()
@@ -216,7 +217,7 @@ fn chart(
                 .title(Span::styled(format!(" {title} "), theme.title())),
         )
         .x_axis(Axis::default().bounds([1.0, max_x.max(2.0)]).labels(x_labels).style(theme.dim()))
-        .y_axis(Axis::default().bounds([0.0, max_y]).labels(y_labels).style(theme.dim()));
+        .y_axis(Axis::default().bounds([min_y, max_y]).labels(y_labels).style(theme.dim()));
     widget.render(area, buf);
 }
 

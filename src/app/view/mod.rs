@@ -5,12 +5,14 @@
 
 mod overlays;
 mod panes;
+mod sides;
 mod status;
 
 pub use overlays::{
     CategoriesView, HelpLine, HelpView, QueueRow, QueueView, SummaryView, TagsView, help_lines,
 };
 pub use panes::{ChartView, HeaderView, HumanMark, ListRow, ListView, ReaderState, ReaderView};
+pub use sides::{SideBySideView, SideView};
 pub use status::{LabelStatus, SaveState, StatusView};
 
 use super::App;

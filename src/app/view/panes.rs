@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use super::{JudgeLens, Judged};
 use crate::app::list::SortKey;
-use crate::app::reader::ReaderLine;
+use crate::app::reader::{ReaderLine, TurnReader};
 use crate::app::{App, Pane};
 use crate::model::{Role, ScoreValues};
 use crate::study::ScoreScale;
@@ -72,7 +72,7 @@ pub struct HumanMark {
 /// The transcript's visible lines and the headers among them.
 #[derive(Debug, Clone)]
 pub struct ReaderView<'a> {
-    pub id: &'a str,
+    pub id: Cow<'a, str>,
     pub state: ReaderState<'a>,
     /// The visible lines, from line `first` of `total`.
     pub lines: Vec<ReaderLine>,
@@ -240,9 +240,19 @@ impl App {
     }
 
     pub fn reader_view(&self) -> ReaderView<'_> {
+        let focused = self.focus == Pane::Reader && self.modal.is_none();
+        self.reader_view_of(&self.reader, self.areas().reader_rows(), focused)
+    }
+
+    /// The view of any transcript reader (the main one, or a side of the side-by-side view)
+    /// `height` rows tall.
+    pub fn reader_view_of<'a>(
+        &'a self,
+        reader: &'a TurnReader,
+        height: usize,
+        focused: bool,
+    ) -> ReaderView<'a> {
         let judge = JudgeLens::new(self);
-        let reader = &self.reader;
-        let height = self.areas().reader_rows();
         let id = reader.index.and_then(|i| self.study.rollouts.get(i)).map_or("", |r| &*r.id);
         let state = match (&reader.rollout, &reader.error, reader.index) {
             (Some(_), _, _) => ReaderState::Shown,
@@ -286,7 +296,7 @@ impl App {
             }
         }
         ReaderView {
-            id,
+            id: Cow::Borrowed(id),
             state,
             lines,
             first: start,
@@ -297,7 +307,7 @@ impl App {
             quotes,
             active_score: self.score_name(),
             threshold: self.settings.threshold,
-            focused: self.focus == Pane::Reader && self.modal.is_none(),
+            focused,
         }
     }
 }

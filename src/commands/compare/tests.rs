@@ -1,5 +1,6 @@
 use super::*;
 use crate::metrics::compare::TurnComparison;
+use crate::metrics::study::GroupKey;
 
 fn key(pairs: &[(&str, &str)]) -> GroupKey {
     pairs.iter().map(|(k, v)| (k.to_string(), serde_json::Value::from(*v))).collect()

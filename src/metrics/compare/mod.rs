@@ -9,6 +9,7 @@
 //! [`unpaired`], `--pair-on` ones in [`paired`].
 
 mod paired;
+pub mod text;
 mod unpaired;
 
 use std::collections::BTreeMap;
