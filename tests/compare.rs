@@ -212,3 +212,59 @@ fn stats_and_compare_resample_clusters_when_asked() {
     assert_eq!(report["cluster"], "prompt_id");
     assert!(report["comparisons"][0]["auc_diff_ci"].is_array());
 }
+
+/// A study whose effect is known exactly: each trained rollout is its baseline twin (same
+/// prompt, same turns, same self-deletion) with every judge score multiplied by 0.7, so every
+/// mean, and the AUC, is 30 % lower and self-deletion does not differ. (`gen_study --effect
+/// 0.3` draws the same design at random; here it holds exactly, so the figures can be too.)
+fn known_effect_study(dir: &Path) -> String {
+    let mut text = String::new();
+    for prompt in 0..12u32 {
+        // Scores that climb with the turn, varying by prompt; prompts 0–3 self-delete.
+        let scores: Vec<f64> = (1..=8u32).map(|t| f64::from((t + prompt % 5).min(10))).collect();
+        for (condition, factor) in [("baseline", 1.0), ("trained", 0.7)] {
+            let mut messages = Vec::new();
+            for (t, s) in scores.iter().enumerate() {
+                messages.push(serde_json::json!({"role": "user", "content": format!("no, try again {t}")}));
+                let content =
+                    if prompt < 4 && t == 7 { "<<rm -rf gemma>>".to_string() } else { format!("answer {t}") };
+                messages.push(serde_json::json!({"role": "assistant", "content": content, "scores": {"frustration": s * factor}}));
+            }
+            let line = serde_json::json!({
+                "id": format!("p{prompt}-{condition}"),
+                "metadata": {"condition": condition, "prompt_id": format!("p{prompt}")},
+                "messages": messages,
+            });
+            text.push_str(&line.to_string());
+            text.push('\n');
+        }
+    }
+    let path = dir.join("known.jsonl");
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn a_known_effect_is_recovered_paired_and_unpaired() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = known_effect_study(dir.path());
+    for extra in [&[][..], &["--pair-on", "prompt_id"][..]] {
+        let args: Vec<&str> =
+            ["compare", path.as_str(), "--json"].into_iter().chain(extra.iter().copied()).collect();
+        let report = json(&args);
+        let c = &report["comparisons"][0];
+        let what = format!("{extra:?}");
+        assert!((number(&c["auc_rel_change"], &what) + 0.3).abs() < 1e-12, "{what}: {}", c["auc_rel_change"]);
+        let (lo, hi) = (number(&c["auc_rel_change_ci"][0], &what), number(&c["auc_rel_change_ci"][1], &what));
+        assert!(lo <= -0.3 + 1e-9 && -0.3 - 1e-9 <= hi, "{what}: the interval [{lo}, {hi}] holds −0.3");
+        assert_eq!(number(&c["self_deletion_diff"], &what), 0.0, "{what}");
+        for t in c["per_turn"].as_array().unwrap() {
+            let base = number(&t["mean_diff"], &what) / -0.3;
+            let turn = number(&t["turn"], &what);
+            // The baseline mean at turn t over the twelve prompts: mean of min(t + p % 5, 10).
+            let want: f64 = (0..12u32).map(|p| (turn + f64::from(p % 5)).min(10.0)).sum::<f64>() / 12.0;
+            assert!((base - want).abs() < 1e-9, "{what} turn {turn}: baseline mean {base} vs {want}");
+        }
+        assert!(number(&c["auc_p_value"], &what) < 0.01, "{what}: a 30 % drop in 12 twins is detected");
+    }
+}

@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Block, Borders, Chart, Clear, Dataset, GraphType, Paragraph, Widget};
 
 use super::reader::ReaderWidget;
-use super::stats::series_style;
+use super::stats::{series_style, turn_labels};
 use super::theme::Theme;
 use crate::app::layout::SideAreas;
 use crate::app::view::SideBySideView;
@@ -85,7 +85,7 @@ fn draw_chart(view: &SideBySideView, area: Rect, buf: &mut Buffer, theme: Theme)
     }
     datasets.extend([line(&left, ls, lm), line(&right, rs, rm)]);
     let number = |x: f64| Span::raw(if x.fract() == 0.0 { format!("{x:.0}") } else { format!("{x:.1}") });
-    let x_labels = vec![Span::raw("1"), number((max_turn / 2.0).round()), number(max_turn)];
+    let x_labels = turn_labels(max_turn);
     let y_labels = vec![number(view.range.0), number(view.range.1)];
     Chart::new(datasets)
         .x_axis(Axis::default().bounds([1.0, max_turn]).labels(x_labels).style(theme.dim()))

@@ -195,6 +195,17 @@ fn points(turns: &[TurnStats], value: impl Fn(&TurnStats) -> Option<f64>) -> Vec
     turns.iter().filter_map(|t| value(t).map(|v| (t.turn as f64, v))).collect()
 }
 
+/// The x axis labels of a chart over turns 1..`max_x`: the ends, and the middle when there is
+/// one (two turns would read `1 1 2`).
+pub(super) fn turn_labels(max_x: f64) -> Vec<Span<'static>> {
+    let mut labels = vec![Span::raw("1")];
+    if max_x >= 4.0 {
+        labels.push(Span::raw(format!("{}", (max_x / 2.0).round())));
+    }
+    labels.push(Span::raw(format!("{}", max_x.max(2.0))));
+    labels
+}
+
 /// A chart over turns 1..`max_x`, the y axis from `y.0` to `y.1`.
 pub(super) fn chart(
     buf: &mut Buffer,
@@ -205,8 +216,7 @@ pub(super) fn chart(
     (min_y, max_y): (f64, f64),
     theme: Theme,
 ) {
-    let x_labels =
-        vec![Span::raw("1"), Span::raw(format!("{}", (max_x / 2.0).round())), Span::raw(format!("{max_x}"))];
+    let x_labels = turn_labels(max_x);
     let label = |y: f64| Span::raw(if y.fract() == 0.0 { format!("{y:.0}") } else { format!("{y:.1}") });
     let y_labels = vec![label(min_y), label((min_y + max_y) / 2.0), label(max_y)];
     let widget = Chart::new(datasets)
