@@ -81,3 +81,27 @@ fn a_huge_message_is_held_at_most_twice_while_it_is_indexed_and_while_it_is_read
     assert!(ratio(indexing) < 2.3, "indexing held {:.2}x the message", ratio(indexing));
     assert!(ratio(reading) < 2.3, "reading held {:.2}x the message", ratio(reading));
 }
+
+#[test]
+fn the_app_decodes_a_huge_single_rollout_once_and_its_first_read_takes_it_over() {
+    let _turn = TURN.lock().unwrap_or_else(|p| p.into_inner());
+    let dir = tempfile::tempdir().unwrap();
+    let (path, message) = huge_message_file(dir.path(), rollscope::load::HOLD_HUGE_RECORD + (1 << 20));
+    let options = LoadOptions { threads: 1, hold_huge_record: true, ..LoadOptions::default() };
+    let (study, indexing) = peak_during(|| Study::load(std::slice::from_ref(&path), &options));
+    assert_eq!(study.rollouts[0].self_deleted_at, Some(1), "indexed from the decoded rollout");
+    let ratio = |bytes: usize| bytes as f64 / message as f64;
+    assert!(ratio(indexing) < 2.3, "indexing held {:.2}x the message", ratio(indexing));
+    // The first read is handed the rollout decoded while indexing: nothing is read or copied.
+    let (first, reading) = peak_during(|| study.read_rollout(0).unwrap());
+    assert!(ratio(reading) < 0.1, "the first read allocated {:.2}x the message", ratio(reading));
+    // Later reads decode the file again, to the same rollout; nothing stays held.
+    let (again, reading) = peak_during(|| study.read_rollout(0).unwrap());
+    assert!(ratio(reading) > 0.9, "the second read decoded the file ({:.2}x)", ratio(reading));
+    assert_eq!(first, again);
+    assert_eq!(first.messages[1].text.len(), message);
+    // Commands leave it off: indexing then decodes nothing it keeps.
+    let plain =
+        Study::load(std::slice::from_ref(&path), &LoadOptions { threads: 1, ..LoadOptions::default() });
+    assert_eq!(plain.rollouts, study.rollouts, "the same index entry either way");
+}

@@ -259,3 +259,61 @@ fn a_score_typed_while_the_rollout_is_read_waits_for_it() {
     assert_eq!(s.app.labels.mine.get(&id, Some(2)).unwrap().score, Some(8));
     assert_eq!(records(dir.path(), "ana").len(), 2);
 }
+
+#[test]
+fn a_huge_rollout_is_shown_before_its_turns_are_hashed_and_a_label_waits_for_them() {
+    use rollscope::app::Effect;
+    use rollscope::app::Msg;
+    use rollscope::app::reader::{ReadRollout, turn_hashes};
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = session(dir.path());
+    let index = s.app.reader.index.unwrap();
+    let rollout = s.app.reader.rollout.clone().unwrap();
+    let hashes = turn_hashes(&rollout);
+    // The read of a rollout of a gigabyte arrives unhashed (as `ReadRollout::prepared` makes it
+    // past `HASH_LATER`); the app asks a worker for the hashes.
+    let read = ReadRollout {
+        rollout: rollout.clone(),
+        turn_hashes: std::sync::Arc::from([]),
+        hashes_later: true,
+        bodies: Vec::new(),
+        texts: s.app.reader.texts.clone(),
+        texts_problem: None,
+    };
+    s.app.reader.expect(index + 1);
+    s.app.reader.expect(index);
+    let out = s.app.update(Msg::RolloutRead { index, result: Ok(read) });
+    assert!(out.effects.iter().any(|e| matches!(e, Effect::HashTurns { index: i, .. } if *i == index)));
+    assert!(s.app.reader.rollout.is_some() && s.app.reader.hashes_pending, "shown, hashes pending");
+    let id = s.app.study.rollouts[index].id.clone();
+    let out = s.app.update(Msg::Key(rollscope::app::keys::KeyPress::parse("7").unwrap()));
+    assert!(!out.effects.iter().any(|e| matches!(e, Effect::WriteLabel(_))), "no label without the hash");
+    assert!(s.app.labels.mine.get(&id, Some(1)).is_none());
+    s.dispatch(Msg::TurnsHashed { index, hashes: hashes.clone() });
+    assert!(!s.app.reader.hashes_pending);
+    let label = s.app.labels.mine.get(&id, Some(1)).expect("the key replayed once the hashes came");
+    assert_eq!(label.score, Some(7));
+    assert_eq!(records(dir.path(), "ana")[0].text_hash.as_deref(), Some(hashes[0].as_str()));
+}
+
+#[test]
+fn only_a_rollout_past_the_threshold_is_hashed_later() {
+    use rollscope::app::reader::{HASH_LATER, ReadRollout};
+    use rollscope::model::{Hatch, Interner, Locator, Message, Role, Rollout, RolloutSummary};
+    for (size, later) in [(1000, false), (HASH_LATER, true)] {
+        let rollout = Rollout {
+            id: "r".into(),
+            messages: vec![Message::new(Role::User, "go"), Message::new(Role::Assistant, "a".repeat(size))],
+            ..Rollout::default()
+        };
+        let summary = RolloutSummary::from_rollout(
+            &rollout,
+            &Hatch::default(),
+            0,
+            Locator::Decoded(0),
+            &mut Interner::default(),
+        );
+        let read = ReadRollout::prepared(rollout, &summary, 80, &Default::default());
+        assert_eq!((read.hashes_later, read.turn_hashes.len()), (later, usize::from(!later)), "{size} bytes");
+    }
+}

@@ -167,6 +167,21 @@ impl Action {
         }
     }
 
+    /// Actions that make or change a label (which records the hash of the turn's text).
+    pub fn changes_labels(self) -> bool {
+        matches!(
+            self,
+            Action::SetScore(_)
+                | Action::ClearScore
+                | Action::OpenTags
+                | Action::OpenCategories
+                | Action::EditNote
+                | Action::EditRolloutNote
+                | Action::Undo
+                | Action::Redo
+        )
+    }
+
     /// Actions that act on the transcript's turns: pressed while the rollout is still being
     /// read, they wait for it instead of failing.
     pub fn needs_transcript(self) -> bool {

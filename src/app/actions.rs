@@ -19,6 +19,11 @@ impl App {
             Some(action) if action.needs_transcript() && self.reader_is_loading() => {
                 self.deferred_keys.push(key);
             }
+            // A huge rollout is shown before its turns are hashed; a label waits for them.
+            Some(action) if action.changes_labels() && self.reader.hashes_pending => {
+                self.toast = Some("hashing the turns' text… the label follows".into());
+                self.deferred_keys.push(key);
+            }
             Some(action) => self.perform(action, out),
             None => {
                 out.changed = false;

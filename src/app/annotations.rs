@@ -59,7 +59,8 @@ impl App {
                 for tag in &label.tags {
                     line.push_str(&format!(" #{tag}"));
                 }
-                if label.is_stale(hash) {
+                // Turns not hashed yet (a huge rollout shown first) are not called stale.
+                if !hash.is_empty() && label.is_stale(hash) {
                     line.push_str(" · stale: the turn's text changed since this label");
                 }
                 lines.push((LineKind::Label, line));

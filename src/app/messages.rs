@@ -57,6 +57,11 @@ pub enum Msg {
         generation: u64,
         result: Box<Result<crate::metrics::compare::CompareReport, String>>,
     },
+    /// The turns of a huge rollout, hashed after it was shown.
+    TurnsHashed {
+        index: usize,
+        hashes: Arc<[String]>,
+    },
     /// A long message body, wrapped by a worker.
     BodyWrapped {
         index: usize,
@@ -116,6 +121,11 @@ pub enum Effect {
         index: usize,
         message: usize,
         width: usize,
+        rollout: Arc<Rollout>,
+    },
+    /// Hash the turns of a rollout shown before they were hashed.
+    HashTurns {
+        index: usize,
         rollout: Arc<Rollout>,
     },
     /// Compute the statistics view's figures.

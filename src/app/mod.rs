@@ -175,12 +175,17 @@ impl App {
             Msg::Load(event) => self.on_load(event, &mut out),
             Msg::RolloutRead { index, result } => {
                 self.on_counterpart_read(index, &result);
-                self.on_rollout_read(index, result);
-                if !self.reader_is_loading() {
-                    for key in std::mem::take(&mut self.deferred_keys) {
-                        self.on_key(key, &mut out);
-                    }
+                if let Ok(read) = &result
+                    && read.hashes_later
+                {
+                    out.effects.push(Effect::HashTurns { index, rollout: read.rollout.clone() });
                 }
+                self.on_rollout_read(index, result);
+                self.replay_deferred_keys(&mut out);
+            }
+            Msg::TurnsHashed { index, hashes } => {
+                self.on_turns_hashed(index, hashes);
+                self.replay_deferred_keys(&mut out);
             }
             Msg::SearchProgress { generation, hits } => {
                 self.on_search_hits(generation, hits, false, &mut out)
@@ -362,6 +367,32 @@ impl App {
     /// The reader is waiting for its rollout's text.
     pub fn reader_is_loading(&self) -> bool {
         self.reader.index.is_some() && self.reader.rollout.is_none() && self.reader.error.is_none()
+    }
+
+    /// The reader is waiting for its rollout's text or, for a huge one shown first, for its
+    /// turns' hashes (labels need them).
+    pub fn reader_is_waiting(&self) -> bool {
+        self.reader_is_loading() || self.reader.hashes_pending
+    }
+
+    /// Keys pressed while the reader waited, once it no longer does.
+    fn replay_deferred_keys(&mut self, out: &mut Outcome) {
+        if !self.reader_is_waiting() {
+            for key in std::mem::take(&mut self.deferred_keys) {
+                self.on_key(key, out);
+            }
+        }
+    }
+
+    /// A huge rollout's turns, hashed after it was shown: labels can now be made and checked.
+    fn on_turns_hashed(&mut self, index: usize, hashes: Arc<[String]>) {
+        if let Some((_, read)) = self.cache.iter_mut().find(|(i, _)| *i == index) {
+            (read.turn_hashes, read.hashes_later) = (hashes.clone(), false);
+        }
+        if self.reader.index == Some(index) {
+            (self.reader.turn_hashes, self.reader.hashes_pending) = (hashes, false);
+            self.rewrap_reader();
+        }
     }
 
     /// Selects the turn asked for before the rollout's text arrived.

@@ -108,6 +108,7 @@ impl App {
         let read = ReadRollout {
             rollout,
             turn_hashes: self.reader.turn_hashes.clone(),
+            hashes_later: self.reader.hashes_pending,
             bodies: Vec::new(),
             texts: self.reader.texts.clone(),
             texts_problem: self.reader.texts_problem.clone(),

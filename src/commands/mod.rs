@@ -53,6 +53,9 @@ pub fn load_options(study: &StudyDefinition) -> Result<LoadOptions> {
         range: score_files.range,
         inspect: InspectOptions { turn_array: study.turn_array.clone() },
         id_fields: study.id_fields.clone(),
+        // Commands read every rollout from its file when they need it; the app's executor
+        // turns this on.
+        hold_huge_record: false,
     })
 }
 

@@ -124,12 +124,24 @@ pub fn index_record(
     if let Some(summary) = chat_index::index_chat(json, ctx, strings, fallback_id, locator.clone()) {
         return Ok(summary);
     }
+    index_decoded(json, ctx, strings, fallback_id, locator).map(|(summary, _)| summary)
+}
+
+/// Indexes one record by decoding it whole (as `index_record` does when its fast path cannot),
+/// giving the rollout too.
+pub fn index_decoded(
+    json: &str,
+    ctx: &IndexContext,
+    strings: &mut Interner,
+    fallback_id: &dyn Fn() -> String,
+    locator: Locator,
+) -> Result<(RolloutSummary, Rollout), RecordError> {
     let rollout = decode_record(json, &fallback_id())?;
     let mut summary = RolloutSummary::from_rollout(&rollout, ctx.hatch, ctx.source, locator, strings);
     if ctx.hash_turns {
         summary.response_hashes = rollout.response_hashes();
     }
-    Ok(summary)
+    Ok((summary, rollout))
 }
 
 /// Decodes one record in full, accepting `NaN` and `Infinity` as missing values.

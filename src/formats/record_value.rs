@@ -1,15 +1,18 @@
 //! Parsing one record into a `serde_json::Value` with each message's text copied once.
 //! serde_json decodes an escaped string into a scratch buffer and then copies that into the
 //! value, so a 1 GB message with a `\n` in it held the record's bytes, the scratch and the
-//! string at once. Here the message list and each message's content are captured raw
-//! (borrowed, not copied) and the content is unescaped straight into its `String`: the bytes
+//! string at once. Here the message list is read as it streams by (its bytes scanned once,
+//! not captured and parsed again), each message's content is captured raw (borrowed, not
+//! copied) and unescaped straight into its `String`, on every core for a huge one: the bytes
 //! and the string, twice the message at the peak. The value is the one `parse_value` gives;
 //! anything unusual (a non-finite literal, deep nesting, a bad escape) is left to
 //! `parse_value`, which also reports the exact error.
 
 use std::fmt;
 
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
+use serde::Deserialize;
+use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
@@ -32,8 +35,8 @@ pub fn parse_record(json: &str) -> Result<Value, RecordError> {
     }
 }
 
-/// Which fields of an object are read raw: the message list of a record, the content of a
-/// message.
+/// Which fields of an object are read their own way: the message list of a record, the
+/// content of a message.
 #[derive(Clone, Copy)]
 enum Level {
     Record,
@@ -41,17 +44,10 @@ enum Level {
 }
 
 impl Level {
-    fn reads_raw(self, key: &str) -> bool {
+    fn reads_own_way(self, key: &str) -> bool {
         match self {
             Level::Record => MESSAGE_KEYS.contains(&key),
             Level::Message => CONTENT_KEYS.contains(&key),
-        }
-    }
-
-    fn read(self, json: &str) -> Option<Value> {
-        match self {
-            Level::Record => messages(json),
-            Level::Message => content(json),
         }
     }
 }
@@ -61,19 +57,6 @@ fn object(json: &str, level: Level) -> Option<Value> {
     let fields = ObjectSeed(level).deserialize(&mut de).ok()?;
     de.end().ok()?;
     Some(Value::Object(fields))
-}
-
-/// A message list: each object read with its content raw; anything else as it is.
-fn messages(json: &str) -> Option<Value> {
-    if !json.starts_with('[') {
-        return serde_json::from_str(json).ok();
-    }
-    let items: Vec<&RawValue> = serde_json::from_str(json).ok()?;
-    let items = items.into_iter().map(|item| match item.get().starts_with('{') {
-        true => object(item.get(), Level::Message),
-        false => serde_json::from_str(item.get()).ok(),
-    });
-    items.collect::<Option<Vec<Value>>>().map(Value::Array)
 }
 
 /// A content value: a string unescaped in one pass into a string of its own.
@@ -101,16 +84,85 @@ impl<'de> Visitor<'de> for ObjectSeed {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut fields = Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            let value = if self.0.reads_raw(&key) {
-                let raw = map.next_value::<&RawValue>()?;
-                self.0.read(raw.get()).ok_or_else(|| de::Error::custom("left to the plain parser"))?
-            } else {
-                map.next_value::<Value>()?
+            let value = match (self.0, self.0.reads_own_way(&key)) {
+                // The list is read as it streams by: its bytes are scanned once, not captured
+                // whole and then parsed again.
+                (Level::Record, true) => map.next_value_seed(Shaped::Messages)?,
+                (Level::Message, true) => {
+                    let raw = map.next_value::<&RawValue>()?;
+                    content(raw.get()).ok_or_else(|| de::Error::custom("left to the plain parser"))?
+                }
+                (_, false) => map.next_value::<Value>()?,
             };
             // A repeated key: the last one counts, as in `Value`.
             fields.insert(key, value);
         }
         Ok(fields)
+    }
+}
+
+/// Any value, as `Value` reads it, except where it has a shape of interest: a message list
+/// (`Messages`: each object in it a message) or a message (`Message`: an object, its content
+/// unescaped once).
+#[derive(Clone, Copy)]
+enum Shaped {
+    Messages,
+    Message,
+}
+
+impl<'de> DeserializeSeed<'de> for Shaped {
+    type Value = Value;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Shaped {
+    type Value = Value;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        match self {
+            Shaped::Messages => {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element_seed(Shaped::Message)? {
+                    items.push(item);
+                }
+                Ok(Value::Array(items))
+            }
+            Shaped::Message => Value::deserialize(SeqAccessDeserializer::new(seq)),
+        }
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Value, A::Error> {
+        match self {
+            Shaped::Message => ObjectSeed(Level::Message).visit_map(map).map(Value::Object),
+            Shaped::Messages => Value::deserialize(MapAccessDeserializer::new(map)),
+        }
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
     }
 }
 

@@ -10,7 +10,7 @@ mod string_kinds;
 pub mod texts;
 pub mod walk;
 
-pub use source::{Origin, Source, stand_in_id, stand_in_number};
+pub use source::{HeldRollout, Origin, Source, stand_in_id, stand_in_number};
 pub use texts::{TextFile, TextFiles, TurnTexts, read_text, read_texts};
 
 use std::io::Read;
@@ -77,6 +77,9 @@ pub struct LoadOptions {
     /// Metadata fields whose values make each rollout's id (`--id-fields`); none keeps the ids
     /// the files give (or `<file>:<line>`).
     pub id_fields: Vec<String>,
+    /// Decode a huge one-rollout `.json` while indexing it, for the first read (the app's: it
+    /// shows that rollout at once; commands that never read it leave this off).
+    pub hold_huge_record: bool,
 }
 
 impl LoadOptions {
@@ -173,6 +176,7 @@ fn load_folder(
         format: Format::MtBench,
         decoded: Vec::new(),
         size: file.size,
+        held: HeldRollout::default(),
     };
     let ctx = IndexContext { hatch: &options.hatch, source: id, hash_turns };
     deliver_decoded(source, decoded, kinds, options, &ctx, sink);
@@ -197,7 +201,14 @@ fn load_source(read: SourceRead, options: &LoadOptions, sink: &Sink) -> Result<(
         Some(f) => f,
         None => formats::detect(path, &head).map_err(|e| Problem::file(display, e.to_string()))?,
     };
-    let source = Source { display: display.to_string(), origin, format, decoded: Vec::new(), size };
+    let source = Source {
+        display: display.to_string(),
+        origin,
+        format,
+        decoded: Vec::new(),
+        size,
+        held: HeldRollout::default(),
+    };
     let ctx = IndexContext { hatch: &options.hatch, source: id, hash_turns };
     match format {
         Format::Jsonl => {
@@ -248,7 +259,8 @@ fn load_source(read: SourceRead, options: &LoadOptions, sink: &Sink) -> Result<(
         }
         Format::Json => {
             let bytes = source.read_all(options.limits.rollout_file())?;
-            let (rollouts, problems) = index_json(&bytes, display, source.file_name(), &ctx);
+            let hold = huge_single_record(&bytes, options).then_some(&source.held);
+            let (rollouts, problems) = index_json(&bytes, display, source.file_name(), &ctx, hold);
             sink(LoadEvent::Source(Box::new(source)));
             for p in problems {
                 sink(LoadEvent::Problem(p));
@@ -300,12 +312,24 @@ fn deliver_decoded(
     sink(LoadEvent::BytesRead(size));
 }
 
+/// A `.json` file this large holding one rollout is decoded while it is indexed, when the
+/// reader will want it at once (`LoadOptions::hold_huge_record`).
+pub const HOLD_HUGE_RECORD: usize = 64 << 20;
+
+/// Whether a `.json` file's one rollout is to be decoded whole while it is indexed (and its
+/// index entry made from it): a file of at least `HOLD_HUGE_RECORD` bytes, for the app.
+fn huge_single_record(bytes: &[u8], options: &LoadOptions) -> bool {
+    options.hold_huge_record && bytes.len() >= HOLD_HUGE_RECORD
+}
+
 /// Indexes a `.json` file: an array of rollouts (each element a span) or a single rollout.
+/// With `hold`, a single rollout is decoded whole and held there for the first read.
 fn index_json(
     bytes: &[u8],
     display: &str,
     file_name: &str,
     ctx: &IndexContext,
+    hold: Option<&HeldRollout>,
 ) -> (Vec<RolloutSummary>, Vec<Problem>) {
     let mut strings = Interner::default();
     let bom = if bytes.starts_with(json_text::BOM) { json_text::BOM.len() } else { 0 };
@@ -345,7 +369,19 @@ fn index_json(
             }
         };
         let record = &text[span.clone()];
-        match formats::index_record(record, ctx, &mut strings, &fallback, locator) {
+        let indexed = match hold.filter(|_| single) {
+            Some(held) => {
+                let start = (bom + span.start) as u64;
+                formats::index_decoded(record, ctx, &mut strings, &fallback, locator).map(
+                    |(summary, rollout)| {
+                        held.put(start, rollout);
+                        summary
+                    },
+                )
+            }
+            None => formats::index_record(record, ctx, &mut strings, &fallback, locator),
+        };
+        match indexed {
             Ok(summary) => {
                 if let Some(number) = summary.roleless {
                     problems.push(in_file(formats::chat_roles::roleless_warning(record, number)).warning());

@@ -3,6 +3,7 @@
 
 use std::io::{Read, Seek, SeekFrom};
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 use crate::formats::{self, Format, input};
 use crate::model::{Limit, Locator, Problem, Rollout};
@@ -25,6 +26,32 @@ pub struct Source {
     /// Rollouts decoded whole at load time (for `Locator::Decoded`).
     pub decoded: Vec<Rollout>,
     pub size: u64,
+    /// A huge rollout decoded while its file was indexed, for the first read of its span.
+    pub held: HeldRollout,
+}
+
+/// A huge single rollout (a one-record `.json` of a gigabyte) decoded while its file was
+/// indexed, on the other core, and handed to the first read of its span — the app reads it at
+/// once — so the file is read and decoded once, not twice. Handed over once: later reads
+/// decode the file again, and nothing stays held after the first.
+#[derive(Debug, Clone, Default)]
+pub struct HeldRollout(Arc<Mutex<Option<(u64, Rollout)>>>);
+
+impl HeldRollout {
+    pub fn put(&self, start: u64, rollout: Rollout) {
+        if let Ok(mut slot) = self.0.lock() {
+            *slot = Some((start, rollout));
+        }
+    }
+
+    /// The rollout held for the span starting at `start`, if any, taken out.
+    fn take(&self, start: u64) -> Option<Rollout> {
+        let mut slot = self.0.lock().ok()?;
+        match slot.as_ref() {
+            Some((at, _)) if *at == start => slot.take().map(|(_, rollout)| rollout),
+            _ => None,
+        }
+    }
 }
 
 /// The id a rollout without one stands in with: `<file>:<n>` (`n` is the line in JSONL, the
@@ -70,6 +97,7 @@ impl Source {
                 .get(*i as usize)
                 .cloned()
                 .ok_or_else(|| Problem::file(&self.display, format!("no rollout {i} in file")))?,
+            Locator::Span { start, .. } if let Some(rollout) = self.held.take(*start) => rollout,
             Locator::Span { start, len } => {
                 let bytes = self.read_span(*start, *len)?;
                 let text = std::str::from_utf8(&bytes).map_err(|e| {

@@ -67,6 +67,9 @@ fn job(effect: Effect) -> Option<Msg> {
             let (stats, human, aucs) = stats_view::compute(&input);
             Some(Msg::StatsReady { generation, stats: Box::new(stats), human, aucs })
         }
+        Effect::HashTurns { index, rollout } => {
+            Some(Msg::TurnsHashed { index, hashes: crate::app::reader::turn_hashes(&rollout) })
+        }
         Effect::ComputeCompare { generation, input } => {
             Some(Msg::CompareReady { generation, result: Box::new(compare_view::compute(&input)) })
         }
@@ -135,6 +138,8 @@ impl Executor {
 
     /// Loads the study: on a thread of its own, or here and now.
     pub fn load(&mut self, input: StudyInput, options: LoadOptions) {
+        // The app shows the first rollout at once: a huge one is decoded while it is indexed.
+        let options = LoadOptions { hold_huge_record: true, ..options };
         let outbox = self.outbox.clone();
         match self.mode {
             Mode::Inline { .. } => load_job(&input, &options, &outbox),
@@ -218,6 +223,7 @@ impl Executor {
                 Mode::Threaded { .. },
                 effect @ (Effect::ComputeStats { .. }
                 | Effect::ComputeCompare { .. }
+                | Effect::HashTurns { .. }
                 | Effect::WrapBody { .. }),
             ) => {
                 // Seconds on a large study or a huge message: never in the way of reads or keys.

@@ -21,7 +21,9 @@ use crate::{load, sanitize};
 #[derive(Debug, Clone)]
 pub struct ReadRollout {
     pub rollout: Arc<Rollout>,
+    /// Empty while `hashes_later`: a huge rollout's turns are hashed after it is shown.
     pub turn_hashes: Arc<[String]>,
+    pub hashes_later: bool,
     /// Bodies too long to wrap on the UI thread, wrapped already: (message, text width, body).
     pub bodies: Vec<(usize, usize, Body)>,
     /// The judge's texts of every turn, read from their files on the worker.
@@ -45,8 +47,11 @@ impl ReadRollout {
         let rollout = Arc::new(rollout);
         let long = (0..rollout.messages.len()).filter(|&m| bodies::wraps_elsewhere(&rollout.messages[m]));
         let long: Vec<usize> = long.collect();
+        // Hashing is serial (a gigabyte takes a second): a huge rollout is shown first.
+        let text: usize = rollout.turn_messages().iter().map(|&m| rollout.messages[m].text.len()).sum();
+        let hashes_later = text >= HASH_LATER;
         let (turn_hashes, bodies) = rayon::join(
-            || turn_hashes(&rollout),
+            || if hashes_later { Arc::from([]) } else { turn_hashes(&rollout) },
             || {
                 let wrap = |&m: &usize| wrap_message(&rollout, m, text_width).map(|b| (m, text_width, b));
                 long.iter().filter_map(wrap).collect()
@@ -59,9 +64,12 @@ impl ReadRollout {
             Ok(texts) => (texts.into(), None),
             Err(problem) => (held_texts(summary), Some(sanitize::clean(&problem.to_string()).into_owned())),
         };
-        ReadRollout { rollout, turn_hashes, bodies, texts, texts_problem }
+        ReadRollout { rollout, turn_hashes, hashes_later, bodies, texts, texts_problem }
     }
 }
+
+/// Rollouts whose turns hold this much text are shown before their turns are hashed.
+pub const HASH_LATER: usize = 64 << 20;
 
 /// The judge's texts the index holds itself (formats decoded whole keep them in memory).
 fn held_texts(summary: &RolloutSummary) -> Arc<[TurnTexts]> {
@@ -76,7 +84,8 @@ fn held_texts(summary: &RolloutSummary) -> Arc<[TurnTexts]> {
     texts.collect()
 }
 
-fn turn_hashes(rollout: &Rollout) -> Arc<[String]> {
+/// The hash of each turn's text (a label's `text_hash`), in turn order.
+pub fn turn_hashes(rollout: &Rollout) -> Arc<[String]> {
     rollout.turn_messages().iter().map(|&m| rollout.messages[m].text_hash()).collect()
 }
 
@@ -131,6 +140,8 @@ pub struct TurnReader {
     pub turn_messages: Vec<usize>,
     /// Hash of each turn's text, to tell whether a label is stale.
     pub turn_hashes: Arc<[String]>,
+    /// The turns are being hashed (a huge rollout, shown first): labels wait for them.
+    pub hashes_pending: bool,
     /// The judge's texts of every turn (quotes, rationales), read with the rollout.
     pub texts: Arc<[TurnTexts]>,
     pub texts_problem: Option<String>,
@@ -158,6 +169,7 @@ impl TurnReader {
     pub fn set_rollout(&mut self, read: ReadRollout, source: &str, width: usize, notes: &Annotations) {
         self.turn_messages = read.rollout.turn_messages();
         self.turn_hashes = read.turn_hashes;
+        self.hashes_pending = read.hashes_later;
         self.texts = read.texts;
         self.texts_problem = read.texts_problem;
         for (message, width, body) in read.bodies {
