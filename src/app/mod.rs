@@ -377,7 +377,8 @@ impl App {
 
     /// Keys pressed while the reader waited, once it no longer does.
     fn replay_deferred_keys(&mut self, out: &mut Outcome) {
-        if !self.reader_is_waiting() {
+        if !self.reader_is_waiting() && !self.deferred_keys.is_empty() {
+            self.toast = None;
             for key in std::mem::take(&mut self.deferred_keys) {
                 self.on_key(key, out);
             }
