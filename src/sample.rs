@@ -69,6 +69,9 @@ pub struct Queue {
     pub id_fields: Vec<String>,
     pub strata: Vec<Stratum>,
     pub items: Vec<Item>,
+    /// Unique, written when the queue is drawn (labels given in its review carry it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
 }
 
 /// Why a queue file cannot be used; both name it.
@@ -247,6 +250,8 @@ pub fn draw(
         id_fields: options.id_fields.clone(),
         strata: out_strata,
         items,
+        // Given when the queue is written (`draw` is a pure function of the study and seed).
+        id: None,
     })
 }
 

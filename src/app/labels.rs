@@ -210,8 +210,12 @@ impl App {
             .and_then(|i| self.study.source_of(i))
             .map(|s| s.display.clone())
             .unwrap_or_default();
+        // A label given in a spot-check review is blind (the judge was not shown before it).
+        let blind = self.review.is_some();
+        let queue_id = self.review.as_ref().and_then(|r| r.queue.id.clone());
         let label = label.map(|mut l| {
             l.queue = self.labels.queue.clone();
+            (l.queue_id, l.blind) = (queue_id.clone(), blind);
             l
         });
         let record = LabelRecord {
@@ -227,6 +231,8 @@ impl App {
             source,
             text_hash: label.as_ref().and_then(|l| l.text_hash.clone()),
             queue: self.labels.queue.clone(),
+            queue_id,
+            blind,
             line: Default::default(),
         };
         let described = describe(&key);

@@ -29,6 +29,8 @@ pub fn run(dir: &Path, annotator: &str, count: u32, prefix: &str) -> Result<()> 
             source: "stress".into(),
             text_hash: Some(crate::model::text_hash(&i.to_string())),
             queue: None,
+            queue_id: None,
+            blind: false,
             line: Default::default(),
         };
         store.write(record)?;

@@ -36,9 +36,16 @@ pub struct LabelRecord {
     /// Hash of the turn's text when it was labelled (`fnv1a64:<hex>`), to flag stale labels.
     #[serde(default)]
     pub text_hash: Option<String>,
-    /// The spot-check queue this label was given in, if any.
+    /// The spot-check queue this label was given in, if any (its name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queue: Option<String>,
+    /// The queue's `id` (unique, written when it was drawn): two rounds named `ana.json` do
+    /// not mix.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue_id: Option<String>,
+    /// Given blind: in a spot-check review, before the judge's value could be seen.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub blind: bool,
     /// The line it was read from, for warnings about it; never written.
     #[serde(skip)]
     pub line: SourceLine,
@@ -112,6 +119,9 @@ pub struct Label {
     pub note: Option<String>,
     pub text_hash: Option<String>,
     pub queue: Option<String>,
+    pub queue_id: Option<String>,
+    /// Given blind (in a spot-check review).
+    pub blind: bool,
 }
 
 impl Label {
@@ -162,6 +172,8 @@ impl LabelSet {
             note: record.note.clone(),
             text_hash: record.text_hash.clone(),
             queue: record.queue.clone(),
+            queue_id: record.queue_id.clone(),
+            blind: record.blind,
         };
         self.set(key, (!label.is_empty()).then_some(label));
     }
@@ -240,6 +252,8 @@ mod tests {
             source: "s.jsonl".into(),
             text_hash: Some("fnv1a64:00".into()),
             queue: None,
+            queue_id: None,
+            blind: false,
             line: SourceLine::default(),
         }
     }

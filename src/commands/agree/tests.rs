@@ -43,6 +43,8 @@ fn labels(entries: &[(&str, u32, &str, &str)]) -> LabelSet {
             source: String::new(),
             text_hash: Some(text_hash(text)),
             queue: None,
+            queue_id: None,
+            blind: false,
             line: SourceLine::default(),
         })
         .collect();

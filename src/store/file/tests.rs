@@ -16,6 +16,8 @@ fn record(rollout: &str, turn: u32, score: u8) -> LabelRecord {
         source: "study.jsonl".into(),
         text_hash: Some("fnv1a64:0123456789abcdef".into()),
         queue: None,
+        queue_id: None,
+        blind: false,
         line: SourceLine::default(),
     }
 }
