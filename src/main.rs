@@ -71,12 +71,12 @@ fn run_command(command: Command, config: &Config) -> Result<()> {
         }
         Command::Export(args) => commands::export::run(&args),
         Command::Sample { paths, sample, study } => commands::sample::run(&paths, &sample, &study),
-        Command::Review { queue, mut study } => {
-            let (parsed, paths) = commands::sample::open_queue(&queue, study.labels.label_file_limit())?;
+        Command::Review { queue, blinding, study } => {
+            let (mut parsed, paths) = commands::sample::open_queue(&queue, study.labels.label_file_limit())?;
             let name = rollscope::sample::Queue::name_of(&queue);
-            study.study.score = Some(parsed.score.clone());
-            // The items name rollouts by the ids the queue was drawn with, whatever the flags say.
-            study.study.id_fields = parsed.id_fields.clone();
+            let study = commands::sample::review_options(&queue, &parsed, &study, config)?;
+            parsed.reveal = blinding.reveal.unwrap_or(parsed.reveal);
+            parsed.show_earlier |= blinding.show_earlier;
             let review = rollscope::app::review::Review::new(name, parsed);
             open_app(paths, &study, config, Some(review), Views::default()).map(|_| ())
         }

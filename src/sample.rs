@@ -2,17 +2,16 @@
 //! JSON file that `rollscope review` works through blind. Same inputs and seed, same bytes.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::formats::input::{self, InputError};
 use crate::metrics::rng::SplitMix64;
 use crate::metrics::study::{GroupKey, group_value};
-use crate::model::{Limit, RolloutSummary};
+use crate::model::RolloutSummary;
 
-/// The queue format this version writes and reads.
-pub const QUEUE_VERSION: u32 = 1;
+mod queue;
+
+pub use queue::{QUEUE_VERSION, Queue, QueueError, Reveal, new_queue_id, relative_to};
 
 /// How to draw.
 #[derive(Debug, Clone)]
@@ -51,42 +50,6 @@ pub struct Item {
     pub oversampled: bool,
 }
 
-/// The queue file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Queue {
-    pub version: u32,
-    pub score: String,
-    pub seed: u64,
-    pub n: usize,
-    pub stratify: Vec<String>,
-    pub turns: Option<String>,
-    pub oversample_above: Option<f64>,
-    /// The paths the study was opened from (review opens them again).
-    pub paths: Vec<String>,
-    /// The `--id-fields` the items' rollout ids were built from; review builds them the same
-    /// way (none: the files' own ids). Not written when empty, so older queues read the same.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub id_fields: Vec<String>,
-    pub strata: Vec<Stratum>,
-    pub items: Vec<Item>,
-    /// Unique, written when the queue is drawn (labels given in its review carry it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-}
-
-/// Why a queue file cannot be used; both name it.
-#[derive(Debug, thiserror::Error)]
-pub enum QueueError {
-    #[error("{}: cannot read queue: {reason}", .path.display())]
-    Read { path: PathBuf, reason: InputError },
-    /// Written by another version of rollscope: its fields may not mean what this one thinks.
-    #[error("{}: queue version {version} is not one this rollscope reads (it reads version {QUEUE_VERSION})", .path.display())]
-    Version { path: PathBuf, version: u32 },
-    /// Not JSON, or not a queue's fields; `reason` has the line and column.
-    #[error("{}: not a rollscope queue: {reason}", .path.display())]
-    Invalid { path: PathBuf, reason: serde_json::Error },
-}
-
 /// Why no sample can be drawn with these options.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DrawError {
@@ -99,25 +62,6 @@ pub enum DrawError {
     NothingEligible { score: String },
     #[error("--n {n} is smaller than the {strata} non-empty strata; every stratum gets at least one item")]
     TooFewItems { n: usize, strata: usize },
-}
-
-impl Queue {
-    /// Reads a queue file: only a regular file, `limit` at most, of the version this reads.
-    pub fn read(path: &Path, limit: Limit) -> Result<Queue, QueueError> {
-        let bytes = input::read(path, limit)
-            .map_err(|reason| QueueError::Read { path: path.to_path_buf(), reason })?;
-        let queue: Queue = serde_json::from_slice(&bytes)
-            .map_err(|reason| QueueError::Invalid { path: path.to_path_buf(), reason })?;
-        if queue.version != QUEUE_VERSION {
-            return Err(QueueError::Version { path: path.to_path_buf(), version: queue.version });
-        }
-        Ok(queue)
-    }
-
-    /// The queue's name: its file stem (labels given in it are marked with it).
-    pub fn name_of(path: &Path) -> String {
-        path.file_stem().map_or_else(|| "queue".into(), |s| s.to_string_lossy().into_owned())
-    }
 }
 
 /// Parses `--turns`: `1-20`, `5,10,15`, `10-`, `-5`.
@@ -250,8 +194,13 @@ pub fn draw(
         id_fields: options.id_fields.clone(),
         strata: out_strata,
         items,
-        // Given when the queue is written (`draw` is a pure function of the study and seed).
+        // Given when the queue is written (`draw` is a pure function of the study and seed),
+        // as are the study options, the annotator and the reveal setting.
         id: None,
+        annotator: None,
+        study: None,
+        reveal: Reveal::default(),
+        show_earlier: false,
     })
 }
 

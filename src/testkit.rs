@@ -60,17 +60,20 @@ impl Session {
     pub fn review(queue: &Path, width: u16, height: u16, labels: (&Path, &str)) -> Result<Session, String> {
         let parsed = Queue::read(queue, crate::model::ReadLimits::default().label_file())
             .map_err(|e| e.to_string())?;
-        let base = queue.parent().unwrap_or(Path::new("."));
-        let paths: Vec<PathBuf> = parsed.paths.iter().map(|p| base.join(p)).collect();
+        let paths = parsed.study_paths(queue);
+        // What `rollscope review QUEUE` opens: the study the queue recorded.
+        let given = crate::cli::StudyOptions::default();
+        let options = crate::commands::sample::review_options(queue, &parsed, &given, &Default::default())
+            .map_err(|e| e.to_string())?;
+        let load = crate::commands::load_options(&options.study).map_err(|e| e.to_string())?;
         let name = Queue::name_of(queue);
-        let id_fields = parsed.id_fields.clone();
         let mut app = blank_app(width, height);
         app.settings.score = Some(parsed.score.as_str().into());
         app.labels.queue = Some(name.clone());
         app.review = Some(Review::new(name, parsed));
         app.focus = Pane::Reader;
         let mut session = Session::new(app);
-        session.start_with(&paths, Some(labels), id_fields);
+        session.start_options(&paths, Some(labels), load);
         Ok(session)
     }
 

@@ -138,9 +138,12 @@ fn a_queue_item_off_its_rollout_is_a_problem_naming_it_and_is_skipped() {
 fn a_queue_of_another_version_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let queue = dir.path().join("check.json");
-    std::fs::write(&queue, queue_json(2, &[("good", 1)])).unwrap();
+    std::fs::write(&queue, queue_json(3, &[("good", 1)])).unwrap();
     let err = Queue::read(&queue, ReadLimits::default().label_file()).unwrap_err().to_string();
-    assert!(err.ends_with("queue version 2 is not one this rollscope reads (it reads version 1)"), "{err}");
+    assert!(
+        err.ends_with("queue version 3 is not one this rollscope reads (it reads versions 1 and 2)"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -104,8 +104,11 @@ pub enum Command {
     },
     /// Work through a spot-check queue blind: the judge's score appears only after yours.
     Review {
-        /// The queue file written by `rollscope sample`.
+        /// The queue file written by `rollscope sample` (it says which files, score files and
+        /// options to open; options given here override them).
         queue: PathBuf,
+        #[command(flatten)]
+        blinding: Blinding,
         #[command(flatten)]
         study: StudyOptions,
     },
@@ -145,6 +148,9 @@ impl Cli {
         match &mut self.command {
             #[cfg(feature = "testkit")]
             Some(Command::LabelStress { labels, .. }) => labels.apply_config(config),
+            // A review's options are the queue's under the command line's, and the config
+            // file's under both: `commands::sample::review_options` puts them together.
+            Some(Command::Review { .. }) => {}
             Some(command) => {
                 if let Some(study) = command.study_options_mut() {
                     study.apply_config(config);
@@ -306,7 +312,7 @@ pub struct SampleArgs {
     /// How many turns to draw (at most the eligible turns: more draws them all, with a note).
     #[arg(long)]
     pub n: usize,
-    /// Seed: the same inputs and seed give a byte-identical queue.
+    /// Seed: the same inputs and seed draw the same items in the same order.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
     /// Strata: metadata fields, and `turn:W` for turn buckets of width W (e.g. condition,dataset,turn:5).
@@ -324,9 +330,24 @@ pub struct SampleArgs {
     /// The queue file to write.
     #[arg(short, long, default_value = "spot-check.json")]
     pub output: PathBuf,
+    #[command(flatten)]
+    pub blinding: Blinding,
     /// Print the counts per stratum as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+/// When a review shows the judge: recorded in the queue by `sample`, overridden by `review`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct Blinding {
+    /// When the judge's values show: `end` (on the summary after the last item; default),
+    /// `after-score` (right after each score) or `never`.
+    #[arg(long, value_name = "WHEN")]
+    pub reveal: Option<crate::sample::Reveal>,
+    /// Show the judge's values of the turns before each item's (hidden by default: scores that
+    /// climb turn by turn anchor the annotator).
+    #[arg(long)]
+    pub show_earlier: bool,
 }
 
 #[cfg(test)]

@@ -196,7 +196,32 @@ impl StudyOptions {
 }
 
 impl StudyDefinition {
-    fn apply_config(&mut self, config: &Config) {
+    /// These options (the command line's) over `stored` ones (a queue's): every option given
+    /// here wins, every other is the stored one. Done on the serialised form, so an option
+    /// added later needs nothing here.
+    pub fn over(self, stored: StudyDefinition) -> StudyDefinition {
+        fn overlay(base: &mut serde_json::Value, top: serde_json::Value) {
+            match (base, top) {
+                (serde_json::Value::Object(base), serde_json::Value::Object(top)) => {
+                    for (key, value) in top {
+                        overlay(base.entry(key).or_insert(serde_json::Value::Null), value);
+                    }
+                }
+                (_, serde_json::Value::Null) => {}
+                (_, serde_json::Value::Array(items)) if items.is_empty() => {}
+                (base, top) => *base = top,
+            }
+        }
+        let limits = self.limits.clone();
+        let (Ok(mut base), Ok(top)) = (serde_json::to_value(&stored), serde_json::to_value(&self)) else {
+            return self;
+        };
+        overlay(&mut base, top);
+        let merged: Option<StudyDefinition> = serde_json::from_value(base).ok();
+        StudyDefinition { limits, ..merged.unwrap_or(stored) }
+    }
+
+    pub fn apply_config(&mut self, config: &Config) {
         self.score = self.score.take().or_else(|| config.score.clone());
         self.threshold = self.threshold.or(config.threshold);
         self.hatch = self.hatch.take().or_else(|| config.hatch.clone());

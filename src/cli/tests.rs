@@ -213,3 +213,32 @@ fn compare_takes_its_flags_and_pairs_or_clusters_but_not_both() {
     };
     assert_eq!(cluster.as_deref(), Some("prompt_id"));
 }
+
+#[test]
+fn options_given_override_a_queues_and_the_rest_come_from_it() {
+    let stored = StudyDefinition {
+        threshold: Some(5.0),
+        hatch: Some("<<bye>>".into()),
+        id_fields: vec!["task_id".into()],
+        score_files: ScoreFiles {
+            paths: vec!["s.jsonl".into()],
+            join: vec!["task_id".into()],
+            turn_field: Some("turn_index".into()),
+            ..ScoreFiles::default()
+        },
+        ..StudyDefinition::default()
+    };
+    let given = StudyDefinition { threshold: Some(7.0), ..StudyDefinition::default() };
+    let merged = given.over(stored.clone());
+    assert_eq!(merged.threshold, Some(7.0), "given on the command line: wins");
+    assert_eq!(merged.hatch.as_deref(), Some("<<bye>>"), "not given: the queue's");
+    assert_eq!(merged.score_files, stored.score_files, "the queue's score files and how they join");
+    assert_eq!(merged.id_fields, stored.id_fields);
+    let other = StudyDefinition {
+        score_files: ScoreFiles { paths: vec!["t.jsonl".into()], ..ScoreFiles::default() },
+        ..StudyDefinition::default()
+    };
+    let merged = other.over(stored);
+    assert_eq!(merged.score_files.paths, vec![std::path::PathBuf::from("t.jsonl")]);
+    assert_eq!(merged.score_files.turn_field.as_deref(), Some("turn_index"), "field by field");
+}

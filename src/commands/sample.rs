@@ -5,11 +5,13 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, bail};
 
 use super::{Output, active_score, load_study};
-use crate::cli::{SampleArgs, StudyOptions};
-use crate::sample::{Queue, SampleOptions, draw};
+use crate::cli::{SampleArgs, StudyDefinition, StudyOptions};
+use crate::config::Config;
+use crate::sample::{Queue, SampleOptions, draw, new_queue_id, relative_to};
 use crate::store::output;
 
-pub fn run(paths: &[PathBuf], sample: &SampleArgs, options: &StudyOptions) -> Result<()> {
+pub fn run(paths: &[PathBuf], sample: &SampleArgs, study_options: &StudyOptions) -> Result<()> {
+    let options = study_options;
     if paths.is_empty() {
         bail!("give the rollout files to sample from (the demo study cannot be reviewed from a queue)");
     }
@@ -39,8 +41,17 @@ pub fn run(paths: &[PathBuf], sample: &SampleArgs, options: &StudyOptions) -> Re
         options.stratify.iter().map(String::as_str).filter(|s| *s != "turn" && !s.starts_with("turn:"));
     super::check_grouping(&study, "--stratify", fields)?;
     let sources: Vec<String> = study.sources.iter().map(|s| s.display.clone()).collect();
-    let given: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    // Paths are stored relative to the queue's folder: the queue moves with its data.
+    let folder = sample.output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let relative = |p: &Path| relative_to(p, folder).display().to_string();
+    let given: Vec<String> = paths.iter().map(|p| relative(p)).collect();
     let mut queue = draw(&study.rollouts, &sources, &given, &options).map_err(anyhow::Error::msg)?;
+    let mut definition = study_options.study.clone();
+    definition.score_files.paths = definition.score_files.paths.iter().map(|p| relative(p).into()).collect();
+    queue.study = Some(serde_json::to_value(&definition)?);
+    queue.id = Some(new_queue_id());
+    queue.reveal = sample.blinding.reveal.unwrap_or_default();
+    queue.show_earlier = sample.blinding.show_earlier;
     // More than there are is all there are, said, and the queue records what was drawn.
     let eligible: usize = queue.strata.iter().map(|s| s.eligible).sum();
     if queue.n > eligible {
@@ -77,17 +88,42 @@ pub fn run(paths: &[PathBuf], sample: &SampleArgs, options: &StudyOptions) -> Re
     out.finish()
 }
 
-/// Reads a queue and the paths to open for it: as written, or relative to the queue's folder.
+/// Reads a queue and the paths to open for it (relative to the queue's folder).
 pub fn open_queue(path: &Path, limit: crate::model::Limit) -> Result<(Queue, Vec<PathBuf>)> {
     let queue = Queue::read(path, limit).map_err(anyhow::Error::msg)?;
-    let base = path.parent().unwrap_or(Path::new("."));
-    let paths = queue
-        .paths
-        .iter()
-        .map(|p| {
-            let given = PathBuf::from(p);
-            if given.exists() || given.is_absolute() { given } else { base.join(p) }
-        })
-        .collect();
+    let paths = queue.study_paths(path);
     Ok((queue, paths))
+}
+
+/// The study a review opens: the options on the command line over those the queue recorded
+/// (its `--scores` files resolved against the queue's folder), the config file's under both;
+/// the queue's annotator unless `--annotator` names another.
+pub fn review_options(
+    queue_path: &Path,
+    queue: &Queue,
+    given: &StudyOptions,
+    config: &Config,
+) -> Result<StudyOptions> {
+    let mut options = given.clone();
+    if let Some(stored) = &queue.study {
+        let mut recorded: StudyDefinition = serde_json::from_value(stored.clone()).map_err(|e| {
+            anyhow::anyhow!("{}: the queue's study options cannot be read: {e}", queue_path.display())
+        })?;
+        recorded.score_files.paths = recorded
+            .score_files
+            .paths
+            .iter()
+            .map(|p| queue.resolve(queue_path, &p.display().to_string()))
+            .collect();
+        options.study = given.study.clone().over(recorded);
+    }
+    options.study.apply_config(config);
+    options.labels.apply_config(config);
+    if options.labels.annotator.is_none() {
+        options.labels.annotator = queue.annotator.clone();
+    }
+    // The items name rollouts by the score and ids the queue was drawn with, whatever the flags say.
+    options.study.score = Some(queue.score.clone());
+    options.study.id_fields = queue.id_fields.clone();
+    Ok(options)
 }
