@@ -26,6 +26,17 @@ pub struct Config {
     /// Action name → keys, e.g. `next_turn = ["]", "L"]`.
     #[serde(default)]
     pub keys: HashMap<String, Vec<String>>,
+    /// `[review]`: how a spot-check review moves.
+    #[serde(default)]
+    pub review: ReviewConfig,
+}
+
+/// The `[review]` table.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewConfig {
+    /// Scoring an item moves to the next unscored one (default true).
+    pub advance: Option<bool>,
 }
 
 /// Where the config file is looked for: `$ROLLSCOPE_CONFIG`, else `<config dir>/config.toml`.

@@ -119,6 +119,7 @@ fn open_app(
         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         title,
         tags: config.tags.clone().unwrap_or_else(|| DEFAULT_TAGS.iter().map(|t| t.to_string()).collect()),
+        review_advance: config.review.advance.unwrap_or(true),
         by: views.by,
         baseline: views.baseline,
         pair_on: views.pair_on,

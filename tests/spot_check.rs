@@ -96,10 +96,13 @@ fn assert_blind_view_models(app: &App) {
 }
 
 fn sample(dir: &Path) {
-    let (ok, _, err) = rollscope(
-        dir,
-        &["sample", "study.jsonl", "--n", "8", "--stratify", "condition", "--seed", "5", "-o", "q1.json"],
-    );
+    sample_with(dir, &[]);
+}
+
+fn sample_with(dir: &Path, extra: &[&str]) {
+    let args =
+        ["sample", "study.jsonl", "--n", "8", "--stratify", "condition", "--seed", "5", "-o", "q1.json"];
+    let (ok, _, err) = rollscope(dir, &[&args[..], extra].concat());
     assert!(ok, "{err}");
 }
 
@@ -135,10 +138,10 @@ fn the_same_seed_gives_the_same_queue_but_its_id_and_counts_per_stratum() {
 }
 
 #[test]
-fn judge_values_stay_off_screen_until_scored_and_appear_after() {
+fn with_reveal_after_score_each_judge_value_appears_right_after_its_score() {
     let dir = tempfile::tempdir().unwrap();
     write_study(dir.path());
-    sample(dir.path());
+    sample_with(dir.path(), &["--reveal", "after-score"]);
     let labels = dir.path().join("labels");
     let mut s = Session::review(&dir.path().join("q1.json"), 120, 40, (&labels, "ana")).unwrap();
     let total = s.app.review.as_ref().unwrap().queue.items.len();
@@ -171,7 +174,6 @@ fn judge_values_stay_off_screen_until_scored_and_appear_after() {
         let after = screen(&s.app);
         let value = format!("{}", score(r, item.turn as usize));
         assert!(after.contains(&value), "step {step}: after scoring, the judge's {value} is shown:\n{after}");
-        s.press(".");
     }
     assert!(
         matches!(s.app.modal, Some(Modal::ReviewSummary(_))),
@@ -189,7 +191,7 @@ fn reopening_resumes_at_the_first_unscored_item_and_agree_reads_the_queue() {
     let labels = dir.path().join("labels");
     let queue = dir.path().join("q1.json");
     let mut first = Session::review(&queue, 100, 30, (&labels, "ana")).unwrap();
-    first.press("3 . 4 . 5");
+    first.press("3 4 5");
     assert_eq!(first.app.review_progress(), Some((3, 8)));
     drop(first);
     let again = Session::review(&queue, 100, 30, (&labels, "ana")).unwrap();
@@ -228,11 +230,12 @@ fn review_screens_snapshot() {
     for (w, h) in [(80, 24), (120, 40)] {
         let _ = std::fs::remove_dir_all(&labels);
         let mut s = Session::review(&dir.path().join("q1.json"), w, h, (&labels, "ana")).unwrap();
+        s.app.review.as_mut().unwrap().queue.reveal = rollscope::sample::Reveal::AfterScore;
         let redact = |text: String| text.replace(&dir.path().display().to_string(), "<DIR>");
         insta::assert_snapshot!(format!("review_blind_{w}x{h}"), redact(screen(&s.app)));
         s.press("6");
         insta::assert_snapshot!(format!("review_revealed_{w}x{h}"), redact(screen(&s.app)));
-        s.press(". 2 . 9 v");
+        s.press("2 9 v");
         insta::assert_snapshot!(format!("review_summary_{w}x{h}"), redact(screen(&s.app)));
     }
 }
@@ -313,4 +316,116 @@ fn a_queue_carries_its_study_and_reopens_it_after_the_folder_moved() {
     assert!(last.blind, "given blind");
     assert_eq!(last.queue.as_deref(), Some("ana"));
     assert_eq!(last.queue_id.as_deref(), queue["id"].as_str());
+}
+
+/// Every judge value of the study, as the screen could write it.
+fn every_judge_value() -> Vec<(String, usize, usize)> {
+    let mut all = Vec::new();
+    for r in 0..6 {
+        for t in 1..=4 {
+            let v = score(r, t);
+            all.push((format!("{v}"), r, t));
+            all.push((format!("{v:.2}"), r, t));
+        }
+    }
+    all
+}
+
+#[test]
+fn blind_by_default_no_judge_value_of_any_turn_shows_until_every_item_is_scored() {
+    let dir = tempfile::tempdir().unwrap();
+    write_study(dir.path());
+    sample(dir.path());
+    let labels = dir.path().join("labels");
+    // An earlier label of mine, given seeing the judge, on every turn, and another annotator's:
+    // neither may show in the blind review.
+    let earlier: Vec<String> = (0..6)
+        .flat_map(|r| (1..=4).map(move |t| format!(r#"{{"rollout":"r{r}","turn":{t},"score":9,"tags":["seen-before"],"note":"EARLIER-NOTE","annotator":"ana","time":"2026-01-01T00:00:00Z"}}"#)))
+        .collect();
+    std::fs::create_dir_all(&labels).unwrap();
+    std::fs::write(labels.join("ana.jsonl"), earlier.join("\n") + "\n").unwrap();
+    std::fs::write(labels.join("ben.jsonl"), earlier.join("\n").replace("\"ana\"", "\"ben\"") + "\n")
+        .unwrap();
+    let mut s = Session::review(&dir.path().join("q1.json"), 120, 40, (&labels, "ana")).unwrap();
+    assert_eq!(s.app.review_progress(), Some((0, 8)), "earlier labels do not count as scored");
+    let total = 8;
+    // Every key a curious annotator might press between scores, on every item.
+    let looks = [
+        "<Tab>", "j", "k", "]", "[", "<Tab>", "l", "h", "g", "G", "o", "v", "<Esc>", "t", "<Esc>", "e",
+        "<Esc>", "?", "<Esc>", "p", "<Esc>",
+    ];
+    for step in 0..total {
+        for key in looks {
+            s.press(key);
+            let text = screen(&s.app);
+            for (value, r, t) in every_judge_value() {
+                assert!(
+                    !text.contains(&value),
+                    "step {step}, after {key}: judge value {value} (r{r} turn {t}) leaked:\n{text}"
+                );
+            }
+            for leak in ["seen-before", "EARLIER-NOTE", "ben", "you 9"] {
+                assert!(!text.contains(leak), "step {step}, after {key}: {leak:?} leaked:\n{text}");
+            }
+        }
+        let lens = JudgeLens::new(&s.app);
+        for r in 0..6 {
+            for t in 1..=4 {
+                let index = s.app.review.as_ref().unwrap().index[&format!("r{r}")];
+                assert_eq!(lens.turn(index, "frustration", t), Judged::Hidden, "step {step}: r{r} turn {t}");
+            }
+        }
+        s.press("3");
+        let text = screen(&s.app);
+        assert!(
+            every_judge_value().iter().all(|(v, _, _)| !text.contains(v.as_str())) || step == total - 1,
+            "no reveal after a score:\n{text}"
+        );
+    }
+    assert!(matches!(s.app.modal, Some(Modal::ReviewSummary(_))), "the last item opens the summary");
+    let summary = screen(&s.app);
+    assert!(
+        summary.contains("8 of 8 items scored") && summary.contains("MAE"),
+        "revealed at the end:\n{summary}"
+    );
+    s.press("<Esc>");
+    let index = s.app.review.as_ref().unwrap().index["r0"];
+    assert!(JudgeLens::new(&s.app).visible(index, 1), "every item scored: the judge is shown");
+    // The labels given are blind, carry the queue, and replace the earlier ones' tags and note.
+    let records = std::fs::read_to_string(labels.join("ana.jsonl")).unwrap();
+    let given: Vec<serde_json::Value> =
+        records.lines().skip(earlier.len()).map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(given.len(), 8);
+    for record in &given {
+        assert_eq!((record["blind"].as_bool(), record["score"].as_u64()), (Some(true), Some(3)));
+        assert!(record["tags"].as_array().unwrap().is_empty() && record["note"].is_null(), "{record}");
+    }
+}
+
+#[test]
+fn show_earlier_shows_the_turns_before_the_item_and_never_shows_none_even_at_the_end() {
+    let dir = tempfile::tempdir().unwrap();
+    write_study(dir.path());
+    sample_with(dir.path(), &["--show-earlier", "--reveal", "never"]);
+    let labels = dir.path().join("labels");
+    let mut s = Session::review(&dir.path().join("q1.json"), 120, 40, (&labels, "ana")).unwrap();
+    let review = s.app.review.as_ref().unwrap();
+    let item = review.item().unwrap().clone();
+    let index = review.index[&item.rollout];
+    let lens = JudgeLens::new(&s.app);
+    let first_waiting =
+        review.queue.items.iter().filter(|it| it.rollout == item.rollout).map(|it| it.turn).min().unwrap();
+    for t in 1..=4u32 {
+        assert_eq!(
+            lens.visible(index, t as usize),
+            t < first_waiting,
+            "turn {t}, first waiting {first_waiting}"
+        );
+    }
+    for _ in 0..8 {
+        s.press("4");
+    }
+    assert!(!JudgeLens::new(&s.app).visible(index, item.turn as usize), "never: not even at the end");
+    let summary = screen(&s.app);
+    assert!(summary.contains("--reveal never") && !summary.contains("MAE"), "{summary}");
 }

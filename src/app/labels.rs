@@ -53,10 +53,12 @@ pub struct LabelState {
 }
 
 impl LabelState {
-    /// The tag list for the picker: the configured tags, then tags found in labels.
-    pub fn tag_choices(&self, configured: &[String]) -> Vec<String> {
+    /// The tag list for the picker: the configured tags, then tags found in the labels `shown`
+    /// lets through (in a blind review, only those given in it).
+    pub fn tag_choices(&self, configured: &[String], shown: impl Fn(&Label) -> bool) -> Vec<String> {
         let mut tags: Vec<String> = configured.to_vec();
-        let mut used: Vec<&String> = self.mine.labels.values().flat_map(|l| &l.tags).collect();
+        let mut used: Vec<&String> =
+            self.mine.labels.values().filter(|l| shown(l)).flat_map(|l| &l.tags).collect();
         used.sort();
         for tag in used {
             if !tags.contains(tag) {
@@ -107,7 +109,7 @@ impl App {
             return;
         }
         let Some((key, hash)) = self.selected_turn().and_then(|t| self.label_target(Some(t))) else { return };
-        let mut label = self.labels.mine.labels.get(&key).cloned().unwrap_or_default();
+        let mut label = self.my_label(&key.0, key.1).cloned().unwrap_or_default();
         label.score = score;
         label.text_hash = hash;
         self.change(key, Some(label), out);
@@ -119,7 +121,7 @@ impl App {
             return;
         }
         let Some((key, hash)) = self.selected_turn().and_then(|t| self.label_target(Some(t))) else { return };
-        let mut label = self.labels.mine.labels.get(&key).cloned().unwrap_or_default();
+        let mut label = self.my_label(&key.0, key.1).cloned().unwrap_or_default();
         label.category =
             category.map(|c| CategoryLabel { score_name: score.to_string(), category: c.to_string() });
         label.text_hash = hash;
@@ -132,7 +134,7 @@ impl App {
             return;
         }
         let Some((key, hash)) = self.selected_turn().and_then(|t| self.label_target(Some(t))) else { return };
-        let mut label = self.labels.mine.labels.get(&key).cloned().unwrap_or_default();
+        let mut label = self.my_label(&key.0, key.1).cloned().unwrap_or_default();
         match label.tags.iter().position(|t| t == tag) {
             Some(i) => {
                 label.tags.remove(i);
@@ -155,7 +157,7 @@ impl App {
             return;
         }
         let Some((key, hash)) = self.label_target(turn) else { return };
-        let mut label = self.labels.mine.labels.get(&key).cloned().unwrap_or_default();
+        let mut label = self.my_label(&key.0, key.1).cloned().unwrap_or_default();
         let note = note.trim_end().to_string();
         label.note = (!note.is_empty()).then_some(note);
         label.text_hash = hash;
@@ -336,10 +338,11 @@ impl App {
     pub fn labels_on(&self, rollout: &Arc<str>, turn: Option<u32>) -> Vec<(&str, &Label)> {
         let key = (rollout.clone(), turn);
         let mut found = Vec::new();
-        if let Some(l) = self.labels.mine.labels.get(&key) {
+        if let Some(l) = self.my_label(rollout, turn) {
             found.push(("you", l));
         }
-        if self.labels.show_others {
+        // Other annotators' labels would tell a blind annotator what to score.
+        if self.labels.show_others && self.review.is_none() {
             for (name, set) in &self.labels.others {
                 if let Some(l) = set.labels.get(&key) {
                     found.push((name.as_str(), l));
@@ -347,6 +350,16 @@ impl App {
             }
         }
         found
+    }
+}
+
+impl App {
+    /// My label of a turn as the screen may show it and a change starts from: in a review,
+    /// only one given in it (a label of the same turn given before, seeing the judge, neither
+    /// shows nor carries its tags or note into the blind one).
+    pub fn my_label(&self, rollout: &str, turn: Option<u32>) -> Option<&Label> {
+        let label = self.labels.mine.get(rollout, turn)?;
+        (self.review.is_none() || self.given_here(label)).then_some(label)
     }
 }
 

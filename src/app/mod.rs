@@ -66,6 +66,8 @@ pub struct Settings {
     pub baseline: Option<(String, String)>,
     /// `--pair-on FIELD`: pairs rollouts in the compare view and finds side-by-side counterparts.
     pub pair_on: Option<String>,
+    /// In a spot-check review, scoring an item moves to the next unscored one.
+    pub review_advance: bool,
 }
 
 impl Default for Settings {
@@ -79,6 +81,7 @@ impl Default for Settings {
             by: None,
             baseline: None,
             pair_on: None,
+            review_advance: true,
         }
     }
 }

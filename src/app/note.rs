@@ -42,7 +42,7 @@ impl App {
             .reader
             .index
             .and_then(|i| self.study.rollouts.get(i))
-            .and_then(|s| self.labels.mine.get(&s.id, turn))
+            .and_then(|s| self.my_label(&s.id, turn))
             .and_then(|l| l.note.clone())
             .unwrap_or_default();
         // A hand-edited file may hold control characters: the editor shows them as placeholders.

@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use super::action::Action;
 use super::{App, Modal, Outcome, Pane};
 use crate::metrics::pairs::{AgreementReport, PairOptions, agreement_report};
-use crate::model::{LabelSet, Problem, RolloutSummary};
-use crate::sample::{Item, Queue};
+use crate::model::{Label, LabelSet, Problem, RolloutSummary};
+use crate::sample::{Item, Queue, Reveal};
 
 /// Bootstrap replicates for the summary's intervals.
 const SUMMARY_BOOT: usize = 2000;
@@ -66,13 +66,31 @@ pub fn delta_text(delta: f64) -> String {
 }
 
 impl App {
-    /// Whether an item has been scored by me in this queue.
-    pub fn item_done(&self, item: &Item) -> bool {
+    /// Whether a label of mine was given in this review: it carries the queue's id (a
+    /// version 1 queue has none: its name). A label of the same turn given before, seeing the
+    /// judge, is not.
+    pub fn given_here(&self, label: &Label) -> bool {
         let Some(review) = &self.review else { return false };
-        self.labels
-            .mine
-            .get(&item.rollout, Some(item.turn))
-            .is_some_and(|l| l.score.is_some() && l.queue.as_deref() == Some(review.name.as_str()))
+        match &review.queue.id {
+            Some(id) => label.queue_id.as_deref() == Some(id.as_str()),
+            None => label.queue.as_deref() == Some(review.name.as_str()),
+        }
+    }
+
+    /// Whether an item has been scored by me in this review.
+    pub fn item_done(&self, item: &Item) -> bool {
+        let label = self.labels.mine.get(&item.rollout, Some(item.turn));
+        label.is_some_and(|l| l.score.is_some() && self.given_here(l))
+    }
+
+    /// Every item is scored: the judge is revealed (`--reveal end`).
+    pub fn review_complete(&self) -> bool {
+        self.review_progress().is_some_and(|(done, total)| done == total)
+    }
+
+    /// When this review shows the judge.
+    pub fn reveal(&self) -> Option<Reveal> {
+        self.review.as_ref().map(|r| r.queue.reveal)
     }
 
     /// (done, total) of the queue.
@@ -155,7 +173,7 @@ impl App {
         let review = self.review.as_ref()?;
         let mut set = LabelSet::default();
         for ((rollout, turn), label) in &self.labels.mine.labels {
-            if label.queue.as_deref() == Some(review.name.as_str()) {
+            if self.given_here(label) {
                 set.set((rollout.clone(), *turn), Some(label.clone()));
             }
         }
@@ -196,6 +214,9 @@ impl App {
                 self.next_review_item(true, true, out)
             }
             Action::ShowSummary | Action::OpenStats => self.open_review_summary(),
+            Action::ToggleOthers => {
+                self.toast = Some("other annotators' labels are hidden in a blind review".into());
+            }
             Action::Search
             | Action::NextMatch
             | Action::PrevMatch
@@ -220,6 +241,18 @@ impl App {
                 };
                 self.set_score(score, out);
                 self.reveal_toast();
+                // On to the next unscored item (the last opens the summary); the toast keeps
+                // what was just scored.
+                if self.settings.review_advance
+                    && score.is_some()
+                    && self.review.as_ref().and_then(|r| r.item()).is_some_and(|it| self.item_done(it))
+                {
+                    let toast = self.toast.take();
+                    self.next_review_item(true, true, out);
+                    if self.toast.is_none() {
+                        self.toast = toast;
+                    }
+                }
             }
             _ => return false,
         }
@@ -234,10 +267,15 @@ impl App {
         };
         let mine = self.labels.mine.get(&item.rollout, Some(item.turn)).and_then(|l| l.score);
         let judge = self.study.rollouts[index].score_at(self.score_name(), item.turn as usize);
-        if let (Some(h), Some(j)) = (mine, judge) {
-            let (done, total) = self.review_progress().unwrap_or((0, 0));
-            let delta = super::review::delta_text(f64::from(h) - j);
-            self.toast = Some(format!("you {h} · judge {j} · Δ {delta} · {done}/{total} done · . next"));
+        // Progress is in the title and the status line already.
+        let next = if self.settings.review_advance { "" } else { " · . next" };
+        match (self.reveal(), mine, judge) {
+            (Some(Reveal::AfterScore), Some(h), Some(j)) => {
+                let delta = super::review::delta_text(f64::from(h) - j);
+                self.toast = Some(format!("you {h} · judge {j} · Δ {delta}{next}"));
+            }
+            (_, Some(h), _) => self.toast = Some(format!("saved: you {h}{next}")),
+            _ => {}
         }
     }
 }

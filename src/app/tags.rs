@@ -82,7 +82,8 @@ impl App {
             self.toast = Some("no turn selected".into());
             return;
         }
-        let choices = self.labels.tag_choices(&self.settings.tags);
+        let blind = self.review.is_some();
+        let choices = self.labels.tag_choices(&self.settings.tags, |l| !blind || self.given_here(l));
         self.modal = Some(Modal::Tags(TagPicker { choices, selected: 0, typing: None }));
     }
 

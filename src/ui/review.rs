@@ -80,7 +80,10 @@ impl Widget for SummaryWidget<'_> {
             "{} of {} items scored · score {} · threshold {}",
             view.done, view.total, report.score, report.threshold
         )));
-        if let Some(j) = report.judge.first() {
+        if let Some(why) = &view.withheld {
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(why.clone(), theme.dim()));
+        } else if let Some(j) = report.judge.first() {
             let a = &j.agreement;
             lines.push(Line::raw(format!("{} turns paired with a judge score", a.n)));
             lines.push(Line::raw(""));

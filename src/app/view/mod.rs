@@ -17,6 +17,7 @@ pub use status::{LabelStatus, SaveState, StatusView};
 
 use super::App;
 use crate::model::ScoreValues;
+use crate::sample::Reveal;
 use crate::study::ScoreScale;
 
 /// A judge value as the screen may show it.
@@ -56,17 +57,30 @@ impl<'a> JudgeLens<'a> {
     }
 
     /// Whether the judge's values of turn `turn` of rollout `index` may be shown: always,
-    /// except in spot-check mode at or after a turn still waiting for my score. A scored item's
-    /// own turn is shown, even when another item of the same rollout waits at an earlier turn.
+    /// except in a spot-check review. There, a rollout with an item still waiting for my score
+    /// shows none of the judge's values — earlier turns' scores climbing turn by turn anchor
+    /// the annotator as much as the hidden one would — except the turns before the first
+    /// waiting item with `--show-earlier`, and a scored item's own turn with `--reveal
+    /// after-score`. Other rollouts show them as `--reveal` says: after each score
+    /// (`after-score`), once every item is scored (`end`), or not in the review (`never`).
     pub fn visible(&self, index: usize, turn: usize) -> bool {
         let app = self.app;
         let Some(review) = &app.review else { return true };
         let Some(summary) = app.study.rollouts.get(index) else { return false };
-        let on_this_rollout = || review.queue.items.iter().filter(|it| it.rollout == *summary.id);
-        if on_this_rollout().any(|it| it.turn as usize == turn && app.item_done(it)) {
-            return true;
+        let queue = &review.queue;
+        let on_this_rollout = || queue.items.iter().filter(|it| it.rollout == *summary.id);
+        let first_waiting =
+            on_this_rollout().filter(|it| !app.item_done(it)).map(|it| it.turn as usize).min();
+        match (first_waiting, queue.reveal) {
+            (Some(first), reveal) => {
+                (queue.show_earlier && turn < first)
+                    || (reveal == Reveal::AfterScore
+                        && on_this_rollout().any(|it| it.turn as usize == turn && app.item_done(it)))
+            }
+            (None, Reveal::AfterScore) => true,
+            (None, Reveal::End) => app.review_complete(),
+            (None, Reveal::Never) => false,
         }
-        !on_this_rollout().any(|it| it.turn as usize <= turn && !app.item_done(it))
     }
 
     /// The value of score `name` at a 1-based turn.

@@ -6,6 +6,7 @@ use crate::app::action::Action;
 use crate::app::keymap::{Context, Keymap};
 use crate::app::{App, Modal, Pane};
 use crate::metrics::pairs::AgreementReport;
+use crate::sample::Reveal;
 
 /// One line of the help overlay.
 #[derive(Debug, Clone, PartialEq)]
@@ -115,6 +116,9 @@ pub struct SummaryView<'a> {
     pub report: &'a AgreementReport,
     /// The command that prints the same figures.
     pub command: String,
+    /// Why the judge's figures are not shown yet (`--reveal end` before the last item, or
+    /// `never`); `None` when they are.
+    pub withheld: Option<String>,
 }
 
 impl App {
@@ -131,7 +135,7 @@ impl App {
             .reader
             .index
             .and_then(|i| self.study.rollouts.get(i))
-            .and_then(|s| self.labels.mine.get(&s.id, Some(self.reader.turn as u32)))
+            .and_then(|s| self.my_label(&s.id, Some(self.reader.turn as u32)))
             .map(|l| l.tags.clone())
             .unwrap_or_default();
         Some(TagsView {
@@ -149,7 +153,7 @@ impl App {
             .reader
             .index
             .and_then(|i| self.study.rollouts.get(i))
-            .and_then(|s| self.labels.mine.get(&s.id, Some(self.reader.turn as u32)))
+            .and_then(|s| self.my_label(&s.id, Some(self.reader.turn as u32)))
             .and_then(|l| l.category.as_ref())
             .filter(|c| *c.score_name == *picker.score)
             .map(|c| c.category.as_str());
@@ -179,7 +183,7 @@ impl App {
                     rollout: &item.rollout,
                     turn: item.turn,
                     done,
-                    you: self.labels.mine.get(&item.rollout, Some(item.turn)).and_then(|l| l.score),
+                    you: self.my_label(&item.rollout, Some(item.turn)).and_then(|l| l.score),
                     judge: index.map_or(Judged::Missing, |ix| {
                         judge.turn(ix, &review.queue.score, item.turn as usize)
                     }),
@@ -201,7 +205,17 @@ impl App {
         let name = self.review.as_ref().map_or("", |r| r.name.as_str());
         let (done, total) = self.review_progress().unwrap_or((0, 0));
         let command = "rollscope agree PATHS --queue NAME --json".to_string();
-        Some(SummaryView { name, done, total, report, command })
+        let withheld = match self.reveal() {
+            Some(Reveal::End) if done < total => Some(format!(
+                "The judge is shown when every item is scored ({} to go): you do not learn its scale while labelling.",
+                total - done
+            )),
+            Some(Reveal::Never) => {
+                Some("This queue does not show the judge in the review (--reveal never).".into())
+            }
+            _ => None,
+        };
+        Some(SummaryView { name, done, total, report, command, withheld })
     }
 
     /// The contexts whose keys apply now, the first that binds a key winning.

@@ -207,9 +207,7 @@ impl App {
                 },
                 Judged::Missing => "–".to_string(),
             };
-            if let Some(human) =
-                self.labels.mine.get(&summary.id, Some(selected as u32)).and_then(|l| l.score)
-            {
+            if let Some(human) = self.my_label(&summary.id, Some(selected as u32)).and_then(|l| l.score) {
                 value.push_str(&format!(" · you {human}●"));
             }
             // The threshold belongs to the judge's 0–10 scale, not to probes or categories.
