@@ -9,7 +9,10 @@ use crate::metrics::rng::SplitMix64;
 use crate::metrics::study::{GroupKey, group_value};
 use crate::model::RolloutSummary;
 
+mod assign;
 mod queue;
+
+pub use assign::{AssignError, assign, shared_count};
 
 pub use queue::{QUEUE_VERSION, Queue, QueueError, Reveal, new_queue_id, relative_to};
 
@@ -317,7 +320,7 @@ fn choose<T: Copy>(rng: &mut SplitMix64, pool: &[T], k: usize) -> Vec<T> {
     pool
 }
 
-fn shuffle<T>(rng: &mut SplitMix64, items: &mut [T]) {
+pub(crate) fn shuffle<T>(rng: &mut SplitMix64, items: &mut [T]) {
     for i in (1..items.len()).rev() {
         let j = rng.below(i + 1);
         items.swap(i, j);
