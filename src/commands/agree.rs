@@ -86,7 +86,7 @@ pub fn categories_report(
 ) -> CategoricalReport {
     let hashes = turn_hashes(study, annotators);
     let current = |rollout: &str, turn: u32| hashes.get(&(rollout.to_string(), turn)).cloned();
-    categorical_report(&study.rollouts, annotators, &current, options)
+    categorical_report(&study.rollouts, annotators, &current, options, false)
 }
 
 /// Hash of every labelled turn's current text.
