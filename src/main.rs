@@ -66,8 +66,17 @@ fn run_command(command: Command, config: &Config) -> Result<()> {
             )
         }
         Command::Compare(args) => commands::compare::run(&args),
-        Command::Agree { paths, study, bootstrap: BootstrapOptions { boot, seed }, queue, json } => {
-            commands::agree::run(&paths, &commands::agree::AgreeArgs { boot, seed, json, queue }, &study)
+        Command::Agree {
+            paths,
+            study,
+            bootstrap: BootstrapOptions { boot, seed },
+            queue,
+            by,
+            blind_only,
+            json,
+        } => {
+            let args = commands::agree::AgreeArgs { boot, seed, json, queue, by, blind_only };
+            commands::agree::run(&paths, &args, &study)
         }
         Command::Export(args) => commands::export::run(&args),
         Command::Sample { paths, sample, study } => commands::sample::run(&paths, &sample, &study),

@@ -75,7 +75,8 @@ pub enum Command {
     /// self-deletion) and of AUC and self-deletion, with 95% CIs and p-values.
     Compare(CompareArgs),
     /// Agreement of human labels with the judge and with each other: MAE, Pearson, Spearman,
-    /// quadratic and binary κ, Krippendorff's α, each with a bootstrap CI.
+    /// quadratic and binary κ, Krippendorff's α, bias, each with a bootstrap CI; limits of
+    /// agreement and the human mean at each judge level.
     Agree {
         /// Files or folders (none: the demo study).
         paths: Vec<PathBuf>,
@@ -84,6 +85,14 @@ pub enum Command {
         /// Only labels given in this spot-check queue (its file name).
         #[arg(long)]
         queue: Option<String>,
+        /// Also each group of these metadata fields, comma-separated: the judge figures on the
+        /// group's rollouts alone (numeric scores).
+        #[arg(long)]
+        by: Option<String>,
+        /// Pair only labels given blind (in a spot-check review, before the judge's score was
+        /// shown); the others are left out and counted.
+        #[arg(long)]
+        blind_only: bool,
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,

@@ -1,5 +1,6 @@
 //! `rollscope agree`: human labels against the judge (and against each other): scores for a
-//! numeric score, categories for a categorical one.
+//! numeric score, categories for a categorical one; `--by` adds each group's judge figures,
+//! `--blind-only` pairs only labels given blind.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -11,8 +12,10 @@ use super::{Output, active_score, load_study, read_annotators, score_kind};
 use crate::cli::StudyOptions;
 use crate::metrics::agreement::{Agreement, CategoricalAgreement};
 use crate::metrics::pairs::{
-    AgreementReport, CategoricalReport, PairOptions, agreement_report, categorical_report,
+    AgreementReport, CategoricalReport, JudgeAgreement, PairOptions, ReportScope, categorical_report,
+    scoped_agreement_report,
 };
+use crate::metrics::study::{GroupKey, value_text};
 use crate::model::{Label, LabelSet, ScoreKind};
 use crate::study::Study;
 
@@ -22,6 +25,10 @@ pub struct AgreeArgs {
     pub json: bool,
     /// Only labels given in this spot-check queue.
     pub queue: Option<String>,
+    /// `--by`: comma-separated fields whose groups get their own judge figures.
+    pub by: Option<String>,
+    /// Pair only labels given blind.
+    pub blind_only: bool,
 }
 
 pub fn run(paths: &[PathBuf], agree: &AgreeArgs, options: &StudyOptions) -> Result<()> {
@@ -32,6 +39,15 @@ pub fn run(paths: &[PathBuf], agree: &AgreeArgs, options: &StudyOptions) -> Resu
     let kind = score_kind(&study, &score);
     if kind == Some(ScoreKind::Text) {
         bail!("{score:?} is a text (a quote or a rationale); agree compares numeric and categorical scores");
+    }
+    let by: Option<Vec<String>> = agree.by.as_ref().map(|fields| {
+        fields.split(',').map(str::trim).filter(|f| !f.is_empty()).map(str::to_string).collect()
+    });
+    if let Some(by) = &by {
+        if kind == Some(ScoreKind::Categorical) {
+            bail!("--by groups a numeric score's figures; {score:?} is categorical");
+        }
+        super::check_grouping(&study, "--by", by.iter().map(String::as_str))?;
     }
     let dir = options.labels.dir(paths);
     let mut annotators = read_annotators(&study, &dir, &options.labels, agree.queue.as_deref())?;
@@ -52,7 +68,7 @@ pub fn run(paths: &[PathBuf], agree: &AgreeArgs, options: &StudyOptions) -> Resu
     };
     let mut out = Output::stdout();
     if kind == Some(ScoreKind::Categorical) {
-        let report = categories_report(&study, &annotators, &options);
+        let report = categories_report(&study, &annotators, &options, agree.blind_only);
         if agree.json {
             out.json(&report)?;
         } else {
@@ -62,20 +78,28 @@ pub fn run(paths: &[PathBuf], agree: &AgreeArgs, options: &StudyOptions) -> Resu
         }
         return out.finish();
     }
-    let report = report(&study, &annotators, &options);
+    let scope = ReportScope { blind_only: agree.blind_only, by };
+    let report = report(&study, &annotators, &options, &scope);
     if agree.json {
         out.json(&report)?;
     } else {
-        print_report(&mut out, &report, &dir)?;
+        for line in numeric_lines(&report, &dir) {
+            out.line(&line)?;
+        }
     }
     out.finish()
 }
 
 /// The agreement report, reading the labelled rollouts again to tell stale labels.
-pub fn report(study: &Study, annotators: &[(String, LabelSet)], options: &PairOptions) -> AgreementReport {
+pub fn report(
+    study: &Study,
+    annotators: &[(String, LabelSet)],
+    options: &PairOptions,
+    scope: &ReportScope,
+) -> AgreementReport {
     let hashes = turn_hashes(study, annotators);
     let current = |rollout: &str, turn: u32| hashes.get(&(rollout.to_string(), turn)).cloned();
-    agreement_report(&study.rollouts, annotators, &current, options)
+    scoped_agreement_report(&study.rollouts, annotators, &current, options, scope)
 }
 
 /// The report for a categorical score, reading the labelled rollouts again to tell stale labels.
@@ -83,10 +107,11 @@ pub fn categories_report(
     study: &Study,
     annotators: &[(String, LabelSet)],
     options: &PairOptions,
+    blind_only: bool,
 ) -> CategoricalReport {
     let hashes = turn_hashes(study, annotators);
     let current = |rollout: &str, turn: u32| hashes.get(&(rollout.to_string(), turn)).cloned();
-    categorical_report(&study.rollouts, annotators, &current, options)
+    categorical_report(&study.rollouts, annotators, &current, options, blind_only)
 }
 
 /// Hash of every labelled turn's current text.
@@ -107,70 +132,132 @@ fn turn_hashes(study: &Study, annotators: &[(String, LabelSet)]) -> HashMap<(Str
     hashes
 }
 
-fn print_report(out: &mut Output, r: &AgreementReport, dir: &Path) -> Result<()> {
-    out.line(&format!(
-        "score {} · threshold {} · labels in {} · 95% CIs by percentile bootstrap over turns (B={}, seed {})",
+/// The text of a numeric report: each annotator against the judge (with the calibration
+/// table), each pair of annotators, α across them, then each `--by` group's judge figures.
+fn numeric_lines(r: &AgreementReport, dir: &Path) -> Vec<String> {
+    let mut lines = vec![format!(
+        "score {} · threshold {} · labels in {}{} · 95% CIs by percentile bootstrap over turns (B={}, seed {})",
         r.score,
         r.threshold,
         dir.display(),
+        if r.blind_only { " · blind labels only" } else { "" },
         r.boot,
         r.seed
-    ))?;
+    )];
     for j in &r.judge {
-        out.line("")?;
-        out.line(&format!(
-            "{} vs judge: {} labelled turns, {} paired; left out: {} stale, {} not in the study, {} without a judge score",
-            j.annotator, j.labelled, j.agreement.n, j.stale, j.unmatched, j.no_judge_score
-        ))?;
-        figures(out, &j.agreement)?;
+        lines.push(String::new());
+        judge_lines(&mut lines, j, r.blind_only);
     }
     for h in &r.humans {
-        out.line("")?;
-        out.line(&format!("{} vs {}: {} turns both scored", h.a, h.b, h.agreement.n))?;
-        figures(out, &h.agreement)?;
+        lines.push(String::new());
+        lines.push(format!("{} vs {}: {} turns both scored", h.a, h.b, h.agreement.n));
+        figure_lines(&mut lines, &h.agreement, &format!("bias ({} − {})", h.a, h.b));
     }
     if let Some(alpha) = &r.krippendorff_alpha_humans {
-        out.line("")?;
-        out.line(&format!(
+        lines.push(String::new());
+        lines.push(format!(
             "Krippendorff's α across {} annotators ({} turns with 2+ scores): {}",
             alpha.annotators,
             alpha.units,
             alpha.alpha.text()
-        ))?;
+        ));
     }
-    Ok(())
+    if let (Some(by), Some(groups)) = (&r.by, &r.groups) {
+        lines.push(String::new());
+        lines.push(format!("By {}: each group's rollouts alone", by.join(", ")));
+        for group in groups {
+            lines.push(String::new());
+            lines.push(format!("── {}", group_name(by, &group.key)));
+            if group.judge.is_empty() {
+                lines.push("no labelled turns".to_string());
+            }
+            for (i, j) in group.judge.iter().enumerate() {
+                if i > 0 {
+                    lines.push(String::new());
+                }
+                judge_lines(&mut lines, j, r.blind_only);
+            }
+        }
+    }
+    lines
 }
 
-fn figures(out: &mut Output, a: &Agreement) -> Result<()> {
+/// `condition=baseline · dataset=math`.
+fn group_name(by: &[String], key: &GroupKey) -> String {
+    let parts: Vec<String> =
+        by.iter().filter_map(|f| key.get(f).map(|v| format!("{f}={}", value_text(v)))).collect();
+    parts.join(" · ")
+}
+
+/// One annotator against the judge: what was paired and left out, the figures, and the human
+/// mean at each judge level.
+fn judge_lines(lines: &mut Vec<String>, j: &JudgeAgreement, blind_only: bool) {
+    lines.push(judge_heading(j, j.agreement.n, blind_only, "score"));
+    figure_lines(lines, &j.agreement, "bias (h − j)");
+    calibration_lines(lines, &j.agreement);
+}
+
+/// `ana vs judge: 5 labelled turns (3 blind, 2 not blind), 4 paired; left out: …`, where
+/// `n` turns were paired and the judge gave no `value` to those without one.
+fn judge_heading<A>(j: &JudgeAgreement<A>, n: usize, blind_only: bool, value: &str) -> String {
+    let not_blind_left_out =
+        if blind_only { format!("{} not blind, ", j.non_blind_labels) } else { String::new() };
+    format!(
+        "{} vs judge: {} labelled turns ({} blind, {} not blind), {n} paired; left out: {not_blind_left_out}{} stale, {} not in the study, {} without a judge {value}",
+        j.annotator, j.labelled, j.blind_labels, j.non_blind_labels, j.stale, j.unmatched, j.no_judge_score
+    )
+}
+
+/// The figures with their CIs, the bias (shown as `bias`, saying which side minus which),
+/// its limits of agreement and the high/low table.
+fn figure_lines(lines: &mut Vec<String>, a: &Agreement, bias: &str) {
     for (name, f) in a.named_figures() {
-        out.line(&format!("  {name:<15} {}", f.text()))?;
+        lines.push(format!("  {name:<15} {}", f.text()));
+    }
+    lines.push(format!("  {bias:<15} {}", a.bias.text()));
+    if let Some(limits) = &a.limits_of_agreement {
+        lines.push(format!(
+            "  {:<15} {:>9.3} to {:.3} (bias ± 1.96 SD, SD {:.3})",
+            "95% limits", limits.lower, limits.upper, limits.sd
+        ));
     }
     let c = &a.confusion;
-    out.line(&format!(
+    lines.push(format!(
         "  ≥{t} vs <{t}: both high {}, human high/judge low {}, human low/judge high {}, both low {}",
         c.both_high,
         c.human_high_judge_low,
         c.human_low_judge_high,
         c.both_low,
         t = a.threshold
-    ))
+    ));
+}
+
+/// `judge level | n | human mean [95% CI]`, one row per judge level present.
+fn calibration_lines(lines: &mut Vec<String>, a: &Agreement) {
+    if a.calibration.is_empty() {
+        return;
+    }
+    let mut rows = vec![["judge level", "n", "human mean", "[95% CI]"].map(String::from).to_vec()];
+    for level in &a.calibration {
+        let ci = level.ci.map_or(String::new(), |(lo, hi)| format!("[{lo:.2}, {hi:.2}]"));
+        rows.push(vec![level.level.to_string(), level.n.to_string(), format!("{:.2}", level.human_mean), ci]);
+    }
+    lines.extend(columns(&rows).into_iter().map(|line| format!("  {line}")));
 }
 
 /// The text of a categorical report: per pair the figures, then the k×k table of counts.
 fn categorical_lines(r: &CategoricalReport, dir: &Path) -> Vec<String> {
     let mut lines = vec![format!(
-        "score {} (categorical) · labels in {} · 95% CIs by percentile bootstrap over turns (B={}, seed {})",
+        "score {} (categorical) · labels in {}{} · 95% CIs by percentile bootstrap over turns (B={}, seed {})",
         r.score,
         dir.display(),
+        if r.blind_only { " · blind labels only" } else { "" },
         r.boot,
         r.seed
     )];
     for j in &r.judge {
         lines.push(String::new());
-        lines.push(format!(
-            "{} vs judge: {} labelled turns, {} paired; left out: {} stale, {} not in the study, {} without a judge category",
-            j.annotator, j.labelled, j.agreement.n, j.stale, j.unmatched, j.no_judge_score
-        ));
+        lines.push(judge_heading(j, j.agreement.n, r.blind_only, "category"));
         category_figures(&mut lines, &j.agreement, &j.annotator, "judge");
     }
     for h in &r.humans {

@@ -4,20 +4,24 @@
 //! them, each with a bootstrap CI over items, into one serialisable [`Agreement`], and
 //! [`categorical_agreement`] does the same for a categorical score ([`CategoricalAgreement`]).
 
+mod bland_altman;
 mod categorical;
 mod correlation;
 mod kappa;
 mod krippendorff;
+mod levels;
 mod nominal;
 
 use serde::Serialize;
 
 use crate::metrics::describe::bootstrap_ci;
 
+pub use bland_altman::{LimitsOfAgreement, limits_of_agreement, mean_difference};
 pub use categorical::{CategoricalAgreement, CategoryTable, categorical_agreement};
 pub use correlation::{mae, pearson, spearman};
 pub use kappa::{BinaryConfusion, cohen_kappa_binary, cohen_kappa_quadratic, round_half_up, score_category};
 pub use krippendorff::krippendorff_alpha_interval;
+pub use levels::{CalibrationLevel, LevelTable, calibration, confusion_levels};
 pub use nominal::{cohen_kappa_unweighted, krippendorff_alpha_nominal, percent_agreement};
 
 /// Number of score categories on the 0–10 scale.
@@ -69,6 +73,14 @@ pub struct Agreement {
     pub krippendorff_alpha: Figure,
     /// High/low calls of human versus judge on all items.
     pub confusion: BinaryConfusion,
+    /// Mean of human − judge: how much higher (positive) or lower the human scores.
+    pub bias: Figure,
+    /// Bland–Altman limits: bias ± 1.96 SD of human − judge; `None` for fewer than two pairs.
+    pub limits_of_agreement: Option<LimitsOfAgreement>,
+    /// The human mean at each judge level present (judge scores rounded half up to 0–10).
+    pub calibration: Vec<CalibrationLevel>,
+    /// Pairs by human level (row) and judge level (column), both 0–10, for a heat map.
+    pub confusion_levels: LevelTable,
 }
 
 impl Agreement {
@@ -90,9 +102,11 @@ impl Agreement {
 /// MAE, Pearson, Spearman and α use the raw scores. For both κ figures each score becomes its
 /// 0–10 category ([`score_category`]: round half up, clamp) for the quadratic κ; for the binary
 /// κ a call is "high" when the raw score is ≥ `threshold` (as in `stats`' "% ≥ T");
-/// `confusion` tabulates those calls. A pair with a non-finite
+/// `confusion` tabulates those calls. `bias` and `limits_of_agreement` are on human − judge;
+/// `calibration` and `confusion_levels` use the 0–10 categories. A pair with a non-finite
 /// score is left out; slices of different lengths pair nothing (n = 0, every figure `None`).
-/// Each CI is [`bootstrap_ci`] with `boot` and `seed`, so all figures share their resamples.
+/// Each CI is [`bootstrap_ci`] with `boot` and `seed`, so all figures share their resamples
+/// (but a calibration level's, which resamples that level's pairs: see [`calibration`]).
 pub fn agreement(human: &[f64], judge: &[f64], threshold: f64, boot: usize, seed: u64) -> Agreement {
     let (h, j): (Vec<f64>, Vec<f64>) = if human.len() == judge.len() {
         human.iter().zip(judge).filter(|(a, b)| a.is_finite() && b.is_finite()).map(|(&a, &b)| (a, b)).unzip()
@@ -121,6 +135,10 @@ pub fn agreement(human: &[f64], judge: &[f64], threshold: f64, boot: usize, seed
         kappa_binary: figure(&h, &j, boot, seed, kappa_binary),
         krippendorff_alpha: figure(&h, &j, boot, seed, alpha),
         confusion: BinaryConfusion::from_calls(&calls(&h), &calls(&j)).unwrap_or_default(),
+        bias: figure(&h, &j, boot, seed, mean_difference),
+        limits_of_agreement: limits_of_agreement(&h, &j),
+        calibration: calibration(&h, &j, boot, seed),
+        confusion_levels: confusion_levels(&h, &j),
     }
 }
 
@@ -296,6 +314,22 @@ mod tests {
                 "both_low": 0
             })
         );
+        // Three pairs of (5, 5): no difference, one calibration level, one cell of the table.
+        assert_eq!(json["bias"], serde_json::json!({"value": 0.0, "ci": [0.0, 0.0]}));
+        assert_eq!(
+            json["limits_of_agreement"],
+            serde_json::json!({"bias": 0.0, "sd": 0.0, "lower": 0.0, "upper": 0.0})
+        );
+        assert_eq!(
+            json["calibration"],
+            serde_json::json!([{"level": 5, "n": 3, "human_mean": 5.0, "ci": [5.0, 5.0]}])
+        );
+        let table = json["confusion_levels"].as_array().unwrap();
+        assert_eq!(table.len(), 11);
+        assert_eq!(table[5], serde_json::json!([0, 0, 0, 0, 0, 3, 0, 0, 0, 0, 0]));
+        let one = serde_json::to_value(agreement(&[5.0], &[4.0], 5.0, 10, 4)).unwrap();
+        assert_eq!(one["limits_of_agreement"], serde_json::Value::Null, "no SD from one pair");
+        assert_eq!(one["calibration"][0]["ci"], serde_json::Value::Null);
     }
 
     #[test]

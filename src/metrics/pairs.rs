@@ -1,7 +1,12 @@
 //! Pairing human labels with the judge's scores (and with each other) for agreement figures:
 //! scores with scores for a numeric score, categories with categories for a categorical one
 //! (one pairing for both, generic over the value). Stale labels (the turn's text changed since) are left out and counted; so are labels whose
-//! rollout is not in the study, and turns the judge did not score.
+//! rollout is not in the study, and turns the judge did not score. Labels given blind (in a
+//! spot-check review) are counted apart from the others, and can be the only ones paired
+//! ([`ReportScope::blind_only`]); `--by` groups get the judge figures of their rollouts alone
+//! (`groups.rs`).
+
+mod groups;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -15,6 +20,8 @@ use super::agreement::{
 use super::describe::bootstrap_ci;
 use crate::model::{Label, LabelSet, RolloutSummary, ScoreKind};
 
+pub use groups::GroupAgreement;
+
 /// Settings of an agreement report.
 #[derive(Debug, Clone)]
 pub struct PairOptions {
@@ -24,12 +31,26 @@ pub struct PairOptions {
     pub seed: u64,
 }
 
+/// Which labels a report pairs, and which groups it adds.
+#[derive(Debug, Clone, Default)]
+pub struct ReportScope {
+    /// Pair only labels given blind; the others are left out, counted in `non_blind_labels`.
+    pub blind_only: bool,
+    /// `--by`: also each group of these fields, on its own rollouts (numeric report only).
+    pub by: Option<Vec<String>>,
+}
+
 /// One annotator against the judge.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct JudgeAgreement<A = Agreement> {
     pub annotator: String,
     /// Turns the annotator rated (a score, or for a categorical score a category).
     pub labelled: usize,
+    /// Of `labelled`: given blind, in a spot-check review before the judge's value was shown.
+    pub blind_labels: usize,
+    /// Of `labelled`: given with the judge's value in view; left out when only blind labels
+    /// are paired.
+    pub non_blind_labels: usize,
     /// Left out: the turn's text changed since the label.
     pub stale: usize,
     /// Left out: the rollout is not in the study (or the turn is past its end).
@@ -65,9 +86,17 @@ pub struct AgreementReport {
     pub threshold: f64,
     pub boot: usize,
     pub seed: u64,
+    /// Only labels given blind were paired.
+    pub blind_only: bool,
     pub judge: Vec<JudgeAgreement>,
     pub humans: Vec<HumanAgreement>,
     pub krippendorff_alpha_humans: Option<HumansAlpha>,
+    /// The `--by` fields, when given (left out of the JSON otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by: Option<Vec<String>>,
+    /// With `by`: each group's annotators against the judge, on the group's rollouts alone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Vec<GroupAgreement>>,
 }
 
 /// The whole report for a categorical score: human categories against the judge's.
@@ -78,6 +107,8 @@ pub struct CategoricalReport {
     pub kind: ScoreKind,
     pub boot: usize,
     pub seed: u64,
+    /// Only labels given blind were paired.
+    pub blind_only: bool,
     pub judge: Vec<JudgeAgreement<CategoricalAgreement>>,
     pub humans: Vec<HumanAgreement<CategoricalAgreement>>,
     /// Nominal α across every human.
@@ -87,53 +118,96 @@ pub struct CategoricalReport {
 /// The current hash of a turn's text, if the rollout and turn exist.
 pub type TurnHash<'a> = dyn Fn(&str, u32) -> Option<String> + 'a;
 
-/// Builds the report for annotators' label sets (name, labels).
+/// Builds the report for annotators' label sets (name, labels), every label paired, no groups.
 pub fn agreement_report(
     rollouts: &[RolloutSummary],
     annotators: &[(String, LabelSet)],
     current_hash: &TurnHash,
     options: &PairOptions,
 ) -> AgreementReport {
-    let figures = |h: &[f64], j: &[f64]| agreement(h, j, options.threshold, options.boot, options.seed);
-    let paired = pair_labels(
-        rollouts,
-        annotators,
-        current_hash,
-        |label| label.score.map(f64::from),
-        |summary, turn| summary.score_at(&options.score, turn),
-        figures,
-    );
+    scoped_agreement_report(rollouts, annotators, current_hash, options, &ReportScope::default())
+}
+
+/// Builds the report for annotators' label sets (name, labels), pairing the labels `scope`
+/// says, with its groups.
+pub fn scoped_agreement_report(
+    rollouts: &[RolloutSummary],
+    annotators: &[(String, LabelSet)],
+    current_hash: &TurnHash,
+    options: &PairOptions,
+    scope: &ReportScope,
+) -> AgreementReport {
+    let members: Vec<&RolloutSummary> = rollouts.iter().collect();
+    let paired = pair_scores(&members, annotators, current_hash, options, scope.blind_only);
+    let humans = human_pairs(annotators, &paired.usable, numeric_figures(options));
+    let groups = scope.by.as_ref().map(|by| {
+        groups::group_agreements(rollouts, annotators, by, |members, annotators| {
+            pair_scores(members, annotators, current_hash, options, scope.blind_only).judge
+        })
+    });
     AgreementReport {
         score: options.score.clone(),
         threshold: options.threshold,
         boot: options.boot,
         seed: options.seed,
+        blind_only: scope.blind_only,
         judge: paired.judge,
-        humans: paired.humans,
+        humans,
         krippendorff_alpha_humans: (annotators.len() >= 2)
             .then(|| humans_alpha(&paired.usable, options, krippendorff_alpha_interval)),
+        by: scope.by.clone(),
+        groups,
     }
+}
+
+/// The numeric figures of a set of pairs, with the report's settings.
+fn numeric_figures(options: &PairOptions) -> impl Fn(&[f64], &[f64]) -> Agreement + '_ {
+    |h: &[f64], j: &[f64]| agreement(h, j, options.threshold, options.boot, options.seed)
+}
+
+/// Each annotator's scores against the judge's on `rollouts`.
+fn pair_scores(
+    rollouts: &[&RolloutSummary],
+    annotators: &[(String, LabelSet)],
+    current_hash: &TurnHash,
+    options: &PairOptions,
+    blind_only: bool,
+) -> Paired<f64, Agreement> {
+    pair_labels(
+        rollouts,
+        annotators,
+        current_hash,
+        blind_only,
+        |label| label.score.map(f64::from),
+        |summary, turn| summary.score_at(&options.score, turn),
+        numeric_figures(options),
+    )
 }
 
 /// Builds the report for a categorical score: each annotator's categories for `options.score`
 /// (labels naming that score) against the judge's category at the same turn, and the
-/// annotators against each other. `options.threshold` is not used.
+/// annotators against each other; with `blind_only`, only labels given blind are paired.
+/// `options.threshold` is not used.
 pub fn categorical_report(
     rollouts: &[RolloutSummary],
     annotators: &[(String, LabelSet)],
     current_hash: &TurnHash,
     options: &PairOptions,
+    blind_only: bool,
 ) -> CategoricalReport {
     let score = options.score.as_str();
     let figures = |h: &[Arc<str>], j: &[Arc<str>]| categorical_agreement(h, j, options.boot, options.seed);
+    let members: Vec<&RolloutSummary> = rollouts.iter().collect();
     let paired = pair_labels(
-        rollouts,
+        &members,
         annotators,
         current_hash,
+        blind_only,
         |label| label.category_for(score).map(Arc::from),
         |summary, turn| summary.category_at(score, turn).cloned(),
         figures,
     );
+    let humans = human_pairs(annotators, &paired.usable, figures);
     // Nominal α needs category indices: number every human category once.
     let mut categories: Vec<&Arc<str>> = paired.usable.iter().flat_map(BTreeMap::values).collect();
     categories.sort_unstable();
@@ -151,38 +225,41 @@ pub fn categorical_report(
         kind: ScoreKind::Categorical,
         boot: options.boot,
         seed: options.seed,
+        blind_only,
         judge: paired.judge,
-        humans: paired.humans,
+        humans,
         krippendorff_alpha_humans: (annotators.len() >= 2)
             .then(|| humans_alpha(&usable, options, |units| krippendorff_alpha_nominal(units, k))),
     }
 }
 
-/// Every annotator against the judge and against each other, on values of type `V`.
+/// Every annotator against the judge, on values of type `V`.
 struct Paired<V, A> {
     judge: Vec<JudgeAgreement<A>>,
-    humans: Vec<HumanAgreement<A>>,
-    /// Every annotator's usable (non-stale, matched) values by (rollout, turn).
+    /// Every annotator's usable (non-stale, matched, and blind when only those count) values
+    /// by (rollout, turn).
     usable: Vec<BTreeMap<(Arc<str>, u32), V>>,
 }
 
 /// Pairs each annotator's values (`human` of a label; `None`: the label does not rate this
 /// score) with the judge's (`judge` of a rollout and 1-based turn), leaving out and counting
-/// stale labels, labels off the study and turns the judge did not rate; `figures` computes
-/// the agreement of a set of pairs.
+/// stale labels, labels off `rollouts`, turns the judge did not rate and, with `blind_only`,
+/// labels not given blind; `figures` computes the agreement of a set of pairs.
 fn pair_labels<V: Clone, A>(
-    rollouts: &[RolloutSummary],
+    rollouts: &[&RolloutSummary],
     annotators: &[(String, LabelSet)],
     current_hash: &TurnHash,
+    blind_only: bool,
     human: impl Fn(&Label) -> Option<V>,
     judge: impl Fn(&RolloutSummary, usize) -> Option<V>,
     figures: impl Fn(&[V], &[V]) -> A,
 ) -> Paired<V, A> {
-    let by_id: HashMap<&str, &RolloutSummary> = rollouts.iter().map(|r| (&*r.id, r)).collect();
+    let by_id: HashMap<&str, &RolloutSummary> = rollouts.iter().map(|r| (&*r.id, *r)).collect();
     let mut usable: Vec<BTreeMap<(Arc<str>, u32), V>> = Vec::new();
     let mut judged = Vec::new();
     for (name, set) in annotators {
         let (mut labelled, mut stale, mut unmatched, mut no_judge_score) = (0, 0, 0, 0);
+        let (mut blind_labels, mut non_blind_labels) = (0, 0);
         let mut mine = BTreeMap::new();
         let (mut h, mut j) = (Vec::new(), Vec::new());
         let mut keys: Vec<_> = set.labels.iter().collect();
@@ -190,6 +267,15 @@ fn pair_labels<V: Clone, A>(
         for ((rollout, turn), label) in keys {
             let (Some(turn), Some(value)) = (turn, human(label)) else { continue };
             labelled += 1;
+            if label.blind {
+                blind_labels += 1;
+            } else {
+                non_blind_labels += 1;
+                // Counted above and nowhere else: the left-out counts stay disjoint.
+                if blind_only {
+                    continue;
+                }
+            }
             let Some(summary) = by_id.get(&**rollout).filter(|s| *turn <= s.n_turns) else {
                 unmatched += 1;
                 continue;
@@ -211,6 +297,8 @@ fn pair_labels<V: Clone, A>(
         judged.push(JudgeAgreement {
             annotator: name.clone(),
             labelled,
+            blind_labels,
+            non_blind_labels,
             stale,
             unmatched,
             no_judge_score,
@@ -218,9 +306,18 @@ fn pair_labels<V: Clone, A>(
         });
         usable.push(mine);
     }
+    Paired { judge: judged, usable }
+}
+
+/// Each pair of annotators against each other, on the turns both have a usable value for.
+fn human_pairs<V: Clone, A>(
+    annotators: &[(String, LabelSet)],
+    usable: &[BTreeMap<(Arc<str>, u32), V>],
+    figures: impl Fn(&[V], &[V]) -> A,
+) -> Vec<HumanAgreement<A>> {
     let mut humans = Vec::new();
-    for i in 0..annotators.len() {
-        for j in i + 1..annotators.len() {
+    for i in 0..usable.len() {
+        for j in i + 1..usable.len() {
             let (a, b): (Vec<V>, Vec<V>) = usable[i]
                 .iter()
                 .filter_map(|(k, x)| usable[j].get(k).map(|y| (x.clone(), y.clone())))
@@ -232,7 +329,7 @@ fn pair_labels<V: Clone, A>(
             });
         }
     }
-    Paired { judge: judged, humans, usable }
+    humans
 }
 
 /// α across every annotator (`alpha` of units × raters), over turns at least two of them

@@ -66,7 +66,7 @@ fn a_categorical_score_pairs_human_categories_with_the_judge_s_and_prints_the_ta
     ]);
     let bo = labels(&[("r1", 1, "none", "a1"), ("r2", 1, "mild", "a1")]);
     let options = PairOptions { score: "frustration.tag".into(), threshold: 5.0, boot: 50, seed: 1 };
-    let report = categories_report(&study, &[("ana".into(), ana), ("bo".into(), bo)], &options);
+    let report = categories_report(&study, &[("ana".into(), ana), ("bo".into(), bo)], &options, false);
     let a = &report.judge[0];
     assert_eq!((a.labelled, a.stale, a.unmatched, a.no_judge_score), (4, 1, 0, 0));
     let expected = categorical_agreement(&["none", "despair", "none"], &["none", "despair", "mild"], 50, 1);
@@ -77,7 +77,7 @@ fn a_categorical_score_pairs_human_categories_with_the_judge_s_and_prints_the_ta
     assert_eq!(
         lines[at..at + 8],
         [
-            "ana vs judge: 4 labelled turns, 3 paired; left out: 1 stale, 0 not in the study, 0 without a judge category",
+            "ana vs judge: 4 labelled turns (0 blind, 4 not blind), 3 paired; left out: 1 stale, 0 not in the study, 0 without a judge category",
             &format!("  agreement (0–1) {}", expected.percent_agreement.text()),
             &format!("  κ unweighted    {}", expected.kappa_unweighted.text()),
             &format!("  Krippendorff α  {}", expected.krippendorff_alpha.text()),
@@ -88,4 +88,76 @@ fn a_categorical_score_pairs_human_categories_with_the_judge_s_and_prints_the_ta
         ]
     );
     assert!(lines.iter().any(|l| l.starts_with("Krippendorff's α (nominal) across 2 annotators (2 turns")));
+}
+
+/// Numeric scores, each given blind or not.
+fn scores(entries: &[(&str, u32, u8, bool)]) -> LabelSet {
+    let records: Vec<LabelRecord> = entries
+        .iter()
+        .map(|&(rollout, turn, score, blind)| LabelRecord {
+            rollout: rollout.to_string(),
+            turn: Some(turn),
+            score: Some(score),
+            score_name: None,
+            category: None,
+            tags: Vec::new(),
+            note: None,
+            annotator: String::new(),
+            time: String::new(),
+            source: String::new(),
+            text_hash: None,
+            queue: None,
+            queue_id: None,
+            blind,
+            line: SourceLine::default(),
+        })
+        .collect();
+    LabelSet::replay(&records)
+}
+
+#[test]
+fn the_text_shows_blind_counts_bias_limits_and_the_calibration_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let study = study_with_tags(dir.path());
+    // Judge: 2 and 7 on both rollouts. Pairs (human, judge): (3, 2) (6, 7) (1, 2) (7, 7), the
+    // second not blind. d = 1, −1, −1, 0: bias −0.25, SD √(2.75/3) = 0.957427…, limits
+    // −0.25 ∓ 1.96·SD = −2.127, 1.627. Judge level 2: humans 3, 1 (mean 2); level 7: 6, 7.
+    let ana = scores(&[("r1", 1, 3, true), ("r1", 2, 6, false), ("r2", 1, 1, true), ("r2", 2, 7, true)]);
+    let options = PairOptions { score: "frustration".into(), threshold: 5.0, boot: 50, seed: 1 };
+    let annotators = [("ana".to_string(), ana)];
+    let all = report(&study, &annotators, &options, &ReportScope::default());
+    let lines = numeric_lines(&all, Path::new("labels"));
+    let at = lines.iter().position(|l| l.starts_with("ana vs judge")).unwrap();
+    let a = &all.judge[0].agreement;
+    let ci = |level: usize| {
+        let (lo, hi) = a.calibration[level].ci.unwrap();
+        format!("[{lo:.2}, {hi:.2}]")
+    };
+    assert_eq!(
+        lines[at..],
+        [
+            "ana vs judge: 4 labelled turns (3 blind, 1 not blind), 4 paired; left out: 0 stale, 0 not in the study, 0 without a judge score",
+            &format!("  MAE             {}", a.mae.text()),
+            &format!("  Pearson r       {}", a.pearson.text()),
+            &format!("  Spearman ρ      {}", a.spearman.text()),
+            &format!("  κ quadratic     {}", a.kappa_quadratic.text()),
+            &format!("  κ binary        {}", a.kappa_binary.text()),
+            &format!("  Krippendorff α  {}", a.krippendorff_alpha.text()),
+            &format!("  bias (h − j)    {}", a.bias.text()),
+            "  95% limits         -2.127 to 1.627 (bias ± 1.96 SD, SD 0.957)",
+            "  ≥5 vs <5: both high 2, human high/judge low 0, human low/judge high 0, both low 2",
+            "  judge level  n  human mean      [95% CI]",
+            &format!("  2            2        2.00  {}", ci(0)),
+            &format!("  7            2        6.50  {}", ci(1)),
+        ]
+    );
+    assert!(a.bias.text().trim_start().starts_with("-0.250"), "{}", a.bias.text());
+    // Only blind labels: the non-blind one is left out and said so.
+    let blind = report(&study, &annotators, &options, &ReportScope { blind_only: true, by: None });
+    let lines = numeric_lines(&blind, Path::new("labels"));
+    assert!(lines[0].contains("· blind labels only ·"), "{}", lines[0]);
+    assert!(lines.contains(
+        &"ana vs judge: 4 labelled turns (3 blind, 1 not blind), 3 paired; left out: 1 not blind, 0 stale, 0 not in the study, 0 without a judge score"
+            .to_string()
+    ));
 }

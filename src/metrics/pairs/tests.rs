@@ -25,7 +25,7 @@ fn labels(entries: &[(&str, u32, u8)]) -> LabelSet {
     set
 }
 
-fn options() -> PairOptions {
+pub(super) fn options() -> PairOptions {
     PairOptions { score: "frustration".into(), threshold: 5.0, boot: 100, seed: 3 }
 }
 
@@ -137,7 +137,7 @@ fn categories_pair_with_the_judge_s_category_at_the_same_turn() {
     };
     let tag_options = PairOptions { score: tag.into(), ..options() };
     let annotators = [("ana".to_string(), ana), ("bo".to_string(), bo)];
-    let report = categorical_report(&rollouts, &annotators, &hash, &tag_options);
+    let report = categorical_report(&rollouts, &annotators, &hash, &tag_options, false);
     let a = &report.judge[0];
     assert_eq!((a.labelled, a.stale, a.unmatched, a.no_judge_score), (6, 1, 1, 1));
     // Pairs by (rollout, turn): (r1,1) none/none, (r1,3) despair/despair, (r2,2) mild/strong.
@@ -172,4 +172,75 @@ fn categories_pair_with_the_judge_s_category_at_the_same_turn() {
     let a = &numeric.judge[0];
     assert_eq!((a.labelled, a.no_judge_score, a.agreement.n), (1, 1, 0));
     assert_eq!(numeric.judge[1].labelled, 0);
+}
+
+/// Scores with whether each was given blind (in a spot-check review).
+pub(super) fn blind_labels(entries: &[(&str, u32, u8, bool)]) -> LabelSet {
+    let mut set = LabelSet::default();
+    for &(rollout, turn, score, blind) in entries {
+        let label = Label { score: Some(score), text_hash: Some("h".into()), blind, ..Label::default() };
+        set.set((Arc::from(rollout), Some(turn)), Some(label));
+    }
+    set
+}
+
+#[test]
+fn blind_labels_are_counted_apart_and_blind_only_pairs_only_them() {
+    let rollouts = vec![rollout("r1", &[Some(2.0), Some(6.0), Some(8.0)]), rollout("r2", &[None, Some(4.0)])];
+    // ana: blind on (r1,1), (r1,3), (r2,1: no judge score), (r2,2: stale) and (r9,1: not in
+    // the study); not blind on (r1,2).
+    let ana = blind_labels(&[
+        ("r1", 1, 3, true),
+        ("r1", 2, 9, false),
+        ("r1", 3, 7, true),
+        ("r2", 1, 5, true),
+        ("r2", 2, 1, true),
+        ("r9", 1, 4, true),
+    ]);
+    let bo = blind_labels(&[("r1", 1, 2, false), ("r1", 2, 6, false), ("r1", 3, 8, true)]);
+    let hash =
+        |rollout: &str, turn: u32| Some(if (rollout, turn) == ("r2", 2) { "changed" } else { "h" }.into());
+    let annotators = [("ana".to_string(), ana), ("bo".to_string(), bo)];
+    let all = agreement_report(&rollouts, &annotators, &hash, &options());
+    let a = &all.judge[0];
+    assert!(!all.blind_only);
+    assert_eq!((a.labelled, a.blind_labels, a.non_blind_labels), (6, 5, 1));
+    assert_eq!((a.stale, a.unmatched, a.no_judge_score, a.agreement.n), (1, 1, 1, 3));
+    // Every label paired: (3, 2), (9, 6), (7, 8).
+    assert_eq!(a.agreement, agreement(&[3.0, 9.0, 7.0], &[2.0, 6.0, 8.0], 5.0, 100, 3));
+
+    let scope = ReportScope { blind_only: true, by: None };
+    let blind = scoped_agreement_report(&rollouts, &annotators, &hash, &options(), &scope);
+    assert!(blind.blind_only);
+    let a = &blind.judge[0];
+    // The counts of each kind do not change; the non-blind label is left out, not dropped.
+    assert_eq!((a.labelled, a.blind_labels, a.non_blind_labels), (6, 5, 1));
+    assert_eq!((a.stale, a.unmatched, a.no_judge_score, a.agreement.n), (1, 1, 1, 2));
+    assert_eq!(a.labelled, a.non_blind_labels + a.stale + a.unmatched + a.no_judge_score + a.agreement.n);
+    assert_eq!(a.agreement, agreement(&[3.0, 7.0], &[2.0, 8.0], 5.0, 100, 3));
+    let b = &blind.judge[1];
+    assert_eq!((b.labelled, b.blind_labels, b.non_blind_labels, b.agreement.n), (3, 1, 2, 1));
+    // Humans meet on blind labels only: ana and bo both gave (r1,3) blind; (r1,1) is bo's non-blind.
+    assert_eq!(blind.humans[0].agreement, agreement(&[7.0], &[8.0], 5.0, 100, 3));
+    assert_eq!(all.humans[0].agreement, agreement(&[3.0, 9.0, 7.0], &[2.0, 6.0, 8.0], 5.0, 100, 3));
+    let json = serde_json::to_value(&blind).unwrap();
+    assert_eq!(json["blind_only"], true);
+    assert_eq!(
+        (json["judge"][0]["blind_labels"].as_u64(), json["judge"][0]["non_blind_labels"].as_u64()),
+        (Some(5), Some(1))
+    );
+    assert!(json.get("groups").is_none() && json.get("by").is_none(), "no --by, no groups");
+
+    // The categorical report counts and leaves out the same way.
+    let tags = vec![tagged("t1", &[Some("none"), Some("mild")])];
+    let tag = "frustration.tag";
+    let mut labels = categories(&[("t1", 1, tag, "none"), ("t1", 2, tag, "despair")]);
+    if let Some(label) = labels.labels.get_mut(&(Arc::from("t1"), Some(1))) {
+        label.blind = true;
+    }
+    let tag_options = PairOptions { score: tag.into(), ..options() };
+    let report = categorical_report(&tags, &[("ana".into(), labels)], &|_, _| None, &tag_options, true);
+    let a = &report.judge[0];
+    assert_eq!((a.labelled, a.blind_labels, a.non_blind_labels, a.agreement.n), (2, 1, 1, 1));
+    assert!(report.blind_only);
 }
