@@ -71,12 +71,13 @@ fn run_command(command: Command, config: &Config) -> Result<()> {
             study,
             bootstrap: BootstrapOptions { boot, seed },
             queue,
+            queue_dir,
             by,
             blind_only,
             json,
         } => {
-            let args = commands::agree::AgreeArgs { boot, seed, json, queue, by, blind_only };
-            commands::agree::run(&paths, &args, &study)
+            let args = commands::agree::AgreeArgs { boot, seed, json, queue, by, blind_only, queue_dir };
+            commands::agree::run(&paths, &args, &study, config)
         }
         Command::Export(args) => commands::export::run(&args),
         Command::Sample { paths, sample, study } => commands::sample::run(&paths, &sample, &study),
@@ -86,7 +87,9 @@ fn run_command(command: Command, config: &Config) -> Result<()> {
             let study = commands::sample::review_options(&queue, &parsed, &study, config)?;
             parsed.reveal = blinding.reveal.unwrap_or(parsed.reveal);
             parsed.show_earlier |= blinding.show_earlier;
-            let review = rollscope::app::review::Review::new(name, parsed);
+            let mut review = rollscope::app::review::Review::new(name, parsed);
+            review.path = Some(queue.clone());
+            review.labels = Some(study.labels.dir(&paths));
             open_app(paths, &study, config, Some(review), Views::default()).map(|_| ())
         }
         Command::Validate { paths, study, json } => commands::validate::run(&paths, json, &study),

@@ -70,7 +70,9 @@ impl Session {
         let mut app = blank_app(width, height);
         app.settings.score = Some(parsed.score.as_str().into());
         app.labels.queue = Some(name.clone());
-        app.review = Some(Review::new(name, parsed));
+        let mut review = Review::new(name, parsed);
+        (review.path, review.labels) = (Some(queue.to_path_buf()), Some(labels.0.to_path_buf()));
+        app.review = Some(review);
         app.focus = Pane::Reader;
         let mut session = Session::new(app);
         session.start_options(&paths, Some(labels), load);

@@ -19,6 +19,10 @@ const SUMMARY_BOOT: usize = 2000;
 pub struct Review {
     pub name: String,
     pub queue: Queue,
+    /// The queue file, as given (for the `agree` command the summary prints).
+    pub path: Option<std::path::PathBuf>,
+    /// The labels folder.
+    pub labels: Option<std::path::PathBuf>,
     /// Rollout id → study index, once the study has loaded.
     pub index: HashMap<String, usize>,
     pub current: usize,
@@ -28,7 +32,7 @@ pub struct Review {
 
 impl Review {
     pub fn new(name: String, queue: Queue) -> Review {
-        Review { name, queue, index: HashMap::new(), current: 0, loaded: false }
+        Review { name, queue, path: None, labels: None, index: HashMap::new(), current: 0, loaded: false }
     }
 
     pub fn item(&self) -> Option<&Item> {

@@ -85,6 +85,10 @@ pub enum Command {
         /// Only labels given in this spot-check queue (its file name).
         #[arg(long)]
         queue: Option<String>,
+        /// The folder of queues `sample --annotators` wrote: the study comes from them, each
+        /// annotator's labels from their own queue; progress per annotator is reported.
+        #[arg(long, value_name = "DIR", conflicts_with = "queue")]
+        queue_dir: Option<PathBuf>,
         /// Also each group of these metadata fields, comma-separated: the judge figures on the
         /// group's rollouts alone (numeric scores).
         #[arg(long)]
@@ -159,7 +163,7 @@ impl Cli {
             Some(Command::LabelStress { labels, .. }) => labels.apply_config(config),
             // A review's options are the queue's under the command line's, and the config
             // file's under both: `commands::sample::review_options` puts them together.
-            Some(Command::Review { .. }) => {}
+            Some(Command::Review { .. }) | Some(Command::Agree { queue_dir: Some(_), .. }) => {}
             Some(command) => {
                 if let Some(study) = command.study_options_mut() {
                     study.apply_config(config);
@@ -341,6 +345,14 @@ pub struct SampleArgs {
     pub output: PathBuf,
     #[command(flatten)]
     pub blinding: Blinding,
+    /// Split the sample between these annotators (comma-separated): one queue each, written
+    /// into the folder -o names (DIR/NAME.json).
+    #[arg(long, value_name = "A,B,C", value_delimiter = ',')]
+    pub annotators: Vec<String>,
+    /// With --annotators: the fraction of the items every annotator gets (for their agreement
+    /// with each other); the rest are split evenly.
+    #[arg(long, default_value_t = 0.0, value_name = "F", requires = "annotators")]
+    pub overlap: f64,
     /// Print the counts per stratum as JSON.
     #[arg(long)]
     pub json: bool,

@@ -10,6 +10,7 @@ use anyhow::{Result, bail};
 use super::output::columns;
 use super::{Output, active_score, load_study, read_annotators, score_kind};
 use crate::cli::StudyOptions;
+use crate::config::Config;
 use crate::metrics::agreement::{Agreement, CategoricalAgreement};
 use crate::metrics::pairs::{
     AgreementReport, CategoricalReport, JudgeAgreement, PairOptions, ReportScope, categorical_report,
@@ -29,14 +30,45 @@ pub struct AgreeArgs {
     pub by: Option<String>,
     /// Pair only labels given blind.
     pub blind_only: bool,
+    /// `--queue-dir`: the queues `sample --annotators` wrote; the study and each annotator's
+    /// labels come from them.
+    pub queue_dir: Option<PathBuf>,
 }
 
-pub fn run(paths: &[PathBuf], agree: &AgreeArgs, options: &StudyOptions) -> Result<()> {
-    let study = load_study(paths, &options.study)?;
-    let Some(score) = active_score(&study, &options.study)? else {
+pub fn run(paths: &[PathBuf], agree: &AgreeArgs, given: &StudyOptions, config: &Config) -> Result<()> {
+    if let Some(dir) = &agree.queue_dir {
+        if !paths.is_empty() {
+            bail!("--queue-dir reads the study from its queues: give no paths with it");
+        }
+        let opened = queues::open(dir, given, config)?;
+        return agree_on(
+            &opened.study,
+            opened.annotators,
+            &opened.options,
+            agree,
+            &opened.labels,
+            &opened.progress,
+        );
+    }
+    let study = load_study(paths, &given.study)?;
+    let dir = given.labels.dir(paths);
+    let annotators = read_annotators(&study, &dir, &given.labels, agree.queue.as_deref())?;
+    agree_on(&study, annotators, given, agree, &dir, &[])
+}
+
+/// The report on a study's labels, printed: `progress` (per assigned queue) heads it.
+fn agree_on(
+    study: &Study,
+    mut annotators: Vec<(String, LabelSet)>,
+    options: &StudyOptions,
+    agree: &AgreeArgs,
+    dir: &Path,
+    progress: &[queues::Progress],
+) -> Result<()> {
+    let Some(score) = active_score(study, &options.study)? else {
         bail!("this study has no judge scores to compare labels with");
     };
-    let kind = score_kind(&study, &score);
+    let kind = score_kind(study, &score);
     if kind == Some(ScoreKind::Text) {
         bail!("{score:?} is a text (a quote or a rationale); agree compares numeric and categorical scores");
     }
@@ -47,10 +79,8 @@ pub fn run(paths: &[PathBuf], agree: &AgreeArgs, options: &StudyOptions) -> Resu
         if kind == Some(ScoreKind::Categorical) {
             bail!("--by groups a numeric score's figures; {score:?} is categorical");
         }
-        super::check_grouping(&study, "--by", by.iter().map(String::as_str))?;
+        super::check_grouping(study, "--by", by.iter().map(String::as_str))?;
     }
-    let dir = options.labels.dir(paths);
-    let mut annotators = read_annotators(&study, &dir, &options.labels, agree.queue.as_deref())?;
     // Only annotators who rated this score: a category for a categorical one, a score otherwise.
     let rates = |label: &Label| match kind {
         Some(ScoreKind::Categorical) => label.category_for(&score).is_some(),
@@ -67,23 +97,28 @@ pub fn run(paths: &[PathBuf], agree: &AgreeArgs, options: &StudyOptions) -> Resu
         seed: agree.seed,
     };
     let mut out = Output::stdout();
+    if !agree.json {
+        for line in queues::progress_lines(progress) {
+            out.line(&line)?;
+        }
+    }
     if kind == Some(ScoreKind::Categorical) {
-        let report = categories_report(&study, &annotators, &options, agree.blind_only);
+        let report = categories_report(study, &annotators, &options, agree.blind_only);
         if agree.json {
-            out.json(&report)?;
+            out.json(&queues::with_progress(&report, progress)?)?;
         } else {
-            for line in categorical_lines(&report, &dir) {
+            for line in categorical_lines(&report, dir) {
                 out.line(&line)?;
             }
         }
         return out.finish();
     }
     let scope = ReportScope { blind_only: agree.blind_only, by };
-    let report = report(&study, &annotators, &options, &scope);
+    let report = report(study, &annotators, &options, &scope);
     if agree.json {
-        out.json(&report)?;
+        out.json(&queues::with_progress(&report, progress)?)?;
     } else {
-        for line in numeric_lines(&report, &dir) {
+        for line in numeric_lines(&report, dir) {
             out.line(&line)?;
         }
     }
@@ -293,6 +328,8 @@ fn category_figures(lines: &mut Vec<String>, a: &CategoricalAgreement, rows: &st
     }
     lines.extend(columns(&cells).into_iter().map(|line| format!("  {line}")));
 }
+
+mod queues;
 
 #[cfg(test)]
 mod tests;

@@ -7,7 +7,7 @@ use anyhow::{Result, bail};
 use super::{Output, active_score, load_study};
 use crate::cli::{SampleArgs, StudyDefinition, StudyOptions};
 use crate::config::Config;
-use crate::sample::{Queue, SampleOptions, draw, new_queue_id, relative_to};
+use crate::sample::{Queue, SampleOptions, assign, draw, new_queue_id, relative_to, shared_count};
 use crate::store::output;
 
 pub fn run(paths: &[PathBuf], sample: &SampleArgs, study_options: &StudyOptions) -> Result<()> {
@@ -41,8 +41,20 @@ pub fn run(paths: &[PathBuf], sample: &SampleArgs, study_options: &StudyOptions)
         options.stratify.iter().map(String::as_str).filter(|s| *s != "turn" && !s.starts_with("turn:"));
     super::check_grouping(&study, "--stratify", fields)?;
     let sources: Vec<String> = study.sources.iter().map(|s| s.display.clone()).collect();
-    // Paths are stored relative to the queue's folder: the queue moves with its data.
-    let folder = sample.output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    // Paths are stored relative to the queue's folder: the queue moves with its data. With
+    // --annotators, -o names the folder the queues go in.
+    let assigned = !sample.annotators.is_empty();
+    for name in &sample.annotators {
+        if name.is_empty() || name.starts_with('.') || name.contains(['/', '\\']) {
+            bail!(
+                "--annotators: {name:?} cannot name a queue file (no path separators, not starting with a dot)"
+            );
+        }
+    }
+    let folder = match assigned {
+        true => sample.output.as_path(),
+        false => sample.output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")),
+    };
     let relative = |p: &Path| relative_to(p, folder).display().to_string();
     let given: Vec<String> = paths.iter().map(|p| relative(p)).collect();
     let mut queue = draw(&study.rollouts, &sources, &given, &options).map_err(anyhow::Error::msg)?;
@@ -60,6 +72,9 @@ pub fn run(paths: &[PathBuf], sample: &SampleArgs, study_options: &StudyOptions)
             queue.n
         ));
         queue.n = eligible;
+    }
+    if assigned {
+        return write_assigned(&queue, sample, &inputs);
     }
     // Escaped like every JSON output: a queue is read in a terminal too (`cat`, `less`).
     let text = crate::sanitize::json::to_string_pretty(&queue)? + "\n";
@@ -85,6 +100,47 @@ pub fn run(paths: &[PathBuf], sample: &SampleArgs, study_options: &StudyOptions)
         }
         out.line(&format!("Review them blind with: rollscope review {}", sample.output.display()))?;
     }
+    out.finish()
+}
+
+/// One queue per annotator in the folder `-o` names (made if missing), each with an id of its
+/// own; the counts and the review command of each.
+fn write_assigned(queue: &Queue, sample: &SampleArgs, inputs: &output::Inputs) -> Result<()> {
+    let queues = assign(queue, &sample.annotators, sample.overlap).map_err(anyhow::Error::msg)?;
+    std::fs::create_dir_all(&sample.output)
+        .map_err(|e| anyhow::anyhow!("cannot make {}: {e}", sample.output.display()))?;
+    let shared = shared_count(queue.items.len(), sample.overlap);
+    let mut written = Vec::new();
+    for mut q in queues {
+        q.id = Some(new_queue_id());
+        let annotator = q.annotator.clone().unwrap_or_default();
+        let path = sample.output.join(format!("{annotator}.json"));
+        let text = crate::sanitize::json::to_string_pretty(&q)? + "\n";
+        output::write(&path, text.as_bytes(), inputs)?;
+        written.push((annotator, path, q.items.len()));
+    }
+    let mut out = Output::stdout();
+    if sample.json {
+        let queues: Vec<serde_json::Value> = written
+            .iter()
+            .map(
+                |(a, p, n)| serde_json::json!({"annotator": a, "queue": p.display().to_string(), "items": n}),
+            )
+            .collect();
+        out.json(&serde_json::json!({"items": queue.items.len(), "shared": shared, "queues": queues, "strata": queue.strata}))?;
+        return out.finish();
+    }
+    out.line(&format!(
+        "{} turns drawn (seed {}): {shared} shared by all {} annotators, the other {} split between them",
+        queue.items.len(),
+        queue.seed,
+        written.len(),
+        queue.items.len() - shared
+    ))?;
+    for (annotator, path, n) in &written {
+        out.line(&format!("  {annotator}: {n} items · rollscope review {}", path.display()))?;
+    }
+    out.line(&format!("Agreement so far: rollscope agree --queue-dir {}", sample.output.display()))?;
     out.finish()
 }
 

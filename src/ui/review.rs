@@ -3,7 +3,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 
 use super::overlay::centered;
 use super::theme::Theme;
@@ -113,6 +113,6 @@ impl Widget for SummaryWidget<'_> {
         }
         lines.push(Line::raw(""));
         lines.push(Line::styled(format!("The same figures: {}", view.command), theme.dim()));
-        Paragraph::new(lines).block(block).render(box_area, buf);
+        Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).render(box_area, buf);
     }
 }

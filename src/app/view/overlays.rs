@@ -121,6 +121,12 @@ pub struct SummaryView<'a> {
     pub withheld: Option<String>,
 }
 
+/// A path as a shell word: quoted when it holds anything but the plainest characters.
+fn shell_word(text: &str) -> String {
+    let plain = text.chars().all(|c| c.is_ascii_alphanumeric() || "/._-+:@".contains(c));
+    if plain && !text.is_empty() { text.to_string() } else { format!("'{}'", text.replace('\'', "'\\''")) }
+}
+
 impl App {
     pub fn help_view(&self) -> Option<HelpView> {
         match &self.modal {
@@ -204,7 +210,14 @@ impl App {
         let Some(Modal::ReviewSummary(report)) = &self.modal else { return None };
         let name = self.review.as_ref().map_or("", |r| r.name.as_str());
         let (done, total) = self.review_progress().unwrap_or((0, 0));
-        let command = "rollscope agree PATHS --queue NAME --json".to_string();
+        let command = match self.review.as_ref().map(|r| (&r.path, &r.labels)) {
+            Some((Some(path), Some(labels))) => format!(
+                "rollscope agree --queue-dir {} --labels {}",
+                shell_word(&path.display().to_string()),
+                shell_word(&labels.display().to_string())
+            ),
+            _ => "rollscope agree --queue-dir QUEUE --labels DIR".to_string(),
+        };
         let withheld = match self.reveal() {
             Some(Reveal::End) if done < total => Some(format!(
                 "The judge is shown when every item is scored ({} to go): you do not learn its scale while labelling.",

@@ -1,0 +1,144 @@
+//! A judge validated as a team would: a study with a separate judge file, a sample split
+//! between three annotators with 20 % overlap, each reviewing blind, then `agree --queue-dir`:
+//! each annotator against the judge (bias, calibration), the annotators against each other on
+//! the shared items, and everyone's progress.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::path::Path;
+
+use rollscope::app::view::JudgeLens;
+use rollscope::testkit::Session;
+
+/// The judge's score of rollout r, turn t (0-based in the judge file): integers 1–8, so a
+/// human one off never leaves 0–10.
+fn judge(r: usize, t: usize) -> u8 {
+    ((r * 7 + t * 3) % 8 + 1) as u8
+}
+
+/// Twelve rollouts of five turns, and their judge scores in a file of their own.
+fn write_study(dir: &Path) {
+    let mut rollouts = Vec::new();
+    let mut rows = Vec::new();
+    for r in 0..12 {
+        let mut messages = vec![serde_json::json!({"role": "user", "content": "Solve it."})];
+        for t in 0..5 {
+            messages.push(
+                serde_json::json!({"role": "assistant", "content": format!("attempt {t} of rollout {r}")}),
+            );
+            messages.push(serde_json::json!({"role": "user", "content": "No, try again."}));
+            rows.push(
+                serde_json::json!({"id": format!("r{r}"), "turn": t, "frustration": judge(r, t)}).to_string(),
+            );
+        }
+        let condition = if r % 2 == 0 { "baseline" } else { "trained" };
+        rollouts.push(
+            serde_json::json!({"id": format!("r{r}"), "metadata": {"condition": condition}, "messages": messages})
+                .to_string(),
+        );
+    }
+    std::fs::write(dir.join("study.jsonl"), rollouts.join("\n") + "\n").unwrap();
+    std::fs::write(dir.join("judge.jsonl"), rows.join("\n") + "\n").unwrap();
+}
+
+fn rollscope(dir: &Path, args: &[&str]) -> String {
+    let out = common::rollscope().current_dir(dir).args(args).output().unwrap();
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn three_annotators_review_their_queues_blind_and_agree_reports_the_team() {
+    let dir = tempfile::tempdir().unwrap();
+    write_study(dir.path());
+    let drawn = rollscope(
+        dir.path(),
+        &[
+            "sample",
+            "study.jsonl",
+            "--scores",
+            "judge.jsonl",
+            "--join",
+            "id",
+            "--n",
+            "30",
+            "--stratify",
+            "condition",
+            "--annotators",
+            "ana,ben,cy",
+            "--overlap",
+            "0.2",
+            "--seed",
+            "4",
+            "-o",
+            "queues",
+        ],
+    );
+    assert!(
+        drawn.contains("30 turns drawn (seed 4): 6 shared by all 3 annotators, the other 24 split"),
+        "{drawn}"
+    );
+    assert!(drawn.contains("rollscope agree --queue-dir queues"), "{drawn}");
+    let labels = dir.path().join("labels");
+    // Each annotator is off the judge by their own amount: ana agrees, ben is one higher, cy
+    // one lower.
+    for (annotator, offset) in [("ana", 0i16), ("ben", 1), ("cy", -1)] {
+        let queue = dir.path().join(format!("queues/{annotator}.json"));
+        let mut s = Session::review(&queue, 100, 30, (&labels, annotator)).unwrap();
+        assert_eq!(s.app.review_progress(), Some((0, 14)), "6 shared and 24 / 3 own");
+        for _ in 0..14 {
+            let review = s.app.review.as_ref().unwrap();
+            let item = review.item().unwrap().clone();
+            let index = review.index[&item.rollout];
+            assert!(!JudgeLens::new(&s.app).visible(index, item.turn as usize), "blind before the score");
+            let r: usize = item.rollout[1..].parse().unwrap();
+            let human = i16::from(judge(r, item.turn as usize - 1)) + offset;
+            s.press(&human.to_string());
+        }
+        assert_eq!(s.app.review_progress(), Some((14, 14)));
+    }
+    let report: serde_json::Value = serde_json::from_str(&rollscope(
+        dir.path(),
+        &["agree", "--queue-dir", "queues", "--labels", "labels", "--json", "--boot", "200"],
+    ))
+    .unwrap();
+    let progress: Vec<(String, u64, u64)> = report["progress"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["annotator"].as_str().unwrap().into(),
+                p["done"].as_u64().unwrap(),
+                p["total"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(progress, [("ana".into(), 14, 14), ("ben".into(), 14, 14), ("cy".into(), 14, 14)]);
+    for (j, (annotator, bias)) in
+        report["judge"].as_array().unwrap().iter().zip([("ana", 0.0), ("ben", 1.0), ("cy", -1.0)])
+    {
+        assert_eq!(j["annotator"], annotator);
+        assert_eq!(j["n"], 14);
+        assert_eq!(j["bias"]["value"].as_f64(), Some(bias), "{annotator}: human − judge");
+        assert_eq!(j["blind_labels"], 14, "every label given in the review is blind");
+        for level in j["calibration"].as_array().unwrap() {
+            let judge_level = level["level"].as_f64().unwrap();
+            assert_eq!(
+                level["human_mean"].as_f64(),
+                Some(judge_level + bias),
+                "{annotator} at {judge_level}"
+            );
+        }
+    }
+    // The annotators meet on the six shared items: ben is always two above cy.
+    let pair =
+        report["humans"].as_array().unwrap().iter().find(|h| h["a"] == "ben" && h["b"] == "cy").unwrap();
+    assert_eq!(pair["n"], 6);
+    assert_eq!(pair["bias"]["value"].as_f64(), Some(2.0));
+    assert!(report["krippendorff_alpha_humans"]["value"].is_number());
+    let text =
+        rollscope(dir.path(), &["agree", "--queue-dir", "queues", "--labels", "labels", "--boot", "50"]);
+    assert!(text.starts_with("ana: 14 of 14 scored (queue ana)\nben: 14 of 14 scored"), "{text}");
+}
