@@ -76,7 +76,7 @@ fn in_a_blind_review_what_the_judge_wrote_stays_hidden_until_the_turn_is_scored(
     std::fs::copy(fixture("native_strings.jsonl"), dir.path().join("study.jsonl")).unwrap();
     let out = common::rollscope()
         .current_dir(dir.path())
-        .args(["sample", "study.jsonl", "--n", "1", "--seed", "3", "-o", "q.json"])
+        .args(["sample", "study.jsonl", "--n", "1", "--seed", "3", "--reveal", "after-score", "-o", "q.json"])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -86,7 +86,8 @@ fn in_a_blind_review_what_the_judge_wrote_stays_hidden_until_the_turn_is_scored(
     let screen = screen_text(&s.draw());
     assert!(screen.contains("assistant · turn"), "{screen}");
     assert!(!judged.iter().any(|j| screen.contains(j)), "nothing the judge wrote before scoring: {screen}");
-    s.press("5");
+    // The one item scored opens the summary; closed, the transcript shows what the judge wrote.
+    s.press("5 <Esc>");
     let screen = screen_text(&s.draw());
     assert!(judged.iter().any(|j| screen.contains(j)), "shown once scored: {screen}");
 }

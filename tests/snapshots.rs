@@ -142,3 +142,8 @@ fn compare_view() {
 fn side_by_side_on_turn_four() {
     snapshot("side_by_side", "= ] ] ]");
 }
+
+#[test]
+fn agreement_view_with_calibration_and_heat_map() {
+    labelled_snapshot("agreement_view", "7 ] 3 ] 5 ] 6 ] 8 ] 2 A");
+}

@@ -171,7 +171,8 @@ fn with_reveal_after_score_each_judge_value_appears_right_after_its_score() {
             "the transcript ends at the sampled turn"
         );
         s.press("7");
-        let after = screen(&s.app);
+        // The last score opens the summary over the screen; the status line's toast keeps it.
+        let after = format!("{}\n{}", screen(&s.app), s.app.toast.clone().unwrap_or_default());
         let value = format!("{}", score(r, item.turn as usize));
         assert!(after.contains(&value), "step {step}: after scoring, the judge's {value} is shown:\n{after}");
     }

@@ -44,6 +44,8 @@ pub enum Action {
     /// The compare view, and in it: the next baseline value.
     OpenCompare,
     NextBaseline,
+    /// My labels against the judge: figures, calibration, the level heat map.
+    OpenAgreement,
     /// Side by side with a counterpart, and in it: the next / previous counterpart.
     OpenSideBySide,
     NextCounterpart,
@@ -138,6 +140,7 @@ impl Action {
             Action::ToggleOthers => "others",
             Action::OpenStats => "statistics",
             Action::OpenCompare => "compare",
+            Action::OpenAgreement => "agreement",
             Action::NextBaseline => "next_baseline",
             Action::OpenSideBySide => "side_by_side",
             Action::NextCounterpart => "next_counterpart",

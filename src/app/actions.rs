@@ -107,6 +107,7 @@ impl App {
             Action::NextUnlabelledRollout => self.next_unlabelled_rollout(out),
             Action::OpenStats => self.open_stats(out),
             Action::OpenCompare => self.open_compare(out),
+            Action::OpenAgreement => self.open_agreement(),
             Action::OpenSideBySide => self.open_side_by_side(out),
             Action::ToggleOthers => {
                 self.labels.show_others = !self.labels.show_others;

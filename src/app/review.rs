@@ -175,21 +175,42 @@ impl App {
     /// The agreement of this queue's labels with the judge.
     pub fn review_report(&self) -> Option<AgreementReport> {
         let review = self.review.as_ref()?;
+        Some(self.agreement_of(&review.queue.score, |label| self.given_here(label)))
+    }
+
+    /// The agreement with the judge's `score` of my labels that `keep` lets through.
+    fn agreement_of(&self, score: &str, keep: impl Fn(&Label) -> bool) -> AgreementReport {
         let mut set = LabelSet::default();
         for ((rollout, turn), label) in &self.labels.mine.labels {
-            if self.given_here(label) {
+            if keep(label) {
                 set.set((rollout.clone(), *turn), Some(label.clone()));
             }
         }
         let options = PairOptions {
-            score: review.queue.score.clone(),
+            score: score.to_string(),
             threshold: self.settings.threshold,
             boot: SUMMARY_BOOT,
             seed: 0,
         };
         let annotators = [(self.labels.annotator.clone(), set)];
-        // Labels were given on the text shown, so none can be stale here.
-        Some(agreement_report(&self.study.rollouts, &annotators, &|_, _| None, &options))
+        let hashes = &self.reader.turn_hashes;
+        let shown = self.reader.index.and_then(|i| self.study.rollouts.get(i)).map(|r| r.id.clone());
+        // A label is stale when its turn's text changed; only the rollout in the reader has its
+        // turns hashed here, so only its labels are checked (`agree` checks them all).
+        let current = |rollout: &str, turn: u32| {
+            shown.as_deref().filter(|id| *id == rollout).and_then(|_| hashes.get(turn as usize - 1).cloned())
+        };
+        agreement_report(&self.study.rollouts, &annotators, &current, &options)
+    }
+
+    /// The agreement view outside a review: all my labels against the judge's score shown.
+    pub fn open_agreement(&mut self) {
+        if self.labels.mine.total_scored() == 0 {
+            self.toast = Some("no scores of yours yet to set against the judge's".into());
+            return;
+        }
+        let report = self.agreement_of(self.score_name(), |_| true);
+        self.modal = Some(Modal::ReviewSummary(Box::new(report)));
     }
 
     pub fn open_review_summary(&mut self) {
@@ -217,7 +238,7 @@ impl App {
             Action::NextPendingItem | Action::NextUnlabelledTurn | Action::NextUnlabelledRollout => {
                 self.next_review_item(true, true, out)
             }
-            Action::ShowSummary | Action::OpenStats => self.open_review_summary(),
+            Action::ShowSummary | Action::OpenStats | Action::OpenAgreement => self.open_review_summary(),
             Action::ToggleOthers => {
                 self.toast = Some("other annotators' labels are hidden in a blind review".into());
             }

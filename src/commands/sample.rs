@@ -107,8 +107,7 @@ pub fn run(paths: &[PathBuf], sample: &SampleArgs, study_options: &StudyOptions)
 /// own; the counts and the review command of each.
 fn write_assigned(queue: &Queue, sample: &SampleArgs, inputs: &output::Inputs) -> Result<()> {
     let queues = assign(queue, &sample.annotators, sample.overlap).map_err(anyhow::Error::msg)?;
-    std::fs::create_dir_all(&sample.output)
-        .map_err(|e| anyhow::anyhow!("cannot make {}: {e}", sample.output.display()))?;
+    output::create_folder(&sample.output)?;
     let shared = shared_count(queue.items.len(), sample.overlap);
     let mut written = Vec::new();
     for mut q in queues {

@@ -205,6 +205,11 @@ pub fn create(path: &Path, inputs: &Inputs) -> Result<OutputFile, OutputError> {
     start(path, &target, Some(meta.permissions().mode() & 0o7777))
 }
 
+/// Makes the folder outputs go in (`sample --annotators -o DIR`), and the folders above it.
+pub fn create_folder(path: &Path) -> Result<(), OutputError> {
+    std::fs::create_dir_all(path).map_err(|reason| OutputError::Create { path: path.to_path_buf(), reason })
+}
+
 /// Writes `bytes` to `path` as `create` does; a file that already holds exactly these bytes is
 /// left as it is (drawing the same queue again is allowed, a different one over it is not).
 pub fn write(path: &Path, bytes: &[u8], inputs: &Inputs) -> Result<(), OutputError> {

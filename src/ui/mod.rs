@@ -1,6 +1,7 @@
 //! Drawing: `render` builds each widget from its view model and draws it. Nothing is mutated
 //! while drawing; what the mouse can hit is returned, for the app to read.
 
+pub mod agreement;
 pub mod annotate;
 pub mod chart;
 pub mod compare;

@@ -1,10 +1,11 @@
 //! Spot-check mode's panes: the queue (in place of the rollout list) and the summary screen.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 
+use super::agreement::{CalibrationChart, LevelHeatMap};
 use super::overlay::centered;
 use super::theme::Theme;
 use crate::app::review::delta_text;
@@ -68,18 +69,34 @@ impl Widget for SummaryWidget<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let (view, theme) = (&self.view, self.theme);
         let report = view.report;
-        let box_area = centered(area, 76, 22);
+        let judge = report.judge.first().filter(|_| view.withheld.is_none());
+        // With figures to draw and the room for them, the calibration chart and the heat map
+        // go beside the figures.
+        let wide = judge.is_some() && area.width >= 120 && area.height >= 30;
+        let box_area = if wide {
+            centered(area, area.width.min(150), area.height.min(40))
+        } else {
+            centered(area, 76, 22)
+        };
         Clear.render(box_area, buf);
+        let (text_area, drawings) = if wide {
+            let columns = Layout::horizontal([Constraint::Length(74), Constraint::Min(46)]).split(box_area);
+            (columns[0], Some(columns[1]))
+        } else {
+            (box_area, None)
+        };
         let block =
             Block::default().borders(Borders::ALL).border_style(theme.border(true)).title(Span::styled(
-                format!(" Spot-check {}: you vs the judge ", sanitize::clean(view.name)),
+                format!(" Agreement · {}: you vs the judge ", sanitize::clean(view.name)),
                 theme.title(),
             ));
         let mut lines = Vec::new();
-        lines.push(Line::raw(format!(
-            "{} of {} items scored · score {} · threshold {}",
-            view.done, view.total, report.score, report.threshold
-        )));
+        let scored = if view.in_review {
+            format!("{} of {} items scored", view.done, view.total)
+        } else {
+            format!("{} turns scored", view.done)
+        };
+        lines.push(Line::raw(format!("{scored} · score {} · threshold {}", report.score, report.threshold)));
         if let Some(why) = &view.withheld {
             lines.push(Line::raw(""));
             lines.push(Line::styled(why.clone(), theme.dim()));
@@ -93,6 +110,13 @@ impl Widget for SummaryWidget<'_> {
             ));
             for (label, f) in a.named_figures() {
                 lines.push(Line::raw(format!("{label:<18}{}", f.text())));
+            }
+            lines.push(Line::raw(format!("{:<18}{}", "bias (you − judge)", a.bias.text())));
+            if let Some(l) = &a.limits_of_agreement {
+                lines.push(Line::raw(format!(
+                    "{:<18}{:>9.3}   to {:.3} (95% limits of agreement)",
+                    "", l.lower, l.upper
+                )));
             }
             let c = &a.confusion;
             lines.push(Line::raw(""));
@@ -113,6 +137,11 @@ impl Widget for SummaryWidget<'_> {
         }
         lines.push(Line::raw(""));
         lines.push(Line::styled(format!("The same figures: {}", view.command), theme.dim()));
-        Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).render(box_area, buf);
+        Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).render(text_area, buf);
+        if let (Some(area), Some(j)) = (drawings, judge) {
+            let rows = Layout::vertical([Constraint::Min(8), Constraint::Length(14)]).split(area);
+            CalibrationChart { levels: &j.agreement.calibration, theme }.render(rows[0], buf);
+            LevelHeatMap { table: &j.agreement.confusion_levels, theme }.render(rows[1], buf);
+        }
     }
 }

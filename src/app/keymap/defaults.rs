@@ -71,6 +71,7 @@ pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
     bind(Global, &[">"], NextUnlabelledRollout, "jump to the next rollout you have not labelled"),
     bind(Global, &["o"], ToggleOthers, "show or hide other annotators' labels"),
     bind(Global, &["v"], OpenStats, "study statistics per group"),
+    bind(Global, &["A"], OpenAgreement, "your scores against the judge: figures, calibration, heat map"),
     bind(Global, &["C"], OpenCompare, "compare each group with its baseline (differences, CIs, tests)"),
     bind(Global, &["="], OpenSideBySide, "the rollout side by side with its counterpart in another group"),
     bind(List, &["<Enter>", "l"], Open, "read the selected rollout"),

@@ -116,6 +116,8 @@ pub struct SummaryView<'a> {
     pub report: &'a AgreementReport,
     /// The command that prints the same figures.
     pub command: String,
+    /// A spot-check review's summary (else the agreement of all my labels).
+    pub in_review: bool,
     /// Why the judge's figures are not shown yet (`--reveal end` before the last item, or
     /// `never`); `None` when they are.
     pub withheld: Option<String>,
@@ -208,15 +210,25 @@ impl App {
 
     pub fn summary_view(&self) -> Option<SummaryView<'_>> {
         let Some(Modal::ReviewSummary(report)) = &self.modal else { return None };
-        let name = self.review.as_ref().map_or("", |r| r.name.as_str());
-        let (done, total) = self.review_progress().unwrap_or((0, 0));
+        let name = self.review.as_ref().map_or("your labels", |r| r.name.as_str());
+        let scored = self.labels.mine.total_scored();
+        let (done, total) = self.review_progress().unwrap_or((scored, scored));
         let command = match self.review.as_ref().map(|r| (&r.path, &r.labels)) {
             Some((Some(path), Some(labels))) => format!(
                 "rollscope agree --queue-dir {} --labels {}",
                 shell_word(&path.display().to_string()),
                 shell_word(&labels.display().to_string())
             ),
-            _ => "rollscope agree --queue-dir QUEUE --labels DIR".to_string(),
+            Some(_) => "rollscope agree --queue-dir QUEUE --labels DIR".to_string(),
+            // Outside a review: every label of mine on the study open.
+            None => {
+                let paths = if self.settings.title == "demo" {
+                    String::new()
+                } else {
+                    format!("{} ", self.settings.title)
+                };
+                format!("rollscope agree {paths}--annotator {}", shell_word(&self.labels.annotator))
+            }
         };
         let withheld = match self.reveal() {
             Some(Reveal::End) if done < total => Some(format!(
@@ -228,7 +240,8 @@ impl App {
             }
             _ => None,
         };
-        Some(SummaryView { name, done, total, report, command, withheld })
+        let in_review = self.review.is_some();
+        Some(SummaryView { name, done, total, report, command, in_review, withheld })
     }
 
     /// The contexts whose keys apply now, the first that binds a key winning.
