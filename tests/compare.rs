@@ -14,20 +14,7 @@ use serde_json::Value;
 /// The default number of permutations, which the runs below use.
 const PERM: f64 = 10_000.0;
 
-fn run(args: &[&str]) -> (bool, String, String) {
-    let out = common::rollscope().args(args).output().unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn json(args: &[&str]) -> Value {
-    let (ok, stdout, stderr) = run(args);
-    assert!(ok, "{args:?}: {stderr}");
-    serde_json::from_str(&stdout).unwrap()
-}
+use common::{json, run};
 
 fn fixture(name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name).display().to_string()

@@ -9,20 +9,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-fn run(args: &[&str]) -> (bool, String, String) {
-    let out = common::rollscope().args(args).output().unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn json(args: &[&str]) -> Value {
-    let (ok, stdout, stderr) = run(args);
-    assert!(ok, "{args:?}: {stderr}");
-    serde_json::from_str(&stdout).unwrap()
-}
+use common::{json, run};
 
 fn demo_copy(dir: &Path) -> String {
     let path = dir.join("demo.jsonl");

@@ -60,3 +60,20 @@ pub fn shell_in_a_terminal(body: &str) -> Option<Vec<u8>> {
         .unwrap();
     Some(out.stdout)
 }
+
+/// Runs the binary with `args`: (exit success, stdout, stderr).
+pub fn run(args: &[&str]) -> (bool, String, String) {
+    let out = rollscope().args(args).output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Runs the binary with `args`, which must succeed, and reads its stdout as JSON.
+pub fn json(args: &[&str]) -> serde_json::Value {
+    let (ok, stdout, stderr) = run(args);
+    assert!(ok, "{args:?}: {stderr}");
+    serde_json::from_str(&stdout).unwrap()
+}
