@@ -37,6 +37,9 @@ pub struct Config {
 pub struct ReviewConfig {
     /// Scoring an item moves to the next unscored one (default true).
     pub advance: Option<bool>,
+    /// The reason codes an adjudicator picks from (default judge-wrong, human-wrong,
+    /// rubric-ambiguous, other).
+    pub reasons: Option<Vec<String>>,
 }
 
 /// Where the config file is looked for: `$ROLLSCOPE_CONFIG`, else `<config dir>/config.toml`.

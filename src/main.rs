@@ -4,7 +4,7 @@ use anyhow::Result;
 use clap::Parser;
 use rollscope::app::keymap::Keymap;
 use rollscope::app::labels::DEFAULT_TAGS;
-use rollscope::app::{App, Settings};
+use rollscope::app::{App, DEFAULT_REASONS, Settings};
 use rollscope::cli::{BootstrapOptions, Cli, Command, LabelsCommand, StudyOptions};
 use rollscope::commands;
 use rollscope::config::{self, Config};
@@ -81,10 +81,16 @@ fn run_command(command: Command, config: &Config) -> Result<()> {
         }
         Command::Export(args) => commands::export::run(&args),
         Command::Sample { paths, sample, study } => commands::sample::run(&paths, &sample, &study),
-        Command::Review { queue, blinding, study } => {
+        Command::Review { queue, blinding, adjudicate, study } => {
             let (mut parsed, paths) = commands::sample::open_queue(&queue, study.labels.label_file_limit())?;
             let name = rollscope::sample::Queue::name_of(&queue);
-            let study = commands::sample::review_options(&queue, &parsed, &study, config)?;
+            let mut study = commands::sample::review_options(&queue, &parsed, &study, config)?;
+            parsed.adjudicate |= adjudicate;
+            if parsed.adjudicate {
+                // An adjudicator's scores go to a file of their own beside the annotators'.
+                let name = study.labels.annotator_name();
+                study.labels.annotator = Some(format!("{}{name}", rollscope::app::labels::ADJUDICATED));
+            }
             parsed.reveal = blinding.reveal.unwrap_or(parsed.reveal);
             parsed.show_earlier |= blinding.show_earlier;
             let mut review = rollscope::app::review::Review::new(name, parsed);
@@ -132,6 +138,11 @@ fn open_app(
         title,
         tags: config.tags.clone().unwrap_or_else(|| DEFAULT_TAGS.iter().map(|t| t.to_string()).collect()),
         review_advance: config.review.advance.unwrap_or(true),
+        reasons: config
+            .review
+            .reasons
+            .clone()
+            .unwrap_or_else(|| DEFAULT_REASONS.iter().map(|r| r.to_string()).collect()),
         by: views.by,
         baseline: views.baseline,
         pair_on: views.pair_on,

@@ -9,9 +9,11 @@ use crate::metrics::rng::SplitMix64;
 use crate::metrics::study::{GroupKey, group_value};
 use crate::model::RolloutSummary;
 
+mod adjudicate;
 mod assign;
 mod queue;
 
+pub use adjudicate::{adjudication_queue, disagreements};
 pub use assign::{AssignError, assign, shared_count};
 
 pub use queue::{QUEUE_VERSION, Queue, QueueError, Reveal, new_queue_id, relative_to};
@@ -204,6 +206,7 @@ pub fn draw(
         study: None,
         reveal: Reveal::default(),
         show_earlier: false,
+        adjudicate: false,
     })
 }
 
@@ -309,7 +312,7 @@ pub fn allocate(n: usize, sizes: &[usize]) -> Vec<usize> {
 }
 
 /// `k` distinct elements chosen uniformly (partial Fisher–Yates), in the order drawn.
-fn choose<T: Copy>(rng: &mut SplitMix64, pool: &[T], k: usize) -> Vec<T> {
+pub(crate) fn choose<T: Copy>(rng: &mut SplitMix64, pool: &[T], k: usize) -> Vec<T> {
     let mut pool = pool.to_vec();
     let k = k.min(pool.len());
     for i in 0..k {

@@ -142,3 +142,116 @@ fn three_annotators_review_their_queues_blind_and_agree_reports_the_team() {
         rollscope(dir.path(), &["agree", "--queue-dir", "queues", "--labels", "labels", "--boot", "50"]);
     assert!(text.starts_with("ana: 14 of 14 scored (queue ana)\nben: 14 of 14 scored"), "{text}");
 }
+
+#[test]
+fn turns_in_question_are_drawn_adjudicated_with_everything_shown_and_agree_reads_the_truth() {
+    let dir = tempfile::tempdir().unwrap();
+    write_study(dir.path());
+    let labels = dir.path().join("labels");
+    std::fs::create_dir_all(&labels).unwrap();
+    // ana agrees with the judge on r0 and is 5 below it on r1 turn 1 (8); ben is 4 above ana
+    // and the judge (4) on r0 turn 2.
+    let line = |who: &str, r: usize, turn: u32, score: u8| {
+        format!(
+            r#"{{"rollout":"r{r}","turn":{turn},"score":{score},"note":"{who} on r{r}/{turn}","annotator":"{who}","time":"2026-01-01T00:00:00Z"}}"#
+        )
+    };
+    let ana =
+        [line("ana", 0, 1, judge(0, 0)), line("ana", 0, 2, judge(0, 1)), line("ana", 1, 1, judge(1, 0) - 5)];
+    let ben = [line("ben", 0, 2, judge(0, 1) + 4)];
+    std::fs::write(labels.join("ana.jsonl"), ana.join("\n") + "\n").unwrap();
+    std::fs::write(labels.join("ben.jsonl"), ben.join("\n") + "\n").unwrap();
+    let drawn = rollscope(
+        dir.path(),
+        &[
+            "sample",
+            "study.jsonl",
+            "--scores",
+            "judge.jsonl",
+            "--join",
+            "id",
+            "--labels",
+            "labels",
+            "--disagree",
+            "3",
+            "-o",
+            "adj.json",
+        ],
+    );
+    assert!(drawn.contains("2 of 2 turns where 2 annotators and the judge are 3 or more apart"), "{drawn}");
+    let mut s =
+        Session::review(&dir.path().join("adj.json"), 120, 40, (&labels, "adjudicated-carl")).unwrap();
+    let review = s.app.review.as_ref().unwrap();
+    assert!(review.adjudicate);
+    let item = review.item().unwrap().clone();
+    let index = review.index[&item.rollout];
+    assert!(
+        JudgeLens::new(&s.app).visible(index, item.turn as usize),
+        "the judge is shown to the adjudicator"
+    );
+    let screen = rollscope::testkit::screen_text(&s.draw());
+    let r: usize = item.rollout[1..].parse().unwrap();
+    assert!(screen.contains(&format!("ana on r{r}/{}", item.turn)), "every annotator's note:\n{screen}");
+    for _ in 0..2 {
+        s.press("5");
+        assert!(matches!(s.app.modal, Some(rollscope::app::Modal::Categories(_))), "the reason is asked");
+        s.press("1");
+    }
+    let records = std::fs::read_to_string(labels.join("adjudicated-carl.jsonl")).unwrap();
+    let last: Vec<serde_json::Value> = records.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let finals: Vec<&serde_json::Value> = last.iter().filter(|r| r["reason"].is_string()).collect();
+    assert_eq!(finals.len(), 2, "{records}");
+    for r in finals {
+        assert_eq!(
+            (r["score"].as_u64(), r["reason"].as_str(), r["adjudicator"].as_str()),
+            (Some(5), Some("judge-wrong"), Some("carl"))
+        );
+        assert!(r["blind"].is_null(), "an adjudication is not blind");
+    }
+    let report: serde_json::Value = serde_json::from_str(&rollscope(
+        dir.path(),
+        &[
+            "agree",
+            "study.jsonl",
+            "--scores",
+            "judge.jsonl",
+            "--join",
+            "id",
+            "--labels",
+            "labels",
+            "--annotator",
+            "adjudicated",
+            "--json",
+            "--boot",
+            "50",
+        ],
+    ))
+    .unwrap();
+    let truth = &report["judge"][0];
+    assert_eq!((truth["annotator"].as_str(), truth["n"].as_u64()), (Some("adjudicated"), Some(2)));
+    // Both adjudicated 5: |5 − 4| and |5 − 8|.
+    let want = ((5.0 - f64::from(judge(0, 1))).abs() + (5.0 - f64::from(judge(1, 0))).abs()) / 2.0;
+    assert_eq!(want, 2.0);
+    assert_eq!(truth["mae"]["value"].as_f64(), Some(want), "the judge against the adjudicated truth");
+    // Plain `agree` does not count the adjudicator as one more annotator.
+    let all: serde_json::Value = serde_json::from_str(&rollscope(
+        dir.path(),
+        &[
+            "agree",
+            "study.jsonl",
+            "--scores",
+            "judge.jsonl",
+            "--join",
+            "id",
+            "--labels",
+            "labels",
+            "--json",
+            "--boot",
+            "50",
+        ],
+    ))
+    .unwrap();
+    let names: Vec<&str> =
+        all["judge"].as_array().unwrap().iter().map(|j| j["annotator"].as_str().unwrap()).collect();
+    assert_eq!(names, ["ana", "ben"]);
+}

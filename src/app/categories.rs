@@ -18,6 +18,8 @@ pub struct CategoryPicker {
     pub filter: String,
     /// Position in the shown choices.
     pub selected: usize,
+    /// Picks an adjudicated score's reason code rather than a category.
+    pub reason: bool,
 }
 
 impl CategoryPicker {
@@ -73,6 +75,18 @@ impl App {
             choices: all.to_vec(),
             filter: String::new(),
             selected: 0,
+            reason: false,
+        }));
+    }
+
+    /// After an adjudicated score: the picker of reason codes.
+    pub(super) fn open_reason_picker(&mut self) {
+        self.modal = Some(Modal::Categories(CategoryPicker {
+            score: Arc::from("reason"),
+            choices: self.settings.reasons.iter().map(|r| Arc::from(r.as_str())).collect(),
+            filter: String::new(),
+            selected: 0,
+            reason: true,
         }));
     }
 
@@ -83,9 +97,14 @@ impl App {
             return;
         }
         if let Some(category) = picker.apply(action) {
-            let score = picker.score.clone();
+            let (score, reason) = (picker.score.clone(), picker.reason);
             self.modal = None;
-            self.set_category(&score, Some(&category), out);
+            if reason {
+                self.set_reason(&category, out);
+                self.advance_review(out);
+            } else {
+                self.set_category(&score, Some(&category), out);
+            }
         }
     }
 }
@@ -96,7 +115,13 @@ mod tests {
 
     fn picker() -> CategoryPicker {
         let choices = ["breakdown", "despair", "mild", "none"].map(Arc::from).to_vec();
-        CategoryPicker { score: "frustration.tag".into(), choices, filter: String::new(), selected: 0 }
+        CategoryPicker {
+            score: "frustration.tag".into(),
+            choices,
+            filter: String::new(),
+            selected: 0,
+            reason: false,
+        }
     }
 
     #[test]

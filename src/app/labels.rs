@@ -52,6 +52,9 @@ pub struct LabelState {
     pub unchecked: Vec<(String, Vec<LabelRecord>)>,
 }
 
+/// Adjudicators' label files are named `adjudicated-<name>.jsonl`.
+pub const ADJUDICATED: &str = "adjudicated-";
+
 impl LabelState {
     /// The tag list for the picker: the configured tags, then tags found in the labels `shown`
     /// lets through (in a blind review, only those given in it).
@@ -124,6 +127,18 @@ impl App {
         let mut label = self.my_label(&key.0, key.1).cloned().unwrap_or_default();
         label.category =
             category.map(|c| CategoryLabel { score_name: score.to_string(), category: c.to_string() });
+        label.text_hash = hash;
+        self.change(key, Some(label), out);
+    }
+
+    /// The reason code of the selected turn's adjudicated score.
+    pub fn set_reason(&mut self, reason: &str, out: &mut Outcome) {
+        if !self.can_label() {
+            return;
+        }
+        let Some((key, hash)) = self.selected_turn().and_then(|t| self.label_target(Some(t))) else { return };
+        let mut label = self.my_label(&key.0, key.1).cloned().unwrap_or_default();
+        label.reason = Some(reason.to_string());
         label.text_hash = hash;
         self.change(key, Some(label), out);
     }
@@ -212,8 +227,14 @@ impl App {
             .and_then(|i| self.study.source_of(i))
             .map(|s| s.display.clone())
             .unwrap_or_default();
-        // A label given in a spot-check review is blind (the judge was not shown before it).
-        let blind = self.review.is_some();
+        // A label given in a spot-check review is blind (the judge was not shown before it);
+        // an adjudication is not, and names its adjudicator.
+        let adjudicating = self.review.as_ref().is_some_and(|r| r.adjudicate);
+        let blind = self.review.is_some() && !adjudicating;
+        let adjudicator = adjudicating.then(|| {
+            let name = &self.labels.annotator;
+            name.strip_prefix(ADJUDICATED).unwrap_or(name).to_string()
+        });
         let queue_id = self.review.as_ref().and_then(|r| r.queue.id.clone());
         let label = label.map(|mut l| {
             l.queue = self.labels.queue.clone();
@@ -235,6 +256,8 @@ impl App {
             queue: self.labels.queue.clone(),
             queue_id,
             blind,
+            reason: label.as_ref().and_then(|l| l.reason.clone()),
+            adjudicator,
             line: Default::default(),
         };
         let described = describe(&key);
@@ -341,8 +364,10 @@ impl App {
         if let Some(l) = self.my_label(rollout, turn) {
             found.push(("you", l));
         }
-        // Other annotators' labels would tell a blind annotator what to score.
-        if self.labels.show_others && self.review.is_none() {
+        // Other annotators' labels would tell a blind annotator what to score; an adjudicator
+        // is to see them all.
+        let adjudicating = self.review.as_ref().is_some_and(|r| r.adjudicate);
+        if (self.labels.show_others && self.review.is_none()) || adjudicating {
             for (name, set) in &self.labels.others {
                 if let Some(l) = set.labels.get(&key) {
                     found.push((name.as_str(), l));

@@ -48,6 +48,9 @@ pub enum Pane {
     Chart,
 }
 
+/// The reason codes of an adjudicated score, unless the config file's `[review] reasons` says.
+pub const DEFAULT_REASONS: [&str; 4] = ["judge-wrong", "human-wrong", "rubric-ambiguous", "other"];
+
 /// Settings fixed at start (command line and config file).
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -68,6 +71,8 @@ pub struct Settings {
     pub pair_on: Option<String>,
     /// In a spot-check review, scoring an item moves to the next unscored one.
     pub review_advance: bool,
+    /// The reason codes an adjudicator picks from.
+    pub reasons: Vec<String>,
 }
 
 impl Default for Settings {
@@ -82,6 +87,7 @@ impl Default for Settings {
             baseline: None,
             pair_on: None,
             review_advance: true,
+            reasons: DEFAULT_REASONS.iter().map(|r| r.to_string()).collect(),
         }
     }
 }

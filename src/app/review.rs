@@ -23,6 +23,8 @@ pub struct Review {
     pub path: Option<std::path::PathBuf>,
     /// The labels folder.
     pub labels: Option<std::path::PathBuf>,
+    /// Adjudicating: the judge and every annotator shown, a final score and a reason asked.
+    pub adjudicate: bool,
     /// Rollout id → study index, once the study has loaded.
     pub index: HashMap<String, usize>,
     pub current: usize,
@@ -32,7 +34,17 @@ pub struct Review {
 
 impl Review {
     pub fn new(name: String, queue: Queue) -> Review {
-        Review { name, queue, path: None, labels: None, index: HashMap::new(), current: 0, loaded: false }
+        let adjudicate = queue.adjudicate;
+        Review {
+            name,
+            queue,
+            path: None,
+            labels: None,
+            adjudicate,
+            index: HashMap::new(),
+            current: 0,
+            loaded: false,
+        }
     }
 
     pub fn item(&self) -> Option<&Item> {
@@ -90,6 +102,19 @@ impl App {
     /// Every item is scored: the judge is revealed (`--reveal end`).
     pub fn review_complete(&self) -> bool {
         self.review_progress().is_some_and(|(done, total)| done == total)
+    }
+
+    /// On to the next unscored item once the current one is scored (config `[review]
+    /// advance`); the last opens the summary. The toast keeps what was just scored.
+    pub(super) fn advance_review(&mut self, out: &mut Outcome) {
+        let done = self.review.as_ref().and_then(|r| r.item()).is_some_and(|it| self.item_done(it));
+        if self.settings.review_advance && done {
+            let toast = self.toast.take();
+            self.next_review_item(true, true, out);
+            if self.toast.is_none() {
+                self.toast = toast;
+            }
+        }
     }
 
     /// When this review shows the judge.
@@ -266,17 +291,11 @@ impl App {
                 };
                 self.set_score(score, out);
                 self.reveal_toast();
-                // On to the next unscored item (the last opens the summary); the toast keeps
-                // what was just scored.
-                if self.settings.review_advance
-                    && score.is_some()
-                    && self.review.as_ref().and_then(|r| r.item()).is_some_and(|it| self.item_done(it))
-                {
-                    let toast = self.toast.take();
-                    self.next_review_item(true, true, out);
-                    if self.toast.is_none() {
-                        self.toast = toast;
-                    }
+                if self.review.as_ref().is_some_and(|r| r.adjudicate) && score.is_some() {
+                    // The reason is asked next; choosing it moves on.
+                    self.open_reason_picker();
+                } else if score.is_some() {
+                    self.advance_review(out);
                 }
             }
             _ => return false,

@@ -122,6 +122,11 @@ pub enum Command {
         queue: PathBuf,
         #[command(flatten)]
         blinding: Blinding,
+        /// Adjudicate (a queue `sample --disagree` drew is adjudicated anyway): the judge and
+        /// every annotator's value and note shown, a final score and a reason asked, saved to
+        /// `adjudicated-<your name>.jsonl`.
+        #[arg(long)]
+        adjudicate: bool,
         #[command(flatten)]
         study: StudyOptions,
     },
@@ -322,9 +327,14 @@ impl ExportArgs {
 /// `rollscope sample` options.
 #[derive(Debug, Args, Clone)]
 pub struct SampleArgs {
-    /// How many turns to draw (at most the eligible turns: more draws them all, with a note).
-    #[arg(long)]
-    pub n: usize,
+    /// How many turns to draw (at most the eligible turns: more draws them all, with a note);
+    /// with --disagree, at most this many (default: all).
+    #[arg(long, required_unless_present = "disagree")]
+    pub n: Option<usize>,
+    /// Draw an adjudication queue instead: every labelled turn (all annotators in --labels)
+    /// where a human and the judge, or two humans, are at least D apart.
+    #[arg(long, value_name = "D", value_parser = bounds::finite)]
+    pub disagree: Option<f64>,
     /// Seed: the same inputs and seed draw the same items in the same order.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,

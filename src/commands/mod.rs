@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
 
+use crate::app::labels::ADJUDICATED;
 use crate::cli::{LabelOptions, StudyDefinition};
 use crate::formats::Format;
 use crate::formats::inspect::InspectOptions;
@@ -142,8 +143,28 @@ pub fn read_annotators(
         Err(e) => bail!("no labels found: cannot read {}: {e}", dir.display()),
     };
     let mut annotators = Vec::new();
+    // `--annotator adjudicated`: every adjudicator's file as one set, the latest line per turn.
+    if only == Some("adjudicated") {
+        let mut records = Vec::new();
+        for (_, path) in files.iter().filter(|(name, _)| name.starts_with(ADJUDICATED)) {
+            let (found, warnings) = file::read_records(path, labels.label_file_limit());
+            warnings.iter().for_each(|w| warn(&w.to_string()));
+            records.extend(found.into_iter().filter(|r| queue.is_none_or(|q| r.queue.as_deref() == Some(q))));
+        }
+        records.sort_by(|a, b| a.time.cmp(&b.time));
+        let set = LabelSet::replay(&records);
+        if set.total_scored() == 0 {
+            bail!("no adjudicated scores in {} (review a `sample --disagree` queue first)", dir.display());
+        }
+        return Ok(vec![("adjudicated".to_string(), set)]);
+    }
     for (name, path) in files {
         if only.is_some_and(|o| file::label_path(dir, o) != path) {
+            continue;
+        }
+        // Adjudicated truth is not one more annotator's opinion: `--annotator adjudicated`
+        // (or the file's own name) reads it.
+        if only.is_none() && name.starts_with(ADJUDICATED) {
             continue;
         }
         let (mut records, mut warnings) = file::read_records(&path, labels.label_file_limit());

@@ -5,10 +5,15 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, bail};
 
 use super::{Output, active_score, load_study};
+use crate::app::labels::ADJUDICATED;
 use crate::cli::{SampleArgs, StudyDefinition, StudyOptions};
 use crate::config::Config;
-use crate::sample::{Queue, SampleOptions, assign, draw, new_queue_id, relative_to, shared_count};
+use crate::sample::{
+    Queue, SampleOptions, adjudication_queue, assign, disagreements, draw, new_queue_id, relative_to,
+    shared_count,
+};
 use crate::store::output;
+use crate::study::Study;
 
 pub fn run(paths: &[PathBuf], sample: &SampleArgs, study_options: &StudyOptions) -> Result<()> {
     let options = study_options;
@@ -21,8 +26,12 @@ pub fn run(paths: &[PathBuf], sample: &SampleArgs, study_options: &StudyOptions)
     let Some(score) = active_score(&study, &options.study)? else {
         bail!("this study has no judge scores: nothing to spot-check");
     };
+    if let Some(apart) = sample.disagree {
+        return write_adjudication(&study, &score, apart, sample, study_options, &inputs, paths);
+    }
+    let n = sample.n.unwrap_or_default();
     let options = SampleOptions {
-        n: sample.n,
+        n,
         seed: sample.seed,
         score,
         stratify: sample
@@ -34,7 +43,7 @@ pub fn run(paths: &[PathBuf], sample: &SampleArgs, study_options: &StudyOptions)
             .collect(),
         turns: sample.turns.clone(),
         oversample_above: sample.oversample_above,
-        extra: sample.extra.unwrap_or(sample.n.div_ceil(5)),
+        extra: sample.extra.unwrap_or(n.div_ceil(5)),
         id_fields: options.study.id_fields.clone(),
     };
     let fields =
@@ -58,10 +67,7 @@ pub fn run(paths: &[PathBuf], sample: &SampleArgs, study_options: &StudyOptions)
     let relative = |p: &Path| relative_to(p, folder).display().to_string();
     let given: Vec<String> = paths.iter().map(|p| relative(p)).collect();
     let mut queue = draw(&study.rollouts, &sources, &given, &options).map_err(anyhow::Error::msg)?;
-    let mut definition = study_options.study.clone();
-    definition.score_files.paths = definition.score_files.paths.iter().map(|p| relative(p).into()).collect();
-    queue.study = Some(serde_json::to_value(&definition)?);
-    queue.id = Some(new_queue_id());
+    record_study(&mut queue, paths, folder, study_options)?;
     queue.reveal = sample.blinding.reveal.unwrap_or_default();
     queue.show_earlier = sample.blinding.show_earlier;
     // More than there are is all there are, said, and the queue records what was drawn.
@@ -99,6 +105,62 @@ pub fn run(paths: &[PathBuf], sample: &SampleArgs, study_options: &StudyOptions)
             out.line(&format!("  {:<40} {:>5} of {:>6} eligible", key.join(" "), s.drawn, s.eligible))?;
         }
         out.line(&format!("Review them blind with: rollscope review {}", sample.output.display()))?;
+    }
+    out.finish()
+}
+
+/// What a queue records of the study (paths and `--scores` files relative to `folder`, where
+/// the queue is written; the study options), and a new id.
+fn record_study(queue: &mut Queue, paths: &[PathBuf], folder: &Path, options: &StudyOptions) -> Result<()> {
+    let relative = |p: &Path| relative_to(p, folder).display().to_string();
+    queue.paths = paths.iter().map(|p| relative(p)).collect();
+    let mut definition = options.study.clone();
+    definition.score_files.paths = definition.score_files.paths.iter().map(|p| relative(p).into()).collect();
+    queue.study = Some(serde_json::to_value(&definition)?);
+    queue.id = Some(new_queue_id());
+    Ok(())
+}
+
+/// `sample --disagree D`: the labelled turns in question, into an adjudication queue.
+fn write_adjudication(
+    study: &Study,
+    score: &str,
+    apart: f64,
+    sample: &SampleArgs,
+    options: &StudyOptions,
+    inputs: &output::Inputs,
+    paths: &[PathBuf],
+) -> Result<()> {
+    let dir = options.labels.dir(paths);
+    let mut annotators = super::read_annotators(study, &dir, &options.labels, None)?;
+    // Earlier adjudications are not among the opinions being adjudicated.
+    annotators.retain(|(name, _)| !name.starts_with(ADJUDICATED));
+    let turns = disagreements(&study.rollouts, &annotators, score, apart);
+    if turns.is_empty() {
+        bail!(
+            "no labelled turn is {apart} or more from the judge's {score:?} or from another annotator ({} annotators in {})",
+            annotators.len(),
+            dir.display()
+        );
+    }
+    let sources: Vec<String> = study.sources.iter().map(|s| s.display.clone()).collect();
+    let mut queue = adjudication_queue(&study.rollouts, &sources, &turns, score, sample.n, sample.seed);
+    let folder = sample.output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    record_study(&mut queue, paths, folder, options)?;
+    let text = crate::sanitize::json::to_string_pretty(&queue)? + "\n";
+    output::write(&sample.output, text.as_bytes(), inputs)?;
+    let mut out = Output::stdout();
+    if sample.json {
+        out.json(&serde_json::json!({"queue": sample.output.display().to_string(), "items": queue.items.len(), "disagreeing": turns.len()}))?;
+    } else {
+        out.line(&format!(
+            "{} of {} turns where {} annotators and the judge are {apart} or more apart, drawn into {}",
+            queue.items.len(),
+            turns.len(),
+            annotators.len(),
+            sample.output.display()
+        ))?;
+        out.line(&format!("Adjudicate them with: rollscope review {}", sample.output.display()))?;
     }
     out.finish()
 }

@@ -31,6 +31,8 @@ pub fn run(dir: &Path, annotator: &str, count: u32, prefix: &str) -> Result<()> 
             queue: None,
             queue_id: None,
             blind: false,
+            reason: None,
+            adjudicator: None,
             line: Default::default(),
         };
         store.write(record)?;

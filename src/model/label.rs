@@ -46,6 +46,12 @@ pub struct LabelRecord {
     /// Given blind: in a spot-check review, before the judge's value could be seen.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub blind: bool,
+    /// An adjudicated score's reason code (`judge-wrong`, `human-wrong`, `rubric-ambiguous`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Who adjudicated (the file is `adjudicated-<name>.jsonl`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adjudicator: Option<String>,
     /// The line it was read from, for warnings about it; never written.
     #[serde(skip)]
     pub line: SourceLine,
@@ -122,6 +128,8 @@ pub struct Label {
     pub queue_id: Option<String>,
     /// Given blind (in a spot-check review).
     pub blind: bool,
+    /// An adjudicated score's reason code.
+    pub reason: Option<String>,
 }
 
 impl Label {
@@ -174,6 +182,7 @@ impl LabelSet {
             queue: record.queue.clone(),
             queue_id: record.queue_id.clone(),
             blind: record.blind,
+            reason: record.reason.clone(),
         };
         self.set(key, (!label.is_empty()).then_some(label));
     }
@@ -254,6 +263,8 @@ mod tests {
             queue: None,
             queue_id: None,
             blind: false,
+            reason: None,
+            adjudicator: None,
             line: SourceLine::default(),
         }
     }

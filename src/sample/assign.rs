@@ -125,6 +125,7 @@ mod tests {
             study: None,
             reveal: Reveal::End,
             show_earlier: false,
+            adjudicate: false,
             strata,
             items,
         }

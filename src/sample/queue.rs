@@ -89,6 +89,10 @@ pub struct Queue {
     /// not by default).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub show_earlier: bool,
+    /// An adjudication queue (`sample --disagree`): reviewed with the judge and every
+    /// annotator shown, for a final score and a reason.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub adjudicate: bool,
     pub strata: Vec<Stratum>,
     pub items: Vec<Item>,
 }

@@ -66,6 +66,9 @@ impl<'a> JudgeLens<'a> {
     pub fn visible(&self, index: usize, turn: usize) -> bool {
         let app = self.app;
         let Some(review) = &app.review else { return true };
+        if review.adjudicate {
+            return true;
+        }
         let Some(summary) = app.study.rollouts.get(index) else { return false };
         let queue = &review.queue;
         let on_this_rollout = || queue.items.iter().filter(|it| it.rollout == *summary.id);

@@ -45,6 +45,8 @@ fn labels(entries: &[(&str, u32, &str, &str)]) -> LabelSet {
             queue: None,
             queue_id: None,
             blind: false,
+            reason: None,
+            adjudicator: None,
             line: SourceLine::default(),
         })
         .collect();
@@ -109,6 +111,8 @@ fn scores(entries: &[(&str, u32, u8, bool)]) -> LabelSet {
             queue: None,
             queue_id: None,
             blind,
+            reason: None,
+            adjudicator: None,
             line: SourceLine::default(),
         })
         .collect();

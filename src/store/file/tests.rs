@@ -18,6 +18,8 @@ fn record(rollout: &str, turn: u32, score: u8) -> LabelRecord {
         queue: None,
         queue_id: None,
         blind: false,
+        reason: None,
+        adjudicator: None,
         line: SourceLine::default(),
     }
 }
