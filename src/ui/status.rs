@@ -44,11 +44,9 @@ impl Widget for StatusWidget<'_> {
             spans.push(Span::styled(sanitize::clean(toast).into_owned(), theme.title()));
             spans.push(Span::raw(" · "));
         }
-        if let Some((name, done, total)) = view.review {
-            spans.push(Span::styled(
-                format!("spot-check {} · {done}/{total} done · ", sanitize::clean(name)),
-                theme.accent(),
-            ));
+        // The queue's title holds the progress: shown once.
+        if let Some((name, _, _)) = view.review {
+            spans.push(Span::styled(format!("spot-check {} · ", sanitize::clean(name)), theme.accent()));
         }
         if let Some(labels) = &view.labels {
             spans.extend(label_status(labels, theme));

@@ -123,6 +123,22 @@ pub struct SummaryView<'a> {
     pub withheld: Option<String>,
 }
 
+/// The length of the part all `ids` share, cut back to just after a separator (`/`, `:`, `-`,
+/// `_`, `.`) so no id loses part of a word; 0 for fewer than two ids.
+fn shared_prefix<'a>(ids: impl Iterator<Item = &'a str>) -> usize {
+    let ids: Vec<&str> = ids.collect();
+    let (Some(first), true) = (ids.first(), ids.len() >= 2) else { return 0 };
+    let mut len = ids.iter().skip(1).fold(first.len(), |len, id| {
+        first.bytes().zip(id.bytes()).take(len).take_while(|(a, b)| a == b).count()
+    });
+    // Every id keeps at least one character.
+    len = len.min(ids.iter().map(|id| id.len()).min().unwrap_or(0).saturating_sub(1));
+    while len > 0 && !first[..len].ends_with(['/', ':', '-', '_', '.']) {
+        len -= 1;
+    }
+    len
+}
+
 /// A path as a shell word: quoted when it holds anything but the plainest characters.
 fn shell_word(text: &str) -> String {
     let plain = text.chars().all(|c| c.is_ascii_alphanumeric() || "/._-+:@".contains(c));
@@ -181,6 +197,8 @@ impl App {
         let judge = JudgeLens::new(self);
         let (done, total) = self.review_progress().unwrap_or((0, 0));
         let offset = review.current.saturating_sub(rows / 2).min(total.saturating_sub(rows));
+        // What every item's id starts with (a file name, a run) tells the rows nothing.
+        let shared = shared_prefix(review.queue.items.iter().map(|it| it.rollout.as_str()));
         let items = review.queue.items.iter().enumerate().skip(offset).take(rows);
         let rows = items
             .map(|(i, item)| {
@@ -188,7 +206,7 @@ impl App {
                 let index = review.index.get(&item.rollout).copied();
                 QueueRow {
                     number: i + 1,
-                    rollout: &item.rollout,
+                    rollout: &item.rollout[shared..],
                     turn: item.turn,
                     done,
                     you: self.my_label(&item.rollout, Some(item.turn)).and_then(|l| l.score),
@@ -259,5 +277,25 @@ impl App {
         } else {
             vec![pane, Context::Global]
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shared_prefix;
+
+    #[test]
+    fn the_part_every_id_shares_is_dropped_up_to_a_separator() {
+        fn cut<'a>(ids: &[&'a str]) -> Vec<&'a str> {
+            let n = shared_prefix(ids.iter().copied());
+            ids.iter().map(|id| &id[n..]).collect()
+        }
+        assert_eq!(cut(&["transcripts.jsonl:1", "transcripts.jsonl:3"]), ["1", "3"]);
+        assert_eq!(cut(&["run-a/math-004", "run-a/math-017"]), ["004", "017"]);
+        assert_eq!(cut(&["run-a/math-004", "run-a/wild-017"]), ["math-004", "wild-017"], "not mid-word");
+        assert_eq!(cut(&["éa:1", "éa:2"]), ["1", "2"]);
+        assert_eq!(cut(&["r1", "r2"]), ["r1", "r2"], "no separator: whole");
+        assert_eq!(cut(&["a:", "a:"]), ["a:", "a:"], "an id keeps a character");
+        assert_eq!(cut(&["only:one"]), ["only:one"]);
     }
 }
