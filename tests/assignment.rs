@@ -255,3 +255,80 @@ fn turns_in_question_are_drawn_adjudicated_with_everything_shown_and_agree_reads
         all["judge"].as_array().unwrap().iter().map(|j| j["annotator"].as_str().unwrap()).collect();
     assert_eq!(names, ["ana", "ben"]);
 }
+
+/// The judge fixture: transcripts and a separate judge file, in a folder of their own.
+fn judged_study(dir: &Path) {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/judge");
+    std::fs::create_dir_all(dir.join("scores")).unwrap();
+    std::fs::copy(fixtures.join("transcripts.jsonl"), dir.join("transcripts.jsonl")).unwrap();
+    std::fs::copy(fixtures.join("frustration.jsonl"), dir.join("scores/frustration.jsonl")).unwrap();
+}
+
+#[test]
+fn a_queue_carries_its_study_and_reopens_it_after_the_folder_moved() {
+    let dir = tempfile::tempdir().unwrap();
+    let before = dir.path().join("before");
+    judged_study(&before);
+    std::fs::create_dir_all(before.join("queues")).unwrap();
+    let out = rollscope(
+        &before,
+        &[
+            "sample",
+            "transcripts.jsonl",
+            "--scores",
+            "scores/frustration.jsonl",
+            "--join",
+            "condition,task_id,rollout_idx",
+            "--turn-field",
+            "turn_index",
+            "--n",
+            "4",
+            "--seed",
+            "3",
+            "-o",
+            "queues/ana.json",
+        ],
+    );
+    assert!(out.contains("rollscope review queues/ana.json"), "{out}");
+    let queue: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(before.join("queues/ana.json")).unwrap()).unwrap();
+    assert_eq!(queue["version"], 2);
+    assert_eq!(queue["paths"], serde_json::json!(["../transcripts.jsonl"]), "relative to the queue");
+    assert_eq!(queue["study"]["score_files"]["paths"], serde_json::json!(["../scores/frustration.jsonl"]));
+    assert_eq!(
+        queue["study"]["score_files"]["join"],
+        serde_json::json!(["condition", "task_id", "rollout_idx"])
+    );
+    assert_eq!(queue["reveal"], "end");
+    assert!(queue["id"].as_str().is_some_and(|id| id.starts_with("q-")));
+    // The whole folder moves (mailed, or another machine): the queue still opens its study,
+    // score file included, with no other argument.
+    let after = dir.path().join("elsewhere/after");
+    std::fs::create_dir_all(after.parent().unwrap()).unwrap();
+    std::fs::rename(&before, &after).unwrap();
+    let labels = after.join("labels");
+    let mut s =
+        rollscope::testkit::Session::review(&after.join("queues/ana.json"), 120, 40, (&labels, "ana"))
+            .unwrap();
+    assert!(
+        s.app.study.problems.iter().all(|p| !p.message.contains("cannot read")),
+        "{:?}",
+        s.app.study.problems
+    );
+    let review = s.app.review.as_ref().unwrap();
+    let item = review.item().unwrap().clone();
+    let index = review.index[&item.rollout];
+    let judge = s.app.study.rollouts[index].score_at("frustration", item.turn as usize);
+    assert!(judge.is_some(), "the judge file was joined: item {item:?} has its score");
+    // A label given in the review is blind and carries the queue's name and id.
+    s.press("3");
+    let records = rollscope::store::file::read_records(
+        &labels.join("ana.jsonl"),
+        rollscope::model::ReadLimits::default().label_file(),
+    )
+    .0;
+    let last = records.last().unwrap();
+    assert!(last.blind, "given blind");
+    assert_eq!(last.queue.as_deref(), Some("ana"));
+    assert_eq!(last.queue_id.as_deref(), queue["id"].as_str());
+}
