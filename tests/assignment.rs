@@ -192,6 +192,7 @@ fn turns_in_question_are_drawn_adjudicated_with_everything_shown_and_agree_reads
     let screen = rollscope::testkit::screen_text(&s.draw());
     let r: usize = item.rollout[1..].parse().unwrap();
     assert!(screen.contains(&format!("ana on r{r}/{}", item.turn)), "every annotator's note:\n{screen}");
+    assert!(screen.contains("Adjudication adj · 0/2 done"), "{screen}");
     for _ in 0..2 {
         s.press("5");
         assert!(matches!(s.app.modal, Some(rollscope::app::Modal::Categories(_))), "the reason is asked");

@@ -268,6 +268,7 @@ fn queue_alone_shows_the_judge_only_for_scored_items() {
         ],
         current: Some(1),
         focused: true,
+        adjudicate: false,
     };
     insta::assert_snapshot!(draw(QueueWidget { view, theme: PLAIN }, 50, 4));
 }

@@ -23,7 +23,13 @@ impl Widget for QueueWidget<'_> {
         let (view, theme) = (&self.view, self.theme);
         let block = Block::default().borders(Borders::ALL).border_style(theme.border(view.focused)).title(
             Span::styled(
-                format!(" Spot-check {} · {}/{} done ", sanitize::clean(view.name), view.done, view.total),
+                format!(
+                    " {} {} · {}/{} done ",
+                    if view.adjudicate { "Adjudication" } else { "Spot-check" },
+                    sanitize::clean(view.name),
+                    view.done,
+                    view.total
+                ),
                 theme.title(),
             ),
         );

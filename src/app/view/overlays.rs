@@ -94,6 +94,8 @@ pub struct QueueView<'a> {
     /// Position of the current item in `rows`.
     pub current: Option<usize>,
     pub focused: bool,
+    /// An adjudication queue (titled so).
+    pub adjudicate: bool,
 }
 
 /// One item: my score and the judge's once I have scored it.
@@ -223,6 +225,7 @@ impl App {
             rows,
             current: review.current.checked_sub(offset),
             focused: self.focus == Pane::List && self.modal.is_none(),
+            adjudicate: review.adjudicate,
         })
     }
 
