@@ -332,4 +332,15 @@ fn a_queue_carries_its_study_and_reopens_it_after_the_folder_moved() {
     assert!(last.blind, "given blind");
     assert_eq!(last.queue.as_deref(), Some("ana"));
     assert_eq!(last.queue_id.as_deref(), queue["id"].as_str());
+    // `agree --queue FILE` opens the study from the queue and reads the labels given in it.
+    let report: serde_json::Value = serde_json::from_str(&rollscope(
+        &after,
+        &["agree", "--queue", "queues/ana.json", "--labels", "labels", "--json", "--boot", "20"],
+    ))
+    .unwrap();
+    assert_eq!(
+        (report["judge"][0]["n"].as_u64(), report["judge"][0]["blind_labels"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(report["progress"][0]["done"], 1);
 }

@@ -82,7 +82,8 @@ pub enum Command {
         paths: Vec<PathBuf>,
         #[command(flatten)]
         bootstrap: BootstrapOptions,
-        /// Only labels given in this spot-check queue (its file name).
+        /// Only labels given in this spot-check queue: its name (the file's stem), or the queue
+        /// file itself (then its labels by the queue's id, and the study from it).
         #[arg(long)]
         queue: Option<String>,
         /// The folder of queues `sample --annotators` wrote: the study comes from them, each

@@ -36,7 +36,10 @@ pub struct AgreeArgs {
 }
 
 pub fn run(paths: &[PathBuf], agree: &AgreeArgs, given: &StudyOptions, config: &Config) -> Result<()> {
-    if let Some(dir) = &agree.queue_dir {
+    // `--queue FILE`: a queue file, read as `--queue-dir` reads one (labels by its id, so two
+    // rounds of the same name do not mix); `--queue NAME` matches labels by the queue's name.
+    let queue_file = agree.queue.as_deref().map(Path::new).filter(|p| p.is_file());
+    if let Some(dir) = agree.queue_dir.as_deref().or(queue_file) {
         if !paths.is_empty() {
             bail!("--queue-dir reads the study from its queues: give no paths with it");
         }
