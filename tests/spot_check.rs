@@ -271,6 +271,10 @@ fn blind_by_default_no_judge_value_of_any_turn_shows_until_every_item_is_scored(
         .unwrap();
     let mut s = Session::review(&dir.path().join("q1.json"), 120, 40, (&labels, "ana")).unwrap();
     assert_eq!(s.app.review_progress(), Some((0, 8)), "earlier labels do not count as scored");
+    // Clearing the score of a turn whose earlier label the review hides erases nothing.
+    s.press("x");
+    let lines = std::fs::read_to_string(labels.join("ana.jsonl")).unwrap().lines().count();
+    assert_eq!(lines, earlier.len(), "no line written by clearing a hidden label");
     let total = 8;
     // Every key a curious annotator might press between scores, on every item.
     let looks = [

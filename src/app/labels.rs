@@ -182,6 +182,11 @@ impl App {
     /// Applies a change, records it for undo, and asks for it to be written.
     fn change(&mut self, key: LabelKey, after: Option<Label>, out: &mut Outcome) {
         let after = after.filter(|l| !l.is_empty());
+        // In a review an earlier label is not shown: clearing it there would erase what the
+        // annotator never saw.
+        if after.is_none() && self.my_label(&key.0, key.1).is_none() {
+            return;
+        }
         let before = self.labels.mine.labels.get(&key).cloned();
         if before == after {
             return;

@@ -21,6 +21,8 @@ impl App {
             self.apply_pending_turn();
             return;
         }
+        // Keys held for another rollout (a label waiting for its hashes) must not land here.
+        self.deferred_keys.clear();
         self.reader.expect(index);
         if let Some(rollout) = self.cached(index) {
             self.show_rollout(index, rollout);

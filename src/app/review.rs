@@ -309,7 +309,12 @@ impl App {
         let Some(index) = self.review.as_ref().and_then(|r| r.index.get(&item.rollout).copied()) else {
             return;
         };
-        let mine = self.labels.mine.get(&item.rollout, Some(item.turn)).and_then(|l| l.score);
+        // Only a score given here, saved: an earlier label (or one not written, the store being
+        // read-only) says nothing of this item.
+        if !self.item_done(&item) {
+            return;
+        }
+        let mine = self.my_label(&item.rollout, Some(item.turn)).and_then(|l| l.score);
         let judge = self.study.rollouts[index].score_at(self.score_name(), item.turn as usize);
         // Progress is in the title and the status line already.
         let next = if self.settings.review_advance { "" } else { " · . next" };

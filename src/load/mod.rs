@@ -119,6 +119,10 @@ fn load_files(paths: &[std::path::PathBuf], options: &LoadOptions, hash_turns: b
     }
     let bytes = files.iter().map(|f| f.size).sum();
     sink(LoadEvent::Planned { files: files.len(), bytes });
+    // A huge rollout is held for the first read only when it is the one file: the reader shows
+    // one rollout, and ten held gigabytes would break the bound on memory.
+    let options =
+        &LoadOptions { hold_huge_record: options.hold_huge_record && files.len() == 1, ..options.clone() };
     // A rollout's `source` indexes the sources announced so far; a file that fails before it
     // is announced must not shift the files after it.
     let announced = AtomicU32::new(0);

@@ -135,7 +135,9 @@ fn shared_prefix<'a>(ids: impl Iterator<Item = &'a str>) -> usize {
     });
     // Every id keeps at least one character.
     len = len.min(ids.iter().map(|id| id.len()).min().unwrap_or(0).saturating_sub(1));
-    while len > 0 && !first[..len].ends_with(['/', ':', '-', '_', '.']) {
+    // Back to just after an ASCII separator: a byte test, as `len` may sit inside a character
+    // two ids only begin alike (é and è share their first byte).
+    while len > 0 && !matches!(first.as_bytes()[len - 1], b'/' | b':' | b'-' | b'_' | b'.') {
         len -= 1;
     }
     len
@@ -297,6 +299,7 @@ mod tests {
         assert_eq!(cut(&["run-a/math-004", "run-a/math-017"]), ["004", "017"]);
         assert_eq!(cut(&["run-a/math-004", "run-a/wild-017"]), ["math-004", "wild-017"], "not mid-word");
         assert_eq!(cut(&["éa:1", "éa:2"]), ["1", "2"]);
+        assert_eq!(cut(&["é1", "è2"]), ["é1", "è2"], "sharing half a character is sharing none");
         assert_eq!(cut(&["r1", "r2"]), ["r1", "r2"], "no separator: whole");
         assert_eq!(cut(&["a:", "a:"]), ["a:", "a:"], "an id keeps a character");
         assert_eq!(cut(&["only:one"]), ["only:one"]);
