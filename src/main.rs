@@ -135,6 +135,7 @@ fn open_app(
         score: args.study.score.as_deref().map(Into::into),
         threshold: args.study.threshold.unwrap_or(commands::DEFAULT_THRESHOLD),
         color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        truecolor: rollscope::ui::palette::terminal_has_truecolor(),
         title,
         tags: config.tags.clone().unwrap_or_else(|| DEFAULT_TAGS.iter().map(|t| t.to_string()).collect()),
         review_advance: config.review.advance.unwrap_or(true),

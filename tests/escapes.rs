@@ -255,7 +255,7 @@ fn the_help_shows_keys_bound_in_the_config_without_obeying_them() {
     let keymap = Keymap::with_overrides(&[("next_turn".to_string(), keys)].into()).unwrap();
     let view = HelpView { lines: help_lines(&keymap), scroll: 0 };
     let mut buffer = Buffer::empty(Rect::new(0, 0, 100, 60));
-    HelpWidget { view, theme: Theme { color: false } }.render(buffer.area, &mut buffer);
+    HelpWidget { view, theme: Theme { color: false, truecolor: false } }.render(buffer.area, &mut buffer);
     let screen: String = buffer.content().iter().map(|cell| cell.symbol()).collect();
     assert_terminal_safe(&screen, "the help");
     assert!(screen.contains("\\u{e0041}"), "the key is shown as a placeholder");

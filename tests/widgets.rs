@@ -23,7 +23,7 @@ use rollscope::ui::review::QueueWidget;
 use rollscope::ui::status::{HintsWidget, StatusWidget};
 use rollscope::ui::theme::Theme;
 
-const PLAIN: Theme = Theme { color: false };
+const PLAIN: Theme = Theme { color: false, truecolor: false };
 
 fn draw(widget: impl Widget, width: u16, height: u16) -> String {
     let mut buffer = Buffer::empty(Rect::new(0, 0, width, height));

@@ -61,6 +61,8 @@ pub struct Settings {
     pub threshold: f64,
     /// False under `NO_COLOR`.
     pub color: bool,
+    /// The terminal draws 24-bit colour (`COLORTERM`).
+    pub truecolor: bool,
     /// Name of the study shown in the title (paths or "demo").
     pub title: String,
     /// Tags offered in the tag picker.
@@ -83,6 +85,7 @@ impl Default for Settings {
             score: None,
             threshold: 5.0,
             color: true,
+            truecolor: false,
             title: "demo".into(),
             tags: labels::DEFAULT_TAGS.iter().map(|t| t.to_string()).collect(),
             by: None,

@@ -7,6 +7,7 @@ pub mod chart;
 pub mod compare;
 pub mod list;
 pub mod overlay;
+pub mod palette;
 pub mod reader;
 pub mod review;
 pub mod side_by_side;
@@ -32,7 +33,7 @@ use theme::Theme;
 
 /// Draws the whole screen and says where the mouse can hit what.
 pub fn render(app: &App, frame: &mut Frame) -> HitMap {
-    let theme = Theme { color: app.settings.color };
+    let theme = Theme { color: app.settings.color, truecolor: app.settings.truecolor };
     let areas = app.areas();
     match app.queue_view(areas.list.height.saturating_sub(2) as usize) {
         Some(view) => frame.render_widget(QueueWidget { view, theme }, areas.list),

@@ -4,7 +4,7 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Style};
+use ratatui::style::Style;
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Block, Borders, Chart, Clear, Dataset, GraphType, Paragraph, Widget};
@@ -14,14 +14,12 @@ use crate::app::stats_view::StatsView;
 use crate::metrics::study::{GroupStats, TurnStats};
 use crate::sanitize;
 
-const COLORS: [Color; 6] =
-    [Color::Cyan, Color::Magenta, Color::Yellow, Color::Green, Color::Blue, Color::Red];
 const MARKERS: [Marker; 4] = [Marker::Braille, Marker::Dot, Marker::Block, Marker::HalfBlock];
 /// Glyphs naming the markers in the legend (for NO_COLOR).
 const GLYPHS: [&str; 4] = ["⣿", "•", "█", "▀"];
 
 pub(super) fn series_style(theme: Theme, i: usize) -> (Style, Marker, &'static str) {
-    let style = if theme.color { Style::new().fg(COLORS[i % COLORS.len()]) } else { Style::new() };
+    let style = theme.group(i);
     let m = if theme.color { 0 } else { i % MARKERS.len() };
     (style, MARKERS[m], GLYPHS[m])
 }

@@ -9,6 +9,8 @@ use crate::model::Role;
 #[derive(Debug, Clone, Copy)]
 pub struct Theme {
     pub color: bool,
+    /// The terminal draws 24-bit colour (else group colours are the nearest xterm 256).
+    pub truecolor: bool,
 }
 
 impl Theme {
@@ -22,6 +24,11 @@ impl Theme {
             (true, false) => Style::new().add_modifier(Modifier::BOLD),
             (false, _) => Style::new().add_modifier(Modifier::DIM),
         }
+    }
+
+    /// Group `i`'s colour, the same in every view (`palette`); plain without colour.
+    pub fn group(self, i: usize) -> Style {
+        self.pick(Style::new().fg(super::palette::group_color(i, self.truecolor)), Style::new())
     }
 
     pub fn title(self) -> Style {
