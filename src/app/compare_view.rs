@@ -146,10 +146,7 @@ impl App {
             Action::NextBaseline => self.next_baseline(out),
             Action::ThresholdUp | Action::ThresholdDown => {
                 let delta = if action == Action::ThresholdUp { 1.0 } else { -1.0 };
-                let next = (self.settings.threshold + delta).clamp(0.0, 10.0);
-                if next != self.settings.threshold {
-                    self.settings.threshold = next;
-                    self.refresh_list(out);
+                if self.step_threshold(delta, out) {
                     self.request_compare(out);
                 }
             }

@@ -234,7 +234,7 @@ impl App {
             .unwrap_or_default();
         // A label given in a spot-check review is blind (the judge was not shown before it);
         // an adjudication is not, and names its adjudicator.
-        let adjudicating = self.review.as_ref().is_some_and(|r| r.adjudicate);
+        let adjudicating = self.adjudicating();
         let blind = self.review.is_some() && !adjudicating;
         let adjudicator = adjudicating.then(|| {
             let name = &self.labels.annotator;
@@ -371,7 +371,7 @@ impl App {
         }
         // Other annotators' labels would tell a blind annotator what to score; an adjudicator
         // is to see them all.
-        let adjudicating = self.review.as_ref().is_some_and(|r| r.adjudicate);
+        let adjudicating = self.adjudicating();
         if (self.labels.show_others && self.review.is_none()) || adjudicating {
             for (name, set) in &self.labels.others {
                 if let Some(l) = set.labels.get(&key) {

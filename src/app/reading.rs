@@ -28,17 +28,25 @@ impl App {
             self.show_rollout(index, rollout);
             return;
         }
-        let (Some(summary), Some(source)) = (self.study.rollouts.get(index), self.study.source_of(index))
-        else {
-            return;
-        };
-        out.effects.push(Effect::ReadRollout {
+        out.effects.extend(self.read_effect(index, self.areas().reader_columns()));
+    }
+
+    /// The read of rollout `index` for a reader `columns` wide (a huge body is wrapped to it
+    /// while the turns are hashed).
+    pub(super) fn read_effect(&self, index: usize, columns: usize) -> Option<Effect> {
+        let (summary, source) = (self.study.rollouts.get(index)?, self.study.source_of(index)?);
+        Some(Effect::ReadRollout {
             index,
             source: source.clone(),
             summary: Box::new(summary.clone()),
-            text_width: self.areas().reader_columns().saturating_sub(reader::GUTTER).max(1),
+            text_width: columns.saturating_sub(reader::GUTTER).max(1),
             text_files: self.study.text_files.clone(),
-        });
+        })
+    }
+
+    /// The file rollout `index` came from, as the reader's heading names it.
+    pub(super) fn source_name(&self, index: usize) -> String {
+        self.study.source_of(index).map(|s| s.display.clone()).unwrap_or_default()
     }
 
     /// A rollout read recently, if it is still cached.
@@ -64,7 +72,7 @@ impl App {
     }
 
     pub(super) fn show_rollout(&mut self, index: usize, rollout: ReadRollout) {
-        let source = self.study.source_of(index).map(|s| s.display.clone()).unwrap_or_default();
+        let source = self.source_name(index);
         let width = self.areas().reader_columns();
         self.reader.texts_problem = rollout.texts_problem.clone();
         let notes = self.annotations(index, &rollout.rollout, &rollout.turn_hashes, &rollout.texts);
@@ -124,7 +132,7 @@ impl App {
         let (Some(index), Some(rollout)) = (self.reader.index, self.reader.rollout.clone()) else {
             return;
         };
-        let source = self.study.source_of(index).map(|s| s.display.clone()).unwrap_or_default();
+        let source = self.source_name(index);
         let notes = self.annotations(index, &rollout, &self.reader.turn_hashes, &self.reader.texts);
         self.reader.rewrap(&source, self.areas().reader_columns(), &notes);
     }

@@ -117,6 +117,11 @@ impl App {
         }
     }
 
+    /// Adjudicating: the judge and every annotator shown, a reason asked after each score.
+    pub fn adjudicating(&self) -> bool {
+        self.review.as_ref().is_some_and(|r| r.adjudicate)
+    }
+
     /// When this review shows the judge.
     pub fn reveal(&self) -> Option<Reveal> {
         self.review.as_ref().map(|r| r.queue.reveal)
@@ -291,7 +296,7 @@ impl App {
                 };
                 self.set_score(score, out);
                 self.reveal_toast();
-                if self.review.as_ref().is_some_and(|r| r.adjudicate) && score.is_some() {
+                if self.adjudicating() && score.is_some() {
                     // The reason is asked next; choosing it moves on.
                     self.open_reason_picker();
                 } else if score.is_some() {

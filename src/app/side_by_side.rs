@@ -4,8 +4,8 @@
 //! in one chart. Several counterparts (five rollouts per prompt and condition) are cycled.
 
 use super::layout::SideAreas;
-use super::reader::{GUTTER, ReadRollout, TurnReader};
-use super::{App, Effect, Modal, Outcome};
+use super::reader::{ReadRollout, TurnReader};
+use super::{App, Modal, Outcome};
 use crate::app::action::Action;
 use crate::metrics::study::{group_value, value_text};
 use crate::model::names;
@@ -141,18 +141,8 @@ impl App {
             self.show_side(false, read);
             return;
         }
-        let (Some(summary), Some(source)) = (self.study.rollouts.get(index), self.study.source_of(index))
-        else {
-            return;
-        };
-        let width = SideAreas::of(self.size.0, self.size.1).text_columns();
-        out.effects.push(Effect::ReadRollout {
-            index,
-            source: source.clone(),
-            summary: Box::new(summary.clone()),
-            text_width: width.saturating_sub(GUTTER).max(1),
-            text_files: self.study.text_files.clone(),
-        });
+        let columns = SideAreas::of(self.size.0, self.size.1).text_columns();
+        out.effects.extend(self.read_effect(index, columns));
     }
 
     /// A rollout read (or failed) while the view waits for it as the counterpart.
@@ -173,7 +163,7 @@ impl App {
         let reader = if left { &view.left } else { &view.right };
         let Some(index) = reader.index else { return };
         let notes = self.annotations(index, &read.rollout, &read.turn_hashes, &read.texts);
-        let source = self.study.source_of(index).map(|s| s.display.clone()).unwrap_or_default();
+        let source = self.source_name(index);
         let width = SideAreas::of(self.size.0, self.size.1).text_columns();
         let Some(Modal::SideBySide(view)) = &mut self.modal else { return };
         let reader = if left { &mut view.left } else { &mut view.right };
@@ -188,7 +178,7 @@ impl App {
         for reader in [&view.left, &view.right] {
             if let (Some(index), Some(rollout)) = (reader.index, &reader.rollout) {
                 let notes = self.annotations(index, rollout, &reader.turn_hashes, &reader.texts);
-                let source = self.study.source_of(index).map(|s| s.display.clone()).unwrap_or_default();
+                let source = self.source_name(index);
                 wrapped.push(Some((source, notes)));
             } else {
                 wrapped.push(None);

@@ -103,11 +103,20 @@ impl App {
     }
 
     fn move_threshold(&mut self, delta: f64, out: &mut Outcome) {
-        let next = (self.settings.threshold + delta).clamp(0.0, 10.0);
-        if next != self.settings.threshold {
-            self.settings.threshold = next;
-            self.refresh_list(out);
+        if self.step_threshold(delta, out) {
             self.request_stats(out);
         }
+    }
+
+    /// Moves the threshold by `delta` within 0–10, the list following; whether it moved (the
+    /// statistics and compare views then recompute).
+    pub(super) fn step_threshold(&mut self, delta: f64, out: &mut Outcome) -> bool {
+        let next = (self.settings.threshold + delta).clamp(0.0, 10.0);
+        let moved = next != self.settings.threshold;
+        if moved {
+            self.settings.threshold = next;
+            self.refresh_list(out);
+        }
+        moved
     }
 }

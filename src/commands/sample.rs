@@ -8,6 +8,7 @@ use super::{Output, active_score, load_study};
 use crate::app::labels::ADJUDICATED;
 use crate::cli::{SampleArgs, StudyDefinition, StudyOptions};
 use crate::config::Config;
+use crate::formats::input::folder_of;
 use crate::sample::{
     Queue, SampleOptions, adjudication_queue, assign, disagreements, draw, new_queue_id, relative_to,
     shared_count,
@@ -62,7 +63,7 @@ pub fn run(paths: &[PathBuf], sample: &SampleArgs, study_options: &StudyOptions)
     }
     let folder = match assigned {
         true => sample.output.as_path(),
-        false => sample.output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")),
+        false => folder_of(&sample.output),
     };
     let relative = |p: &Path| relative_to(p, folder).display().to_string();
     let given: Vec<String> = paths.iter().map(|p| relative(p)).collect();
@@ -145,7 +146,7 @@ fn write_adjudication(
     }
     let sources: Vec<String> = study.sources.iter().map(|s| s.display.clone()).collect();
     let mut queue = adjudication_queue(&study.rollouts, &sources, &turns, score, sample.n, sample.seed);
-    let folder = sample.output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let folder = folder_of(&sample.output);
     record_study(&mut queue, paths, folder, options)?;
     let text = crate::sanitize::json::to_string_pretty(&queue)? + "\n";
     output::write(&sample.output, text.as_bytes(), inputs)?;

@@ -84,6 +84,11 @@ pub fn open(path: &Path, limit: Limit) -> Result<Bounded<File>, InputError> {
     Ok(Bounded { inner: file, read: 0, limit, size })
 }
 
+/// The folder a file is in: its parent, `.` for a bare file name.
+pub fn folder_of(path: &Path) -> &Path {
+    path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
+}
+
 /// Reads a regular file within `limit` whole.
 pub fn read(path: &Path, limit: Limit) -> Result<Vec<u8>, InputError> {
     let mut file = open(path, limit)?;

@@ -11,6 +11,7 @@ use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use crate::formats::input::folder_of;
 use crate::load::walk;
 use crate::store::file;
 
@@ -97,7 +98,7 @@ impl Inputs {
     /// Why `path` (not yet existing) may not be created: a `*.jsonl` in the labels folder.
     fn new_label_file(&self, path: &Path) -> bool {
         let Some(labels) = &self.labels else { return false };
-        let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let parent = folder_of(path);
         path.extension().is_some_and(|e| e == "jsonl") && same_file(parent, labels)
     }
 }
@@ -164,7 +165,7 @@ impl Drop for OutputFile {
 }
 
 fn sync_folder(path: &Path) -> std::io::Result<()> {
-    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let folder = folder_of(path);
     File::open(folder)?.sync_all()
 }
 
@@ -253,7 +254,7 @@ fn start(shown: &Path, target: &Path, mode: Option<u32>) -> Result<OutputFile, O
     static COUNTER: AtomicU32 = AtomicU32::new(0);
     let create_error = |reason| OutputError::Create { path: shown.to_path_buf(), reason };
     let name = target.file_name().ok_or_else(|| create_error(std::io::ErrorKind::InvalidInput.into()))?;
-    let folder = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let folder = folder_of(target);
     let mut attempt = 0;
     loop {
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::{label_path, parse_records, read_records};
-use crate::formats::input::Bounded;
+use crate::formats::input::{Bounded, folder_of};
 use crate::load::walk;
 use crate::model::{LabelRecord, Limit, Problem};
 
@@ -188,7 +188,7 @@ fn studied_file_in(dir: &Path, study: &[PathBuf]) -> Option<PathBuf> {
     let folder = std::fs::metadata(dir).ok()?;
     let id = (folder.dev(), folder.ino());
     let same_folder = |file: &Path| {
-        let parent = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let parent = folder_of(file);
         std::fs::metadata(parent).is_ok_and(|m| (m.dev(), m.ino()) == id)
     };
     walk::rollout_files(study, Limit::NONE).0.iter().flat_map(walk::FoundFile::files).find(|f| same_folder(f))
@@ -308,7 +308,7 @@ fn lock(file: &File) -> Result<(), TryLockError> {
 }
 
 fn sync_parent(path: &Path) {
-    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = folder_of(path);
     if let Ok(d) = File::open(parent) {
         let _ = d.sync_all();
     }
