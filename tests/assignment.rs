@@ -42,6 +42,14 @@ fn write_study(dir: &Path) {
     std::fs::write(dir.join("judge.jsonl"), rows.join("\n") + "\n").unwrap();
 }
 
+/// The study's files and how its judge file joins, as every command here is given them.
+const STUDY: [&str; 5] = ["study.jsonl", "--scores", "judge.jsonl", "--join", "id"];
+
+/// `rollscope COMMAND <the study> ARGS...` in `dir`.
+fn on_study(dir: &Path, command: &str, args: &[&str]) -> String {
+    rollscope(dir, &[&[command][..], &STUDY, args].concat())
+}
+
 fn rollscope(dir: &Path, args: &[&str]) -> String {
     let out = common::rollscope().current_dir(dir).args(args).output().unwrap();
     assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
@@ -52,15 +60,10 @@ fn rollscope(dir: &Path, args: &[&str]) -> String {
 fn three_annotators_review_their_queues_blind_and_agree_reports_the_team() {
     let dir = tempfile::tempdir().unwrap();
     write_study(dir.path());
-    let drawn = rollscope(
+    let drawn = on_study(
         dir.path(),
+        "sample",
         &[
-            "sample",
-            "study.jsonl",
-            "--scores",
-            "judge.jsonl",
-            "--join",
-            "id",
             "--n",
             "30",
             "--stratify",
@@ -161,23 +164,7 @@ fn turns_in_question_are_drawn_adjudicated_with_everything_shown_and_agree_reads
     let ben = [line("ben", 0, 2, judge(0, 1) + 4)];
     std::fs::write(labels.join("ana.jsonl"), ana.join("\n") + "\n").unwrap();
     std::fs::write(labels.join("ben.jsonl"), ben.join("\n") + "\n").unwrap();
-    let drawn = rollscope(
-        dir.path(),
-        &[
-            "sample",
-            "study.jsonl",
-            "--scores",
-            "judge.jsonl",
-            "--join",
-            "id",
-            "--labels",
-            "labels",
-            "--disagree",
-            "3",
-            "-o",
-            "adj.json",
-        ],
-    );
+    let drawn = on_study(dir.path(), "sample", &["--labels", "labels", "--disagree", "3", "-o", "adj.json"]);
     assert!(drawn.contains("2 of 2 turns where 2 annotators and the judge are 3 or more apart"), "{drawn}");
     let mut s =
         Session::review(&dir.path().join("adj.json"), 120, 40, (&labels, "adjudicated-carl")).unwrap();
@@ -209,23 +196,10 @@ fn turns_in_question_are_drawn_adjudicated_with_everything_shown_and_agree_reads
         );
         assert!(r["blind"].is_null(), "an adjudication is not blind");
     }
-    let report: serde_json::Value = serde_json::from_str(&rollscope(
+    let report: serde_json::Value = serde_json::from_str(&on_study(
         dir.path(),
-        &[
-            "agree",
-            "study.jsonl",
-            "--scores",
-            "judge.jsonl",
-            "--join",
-            "id",
-            "--labels",
-            "labels",
-            "--annotator",
-            "adjudicated",
-            "--json",
-            "--boot",
-            "50",
-        ],
+        "agree",
+        &["--labels", "labels", "--annotator", "adjudicated", "--json", "--boot", "50"],
     ))
     .unwrap();
     let truth = &report["judge"][0];
@@ -235,21 +209,10 @@ fn turns_in_question_are_drawn_adjudicated_with_everything_shown_and_agree_reads
     assert_eq!(want, 2.0);
     assert_eq!(truth["mae"]["value"].as_f64(), Some(want), "the judge against the adjudicated truth");
     // Plain `agree` does not count the adjudicator as one more annotator.
-    let all: serde_json::Value = serde_json::from_str(&rollscope(
+    let all: serde_json::Value = serde_json::from_str(&on_study(
         dir.path(),
-        &[
-            "agree",
-            "study.jsonl",
-            "--scores",
-            "judge.jsonl",
-            "--join",
-            "id",
-            "--labels",
-            "labels",
-            "--json",
-            "--boot",
-            "50",
-        ],
+        "agree",
+        &["--labels", "labels", "--json", "--boot", "50"],
     ))
     .unwrap();
     let names: Vec<&str> =
