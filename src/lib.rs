@@ -13,6 +13,7 @@ pub mod formats;
 pub mod load;
 pub mod metrics;
 pub mod model;
+pub mod report;
 pub mod runtime;
 pub mod sample;
 pub mod sanitize;

@@ -66,6 +66,7 @@ fn run_command(command: Command, config: &Config) -> Result<()> {
             )
         }
         Command::Compare(args) => commands::compare::run(&args),
+        Command::Report(args) => commands::report::run(&args),
         Command::Agree {
             paths,
             study,
@@ -154,8 +155,10 @@ fn open_app(
         study: paths.clone(),
         limit: args.labels.label_file_limit(),
     };
+    let report = rollscope::cli::ReportArgs::template(paths.clone(), args.clone(), labels.dir.clone());
     let input = if paths.is_empty() { StudyInput::Demo } else { StudyInput::Paths(paths) };
     let mut app = App::new(settings, keymap);
+    app.report = Some(report);
     app.labels.annotator = labels.annotator.clone();
     if let Some(review) = review {
         app.labels.queue = Some(review.name.clone());

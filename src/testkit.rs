@@ -94,6 +94,9 @@ impl Session {
     fn start_options(&mut self, paths: &[PathBuf], labels: Option<(&Path, &str)>, options: LoadOptions) {
         if let Some((dir, annotator)) = labels {
             self.app.labels.annotator = annotator.to_string();
+            let study = crate::cli::StudyOptions::default();
+            self.app.report =
+                Some(crate::cli::ReportArgs::template(paths.to_vec(), study, dir.to_path_buf()));
             self.executor.open_labels(LabelsInput {
                 dir: dir.to_path_buf(),
                 annotator: annotator.to_string(),

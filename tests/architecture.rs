@@ -27,6 +27,7 @@ const LAYERS: &[&[&str]] = &[
     &["cli"],
     &["app"],
     &["ui"],
+    &["report"],
     &["commands", "runtime", "testkit"],
     &["main"],
 ];

@@ -48,6 +48,7 @@ pub enum Action {
     OpenAgreement,
     /// Side by side with a counterpart, and in it: the next / previous counterpart.
     OpenSideBySide,
+    WriteReport,
     NextCounterpart,
     PrevCounterpart,
     /// Spot-check mode: the next / previous queue item, the next one not scored, the summary.
@@ -143,6 +144,7 @@ impl Action {
             Action::OpenAgreement => "agreement",
             Action::NextBaseline => "next_baseline",
             Action::OpenSideBySide => "side_by_side",
+            Action::WriteReport => "report",
             Action::NextCounterpart => "next_counterpart",
             Action::PrevCounterpart => "prev_counterpart",
             Action::NextItem => "next_item",

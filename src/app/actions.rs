@@ -109,6 +109,7 @@ impl App {
             Action::OpenCompare => self.open_compare(out),
             Action::OpenAgreement => self.open_agreement(),
             Action::OpenSideBySide => self.open_side_by_side(out),
+            Action::WriteReport => self.write_report(out),
             Action::ToggleOthers => {
                 self.labels.show_others = !self.labels.show_others;
                 let names: Vec<&str> = self.labels.others.iter().map(|(n, _)| n.as_str()).collect();

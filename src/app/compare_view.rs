@@ -42,9 +42,12 @@ pub fn compute(input: &CompareInput) -> Result<CompareReport, String> {
 }
 
 /// The values a baseline can take: those of the first grouping field, in text order.
-fn baseline_values(rollouts: &[RolloutSummary], field: &str) -> Vec<String> {
+pub(super) fn baseline_values<'a>(
+    rollouts: impl IntoIterator<Item = &'a RolloutSummary>,
+    field: &str,
+) -> Vec<String> {
     let mut values: Vec<String> = rollouts
-        .iter()
+        .into_iter()
         .map(|r| group_value(r, field))
         .filter(|v| !v.is_null())
         .map(|v| value_text(&v))

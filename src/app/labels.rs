@@ -52,8 +52,7 @@ pub struct LabelState {
     pub unchecked: Vec<(String, Vec<LabelRecord>)>,
 }
 
-/// Adjudicators' label files are named `adjudicated-<name>.jsonl`.
-pub const ADJUDICATED: &str = "adjudicated-";
+pub use crate::model::label::ADJUDICATED;
 
 impl LabelState {
     /// The tag list for the picker: the configured tags, then tags found in the labels `shown`

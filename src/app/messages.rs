@@ -46,6 +46,8 @@ pub enum Msg {
     /// At the first write the label file turned out read-only (another rollscope holds the
     /// lock, the folder cannot be made): the changes sent are not saved, nor retried.
     LabelsReadOnly(String),
+    /// `R`'s report folder was written (its path), or why not.
+    ReportWritten(Result<std::path::PathBuf, String>),
     StatsReady {
         generation: u64,
         stats: Box<crate::metrics::study::StudyStats>,
@@ -137,6 +139,11 @@ pub enum Effect {
     ComputeCompare {
         generation: u64,
         input: Box<compare_view::CompareInput>,
+    },
+    /// Write the report of a snapshot of the study, as `rollscope report` with `args` would.
+    WriteReport {
+        study: Box<crate::study::Study>,
+        args: Box<crate::cli::ReportArgs>,
     },
     Quit,
     /// Give the terminal back and stop the process (Ctrl-z, SIGTSTP); redraw when continued.

@@ -19,6 +19,7 @@ pub mod note;
 pub mod prompt;
 pub mod reader;
 pub mod reading;
+pub mod report;
 pub mod review;
 pub mod side_by_side;
 pub mod stats_view;
@@ -136,6 +137,9 @@ pub struct App {
     pub review: Option<review::Review>,
     /// Where the last frame drew what the mouse can hit (the renderer reports it).
     pub hits: HitMap,
+    /// What `R` writes: the `report` options of the study as opened (paths, score files,
+    /// labels folder as `output`); `None` without a labels folder.
+    pub report: Option<crate::cli::ReportArgs>,
     /// Recently read rollouts, so moving back and forth does not re-read them.
     cache: Vec<(usize, ReadRollout)>,
 }
@@ -169,6 +173,7 @@ impl App {
             stats_generation: 0,
             review: None,
             hits: HitMap::default(),
+            report: None,
             cache: Vec::new(),
         }
     }
@@ -215,6 +220,7 @@ impl App {
                 self.on_stats_ready(generation, *stats, human, aucs)
             }
             Msg::CompareReady { generation, result } => self.on_compare_ready(generation, *result),
+            Msg::ReportWritten(result) => self.on_report_written(result),
             Msg::Signal(Signal::Terminate(signal)) => {
                 // Whatever the screen shows: a signal is not a key, nothing asks again.
                 out.effects.push(Effect::Exit { signal });

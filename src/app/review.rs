@@ -279,6 +279,7 @@ impl App {
             | Action::CycleSort
             | Action::ReverseSort
             | Action::OpenCompare
+            | Action::WriteReport
             | Action::OpenSideBySide => {
                 // Each could open a rollout past the sampled turn, or show the judge's values,
                 // before the turn is scored.

@@ -4,11 +4,13 @@
 use std::path::PathBuf;
 
 pub mod bounds;
+mod report;
 mod study;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub use bounds::BootstrapOptions;
+pub use report::ReportArgs;
 pub use study::{InputFormat, LabelOptions, ScoreFiles, StudyDefinition, StudyOptions};
 
 use crate::config::Config;
@@ -74,6 +76,10 @@ pub enum Command {
     /// Each group against its baseline: differences per turn (mean, % ≥ threshold, cumulative
     /// self-deletion) and of AUC and self-deletion, with 95% CIs and p-values.
     Compare(CompareArgs),
+    /// The study's figures for a paper and a page to share: SVG (and PNG) figures, the numbers
+    /// behind each as CSV, stats/compare/agree JSON with the provenance, and one self-contained
+    /// index.html, all in one folder.
+    Report(ReportArgs),
     /// Agreement of human labels with the judge and with each other: MAE, Pearson, Spearman,
     /// quadratic and binary κ, Krippendorff's α, bias, each with a bootstrap CI; limits of
     /// agreement and the human mean at each judge level.
@@ -186,6 +192,7 @@ impl Cli {
             Some(Command::Ls { study, .. })
             | Some(Command::Stats { study, .. })
             | Some(Command::Compare(CompareArgs { study, .. }))
+            | Some(Command::Report(ReportArgs { study, .. }))
             | Some(Command::Agree { study, .. })
             | Some(Command::Export(ExportArgs { study, .. }))
             | Some(Command::Sample { study, .. })
@@ -204,6 +211,7 @@ impl Command {
             Command::Ls { study, .. }
             | Command::Stats { study, .. }
             | Command::Compare(CompareArgs { study, .. })
+            | Command::Report(ReportArgs { study, .. })
             | Command::Agree { study, .. }
             | Command::Export(ExportArgs { study, .. })
             | Command::Sample { study, .. }

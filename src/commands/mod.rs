@@ -7,6 +7,7 @@ pub mod export;
 pub mod labels;
 pub mod ls;
 pub mod output;
+pub mod report;
 pub mod sample;
 pub mod stats;
 #[cfg(feature = "testkit")]
@@ -17,7 +18,6 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
 
-use crate::app::labels::ADJUDICATED;
 use crate::cli::{LabelOptions, StudyDefinition};
 use crate::formats::Format;
 use crate::formats::inspect::InspectOptions;
@@ -26,7 +26,7 @@ use crate::load::LoadOptions;
 use crate::model::Hatch;
 use crate::model::names::{self, FieldError};
 use crate::model::{LabelSet, ScoreKind, ScoreValues};
-use crate::store::file;
+use crate::store::annotators;
 use crate::study::Study;
 
 pub use output::{Output, warn};
@@ -105,19 +105,7 @@ pub fn check_grouping<'a>(
 
 /// The score name to use: `--score` (checked against the study), else the study's default.
 pub fn active_score(study: &Study, definition: &StudyDefinition) -> Result<Option<String>> {
-    match &definition.score {
-        Some(name) => {
-            if !study.score_names.iter().any(|n| &**n == name) {
-                let known: Vec<&str> = study.score_names.iter().map(|n| &**n).collect();
-                bail!(
-                    "unknown score name {name:?}; this study has: {}",
-                    if known.is_empty() { "no scores".to_string() } else { known.join(", ") }
-                );
-            }
-            Ok(Some(name.clone()))
-        }
-        None => Ok(study.default_score().map(|n| n.to_string())),
-    }
+    study.active_score(definition.score.as_deref()).map_err(anyhow::Error::msg)
 }
 
 /// What a score name holds in this study (numeric, categorical or text), as the rollouts that
@@ -126,67 +114,16 @@ pub fn score_kind(study: &Study, name: &str) -> Option<ScoreKind> {
     study.rollouts.iter().find_map(|r| r.score_values(name)).map(ScoreValues::kind)
 }
 
-/// Every annotator's labels in the folder (or just `--annotator`'s), replayed; with `queue`,
-/// only the labels given in that spot-check queue. Annotators without a rated turn (a score or
-/// a category) are left out; a label on a turn its rollout does not have is a warning and is not used.
+/// Every annotator's labels in the folder (or just `--annotator`'s), replayed, the label
+/// files' warnings printed; see `store::annotators::read`.
 pub fn read_annotators(
     study: &Study,
     dir: &Path,
     labels: &LabelOptions,
     queue: Option<&str>,
 ) -> Result<Vec<(String, LabelSet)>> {
-    let only = labels.annotator.as_deref();
-    let n_turns: std::collections::HashMap<&str, u32> =
-        study.rollouts.iter().map(|r| (&*r.id, r.n_turns)).collect();
-    let files = match file::annotator_files(dir) {
-        Ok(files) => files,
-        Err(e) => bail!("no labels found: cannot read {}: {e}", dir.display()),
-    };
-    let mut annotators = Vec::new();
-    // `--annotator adjudicated`: every adjudicator's file as one set, the latest line per turn.
-    if only == Some("adjudicated") {
-        let mut records = Vec::new();
-        for (_, path) in files.iter().filter(|(name, _)| name.starts_with(ADJUDICATED)) {
-            let (found, warnings) = file::read_records(path, labels.label_file_limit());
-            warnings.iter().for_each(|w| warn(&w.to_string()));
-            records.extend(found.into_iter().filter(|r| queue.is_none_or(|q| r.queue.as_deref() == Some(q))));
-        }
-        records.sort_by(|a, b| a.time.cmp(&b.time));
-        let set = LabelSet::replay(&records);
-        if set.total_scored() == 0 {
-            bail!("no adjudicated scores in {} (review a `sample --disagree` queue first)", dir.display());
-        }
-        return Ok(vec![("adjudicated".to_string(), set)]);
-    }
-    for (name, path) in files {
-        if only.is_some_and(|o| file::label_path(dir, o) != path) {
-            continue;
-        }
-        // Adjudicated truth is not one more annotator's opinion: `--annotator adjudicated`
-        // (or the file's own name) reads it.
-        if only.is_none() && name.starts_with(ADJUDICATED) {
-            continue;
-        }
-        let (mut records, mut warnings) = file::read_records(&path, labels.label_file_limit());
-        let display = path.display().to_string();
-        warnings.extend(file::drop_past_last_turn(&mut records, &display, &|id| n_turns.get(id).copied()));
-        for w in warnings {
-            warn(&w.to_string());
-        }
-        if let Some(q) = queue {
-            records.retain(|r| r.queue.as_deref() == Some(q));
-        }
-        let set = LabelSet::replay(&records);
-        if set.total_scored() > 0 {
-            annotators.push((name, set));
-        }
-    }
-    if annotators.is_empty() {
-        bail!(
-            "no labels found in {}{}",
-            dir.display(),
-            only.map_or(String::new(), |o| format!(" for annotator {o:?}"))
-        );
-    }
-    Ok(annotators)
+    let (annotators, warnings) =
+        annotators::read(study, dir, labels.annotator.as_deref(), labels.label_file_limit(), queue);
+    warnings.iter().for_each(|w| warn(w));
+    annotators.map_err(anyhow::Error::msg)
 }

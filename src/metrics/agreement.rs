@@ -81,6 +81,10 @@ pub struct Agreement {
     pub calibration: Vec<CalibrationLevel>,
     /// Pairs by human level (row) and judge level (column), both 0–10, for a heat map.
     pub confusion_levels: LevelTable,
+    /// The (human, judge) pairs behind the figures, for the report's Bland–Altman plot; not
+    /// printed (`agree --json` stays the figures).
+    #[serde(skip)]
+    pub pairs: Vec<(f64, f64)>,
 }
 
 impl Agreement {
@@ -139,6 +143,7 @@ pub fn agreement(human: &[f64], judge: &[f64], threshold: f64, boot: usize, seed
         limits_of_agreement: limits_of_agreement(&h, &j),
         calibration: calibration(&h, &j, boot, seed),
         confusion_levels: confusion_levels(&h, &j),
+        pairs: h.iter().copied().zip(j.iter().copied()).collect(),
     }
 }
 

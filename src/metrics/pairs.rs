@@ -7,6 +7,7 @@
 //! (`groups.rs`).
 
 mod groups;
+mod of_study;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -21,6 +22,7 @@ use super::describe::bootstrap_ci;
 use crate::model::{Label, LabelSet, RolloutSummary, ScoreKind};
 
 pub use groups::GroupAgreement;
+pub use of_study::{categories_report, report};
 
 /// Settings of an agreement report.
 #[derive(Debug, Clone)]

@@ -174,13 +174,28 @@ pub fn human_means(
 /// Each group's per-rollout AUCs (a rollout's mean score over its scored turns, as
 /// `auc_mean` averages), in the order of `stats.groups`: the points of a strip plot.
 pub fn group_aucs(stats: &StudyStats, rollouts: &[RolloutSummary], score: &str) -> Vec<Vec<f64>> {
-    let index: std::collections::HashMap<Vec<String>, usize> =
-        stats.groups.iter().enumerate().map(|(i, g)| (g.key.values().map(value_text).collect(), i)).collect();
+    rollout_aucs(stats, rollouts, score)
+        .into_iter()
+        .map(|g| g.into_iter().map(|(_, auc)| auc).collect())
+        .collect()
+}
+
+/// `group_aucs` with each AUC's rollout (its index in `rollouts`), for a table that names them.
+pub fn rollout_aucs(stats: &StudyStats, rollouts: &[RolloutSummary], score: &str) -> Vec<Vec<(usize, f64)>> {
+    // In `by`'s order on both sides: a key's own order is its fields' alphabetical one.
+    let index: std::collections::HashMap<Vec<String>, usize> = stats
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            (stats.by.iter().map(|f| g.key.get(f).map(value_text).unwrap_or_default()).collect(), i)
+        })
+        .collect();
     let mut aucs = vec![Vec::new(); stats.groups.len()];
-    for r in rollouts {
+    for (i, r) in rollouts.iter().enumerate() {
         let key: Vec<String> = stats.by.iter().map(|f| value_text(&group_value(r, f))).collect();
         if let (Some(&g), Some(auc)) = (index.get(&key), r.mean_score(score)) {
-            aucs[g].push(auc);
+            aucs[g].push((i, auc));
         }
     }
     aucs

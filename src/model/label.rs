@@ -8,6 +8,9 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+/// Adjudicators' label files are named `adjudicated-<name>.jsonl`.
+pub const ADJUDICATED: &str = "adjudicated-";
+
 /// One line of a label file: the state of one (rollout, turn) after a change.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LabelRecord {

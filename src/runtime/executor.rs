@@ -73,6 +73,11 @@ fn job(effect: Effect) -> Option<Msg> {
         Effect::ComputeCompare { generation, input } => {
             Some(Msg::CompareReady { generation, result: Box::new(compare_view::compute(&input)) })
         }
+        Effect::WriteReport { study, args } => {
+            let command = crate::report::provenance::shell_words(&args.argv());
+            let result = crate::report::run(*study, &args, command).map(|(written, _)| written.dir);
+            Some(Msg::ReportWritten(result))
+        }
         Effect::WrapBody { index, message, width, rollout } => {
             let body = wrap_message(&rollout, message, width)?;
             Some(Msg::BodyWrapped { index, message, width, body })
@@ -224,6 +229,7 @@ impl Executor {
                 effect @ (Effect::ComputeStats { .. }
                 | Effect::ComputeCompare { .. }
                 | Effect::HashTurns { .. }
+                | Effect::WriteReport { .. }
                 | Effect::WrapBody { .. }),
             ) => {
                 // Seconds on a large study or a huge message: never in the way of reads or keys.

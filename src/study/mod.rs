@@ -215,6 +215,40 @@ impl Study {
         self.score_names.iter().find(|n| &***n == *name).cloned()
     }
 
+    /// The score to use: `requested` (which must be one of the study's), else the default.
+    pub fn active_score(&self, requested: Option<&str>) -> Result<Option<String>, String> {
+        match requested {
+            Some(name) => {
+                if !self.score_names.iter().any(|n| &**n == name) {
+                    let known: Vec<&str> = self.score_names.iter().map(|n| &**n).collect();
+                    return Err(format!(
+                        "unknown score name {name:?}; this study has: {}",
+                        if known.is_empty() { "no scores".to_string() } else { known.join(", ") }
+                    ));
+                }
+                Ok(Some(name.to_string()))
+            }
+            None => Ok(self.default_score().map(|n| n.to_string())),
+        }
+    }
+
+    /// A copy to compute with elsewhere (the app's report): the sources are shared, the
+    /// summaries copied.
+    pub fn snapshot(&self) -> Study {
+        Study {
+            sources: self.sources.clone(),
+            rollouts: self.rollouts.clone(),
+            problems: self.problems.clone(),
+            score_names: self.score_names.clone(),
+            score_kinds: self.score_kinds.clone(),
+            text_files: self.text_files.clone(),
+            source_text_files: self.source_text_files.clone(),
+            scales: self.scales.clone(),
+            progress: self.progress,
+            id_counts: self.id_counts.clone(),
+        }
+    }
+
     /// Decodes rollout `index` in full (reads its bytes again from its source), with the index's
     /// per-turn scores (those from `--scores` files too) on its assistant messages.
     pub fn read_rollout(&self, index: usize) -> Result<Rollout, Problem> {

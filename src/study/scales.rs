@@ -45,7 +45,7 @@ impl ScoreScale {
 type CategorySet = (BTreeSet<Arc<str>>, Arc<[Arc<str>]>);
 
 /// The scales of every score name seen so far.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Scales {
     ranges: HashMap<Arc<str>, (f64, f64)>,
     categories: HashMap<Arc<str>, CategorySet>,

@@ -73,6 +73,12 @@ pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
     bind(Global, &["v"], OpenStats, "study statistics per group"),
     bind(Global, &["A"], OpenAgreement, "your scores against the judge: figures, calibration, heat map"),
     bind(Global, &["C"], OpenCompare, "compare each group with its baseline (differences, CIs, tests)"),
+    bind(
+        Global,
+        &["R"],
+        WriteReport,
+        "write the report (figures, tables, page) of the study as filtered, beside the labels",
+    ),
     bind(Global, &["="], OpenSideBySide, "the rollout side by side with its counterpart in another group"),
     bind(List, &["<Enter>", "l"], Open, "read the selected rollout"),
     bind(Chart, &["l", "<Right>"], NextTurn, "next turn"),

@@ -1,0 +1,64 @@
+//! `R`: the report of the study as the app shows it — its filter, score, threshold and
+//! grouping, against the compare view's baseline — written to `report-<date>-<time>/` beside
+//! the labels folder by a worker, the equivalent command line recorded in its provenance.
+
+use std::path::PathBuf;
+
+use super::compare_view::baseline_values;
+use super::{App, Effect, Outcome};
+
+impl App {
+    pub(super) fn write_report(&mut self, out: &mut Outcome) {
+        let Some(template) = &self.report else {
+            self.toast = Some("no report here: the app was opened without a labels folder".into());
+            return;
+        };
+        if !self.study.progress.finished {
+            self.toast = Some("the study is still loading; write the report once it is read".into());
+            return;
+        }
+        let mut args = template.clone();
+        args.study.study.score = Some(self.score_name().to_string());
+        args.study.study.threshold = Some(self.settings.threshold);
+        let by = self.grouping();
+        args.by = Some(by.join(","));
+        let filter = &self.list.filter.text;
+        args.filter = (!filter.is_empty()).then(|| filter.clone());
+        args.baseline = self.report_baseline(&by);
+        // 2026-12-07T01:51:46Z → report-2026-12-07-015146
+        let stamp = crate::store::stamp::now_utc().replace(':', "").replace('T', "-").replace('Z', "");
+        let beside = template.output.parent().map_or_else(PathBuf::new, PathBuf::from);
+        args.output = beside.join(format!("report-{stamp}"));
+        self.toast = Some(format!("writing the report to {}…", args.output.display()));
+        out.effects
+            .push(Effect::WriteReport { study: Box::new(self.study.snapshot()), args: Box::new(args) });
+    }
+
+    /// The compare view's baseline (`--baseline`, else `condition=baseline` where it exists,
+    /// else the first value of the first grouping field); none with one group.
+    fn report_baseline(&self, by: &[String]) -> Option<(String, String)> {
+        let field = by.first()?;
+        if let Some(given) = &self.settings.baseline {
+            return Some(given.clone());
+        }
+        // Among the rollouts the filter shows: the report is of those.
+        let shown = || self.list.rows.iter().filter_map(|&i| self.study.rollouts.get(i as usize));
+        let values = baseline_values(shown(), field);
+        if values.len() < 2 && by.len() < 2 {
+            return None;
+        }
+        let condition = by.iter().any(|f| f == "condition")
+            && baseline_values(shown(), "condition").iter().any(|v| v == "baseline");
+        if condition {
+            return Some(("condition".into(), "baseline".into()));
+        }
+        values.into_iter().next().map(|v| (field.clone(), v))
+    }
+
+    pub(super) fn on_report_written(&mut self, result: Result<PathBuf, String>) {
+        self.toast = Some(match result {
+            Ok(dir) => format!("report written: {}", dir.join("index.html").display()),
+            Err(e) => format!("report not written: {e}"),
+        });
+    }
+}

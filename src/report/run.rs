@@ -1,0 +1,135 @@
+//! From `report` options and a loaded study to a written report: the filter, the score, the
+//! grouping and the labels resolved as the other commands resolve them (an unknown field is an
+//! error naming the closest one), the provenance filled in. `rollscope report` and the app's
+//! `R` both come through here.
+
+use std::path::PathBuf;
+
+use super::provenance::Provenance;
+use super::{Labels, Request, Settings, Written};
+use crate::app::filter::Filter;
+use crate::cli::ReportArgs;
+use crate::metrics::study::default_grouping;
+use crate::model::ScoreKind;
+use crate::model::names;
+use crate::store::annotators;
+use crate::store::output::Inputs;
+use crate::study::{DEMO_BYTES, DEMO_NAME, Study};
+
+/// The default threshold, as the other commands have it.
+const DEFAULT_THRESHOLD: f64 = 5.0;
+
+/// Writes the report `args` asks for on `study` (loaded from `args.paths`, or the demo when
+/// they are empty); `command` is the command line recorded in the provenance. Returns what was
+/// written and the label files' warnings.
+pub fn run(mut study: Study, args: &ReportArgs, command: String) -> Result<(Written, Vec<String>), String> {
+    let definition = &args.study.study;
+    let score =
+        study.active_score(definition.score.as_deref())?.ok_or("this study has no judge scores to report")?;
+    let threshold = definition.threshold.unwrap_or(DEFAULT_THRESHOLD);
+    if study.score_kind(&score) == Some(ScoreKind::Text) {
+        return Err(format!(
+            "{score:?} is a text (a quote or a rationale); report draws numeric and categorical scores"
+        ));
+    }
+    let mut problems: Vec<String> =
+        crate::model::problem::group(&study.problems).iter().map(ToString::to_string).collect();
+    if let Some(expr) = args.filter.as_deref().filter(|e| !e.trim().is_empty()) {
+        let fields = study.metadata_fields();
+        let scores: Vec<&str> = study.score_names.iter().map(|n| &**n).collect();
+        let filter = Filter::parse(expr)
+            .map_err(|e| format!("--filter: {e}"))?
+            .resolve(&fields, &scores, &score)
+            .map_err(|e| format!("--filter: {e}"))?;
+        study.rollouts.retain(|r| filter.matches(r, &score, threshold));
+        if study.rollouts.is_empty() {
+            return Err(format!("no rollout matches --filter {expr:?}"));
+        }
+    }
+    let by: Vec<String> = match &args.by {
+        Some(fields) => {
+            fields.split(',').map(str::trim).filter(|f| !f.is_empty()).map(str::to_string).collect()
+        }
+        None => default_grouping(&study.rollouts),
+    };
+    let grouping = study.grouping_fields();
+    let check = |flag: &str, fields: Vec<&str>| {
+        names::check(Some(flag), fields, &grouping).map_err(|e| e.to_string())
+    };
+    check("--by", by.iter().map(String::as_str).collect())?;
+    check("--baseline", args.baseline.iter().map(|(f, _)| f.as_str()).collect())?;
+    check("--pair-on", args.pair_on.iter().map(String::as_str).collect())?;
+    check("--cluster", args.cluster.iter().map(String::as_str).collect())?;
+    let dir = args.study.labels.dir(&args.paths);
+    let mut warnings = Vec::new();
+    let labels = if dir.is_dir() {
+        let only = args.study.labels.annotator.as_deref();
+        let (found, warned) =
+            annotators::read(&study, &dir, only, args.study.labels.label_file_limit(), None);
+        warnings = warned;
+        match found {
+            Ok(annotators) => {
+                let files = crate::store::file::annotator_files(&dir)
+                    .map(|f| f.into_iter().map(|(_, p)| p).collect());
+                Some(Labels { dir: dir.clone(), annotators, files: files.unwrap_or_default() })
+            }
+            // No labels yet is no problem: the page says so.
+            Err(_) => None,
+        }
+    } else {
+        None
+    };
+    problems.extend(warnings.iter().cloned());
+    let s = Settings {
+        score: score.clone(),
+        threshold,
+        by: by.clone(),
+        baseline: args.baseline.clone(),
+        pair_on: args.pair_on.clone(),
+        cluster: args.cluster.clone(),
+        boot: args.bootstrap.boot,
+        perm: args.perm,
+        seed: args.bootstrap.seed,
+        wide: args.wide,
+        png: args.png,
+    };
+    let score_paths = &definition.score_files.paths;
+    let mut input_files: Vec<(PathBuf, &'static str)> =
+        study.source_paths().into_iter().map(|p| (p, "rollouts")).collect();
+    input_files.extend(score_paths.iter().map(|p| (p.clone(), "scores")));
+    if let Some(l) = &labels {
+        input_files.extend(l.files.iter().map(|p| (p.clone(), "labels")));
+    }
+    let provenance = Provenance {
+        rollscope: env!("CARGO_PKG_VERSION"),
+        command,
+        date: crate::store::stamp::now_utc(),
+        score,
+        threshold,
+        hatch: definition
+            .hatch
+            .clone()
+            .unwrap_or_else(|| crate::model::Hatch::default().pattern().to_string()),
+        by,
+        baseline: args.baseline.as_ref().map(|(f, v)| format!("{f}={v}")),
+        pair_on: args.pair_on.clone(),
+        cluster: args.cluster.clone(),
+        filter: args.filter.clone(),
+        boot: s.boot,
+        perm: s.perm,
+        seed: s.seed,
+        inputs: Vec::new(),
+    };
+    let request = Request {
+        settings: s,
+        out: args.output.clone(),
+        force: args.force,
+        labels,
+        problems,
+        provenance,
+        input_files,
+        demo: args.paths.is_empty().then_some((DEMO_NAME, DEMO_BYTES)),
+        inputs: Inputs::of_study(&args.paths, score_paths, &dir),
+    };
+    super::write(&study, &request).map(|w| (w, warnings))
+}
