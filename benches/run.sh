@@ -60,12 +60,18 @@ echo "== compare's figures alone: 4 groups, B=2000, P=10000 (benches/compare.rs)
 cargo bench --quiet --bench compare -- "${files[@]}"
 
 echo
-printf '%-28s %10s %12s %10s %10s %12s\n' "file" "stats (s)" "compare (s)" "wc -l (s)" "cat (s)" "ls RSS (MiB)"
+printf '%-28s %10s %12s %12s %8s %10s %10s %12s\n' "file" "stats (s)" "compare (s)" "report (s)" "÷stats" "wc -l (s)" "cat (s)" "ls RSS (MiB)"
+report_dir="$data/report-bench"
+report_once() { rm -rf "$report_dir"; "$bin" report "$1" -o "$report_dir" --baseline condition=baseline --labels "$data/no-labels"; }
 for n in "${sizes[@]}"; do
   file="$data/study-$n.jsonl"
   stats=$(best_of_3 "$bin" stats "$file" --json)
   compare=$(best_of_3 "$bin" compare "$file" --json)
+  # The whole report (figures, CSV, JSON, page, SHA-256 of the input), without --png.
+  report=$(best_of_3 report_once "$file")
+  ratio=$(awk -v r="$report" -v s="$stats" 'BEGIN { printf "%.2f", r / s }')
   wc=$(best_of_3 wc -l "$file")
   cat_t=$(best_of_3 cat "$file")
-  printf '%-28s %10s %12s %10s %10s %12s\n' "$(basename "$file")" "$stats" "$compare" "$wc" "$cat_t" "$(peak_rss "$file")"
+  printf '%-28s %10s %12s %12s %8s %10s %10s %12s\n' "$(basename "$file")" "$stats" "$compare" "$report" "$ratio" "$wc" "$cat_t" "$(peak_rss "$file")"
 done
+rm -rf "$report_dir"
