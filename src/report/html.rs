@@ -164,6 +164,11 @@ pub fn page(c: &Computed, drawn: &[Drawn], problems: &[String], p: &Provenance) 
     out
 }
 
+/// `[2.26, 3.17]`: a level's interval, unsigned (a difference's has its signs: `interval`).
+fn range(ci: Option<(f64, f64)>, scale: f64, decimals: usize) -> String {
+    ci.map_or(String::new(), |(lo, hi)| format!("[{:.*}, {:.*}]", decimals, lo * scale, decimals, hi * scale))
+}
+
 fn estimate(name: &str, f: &Estimate) -> Vec<String> {
     vec![
         name.to_string(),
@@ -190,9 +195,9 @@ fn stats_tables(out: &mut String, s: &StudyStats) {
             vec![
                 group_name(&s.by, &g.key),
                 g.n_rollouts.to_string(),
-                format!("{} {}", number(g.auc_mean), interval(g.auc_ci, 1.0, 2)),
+                format!("{} {}", number(g.auc_mean), range(g.auc_ci, 1.0, 2)),
                 last.map_or("–".into(), |l| format!("{} (turn {})", percent(l.frac_at_or_above), l.turn)),
-                format!("{} {}", percent(g.self_deletion_rate), interval(g.self_deletion_ci, 100.0, 1)),
+                format!("{} {}", percent(g.self_deletion_rate), range(g.self_deletion_ci, 100.0, 1)),
             ]
         })
         .collect();
@@ -211,11 +216,11 @@ fn stats_tables(out: &mut String, s: &StudyStats) {
                     t.turn.to_string(),
                     t.n.to_string(),
                     number(t.mean),
-                    interval(t.mean_ci, 1.0, 2),
+                    range(t.mean_ci, 1.0, 2),
                     percent(t.frac_at_or_above),
-                    interval(t.frac_ci, 100.0, 1),
+                    range(t.frac_ci, 100.0, 1),
                     percent(t.self_deleted_cum),
-                    interval(t.self_deleted_cum_ci, 100.0, 1),
+                    range(t.self_deleted_cum_ci, 100.0, 1),
                 ]
             })
             .collect();
