@@ -8,7 +8,7 @@ use super::output::columns;
 use super::{Output, active_score, check_grouping, load_study, warn};
 use crate::cli::CompareArgs;
 use crate::metrics::compare::text::{
-    headline, interval, name, number, p_value, percent, short_p, signed, threshold,
+    headline, interval, name, number, p_value, percent, signed, threshold, turn_table,
 };
 use crate::metrics::compare::{CompareOptions, CompareReport, Comparison, compare};
 use crate::metrics::study::{default_grouping, value_text};
@@ -148,45 +148,7 @@ fn details(report: &CompareReport, c: &Comparison) -> Vec<String> {
             c.self_deletion_p_value.map_or("p –".into(), p_value),
         ),
     ];
-    let mut rows = vec![
-        [
-            "turn",
-            "n",
-            "base n",
-            "mean",
-            "base",
-            "diff",
-            "95% CI",
-            "p",
-            "p Holm",
-            &format!("≥{}", threshold(report.threshold)),
-            "base",
-            "diff pp",
-            "95% CI",
-            "selfdel diff pp",
-        ]
-        .map(str::to_string)
-        .to_vec(),
-    ];
-    for t in &c.per_turn {
-        rows.push(vec![
-            t.turn.to_string(),
-            t.n_pairs.map_or_else(|| t.n.to_string(), |pairs| format!("{} ({pairs} pairs)", t.n)),
-            t.baseline_n.to_string(),
-            number(t.mean),
-            number(t.baseline_mean),
-            t.mean_diff.map_or("–".into(), |d| signed(d, 2)),
-            interval(t.mean_diff_ci, 1.0, 2),
-            t.p_value.map_or("–".into(), short_p),
-            t.p_holm.map_or("–".into(), short_p),
-            percent(t.frac_at_or_above),
-            percent(t.baseline_frac_at_or_above),
-            t.frac_diff.map_or("–".into(), |d| signed(d * 100.0, 1)),
-            interval(t.frac_diff_ci, 100.0, 1),
-            t.self_deleted_cum_diff.map_or("–".into(), |d| signed(d * 100.0, 1)),
-        ]);
-    }
-    lines.extend(columns(&rows));
+    lines.extend(columns(&turn_table(report, c)));
     lines
 }
 

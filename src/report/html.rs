@@ -8,7 +8,7 @@ use super::figures::group_name;
 use super::provenance::Provenance;
 use super::{Agree, Computed, Drawn, Stats};
 use crate::metrics::agreement::Figure as Estimate;
-use crate::metrics::compare::text::{headline, interval, number, percent, short_p, signed};
+use crate::metrics::compare::text::{headline, number, percent, turn_table};
 use crate::metrics::compare::{CompareReport, Comparison};
 use crate::metrics::study::StudyStats;
 
@@ -255,30 +255,9 @@ fn comparison(out: &mut String, r: &CompareReport, c: &Comparison) {
         c.n_rollouts,
         c.baseline_n_rollouts
     );
-    let rows: Vec<Vec<String>> = c
-        .per_turn
-        .iter()
-        .map(|t| {
-            vec![
-                t.turn.to_string(),
-                t.n.to_string(),
-                t.baseline_n.to_string(),
-                number(t.mean),
-                number(t.baseline_mean),
-                t.mean_diff.map_or("–".into(), |d| signed(d, 2)),
-                interval(t.mean_diff_ci, 1.0, 2),
-                t.p_value.map_or("–".into(), short_p),
-                t.p_holm.map_or("–".into(), short_p),
-                t.frac_diff.map_or("–".into(), |d| signed(d * 100.0, 1)),
-                interval(t.frac_diff_ci, 100.0, 1),
-            ]
-        })
-        .collect();
-    table(
-        out,
-        &["turn", "n", "base n", "mean", "base", "diff", "95% CI", "p", "p Holm", "% ≥ T diff pp", "95% CI"],
-        &rows,
-    );
+    let rows = turn_table(r, c);
+    let header: Vec<&str> = rows[0].iter().map(String::as_str).collect();
+    table(out, &header, &rows[1..]);
     out.push_str("</details>\n");
 }
 

@@ -111,3 +111,48 @@ pub fn short_p(p: f64) -> String {
         p => format!("{p:.2}"),
     }
 }
+
+/// The per-turn table of a comparison, its header first: each side's n, mean and % ≥ T, the
+/// differences with their CIs, p and Holm's p, and the cumulative self-deletion difference
+/// (`compare`'s text and the report's page print the same cells).
+pub fn turn_table(report: &CompareReport, c: &Comparison) -> Vec<Vec<String>> {
+    let mut rows = vec![
+        [
+            "turn",
+            "n",
+            "base n",
+            "mean",
+            "base",
+            "diff",
+            "95% CI",
+            "p",
+            "p Holm",
+            &format!("≥{}", threshold(report.threshold)),
+            "base",
+            "diff pp",
+            "95% CI",
+            "selfdel diff pp",
+        ]
+        .map(str::to_string)
+        .to_vec(),
+    ];
+    for t in &c.per_turn {
+        rows.push(vec![
+            t.turn.to_string(),
+            t.n_pairs.map_or_else(|| t.n.to_string(), |pairs| format!("{} ({pairs} pairs)", t.n)),
+            t.baseline_n.to_string(),
+            number(t.mean),
+            number(t.baseline_mean),
+            t.mean_diff.map_or("–".into(), |d| signed(d, 2)),
+            interval(t.mean_diff_ci, 1.0, 2),
+            t.p_value.map_or("–".into(), short_p),
+            t.p_holm.map_or("–".into(), short_p),
+            percent(t.frac_at_or_above),
+            percent(t.baseline_frac_at_or_above),
+            t.frac_diff.map_or("–".into(), |d| signed(d * 100.0, 1)),
+            interval(t.frac_diff_ci, 100.0, 1),
+            t.self_deleted_cum_diff.map_or("–".into(), |d| signed(d * 100.0, 1)),
+        ]);
+    }
+    rows
+}
