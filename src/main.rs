@@ -43,10 +43,7 @@ fn run(mut cli: Cli) -> Result<ExitCode> {
     cli.apply_config(&config);
     let command = match cli.command {
         None => {
-            let by = cli
-                .by
-                .as_deref()
-                .map(|b| b.split(',').map(str::trim).filter(|f| !f.is_empty()).map(str::to_string).collect());
+            let by = cli.by.as_deref().map(rollscope::model::names::list);
             let views = Views { by, baseline: cli.baseline.clone(), pair_on: cli.pair_on.clone() };
             return open_app(cli.paths, &cli.study, &config, None, views);
         }

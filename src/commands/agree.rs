@@ -73,14 +73,12 @@ fn agree_on(
     if kind == Some(ScoreKind::Text) {
         bail!("{score:?} is a text (a quote or a rationale); agree compares numeric and categorical scores");
     }
-    let by: Option<Vec<String>> = agree.by.as_ref().map(|fields| {
-        fields.split(',').map(str::trim).filter(|f| !f.is_empty()).map(str::to_string).collect()
-    });
+    let by: Option<Vec<String>> = agree.by.as_deref().map(crate::model::names::list);
     if let Some(by) = &by {
         if kind == Some(ScoreKind::Categorical) {
             bail!("--by groups a numeric score's figures; {score:?} is categorical");
         }
-        super::check_grouping(study, "--by", by.iter().map(String::as_str))?;
+        study.check_grouping("--by", by.iter().map(String::as_str))?;
     }
     // Only annotators who rated this score: a category for a categorical one, a score otherwise.
     let rates = |label: &Label| match kind {

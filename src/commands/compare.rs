@@ -5,13 +5,13 @@
 use anyhow::{Result, bail};
 
 use super::output::columns;
-use super::{Output, active_score, check_grouping, load_study, warn};
+use super::{Output, active_score, load_study, warn};
 use crate::cli::CompareArgs;
 use crate::metrics::compare::text::{
     headline, interval, name, number, p_value, percent, signed, threshold, turn_table,
 };
 use crate::metrics::compare::{CompareOptions, CompareReport, Comparison, compare};
-use crate::metrics::study::{default_grouping, value_text};
+use crate::metrics::study::{grouping, value_text};
 
 pub fn run(args: &CompareArgs) -> Result<()> {
     let definition = &args.study.study;
@@ -19,16 +19,11 @@ pub fn run(args: &CompareArgs) -> Result<()> {
     let Some(score) = active_score(&study, definition)? else {
         bail!("this study has no judge scores to compare");
     };
-    let by: Vec<String> = match &args.by {
-        Some(fields) => {
-            fields.split(',').map(str::trim).filter(|f| !f.is_empty()).map(str::to_string).collect()
-        }
-        None => default_grouping(&study.rollouts),
-    };
-    check_grouping(&study, "--by", by.iter().map(String::as_str))?;
-    check_grouping(&study, "--baseline", args.baseline.iter().map(|(field, _)| field.as_str()))?;
-    check_grouping(&study, "--pair-on", args.pair_on.iter().map(String::as_str))?;
-    check_grouping(&study, "--cluster", args.cluster.iter().map(String::as_str))?;
+    let by = grouping(args.by.as_deref(), &study.rollouts);
+    study.check_grouping("--by", by.iter().map(String::as_str))?;
+    study.check_grouping("--baseline", args.baseline.iter().map(|(field, _)| field.as_str()))?;
+    study.check_grouping("--pair-on", args.pair_on.iter().map(String::as_str))?;
+    study.check_grouping("--cluster", args.cluster.iter().map(String::as_str))?;
     let options = CompareOptions {
         score,
         threshold: definition.threshold.unwrap_or(super::DEFAULT_THRESHOLD),

@@ -31,8 +31,7 @@ use crate::study::Study;
 
 pub use output::{Output, warn};
 
-/// Default threshold for "clearly high" scores, as in the study (≥ 5 = clearly frustrated).
-pub const DEFAULT_THRESHOLD: f64 = 5.0;
+pub use crate::metrics::study::DEFAULT_THRESHOLD;
 
 /// Load options from the study's definition.
 pub fn load_options(study: &StudyDefinition) -> Result<LoadOptions> {
@@ -91,16 +90,6 @@ pub fn check_fields(study: &Study, definition: &StudyDefinition) -> Result<(), F
     let mut with_id = metadata.clone();
     with_id.insert(0, "id");
     names::check(Some("--join"), join.iter().map(String::as_str), &with_id)
-}
-
-/// `--by` and `--stratify` fields: each must be a field some rollout has (`turn`, `turn:W`
-/// and the like are the caller's to leave out).
-pub fn check_grouping<'a>(
-    study: &Study,
-    flag: &str,
-    fields: impl IntoIterator<Item = &'a str>,
-) -> Result<(), FieldError> {
-    names::check(Some(flag), fields, &study.grouping_fields())
 }
 
 /// The score name to use: `--score` (checked against the study), else the study's default.

@@ -49,7 +49,7 @@ pub fn run(paths: &[PathBuf], sample: &SampleArgs, study_options: &StudyOptions)
     };
     let fields =
         options.stratify.iter().map(String::as_str).filter(|s| *s != "turn" && !s.starts_with("turn:"));
-    super::check_grouping(&study, "--stratify", fields)?;
+    study.check_grouping("--stratify", fields)?;
     let sources: Vec<String> = study.sources.iter().map(|s| s.display.clone()).collect();
     // Paths are stored relative to the queue's folder: the queue moves with its data. With
     // --annotators, -o names the folder the queues go in.

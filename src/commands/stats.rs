@@ -8,9 +8,7 @@ use anyhow::{Result, bail};
 use super::output::columns;
 use super::{Output, active_score, load_study, score_kind};
 use crate::cli::StudyOptions;
-use crate::metrics::study::{
-    CategoryStats, StatsOptions, StudyStats, category_stats, default_grouping, study_stats,
-};
+use crate::metrics::study::{CategoryStats, StatsOptions, StudyStats, category_stats, grouping, study_stats};
 use crate::model::ScoreKind;
 
 /// Default bootstrap replicates.
@@ -30,20 +28,15 @@ pub fn run(paths: &[PathBuf], stats: &StatsArgs, options: &StudyOptions) -> Resu
     let Some(score) = active_score(&study, &options.study)? else {
         bail!("this study has no judge scores to summarise");
     };
-    let by: Vec<String> = match &stats.by {
-        Some(fields) => {
-            fields.split(',').map(str::trim).filter(|f| !f.is_empty()).map(str::to_string).collect()
-        }
-        None => default_grouping(&study.rollouts),
-    };
+    let by = grouping(stats.by.as_deref(), &study.rollouts);
     let kind = score_kind(&study, &score);
     if kind == Some(ScoreKind::Text) {
         bail!(
             "{score:?} is a text (a quote or a rationale); stats summarises numeric and categorical scores"
         );
     }
-    super::check_grouping(&study, "--by", by.iter().map(String::as_str))?;
-    super::check_grouping(&study, "--cluster", stats.cluster.iter().map(String::as_str))?;
+    study.check_grouping("--by", by.iter().map(String::as_str))?;
+    study.check_grouping("--cluster", stats.cluster.iter().map(String::as_str))?;
     let options = StatsOptions {
         score,
         threshold: options.study.threshold.unwrap_or(super::DEFAULT_THRESHOLD),

@@ -75,6 +75,14 @@ pub struct TurnStats {
     pub self_deleted_cum_ci: Option<(f64, f64)>,
 }
 
+/// Default threshold for "clearly high" scores, as in the study (≥ 5 = clearly frustrated).
+pub const DEFAULT_THRESHOLD: f64 = 5.0;
+
+/// The grouping `--by` gives (a comma-separated list), else the default one.
+pub fn grouping(by: Option<&str>, rollouts: &[RolloutSummary]) -> Vec<String> {
+    by.map_or_else(|| default_grouping(rollouts), crate::model::names::list)
+}
+
 /// The fields `--by` defaults to: `condition` and `dataset`, those that some rollout has.
 pub fn default_grouping(rollouts: &[RolloutSummary]) -> Vec<String> {
     ["condition", "dataset"]

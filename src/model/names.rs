@@ -48,6 +48,11 @@ impl FieldError {
     }
 }
 
+/// A comma-separated list of names (`--by condition, dataset`), blanks dropped.
+pub fn list(text: &str) -> Vec<String> {
+    text.split(',').map(str::trim).filter(|f| !f.is_empty()).map(str::to_string).collect()
+}
+
 /// `Ok` when every name is among `known`; else the error for the first that is not.
 pub fn check<'a>(
     flag: Option<&str>,

@@ -9,15 +9,11 @@ use super::provenance::Provenance;
 use super::{Labels, Request, Settings, Written};
 use crate::app::filter::Filter;
 use crate::cli::ReportArgs;
-use crate::metrics::study::default_grouping;
+use crate::metrics::study::{DEFAULT_THRESHOLD, grouping};
 use crate::model::ScoreKind;
-use crate::model::names;
 use crate::store::annotators;
 use crate::store::output::Inputs;
 use crate::study::{DEMO_BYTES, DEMO_NAME, Study};
-
-/// The default threshold, as the other commands have it.
-const DEFAULT_THRESHOLD: f64 = 5.0;
 
 /// Writes the report `args` asks for on `study` (loaded from `args.paths`, or the demo when
 /// they are empty); `command` is the command line recorded in the provenance. Returns what was
@@ -46,16 +42,8 @@ pub fn run(mut study: Study, args: &ReportArgs, command: String) -> Result<(Writ
             return Err(format!("no rollout matches --filter {expr:?}"));
         }
     }
-    let by: Vec<String> = match &args.by {
-        Some(fields) => {
-            fields.split(',').map(str::trim).filter(|f| !f.is_empty()).map(str::to_string).collect()
-        }
-        None => default_grouping(&study.rollouts),
-    };
-    let grouping = study.grouping_fields();
-    let check = |flag: &str, fields: Vec<&str>| {
-        names::check(Some(flag), fields, &grouping).map_err(|e| e.to_string())
-    };
+    let by = grouping(args.by.as_deref(), &study.rollouts);
+    let check = |flag: &str, fields: Vec<&str>| study.check_grouping(flag, fields).map_err(|e| e.to_string());
     check("--by", by.iter().map(String::as_str).collect())?;
     check("--baseline", args.baseline.iter().map(|(f, _)| f.as_str()).collect())?;
     check("--pair-on", args.pair_on.iter().map(String::as_str).collect())?;

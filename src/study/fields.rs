@@ -28,6 +28,17 @@ impl Study {
 
     /// The fields rollouts can be grouped by (`--by`, `--stratify`): metadata fields and
     /// rollout-level scores, sorted.
+    /// `--by`, `--stratify` and the like: `Ok` when each of `fields` (given to `flag`) is a
+    /// field some rollout has, else the error naming the closest one (`turn`, `turn:W` and the
+    /// like are the caller's to leave out).
+    pub fn check_grouping<'a>(
+        &self,
+        flag: &str,
+        fields: impl IntoIterator<Item = &'a str>,
+    ) -> Result<(), crate::model::names::FieldError> {
+        crate::model::names::check(Some(flag), fields, &self.grouping_fields())
+    }
+
     pub fn grouping_fields(&self) -> Vec<&str> {
         let mut names: BTreeSet<&str> = self.metadata_fields().into_iter().collect();
         for r in &self.rollouts {
