@@ -20,12 +20,16 @@ pub const MAX_PERM: usize = 1_000_000;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Args)]
 pub struct BootstrapOptions {
     /// Bootstrap replicates for the confidence intervals (at most 100000).
-    #[arg(long, default_value_t = 2000, value_parser = boot)]
+    #[arg(long, default_value_t = DEFAULT_BOOT, value_parser = boot)]
     pub boot: usize,
     /// Bootstrap seed: the same seed gives the same intervals.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
 }
+
+/// Bootstrap replicates and permutations when none are asked for.
+pub const DEFAULT_BOOT: usize = 2000;
+pub const DEFAULT_PERM: usize = 10_000;
 
 /// `--boot`: a count of at most `MAX_BOOT`.
 pub fn boot(text: &str) -> Result<usize, String> {

@@ -265,7 +265,7 @@ pub struct CompareArgs {
     #[command(flatten)]
     pub bootstrap: BootstrapOptions,
     /// Permutations of each permutation test (at most 1000000); the seed is --seed's.
-    #[arg(long, default_value_t = 10_000, value_parser = bounds::perm)]
+    #[arg(long, default_value_t = bounds::DEFAULT_PERM, value_parser = bounds::perm)]
     pub perm: usize,
     /// Print JSON instead of text.
     #[arg(long)]

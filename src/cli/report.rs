@@ -38,7 +38,7 @@ pub struct ReportArgs {
     #[command(flatten)]
     pub bootstrap: BootstrapOptions,
     /// Permutations of each permutation test (at most 1000000).
-    #[arg(long, default_value_t = 10_000, value_parser = bounds::perm)]
+    #[arg(long, default_value_t = bounds::DEFAULT_PERM, value_parser = bounds::perm)]
     pub perm: usize,
     /// Also a full-width (7 in) variant of each figure, `NAME.wide.svg`.
     #[arg(long)]
@@ -65,8 +65,8 @@ impl ReportArgs {
             pair_on: None,
             cluster: None,
             filter: None,
-            bootstrap: BootstrapOptions { boot: 2000, seed: 0 },
-            perm: 10_000,
+            bootstrap: BootstrapOptions { boot: bounds::DEFAULT_BOOT, seed: 0 },
+            perm: bounds::DEFAULT_PERM,
             wide: false,
             png: false,
             study,

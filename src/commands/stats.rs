@@ -11,9 +11,6 @@ use crate::cli::StudyOptions;
 use crate::metrics::study::{CategoryStats, StatsOptions, StudyStats, category_stats, grouping, study_stats};
 use crate::model::ScoreKind;
 
-/// Default bootstrap replicates.
-pub const DEFAULT_BOOT: usize = 2000;
-
 pub struct StatsArgs {
     pub by: Option<String>,
     /// `--cluster`: bootstrap whole clusters of rollouts sharing this field's value.
