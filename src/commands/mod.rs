@@ -111,8 +111,7 @@ pub fn read_annotators(
     labels: &LabelOptions,
     queue: Option<&str>,
 ) -> Result<Vec<(String, LabelSet)>> {
-    let (annotators, warnings) =
-        annotators::read(study, dir, labels.annotator.as_deref(), labels.label_file_limit(), queue);
-    warnings.iter().for_each(|w| warn(w));
-    annotators.map_err(anyhow::Error::msg)
+    let read = annotators::read(study, dir, labels.annotator.as_deref(), labels.label_file_limit(), queue);
+    read.warnings.iter().for_each(|w| warn(w));
+    read.annotators.map_err(anyhow::Error::msg)
 }

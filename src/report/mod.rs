@@ -52,7 +52,6 @@ pub struct Settings {
 /// The labels to compare with the judge: every annotator's in the folder.
 #[derive(Debug, Clone)]
 pub struct Labels {
-    pub dir: PathBuf,
     pub annotators: Vec<(String, LabelSet)>,
     /// The label files read (hashed in the provenance).
     pub files: Vec<PathBuf>,
@@ -210,17 +209,6 @@ pub fn write(study: &Study, request: &Request) -> Result<Written, String> {
         computed.figures.par_iter().map(|f| Drawn::of(f, s)).collect()
     };
     let drawn: Vec<Drawn> = drawn.into_iter().collect::<Result<_, _>>()?;
-    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-    for d in &drawn {
-        files.push((dir.join("figures").join(format!("{}.svg", d.name)), d.svg.clone().into_bytes()));
-        if let Some(wide) = &d.wide {
-            files.push((dir.join("figures").join(format!("{}.wide.svg", d.name)), wide.clone().into_bytes()));
-        }
-        if let Some(png) = &d.png {
-            files.push((dir.join("figures").join(format!("{}.png", d.name)), png.clone()));
-        }
-        files.push((dir.join("data").join(format!("{}.csv", d.name)), d.csv.clone()));
-    }
     let (stats, agree) = computed.json().map_err(|e| e.to_string())?;
     let json = json!({
         "provenance": provenance,
@@ -230,9 +218,22 @@ pub fn write(study: &Study, request: &Request) -> Result<Written, String> {
         "problems": request.problems,
     });
     let json = serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?;
-    files.push((dir.join("report.json"), json.into_bytes()));
     let page = html::page(&computed, &drawn, &request.problems, &provenance);
-    files.push((dir.join("index.html"), page.into_bytes()));
+    // Every file's bytes borrowed from what was drawn and made above.
+    let figure = |name: &str| dir.join("figures").join(name);
+    let mut files: Vec<(PathBuf, &[u8])> = Vec::new();
+    for d in &drawn {
+        files.push((figure(&format!("{}.svg", d.name)), d.svg.as_bytes()));
+        if let Some(wide) = &d.wide {
+            files.push((figure(&format!("{}.wide.svg", d.name)), wide.as_bytes()));
+        }
+        if let Some(png) = &d.png {
+            files.push((figure(&format!("{}.png", d.name)), png));
+        }
+        files.push((dir.join("data").join(format!("{}.csv", d.name)), &d.csv));
+    }
+    files.push((dir.join("report.json"), json.as_bytes()));
+    files.push((dir.join("index.html"), page.as_bytes()));
     for folder in [dir.clone(), dir.join("figures"), dir.join("data")] {
         output::create_folder(&folder).map_err(|e| e.to_string())?;
     }

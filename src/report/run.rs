@@ -11,7 +11,7 @@ use crate::app::filter::Filter;
 use crate::cli::ReportArgs;
 use crate::metrics::study::{DEFAULT_THRESHOLD, grouping};
 use crate::model::ScoreKind;
-use crate::store::annotators;
+use crate::store::annotators::{self, Read};
 use crate::store::output::Inputs;
 use crate::study::{DEMO_BYTES, DEMO_NAME, Study};
 
@@ -49,23 +49,17 @@ pub fn run(mut study: Study, args: &ReportArgs, command: String) -> Result<(Writ
     check("--pair-on", args.pair_on.iter().map(String::as_str).collect())?;
     check("--cluster", args.cluster.iter().map(String::as_str).collect())?;
     let dir = args.study.labels.dir(&args.paths);
-    let mut warnings = Vec::new();
-    let labels = if dir.is_dir() {
-        let only = args.study.labels.annotator.as_deref();
-        let (found, warned) =
-            annotators::read(&study, &dir, only, args.study.labels.label_file_limit(), None);
-        warnings = warned;
-        match found {
-            Ok(annotators) => {
-                let files = crate::store::file::annotator_files(&dir)
-                    .map(|f| f.into_iter().map(|(_, p)| p).collect());
-                Some(Labels { dir: dir.clone(), annotators, files: files.unwrap_or_default() })
-            }
-            // No labels yet is no problem: the page says so.
-            Err(_) => None,
+    let only = args.study.labels.annotator.as_deref();
+    let read = dir
+        .is_dir()
+        .then(|| annotators::read(&study, &dir, only, args.study.labels.label_file_limit(), None));
+    let (labels, warnings) = match read {
+        Some(Read { annotators: Ok(annotators), warnings, files }) => {
+            (Some(Labels { annotators, files }), warnings)
         }
-    } else {
-        None
+        // No labels yet is no problem: the page says so.
+        Some(Read { warnings, .. }) => (None, warnings),
+        None => (None, Vec::new()),
     };
     problems.extend(warnings.iter().cloned());
     let s = Settings {

@@ -1,7 +1,7 @@
 //! Every annotator's labels in a labels folder, replayed, for the figures that compare them
 //! with the judge (`agree`, `report`, `sample --disagree`).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::model::label::ADJUDICATED;
 use crate::model::{LabelSet, Limit};
@@ -14,22 +14,24 @@ pub type Annotators = Vec<(String, LabelSet)>;
 /// Every annotator's labels in the folder (or just `--annotator`'s), replayed; with `queue`,
 /// only the labels given in that spot-check queue. Annotators without a rated turn (a score or
 /// a category) are left out; a label on a turn its rollout does not have is a warning and is not used.
-/// The label files' warnings come with either outcome: a file over its size limit is why
-/// there may be no labels at all.
-pub fn read(
-    study: &Study,
-    dir: &Path,
-    only: Option<&str>,
-    limit: Limit,
-    queue: Option<&str>,
-) -> (Result<Annotators, String>, Vec<String>) {
-    let mut warned = Vec::new();
-    let found = read_into(&mut warned, study, dir, only, limit, queue);
-    (found, warned)
+pub fn read(study: &Study, dir: &Path, only: Option<&str>, limit: Limit, queue: Option<&str>) -> Read {
+    let mut read = Read { annotators: Ok(Vec::new()), warnings: Vec::new(), files: Vec::new() };
+    read.annotators = read_into(&mut read, study, dir, only, limit, queue);
+    read
+}
+
+/// What `read` found.
+pub struct Read {
+    pub annotators: Result<Annotators, String>,
+    /// The label files' warnings, with either outcome: a file over its size limit is why there
+    /// may be no labels at all.
+    pub warnings: Vec<String>,
+    /// The label files read (a report's provenance hashes them).
+    pub files: Vec<PathBuf>,
 }
 
 fn read_into(
-    warned: &mut Vec<String>,
+    read: &mut Read,
     study: &Study,
     dir: &Path,
     only: Option<&str>,
@@ -48,7 +50,8 @@ fn read_into(
         let mut records = Vec::new();
         for (_, path) in files.iter().filter(|(name, _)| name.starts_with(ADJUDICATED)) {
             let (found, warnings) = file::read_records(path, limit);
-            warned.extend(warnings.iter().map(ToString::to_string));
+            read.files.push(path.clone());
+            read.warnings.extend(warnings.iter().map(ToString::to_string));
             records.extend(found.into_iter().filter(|r| queue.is_none_or(|q| r.queue.as_deref() == Some(q))));
         }
         records.sort_by(|a, b| a.time.cmp(&b.time));
@@ -71,9 +74,10 @@ fn read_into(
             continue;
         }
         let (mut records, mut warnings) = file::read_records(&path, limit);
+        read.files.push(path.clone());
         let display = path.display().to_string();
         warnings.extend(file::drop_past_last_turn(&mut records, &display, &|id| n_turns.get(id).copied()));
-        warned.extend(warnings.iter().map(ToString::to_string));
+        read.warnings.extend(warnings.iter().map(ToString::to_string));
         if let Some(q) = queue {
             records.retain(|r| r.queue.as_deref() == Some(q));
         }
