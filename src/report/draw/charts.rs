@@ -12,7 +12,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::look::category_color;
 use super::{Look, Scale, fit, text};
 use crate::metrics::rng::SplitMix64;
-use crate::report::figure::{BarPanel, Figure, Plot, StackedPanel};
+use crate::report::figure::{BarPanel, Figure, Plot, Rule, StackedPanel};
 
 type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
@@ -42,7 +42,7 @@ pub fn plot<DB: DrawingBackend>(
             let chart =
                 axes(area, (0.5, last + 0.5), *y, (&fig.x_label, &fig.y_label), (Ticks::Whole, ticks), s)?;
             if let Some(t) = threshold {
-                rule(root, &chart, *t, &format!("T = {t}"), s)?;
+                rule(root, &chart, &Rule { y: *t, label: format!("T = {t}"), dashed: true }, s)?;
             }
             for line in lines {
                 let look = Look::of(line.group);
@@ -77,7 +77,7 @@ pub fn plot<DB: DrawingBackend>(
             let chart =
                 axes(area, (0.0, n), *y, (&fig.x_label, &fig.y_label), (Ticks::Names, Ticks::Numbers), s)?;
             if let Some(t) = threshold {
-                rule(root, &chart, *t, &format!("T = {t}"), s)?;
+                rule(root, &chart, &Rule { y: *t, label: format!("T = {t}"), dashed: true }, s)?;
             }
             let mut rng = SplitMix64::new(*seed);
             for (i, strip) in strips.iter().enumerate() {
@@ -157,36 +157,10 @@ pub fn plot<DB: DrawingBackend>(
             if *diagonal {
                 let (lo, hi) = (x.0.max(y.0), x.1.min(y.1));
                 let ends = vec![chart.backend_coord(&(lo, lo)), chart.backend_coord(&(hi, hi))];
-                root.draw(&DashedPathElement::new(
-                    ends,
-                    s.upx(4.0),
-                    s.upx(3.0),
-                    REFERENCE.stroke_width(s.upx(0.8)),
-                ))
-                .map_err(text)?;
+                reference(root, ends, true, s)?;
             }
             for r in rules {
-                let style = if r.dashed { REFERENCE } else { BLACK };
-                let ends = vec![chart.backend_coord(&(x.0, r.y)), chart.backend_coord(&(x.1, r.y))];
-                if r.dashed {
-                    root.draw(&DashedPathElement::new(
-                        ends.clone(),
-                        s.upx(4.0),
-                        s.upx(3.0),
-                        style.stroke_width(s.upx(0.8)),
-                    ))
-                    .map_err(text)?;
-                } else {
-                    root.draw(&PathElement::new(ends.clone(), style.stroke_width(s.upx(0.8))))
-                        .map_err(text)?;
-                }
-                let at = (ends[1].0 - s.px(2.0), ends[1].1 - s.px(2.0));
-                root.draw_text(
-                    &r.label,
-                    &s.font(6.0).color(&REFERENCE).pos(Pos::new(HPos::Right, VPos::Bottom)),
-                    at,
-                )
-                .map_err(text)?;
+                rule(root, &chart, r, s)?;
             }
             let look = Look::of(4);
             for m in marks {
@@ -254,26 +228,35 @@ fn axes<'a, DB: DrawingBackend>(
     Ok(chart)
 }
 
-/// A dashed horizontal reference line across the chart, labelled at its right end.
+/// A horizontal reference line across the chart (the threshold, a bias, a limit), labelled
+/// at its right end.
 fn rule<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     chart: &Chart<'_, DB>,
-    y: f64,
-    label: &str,
+    rule: &Rule,
     s: Scale,
 ) -> Result<(), String> {
     let (x0, x1) = (chart.x_range().start, chart.x_range().end);
-    let ends = vec![chart.backend_coord(&(x0, y)), chart.backend_coord(&(x1, y))];
-    root.draw(&DashedPathElement::new(
-        ends.clone(),
-        s.upx(4.0),
-        s.upx(3.0),
-        REFERENCE.stroke_width(s.upx(0.8)),
-    ))
-    .map_err(text)?;
-    let at = (ends[1].0 - s.px(2.0), ends[1].1 - s.px(2.0));
-    root.draw_text(label, &s.font(6.0).color(&REFERENCE).pos(Pos::new(HPos::Right, VPos::Bottom)), at)
-        .map_err(text)
+    let (left, right) = (chart.backend_coord(&(x0, rule.y)), chart.backend_coord(&(x1, rule.y)));
+    reference(root, vec![left, right], rule.dashed, s)?;
+    let at = (right.0 - s.px(2.0), right.1 - s.px(2.0));
+    let font = s.font(6.0).color(&REFERENCE).pos(Pos::new(HPos::Right, VPos::Bottom));
+    root.draw_text(&rule.label, &font, at).map_err(text)
+}
+
+/// A reference line through pixels: grey and dashed, or black and solid.
+fn reference<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    points: Vec<(i32, i32)>,
+    dashed: bool,
+    s: Scale,
+) -> Result<(), String> {
+    if dashed {
+        let style = REFERENCE.stroke_width(s.upx(0.8));
+        root.draw(&DashedPathElement::new(points, s.upx(4.0), s.upx(3.0), style)).map_err(text)
+    } else {
+        root.draw(&PathElement::new(points, BLACK.stroke_width(s.upx(0.8)))).map_err(text)
+    }
 }
 
 /// Names centred under slots 0, 1, … of the x axis, each cut to its slot.
