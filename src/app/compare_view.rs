@@ -68,23 +68,32 @@ impl App {
             Some(Modal::Compare(view)) => view.baseline.clone(),
             _ => None,
         };
-        let baseline = previous.or_else(|| self.settings.baseline.clone()).or_else(|| self.first_baseline());
+        let baseline = previous
+            .or_else(|| self.settings.baseline.clone())
+            .or_else(|| self.default_baseline(&self.grouping(), || self.study.rollouts.iter()));
         let view = CompareView { baseline, ..CompareView::default() };
         self.modal = Some(Modal::Compare(Box::new(view)));
         self.request_compare(out);
     }
 
-    /// The baseline when none is given: `condition=baseline` where it exists (`None` lets
-    /// `compare` choose it), else the first value of the first grouping field.
-    fn first_baseline(&self) -> Option<(String, String)> {
-        let by = self.grouping();
+    /// The baseline when none is given, among `rollouts`: `condition=baseline` where
+    /// `condition` is a grouping field with that value (what `compare` itself defaults to),
+    /// else the first value of the first grouping field.
+    pub(super) fn default_baseline<'a, I>(
+        &self,
+        by: &[String],
+        rollouts: impl Fn() -> I,
+    ) -> Option<(String, String)>
+    where
+        I: Iterator<Item = &'a RolloutSummary>,
+    {
         if by.iter().any(|f| f == "condition")
-            && baseline_values(&self.study.rollouts, "condition").iter().any(|v| v == "baseline")
+            && baseline_values(rollouts(), "condition").iter().any(|v| v == "baseline")
         {
-            return None;
+            return Some(("condition".into(), "baseline".into()));
         }
         let field = by.first()?;
-        let value = baseline_values(&self.study.rollouts, field).into_iter().next()?;
+        let value = baseline_values(rollouts(), field).into_iter().next()?;
         Some((field.clone(), value))
     }
 

@@ -34,25 +34,18 @@ impl App {
             .push(Effect::WriteReport { study: Box::new(self.study.snapshot()), args: Box::new(args) });
     }
 
-    /// The compare view's baseline (`--baseline`, else `condition=baseline` where it exists,
-    /// else the first value of the first grouping field); none with one group.
+    /// The compare view's baseline (`--baseline`, else its default among the rollouts the
+    /// filter shows, as the report is of those); none with one group.
     fn report_baseline(&self, by: &[String]) -> Option<(String, String)> {
         let field = by.first()?;
         if let Some(given) = &self.settings.baseline {
             return Some(given.clone());
         }
-        // Among the rollouts the filter shows: the report is of those.
         let shown = || self.list.rows.iter().filter_map(|&i| self.study.rollouts.get(i as usize));
-        let values = baseline_values(shown(), field);
-        if values.len() < 2 && by.len() < 2 {
+        if by.len() < 2 && baseline_values(shown(), field).len() < 2 {
             return None;
         }
-        let condition = by.iter().any(|f| f == "condition")
-            && baseline_values(shown(), "condition").iter().any(|v| v == "baseline");
-        if condition {
-            return Some(("condition".into(), "baseline".into()));
-        }
-        values.into_iter().next().map(|v| (field.clone(), v))
+        self.default_baseline(by, shown)
     }
 
     pub(super) fn on_report_written(&mut self, result: Result<PathBuf, String>) {
