@@ -21,10 +21,10 @@ impl App {
         args.study.study.score = Some(self.score_name().to_string());
         args.study.study.threshold = Some(self.settings.threshold);
         let by = self.grouping();
-        args.by = Some(by.join(","));
+        args.comparing.by = Some(by.join(","));
         let filter = &self.list.filter.text;
         args.filter = (!filter.is_empty()).then(|| filter.clone());
-        args.baseline = self.report_baseline(&by);
+        args.comparing.baseline = self.report_baseline(&by);
         // 2026-12-07T01:51:46Z → report-2026-12-07-015146
         let stamp = crate::store::stamp::now_utc().replace(':', "").replace('T', "-").replace('Z', "");
         let beside = template.output.parent().map_or_else(PathBuf::new, PathBuf::from);

@@ -4,12 +4,14 @@
 use std::path::PathBuf;
 
 pub mod bounds;
+mod comparing;
 mod report;
 mod study;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub use bounds::BootstrapOptions;
+pub use comparing::Comparing;
 pub use report::ReportArgs;
 pub use study::{InputFormat, LabelOptions, ScoreFiles, StudyDefinition, StudyOptions};
 
@@ -247,26 +249,8 @@ pub enum LabelsCommand {
 pub struct CompareArgs {
     /// Files or folders (none: the demo study).
     pub paths: Vec<PathBuf>,
-    /// Group by these fields, comma-separated (default: condition,dataset where present).
-    #[arg(long)]
-    pub by: Option<String>,
-    /// The baseline groups: FIELD=VALUE, FIELD one of --by; each group is compared with the one
-    /// that has this value and its other --by values (default: condition=baseline).
-    #[arg(long, value_name = "FIELD=VALUE", value_parser = bounds::field_value)]
-    pub baseline: Option<(String, String)>,
-    /// Pair rollouts across the two sides by this field's value (e.g. prompt_id): differences
-    /// within pairs, pairs resampled, signs flipped, McNemar for self-deletion.
-    #[arg(long, value_name = "FIELD", conflicts_with = "cluster")]
-    pub pair_on: Option<String>,
-    /// Resample and permute whole clusters of rollouts sharing this field's value (e.g.
-    /// prompt_id), as rollouts of one prompt are not independent.
-    #[arg(long, value_name = "FIELD")]
-    pub cluster: Option<String>,
     #[command(flatten)]
-    pub bootstrap: BootstrapOptions,
-    /// Permutations of each permutation test (at most 1000000); the seed is --seed's.
-    #[arg(long, default_value_t = bounds::DEFAULT_PERM, value_parser = bounds::perm)]
-    pub perm: usize,
+    pub comparing: Comparing,
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{BootstrapOptions, StudyOptions, bounds};
+use super::{BootstrapOptions, Comparing, StudyOptions, bounds};
 
 #[derive(Debug, Args, Clone)]
 pub struct ReportArgs {
@@ -18,28 +18,12 @@ pub struct ReportArgs {
     /// Write into a folder that is not empty (files of the same names are replaced).
     #[arg(long)]
     pub force: bool,
-    /// Group by these fields, comma-separated (default: condition,dataset where present).
-    #[arg(long)]
-    pub by: Option<String>,
-    /// Compare each group with this baseline (FIELD=VALUE, FIELD one of --by): the compare
-    /// tables, and the differences and p-values above the headline bars.
-    #[arg(long, value_name = "FIELD=VALUE", value_parser = bounds::field_value)]
-    pub baseline: Option<(String, String)>,
-    /// Pair rollouts across the two sides by this field's value (as `compare --pair-on`).
-    #[arg(long, value_name = "FIELD", conflicts_with = "cluster")]
-    pub pair_on: Option<String>,
-    /// Resample whole clusters of rollouts sharing this field's value (as `stats --cluster`).
-    #[arg(long, value_name = "FIELD")]
-    pub cluster: Option<String>,
+    #[command(flatten)]
+    pub comparing: Comparing,
     /// Only rollouts matching this filter (the app's `f` filter language, e.g.
     /// `condition=harsh_tone max>=5`).
     #[arg(long, value_name = "EXPR")]
     pub filter: Option<String>,
-    #[command(flatten)]
-    pub bootstrap: BootstrapOptions,
-    /// Permutations of each permutation test (at most 1000000).
-    #[arg(long, default_value_t = bounds::DEFAULT_PERM, value_parser = bounds::perm)]
-    pub perm: usize,
     /// Also a full-width (7 in) variant of each figure, `NAME.wide.svg`.
     #[arg(long)]
     pub wide: bool,
@@ -60,13 +44,15 @@ impl ReportArgs {
             paths,
             output: labels,
             force: false,
-            by: None,
-            baseline: None,
-            pair_on: None,
-            cluster: None,
+            comparing: Comparing {
+                by: None,
+                baseline: None,
+                pair_on: None,
+                cluster: None,
+                bootstrap: BootstrapOptions { boot: bounds::DEFAULT_BOOT, seed: 0 },
+                perm: bounds::DEFAULT_PERM,
+            },
             filter: None,
-            bootstrap: BootstrapOptions { boot: bounds::DEFAULT_BOOT, seed: 0 },
-            perm: bounds::DEFAULT_PERM,
             wide: false,
             png: false,
             study,
@@ -90,15 +76,16 @@ impl ReportArgs {
         flag("--score", definition.score.clone());
         flag("--threshold", definition.threshold.map(|t| t.to_string()));
         flag("--hatch", definition.hatch.clone());
-        flag("--by", self.by.clone());
-        flag("--baseline", self.baseline.as_ref().map(|(f, v)| format!("{f}={v}")));
-        flag("--pair-on", self.pair_on.clone());
-        flag("--cluster", self.cluster.clone());
+        let c = &self.comparing;
+        flag("--by", c.by.clone());
+        flag("--baseline", c.baseline.as_ref().map(|(f, v)| format!("{f}={v}")));
+        flag("--pair-on", c.pair_on.clone());
+        flag("--cluster", c.cluster.clone());
         flag("--filter", self.filter.clone());
         flag("--labels", self.study.labels.labels.as_ref().map(|p| p.display().to_string()));
-        flag("--boot", Some(self.bootstrap.boot.to_string()));
-        flag("--perm", Some(self.perm.to_string()));
-        flag("--seed", Some(self.bootstrap.seed.to_string()));
+        flag("--boot", Some(c.bootstrap.boot.to_string()));
+        flag("--perm", Some(c.perm.to_string()));
+        flag("--seed", Some(c.bootstrap.seed.to_string()));
         flag("-o", Some(self.output.display().to_string()));
         words
     }

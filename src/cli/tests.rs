@@ -197,11 +197,15 @@ fn compare_takes_its_flags_and_pairs_or_clusters_but_not_both() {
         "--seed",
         "3",
     ];
-    let Some(Command::Compare(compare)) = parse(&args).command else { panic!("not compare") };
+    let Some(Command::Compare(CompareArgs { comparing: compare, .. })) = parse(&args).command else {
+        panic!("not compare")
+    };
     assert_eq!(compare.baseline, Some(("model".into(), "llama-normal".into())));
     assert_eq!((compare.pair_on.as_deref(), compare.cluster.as_deref()), (Some("question_id"), None));
     assert_eq!((compare.perm, compare.bootstrap.boot, compare.bootstrap.seed), (500, 2000, 3));
-    let Some(Command::Compare(defaults)) = parse(&["compare"]).command else { panic!("not compare") };
+    let Some(Command::Compare(CompareArgs { comparing: defaults, .. })) = parse(&["compare"]).command else {
+        panic!("not compare")
+    };
     assert_eq!((defaults.perm, defaults.baseline, defaults.by), (10_000, None, None));
     let both =
         Cli::try_parse_from(["rollscope", "compare", "--pair-on", "prompt_id", "--cluster", "prompt_id"]);

@@ -10,8 +10,8 @@ use crate::cli::CompareArgs;
 use crate::metrics::compare::text::{
     headline, interval, name, number, p_value, percent, signed, threshold, turn_table,
 };
-use crate::metrics::compare::{CompareOptions, CompareReport, Comparison, compare};
-use crate::metrics::study::{grouping, value_text};
+use crate::metrics::compare::{CompareReport, Comparison, compare};
+use crate::metrics::study::value_text;
 
 pub fn run(args: &CompareArgs) -> Result<()> {
     let definition = &args.study.study;
@@ -19,22 +19,8 @@ pub fn run(args: &CompareArgs) -> Result<()> {
     let Some(score) = active_score(&study, definition)? else {
         bail!("this study has no judge scores to compare");
     };
-    let by = grouping(args.by.as_deref(), &study.rollouts);
-    study.check_grouping("--by", by.iter().map(String::as_str))?;
-    study.check_grouping("--baseline", args.baseline.iter().map(|(field, _)| field.as_str()))?;
-    study.check_grouping("--pair-on", args.pair_on.iter().map(String::as_str))?;
-    study.check_grouping("--cluster", args.cluster.iter().map(String::as_str))?;
-    let options = CompareOptions {
-        score,
-        threshold: definition.threshold.unwrap_or(super::DEFAULT_THRESHOLD),
-        by,
-        baseline: args.baseline.clone(),
-        pair_on: args.pair_on.clone(),
-        cluster: args.cluster.clone(),
-        boot: args.bootstrap.boot,
-        perm: args.perm,
-        seed: args.bootstrap.seed,
-    };
+    let threshold = definition.threshold.unwrap_or(super::DEFAULT_THRESHOLD);
+    let options = args.comparing.options(&study, score, threshold)?;
     let report = compare(&study.rollouts, &options)?;
     for key in &report.without_baseline {
         warn(&format!(

@@ -34,15 +34,9 @@ use provenance::Provenance;
 /// What to compute and draw.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    pub score: String,
-    pub threshold: f64,
-    pub by: Vec<String>,
-    pub baseline: Option<(String, String)>,
-    pub pair_on: Option<String>,
-    pub cluster: Option<String>,
-    pub boot: usize,
-    pub perm: usize,
-    pub seed: u64,
+    /// The score, threshold, groups and resampling of every figure, as `compare` takes them
+    /// (`stats` takes its part; a comparison is made only with a baseline).
+    pub options: CompareOptions,
     /// Also `NAME.wide.svg`, a full page wide.
     pub wide: bool,
     /// Also a 300 dpi PNG beside each SVG.
@@ -122,7 +116,7 @@ impl Computed {
 
 /// Computes every figure of the report.
 pub fn compute(study: &Study, request: &Request) -> Result<Computed, String> {
-    let s = &request.settings;
+    let s = &request.settings.options;
     let options = StatsOptions {
         score: s.score.clone(),
         threshold: s.threshold,
@@ -140,7 +134,7 @@ pub fn compute(study: &Study, request: &Request) -> Result<Computed, String> {
     } else {
         let (stats, compared) = rayon::join(
             || study_stats(&study.rollouts, &options),
-            || s.baseline.as_ref().map(|_| compare(&study.rollouts, &compare_options(s))),
+            || s.baseline.as_ref().map(|_| compare(&study.rollouts, s)),
         );
         let compared = compared.transpose().map_err(|e| e.to_string())?;
         let aucs: Vec<Vec<(String, f64)>> = rollout_aucs(&stats, &study.rollouts, &s.score)
@@ -176,20 +170,6 @@ pub fn compute(study: &Study, request: &Request) -> Result<Computed, String> {
         _ => None,
     };
     Ok(Computed { stats, compare: compared, agree, figures })
-}
-
-fn compare_options(s: &Settings) -> CompareOptions {
-    CompareOptions {
-        score: s.score.clone(),
-        threshold: s.threshold,
-        by: s.by.clone(),
-        baseline: s.baseline.clone(),
-        pair_on: s.pair_on.clone(),
-        cluster: s.cluster.clone(),
-        boot: s.boot,
-        perm: s.perm,
-        seed: s.seed,
-    }
 }
 
 /// Computes the report and writes its folder.

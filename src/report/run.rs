@@ -9,7 +9,7 @@ use super::provenance::Provenance;
 use super::{Labels, Request, Settings, Written};
 use crate::app::filter::Filter;
 use crate::cli::ReportArgs;
-use crate::metrics::study::{DEFAULT_THRESHOLD, grouping};
+use crate::metrics::study::DEFAULT_THRESHOLD;
 use crate::model::ScoreKind;
 use crate::store::annotators::{self, Read};
 use crate::store::output::Inputs;
@@ -42,12 +42,7 @@ pub fn run(mut study: Study, args: &ReportArgs, command: String) -> Result<(Writ
             return Err(format!("no rollout matches --filter {expr:?}"));
         }
     }
-    let by = grouping(args.by.as_deref(), &study.rollouts);
-    let check = |flag: &str, fields: Vec<&str>| study.check_grouping(flag, fields).map_err(|e| e.to_string());
-    check("--by", by.iter().map(String::as_str).collect())?;
-    check("--baseline", args.baseline.iter().map(|(f, _)| f.as_str()).collect())?;
-    check("--pair-on", args.pair_on.iter().map(String::as_str).collect())?;
-    check("--cluster", args.cluster.iter().map(String::as_str).collect())?;
+    let options = args.comparing.options(&study, score.clone(), threshold).map_err(|e| e.to_string())?;
     let dir = args.study.labels.dir(&args.paths);
     let only = args.study.labels.annotator.as_deref();
     let read = dir
@@ -62,19 +57,6 @@ pub fn run(mut study: Study, args: &ReportArgs, command: String) -> Result<(Writ
         None => (None, Vec::new()),
     };
     problems.extend(warnings.iter().cloned());
-    let s = Settings {
-        score: score.clone(),
-        threshold,
-        by: by.clone(),
-        baseline: args.baseline.clone(),
-        pair_on: args.pair_on.clone(),
-        cluster: args.cluster.clone(),
-        boot: args.bootstrap.boot,
-        perm: args.perm,
-        seed: args.bootstrap.seed,
-        wide: args.wide,
-        png: args.png,
-    };
     let score_paths = &definition.score_files.paths;
     let mut input_files: Vec<(PathBuf, &'static str)> =
         study.source_paths().into_iter().map(|p| (p, "rollouts")).collect();
@@ -92,18 +74,18 @@ pub fn run(mut study: Study, args: &ReportArgs, command: String) -> Result<(Writ
             .hatch
             .clone()
             .unwrap_or_else(|| crate::model::Hatch::default().pattern().to_string()),
-        by,
-        baseline: args.baseline.as_ref().map(|(f, v)| format!("{f}={v}")),
-        pair_on: args.pair_on.clone(),
-        cluster: args.cluster.clone(),
+        by: options.by.clone(),
+        baseline: options.baseline.as_ref().map(|(f, v)| format!("{f}={v}")),
+        pair_on: options.pair_on.clone(),
+        cluster: options.cluster.clone(),
         filter: args.filter.clone(),
-        boot: s.boot,
-        perm: s.perm,
-        seed: s.seed,
+        boot: options.boot,
+        perm: options.perm,
+        seed: options.seed,
         inputs: Vec::new(),
     };
     let request = Request {
-        settings: s,
+        settings: Settings { options, wide: args.wide, png: args.png },
         out: args.output.clone(),
         force: args.force,
         labels,
