@@ -8,7 +8,7 @@ use crate::metrics::study::{GroupKey, GroupStats, StudyStats, TurnStats};
 
 /// A group's name: its values in `--by` order joined by ` · `, or `all rollouts`.
 pub fn group_name(by: &[String], key: &GroupKey) -> String {
-    crate::metrics::compare::text::name(by, key).replace('·', " · ")
+    crate::metrics::compare::text::joined(by, key, " · ")
 }
 
 fn legend(stats: &StudyStats) -> Vec<(String, usize)> {

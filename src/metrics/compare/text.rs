@@ -56,8 +56,13 @@ pub fn auc_change(c: &Comparison) -> String {
 
 /// A group's name: its values in `--by` order, joined by `·` (`bct·math`).
 pub fn name(by: &[String], key: &GroupKey) -> String {
+    joined(by, key, "·")
+}
+
+/// A group's values in `--by` order joined by `separator`, or `all rollouts`.
+pub fn joined(by: &[String], key: &GroupKey, separator: &str) -> String {
     let values: Vec<String> = by.iter().filter_map(|f| key.get(f)).map(value_text).collect();
-    if values.is_empty() { "all rollouts".to_string() } else { values.join("·") }
+    if values.is_empty() { "all rollouts".to_string() } else { values.join(separator) }
 }
 
 pub fn number(x: Option<f64>) -> String {

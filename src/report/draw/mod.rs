@@ -90,13 +90,8 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, fig: &Figure, s: 
     draw_legend(&legend, fig, &rows, s)
 }
 
-/// A legend entry: its text and what marks it.
-enum Key {
-    Group(usize),
-    Category(usize),
-}
-
-/// The legend's entries laid out in rows that fit `width`: (x offset, key, text).
+/// The legend's entries laid out in rows that fit `width`: (x offset, index, text), the index a
+/// category's for stacked bars, else a group's.
 fn legend_rows(fig: &Figure, width: u32, s: Scale) -> Vec<Vec<(i32, usize, String)>> {
     let entries: Vec<(usize, String)> = match &fig.plot {
         Plot::Stacked { categories, .. } => categories.iter().cloned().enumerate().collect(),
@@ -133,22 +128,14 @@ fn draw_legend<DB: DrawingBackend>(
     let categorical = matches!(fig.plot, Plot::Stacked { .. });
     for (r, row) in rows.iter().enumerate() {
         let y = s.px(f64::from(LEGEND_ROW) * (r as f64 + 0.5));
-        for (x, key, name) in row {
-            let key = if categorical { Key::Category(*key) } else { Key::Group(*key) };
-            match key {
-                Key::Group(g) => {
-                    let look = Look::of(g);
-                    look.line(area, vec![(*x, y), (x + s.px(18.0), y)], s)?;
-                    look.marker(area, (x + s.px(9.0), y), s)?;
-                }
-                Key::Category(c) => {
-                    let color = look::category_color(c);
-                    area.draw(&Rectangle::new(
-                        [(*x + s.px(4.0), y - s.px(4.0)), (x + s.px(14.0), y + s.px(4.0))],
-                        color.filled(),
-                    ))
-                    .map_err(text)?;
-                }
+        for &(x, index, ref name) in row {
+            if categorical {
+                let corners = [(x + s.px(4.0), y - s.px(4.0)), (x + s.px(14.0), y + s.px(4.0))];
+                area.draw(&Rectangle::new(corners, look::category_color(index).filled())).map_err(text)?;
+            } else {
+                let look = Look::of(index);
+                look.line(area, vec![(x, y), (x + s.px(18.0), y)], s)?;
+                look.marker(area, (x + s.px(9.0), y), s)?;
             }
             area.draw_text(name, &s.font(7.0).pos(Pos::new(HPos::Left, VPos::Center)), (x + s.px(22.0), y))
                 .map_err(text)?;
