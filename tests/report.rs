@@ -276,7 +276,7 @@ fn file_text_is_escaped_png_and_wide_are_written_and_bad_fields_are_named() {
 }
 
 #[test]
-fn r_in_the_app_writes_the_report_of_the_filtered_study_beside_the_labels() {
+fn r_in_the_app_writes_the_report_of_the_filtered_study_in_the_labels_folder() {
     use rollscope::testkit::Session;
     let tmp = tempfile::tempdir().unwrap();
     let labels = tmp.path().join("labels");
@@ -285,12 +285,12 @@ fn r_in_the_app_writes_the_report_of_the_filtered_study_beside_the_labels() {
     session.press("R");
     let toast = session.app.toast.clone().unwrap_or_default();
     assert!(toast.starts_with("report written: "), "{toast}");
-    let reports: Vec<PathBuf> = std::fs::read_dir(tmp.path())
+    let reports: Vec<PathBuf> = std::fs::read_dir(&labels)
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("report-"))
         .collect();
-    assert_eq!(reports.len(), 1, "one report folder beside the labels");
+    assert_eq!(reports.len(), 1, "one report folder in the labels folder");
     let name = reports[0].file_name().unwrap().to_string_lossy().to_string();
     assert!(regex::Regex::new(r"^report-\d{4}-\d\d-\d\d-\d{6}$").unwrap().is_match(&name), "{name}");
     assert!(toast.contains(&name));
@@ -309,4 +309,25 @@ fn r_in_the_app_writes_the_report_of_the_filtered_study_beside_the_labels() {
     assert_eq!(groups.len(), 2, "only the trained groups: {groups:?}");
     assert!(groups.iter().all(|g| g["key"]["condition"] == "trained"));
     assert_eq!(report["stats"]["boot"], 2000);
+}
+
+#[test]
+fn a_report_written_from_the_app_is_not_read_as_rollouts_when_the_folder_is_opened_again() {
+    use rollscope::testkit::Session;
+    let tmp = tempfile::tempdir().unwrap();
+    let study = tmp.path().join("runs");
+    std::fs::create_dir_all(&study).unwrap();
+    let demo =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo.jsonl")).unwrap();
+    std::fs::write(study.join("a.jsonl"), demo).unwrap();
+    // The default labels folder of a folder opened: inside it.
+    let labels = study.join("rollscope-labels");
+    let mut session = Session::open(std::slice::from_ref(&study), 120, 40, Some((&labels, "ana")));
+    session.press("R");
+    let toast = session.app.toast.clone().unwrap_or_default();
+    assert!(toast.starts_with("report written: "), "{toast}");
+    let folder = study.display().to_string();
+    let (ok, stdout, stderr) = common::run(&["validate", &folder]);
+    assert!(ok, "the folder holds its rollouts and nothing else read as one: {stdout}{stderr}");
+    assert!(stdout.contains("1 file"), "{stdout}");
 }

@@ -138,7 +138,7 @@ pub struct App {
     /// Where the last frame drew what the mouse can hit (the renderer reports it).
     pub hits: HitMap,
     /// What `R` writes: the `report` options of the study as opened (paths, score files,
-    /// labels folder as `output`); `None` without a labels folder.
+    /// the labels folder as `output`, where the report goes); `None` without a labels folder.
     pub report: Option<crate::cli::ReportArgs>,
     /// Recently read rollouts, so moving back and forth does not re-read them.
     cache: Vec<(usize, ReadRollout)>,

@@ -1,6 +1,9 @@
 //! `R`: the report of the study as the app shows it — its filter, score, threshold and
-//! grouping, against the compare view's baseline — written to `report-<date>-<time>/` beside
-//! the labels folder by a worker, the equivalent command line recorded in its provenance.
+//! grouping, against the compare view's baseline — written to `report-<date>-<time>/` in the
+//! labels folder by a worker, the equivalent command line recorded in its provenance. In the
+//! labels folder, not beside it: that is often inside the folder the study was opened from,
+//! and the next open would read the report's JSON as a rollout file (the walk skips the
+//! labels folder).
 
 use std::path::PathBuf;
 
@@ -27,8 +30,7 @@ impl App {
         args.comparing.baseline = self.report_baseline(&by);
         // 2026-12-07T01:51:46Z → report-2026-12-07-015146
         let stamp = crate::store::stamp::now_utc().replace(':', "").replace('T', "-").replace('Z', "");
-        let beside = template.output.parent().map_or_else(PathBuf::new, PathBuf::from);
-        args.output = beside.join(format!("report-{stamp}"));
+        args.output = template.output.join(format!("report-{stamp}"));
         self.toast = Some(format!("writing the report to {}…", args.output.display()));
         out.effects
             .push(Effect::WriteReport { study: Box::new(self.study.snapshot()), args: Box::new(args) });

@@ -36,7 +36,7 @@ pub struct ReportArgs {
 
 impl ReportArgs {
     /// The app's `R`: the study as opened, the defaults of `report`, the labels folder in
-    /// `--labels` and as the output (the app puts its report beside it).
+    /// `--labels` and as the output (the app puts its report in it).
     pub fn template(paths: Vec<PathBuf>, study: StudyOptions, labels: PathBuf) -> ReportArgs {
         let mut study = study;
         study.labels.labels = Some(labels.clone());

@@ -77,7 +77,7 @@ pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
         Global,
         &["R"],
         WriteReport,
-        "write the report (figures, tables, page) of the study as filtered, beside the labels",
+        "write the report (figures, tables, page) of the study as filtered, in the labels folder",
     ),
     bind(Global, &["="], OpenSideBySide, "the rollout side by side with its counterpart in another group"),
     bind(List, &["<Enter>", "l"], Open, "read the selected rollout"),
