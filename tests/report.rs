@@ -305,6 +305,8 @@ fn r_in_the_app_writes_the_report_of_the_filtered_study_in_the_labels_folder() {
     ] {
         assert!(command.contains(part), "{command}");
     }
+    assert!(!command.contains("--baseline"), "one condition left: nothing to compare with: {command}");
+    assert_eq!(report["compare"], Value::Null);
     let groups = report["stats"]["groups"].as_array().unwrap();
     assert_eq!(groups.len(), 2, "only the trained groups: {groups:?}");
     assert!(groups.iter().all(|g| g["key"]["condition"] == "trained"));
@@ -330,4 +332,10 @@ fn a_report_written_from_the_app_is_not_read_as_rollouts_when_the_folder_is_open
     let (ok, stdout, stderr) = common::run(&["validate", &folder]);
     assert!(ok, "the folder holds its rollouts and nothing else read as one: {stdout}{stderr}");
     assert!(stdout.contains("1 file"), "{stdout}");
+    // Unfiltered, the report compares with the compare view's baseline.
+    let report = std::fs::read_dir(&labels).unwrap().map(|e| e.unwrap().path()).find(|p| p.is_dir()).unwrap();
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(report.join("report.json")).unwrap()).unwrap();
+    assert!(report["provenance"]["command"].as_str().unwrap().contains("--baseline condition=baseline"));
+    assert_eq!(report["compare"]["comparisons"].as_array().unwrap().len(), 2);
 }

@@ -37,17 +37,16 @@ impl App {
     }
 
     /// The compare view's baseline (`--baseline`, else its default among the rollouts the
-    /// filter shows, as the report is of those); none with one group.
+    /// filter shows, as the report is of those); none when the filter leaves its field one
+    /// value (every group would be its own baseline).
     fn report_baseline(&self, by: &[String]) -> Option<(String, String)> {
-        let field = by.first()?;
+        by.first()?;
         if let Some(given) = &self.settings.baseline {
             return Some(given.clone());
         }
         let shown = || self.list.rows.iter().filter_map(|&i| self.study.rollouts.get(i as usize));
-        if by.len() < 2 && baseline_values(shown(), field).len() < 2 {
-            return None;
-        }
-        self.default_baseline(by, shown)
+        let (field, value) = self.default_baseline(by, shown)?;
+        (baseline_values(shown(), &field).len() >= 2).then_some((field, value))
     }
 
     pub(super) fn on_report_written(&mut self, result: Result<PathBuf, String>) {
