@@ -8,7 +8,7 @@ mod bootstrap;
 mod multinomial;
 
 pub use bootstrap::{bootstrap_ci, bootstrap_mean_ci};
-pub use multinomial::bootstrap_mean_ci_by_counts;
+pub use multinomial::{COUNTS_FROM, bootstrap_mean_ci_by_counts};
 pub(crate) use multinomial::{binomial, level_mean_replicates, levels};
 
 /// Two-sided 95 % standard-normal quantile z = Φ⁻¹(0.975) (as `scipy.stats.norm.ppf(0.975)`).

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::describe::{bootstrap_mean_ci, bootstrap_mean_ci_by_counts, mean, wilson_ci};
+use super::describe::{COUNTS_FROM, bootstrap_mean_ci, bootstrap_mean_ci_by_counts, mean, wilson_ci};
 use super::resample::{Sample, bootstrap_sample_ci};
 use crate::model::{MetaValue, RolloutSummary};
 
@@ -231,6 +231,9 @@ fn group_stats(
                 members.iter().enumerate().filter_map(|(i, r)| Some((i, r.mean_score(&options.score)?)));
             cluster_ci(clusters, values, options)
         }
+        // Counts per distinct AUC only from COUNTS_FROM rollouts on (same distribution, a
+        // different use of the stream): smaller studies keep the draws they always had.
+        None if aucs.len() >= COUNTS_FROM => bootstrap_mean_ci_by_counts(&aucs, options.boot, options.seed),
         None => bootstrap_mean_ci(&aucs, options.boot, options.seed),
     };
     let max_turns = members.iter().map(|r| r.n_turns as usize).max().unwrap_or(0);

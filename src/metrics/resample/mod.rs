@@ -80,7 +80,8 @@ impl Sample {
 
 /// `boot` bootstrap replicates of the sample's mean, in draw order, from `SplitMix64::new(seed)`:
 ///
-/// - values with at most 64 distinct levels (judge scores): counts per level, drawn as
+/// - values with at most 64 distinct levels (judge scores; n / 16 from
+///   `describe::COUNTS_FROM` values on): counts per level, drawn as
 ///   `bootstrap_mean_ci_by_counts` documents;
 /// - other values: `n` indices per replicate, as `bootstrap_ci` documents;
 /// - clusters: as many cluster indices per replicate as there are clusters, drawn the same way,

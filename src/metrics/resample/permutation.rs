@@ -29,7 +29,8 @@ const TIE: f64 = 1e-12;
 /// `SplitMix64::new(seed)`. Units are values or whole clusters (with `--cluster`, clusters
 /// move between the sides whole; the difference is then of the ratio means).
 ///
-/// Draw order: values with at most 64 distinct levels over both sides and at least
+/// Draw order: values with at most 64 distinct levels over both sides (n / 16 from
+/// `describe::COUNTS_FROM` values on) and at least
 /// [`PLACES_PER_LEVEL`] places on the smaller side per level (judge scores on a large study):
 /// per permutation, for each level by ascending count but the last, one hypergeometric draw
 /// by inversion (one uniform, outward from the mode) of how many of the smaller side's
@@ -190,7 +191,7 @@ pub(super) fn hypergeometric(
 
 /// Two-sided sign-flip permutation p-value of the mean of paired differences `d`: under no
 /// difference each pair's sign is a fair coin. Draw order, from `SplitMix64::new(seed)`: with
-/// at most 64 distinct non-zero |d| (judge scores) and at least [`PAIRS_PER_LEVEL`] pairs per
+/// at most 64 distinct non-zero |d| (judge scores; n / 16 from `describe::COUNTS_FROM` on) and at least [`PAIRS_PER_LEVEL`] pairs per
 /// level, per permutation one Bin(c, ½) per level ascending (how many of its c pairs flip;
 /// drawn as `bootstrap_mean_ci_by_counts` draws binomials); otherwise one `next_u64` per 64
 /// non-zero differences, bit i flipping the i-th. `None` when `d` is empty or `perm` is 0.

@@ -81,3 +81,29 @@ fn degenerate_inputs_and_determinism() {
     let many: Vec<f64> = (0..100).map(f64::from).collect();
     assert_eq!(bootstrap_mean_ci_by_counts(&many, 200, 1), bootstrap_mean_ci(&many, 200, 1));
 }
+
+#[test]
+fn a_large_sample_draws_counts_for_many_levels_and_keeps_the_interval() {
+    // 70,000 AUC-like values taking 1,000 distinct levels (more than 64, fewer than n / 16):
+    // counts are drawn (it is not the index resampling, whose stream differs), and the
+    // interval is the index bootstrap's up to Monte Carlo error, and normal theory's.
+    let n = COUNTS_FROM + 4_464;
+    let xs: Vec<f64> = (0..n as u64).map(|i| ((i * 7919) % 1000) as f64 / 100.0).collect();
+    assert_eq!(levels(&xs).map(|l| l.len()), Some(1000));
+    let fast = bootstrap_mean_ci_by_counts(&xs, 1000, 5).unwrap();
+    let direct = bootstrap_mean_ci(&xs, 1000, 5).unwrap();
+    assert_ne!(fast, direct);
+    let mean = xs.iter().sum::<f64>() / n as f64;
+    let sd = (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n as f64).sqrt();
+    let half = 1.96 * sd / (n as f64).sqrt(); // ≈ 0.0214
+    for (got, what) in [(fast, "counts"), (direct, "indices")] {
+        let off = (got.0 - (mean - half)).abs().max((got.1 - (mean + half)).abs());
+        assert!(off < 0.15 * half, "{what}: {got:?} vs {mean} ± {half}");
+    }
+    // Below COUNTS_FROM, the same many levels keep the index resampling, draw for draw.
+    let small = &xs[..COUNTS_FROM - 1];
+    assert_eq!(bootstrap_mean_ci_by_counts(small, 200, 5), bootstrap_mean_ci(small, 200, 5));
+    // And more than n / 16 distinct values at any size keep it too.
+    let spread: Vec<f64> = (0..n).map(|i| i as f64).collect();
+    assert_eq!(levels(&spread), None);
+}
