@@ -47,6 +47,18 @@ fn run(mut cli: Cli) -> Result<ExitCode> {
             let views = Views { by, baseline: cli.baseline.clone(), pair_on: cli.pair_on.clone() };
             return open_app(cli.paths, &cli.study, &config, None, views);
         }
+        // grep's exit status is grep's: 1 when nothing matched, 2 on an error.
+        Some(Command::Grep(args)) => {
+            return Ok(match commands::grep::run(&args) {
+                Ok(true) => ExitCode::SUCCESS,
+                Ok(false) => ExitCode::from(1),
+                Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+                Err(e) => {
+                    commands::warn(&format!("rollscope: {e:#}"));
+                    ExitCode::from(2)
+                }
+            });
+        }
         Some(command) => command,
     };
     run_command(command, &config).map(|()| ExitCode::SUCCESS)
@@ -78,6 +90,8 @@ fn run_command(command: Command, config: &Config) -> Result<()> {
             commands::agree::run(&paths, &args, &study, config)
         }
         Command::Export(args) => commands::export::run(&args),
+        // `run` answers grep itself, for its exit status; here it is the same search.
+        Command::Grep(args) => commands::grep::run(&args).map(|_| ()),
         Command::Sample { paths, sample, study } => commands::sample::run(&paths, &sample, &study),
         Command::Review { queue, blinding, adjudicate, study } => {
             let (mut parsed, paths) = commands::sample::open_queue(&queue, study.labels.label_file_limit())?;

@@ -212,11 +212,12 @@ fn a_study_without_per_turn_scores_says_so_instead_of_a_blank_name() {
 fn the_executor_streams_search_progress_before_done_under_test_too() {
     use rollscope::app::{Effect, Msg};
     use rollscope::runtime::Executor;
-    use rollscope::search::SearchPlan;
+    use rollscope::search::{Pattern, Request, SearchPlan};
     let app = demo_app(80, 24);
     let mut executor = Executor::inline();
     let plan = SearchPlan::of(&app.study);
-    executor.submit(Effect::Search { generation: 7, query: "not right".into(), plan });
+    let request = Request::everywhere(Pattern::from_prompt("not right").unwrap());
+    executor.submit(Effect::Search { generation: 7, request, plan });
     let messages = executor.take_messages();
     let progress: usize = messages
         .iter()

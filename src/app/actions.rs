@@ -7,7 +7,7 @@ use super::list::SortKey;
 use super::modal::Cursor;
 use super::prompt::{Prompt, PromptKind};
 use super::{App, Effect, Modal, Outcome, Pane};
-use crate::search::SearchPlan;
+use crate::search::{Pattern, Request, SearchPlan};
 
 impl App {
     pub(super) fn on_key(&mut self, key: KeyPress, out: &mut Outcome) {
@@ -179,16 +179,27 @@ impl App {
         match kind {
             PromptKind::Filter => self.apply_filter(&text, out),
             PromptKind::Search => {
+                // Literal unless written /regex/, smart case: `rollscope grep`'s engine.
+                let pattern = match text.is_empty() {
+                    true => None,
+                    false => match Pattern::from_prompt(&text) {
+                        Ok(pattern) => Some(pattern),
+                        Err(e) => {
+                            self.toast = Some(format!("search {text:?}: {e}"));
+                            return;
+                        }
+                    },
+                };
                 self.search = super::SearchState {
-                    query: text.clone(),
+                    query: text,
                     generation: self.search.generation + 1,
-                    running: !text.is_empty(),
+                    running: pattern.is_some(),
                     ..super::SearchState::default()
                 };
-                if !text.is_empty() {
+                if let Some(pattern) = pattern {
                     out.effects.push(Effect::Search {
                         generation: self.search.generation,
-                        query: text,
+                        request: Request::everywhere(pattern),
                         plan: SearchPlan::of(&self.study),
                     });
                 }

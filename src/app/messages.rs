@@ -9,7 +9,7 @@ use crate::load::LoadEvent;
 use crate::load::{Source, TextFiles};
 use crate::model::LabelRecord;
 use crate::model::{Problem, Rollout, RolloutSummary};
-use crate::search::{Hit, SearchPlan};
+use crate::search::{Hit, Request, SearchPlan};
 
 /// A mouse event, in screen cells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,7 +113,7 @@ pub enum Effect {
     },
     Search {
         generation: u64,
-        query: String,
+        request: Request,
         plan: SearchPlan,
     },
     /// Append one label record and fsync it (the writer stamps the time).

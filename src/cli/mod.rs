@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 pub mod bounds;
 mod comparing;
+mod grep;
 mod report;
 mod study;
 
@@ -12,6 +13,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub use bounds::BootstrapOptions;
 pub use comparing::Comparing;
+pub use grep::GrepArgs;
 pub use report::ReportArgs;
 pub use study::{InputFormat, LabelOptions, ScoreFiles, StudyDefinition, StudyOptions};
 
@@ -112,6 +114,10 @@ pub enum Command {
         #[command(flatten)]
         study: StudyOptions,
     },
+    /// Regex search over the message text of every rollout: one line per match (source,
+    /// rollout, message, turn, role, byte range, snippet), or per rollout with --count. Exits 1
+    /// when nothing matches, like grep.
+    Grep(GrepArgs),
     /// One row per assistant turn with metadata, judge scores, self-deletion and every
     /// annotator's label (csv, jsonl); or the rollouts with labels merged in (rollouts).
     Export(ExportArgs),
@@ -197,6 +203,7 @@ impl Cli {
             | Some(Command::Report(ReportArgs { study, .. }))
             | Some(Command::Agree { study, .. })
             | Some(Command::Export(ExportArgs { study, .. }))
+            | Some(Command::Grep(GrepArgs { study, .. }))
             | Some(Command::Sample { study, .. })
             | Some(Command::Review { study, .. })
             | Some(Command::Validate { study, .. })
@@ -216,6 +223,7 @@ impl Command {
             | Command::Report(ReportArgs { study, .. })
             | Command::Agree { study, .. }
             | Command::Export(ExportArgs { study, .. })
+            | Command::Grep(GrepArgs { study, .. })
             | Command::Sample { study, .. }
             | Command::Review { study, .. }
             | Command::Validate { study, .. }

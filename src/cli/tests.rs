@@ -166,6 +166,7 @@ fn every_command_inherits_the_bounds_of_the_options_it_takes() {
         "compare --perm",
         "agree --boot",
         "sample --turns",
+        "grep --turns",
         "sample --oversample-above",
         "ls --hatch",
     ] {

@@ -4,6 +4,7 @@
 pub mod agree;
 pub mod compare;
 pub mod export;
+pub mod grep;
 pub mod labels;
 pub mod ls;
 pub mod output;

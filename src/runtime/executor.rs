@@ -95,11 +95,11 @@ fn job(effect: Effect) -> Option<Msg> {
 /// Searches every message, sending matches as blocks finish, then `SearchDone`. `cancelled`
 /// stops it when a newer search starts.
 fn search_job(effect: Effect, cancelled: &(dyn Fn() -> bool + Sync), outbox: &Outbox) {
-    let Effect::Search { generation, query, plan } = effect else { return };
+    let Effect::Search { generation, request, plan } = effect else { return };
     let progress = Mutex::new(outbox.clone());
-    search::search_streaming(&plan, &query, cancelled, &|hits| {
+    search::search_streaming(&plan, &request, cancelled, &|found| {
         if let Ok(outbox) = progress.lock() {
-            outbox.post(Msg::SearchProgress { generation, hits });
+            outbox.post(Msg::SearchProgress { generation, hits: search::Hit::of(&found) });
         }
     });
     outbox.post(Msg::SearchDone { generation, hits: Vec::new() });

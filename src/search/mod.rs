@@ -1,0 +1,325 @@
+//! Search across every message of a study, for `rollscope grep` and the app's `/`: one engine,
+//! so both find the same matches. Runs on workers: sources are read in blocks of whole
+//! rollouts; a rollout whose raw bytes cannot hold a match (`Pattern::may_match_raw`) is not
+//! decoded, the others are and their messages searched as displayed (so matches in keys or
+//! escapes do not count). Results are handed over in study order as blocks finish, so the first
+//! hits show while the rest is searched. Cancellable.
+
+mod pattern;
+
+pub use pattern::{Pattern, PatternError, PatternOptions};
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use crate::formats;
+use crate::load::Source;
+use crate::model::{Locator, Role, Rollout};
+use crate::sanitize;
+use crate::study::Study;
+
+/// Which messages are searched.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    /// Only messages of this role (`user`, `assistant`, … or a file's own role name).
+    pub role: Option<String>,
+    /// Only assistant messages of these 1-based turns (ranges, inclusive).
+    pub turns: Option<Vec<(u32, u32)>>,
+}
+
+impl Scope {
+    fn admits(&self, role: Role, role_name: &str, turn: Option<usize>) -> bool {
+        let role_ok = self.role.as_deref().is_none_or(|want| match Role::parse(want) {
+            Role::Other => want == role_name,
+            parsed => parsed == role,
+        });
+        let turn_ok = self.turns.as_ref().is_none_or(|ranges| {
+            turn.is_some_and(|t| ranges.iter().any(|&(a, b)| (a as usize..=b as usize).contains(&t)))
+        });
+        role_ok && turn_ok
+    }
+}
+
+/// A search: what, where, and whether each match gets a snippet of its context.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub pattern: Pattern,
+    pub scope: Scope,
+    pub snippets: bool,
+}
+
+impl Request {
+    /// Every message, no snippets: the app's `/`.
+    pub fn everywhere(pattern: Pattern) -> Request {
+        Request { pattern, scope: Scope::default(), snippets: false }
+    }
+}
+
+/// The matches in one message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessageHits {
+    /// 0-based index of the message in the rollout.
+    pub message: u32,
+    pub role: Role,
+    /// 1-based assistant turn; `None` for other messages.
+    pub turn: Option<u32>,
+    /// Byte ranges of the matches in the message's text as displayed.
+    pub spans: Vec<(u32, u32)>,
+    /// Each match with up to 40 bytes of its line either side, sanitised (when asked for).
+    pub snippets: Vec<String>,
+}
+
+/// The matching messages of one rollout.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RolloutHits {
+    /// Study index of the rollout.
+    pub rollout: u32,
+    pub messages: Vec<MessageHits>,
+}
+
+impl RolloutHits {
+    /// How many matches the rollout holds.
+    pub fn count(&self) -> usize {
+        self.messages.iter().map(|m| m.spans.len()).sum()
+    }
+}
+
+/// One message containing a match (the app keeps these).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Hit {
+    /// Study index of the rollout.
+    pub rollout: u32,
+    pub message: u32,
+}
+
+impl Hit {
+    /// One `Hit` per matching message.
+    pub fn of(found: &[RolloutHits]) -> Vec<Hit> {
+        found
+            .iter()
+            .flat_map(|r| r.messages.iter().map(|m| Hit { rollout: r.rollout, message: m.message }))
+            .collect()
+    }
+}
+
+/// A rollout to search: study index, where it lives, and its id.
+pub type Target = (u32, Locator, Arc<str>);
+
+/// What to search: each source with its rollouts' locations (a snapshot, so the study can
+/// keep growing while the search runs).
+#[derive(Debug, Clone, Default)]
+pub struct SearchPlan {
+    pub sources: Vec<(Arc<Source>, Vec<Target>)>,
+}
+
+impl SearchPlan {
+    pub fn of(study: &Study) -> SearchPlan {
+        let mut sources: Vec<(Arc<Source>, Vec<Target>)> =
+            study.sources.iter().map(|s| (s.clone(), Vec::new())).collect();
+        for (i, r) in study.rollouts.iter().enumerate() {
+            if let Some((_, list)) = sources.get_mut(r.source as usize) {
+                list.push((i as u32, r.locator.clone(), r.id.clone()));
+            }
+        }
+        SearchPlan { sources }
+    }
+}
+
+/// Bytes read per block (whole rollouts, so a block can be decoded without re-reading).
+const BLOCK_BYTES: u64 = 4 << 20;
+
+/// Every rollout with a match, in study order. `cancelled` is polled between blocks; a
+/// cancelled search returns what it found so far.
+pub fn search(
+    plan: &SearchPlan,
+    request: &Request,
+    cancelled: &(dyn Fn() -> bool + Sync),
+) -> Vec<RolloutHits> {
+    let found = Mutex::new(Vec::new());
+    search_streaming(plan, request, cancelled, &|hits| {
+        if let Ok(mut found) = found.lock() {
+            found.extend(hits);
+        }
+    });
+    found.into_inner().unwrap_or_else(|e| e.into_inner())
+}
+
+/// One unit of work: a run of consecutive spans of a source, or one decoded rollout.
+enum Unit<'a> {
+    Block(&'a Source, Vec<&'a Target>),
+    Decoded(&'a Source, &'a Target),
+}
+
+/// Like `search`, but blocks are searched on every core and their hits handed to `on_hits` in
+/// study order as soon as every block before them is done.
+pub fn search_streaming(
+    plan: &SearchPlan,
+    request: &Request,
+    cancelled: &(dyn Fn() -> bool + Sync),
+    on_hits: &(dyn Fn(Vec<RolloutHits>) + Sync),
+) {
+    use rayon::prelude::*;
+    let units = units(plan);
+    let ordered = InOrder::new(on_hits);
+    units.into_par_iter().enumerate().with_max_len(1).for_each(|(n, unit)| {
+        let mut hits = Vec::new();
+        if !cancelled() {
+            match unit {
+                Unit::Decoded(source, (index, Locator::Decoded(i), _)) => {
+                    if let Some(r) = source.decoded.get(*i as usize) {
+                        hits.extend(matches_in(r, request, *index));
+                    }
+                }
+                Unit::Decoded(..) => {}
+                Unit::Block(source, block) => search_block(source, &block, request, &mut hits),
+            }
+        }
+        ordered.done(n, hits);
+    });
+}
+
+fn units(plan: &SearchPlan) -> Vec<Unit<'_>> {
+    let mut units = Vec::new();
+    for (source, rollouts) in &plan.sources {
+        let mut block: Vec<&Target> = Vec::new();
+        let mut block_bytes = 0u64;
+        for entry in rollouts {
+            match &entry.1 {
+                Locator::Decoded(_) => units.push(Unit::Decoded(source, entry)),
+                Locator::Span { len, .. } => {
+                    block.push(entry);
+                    block_bytes += u64::from(*len);
+                    if block_bytes >= BLOCK_BYTES {
+                        units.push(Unit::Block(source, std::mem::take(&mut block)));
+                        block_bytes = 0;
+                    }
+                }
+            }
+        }
+        if !block.is_empty() {
+            units.push(Unit::Block(source, block));
+        }
+    }
+    units
+}
+
+/// Hands finished units' hits on in unit order: a unit done early waits for those before it.
+struct InOrder<'a> {
+    state: Mutex<(usize, BTreeMap<usize, Vec<RolloutHits>>)>,
+    on_hits: &'a (dyn Fn(Vec<RolloutHits>) + Sync),
+}
+
+impl<'a> InOrder<'a> {
+    fn new(on_hits: &'a (dyn Fn(Vec<RolloutHits>) + Sync)) -> InOrder<'a> {
+        InOrder { state: Mutex::new((0, BTreeMap::new())), on_hits }
+    }
+
+    fn done(&self, unit: usize, hits: Vec<RolloutHits>) {
+        let Ok(mut state) = self.state.lock() else { return };
+        let (next, waiting) = &mut *state;
+        waiting.insert(unit, hits);
+        while let Some(hits) = waiting.remove(next) {
+            *next += 1;
+            if !hits.is_empty() {
+                (self.on_hits)(hits);
+            }
+        }
+    }
+}
+
+/// Reads a run of consecutive spans in one read, then checks the rollouts that can match.
+fn search_block(source: &Source, block: &[&Target], request: &Request, hits: &mut Vec<RolloutHits>) {
+    let (Some(first), Some(last)) = (block.first(), block.last()) else {
+        return;
+    };
+    let (Locator::Span { start, .. }, Locator::Span { start: last_start, len: last_len }) =
+        (&first.1, &last.1)
+    else {
+        return;
+    };
+    let total = (last_start + u64::from(*last_len)).saturating_sub(*start);
+    let Ok(total) = u32::try_from(total) else { return };
+    let Ok(bytes) = source.read_span(*start, total) else {
+        return;
+    };
+    for (index, locator, id) in block {
+        let Locator::Span { start: s, len } = locator else {
+            continue;
+        };
+        let from = (s - start) as usize;
+        let Some(raw) = bytes.get(from..from + *len as usize) else {
+            continue;
+        };
+        if !request.pattern.may_match_raw(raw) {
+            continue;
+        }
+        let Ok(text) = std::str::from_utf8(raw) else {
+            continue;
+        };
+        if let Ok(rollout) = formats::decode_record(text, id) {
+            hits.extend(matches_in(&rollout, request, *index));
+        }
+    }
+}
+
+/// The matches in one decoded rollout, `None` when there are none.
+pub fn matches_in(rollout: &Rollout, request: &Request, index: u32) -> Option<RolloutHits> {
+    let mut messages = Vec::new();
+    let mut turn = 0usize;
+    for (m, message) in rollout.messages.iter().enumerate() {
+        let this_turn = (message.role == Role::Assistant).then(|| {
+            turn += 1;
+            turn
+        });
+        if !request.scope.admits(message.role, &message.role_name, this_turn) {
+            continue;
+        }
+        let text = message.full_text();
+        let spans: Vec<(u32, u32)> =
+            request.pattern.find_iter(&text).map(|(a, b)| (a as u32, b as u32)).collect();
+        if spans.is_empty() {
+            continue;
+        }
+        let snippets = match request.snippets {
+            true => spans.iter().map(|&(a, b)| snippet(&text, a as usize, b as usize)).collect(),
+            false => Vec::new(),
+        };
+        messages.push(MessageHits {
+            message: m as u32,
+            role: message.role,
+            turn: this_turn.map(|t| t as u32),
+            spans,
+            snippets,
+        });
+    }
+    (!messages.is_empty()).then_some(RolloutHits { rollout: index, messages })
+}
+
+/// Bytes of context either side of a match in its snippet.
+const CONTEXT: usize = 40;
+
+/// A match with up to `CONTEXT` bytes of its own line either side (`…` where cut), sanitised.
+fn snippet(text: &str, start: usize, end: usize) -> String {
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    let mut from = start.saturating_sub(CONTEXT).max(line_start);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let mut to = (end + CONTEXT).min(line_end);
+    while !text.is_char_boundary(to) {
+        to -= 1;
+    }
+    let mut out = String::new();
+    if from > line_start {
+        out.push('…');
+    }
+    out.push_str(&sanitize::clean(&text[from..to]));
+    if to < line_end {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,138 @@
+use std::path::PathBuf;
+
+use super::*;
+use crate::load::LoadOptions;
+
+fn literal(text: &str) -> Request {
+    let pattern = Pattern::new(text, PatternOptions { literal: true, ignore_case: None }).unwrap();
+    Request { pattern, scope: Scope::default(), snippets: true }
+}
+
+/// (rollout, message, byte ranges of the matches).
+type Found = (u32, u32, Vec<(u32, u32)>);
+
+/// The reference: every rollout decoded one by one, every message searched with
+/// `str::match_indices` (ASCII case folded for a lowercase pattern, which keeps byte offsets).
+fn naive(study: &Study, needle: &str) -> Vec<Found> {
+    let fold = !needle.chars().any(char::is_uppercase);
+    let mut out = Vec::new();
+    for i in 0..study.rollouts.len() {
+        let rollout = study.read_rollout(i).unwrap();
+        for (m, message) in rollout.messages.iter().enumerate() {
+            let text = message.full_text();
+            let hay = if fold { text.to_ascii_lowercase() } else { text.clone() };
+            let spans: Vec<(u32, u32)> =
+                hay.match_indices(needle).map(|(a, s)| (a as u32, (a + s.len()) as u32)).collect();
+            if !spans.is_empty() {
+                out.push((i as u32, m as u32, spans));
+            }
+        }
+    }
+    out
+}
+
+fn flat(found: &[RolloutHits]) -> Vec<Found> {
+    found.iter().flat_map(|r| r.messages.iter().map(|m| (r.rollout, m.message, m.spans.clone()))).collect()
+}
+
+fn fixture_study() -> Study {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let paths: Vec<PathBuf> = [
+        "shapes.jsonl",
+        "judge/transcripts.jsonl",
+        "real/tb_airline.json",
+        "real/persona_drift__therapy.json",
+        "inspect/log_read_sample.eval",
+        "inspect/2025-05-12T20-28-26-04-00_security-guide.json",
+    ]
+    .iter()
+    .map(|p| root.join(p))
+    .collect();
+    Study::load(&paths, &LoadOptions::default())
+}
+
+#[test]
+fn hits_equal_a_naive_search_of_every_decoded_message() {
+    let study = fixture_study();
+    assert!(study.sources.len() >= 6 && study.rollouts.len() > 10, "{}", study.rollouts.len());
+    let plan = SearchPlan::of(&study);
+    // Words that are also JSON keys or role names ("content", "user", "tool"), case-sensitive
+    // ones, and ones with characters JSON escapes (no raw prefilter).
+    for needle in ["the", "user", "content", "tool", "I ", "The", "you'", "\"", "<", "\n", "é", "rm -rf"] {
+        let found = search(&plan, &literal(needle), &|| false);
+        let reference = naive(&study, needle);
+        // Every needle but one is in some message (counted once by hand: "tool" in 1, "é" in
+        // none, which must stay none).
+        assert_eq!(reference.is_empty(), needle == "é", "{needle:?}");
+        assert_eq!(flat(&found), reference, "{needle:?}");
+    }
+    // A key is never a match: every record has "role", only some messages say it.
+    let in_text = naive(&study, "\"role\"");
+    assert_eq!(flat(&search(&plan, &literal("\"role\""), &|| false)), in_text);
+}
+
+#[test]
+fn the_demo_finds_what_its_messages_say_in_order() {
+    let study = Study::demo(&LoadOptions::default());
+    let plan = SearchPlan::of(&study);
+    let order = Mutex::new(Vec::new());
+    search_streaming(&plan, &literal("again"), &|| false, &|hits| {
+        order.lock().unwrap().extend(hits.iter().map(|h| h.rollout));
+    });
+    let order = order.into_inner().unwrap();
+    assert_eq!(order.len(), 40, "every demo rollout is told to try again");
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "handed over in study order: {order:?}");
+    assert_eq!(flat(&search(&plan, &literal("again"), &|| false)), naive(&study, "again"));
+    assert!(search(&plan, &literal("\"content\""), &|| false).is_empty());
+}
+
+#[test]
+fn role_and_turns_narrow_the_messages_and_turns_are_numbered() {
+    let study = Study::demo(&LoadOptions::default());
+    let plan = SearchPlan::of(&study);
+    let mut request = literal("again");
+    request.scope.role = Some("user".into());
+    let users = search(&plan, &request, &|| false);
+    assert!(users.iter().flat_map(|r| &r.messages).all(|m| m.role == Role::User && m.turn.is_none()));
+    request.scope.role = Some("assistant".into());
+    request.scope.turns = Some(vec![(2, 3)]);
+    let assistants = search(&plan, &request, &|| false);
+    let turns: Vec<u32> = assistants.iter().flat_map(|r| &r.messages).filter_map(|m| m.turn).collect();
+    assert!(!turns.is_empty() && turns.iter().all(|t| (2..=3).contains(t)), "{turns:?}");
+    // The turn is the assistant message's 1-based number in its rollout.
+    for r in &assistants {
+        let rollout = study.read_rollout(r.rollout as usize).unwrap();
+        for m in &r.messages {
+            assert_eq!(rollout.turn_of_message(m.message as usize), m.turn.map(|t| t as usize));
+        }
+    }
+    // A non-assistant message has no turn, so --turns leaves it out.
+    request.scope.role = Some("user".into());
+    assert!(search(&plan, &request, &|| false).is_empty());
+}
+
+#[test]
+fn snippets_keep_their_line_and_cut_with_an_ellipsis() {
+    let text = "first line\nsome words before the match and some words after it too\nlast";
+    let start = text.find("match").unwrap();
+    assert_eq!(snippet(text, start, start + 5), "some words before the match and some words after it too");
+    let long = format!("{}needle{}", "a".repeat(60), "b".repeat(60));
+    let s = snippet(&long, 60, 66);
+    assert_eq!(s, format!("…{}needle{}…", "a".repeat(40), "b".repeat(40)));
+    // Never cut inside a character; control characters are made visible.
+    let wide = format!("{}x\u{1b}[31m", "é".repeat(30));
+    let s = snippet(&wide, 60, 61);
+    assert!(s.starts_with('…') && s.contains('x') && !s.contains('\u{1b}'), "{s:?}");
+}
+
+#[test]
+fn cancelled_searches_stop_and_counts_add_up() {
+    let study = Study::demo(&LoadOptions::default());
+    let plan = SearchPlan::of(&study);
+    assert!(search(&plan, &literal("again"), &|| true).is_empty());
+    let found = search(&plan, &literal("again"), &|| false);
+    let total: usize = found.iter().map(RolloutHits::count).sum();
+    let reference: usize = naive(&study, "again").iter().map(|(_, _, s)| s.len()).sum();
+    assert_eq!(total, reference);
+    assert_eq!(Hit::of(&found).len(), naive(&study, "again").len());
+}
