@@ -41,7 +41,7 @@ pub fn index_chat(
     // String scores are kept by their place in the file when the record has one.
     let record = match locator {
         Locator::Span { start, .. } => Some(Record { json, start }),
-        Locator::Decoded(_) => None,
+        Locator::Decoded(_) | Locator::Entry(_) => None,
     };
     let top = TopSeed { hatch, strings, record, hash_turns }.deserialize(&mut de).ok()??;
     de.end().ok()?;

@@ -10,6 +10,7 @@
 //! is off by the length difference only after such a literal on the same line.
 
 mod archive;
+mod eval;
 mod sample;
 mod turn_values;
 mod values;
@@ -30,6 +31,7 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 pub use archive::{decode_inspect_eval, decode_inspect_eval_bytes};
+pub use eval::EvalArchive;
 pub use sample::InspectOptions;
 use sample::{LogContext, decode_sample};
 pub use turn_values::TURN_ARRAYS;

@@ -2,6 +2,7 @@
 //! parallel, reporting everything as `LoadEvent`s so the app can show rows as they arrive and
 //! subcommands can simply collect them. Bad files become problems; the good ones still load.
 
+mod eval;
 pub mod ids;
 mod json_file;
 pub mod jsonl;
@@ -184,6 +185,7 @@ fn load_folder(
         decoded: Vec::new(),
         size: file.size,
         held: HeldRollout::default(),
+        archive: None,
     };
     let ctx = IndexContext { hatch: &options.hatch, source: id, hash_turns };
     deliver_decoded(source, decoded, kinds, options, &ctx, sink);
@@ -215,6 +217,7 @@ fn load_source(read: SourceRead, options: &LoadOptions, sink: &Sink) -> Result<(
         decoded: Vec::new(),
         size,
         held: HeldRollout::default(),
+        archive: None,
     };
     let ctx = IndexContext { hatch: &options.hatch, source: id, hash_turns };
     match format {
@@ -234,6 +237,14 @@ fn load_source(read: SourceRead, options: &LoadOptions, sink: &Sink) -> Result<(
                     jsonl::index_jsonl(&open, size, display, &file_name, &ctx, threads, sink)
                 }
             }
+        }
+        // A `.eval` file: indexed on every core, each sample decoded again when shown.
+        Format::InspectEval if let Origin::File(path) = &source.origin => {
+            let (archive, problems) =
+                formats::inspect::EvalArchive::open(path, display, &options.limits, &options.inspect)?;
+            let source = Source { archive: Some(Arc::new(archive)), ..source };
+            eval::index_eval(source, problems, &ctx, options.worker_count(), sink);
+            Ok(())
         }
         Format::InspectJson | Format::InspectEval => {
             let decoded = match (&source.origin, format) {

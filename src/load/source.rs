@@ -5,6 +5,7 @@ use std::io::{Read, Seek, SeekFrom};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+use crate::formats::inspect::EvalArchive;
 use crate::formats::{self, Format, input};
 use crate::model::{Limit, Locator, Problem, Rollout};
 
@@ -28,6 +29,8 @@ pub struct Source {
     pub size: u64,
     /// A huge rollout decoded while its file was indexed, for the first read of its span.
     pub held: HeldRollout,
+    /// The archive of a `.eval` indexed lazily (for `Locator::Entry`).
+    pub archive: Option<Arc<EvalArchive>>,
 }
 
 /// A huge single rollout (a one-record `.json` of a gigabyte) decoded while its file was
@@ -83,6 +86,14 @@ impl Source {
         self.display.rsplit(['/', '\\']).next().unwrap_or(&self.display)
     }
 
+    /// The archive entry a rollout was read from, for `Locator::Entry`.
+    pub fn entry_name(&self, locator: &Locator) -> Option<&str> {
+        match locator {
+            Locator::Entry(position) => self.archive.as_ref()?.entry_name(*position as usize),
+            _ => None,
+        }
+    }
+
     /// Whether a rollout of this source has a stand-in id rather than its own.
     pub fn is_stand_in(&self, id: &str) -> bool {
         stand_in_number(self.file_name(), id).is_some()
@@ -91,12 +102,26 @@ impl Source {
     /// Decodes the rollout at `locator`, giving it `id` (the index's id, which may have been
     /// disambiguated or stood in for a missing one).
     pub fn read_rollout(&self, locator: &Locator, id: &str) -> Result<Rollout, Problem> {
+        self.read(locator, id, true)
+    }
+
+    /// `read_rollout` for a sweep over every rollout (a search): an archive's sample is not
+    /// kept among the recent ones it would push out.
+    pub fn read_rollout_once(&self, locator: &Locator, id: &str) -> Result<Rollout, Problem> {
+        self.read(locator, id, false)
+    }
+
+    fn read(&self, locator: &Locator, id: &str, keep: bool) -> Result<Rollout, Problem> {
         let mut rollout = match locator {
             Locator::Decoded(i) => self
                 .decoded
                 .get(*i as usize)
                 .cloned()
                 .ok_or_else(|| Problem::file(&self.display, format!("no rollout {i} in file")))?,
+            Locator::Entry(position) => match &self.archive {
+                Some(archive) => archive.read_sample(*position as usize, keep)?,
+                None => return Err(Problem::file(&self.display, "no archive to read a sample entry from")),
+            },
             Locator::Span { start, .. } if let Some(rollout) = self.held.take(*start) => rollout,
             Locator::Span { start, len } => {
                 let bytes = self.read_span(*start, *len)?;

@@ -20,6 +20,9 @@ pub enum Locator {
     Span { start: u64, len: u32 },
     /// Position in the source's list of rollouts decoded at load time (small whole-file formats).
     Decoded(u32),
+    /// Sample entry of an archive (an Inspect `.eval`), by its place in sample order: inflated
+    /// and decoded again when shown.
+    Entry(u32),
 }
 
 /// Per-turn values of one score name.

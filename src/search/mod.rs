@@ -144,10 +144,11 @@ pub fn search(
     found.into_inner().unwrap_or_else(|e| e.into_inner())
 }
 
-/// One unit of work: a run of consecutive spans of a source, or one decoded rollout.
+/// One unit of work: a run of consecutive spans of a source, or one rollout read on its own
+/// (decoded at load time, or an archive's entry).
 enum Unit<'a> {
     Block(&'a Source, Vec<&'a Target>),
-    Decoded(&'a Source, &'a Target),
+    One(&'a Source, &'a Target),
 }
 
 /// Like `search`, but blocks are searched on every core and their hits handed to `on_hits` in
@@ -165,12 +166,16 @@ pub fn search_streaming(
         let mut hits = Vec::new();
         if !cancelled() {
             match unit {
-                Unit::Decoded(source, (index, Locator::Decoded(i), _)) => {
+                Unit::One(source, (index, Locator::Decoded(i), _)) => {
                     if let Some(r) = source.decoded.get(*i as usize) {
                         hits.extend(matches_in(r, request, *index));
                     }
                 }
-                Unit::Decoded(..) => {}
+                Unit::One(source, (index, locator, id)) => {
+                    if let Ok(r) = source.read_rollout_once(locator, id) {
+                        hits.extend(matches_in(&r, request, *index));
+                    }
+                }
                 Unit::Block(source, block) => search_block(source, &block, request, &mut hits),
             }
         }
@@ -185,7 +190,7 @@ fn units(plan: &SearchPlan) -> Vec<Unit<'_>> {
         let mut block_bytes = 0u64;
         for entry in rollouts {
             match &entry.1 {
-                Locator::Decoded(_) => units.push(Unit::Decoded(source, entry)),
+                Locator::Decoded(_) | Locator::Entry(_) => units.push(Unit::One(source, entry)),
                 Locator::Span { len, .. } => {
                     block.push(entry);
                     block_bytes += u64::from(*len);

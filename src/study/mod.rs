@@ -98,13 +98,14 @@ impl Study {
                 }
                 self.id_counts.insert(original.clone(), n);
                 let path = self.source_display(summary.source).to_string();
-                self.problems.push(
-                    Problem::file(
-                        path,
-                        format!("duplicate rollout id {original:?}; this one is shown as {renamed:?}"),
-                    )
-                    .warning(),
-                );
+                let message = format!("duplicate rollout id {original:?}; this one is shown as {renamed:?}");
+                let mut problem = Problem::file(path, message).warning();
+                // An archive's sample is named by its entry.
+                let source = self.sources.get(summary.source as usize);
+                if let Some(entry) = source.and_then(|s| s.entry_name(&summary.locator)) {
+                    problem = problem.in_entry(entry);
+                }
+                self.problems.push(problem);
                 summary.id = renamed.clone();
                 self.id_counts.insert(renamed, 1);
             }

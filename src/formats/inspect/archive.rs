@@ -14,6 +14,7 @@
 use std::collections::HashSet;
 use std::io::{BufReader, Cursor, Read, Seek};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use serde_json::Value;
 use zip::ZipArchive;
@@ -57,6 +58,51 @@ fn decode_archive<R: Read + Seek>(
     limits: &ReadLimits,
     options: &InspectOptions,
 ) -> Result<(Vec<Rollout>, Vec<Problem>), Problem> {
+    let Opened { mut archive, inflater, ctx, samples, mut problems } =
+        open_archive(reader, display, limits, options)?;
+    let total = samples.len();
+    let mut rollouts = Vec::with_capacity(samples.len());
+    let mut entries = Vec::with_capacity(samples.len());
+    for (position, (index, name)) in samples.into_iter().enumerate() {
+        if inflater.is_full() {
+            problems.push(not_read(display, total - position));
+            break;
+        }
+        match decode_entry(&mut archive, &inflater, &ctx, (position, index, &name), display, true) {
+            Ok((rollout, warnings)) => {
+                problems.extend(warnings);
+                rollouts.push(rollout);
+                entries.push(name);
+            }
+            Err(problem) => problems.push(problem),
+        }
+    }
+    for (first, message) in mixed_values(&rollouts) {
+        problems.push(Problem::file(display, message).in_entry(entries[first].as_str()).warning());
+    }
+    problems.extend(dedupe_ids(&mut rollouts, display, Some(&entries)));
+    Ok((rollouts, problems))
+}
+
+/// An archive with its central directory, header and sample entries read.
+pub(super) struct Opened<R> {
+    pub archive: ZipArchive<R>,
+    pub inflater: Inflater,
+    /// The log's context, with the options applied.
+    pub ctx: LogContext,
+    /// Sample entries in sample order: (zip index, name).
+    pub samples: Vec<(usize, String)>,
+    /// The header's problems, and a warning when there are no samples.
+    pub problems: Vec<Problem>,
+}
+
+/// Reads the central directory and the header; sample entries are only listed.
+pub(super) fn open_archive<R: Read + Seek>(
+    reader: R,
+    display: &str,
+    limits: &ReadLimits,
+    options: &InspectOptions,
+) -> Result<Opened<R>, Problem> {
     let mut archive = ZipArchive::new(reader)
         .map_err(|e| Problem::file(display, format!("not a readable .eval archive (zip): {e}")))?;
     let mut headers: Vec<(usize, &str)> = Vec::new();
@@ -77,43 +123,43 @@ fn decode_archive<R: Read + Seek>(
     }
     headers.sort_by_key(|(_, name)| HEADERS.iter().position(|h| h == name));
     let mut problems = Vec::new();
-    let mut inflater =
-        Inflater { limits: *limits, inflated: 0, full: false, shared: shared_data(&mut archive) };
-    let (ctx, status) = read_header(&mut archive, &mut inflater, &headers, display, &mut problems);
+    let inflater = Inflater::new(*limits, &mut archive);
+    let (ctx, status) = read_header(&mut archive, &inflater, &headers, display, &mut problems);
     let ctx = ctx.with_options(options);
     if samples.is_empty() {
         problems.push(Problem::file(display, no_samples(status.as_deref())).warning());
     }
     samples.sort();
-    let total = samples.len();
-    let mut rollouts = Vec::with_capacity(samples.len());
-    let mut entries = Vec::with_capacity(samples.len());
-    for (position, (_, index, name)) in samples.into_iter().enumerate() {
-        if inflater.full {
-            let message =
-                format!("{} more sample entries not read: the archive reached its limit", total - position);
-            problems.push(Problem::file(display, message).warning());
-            break;
+    let samples = samples.into_iter().map(|(_, index, name)| (index, name)).collect();
+    Ok(Opened { archive, inflater, ctx, samples, problems })
+}
+
+/// The warning for the sample entries left unread once the archive reached its limit.
+pub(super) fn not_read(display: &str, left: usize) -> Problem {
+    let message = format!("{left} more sample entries not read: the archive reached its limit");
+    Problem::file(display, message).warning()
+}
+
+/// Inflates and decodes sample entry `(position, zip index, name)`: the rollout and its
+/// warnings, or the problem that skipped it, each naming the entry.
+pub(super) fn decode_entry<R: Read + Seek>(
+    archive: &mut ZipArchive<R>,
+    inflater: &Inflater,
+    ctx: &LogContext,
+    (position, index, name): (usize, usize, &str),
+    display: &str,
+    counted: bool,
+) -> Result<(Rollout, Vec<Problem>), Problem> {
+    let decoded = inflater
+        .read_json(archive, index, counted)
+        .and_then(|value| decode_sample(&value, ctx, position).map_err(|e| EntryError::from(e.to_string())));
+    match decoded {
+        Ok((rollout, warnings)) => {
+            let at = |w: String| Problem::file(display, w).in_entry(name).warning();
+            Ok((rollout, warnings.into_iter().map(at).collect()))
         }
-        let decoded = inflater.read_json(&mut archive, index).and_then(|value| {
-            decode_sample(&value, &ctx, position).map_err(|e| EntryError::from(e.to_string()))
-        });
-        match decoded {
-            Ok((rollout, warnings)) => {
-                problems.extend(
-                    warnings.into_iter().map(|w| Problem::file(display, w).in_entry(&name).warning()),
-                );
-                rollouts.push(rollout);
-                entries.push(name);
-            }
-            Err(e) => problems.push(e.problem(display, &name, "sample skipped")),
-        }
+        Err(e) => Err(e.problem(display, name, "sample skipped")),
     }
-    for (first, message) in mixed_values(&rollouts) {
-        problems.push(Problem::file(display, message).in_entry(entries[first].as_str()).warning());
-    }
-    problems.extend(dedupe_ids(&mut rollouts, display, Some(&entries)));
-    Ok((rollouts, problems))
 }
 
 /// Entries whose compressed data overlaps another entry's: a stream that several entries
@@ -144,24 +190,39 @@ fn shared_data<R: Read + Seek>(archive: &mut ZipArchive<R>) -> HashSet<usize> {
     shared
 }
 
-/// Inflates entries within the limits, counting what the whole archive has inflated.
-struct Inflater {
+/// Inflates entries within the limits, counting what the whole archive has inflated. Shared
+/// by the workers that index one archive (the count is atomic; each may overshoot the
+/// archive's limit by one entry at most before `full` stops them all).
+pub(super) struct Inflater {
     limits: ReadLimits,
-    inflated: u64,
+    inflated: AtomicU64,
     /// The archive's limit is reached: no more entries are read.
-    full: bool,
+    full: AtomicBool,
     /// Entries refused for sharing their data (`shared_data`).
     shared: HashSet<usize>,
 }
 
 impl Inflater {
+    pub(super) fn new<R: Read + Seek>(limits: ReadLimits, archive: &mut ZipArchive<R>) -> Inflater {
+        let shared = shared_data(archive);
+        Inflater { limits, inflated: AtomicU64::new(0), full: AtomicBool::new(false), shared }
+    }
+
+    /// Whether the archive's limit has been reached.
+    pub(super) fn is_full(&self) -> bool {
+        self.full.load(Ordering::Relaxed)
+    }
+
     /// Inflates one entry and parses it as JSON (non-finite literals read as `null`).
-    fn read_json<R: Read + Seek>(
-        &mut self,
+    /// `counted`: the bytes count towards the archive's limit (indexing); a sample read again
+    /// when it is shown is held to the entry's limit only.
+    pub(super) fn read_json<R: Read + Seek>(
+        &self,
         archive: &mut ZipArchive<R>,
         index: usize,
+        counted: bool,
     ) -> Result<Value, EntryError> {
-        let bytes = self.inflate(archive, index)?;
+        let bytes = self.inflate(archive, index, counted)?;
         let text = std::str::from_utf8(&bytes)
             .map_err(|e| EntryError::from(format!("entry is not UTF-8 text: {e}")))?;
         serde_json::from_str(&nonfinite_to_null(text)).map_err(|e| {
@@ -171,9 +232,10 @@ impl Inflater {
     }
 
     fn inflate<R: Read + Seek>(
-        &mut self,
+        &self,
         archive: &mut ZipArchive<R>,
         index: usize,
+        counted: bool,
     ) -> Result<Vec<u8>, EntryError> {
         if self.shared.contains(&index) {
             let message = "its compressed data overlaps another entry's (a zip bomb?): not read";
@@ -181,32 +243,38 @@ impl Inflater {
         }
         let entry =
             archive.by_index(index).map_err(|e| EntryError::from(format!("cannot open entry: {e}")))?;
-        let left = self.limits.file.saturating_sub(self.inflated);
+        let left = match counted {
+            true => self.limits.file.saturating_sub(self.inflated.load(Ordering::Relaxed)),
+            false => u64::MAX,
+        };
         let (cap, archive_full) = match left < self.limits.entry {
             true => (left, true),
             false => (self.limits.entry, false),
         };
-        let over = |inflater: &mut Inflater| {
-            inflater.full |= archive_full;
+        let over = || {
+            if archive_full {
+                self.full.store(true, Ordering::Relaxed);
+            }
             EntryError::from(match archive_full {
-                true => format!(
-                    "the archive inflates to more than {} in all",
-                    inflater.limits.archive().describe()
-                ),
-                false => format!("inflates to more than {}", inflater.limits.archive_entry().describe()),
+                true => {
+                    format!("the archive inflates to more than {} in all", self.limits.archive().describe())
+                }
+                false => format!("inflates to more than {}", self.limits.archive_entry().describe()),
             })
         };
         // An honest size over the limit is refused before inflating anything.
         if entry.size() > cap {
-            return Err(over(self));
+            return Err(over());
         }
         let mut bytes = Vec::with_capacity(usize::try_from(entry.size().min(MAX_RESERVE)).unwrap_or(0));
         let mut reader = Bounded::new(entry, Limit { bytes: cap, setting: "max-entry" });
         let read = reader.read_to_end(&mut bytes);
-        self.inflated = self.inflated.saturating_add(reader.bytes_read());
+        if counted {
+            self.inflated.fetch_add(reader.bytes_read(), Ordering::Relaxed);
+        }
         match read {
             Ok(_) => Ok(bytes),
-            Err(_) if reader.bytes_read() > cap => Err(over(self)),
+            Err(_) if reader.bytes_read() > cap => Err(over()),
             Err(e) => Err(EntryError::from(format!("cannot read entry data: {e}"))),
         }
     }
@@ -214,15 +282,15 @@ impl Inflater {
 
 /// The log's context and status from the first readable header entry; unreadable ones are
 /// warnings, and without any the samples still load under the task name `inspect`.
-fn read_header<R: Read + Seek>(
+pub(super) fn read_header<R: Read + Seek>(
     archive: &mut ZipArchive<R>,
-    inflater: &mut Inflater,
+    inflater: &Inflater,
     headers: &[(usize, &str)],
     display: &str,
     problems: &mut Vec<Problem>,
 ) -> (LogContext, Option<String>) {
     for (index, name) in headers {
-        let header = inflater.read_json(archive, *index).and_then(|value| match value {
+        let header = inflater.read_json(archive, *index, true).and_then(|value| match value {
             Value::Object(mut header) => match header.remove("eval") {
                 Some(Value::Object(eval)) => {
                     let status = header.get("status").and_then(Value::as_str).map(String::from);
@@ -245,7 +313,7 @@ fn read_header<R: Read + Seek>(
 }
 
 /// Why an entry could not be read, with line:column inside the entry for JSON errors.
-struct EntryError {
+pub(super) struct EntryError {
     position: Option<(u64, u64)>,
     message: String,
 }
@@ -257,7 +325,7 @@ impl From<String> for EntryError {
 }
 
 impl EntryError {
-    fn problem(self, display: &str, entry: &str, what: &str) -> Problem {
+    pub(super) fn problem(self, display: &str, entry: &str, what: &str) -> Problem {
         let mut problem =
             Problem::file(display, format!("{what}: {}", self.message)).in_entry(entry).warning();
         if let Some((line, column)) = self.position {
@@ -271,7 +339,7 @@ impl EntryError {
 /// Sort key of a sample entry, from its name: numeric ids in numeric order before text ids,
 /// then the epoch (the zip itself holds samples in completion order).
 #[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct SampleKey {
+pub(super) struct SampleKey {
     is_text: bool,
     number: u64,
     id: String,
@@ -280,7 +348,7 @@ struct SampleKey {
 
 impl SampleKey {
     /// `samples/<id>_epoch_<n>.json` (directly under `samples/`), else `None`.
-    fn of(name: &str) -> Option<SampleKey> {
+    pub(super) fn of(name: &str) -> Option<SampleKey> {
         let stem = name.strip_prefix("samples/")?.strip_suffix(".json")?;
         if stem.contains('/') {
             return None;
