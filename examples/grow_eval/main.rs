@@ -160,8 +160,11 @@ fn run(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// The archive's sample entries (parsed) and every other entry (name, bytes).
-fn entries(bytes: &[u8]) -> Result<(Vec<Value>, Vec<(String, Vec<u8>)>), String> {
+/// An archive entry: name and bytes.
+type Entry = (String, Vec<u8>);
+
+/// The archive's sample entries (parsed) and every other entry.
+fn entries(bytes: &[u8]) -> Result<(Vec<Value>, Vec<Entry>), String> {
     let mut archive = ZipArchive::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
     let (mut samples, mut others) = (Vec::new(), Vec::new());
     for i in 0..archive.len() {
@@ -196,7 +199,7 @@ fn answer(rng: &mut SplitMix64) -> String {
     let mut text = String::with_capacity(ANSWER_BYTES + 16);
     while text.len() < ANSWER_BYTES {
         if !text.is_empty() {
-            text.push(if rng.next() % 12 == 0 { '\n' } else { ' ' });
+            text.push(if rng.next().is_multiple_of(12) { '\n' } else { ' ' });
         }
         text.push_str(WORDS[(rng.next() % WORDS.len() as u64) as usize]);
     }
