@@ -11,6 +11,8 @@
 
 mod archive;
 mod eval;
+mod json_log;
+mod layout;
 mod sample;
 mod turn_values;
 mod values;
@@ -32,6 +34,7 @@ use serde_json::value::RawValue;
 
 pub use archive::{decode_inspect_eval, decode_inspect_eval_bytes};
 pub use eval::EvalArchive;
+pub use json_log::JsonLog;
 pub use sample::InspectOptions;
 use sample::{LogContext, decode_sample};
 pub use turn_values::TURN_ARRAYS;

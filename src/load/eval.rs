@@ -3,9 +3,8 @@
 //! delivered in sample order, so the first rows show while the rest is read. A sample is
 //! decoded again when it is shown (`Locator::Entry`).
 
-use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, mpsc};
+use std::ops::Range;
+use std::sync::Arc;
 
 use super::{LoadEvent, Sink, Source};
 use crate::formats::IndexContext;
@@ -34,54 +33,31 @@ pub fn index_eval(source: Source, problems: Vec<Problem>, ctx: &IndexContext, th
         sink(LoadEvent::Problem(problem));
     }
     let total = archive.len();
-    let runs = total.div_ceil(RUN);
-    let next = AtomicUsize::new(0);
-    let (tx, rx) = mpsc::channel::<(usize, Run)>();
-    std::thread::scope(|scope| {
-        for _ in 0..threads.clamp(1, runs.max(1)) {
-            let (tx, next, archive) = (tx.clone(), &next, &archive);
-            scope.spawn(move || {
-                let mut strings = Interner::default();
-                loop {
-                    let k = next.fetch_add(1, Ordering::Relaxed);
-                    if k >= runs {
-                        break;
-                    }
-                    let positions = k * RUN..((k + 1) * RUN).min(total);
-                    if tx.send((k, index_run(archive, positions, ctx, &mut strings))).is_err() {
-                        break;
-                    }
-                }
-            });
+    let (mut unread, mut read_bytes) = (0usize, 0u64);
+    let work = |positions: Range<usize>| {
+        let mut strings = Interner::default();
+        index_run(&archive, positions, ctx, &mut strings)
+    };
+    super::runs::in_order(total, RUN, threads, &work, |positions, run| {
+        for problem in run.problems {
+            sink(LoadEvent::Problem(problem));
         }
-        drop(tx);
-        let mut pending = BTreeMap::new();
-        let (mut want, mut unread, mut read_bytes) = (0usize, 0usize, 0u64);
-        for (k, run) in rx {
-            pending.insert(k, run);
-            while let Some(run) = pending.remove(&want) {
-                for problem in run.problems {
-                    sink(LoadEvent::Problem(problem));
-                }
-                unread += run.unread;
-                sink(LoadEvent::Rollouts(run.rollouts));
-                want += 1;
-                // Progress in the archive's bytes, by the share of samples read.
-                let done = size * (want * RUN).min(total) as u64 / total.max(1) as u64;
-                sink(LoadEvent::BytesRead(done - read_bytes));
-                read_bytes = done;
-            }
-        }
-        if unread > 0 {
-            sink(LoadEvent::Problem(archive.not_read(unread)));
-        }
-        sink(LoadEvent::BytesRead(size - read_bytes));
+        unread += run.unread;
+        sink(LoadEvent::Rollouts(run.rollouts));
+        // Progress in the archive's bytes, by the share of samples read.
+        let done = size * positions.end as u64 / total.max(1) as u64;
+        sink(LoadEvent::BytesRead(done - read_bytes));
+        read_bytes = done;
     });
+    if unread > 0 {
+        sink(LoadEvent::Problem(archive.not_read(unread)));
+    }
+    sink(LoadEvent::BytesRead(size - read_bytes));
 }
 
 fn index_run(
     archive: &Arc<EvalArchive>,
-    positions: std::ops::Range<usize>,
+    positions: Range<usize>,
     ctx: &IndexContext,
     strings: &mut Interner,
 ) -> Run {

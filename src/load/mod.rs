@@ -4,8 +4,10 @@
 
 mod eval;
 pub mod ids;
+mod inspect_json;
 mod json_file;
 pub mod jsonl;
+mod runs;
 pub mod scores;
 mod source;
 mod string_kinds;
@@ -186,6 +188,7 @@ fn load_folder(
         size: file.size,
         held: HeldRollout::default(),
         archive: None,
+        json_log: None,
     };
     let ctx = IndexContext { hatch: &options.hatch, source: id, hash_turns };
     deliver_decoded(source, decoded, kinds, options, &ctx, sink);
@@ -218,6 +221,7 @@ fn load_source(read: SourceRead, options: &LoadOptions, sink: &Sink) -> Result<(
         size,
         held: HeldRollout::default(),
         archive: None,
+        json_log: None,
     };
     let ctx = IndexContext { hatch: &options.hatch, source: id, hash_turns };
     match format {
@@ -244,6 +248,30 @@ fn load_source(read: SourceRead, options: &LoadOptions, sink: &Sink) -> Result<(
                 formats::inspect::EvalArchive::open(path, display, &options.limits, &options.inspect)?;
             let source = Source { archive: Some(Arc::new(archive)), ..source };
             eval::index_eval(source, problems, &ctx, options.worker_count(), sink);
+            Ok(())
+        }
+        // A JSON log laid out at once and its samples indexed on every core; one the layout
+        // cannot read goes to the full parser below, which says what is wrong and where.
+        Format::InspectJson if matches!(source.origin, Origin::File(_)) => {
+            let bytes = source.read_all(options.limits.rollout_file())?;
+            match formats::inspect::JsonLog::open(&bytes, &options.inspect) {
+                Some((log, samples)) => {
+                    let source = Source { json_log: Some(Arc::new(log)), ..source };
+                    inspect_json::index_inspect_json(
+                        source,
+                        &bytes,
+                        &samples,
+                        &ctx,
+                        options.worker_count(),
+                        sink,
+                    );
+                }
+                None => {
+                    let decoded = formats::inspect::decode_inspect_json(&bytes, display, &options.inspect)?;
+                    let kinds = StringKinds::of_rollouts(&decoded.0);
+                    deliver_decoded(source, decoded, kinds, options, &ctx, sink);
+                }
+            }
             Ok(())
         }
         Format::InspectJson | Format::InspectEval => {

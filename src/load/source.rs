@@ -5,7 +5,7 @@ use std::io::{Read, Seek, SeekFrom};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use crate::formats::inspect::EvalArchive;
+use crate::formats::inspect::{EvalArchive, JsonLog};
 use crate::formats::{self, Format, input};
 use crate::model::{Limit, Locator, Problem, Rollout};
 
@@ -31,6 +31,8 @@ pub struct Source {
     pub held: HeldRollout,
     /// The archive of a `.eval` indexed lazily (for `Locator::Entry`).
     pub archive: Option<Arc<EvalArchive>>,
+    /// An Inspect JSON log indexed lazily: its `Locator::Span`s are samples, not JSONL lines.
+    pub json_log: Option<Arc<JsonLog>>,
 }
 
 /// A huge single rollout (a one-record `.json` of a gigabyte) decoded while its file was
@@ -125,18 +127,27 @@ impl Source {
             Locator::Span { start, .. } if let Some(rollout) = self.held.take(*start) => rollout,
             Locator::Span { start, len } => {
                 let bytes = self.read_span(*start, *len)?;
-                let text = std::str::from_utf8(&bytes).map_err(|e| {
-                    Problem::file(
-                        &self.display,
-                        format!("invalid UTF-8 at byte {}", start + e.valid_up_to() as u64),
-                    )
-                })?;
-                formats::decode_record(text, id)
-                    .map_err(|e| Problem::file(&self.display, format!("byte {start}: {}", e.message)))?
+                self.decode_span(&bytes, *start, id)?
             }
         };
         rollout.id = id.to_string();
         Ok(rollout)
+    }
+
+    /// Decodes the rollout whose bytes (one JSONL line, or one sample of a JSON log) were
+    /// read from `start`. The id is the caller's to set.
+    pub fn decode_span(&self, bytes: &[u8], start: u64, id: &str) -> Result<Rollout, Problem> {
+        if let Some(log) = &self.json_log {
+            return log
+                .decode(bytes, start)
+                .map(|(rollout, _)| rollout)
+                .map_err(|e| Problem::file(&self.display, format!("byte {start}: {e}")));
+        }
+        let text = std::str::from_utf8(bytes).map_err(|e| {
+            Problem::file(&self.display, format!("invalid UTF-8 at byte {}", start + e.valid_up_to() as u64))
+        })?;
+        formats::decode_record(text, id)
+            .map_err(|e| Problem::file(&self.display, format!("byte {start}: {}", e.message)))
     }
 
     /// Reads `len` bytes at `start`.

@@ -12,7 +12,6 @@ pub use pattern::{Pattern, PatternError, PatternOptions};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-use crate::formats;
 use crate::load::Source;
 use crate::model::{Locator, Role, Rollout};
 use crate::sanitize;
@@ -258,10 +257,7 @@ fn search_block(source: &Source, block: &[&Target], request: &Request, hits: &mu
         if !request.pattern.may_match_raw(raw) {
             continue;
         }
-        let Ok(text) = std::str::from_utf8(raw) else {
-            continue;
-        };
-        if let Ok(rollout) = formats::decode_record(text, id) {
+        if let Ok(rollout) = source.decode_span(raw, *s, id) {
             hits.extend(matches_in(&rollout, request, *index));
         }
     }

@@ -1,6 +1,7 @@
-//! A `.eval` file is indexed on every core and each sample decoded again when it is shown: the
-//! lazy path must give exactly what decoding the whole archive at once gives (the eager
-//! decoder, kept for archives in memory), in the same order, within the same limits.
+//! Inspect logs (`.eval` archives and JSON logs) are indexed on every core and each sample
+//! decoded again when it is shown: the lazy path must give exactly what decoding the whole log
+//! at once gives (the eager decoders, kept for logs in memory and for JSON the layout cannot
+//! read), in the same order, within the same limits.
 #![allow(clippy::unwrap_used)]
 
 #[path = "hostile/bombs.rs"]
@@ -9,7 +10,7 @@ mod bombs;
 use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 
-use rollscope::formats::inspect::{InspectOptions, decode_inspect_eval};
+use rollscope::formats::inspect::{InspectOptions, decode_inspect_eval, decode_inspect_json};
 use rollscope::load::LoadOptions;
 use rollscope::model::{Locator, ReadLimits, Rollout};
 use rollscope::study::Study;
@@ -144,4 +145,85 @@ fn the_limits_hold_on_the_lazy_path_and_say_what_was_left() {
     assert!(
         study.problems.iter().all(|p| p.message.contains("its compressed data overlaps another entry's"))
     );
+}
+
+/// Every sample of a JSON log read back through the study equals the eager decoder's, and the
+/// problems are the same at the same line and column.
+fn assert_json_same_as_eager(path: &Path) -> usize {
+    let bytes = std::fs::read(path).unwrap();
+    let display = path.to_string_lossy().to_string();
+    let (eager, eager_problems) = decode_inspect_json(&bytes, &display, &InspectOptions::default()).unwrap();
+    let study = load(path, 2, ReadLimits::default());
+    assert_eq!(study.rollouts.len(), eager.len(), "{display}: {:?}", study.problems);
+    for (i, want) in eager.iter().enumerate() {
+        assert!(matches!(study.rollouts[i].locator, Locator::Span { .. }), "decoded again when shown");
+        assert_eq!(&study.read_rollout(i).unwrap(), want, "{display} rollout {i}");
+    }
+    let places = |problems: &[rollscope::model::Problem]| -> Vec<(Option<u64>, Option<u64>)> {
+        problems.iter().filter(|p| p.message.contains("skipped")).map(|p| (p.line, p.column)).collect()
+    };
+    assert_eq!(places(&study.problems), places(&eager_problems), "{display}");
+    eager.len()
+}
+
+#[test]
+fn every_fixture_json_log_reads_the_same_lazily_as_whole() {
+    let mut total = 0;
+    for name in [
+        "log_read_sample.json",
+        "log_images_tc.json",
+        "2025-05-12T20-27-36-04-00_browser.json",
+        "2025-05-12T20-28-26-04-00_security-guide.json",
+        "built_judged.json",
+        "built_turn_values.json",
+    ] {
+        total += assert_json_same_as_eager(&fixtures().join(name));
+    }
+    assert!(total >= 8, "{total}");
+}
+
+#[test]
+fn a_json_log_with_broken_samples_nan_and_a_bom_reads_the_same_and_says_where() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("log.json");
+    let sample = |id: u64, text: &str| {
+        format!(
+            r#"{{"id": {id}, "epoch": 1, "scores": {{"s": {{"value": NaN}}}}, "messages": [{{"role": "user", "content": "q"}}, {{"role": "assistant", "content": "{text}"}}]}}"#
+        )
+    };
+    let samples = [
+        sample(1, "one"),
+        "\n  [1, 2]".to_string(),
+        sample(3, "three \\\\ ]"),
+        "{\"id\": 4, \"messages\": 5}".to_string(),
+        sample(5, "five"),
+    ];
+    let text = format!(
+        "\u{feff}{{\"version\": 2, \"status\": \"success\",\n \"eval\": {{\"task\": \"t\", \"model\": \"m\"}},\n \"samples\": [\n  {}]}}\n",
+        samples.join(",\n  ")
+    );
+    std::fs::write(&path, text).unwrap();
+    assert_eq!(assert_json_same_as_eager(&path), 3);
+    let study = load(&path, 2, ReadLimits::default());
+    let skipped: Vec<String> = study.problems.iter().map(|p| p.to_string()).collect();
+    assert_eq!(skipped.len(), 2, "{skipped:?}");
+    assert!(
+        skipped[0].ends_with(":6:3: warning: sample 1 skipped: expected a sample object, found an array")
+    );
+    assert!(
+        skipped[1]
+            .ends_with(":8:3: warning: sample 3 skipped: \"messages\" must be an array, found a number")
+    );
+}
+
+#[test]
+fn a_json_log_the_layout_cannot_read_gets_the_full_parser_s_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cut.json");
+    let whole = std::fs::read(fixtures().join("log_read_sample.json")).unwrap();
+    std::fs::write(&path, &whole[..whole.len() / 2]).unwrap();
+    let study = load(&path, 2, ReadLimits::default());
+    assert!(study.rollouts.is_empty());
+    let message = study.problems[0].to_string();
+    assert!(message.contains("EOF while parsing"), "{message}");
 }

@@ -1,0 +1,176 @@
+//! Where things are in an Inspect JSON log, without parsing it: the byte range of each
+//! top-level value and of each element of `samples`. A structural scan — strings skipped with
+//! `memchr`, brackets counted — so a 400 MB log is laid out in a fraction of a second, and the
+//! samples can then be decoded on every core, each from its own bytes (and again when shown).
+//! Values are not checked here: a sample that is not valid JSON fails when it is decoded,
+//! with its own position.
+
+use std::ops::Range;
+
+/// The top-level keys with the range of each value, and the ranges of the samples.
+#[derive(Debug, Default, PartialEq)]
+pub struct Layout {
+    pub values: Vec<(String, Range<usize>)>,
+    /// `None` when the log has no `samples` array.
+    pub samples: Option<Vec<Range<usize>>>,
+}
+
+impl Layout {
+    /// The range of a top-level key's value (the first, when a key repeats).
+    pub fn value(&self, key: &str) -> Option<Range<usize>> {
+        self.values.iter().find(|(k, _)| k == key).map(|(_, r)| r.clone())
+    }
+}
+
+/// Lays out the object starting at `bytes[start..]`; `None` when it is not a well-formed
+/// object at this level (the full parser then says why, with a line and column).
+pub fn layout(bytes: &[u8], start: usize) -> Option<Layout> {
+    let mut layout = Layout::default();
+    let mut i = skip_ws(bytes, start);
+    if bytes.get(i) != Some(&b'{') {
+        return None;
+    }
+    i = skip_ws(bytes, i + 1);
+    if bytes.get(i) == Some(&b'}') {
+        return Some(layout);
+    }
+    loop {
+        if bytes.get(i) != Some(&b'"') {
+            return None;
+        }
+        let end = string_end(bytes, i)?;
+        let key: String = serde_json::from_slice(&bytes[i..end]).ok()?;
+        i = skip_ws(bytes, end);
+        if bytes.get(i) != Some(&b':') {
+            return None;
+        }
+        i = skip_ws(bytes, i + 1);
+        let value_start = i;
+        if key == "samples" && bytes.get(i) == Some(&b'[') && layout.samples.is_none() {
+            let (elements, after) = elements(bytes, i)?;
+            layout.samples = Some(elements);
+            i = after;
+        } else {
+            i = value_end(bytes, i)?;
+        }
+        layout.values.push((key, value_start..i));
+        i = skip_ws(bytes, i);
+        match bytes.get(i) {
+            Some(b',') => i = skip_ws(bytes, i + 1),
+            Some(b'}') => return Some(layout),
+            _ => return None,
+        }
+    }
+}
+
+/// The ranges of the elements of the array opening at `start`, and the index past it.
+fn elements(bytes: &[u8], start: usize) -> Option<(Vec<Range<usize>>, usize)> {
+    let mut out = Vec::new();
+    let mut i = skip_ws(bytes, start + 1);
+    if bytes.get(i) == Some(&b']') {
+        return Some((out, i + 1));
+    }
+    loop {
+        let end = value_end(bytes, i)?;
+        out.push(i..end);
+        i = skip_ws(bytes, end);
+        match bytes.get(i) {
+            Some(b',') => i = skip_ws(bytes, i + 1),
+            Some(b']') => return Some((out, i + 1)),
+            _ => return None,
+        }
+    }
+}
+
+/// The index just past the value starting at `start`: a string, a container (brackets counted,
+/// strings inside skipped), or a bare scalar (a number, `true`, `null`, `NaN`, …).
+fn value_end(bytes: &[u8], start: usize) -> Option<usize> {
+    match *bytes.get(start)? {
+        b'"' => string_end(bytes, start),
+        b'{' | b'[' => {
+            let mut depth = 0usize;
+            let mut i = start;
+            loop {
+                match *bytes.get(i)? {
+                    b'"' => {
+                        i = string_end(bytes, i)?;
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Some(i + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+        }
+        b',' | b'}' | b']' | b':' => None,
+        _ => {
+            let len = bytes[start..]
+                .iter()
+                .position(|b| matches!(b, b',' | b'}' | b']') || b.is_ascii_whitespace())
+                .unwrap_or(bytes.len() - start);
+            Some(start + len)
+        }
+    }
+}
+
+/// The index just past the closing quote of the string opening at `start`.
+pub fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut j = start + 1;
+    loop {
+        j += memchr::memchr2(b'"', b'\\', bytes.get(j..)?)?;
+        match bytes[j] {
+            b'\\' => j += 2,
+            _ => return Some(j + 1),
+        }
+    }
+}
+
+fn skip_ws(bytes: &[u8], mut i: usize) -> usize {
+    while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+        i += 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text<'a>(bytes: &'a [u8], range: &Range<usize>) -> &'a str {
+        std::str::from_utf8(&bytes[range.clone()]).unwrap()
+    }
+
+    #[test]
+    fn lays_out_keys_and_samples_whatever_they_hold() {
+        let log = br#" {"version": 2, "eval": {"task": "t", "x": [1, {"y": "a\"}]"}]},
+            "samples": [ {"id": 1, "v": NaN, "s": "]}\\"}, {"id": "two"} ,{}],
+            "status": "success"} "#;
+        let layout = layout(log, 0).unwrap();
+        let keys: Vec<&str> = layout.values.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["version", "eval", "samples", "status"]);
+        assert_eq!(text(log, &layout.value("version").unwrap()), "2");
+        assert_eq!(text(log, &layout.value("eval").unwrap()), r#"{"task": "t", "x": [1, {"y": "a\"}]"}]}"#);
+        assert_eq!(text(log, &layout.value("status").unwrap()), r#""success""#);
+        let samples: Vec<&str> = layout.samples.unwrap().iter().map(|r| text(log, r)).collect();
+        assert_eq!(samples, [r#"{"id": 1, "v": NaN, "s": "]}\\"}"#, r#"{"id": "two"}"#, "{}"]);
+    }
+
+    #[test]
+    fn anything_but_a_well_formed_object_is_left_to_the_parser() {
+        for bad in
+            [&b""[..], b"[]", b"{\"a\" 1}", b"{\"a\": 1", b"{\"samples\": [1, 2", b"{\"a\": \"open}", b"{,}"]
+        {
+            assert_eq!(layout(bad, 0), None, "{:?}", String::from_utf8_lossy(bad));
+        }
+        assert_eq!(layout(b"{}", 0), Some(Layout::default()));
+        // No samples array: none, and the value is still laid out.
+        let l = layout(br#"{"samples": null}"#, 0).unwrap();
+        assert_eq!((l.samples, l.values.len()), (None, 1));
+    }
+}
