@@ -23,6 +23,8 @@ pub struct Config {
     pub max_file: Option<ByteSize>,
     pub max_entry: Option<ByteSize>,
     pub max_label_file: Option<ByteSize>,
+    /// As `--follow`: the app follows its files after the first load.
+    pub follow: Option<bool>,
     /// Action name → keys, e.g. `next_turn = ["]", "L"]`.
     #[serde(default)]
     pub keys: HashMap<String, Vec<String>>,

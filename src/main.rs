@@ -8,6 +8,7 @@ use rollscope::app::{App, DEFAULT_REASONS, Settings};
 use rollscope::cli::{BootstrapOptions, Cli, Command, LabelsCommand, StudyOptions};
 use rollscope::commands;
 use rollscope::config::{self, Config};
+use rollscope::load::LoadOptions;
 use rollscope::runtime::{self, StudyInput};
 
 fn main() -> ExitCode {
@@ -44,7 +45,8 @@ fn run(mut cli: Cli) -> Result<ExitCode> {
     let command = match cli.command {
         None => {
             let by = cli.by.as_deref().map(rollscope::model::names::list);
-            let views = Views { by, baseline: cli.baseline.clone(), pair_on: cli.pair_on.clone() };
+            let follow = cli.follow || config.follow.unwrap_or(false);
+            let views = Views { by, baseline: cli.baseline.clone(), pair_on: cli.pair_on.clone(), follow };
             return open_app(cli.paths, &cli.study, &config, None, views);
         }
         // grep's exit status is grep's: 1 when nothing matched, 2 on an error.
@@ -127,6 +129,8 @@ struct Views {
     by: Option<Vec<String>>,
     baseline: Option<(String, String)>,
     pair_on: Option<String>,
+    /// `--follow` (never in a review: its queue is a fixed sample).
+    follow: bool,
 }
 
 fn open_app(
@@ -136,7 +140,8 @@ fn open_app(
     review: Option<rollscope::app::review::Review>,
     views: Views,
 ) -> Result<ExitCode> {
-    let options = commands::load_options(&args.study)?;
+    let follow = views.follow && !paths.is_empty();
+    let options = LoadOptions { follow, ..commands::load_options(&args.study)? };
     let keymap = Keymap::with_overrides(&config.keys).map_err(anyhow::Error::msg)?;
     let title = if paths.is_empty() {
         "demo".to_string()
@@ -159,6 +164,7 @@ fn open_app(
         by: views.by,
         baseline: views.baseline,
         pair_on: views.pair_on,
+        follow,
     };
     let labels = runtime::LabelsInput {
         dir: args.labels.dir(&paths),

@@ -30,7 +30,7 @@ fn index_bytes(bytes: &[u8], threads: usize) -> Loaded {
     let events = Mutex::new(Vec::new());
     let sink = |e: LoadEvent| events.lock().unwrap().push(e);
     let open = || Ok(bytes);
-    index_jsonl(&open, bytes.len() as u64, "f.jsonl", "f.jsonl", &ctx, threads, &sink).unwrap();
+    index_jsonl(&open, bytes.len() as u64, ("f.jsonl", "f.jsonl"), &ctx, threads, false, &sink).unwrap();
     let mut rollouts = Vec::new();
     let mut problems = Vec::new();
     let mut read = 0;

@@ -183,6 +183,7 @@ fn status_and_hints_alone() {
         searching: Some("rm -rf"),
         score: "frustration",
         threshold: 5.0,
+        following: Some(37),
     };
     let hints = vec![("j".to_string(), "move"), ("?".to_string(), "help")];
     let text = draw(StatusWidget { view, theme: PLAIN }, 150, 1)

@@ -98,7 +98,7 @@ impl App {
     }
 
     /// Asks a worker for the report with the current baseline, score and threshold.
-    fn request_compare(&mut self, out: &mut Outcome) {
+    pub(super) fn request_compare(&mut self, out: &mut Outcome) {
         let by = self.grouping();
         let score = self.score_name().to_string();
         self.stats_generation += 1;

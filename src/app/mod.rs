@@ -78,6 +78,8 @@ pub struct Settings {
     pub review_advance: bool,
     /// The reason codes an adjudicator picks from.
     pub reasons: Vec<String>,
+    /// `--follow`: the files are followed after the first load.
+    pub follow: bool,
 }
 
 impl Default for Settings {
@@ -94,6 +96,7 @@ impl Default for Settings {
             pair_on: None,
             review_advance: true,
             reasons: DEFAULT_REASONS.iter().map(|r| r.to_string()).collect(),
+            follow: false,
         }
     }
 }
@@ -121,6 +124,8 @@ pub struct App {
     pub list: TranscriptList,
     pub reader: TurnReader,
     pub search: SearchState,
+    /// Rollouts the follow thread added since the first load (`--follow`).
+    pub followed: usize,
     pub labels: LabelState,
     /// Terminal size (columns, rows).
     pub size: (u16, u16),
@@ -164,6 +169,7 @@ impl App {
             list: TranscriptList::default(),
             reader: TurnReader::default(),
             search: SearchState::default(),
+            followed: 0,
             labels: LabelState::default(),
             size: (80, 24),
             toast: None,
@@ -287,7 +293,14 @@ impl App {
     }
 
     fn on_load(&mut self, event: LoadEvent, out: &mut Outcome) {
+        let followed = self.study.progress.finished;
         let first_new = self.study.apply(event);
+        // Rows a followed file added: an open statistics or compare view is computed again
+        // (the follow thread sends them at most once a second).
+        if followed && let Some(first) = first_new {
+            self.followed += self.study.rollouts.len() - first;
+            self.refresh_figures(out);
+        }
         self.check_label_turns();
         if self.settings.score.is_none() {
             self.settings.score = self.study.default_score();

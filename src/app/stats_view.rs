@@ -51,6 +51,15 @@ impl App {
         self.request_stats(out);
     }
 
+    /// The open statistics or compare view computed again (new rows came in).
+    pub(super) fn refresh_figures(&mut self, out: &mut Outcome) {
+        match &self.modal {
+            Some(Modal::Stats(_)) => self.request_stats(out),
+            Some(Modal::Compare(_)) => self.request_compare(out),
+            _ => {}
+        }
+    }
+
     /// Asks a worker for the figures with the current score and threshold.
     fn request_stats(&mut self, out: &mut Outcome) {
         self.stats_generation += 1;

@@ -41,6 +41,10 @@ pub struct Cli {
     /// it); default for `=`: the first of prompt_id, task_id, question_id, sample_id present.
     #[arg(long, value_name = "FIELD")]
     pub pair_on: Option<String>,
+    /// Follow the files while a run writes them: lines appended to JSONL files and new rollout
+    /// files in the folders given join the list within about a second (config: follow = true).
+    #[arg(long)]
+    pub follow: bool,
     #[command(flatten)]
     pub study: StudyOptions,
 }

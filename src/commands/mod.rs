@@ -57,6 +57,8 @@ pub fn load_options(study: &StudyDefinition) -> Result<LoadOptions> {
         // Commands read every rollout from its file when they need it; the app's executor
         // turns this on.
         hold_huge_record: false,
+        // Only the app follows files.
+        follow: false,
     })
 }
 

@@ -76,6 +76,11 @@ pub fn is_rollout_file(path: &Path) -> bool {
     matches!(path.extension().and_then(|e| e.to_str()), Some("json" | "jsonl" | "ndjson" | "eval"))
 }
 
+/// Whether a file's name says it is JSON Lines (`.jsonl`, `.ndjson`).
+pub fn is_jsonl_path(path: &Path) -> bool {
+    matches!(path.extension().and_then(|e| e.to_str()), Some("jsonl" | "ndjson"))
+}
+
 /// Detects the format from the extension, then from the first bytes.
 pub fn detect(path: &Path, head: &[u8]) -> Result<Format, FormatError> {
     if head.starts_with(b"PK\x03\x04") {

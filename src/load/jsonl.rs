@@ -24,6 +24,9 @@ pub struct ChunkResult {
     pub missing_ids: Vec<(usize, u64)>,
     /// Lines that could not be read, and messages without a role; all become warnings.
     pub errors: Vec<(u64, RecordError)>,
+    /// The file's last line when it has no newline and does not parse: a writer may still be
+    /// at it (reported as an error unless the file is followed, which retries it).
+    pub torn: Option<(u64, RecordError)>,
     /// Lines that start in this chunk.
     pub lines: u64,
     pub bytes: u64,
@@ -73,10 +76,10 @@ enum ChunkError {
 pub fn index_jsonl<R: ChunkReader>(
     open: &(dyn Fn() -> std::io::Result<R> + Sync),
     size: u64,
-    display: &str,
-    file_name: &str,
+    (display, file_name): (&str, &str),
     ctx: &IndexContext,
     threads: usize,
+    follow: bool,
     sink: &Sink,
 ) -> Result<(), Problem> {
     let n_chunks = size.div_ceil(CHUNK_BYTES) as usize;
@@ -109,15 +112,15 @@ pub fn index_jsonl<R: ChunkReader>(
             });
         }
         drop(tx);
-        deliver_in_order(rx, display, file_name, sink)
+        deliver_in_order(rx, (display, file_name), follow, sink)
     })
 }
 
 /// Re-orders chunk results, turns relative lines into file lines, and emits them.
 fn deliver_in_order(
     rx: mpsc::Receiver<(usize, Result<ChunkResult, ChunkError>)>,
-    display: &str,
-    file_name: &str,
+    (display, file_name): (&str, &str),
+    follow: bool,
     sink: &Sink,
 ) -> Result<(), Problem> {
     let mut pending = BTreeMap::new();
@@ -136,7 +139,8 @@ fn deliver_in_order(
                 let id = super::source::stand_in_id(file_name, Some(lines_before + line + 1));
                 chunk.rollouts[index].id = id.into();
             }
-            for (line, e) in chunk.errors.drain(..) {
+            let torn = chunk.torn.take().filter(|_| !follow);
+            for (line, e) in chunk.errors.drain(..).chain(torn) {
                 let problem = Problem::at(display, lines_before + line + e.line, e.column, e.message);
                 sink(LoadEvent::Problem(problem.warning()));
             }
@@ -147,6 +151,20 @@ fn deliver_in_order(
         }
     }
     failure.map_or(Ok(()), Err)
+}
+
+/// Indexes every line of `buf`, whose first byte is at `offset` of its file (lines count from
+/// 0 within `buf`): for a file that grew, its new complete lines.
+pub fn index_lines(buf: &[u8], offset: u64, ctx: &IndexContext, strings: &mut Interner) -> ChunkResult {
+    let mut result = ChunkResult { bytes: buf.len() as u64, ..ChunkResult::default() };
+    let mut first = 0;
+    while first < buf.len() {
+        let end = memchr::memchr(b'\n', &buf[first..]).map_or(buf.len(), |p| first + p);
+        index_line(&buf[first..end], offset + first as u64, result.lines, ctx, strings, &mut result);
+        result.lines += 1;
+        first = end + 1;
+    }
+    result
 }
 
 /// Indexes the lines that start in chunk `k`.
@@ -187,6 +205,10 @@ fn index_chunk<R: ChunkReader>(
         index_line(&buf[first..end], offset, result.lines, ctx, strings, &mut result);
         result.lines += 1;
         first = end + 1;
+    }
+    let ends_torn = read_start + buf.len() as u64 >= size && buf.last().is_some_and(|b| *b != b'\n');
+    if ends_torn && result.errors.last().is_some_and(|(line, _)| *line + 1 == result.lines) {
+        result.torn = result.errors.pop();
     }
     Ok(result)
 }

@@ -3,6 +3,7 @@
 //! subcommands can simply collect them. Bad files become problems; the good ones still load.
 
 mod eval;
+pub mod follow;
 pub mod ids;
 mod inspect_json;
 mod json_file;
@@ -83,6 +84,9 @@ pub struct LoadOptions {
     /// Metadata fields whose values make each rollout's id (`--id-fields`); none keeps the ids
     /// the files give (or `<file>:<line>`).
     pub id_fields: Vec<String>,
+    /// The files are followed after they are read (`--follow`): a JSONL file's last line
+    /// that does not parse yet is left for the follower to retry, not reported.
+    pub follow: bool,
     /// Decode a huge one-rollout `.json` while indexing it, for the first read (the app's: it
     /// shows that rollout at once; commands that never read it leave this off).
     pub hold_huge_record: bool,
@@ -234,11 +238,19 @@ fn load_source(read: SourceRead, options: &LoadOptions, sink: &Sink) -> Result<(
                 Origin::File(path) => {
                     let open =
                         || input::open_regular(&path).map(|(file, _)| file).map_err(std::io::Error::other);
-                    jsonl::index_jsonl(&open, size, display, &file_name, &ctx, threads, sink)
+                    jsonl::index_jsonl(
+                        &open,
+                        size,
+                        (display, &file_name),
+                        &ctx,
+                        threads,
+                        options.follow,
+                        sink,
+                    )
                 }
                 Origin::Embedded(bytes) => {
                     let open = || Ok(bytes);
-                    jsonl::index_jsonl(&open, size, display, &file_name, &ctx, threads, sink)
+                    jsonl::index_jsonl(&open, size, (display, &file_name), &ctx, threads, false, sink)
                 }
             }
         }

@@ -3,6 +3,7 @@
 //! only when something changed.
 
 pub mod executor;
+mod follow;
 pub mod input;
 pub mod labels;
 pub mod outbox;

@@ -61,6 +61,12 @@ impl Widget for StatusWidget<'_> {
                 view.files,
                 if view.files == 1 { "" } else { "s" }
             )));
+            if let Some(added) = view.following {
+                spans.push(Span::styled(
+                    format!(" · following · +{} since open", thousands(added)),
+                    theme.accent(),
+                ));
+            }
         } else {
             let percent = (progress.bytes_read * 100).checked_div(progress.bytes_total).unwrap_or(0);
             spans.push(Span::styled(

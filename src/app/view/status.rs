@@ -22,6 +22,8 @@ pub struct StatusView<'a> {
     pub searching: Option<&'a str>,
     pub score: &'a str,
     pub threshold: f64,
+    /// `--follow`: rollouts added since the first load.
+    pub following: Option<usize>,
 }
 
 /// `ana 12/780 labelled ✓ saved`, and the other save states.
@@ -73,6 +75,7 @@ impl App {
             searching: self.search.running.then_some(self.search.query.as_str()),
             score: self.score_label(),
             threshold: self.settings.threshold,
+            following: self.settings.follow.then_some(self.followed),
         }
     }
 

@@ -1,0 +1,80 @@
+//! The follow thread (`--follow`): after the first load, it watches the paths given (the
+//! `notify` crate: inotify, FSEvents, …; a polling watcher where those are unavailable) and
+//! about once a second hands the follower's new rows to the app as load events. Sizes are
+//! checked every second whatever the watcher says, so a file on a network mount that sends no
+//! events is still followed; events only say when to look for new files.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{self, Receiver};
+use std::time::Duration;
+
+use notify::{EventKind, RecursiveMode, Watcher};
+
+use super::outbox::Outbox;
+use crate::app::Msg;
+use crate::load::LoadOptions;
+use crate::load::follow::{Follower, Known};
+
+/// How often the follower looks.
+pub const EVERY: Duration = Duration::from_secs(1);
+/// Without a watcher, folders are walked for new files this many looks apart.
+const WALK_EVERY: u32 = 5;
+
+/// Follows `paths` until the app is gone. `known`: the sources of the first load.
+pub fn follow(paths: &[PathBuf], known: &[Known], options: &LoadOptions, outbox: &Outbox) {
+    let (tx, rx) = mpsc::channel();
+    let watcher = watch(paths, tx);
+    let mut follower = Follower::new(paths, known, options);
+    let alive = std::sync::atomic::AtomicBool::new(true);
+    let sink = |event| {
+        if !outbox.post(Msg::Load(event)) {
+            alive.store(false, std::sync::atomic::Ordering::Relaxed);
+        }
+    };
+    let mut looks = 0u32;
+    while alive.load(std::sync::atomic::Ordering::Relaxed) {
+        std::thread::sleep(EVERY);
+        looks = looks.wrapping_add(1);
+        let walk = match &watcher {
+            Some(_) => files_came_or_went(&rx),
+            None => looks.is_multiple_of(WALK_EVERY),
+        };
+        follower.poll(walk, &sink);
+    }
+}
+
+/// A watcher on every path (folders recursively); `None` when none can be set up.
+fn watch(
+    paths: &[PathBuf],
+    tx: mpsc::Sender<notify::Result<notify::Event>>,
+) -> Option<Box<dyn Watcher + Send>> {
+    let mut watcher: Box<dyn Watcher + Send> = match notify::recommended_watcher(tx.clone()) {
+        Ok(w) => Box::new(w),
+        Err(_) => {
+            let config = notify::Config::default().with_poll_interval(EVERY);
+            Box::new(notify::PollWatcher::new(tx, config).ok()?)
+        }
+    };
+    let mut watching = false;
+    for path in paths {
+        let mode = if path.is_dir() { RecursiveMode::Recursive } else { RecursiveMode::NonRecursive };
+        watching |= watcher.watch(path, mode).is_ok();
+    }
+    watching.then_some(watcher)
+}
+
+/// Whether a file was created, removed or renamed since the last look (the events are drained).
+fn files_came_or_went(rx: &Receiver<notify::Result<notify::Event>>) -> bool {
+    let mut any = false;
+    while let Ok(event) = rx.try_recv() {
+        any |= event.is_ok_and(|e| {
+            matches!(
+                e.kind,
+                EventKind::Create(_)
+                    | EventKind::Remove(_)
+                    | EventKind::Modify(notify::event::ModifyKind::Name(_))
+            )
+        });
+    }
+    any
+}
