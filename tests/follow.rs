@@ -95,8 +95,8 @@ fn appended_lines_join_and_a_torn_line_waits_for_its_end() {
         .collect();
     assert_eq!(ids(&study), want);
     // Each new row reads back from its place in the file.
-    for i in 0..5 {
-        assert_eq!(study.read_rollout(i).unwrap().id, want[i]);
+    for (i, id) in want.iter().enumerate() {
+        assert_eq!(&study.read_rollout(i).unwrap().id, id);
     }
     // A line torn again, for longer than the wait: reported once, with its line number.
     append(&path, &lines(5, 6)[..100]);

@@ -6,6 +6,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
@@ -47,8 +48,9 @@ pub fn index_chat(
     de.end().ok()?;
     // An empty id counts as none, as in `decode_record`.
     let id = match top.id.filter(|id| !id.is_empty()) {
-        Some(id) => strings.get(&id),
-        None => strings.get(&fallback_id()),
+        // Not interned: every id is another, and a million of them would only fill the set.
+        Some(id) => Arc::from(id.as_ref()),
+        None => Arc::from(fallback_id()),
     };
     let mut metadata = top.metadata;
     for (key, value) in top.extras {

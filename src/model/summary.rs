@@ -256,7 +256,7 @@ pub const NO_ROLE: &str = "?";
 /// Shares one allocation among repeated strings (metadata keys and values, score names).
 #[derive(Default)]
 pub struct Interner {
-    seen: HashSet<Arc<str>>,
+    seen: foldhash::HashSet<Arc<str>>,
     /// Per string-score name, the first distinct values met: one more than a categorical
     /// score may have, so a name with more is known to be a text without holding its values.
     categories: HashMap<Arc<str>, HashSet<Arc<str>>>,
@@ -268,7 +268,7 @@ impl Interner {
             return found.clone();
         }
         let shared: Arc<str> = Arc::from(s);
-        // Ids are unique, so only short strings are worth remembering.
+        // Long strings are seldom repeated (ids are not interned at all: `chat_index`).
         if s.len() <= 64 {
             self.seen.insert(shared.clone());
         }
