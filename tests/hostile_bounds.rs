@@ -235,6 +235,38 @@ fn an_entry_that_inflates_past_its_limit_is_a_problem_naming_it_and_the_rest_loa
 }
 
 #[test]
+fn an_archive_cut_off_before_its_directory_keeps_the_limits() {
+    // Read from its local headers, the bomb entry is still held to the entry limit, its size
+    // honest or lying, through both loaders.
+    for (what, bytes) in [("honest", bombs::big_entry(3 << 20)), ("lying", bombs::lying_entry(3 << 20, 100))]
+    {
+        let directory = bytes.windows(4).position(|w| w == b"PK\x01\x02").unwrap();
+        let cut = &bytes[..directory];
+        let (rollouts, problems) =
+            decode_inspect_eval_bytes(cut, "cut.eval", &SMALL, &Default::default()).unwrap();
+        assert_eq!(ids(&rollouts), [bombs::id(1), bombs::id(3)], "{what}: {problems:?}");
+        let problems = entry_problems(&problems);
+        assert_eq!(problems.len(), 2, "{what}: {problems:?}");
+        assert!(problems[0].1.starts_with("the archive is cut off"), "{what}: {problems:?}");
+        assert_eq!(problems[1].0, "samples/2_epoch_1.json", "{what}");
+        // A lying size is caught by the zip crate first, when the entry is read from its
+        // local header (which says 100 bytes too).
+        let why = if what == "honest" {
+            "inflates to more than the 1 MiB limit"
+        } else {
+            "larger than its declared"
+        };
+        assert!(problems[1].1.contains(why), "{what}: {problems:?}");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cut.eval");
+        std::fs::write(&path, cut).unwrap();
+        let study = Study::load(&[path], &LoadOptions { limits: SMALL, ..LoadOptions::default() });
+        assert_eq!(study.rollouts.len(), 2, "{what}: {:?}", study.problems);
+        assert!(study.problems.iter().any(|p| p.entry.as_deref() == Some("samples/2_epoch_1.json")));
+    }
+}
+
+#[test]
 fn entries_that_share_one_compressed_stream_are_refused_and_the_rest_loads() {
     // Ten entries that are one stream: inflated once each, they were ten times the data.
     let bytes = bombs::shared_stream(100 << 10, 9);

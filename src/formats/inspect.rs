@@ -10,10 +10,12 @@
 //! is off by the length difference only after such a literal on the same line.
 
 mod archive;
+mod entries;
 mod eval;
 mod json_log;
 mod layout;
 mod sample;
+mod shared_file;
 mod turn_values;
 mod values;
 
@@ -21,6 +23,8 @@ mod values;
 mod tests_archive;
 #[cfg(test)]
 mod tests_built;
+#[cfg(test)]
+mod tests_entries;
 #[cfg(test)]
 mod tests_real;
 

@@ -18,7 +18,9 @@ const RUN: usize = 32;
 #[derive(Default)]
 struct Run {
     rollouts: Vec<RolloutSummary>,
-    problems: Vec<Problem>,
+    /// In sample order; `true` for a sample skipped, whose problem is listed one by one only
+    /// up to a bound (`list_skipped`).
+    problems: Vec<(Problem, bool)>,
     /// Samples left unread because the archive reached its limit.
     unread: usize,
 }
@@ -39,8 +41,11 @@ pub fn index_eval(source: Source, problems: Vec<Problem>, ctx: &IndexContext, th
         index_run(&archive, positions, ctx, &mut strings)
     };
     super::runs::in_order(total, RUN, threads, &work, |positions, run| {
-        for problem in run.problems {
-            sink(LoadEvent::Problem(problem));
+        for (problem, skipped) in run.problems {
+            let listed = if skipped { archive.list_skipped(problem) } else { Some(problem) };
+            if let Some(problem) = listed {
+                sink(LoadEvent::Problem(problem));
+            }
         }
         unread += run.unread;
         sink(LoadEvent::Rollouts(run.rollouts));
@@ -49,6 +54,9 @@ pub fn index_eval(source: Source, problems: Vec<Problem>, ctx: &IndexContext, th
         sink(LoadEvent::BytesRead(done - read_bytes));
         read_bytes = done;
     });
+    if let Some(problem) = archive.skipped_summary() {
+        sink(LoadEvent::Problem(problem));
+    }
     if unread > 0 {
         sink(LoadEvent::Problem(archive.not_read(unread)));
     }
@@ -65,7 +73,7 @@ fn index_run(
     for position in positions {
         match archive.index_sample(position) {
             Ok(Some((rollout, warnings))) => {
-                run.problems.extend(warnings);
+                run.problems.extend(warnings.into_iter().map(|warning| (warning, false)));
                 let locator = Locator::Entry(position as u32);
                 let mut summary =
                     RolloutSummary::from_rollout(&rollout, ctx.hatch, ctx.source, locator, strings);
@@ -75,7 +83,7 @@ fn index_run(
                 run.rollouts.push(summary);
             }
             Ok(None) => run.unread += 1,
-            Err(problem) => run.problems.push(problem),
+            Err(problem) => run.problems.push((problem, true)),
         }
     }
     run

@@ -1,29 +1,34 @@
 //! The `.eval` zip archive: `header.json` (the log without samples; `_journal/start.json` in a
 //! log that is still running or crashed) and one `samples/<id>_epoch_<n>.json` per sample.
-//! Only the central directory is read up front; each entry is then inflated and decoded on
-//! its own, so memory holds one sample at a time. The zip crate handles deflate (older logs)
-//! and zstd (method 93, inspect_ai >= 0.3.206) entries alike, and checks each entry's CRC.
+//! Only the central directory is read up front (or, for an archive cut off before it, the
+//! local headers: see `entries`); each entry is then inflated and decoded on its own, so
+//! memory holds one sample at a time. The zip crate handles deflate (older logs) and zstd
+//! (method 93, inspect_ai >= 0.3.206) entries alike, and checks each entry's CRC.
 //!
 //! Archives are hostile (a 2 MB zip can inflate to terabytes), so this is the one place the
 //! limits on inflating are kept, for every archive reader: an entry inflates to
 //! `ReadLimits::entry` at most and a whole archive to `ReadLimits::file`, counted while
 //! inflating (sizes the archive declares refuse an entry early, but are never trusted);
 //! entries whose compressed data overlap (one stream inflated many times) are refused. An
-//! entry refused is a problem naming it, and the rest of the archive still loads.
+//! entry refused is a problem naming it, and the rest of the archive still loads. At most
+//! `MAX_ENTRIES` entries are read, and an entry whose name climbs out of the archive is not.
 
 use std::collections::HashSet;
-use std::io::{BufReader, Cursor, Read, Seek};
+use std::io::{Cursor, Read, Seek};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use serde_json::Value;
 use zip::ZipArchive;
 
+use super::entries::{Entries, MAX_ENTRIES, Skipped, is_plain_name};
 use super::sample::{InspectOptions, LogContext, decode_sample};
+use super::shared_file::SharedFile;
 use super::{dedupe_ids, json_error, mixed_values, no_samples};
 use crate::formats::input::{self, Bounded};
 use crate::formats::json_text::nonfinite_to_null;
 use crate::model::{Limit, Problem, ReadLimits, Rollout};
+use crate::sanitize::clean;
 
 /// Header entries, best first.
 const HEADERS: [&str; 2] = ["header.json", "_journal/start.json"];
@@ -39,7 +44,7 @@ pub fn decode_inspect_eval(
 ) -> Result<(Vec<Rollout>, Vec<Problem>), Problem> {
     let (file, _) =
         input::open_regular(path).map_err(|e| Problem::file(display, format!("cannot open: {e}")))?;
-    decode_archive(BufReader::new(file), display, limits, options)
+    decode_archive(SharedFile::new(file), display, limits, options)
 }
 
 /// Same from bytes in memory (tests, and the same code path underneath via a generic Read + Seek).
@@ -52,67 +57,76 @@ pub fn decode_inspect_eval_bytes(
     decode_archive(Cursor::new(bytes), display, limits, options)
 }
 
-fn decode_archive<R: Read + Seek>(
+fn decode_archive<R: Read + Seek + Clone>(
     reader: R,
     display: &str,
     limits: &ReadLimits,
     options: &InspectOptions,
 ) -> Result<(Vec<Rollout>, Vec<Problem>), Problem> {
-    let Opened { mut archive, inflater, ctx, samples, mut problems } =
+    let Opened { mut entries, inflater, ctx, samples, mut problems, mut skipped } =
         open_archive(reader, display, limits, options)?;
     let total = samples.len();
     let mut rollouts = Vec::with_capacity(samples.len());
-    let mut entries = Vec::with_capacity(samples.len());
+    let mut names = Vec::with_capacity(samples.len());
+    let mut unread = 0;
     for (position, (index, name)) in samples.into_iter().enumerate() {
         if inflater.is_full() {
-            problems.push(not_read(display, total - position));
+            unread = total - position;
             break;
         }
-        match decode_entry(&mut archive, &inflater, &ctx, (position, index, &name), display, true) {
+        match decode_entry(&mut entries, &inflater, &ctx, (position, index, &name), display, true) {
             Ok((rollout, warnings)) => {
                 problems.extend(warnings);
                 rollouts.push(rollout);
-                entries.push(name);
+                names.push(name);
             }
-            Err(problem) => problems.push(problem),
+            Err(problem) => problems.extend(skipped.list(problem)),
         }
     }
-    for (first, message) in mixed_values(&rollouts) {
-        problems.push(Problem::file(display, message).in_entry(entries[first].as_str()).warning());
+    problems.extend(skipped.summary(display));
+    if unread > 0 {
+        problems.push(not_read(display, unread));
     }
-    problems.extend(dedupe_ids(&mut rollouts, display, Some(&entries)));
+    for (first, message) in mixed_values(&rollouts) {
+        problems.push(Problem::file(display, message).in_entry(names[first].as_str()).warning());
+    }
+    problems.extend(dedupe_ids(&mut rollouts, display, Some(&names)));
     Ok((rollouts, problems))
 }
 
-/// An archive with its central directory, header and sample entries read.
+/// An archive with its entries listed and its header read.
 pub(super) struct Opened<R> {
-    pub archive: ZipArchive<R>,
+    pub entries: Entries<R>,
     pub inflater: Inflater,
     /// The log's context, with the options applied.
     pub ctx: LogContext,
-    /// Sample entries in sample order: (zip index, name).
+    /// Sample entries in sample order: (entry index, name).
     pub samples: Vec<(usize, String)>,
-    /// The header's problems, and a warning when there are no samples.
+    /// Warnings: entries not all read, unsafe names, the header's problems, no samples.
     pub problems: Vec<Problem>,
+    /// The entries not read so far, for listing those of the samples that are skipped.
+    pub skipped: Skipped,
 }
 
-/// Reads the central directory and the header; sample entries are only listed.
-pub(super) fn open_archive<R: Read + Seek>(
+/// Lists the entries (from the central directory, or the local headers of an archive cut off
+/// before it) and reads the header; sample entries are only listed.
+pub(super) fn open_archive<R: Read + Seek + Clone>(
     reader: R,
     display: &str,
     limits: &ReadLimits,
     options: &InspectOptions,
 ) -> Result<Opened<R>, Problem> {
-    let mut archive = ZipArchive::new(reader)
+    let (mut entries, partial) = Entries::open(reader, MAX_ENTRIES)
         .map_err(|e| Problem::file(display, format!("not a readable .eval archive (zip): {e}")))?;
-    let mut headers: Vec<(usize, &str)> = Vec::new();
+    let headers: Vec<(usize, &str)> =
+        HEADERS.iter().filter_map(|header| Some((entries.find(header)?, *header))).collect();
     let mut samples: Vec<(SampleKey, usize, String)> = Vec::new();
-    for index in 0..archive.len() {
-        let Some(Ok(name)) = archive.name_for_index(index) else {
-            continue;
-        };
-        if let Some(header) = HEADERS.iter().find(|h| **h == name) {
-            headers.push((index, header));
+    let (mut refused, mut skipped) = (Vec::new(), Skipped::default());
+    for index in 0..entries.len() {
+        let Some(name) = entries.name(index) else { continue };
+        if !is_plain_name(&name) {
+            let message = "the entry's name is not a plain relative path (a hostile archive?): not read";
+            refused.extend(skipped.list(Problem::file(display, message).in_entry(clean(&name)).warning()));
         } else if let Some(key) = SampleKey::of(&name) {
             samples.push((key, index, name.into_owned()));
         }
@@ -121,17 +135,20 @@ pub(super) fn open_archive<R: Read + Seek>(
         let message = "not an Inspect .eval archive: no header.json and no samples/ entries";
         return Err(Problem::file(display, message));
     }
-    headers.sort_by_key(|(_, name)| HEADERS.iter().position(|h| h == name));
-    let mut problems = Vec::new();
-    let inflater = Inflater::new(*limits, &mut archive);
-    let (ctx, status) = read_header(&mut archive, &inflater, &headers, display, &mut problems);
+    // What was not read of the whole archive first, then the entries refused.
+    let mut problems: Vec<Problem> = partial.map(|p| p.warning(display, samples.len())).into_iter().collect();
+    problems.extend(refused);
+    let listed = headers.iter().map(|(index, _)| *index).chain(samples.iter().map(|(_, index, _)| *index));
+    let inflater = Inflater::new(*limits, &mut entries, listed);
+    let (ctx, status) = read_header(&mut entries, &inflater, &headers, display, &mut problems);
     let ctx = ctx.with_options(options);
-    if samples.is_empty() {
+    // A cut archive has said how many samples it kept, none among them.
+    if samples.is_empty() && partial.is_none() {
         problems.push(Problem::file(display, no_samples(status.as_deref())).warning());
     }
     samples.sort();
     let samples = samples.into_iter().map(|(_, index, name)| (index, name)).collect();
-    Ok(Opened { archive, inflater, ctx, samples, problems })
+    Ok(Opened { entries, inflater, ctx, samples, problems, skipped })
 }
 
 /// The warning for the sample entries left unread once the archive reached its limit.
@@ -140,10 +157,10 @@ pub(super) fn not_read(display: &str, left: usize) -> Problem {
     Problem::file(display, message).warning()
 }
 
-/// Inflates and decodes sample entry `(position, zip index, name)`: the rollout and its
+/// Inflates and decodes sample entry `(position, entry index, name)`: the rollout and its
 /// warnings, or the problem that skipped it, each naming the entry.
 pub(super) fn decode_entry<R: Read + Seek>(
-    archive: &mut ZipArchive<R>,
+    entries: &mut Entries<R>,
     inflater: &Inflater,
     ctx: &LogContext,
     (position, index, name): (usize, usize, &str),
@@ -151,7 +168,7 @@ pub(super) fn decode_entry<R: Read + Seek>(
     counted: bool,
 ) -> Result<(Rollout, Vec<Problem>), Problem> {
     let decoded = inflater
-        .read_json(archive, index, counted)
+        .read_json(entries, index, counted)
         .and_then(|value| decode_sample(&value, ctx, position).map_err(|e| EntryError::from(e.to_string())));
     match decoded {
         Ok((rollout, warnings)) => {
@@ -162,10 +179,13 @@ pub(super) fn decode_entry<R: Read + Seek>(
     }
 }
 
-/// Entries whose compressed data overlaps another entry's: a stream that several entries
-/// point at would be inflated once for each.
-fn shared_data<R: Read + Seek>(archive: &mut ZipArchive<R>) -> HashSet<usize> {
-    let mut spans: Vec<(u64, u64, usize)> = (0..archive.len())
+/// Entries among `listed` (those that are read) whose compressed data overlaps another's: a
+/// stream that several entries point at would be inflated once for each.
+fn shared_data<R: Read + Seek>(
+    archive: &mut ZipArchive<R>,
+    listed: impl Iterator<Item = usize>,
+) -> HashSet<usize> {
+    let mut spans: Vec<(u64, u64, usize)> = listed
         .filter_map(|index| {
             let entry = archive.by_index_raw(index).ok()?;
             let (start, len) = (entry.data_start()?, entry.compressed_size());
@@ -203,8 +223,17 @@ pub(super) struct Inflater {
 }
 
 impl Inflater {
-    pub(super) fn new<R: Read + Seek>(limits: ReadLimits, archive: &mut ZipArchive<R>) -> Inflater {
-        let shared = shared_data(archive);
+    /// The inflater of entries `listed`. Entries found by their local headers follow each
+    /// other, so only those of a central directory can share their data.
+    pub(super) fn new<R: Read + Seek>(
+        limits: ReadLimits,
+        entries: &mut Entries<R>,
+        listed: impl Iterator<Item = usize>,
+    ) -> Inflater {
+        let shared = match entries {
+            Entries::Central { archive, .. } => shared_data(archive, listed),
+            Entries::Local { .. } => HashSet::new(),
+        };
         Inflater { limits, inflated: AtomicU64::new(0), full: AtomicBool::new(false), shared }
     }
 
@@ -218,11 +247,11 @@ impl Inflater {
     /// when it is shown is held to the entry's limit only.
     pub(super) fn read_json<R: Read + Seek>(
         &self,
-        archive: &mut ZipArchive<R>,
+        entries: &mut Entries<R>,
         index: usize,
         counted: bool,
     ) -> Result<Value, EntryError> {
-        let bytes = self.inflate(archive, index, counted)?;
+        let bytes = self.inflate(entries, index, counted)?;
         let text = std::str::from_utf8(&bytes)
             .map_err(|e| EntryError::from(format!("entry is not UTF-8 text: {e}")))?;
         serde_json::from_str(&nonfinite_to_null(text)).map_err(|e| {
@@ -233,7 +262,7 @@ impl Inflater {
 
     fn inflate<R: Read + Seek>(
         &self,
-        archive: &mut ZipArchive<R>,
+        entries: &mut Entries<R>,
         index: usize,
         counted: bool,
     ) -> Result<Vec<u8>, EntryError> {
@@ -242,7 +271,7 @@ impl Inflater {
             return Err(EntryError::from(message.to_string()));
         }
         let entry =
-            archive.by_index(index).map_err(|e| EntryError::from(format!("cannot open entry: {e}")))?;
+            entries.by_index(index).map_err(|e| EntryError::from(format!("cannot open entry: {e}")))?;
         let left = match counted {
             true => self.limits.file.saturating_sub(self.inflated.load(Ordering::Relaxed)),
             false => u64::MAX,
@@ -283,14 +312,14 @@ impl Inflater {
 /// The log's context and status from the first readable header entry; unreadable ones are
 /// warnings, and without any the samples still load under the task name `inspect`.
 pub(super) fn read_header<R: Read + Seek>(
-    archive: &mut ZipArchive<R>,
+    entries: &mut Entries<R>,
     inflater: &Inflater,
     headers: &[(usize, &str)],
     display: &str,
     problems: &mut Vec<Problem>,
 ) -> (LogContext, Option<String>) {
     for (index, name) in headers {
-        let header = inflater.read_json(archive, *index, true).and_then(|value| match value {
+        let header = inflater.read_json(entries, *index, true).and_then(|value| match value {
             Value::Object(mut header) => match header.remove("eval") {
                 Some(Value::Object(eval)) => {
                     let status = header.get("status").and_then(Value::as_str).map(String::from);

@@ -4,15 +4,13 @@
 //! inflate them again). Nothing holds all inflated entries.
 
 use std::collections::VecDeque;
-use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
-use std::sync::{Arc, Mutex};
-
-use zip::ZipArchive;
+use std::sync::Mutex;
 
 use super::archive::{Inflater, Opened, decode_entry, not_read, open_archive};
+use super::entries::{Entries, Skipped};
 use super::sample::{InspectOptions, LogContext};
+use super::shared_file::SharedFile;
 use crate::formats::input;
 use crate::model::{Problem, ReadLimits, Rollout};
 
@@ -21,12 +19,14 @@ const RECENT: usize = 8;
 
 /// An opened `.eval` archive whose samples are decoded one at a time.
 pub struct EvalArchive {
-    zip: ZipArchive<SharedFile>,
+    entries: Entries<SharedFile>,
     inflater: Inflater,
     ctx: LogContext,
     samples: Vec<(usize, String)>,
     display: String,
     recent: Mutex<VecDeque<(usize, Rollout)>>,
+    /// The entries not read, whose problems are listed up to a bound while indexing.
+    skipped: Mutex<Skipped>,
 }
 
 impl std::fmt::Debug for EvalArchive {
@@ -39,8 +39,9 @@ impl std::fmt::Debug for EvalArchive {
 }
 
 impl EvalArchive {
-    /// Opens the archive at `path`: its central directory and header are read, its samples
-    /// only listed. The problems are the header's (and a warning when there are no samples).
+    /// Opens the archive at `path`: its entries are listed (see `open_archive`) and its header
+    /// read, its samples only listed. The problems are warnings: entries not all read, unsafe
+    /// names, the header's problems, no samples.
     pub fn open(
         path: &Path,
         display: &str,
@@ -49,16 +50,16 @@ impl EvalArchive {
     ) -> Result<(EvalArchive, Vec<Problem>), Problem> {
         let (file, _) =
             input::open_regular(path).map_err(|e| Problem::file(display, format!("cannot open: {e}")))?;
-        let reader = SharedFile { file: Arc::new(file), position: 0 };
-        let Opened { archive, inflater, ctx, samples, problems } =
-            open_archive(reader, display, limits, options)?;
+        let Opened { entries, inflater, ctx, samples, problems, skipped } =
+            open_archive(SharedFile::new(file), display, limits, options)?;
         let archive = EvalArchive {
-            zip: archive,
+            entries,
             inflater,
             ctx,
             samples,
             display: display.to_string(),
             recent: Mutex::new(VecDeque::new()),
+            skipped: Mutex::new(skipped),
         };
         Ok((archive, problems))
     }
@@ -91,6 +92,21 @@ impl EvalArchive {
         not_read(&self.display, left)
     }
 
+    /// The problem of a sample skipped while indexing (an `Err` of `index_sample`), if it is
+    /// still listed one by one; call in sample order. Past a bound it is only counted, for
+    /// `skipped_summary`.
+    pub fn list_skipped(&self, problem: Problem) -> Option<Problem> {
+        match self.skipped.lock() {
+            Ok(mut skipped) => skipped.list(problem),
+            Err(_) => Some(problem),
+        }
+    }
+
+    /// The warning counting the skipped entries not listed one by one, once indexing is done.
+    pub fn skipped_summary(&self) -> Option<Problem> {
+        self.skipped.lock().ok()?.summary(&self.display)
+    }
+
     /// Decodes sample `position` again, to show it (held to the entry's limit only); `keep`
     /// keeps it among the recent ones.
     pub fn read_sample(&self, position: usize, keep: bool) -> Result<Rollout, Problem> {
@@ -118,47 +134,15 @@ impl EvalArchive {
             .samples
             .get(position)
             .ok_or_else(|| Problem::file(&self.display, format!("no sample {position} in the archive")))?;
-        // A clone shares the central directory and reads through its own position.
-        let mut zip = self.zip.clone();
-        decode_entry(&mut zip, &self.inflater, &self.ctx, (position, *index, name), &self.display, counted)
+        // A clone shares the list of entries and reads through its own position.
+        let mut entries = self.entries.clone();
+        decode_entry(
+            &mut entries,
+            &self.inflater,
+            &self.ctx,
+            (position, *index, name),
+            &self.display,
+            counted,
+        )
     }
-}
-
-/// A file read at positions of its own: clones share the open file, each with its own offset
-/// (`pread`), so workers read one archive without reopening it or taking turns.
-#[derive(Debug, Clone)]
-struct SharedFile {
-    file: Arc<File>,
-    position: u64,
-}
-
-impl Read for SharedFile {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = read_at(&self.file, buf, self.position)?;
-        self.position += n as u64;
-        Ok(n)
-    }
-}
-
-impl Seek for SharedFile {
-    fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
-        let target = match pos {
-            SeekFrom::Start(n) => Some(n),
-            SeekFrom::End(d) => self.file.metadata()?.len().checked_add_signed(d),
-            SeekFrom::Current(d) => self.position.checked_add_signed(d),
-        };
-        self.position =
-            target.ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek before the start"))?;
-        Ok(self.position)
-    }
-}
-
-#[cfg(unix)]
-fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
-    std::os::unix::fs::FileExt::read_at(file, buf, offset)
-}
-
-#[cfg(windows)]
-fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
-    std::os::windows::fs::FileExt::seek_read(file, buf, offset)
 }

@@ -60,7 +60,8 @@ fn zstd_entries_read_like_deflate_ones() {
 #[test]
 fn truncated_or_foreign_archives_are_clear_errors() {
     let bytes = fixture(POPULARITY);
-    for n in [0, 30, bytes.len() / 2, bytes.len() - 1] {
+    // Cut inside the first entry (the journal's 705 bytes): nothing complete to read.
+    for n in [0, 30, 704] {
         let err = decode_inspect_eval_bytes(
             &bytes[..n],
             "cut.eval",
@@ -71,6 +72,18 @@ fn truncated_or_foreign_archives_are_clear_errors() {
         assert_eq!((err.path.as_str(), err.severity), ("cut.eval", Severity::Error));
         assert!(err.message.starts_with("not a readable .eval archive (zip): "), "{n}: {err}");
     }
+    // Cut in the middle: the samples before the cut, and a warning (the cut points, the ids
+    // and the texts are in tests/inspect_bad_input.rs).
+    let (rollouts, problems) = decode_inspect_eval_bytes(
+        &bytes[..bytes.len() / 2],
+        "cut.eval",
+        &ReadLimits::default(),
+        &InspectOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(rollouts.len(), 5);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].message.starts_with("the archive is cut off"), "{problems:?}");
     let err = decode_inspect_eval_bytes(
         &fixture("log_read_sample.json"),
         "j.eval",
