@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Scale benchmark: generates the studies (deterministic generator, nothing large committed),
+# Scale benchmark: generates the studies (deterministic generators, nothing large committed),
 # then for each prints time to first frame, time to fully indexed, key-press latency and peak
 # RSS (benches/scale.rs, through the app's own update + draw on a headless backend), the time
 # of `compare`'s figures alone on integer and on continuous scores (benches/compare.rs), the
@@ -12,13 +12,19 @@
 # Also one rollout with a single huge message on one line (`huge-message-N.json`, 200 MB; 2 MB
 # with --smoke), with JSON escapes in it as model output has: the time to show it and the
 # peak RSS (the loader and decoder hold the message at most twice over: tests/hostile_memory.rs).
+#
+# Then a real Inspect `.eval` grown to 10,000 samples and the same samples as a JSON log, and
+# 2,000,000 two-message rollouts (200 samples and 20,000 with --smoke): first frame, indexed,
+# peak RSS, `ls` and `stats` against `cat`; and `rollscope grep --count` against
+# `LC_ALL=C grep -c` on the JSONL studies, each ratio from the same run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ "${1:-}" = "--smoke" ]; then sizes=(500); huge_bytes=2000000; else sizes=(10000 100000); huge_bytes=200000000; fi
+if [ "${1:-}" = "--smoke" ]; then sizes=(500); huge_bytes=2000000; samples=200; chats=20000
+else sizes=(10000 100000); huge_bytes=200000000; samples=10000; chats=2000000; fi
 data=${BENCH_DATA:-bench-data}
 mkdir -p "$data"
-cargo build --release --quiet --example gen_study
+cargo build --release --quiet --example gen_study --example grow_eval --example gen_chats
 cargo build --release --quiet
 bin=target/release/rollscope
 
@@ -60,11 +66,12 @@ echo "== compare's figures alone: 4 groups, B=2000, P=10000 (benches/compare.rs)
 cargo bench --quiet --bench compare -- "${files[@]}"
 
 echo
-printf '%-28s %10s %12s %12s %8s %10s %10s %12s\n' "file" "stats (s)" "compare (s)" "report (s)" "÷stats" "wc -l (s)" "cat (s)" "ls RSS (MiB)"
+printf '%-28s %8s %10s %12s %12s %8s %10s %10s %7s %9s %12s\n' "file" "ls (s)" "stats (s)" "compare (s)" "report (s)" "÷stats" "wc -l (s)" "cat (s)" "ls÷cat" "stats÷cat" "ls RSS (MiB)"
 report_dir="$data/report-bench"
 report_once() { rm -rf "$report_dir"; "$bin" report "$1" -o "$report_dir" --baseline condition=baseline --labels "$data/no-labels"; }
 for n in "${sizes[@]}"; do
   file="$data/study-$n.jsonl"
+  ls_t=$(best_of_3 "$bin" ls "$file" --json)
   stats=$(best_of_3 "$bin" stats "$file" --json)
   compare=$(best_of_3 "$bin" compare "$file" --json)
   # The whole report (figures, CSV, JSON, page, SHA-256 of the input), without --png.
@@ -72,6 +79,45 @@ for n in "${sizes[@]}"; do
   ratio=$(awk -v r="$report" -v s="$stats" 'BEGIN { printf "%.2f", r / s }')
   wc=$(best_of_3 wc -l "$file")
   cat_t=$(best_of_3 cat "$file")
-  printf '%-28s %10s %12s %12s %8s %10s %10s %12s\n' "$(basename "$file")" "$stats" "$compare" "$report" "$ratio" "$wc" "$cat_t" "$(peak_rss "$file")"
+  ls_ratio=$(awk -v a="$ls_t" -v c="$cat_t" 'BEGIN { printf "%.1f", a / c }')
+  stats_ratio=$(awk -v a="$stats" -v c="$cat_t" 'BEGIN { printf "%.1f", a / c }')
+  printf '%-28s %8s %10s %12s %12s %8s %10s %10s %7s %9s %12s\n' "$(basename "$file")" "$ls_t" "$stats" "$compare" "$report" "$ratio" "$wc" "$cat_t" "$ls_ratio" "$stats_ratio" "$(peak_rss "$file")"
 done
 rm -rf "$report_dir"
+
+# Inspect logs: a real .eval from tests/fixtures grown to $samples samples of 19 turns, and the
+# same samples as a JSON log (examples/grow_eval: no Python needed).
+eval_file="$data/grown-$samples.eval"; json_file="$data/grown-$samples.json"
+[ -s "$eval_file" ] && [ -s "$json_file" ] || target/release/examples/grow_eval --samples "$samples" -o "$eval_file" --json "$json_file"
+# Many small rollouts, as chat datasets of a million conversations are (examples/gen_chats).
+chats_file="$data/chats-$chats.jsonl"
+[ -s "$chats_file" ] || target/release/examples/gen_chats --rollouts "$chats" -o "$chats_file"
+cat "$eval_file" "$json_file" "$chats_file" > /dev/null
+
+echo
+echo "== Inspect logs and many small rollouts: first frame, indexed, peak RSS (benches/scale.rs)"
+for f in "$eval_file" "$json_file" "$chats_file"; do cargo bench --quiet --bench scale -- "$f" | tail -1; done
+printf '%-28s %8s %10s %10s %7s %9s %12s\n' "file" "ls (s)" "stats (s)" "cat (s)" "ls÷cat" "stats÷cat" "ls RSS (MiB)"
+for f in "$eval_file" "$json_file" "$chats_file"; do
+  ls_t=$(best_of_3 "$bin" ls "$f" --json); stats=$(best_of_3 "$bin" stats "$f" --json); cat_t=$(best_of_3 cat "$f")
+  printf '%-28s %8s %10s %10s %7s %9s %12s\n' "$(basename "$f")" "$ls_t" "$stats" "$cat_t" \
+    "$(awk -v a="$ls_t" -v c="$cat_t" 'BEGIN { printf "%.1f", a / c }')" \
+    "$(awk -v a="$stats" -v c="$cat_t" 'BEGIN { printf "%.1f", a / c }')" "$(peak_rss "$f")"
+done
+
+# grep's exit status is 1 when nothing matched: not a failure here.
+may_not_match() { "$@" || [ "$?" = 1 ]; }
+# Search: `rollscope grep --count` against `LC_ALL=C grep -c` on the same file in the same run,
+# for a word in every rollout ("again": every user turn says it) and one in few ("ball").
+echo
+echo "== grep --count: rollscope against grep -c (best of 3 each, same run)"
+printf '%-28s %-8s %12s %10s %8s\n' "file" "word" "rollscope (s)" "grep (s)" "ratio"
+for n in "${sizes[@]}"; do
+  file="$data/study-$n.jsonl"
+  for word in again ball; do
+    ours=$(best_of_3 may_not_match "$bin" grep "$word" --count "$file")
+    theirs=$(best_of_3 may_not_match env LC_ALL=C grep -c "$word" "$file")
+    printf '%-28s %-8s %12s %10s %8s\n' "$(basename "$file")" "$word" "$ours" "$theirs" \
+      "$(awk -v a="$ours" -v b="$theirs" 'BEGIN { printf "%.1f", a / b }')"
+  done
+done

@@ -183,7 +183,9 @@ fn entries(bytes: &[u8]) -> Result<(Vec<Value>, Vec<Entry>), String> {
     Ok((samples, others))
 }
 
-/// Gives `sample` the id `id` and carries its conversation on to `TURNS` assistant turns.
+/// Gives `sample` the id `id`, carries its conversation on to `TURNS` assistant turns, and
+/// gives every assistant turn a judge's frustration score in its metadata (where a scorer
+/// writes per-turn values in an Inspect log), climbing with the rejections.
 fn grow(sample: &mut Value, id: usize, rng: &mut SplitMix64) {
     sample["id"] = json!(id);
     let Some(messages) = sample["messages"].as_array_mut() else { return };
@@ -192,6 +194,10 @@ fn grow(sample: &mut Value, id: usize, rng: &mut SplitMix64) {
         messages.push(json!({"role": "user", "content": "That's not right. Try again.", "source": "input"}));
         messages.push(json!({"role": "assistant", "content": answer(rng), "source": "generate"}));
         turns += 1;
+    }
+    for (turn, message) in messages.iter_mut().filter(|m| m["role"] == "assistant").enumerate() {
+        let score = (turn as u64 / 2 + rng.next() % 3).min(10);
+        message["metadata"] = json!({"frustration": score});
     }
 }
 
