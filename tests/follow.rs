@@ -124,21 +124,16 @@ fn without_follow_a_torn_last_line_is_a_problem_at_once() {
 }
 
 #[test]
-fn a_truncated_or_replaced_file_is_no_longer_followed_and_says_so() {
+fn a_truncated_replaced_or_rewritten_file_starts_the_study_over() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("run.jsonl");
     std::fs::write(&path, lines(0, 3)).unwrap();
     let (mut study, mut follower) = open(&path);
     std::fs::write(&path, lines(0, 1)).unwrap();
-    let problems = poll(&mut study, &mut follower, false);
-    assert_eq!(problems.len(), 1);
-    assert!(
-        problems[0].contains("was truncated while followed: its rows stay as they were read"),
-        "{problems:?}"
-    );
-    append(&path, &lines(1, 4));
     assert!(poll(&mut study, &mut follower, false).is_empty());
-    assert_eq!(study.rollouts.len(), 3, "no longer followed");
+    let why = follower.restart().unwrap();
+    assert!(why.ends_with("run.jsonl was truncated"), "{why}");
+    assert_eq!(follower.restart(), None, "told once");
 
     let path = dir.path().join("other.jsonl");
     std::fs::write(&path, lines(0, 2)).unwrap();
@@ -146,9 +141,51 @@ fn a_truncated_or_replaced_file_is_no_longer_followed_and_says_so() {
     let swap = dir.path().join("swap.jsonl");
     std::fs::write(&swap, lines(0, 5)).unwrap();
     std::fs::rename(&swap, &path).unwrap();
-    let problems = poll(&mut study, &mut follower, false);
-    assert!(problems[0].contains("was replaced by another file while followed"), "{problems:?}");
-    assert_eq!(study.rollouts.len(), 2);
+    poll(&mut study, &mut follower, false);
+    assert!(follower.restart().unwrap().ends_with("other.jsonl was replaced by another file"));
+    assert_eq!(study.rollouts.len(), 2, "the rows stay until the study is read again");
+
+    // A file read whole (an Inspect log) rewritten by a running eval: once it holds still.
+    let log = dir.path().join("log.json");
+    let inspect =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/inspect/log_read_sample.json");
+    std::fs::copy(&inspect, &log).unwrap();
+    let (mut study, mut follower) = open(&log);
+    assert_eq!(study.rollouts.len(), 1);
+    assert!(poll(&mut study, &mut follower, false).is_empty());
+    assert_eq!(follower.restart(), None, "unchanged");
+    append(&log, "\n");
+    poll(&mut study, &mut follower, false);
+    assert_eq!(follower.restart(), None, "still being written");
+    poll(&mut study, &mut follower, false);
+    assert!(follower.restart().unwrap().ends_with("log.json was rewritten"));
+}
+
+#[test]
+fn a_score_file_rewritten_starts_the_study_over() {
+    use rollscope::formats::judge_scores::ScoreFileSpec;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("run.jsonl");
+    std::fs::write(&path, lines(0, 2)).unwrap();
+    let scores = dir.path().join("judge.jsonl");
+    std::fs::write(&scores, "").unwrap();
+    let spec = ScoreFileSpec { path: scores.clone(), ..ScoreFileSpec::default() };
+    let options = LoadOptions { scores: vec![spec], ..options() };
+    let follower_known = vec![Known {
+        index: 0,
+        path: path.clone(),
+        display: "run.jsonl".into(),
+        format: rollscope::formats::Format::Jsonl,
+        size: std::fs::metadata(&path).unwrap().len(),
+    }];
+    let mut follower = Follower::new(std::slice::from_ref(&path), &follower_known, &options);
+    let mut study = Study::default();
+    poll(&mut study, &mut follower, false);
+    assert_eq!(follower.restart(), None);
+    std::fs::write(&scores, "{\"id\": \"x\", \"turn\": 0, \"score\": 3}\n").unwrap();
+    poll(&mut study, &mut follower, false);
+    poll(&mut study, &mut follower, false);
+    assert!(follower.restart().unwrap().ends_with("judge.jsonl was rewritten"));
 }
 
 #[test]
@@ -175,6 +212,31 @@ fn a_new_file_in_a_followed_folder_is_the_next_source_and_is_followed_too() {
     std::fs::write(dir.path().join("rollscope-labels/ana.jsonl"), lines(0, 1)).unwrap();
     poll(&mut study, &mut follower, true);
     assert_eq!(study.rollouts.len(), 5);
+}
+
+#[test]
+fn a_study_that_starts_over_selects_the_same_rollout_again_and_keeps_its_count() {
+    use rollscope::app::Msg;
+    use rollscope::testkit::{demo_app, draw, press, screen_text};
+    let mut app = demo_app(120, 40);
+    app.settings.follow = true;
+    press(&mut app, "jjj");
+    let id = app.study.rollouts[app.list.selected_rollout().unwrap()].id.clone();
+    let rollouts = app.study.rollouts.clone();
+    let sources: Vec<_> = app.study.sources.iter().map(|s| Box::new((**s).clone())).collect();
+    app.update(Msg::Load(LoadEvent::Restart { why: "demo.jsonl was truncated".into() }));
+    assert!(app.list.rows.is_empty() && app.study.rollouts.is_empty());
+    assert!(screen_text(&draw(&mut app)).contains("demo.jsonl was truncated: reading the study again"));
+    // Read again, in two batches: the selection comes back to the same rollout.
+    for source in sources {
+        app.update(Msg::Load(LoadEvent::Source(source)));
+    }
+    app.update(Msg::Load(LoadEvent::Rollouts(rollouts[..2].to_vec())));
+    app.update(Msg::Load(LoadEvent::Rollouts(rollouts[2..].to_vec())));
+    app.update(Msg::Load(LoadEvent::Finished));
+    assert_eq!(app.study.rollouts[app.list.selected_rollout().unwrap()].id, id);
+    assert_eq!(app.followed, 0);
+    assert!(screen_text(&draw(&mut app)).contains("following · +0 since open"));
 }
 
 #[test]

@@ -149,6 +149,12 @@ impl TranscriptList {
     }
 
     /// Adds rollouts `first..` (just loaded) without re-sorting what is already shown.
+    /// No rows (the study starts over): the sort and the filter stay.
+    pub fn clear_rows(&mut self) {
+        (self.rows, self.keys, self.shown) = (Vec::new(), Vec::new(), Vec::new());
+        (self.selected, self.offset) = (0, 0);
+    }
+
     pub fn append(&mut self, rollouts: &[RolloutSummary], first: usize, view: ScoreView) {
         let keep = self.selected_rollout();
         self.extend_keys(rollouts, view);

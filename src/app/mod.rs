@@ -126,6 +126,10 @@ pub struct App {
     pub search: SearchState,
     /// Rollouts the follow thread added since the first load (`--follow`).
     pub followed: usize,
+    /// How many rollouts the first load read (`--follow` counts from it).
+    opened_with: Option<usize>,
+    /// The rollout selected when the study started over, selected again when it is read.
+    reselect: Option<Arc<str>>,
     pub labels: LabelState,
     /// Terminal size (columns, rows).
     pub size: (u16, u16),
@@ -170,6 +174,8 @@ impl App {
             reader: TurnReader::default(),
             search: SearchState::default(),
             followed: 0,
+            opened_with: None,
+            reselect: None,
             labels: LabelState::default(),
             size: (80, 24),
             toast: None,
@@ -293,13 +299,20 @@ impl App {
     }
 
     fn on_load(&mut self, event: LoadEvent, out: &mut Outcome) {
+        if let LoadEvent::Restart { why } = &event {
+            self.start_over(why);
+        }
+        let finishing = matches!(event, LoadEvent::Finished);
         let followed = self.study.progress.finished;
         let first_new = self.study.apply(event);
-        // Rows a followed file added: an open statistics or compare view is computed again
-        // (the follow thread sends them at most once a second).
-        if followed && let Some(first) = first_new {
-            self.followed += self.study.rollouts.len() - first;
+        // Rows a followed file added, or the study read again: an open statistics or compare
+        // view is computed again (the follow thread sends rows at most once a second).
+        if (followed && first_new.is_some()) || (finishing && self.opened_with.is_some()) {
             self.refresh_figures(out);
+        }
+        if self.study.progress.finished {
+            let opened = *self.opened_with.get_or_insert(self.study.rollouts.len());
+            self.followed = self.study.rollouts.len().saturating_sub(opened);
         }
         self.check_label_turns();
         if self.settings.score.is_none() {
@@ -315,9 +328,30 @@ impl App {
                 threshold: self.settings.threshold,
             };
             self.list.append(&self.study.rollouts, first, view);
+            if let Some(id) = &self.reselect
+                && let Some(i) = self.study.rollouts[first..].iter().position(|r| &r.id == id)
+                && let Some(row) = self.list.rows.iter().position(|&r| r as usize == first + i)
+            {
+                self.list.selected = row;
+                self.reselect = None;
+            }
             self.list.scroll_into_view(self.areas().list_rows());
             self.open_selected(out);
         }
+    }
+
+    /// The study starts over (`LoadEvent::Restart`): every row and what was read of them is
+    /// forgotten; the sort, the filter and the labels stay, and the selected rollout is
+    /// selected again when it is read.
+    fn start_over(&mut self, why: &str) {
+        self.reselect =
+            self.list.selected_rollout().and_then(|i| self.study.rollouts.get(i)).map(|r| r.id.clone());
+        self.list.clear_rows();
+        self.reader = TurnReader::default();
+        self.search = SearchState::default();
+        self.cache.clear();
+        self.deferred_keys.clear();
+        self.toast = Some(format!("{why}: reading the study again"));
     }
 
     fn after_resize(&mut self) {

@@ -5,8 +5,11 @@
 //!
 //! A JSONL file is read on from where its last complete line ended; a last line without its
 //! newline is a writer mid-line: it is retried, and reported only when the file has not grown
-//! for `TORN_AFTER`. A file that shrinks or is replaced (another file at its path) is no longer
-//! followed, and a warning says so: its rows stay as they were read.
+//! for `TORN_AFTER`. Anything rows cannot simply be added for — a JSONL file that shrinks, is
+//! replaced (another file at its path) or goes; an Inspect log, a JSON file or a `--scores`
+//! file rewritten (once its size and time hold still between two polls) — asks the caller to
+//! start the study over (`Follower::restart`): it is read again, and labels, kept by rollout
+//! id, stay.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -45,6 +48,25 @@ pub struct Follower {
     pending: HashMap<PathBuf, u64>,
     /// How long a torn last line may stay torn before it is reported (`TORN_AFTER`).
     pub torn_after: Duration,
+    /// Files read whole (Inspect logs, JSON files, `--scores` files) and how they were.
+    whole: Vec<Watched>,
+    /// Why the study must start over, once a poll found it.
+    restart: Option<String>,
+}
+
+/// A file read whole: its size and modification time when read, and when last seen.
+struct Watched {
+    path: PathBuf,
+    display: String,
+    read: Stamp,
+    seen: Stamp,
+}
+
+type Stamp = Option<(u64, std::time::SystemTime)>;
+
+fn stamp(path: &Path) -> Stamp {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.len(), meta.modified().ok()?))
 }
 
 /// A JSONL file read up to `read_to`, the end of its last complete line.
@@ -73,11 +95,35 @@ impl Follower {
             sources: known.iter().map(|k| k.index + 1).max().unwrap_or(0),
             pending: HashMap::new(),
             torn_after: TORN_AFTER,
+            whole: Vec::new(),
+            restart: None,
         };
-        for k in known.iter().filter(|k| k.format == Format::Jsonl) {
-            follower.files.push(Followed::start(k, &follower.options));
+        for k in known {
+            match k.format {
+                Format::Jsonl => follower.files.push(Followed::start(k, &follower.options)),
+                _ => follower.watch_whole(&k.path, &k.display),
+            }
+        }
+        for spec in &options.scores {
+            follower.watch_whole(&spec.path, &spec.path.display().to_string());
         }
         follower
+    }
+
+    fn watch_whole(&mut self, path: &Path, display: &str) {
+        let now = stamp(path);
+        self.whole.push(Watched {
+            path: path.to_path_buf(),
+            display: display.to_string(),
+            read: now,
+            seen: now,
+        });
+    }
+
+    /// Why the study must be read again from its files, when a poll found that it must (the
+    /// follower is then made anew from the new reading).
+    pub fn restart(&mut self) -> Option<String> {
+        self.restart.take()
     }
 
     /// Reads what was written since the last poll: new complete lines of the JSONL files, and
@@ -92,9 +138,19 @@ impl Follower {
             sink(event);
         };
         // New rollouts get their `--id-fields` ids as the first ones did.
+        // A file read whole that was rewritten, once it holds still: start over.
+        for file in &mut self.whole {
+            let now = stamp(&file.path);
+            if now != file.read && now == file.seen && self.restart.is_none() {
+                self.restart = Some(format!("{} was rewritten", file.display));
+            }
+            file.seen = now;
+        }
         super::ids::with_ids(&self.options.id_fields.clone(), &counting, |sink| {
             for file in &mut self.files {
-                file.poll(&self.options, self.torn_after, sink);
+                if let Some(why) = file.poll(&self.options, self.torn_after, sink) {
+                    self.restart.get_or_insert(why);
+                }
             }
             if walk {
                 self.discover(sink);
@@ -213,31 +269,34 @@ impl Followed {
         file
     }
 
-    fn poll(&mut self, options: &LoadOptions, torn_after: Duration, sink: &Sink) {
+    /// Reads what the file gained; `Some(why)` when it changed in a way that needs the study
+    /// read again.
+    fn poll(&mut self, options: &LoadOptions, torn_after: Duration, sink: &Sink) -> Option<String> {
         if self.stopped {
-            return;
+            return None;
         }
-        let len = match std::fs::metadata(&self.path) {
-            Ok(meta) => meta.len(),
-            Err(e) => return self.stop(&format!("cannot be read any more ({e})"), sink),
+        let Ok(meta) = std::fs::metadata(&self.path) else {
+            return Some(self.stop("is gone"));
         };
         if identity(&self.path) != self.identity {
-            return self.stop("was replaced by another file", sink);
+            return Some(self.stop("was replaced by another file"));
         }
         let tail_len = self.tail.map_or(0, |(n, _, _)| n);
-        if len < self.read_to + tail_len {
-            return self.stop("was truncated", sink);
+        if meta.len() < self.read_to + tail_len {
+            return Some(self.stop("was truncated"));
         }
-        if len == self.read_to + tail_len {
-            return self.check_tail(options, torn_after, sink);
+        if meta.len() == self.read_to + tail_len {
+            self.check_tail(options, torn_after, sink);
+            return None;
         }
-        let Ok(bytes) = read_range(&self.path, self.read_to, len) else {
-            return self.stop("cannot be read any more", sink);
+        let Ok(bytes) = read_range(&self.path, self.read_to, meta.len()) else {
+            return Some(self.stop("cannot be read any more"));
         };
         let complete = memchr::memrchr(b'\n', &bytes).map_or(0, |p| p + 1);
         self.index(&bytes[..complete], options, sink);
         let left = (bytes.len() - complete) as u64;
         self.tail = (left > 0).then(|| (left, Instant::now(), false));
+        None
     }
 
     /// Indexes complete lines starting at `read_to` and moves past them.
@@ -283,11 +342,10 @@ impl Followed {
         self.tail = Some((len, since, true));
     }
 
-    fn stop(&mut self, why: &str, sink: &Sink) {
+    /// Stops following; the reason the study starts over.
+    fn stop(&mut self, why: &str) -> String {
         self.stopped = true;
-        let message =
-            format!("{why} while followed: its rows stay as they were read; open it again to read it anew");
-        sink(LoadEvent::Problem(Problem::file(&self.display, message).warning()));
+        format!("{} {why}", self.display)
     }
 }
 

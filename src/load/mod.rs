@@ -55,6 +55,12 @@ pub enum LoadEvent {
     BytesRead(u64),
     /// Everything is read.
     Finished,
+    /// A followed file changed in a way rows cannot be added for (truncated, replaced, an
+    /// Inspect log or a score file rewritten): the study starts over and is read again from
+    /// its files; what was shown is forgotten, labels stay (they are kept by rollout id).
+    Restart {
+        why: String,
+    },
 }
 
 /// Where load events go (a channel sender in the app, a collector in subcommands).

@@ -15,8 +15,7 @@ use super::labels::{Flush, LabelQueue, LabelStore};
 pub use super::outbox::Outbox;
 use crate::app::reader::{ReadRollout, wrap_message};
 use crate::app::{Effect, Msg, compare_view, stats_view};
-use crate::load::follow::Known;
-use crate::load::{self, LoadEvent, LoadOptions, Origin};
+use crate::load::{self, LoadOptions};
 use crate::model::LabelRecord;
 use crate::study::{DEMO_BYTES, DEMO_NAME};
 use crate::{sanitize, search};
@@ -56,29 +55,10 @@ pub fn load_job(input: &StudyInput, options: &LoadOptions, outbox: &Outbox) {
 
 /// `load_job`, then (`--follow`) following the files until the app is gone.
 fn load_and_follow(input: &StudyInput, options: &LoadOptions, outbox: &Outbox) {
-    let StudyInput::Paths(paths) = input else { return load_job(input, options, outbox) };
-    if !options.follow {
-        return load_job(input, options, outbox);
+    match input {
+        StudyInput::Paths(paths) if options.follow => super::follow::load_and_follow(paths, options, outbox),
+        _ => load_job(input, options, outbox),
     }
-    // The sources as they are announced: the follower goes on from where each was read.
-    let known = Mutex::new(Vec::new());
-    let sink = |event: LoadEvent| {
-        if let LoadEvent::Source(source) = &event
-            && let Ok(mut known) = known.lock()
-        {
-            let index = known.len() as u32;
-            let path = match &source.origin {
-                Origin::File(path) => path.clone(),
-                Origin::Embedded(_) => PathBuf::new(),
-            };
-            let (display, format, size) = (source.display.clone(), source.format, source.size);
-            known.push(Known { index, path, display, format, size });
-        }
-        outbox.post(Msg::Load(event));
-    };
-    load::load_paths(paths, options, &sink);
-    let known = known.into_inner().unwrap_or_else(|e| e.into_inner());
-    super::follow::follow(paths, &known, options, outbox);
 }
 
 /// Runs a read or a statistics job; searches stream through `search_job` instead.

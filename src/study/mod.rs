@@ -75,6 +75,7 @@ impl Study {
             LoadEvent::Problem(problem) => self.problems.push(problem),
             LoadEvent::BytesRead(n) => self.progress.bytes_read += n,
             LoadEvent::Finished => self.progress.finished = true,
+            LoadEvent::Restart { .. } => *self = Study::default(),
         }
         None
     }
