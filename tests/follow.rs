@@ -263,3 +263,25 @@ fn the_app_counts_followed_rows_keeps_its_selection_and_recomputes_an_open_stats
     press(&mut app, "q");
     assert!(screen_text(&draw(&mut app)).contains("following · +2 since open"));
 }
+
+#[test]
+fn rows_added_by_following_get_the_judge_strings_the_study_told_apart() {
+    use rollscope::model::ScoreKind;
+    let native = include_str!("fixtures/native_strings.jsonl");
+    let all: Vec<&str> = native.lines().collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("run.jsonl");
+    std::fs::write(&path, native).unwrap();
+    let (mut study, mut follower) = open(&path);
+    assert_eq!(study.score_kind("tag"), Some(ScoreKind::Categorical));
+    assert_eq!(study.score_kind("quote"), Some(ScoreKind::Text));
+    append(&path, &format!("{}\n", all[0].replace("\"n-1\"", "\"n-4\"")));
+    poll(&mut study, &mut follower, false);
+    let added = &study.rollouts[3];
+    assert_eq!(&*added.id, "n-4");
+    assert!(added.unclassified.is_empty(), "told apart as the first rows were");
+    assert_eq!(added.categories("tag"), study.rollouts[0].categories("tag"));
+    assert_eq!(added.texts("quote").len(), 3);
+    let quote = study.read_texts(3, &["quote"]).unwrap();
+    assert_eq!(quote[0].1[0].as_deref(), Some("391."));
+}

@@ -44,6 +44,9 @@ pub struct Study {
     /// How each score is drawn.
     pub scales: Scales,
     pub progress: Progress,
+    /// What the judge strings' names were told to be at the end of the load (`StringKinds`),
+    /// for rows added by following.
+    string_kinds: Vec<(Arc<str>, ScoreKind)>,
     /// How many rollouts carry each id, to disambiguate duplicates.
     /// (foldhash: seeded per process like SipHash, so ids written to collide cannot slow it
     /// down, and several times faster on a million short ids.)
@@ -69,6 +72,13 @@ impl Study {
             LoadEvent::Rollouts(batch) => {
                 let first = self.rollouts.len();
                 self.add_rollouts(batch);
+                // Rows a followed file added after the study was read: their judge strings are
+                // what the same names were over the study (a name new to them stays unread).
+                if self.progress.finished && !self.string_kinds.is_empty() {
+                    let kinds = std::mem::take(&mut self.string_kinds);
+                    self.classify_from(first, &kinds);
+                    self.string_kinds = kinds;
+                }
                 return (self.rollouts.len() > first).then_some(first);
             }
             LoadEvent::StringKinds(kinds) => self.classify_strings(&kinds),
@@ -125,8 +135,19 @@ impl Study {
     /// Moves every rollout's string scores into its scores, as categorical scores or texts
     /// (a name told numeric keeps only its numbers: its strings were reported when told).
     fn classify_strings(&mut self, kinds: &[(Arc<str>, ScoreKind)]) {
+        self.classify_from(0, kinds);
+        for (name, kind) in kinds {
+            if *kind != ScoreKind::Numeric {
+                self.add_score_name(name, *kind);
+            }
+        }
+        self.string_kinds = kinds.to_vec();
+    }
+
+    /// Moves the judge strings of rollouts `first..` into their scores, as `kinds` tells them.
+    fn classify_from(&mut self, first: usize, kinds: &[(Arc<str>, ScoreKind)]) {
         let mut unread: Vec<Problem> = Vec::new();
-        for index in 0..self.rollouts.len() {
+        for index in first..self.rollouts.len() {
             if self.rollouts[index].unclassified.is_empty() {
                 continue;
             }
@@ -167,11 +188,6 @@ impl Study {
             }
             // Its new categories join their scale (adding a summary again changes nothing else).
             self.scales.add(summary);
-        }
-        for (name, kind) in kinds {
-            if *kind != ScoreKind::Numeric {
-                self.add_score_name(name, *kind);
-            }
         }
         self.problems.extend(unread);
     }
@@ -249,6 +265,7 @@ impl Study {
             scales: self.scales.clone(),
             progress: self.progress,
             id_counts: self.id_counts.clone(),
+            string_kinds: self.string_kinds.clone(),
         }
     }
 
