@@ -182,7 +182,13 @@ fn open_app(
         app.focus = rollscope::app::Pane::Reader;
         app.review = Some(review);
     }
-    match runtime::run(app, input, options, labels)? {
+    let ending = runtime::run(app, input, options, labels)?;
+    // A followed file whose last line a writer had not finished (`--follow`): said once the
+    // terminal is back.
+    for line in runtime::torn_at_quit() {
+        commands::warn(&format!("rollscope: {line}"));
+    }
+    match ending {
         runtime::Ending::Quit => Ok(ExitCode::SUCCESS),
         runtime::Ending::Signal { signal, unsaved } => {
             for change in &unsaved {

@@ -98,14 +98,23 @@ fn appended_lines_join_and_a_torn_line_waits_for_its_end() {
     for (i, id) in want.iter().enumerate() {
         assert_eq!(&study.read_rollout(i).unwrap().id, id);
     }
-    // A line torn again, for longer than the wait: reported once, with its line number.
+    // A line torn again: what quitting now would say; then, past the wait, reported once.
     append(&path, &lines(5, 6)[..100]);
+    poll(&mut study, &mut follower, false);
+    let at_quit: Vec<String> = follower.torn().iter().map(ToString::to_string).collect();
+    assert_eq!(at_quit.len(), 1);
+    assert!(
+        at_quit[0].ends_with(
+            ":6:1: warning: line 6 is incomplete: the writer had not finished it when rollscope quit"
+        ),
+        "{at_quit:?}"
+    );
     follower.torn_after = Duration::ZERO;
-    assert!(poll(&mut study, &mut follower, false).is_empty(), "it grew: not yet");
     let problems = poll(&mut study, &mut follower, false);
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert!(problems[0].ends_with(":6:1: warning: line 6 is incomplete: the file has not grown for 0 s (the writer may have stopped mid-line)"), "{problems:?}");
     assert!(poll(&mut study, &mut follower, false).is_empty(), "once");
+    assert!(follower.torn().is_empty(), "told already: not again at quit");
     // It is finished after all: read.
     append(&path, &lines(5, 6)[100..]);
     poll(&mut study, &mut follower, false);

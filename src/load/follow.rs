@@ -120,6 +120,20 @@ impl Follower {
         });
     }
 
+    /// The last lines still torn (a writer mid-line), not yet reported: what to say at quit.
+    pub fn torn(&self) -> Vec<Problem> {
+        self.files
+            .iter()
+            .filter(|f| !f.stopped && f.tail.is_some_and(|(_, _, reported)| !reported))
+            .map(|f| {
+                let line = f.lines + 1;
+                let message =
+                    format!("line {line} is incomplete: the writer had not finished it when rollscope quit");
+                Problem::at(&f.display, line, 1, message).warning()
+            })
+            .collect()
+    }
+
     /// Why the study must be read again from its files, when a poll found that it must (the
     /// follower is then made anew from the new reading).
     pub fn restart(&mut self) -> Option<String> {

@@ -20,6 +20,14 @@ use crate::app::Msg;
 use crate::load::follow::{Follower, Known};
 use crate::load::{self, LoadEvent, LoadOptions, Origin};
 
+/// The lines a followed file still had torn at the last look, told when the app quits.
+static TORN: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// What to tell on quitting: each followed file's last line a writer had not finished.
+pub fn torn_at_quit() -> Vec<String> {
+    TORN.lock().map(|torn| torn.clone()).unwrap_or_default()
+}
+
 /// How often the follower looks.
 pub const EVERY: Duration = Duration::from_secs(1);
 /// Without a watcher, folders are walked for new files this many looks apart.
@@ -48,6 +56,9 @@ pub fn load_and_follow(paths: &[PathBuf], options: &LoadOptions, outbox: &Outbox
                 None => looks.is_multiple_of(WALK_EVERY),
             };
             follower.poll(walk, &sink);
+            if let Ok(mut torn) = TORN.lock() {
+                *torn = follower.torn().iter().map(ToString::to_string).collect();
+            }
             if let Some(why) = follower.restart() {
                 sink(LoadEvent::Restart { why });
                 break;

@@ -16,6 +16,7 @@ use anyhow::{Context, Result};
 use terminal::MouseCapture;
 
 pub use executor::{Executor, LabelsInput, StudyInput};
+pub use follow::torn_at_quit;
 
 use crate::app::{App, Effect, Msg};
 use crate::load::LoadOptions;
