@@ -227,3 +227,38 @@ fn a_json_log_the_layout_cannot_read_gets_the_full_parser_s_error() {
     let message = study.problems[0].to_string();
     assert!(message.contains("EOF while parsing"), "{message}");
 }
+
+#[test]
+fn a_long_json_log_is_read_in_two_batches_the_same_and_a_cut_one_keeps_what_came_before() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = |id: usize| {
+        format!(
+            r#"{{"id": {id}, "epoch": 1, "messages": [{{"role": "user", "content": "q"}}, {{"role": "assistant", "content": "a{id}"}}]}}"#
+        )
+    };
+    // 150 samples (more than the first batch), the 71st not a sample.
+    let samples: Vec<String> =
+        (0..150).map(|i| if i == 70 { "[70]".to_string() } else { sample(i) }).collect();
+    let text = format!("{{\"eval\": {{\"task\": \"t\"}},\n\"samples\": [\n{}\n]}}\n", samples.join(",\n"));
+    let path = dir.path().join("long.json");
+    std::fs::write(&path, &text).unwrap();
+    assert_eq!(assert_json_same_as_eager(&path), 149);
+    let study = load(&path, 2, ReadLimits::default());
+    assert_eq!(study.problems.len(), 1);
+    assert!(
+        study.problems[0]
+            .to_string()
+            .ends_with(":73:1: warning: sample 70 skipped: expected a sample object, found an array"),
+        "{}",
+        study.problems[0]
+    );
+    // Cut inside sample 100: the 99 before it load (sample 70 is still not one), and the full
+    // parser says where the file ends.
+    let cut = &text[..text.find("\"a100\"").unwrap()];
+    std::fs::write(&path, cut).unwrap();
+    let study = load(&path, 2, ReadLimits::default());
+    assert_eq!(study.rollouts.len(), 99);
+    assert_eq!(study.read_rollout(98).unwrap().messages[1].text, "a99");
+    let last = study.problems.last().unwrap().to_string();
+    assert!(last.contains("EOF while parsing"), "{last}");
+}

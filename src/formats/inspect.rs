@@ -39,6 +39,7 @@ use serde_json::value::RawValue;
 pub use archive::{decode_inspect_eval, decode_inspect_eval_bytes};
 pub use eval::EvalArchive;
 pub use json_log::JsonLog;
+pub use layout::Elements;
 pub use sample::InspectOptions;
 use sample::{LogContext, decode_sample};
 pub use turn_values::TURN_ARRAYS;

@@ -6,65 +6,109 @@ use std::ops::Range;
 
 use super::{LoadEvent, Sink, Source};
 use crate::formats::IndexContext;
+use crate::formats::inspect::JsonLog;
 use crate::formats::json_text::line_column;
 use crate::model::{Interner, Locator, Problem, RolloutSummary};
 
 /// Samples per run: the first run is the first screen.
 const RUN: usize = 32;
 
-/// Announces `source` (whose `json_log` is set), then indexes the samples at `samples` (byte
-/// ranges of `bytes`, the whole file) with `threads` workers, in file order.
+/// Samples laid out and read before the rest is laid out: the first screen.
+const HEAD: usize = 64;
+
+/// Announces `source` (whose `json_log` is set), then indexes the samples `samples` yields
+/// (byte ranges of `bytes`, the whole file, in file order) with `threads` workers: the first
+/// `HEAD` as soon as they are laid out, then the rest.
 pub fn index_inspect_json(
     source: Source,
     bytes: &[u8],
-    samples: &[Range<usize>],
+    samples: &mut dyn Iterator<Item = Range<usize>>,
     ctx: &IndexContext,
     threads: usize,
     sink: &Sink,
 ) {
     let Some(log) = source.json_log.clone() else { return };
-    let (display, size) = (source.display.clone(), source.size);
+    let mut delivery =
+        Delivery { display: source.display.clone(), size: source.size, at: (0, 1, 1), read: 0 };
     sink(LoadEvent::Source(Box::new(source)));
-    let work = |run: Range<usize>| {
-        let mut strings = Interner::default();
-        let mut rollouts = Vec::with_capacity(run.len());
-        // (sample, byte offset, message) of what could not be read.
-        let mut problems = Vec::new();
-        for i in run {
-            let range = &samples[i];
-            match log.decode(&bytes[range.clone()], range.start as u64) {
-                Ok((rollout, warnings)) => {
-                    problems.extend(warnings.into_iter().map(|w| (range.start, w)));
-                    let locator = Locator::Span { start: range.start as u64, len: range.len() as u32 };
-                    let mut summary =
-                        RolloutSummary::from_rollout(&rollout, ctx.hatch, ctx.source, locator, &mut strings);
-                    if ctx.hash_turns {
-                        summary.response_hashes = rollout.response_hashes();
-                    }
-                    rollouts.push(summary);
+    let mut first = 0;
+    for n in 0..2 {
+        let batch: Vec<Range<usize>> = match n {
+            0 => samples.take(HEAD).collect(),
+            _ => samples.collect(),
+        };
+        log.laid_out(&batch);
+        let work = |run: Range<usize>| decode_run(&log, bytes, &batch, first, run, ctx);
+        super::runs::in_order(batch.len(), RUN, threads, &work, |run, (rollouts, problems)| {
+            let done = batch.get(run.end).map_or(delivery.size, |r| r.start as u64);
+            delivery.deliver(bytes, rollouts, problems, done, sink);
+        });
+        first += batch.len();
+    }
+    sink(LoadEvent::BytesRead(delivery.size.saturating_sub(delivery.read)));
+}
+
+/// Decodes samples `run` of `batch` (the batch's first is sample `first` of the log): their
+/// index entries, and (byte offset, message) of what could not be read.
+fn decode_run(
+    log: &JsonLog,
+    bytes: &[u8],
+    batch: &[Range<usize>],
+    first: usize,
+    run: Range<usize>,
+    ctx: &IndexContext,
+) -> (Vec<RolloutSummary>, Vec<(usize, String)>) {
+    let mut strings = Interner::default();
+    let mut rollouts = Vec::with_capacity(run.len());
+    let mut problems = Vec::new();
+    for i in run {
+        let range = &batch[i];
+        match log.decode(&bytes[range.clone()], range.start as u64) {
+            Ok((rollout, warnings)) => {
+                problems.extend(warnings.into_iter().map(|w| (range.start, w)));
+                let locator = Locator::Span { start: range.start as u64, len: range.len() as u32 };
+                let mut summary =
+                    RolloutSummary::from_rollout(&rollout, ctx.hatch, ctx.source, locator, &mut strings);
+                if ctx.hash_turns {
+                    summary.response_hashes = rollout.response_hashes();
                 }
-                Err(message) => problems.push((range.start, format!("sample {i} skipped: {message}"))),
+                rollouts.push(summary);
             }
+            Err(message) => problems.push((range.start, format!("sample {} skipped: {message}", first + i))),
         }
-        (rollouts, problems)
-    };
-    // Line and column of each problem, counted on from the last one (the samples come in
-    // file order, so the whole file is counted once).
-    let mut at = (0usize, 1u64, 1u64);
-    let mut read = 0u64;
-    super::runs::in_order(samples.len(), RUN, threads, &work, |run, (rollouts, problems)| {
+    }
+    (rollouts, problems)
+}
+
+/// Hands runs on in file order, with each problem's line and column counted on from the last
+/// one's (so the whole file is counted once), and the bytes read so far.
+struct Delivery {
+    display: String,
+    size: u64,
+    /// (offset, line, column) of the last problem.
+    at: (usize, u64, u64),
+    read: u64,
+}
+
+impl Delivery {
+    fn deliver(
+        &mut self,
+        bytes: &[u8],
+        rollouts: Vec<RolloutSummary>,
+        problems: Vec<(usize, String)>,
+        done: u64,
+        sink: &Sink,
+    ) {
         for (offset, message) in problems {
-            let (line, column) = line_column(&bytes[at.0..], offset - at.0);
-            at = match line {
-                1 => (offset, at.1, at.2 + column - 1),
-                _ => (offset, at.1 + line - 1, column),
+            let (line, column) = line_column(&bytes[self.at.0..], offset - self.at.0);
+            self.at = match line {
+                1 => (offset, self.at.1, self.at.2 + column - 1),
+                _ => (offset, self.at.1 + line - 1, column),
             };
-            sink(LoadEvent::Problem(Problem::at(&display, at.1, at.2, message).warning()));
+            sink(LoadEvent::Problem(Problem::at(&self.display, self.at.1, self.at.2, message).warning()));
         }
         sink(LoadEvent::Rollouts(rollouts));
-        let done = samples.get(run.end).map_or(size, |r| r.start as u64);
-        sink(LoadEvent::BytesRead(done.saturating_sub(read)));
-        read = done.max(read);
-    });
-    sink(LoadEvent::BytesRead(size.saturating_sub(read)));
+        sink(LoadEvent::BytesRead(done.saturating_sub(self.read)));
+        self.read = done.max(self.read);
+    }
 }

@@ -268,19 +268,35 @@ fn load_source(read: SourceRead, options: &LoadOptions, sink: &Sink) -> Result<(
             eval::index_eval(source, problems, &ctx, options.worker_count(), sink);
             Ok(())
         }
-        // A JSON log laid out at once and its samples indexed on every core; one the layout
-        // cannot read goes to the full parser below, which says what is wrong and where.
+        // A JSON log laid out and its samples indexed on every core, the first as soon as they
+        // are laid out; one the layout cannot read goes to the full parser, which says what is
+        // wrong and where.
         Format::InspectJson if matches!(source.origin, Origin::File(_)) => {
             let bytes = source.read_all(options.limits.rollout_file())?;
+            let threads = options.worker_count();
+            if let Some((log, mut elements)) = formats::inspect::JsonLog::open_head(&bytes, &options.inspect)
+            {
+                let source = Source { json_log: Some(Arc::new(log)), ..source };
+                inspect_json::index_inspect_json(source, &bytes, &mut elements, &ctx, threads, sink);
+                // The samples array broke off (a log cut short): the rows before stay, and
+                // the full parser says where.
+                if elements.broken
+                    && let Err(problem) =
+                        formats::inspect::decode_inspect_json(&bytes, display, &options.inspect)
+                {
+                    sink(LoadEvent::Problem(problem));
+                }
+                return Ok(());
+            }
             match formats::inspect::JsonLog::open(&bytes, &options.inspect) {
                 Some((log, samples)) => {
                     let source = Source { json_log: Some(Arc::new(log)), ..source };
                     inspect_json::index_inspect_json(
                         source,
                         &bytes,
-                        &samples,
+                        &mut samples.into_iter(),
                         &ctx,
-                        options.worker_count(),
+                        threads,
                         sink,
                     );
                 }

@@ -3,10 +3,11 @@
 //! log's samples are never all held decoded.
 
 use std::ops::Range;
+use std::sync::Mutex;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-use super::layout::layout;
+use super::layout::{Elements, head, layout};
 use super::sample::{InspectOptions, LogContext, decode_sample};
 use crate::formats::json_text::{nonfinite_to_null, strip_bom};
 use crate::formats::record::record_error;
@@ -16,8 +17,8 @@ use crate::model::Rollout;
 #[derive(Debug)]
 pub struct JsonLog {
     ctx: LogContext,
-    /// Byte offset of each sample in the file, ascending (a sample's place in the log).
-    starts: Vec<u64>,
+    /// Byte offset of each sample laid out so far, ascending (a sample's place in the log).
+    starts: Mutex<Vec<u64>>,
 }
 
 impl JsonLog {
@@ -27,14 +28,33 @@ impl JsonLog {
     pub fn open(bytes: &[u8], options: &InspectOptions) -> Option<(JsonLog, Vec<Range<usize>>)> {
         let start = bytes.len() - strip_bom(bytes).len();
         let layout = layout(bytes, start)?;
-        let eval_text = std::str::from_utf8(&bytes[layout.value("eval")?]).ok()?;
-        let Ok(Value::Object(eval)) = serde_json::from_str(&nonfinite_to_null(eval_text)) else {
-            return None;
-        };
+        let eval = eval_object(bytes, layout.value("eval")?)?;
         let samples = layout.samples?;
-        let starts = samples.iter().map(|r| r.start as u64).collect();
-        let ctx = LogContext::from_eval(&eval).with_options(options);
-        Some((JsonLog { ctx, starts }, samples))
+        let log = JsonLog::new(&eval, options);
+        log.laid_out(&samples);
+        Some((log, samples))
+    }
+
+    /// Lays out only the head of the file, up to the `samples` array, when `eval` comes
+    /// before it (as inspect_ai writes it): the samples can then be laid out one by one
+    /// (`Elements`, from the index returned), the first decoded before the rest is found.
+    pub fn open_head<'a>(bytes: &'a [u8], options: &InspectOptions) -> Option<(JsonLog, Elements<'a>)> {
+        let start = bytes.len() - strip_bom(bytes).len();
+        let (values, first) = head(bytes, start)?;
+        let eval_range = values.iter().find(|(k, _)| k == "eval").map(|(_, r)| r.clone())?;
+        let eval = eval_object(bytes, eval_range)?;
+        Some((JsonLog::new(&eval, options), Elements::new(bytes, first)))
+    }
+
+    fn new(eval: &Map<String, Value>, options: &InspectOptions) -> JsonLog {
+        JsonLog { ctx: LogContext::from_eval(eval).with_options(options), starts: Mutex::default() }
+    }
+
+    /// Notes where the next samples start (they come in file order).
+    pub fn laid_out(&self, samples: &[Range<usize>]) {
+        if let Ok(mut starts) = self.starts.lock() {
+            starts.extend(samples.iter().map(|r| r.start as u64));
+        }
     }
 
     /// Decodes the sample whose bytes start at `start` in the file; `Err` says why it cannot
@@ -46,7 +66,17 @@ impl JsonLog {
             format!("{} (line {}, column {} of the sample)", e.message, e.line.max(1), e.column.max(1))
         })?;
         // The place stands in for a missing id, as it did when the log was indexed.
-        let position = self.starts.binary_search(&start).unwrap_or_default();
+        let position =
+            self.starts.lock().map_or(0, |starts| starts.binary_search(&start).unwrap_or_default());
         decode_sample(&value, &self.ctx, position).map_err(|e| e.to_string())
+    }
+}
+
+/// The `eval` object at `range`, `None` when it is not one.
+fn eval_object(bytes: &[u8], range: Range<usize>) -> Option<Map<String, Value>> {
+    let text = std::str::from_utf8(&bytes[range]).ok()?;
+    match serde_json::from_str(&nonfinite_to_null(text)) {
+        Ok(Value::Object(eval)) => Some(eval),
+        _ => None,
     }
 }

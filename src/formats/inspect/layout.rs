@@ -7,10 +7,13 @@
 
 use std::ops::Range;
 
+/// Top-level keys, each with the byte range of its value.
+pub type Values = Vec<(String, Range<usize>)>;
+
 /// The top-level keys with the range of each value, and the ranges of the samples.
 #[derive(Debug, Default, PartialEq)]
 pub struct Layout {
-    pub values: Vec<(String, Range<usize>)>,
+    pub values: Values,
     /// `None` when the log has no `samples` array.
     pub samples: Option<Vec<Range<usize>>>,
 }
@@ -63,23 +66,90 @@ pub fn layout(bytes: &[u8], start: usize) -> Option<Layout> {
     }
 }
 
-/// The ranges of the elements of the array opening at `start`, and the index past it.
-fn elements(bytes: &[u8], start: usize) -> Option<(Vec<Range<usize>>, usize)> {
-    let mut out = Vec::new();
-    let mut i = skip_ws(bytes, start + 1);
-    if bytes.get(i) == Some(&b']') {
-        return Some((out, i + 1));
+/// The top-level values before the `samples` array, and where its elements start (just past
+/// its `[`): the first samples can be read before the rest is laid out. `None` when there is
+/// no samples array before the object ends, or the object is not well-formed up to it.
+pub fn head(bytes: &[u8], start: usize) -> Option<(Values, usize)> {
+    let mut values = Vec::new();
+    let mut i = skip_ws(bytes, start);
+    if bytes.get(i) != Some(&b'{') {
+        return None;
     }
+    i = skip_ws(bytes, i + 1);
     loop {
-        let end = value_end(bytes, i)?;
-        out.push(i..end);
+        if bytes.get(i) != Some(&b'"') {
+            return None;
+        }
+        let end = string_end(bytes, i)?;
+        let key: String = serde_json::from_slice(&bytes[i..end]).ok()?;
         i = skip_ws(bytes, end);
+        if bytes.get(i) != Some(&b':') {
+            return None;
+        }
+        i = skip_ws(bytes, i + 1);
+        if key == "samples" && bytes.get(i) == Some(&b'[') {
+            return Some((values, i + 1));
+        }
+        let value_start = i;
+        i = value_end(bytes, i)?;
+        values.push((key, value_start..i));
+        i = skip_ws(bytes, i);
         match bytes.get(i) {
             Some(b',') => i = skip_ws(bytes, i + 1),
-            Some(b']') => return Some((out, i + 1)),
             _ => return None,
         }
     }
+}
+
+/// The elements of an array, one range at a time, from just past its `[`. It ends at the `]`;
+/// `broken` says whether it ended early on something that is not an element.
+pub struct Elements<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    done: bool,
+    pub broken: bool,
+}
+
+impl<'a> Elements<'a> {
+    pub fn new(bytes: &'a [u8], first: usize) -> Elements<'a> {
+        let at = skip_ws(bytes, first);
+        let done = bytes.get(at) == Some(&b']');
+        Elements { bytes, at: if done { at + 1 } else { at }, done, broken: false }
+    }
+
+    /// The index past the array's `]` (once every element was read).
+    pub fn end(&self) -> usize {
+        self.at
+    }
+}
+
+impl Iterator for Elements<'_> {
+    type Item = Range<usize>;
+
+    fn next(&mut self) -> Option<Range<usize>> {
+        if self.done {
+            return None;
+        }
+        let start = self.at;
+        let Some(end) = value_end(self.bytes, start) else {
+            (self.done, self.broken) = (true, true);
+            return None;
+        };
+        let next = skip_ws(self.bytes, end);
+        match self.bytes.get(next) {
+            Some(b',') => self.at = skip_ws(self.bytes, next + 1),
+            Some(b']') => (self.at, self.done) = (next + 1, true),
+            _ => (self.done, self.broken) = (true, true),
+        }
+        (!self.broken).then_some(start..end)
+    }
+}
+
+/// The ranges of the elements of the array opening at `start`, and the index past it.
+fn elements(bytes: &[u8], start: usize) -> Option<(Vec<Range<usize>>, usize)> {
+    let mut elements = Elements::new(bytes, start + 1);
+    let out: Vec<Range<usize>> = elements.by_ref().collect();
+    (!elements.broken).then(|| (out, elements.end()))
 }
 
 /// The index just past the value starting at `start`: a string, a container (brackets counted,
@@ -159,6 +229,28 @@ mod tests {
         assert_eq!(text(log, &layout.value("status").unwrap()), r#""success""#);
         let samples: Vec<&str> = layout.samples.unwrap().iter().map(|r| text(log, r)).collect();
         assert_eq!(samples, [r#"{"id": 1, "v": NaN, "s": "]}\\"}"#, r#"{"id": "two"}"#, "{}"]);
+    }
+
+    #[test]
+    fn the_head_stops_at_the_samples_and_elements_come_one_by_one() {
+        let log = br#"{"version": 2, "eval": {"task": "t"}, "samples": [ {"id": 1}, [2] , "3"], "x": 1}"#;
+        let (values, first) = head(log, 0).unwrap();
+        let keys: Vec<&str> = values.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["version", "eval"]);
+        let mut elements = Elements::new(log, first);
+        let got: Vec<&str> = elements.by_ref().map(|r| text(log, &r)).collect();
+        assert_eq!(got, [r#"{"id": 1}"#, "[2]", r#""3""#]);
+        assert!(!elements.broken);
+        assert_eq!(&log[elements.end()..], br#", "x": 1}"#);
+        // A cut or broken array ends early, and says so.
+        let cut = br#"{"eval": {}, "samples": [{"id": 1}, {"id": 2"#;
+        let (_, first) = head(cut, 0).unwrap();
+        let mut elements = Elements::new(cut, first);
+        assert_eq!(elements.by_ref().count(), 1);
+        assert!(elements.broken);
+        assert_eq!(head(br#"{"eval": {}}"#, 0), None, "no samples");
+        assert_eq!(head(br#"{"samples": null, "eval": 1}"#, 0), None);
+        assert_eq!(Elements::new(b"[ ]", 1).count(), 0);
     }
 
     #[test]
