@@ -29,26 +29,13 @@ impl Layout {
 /// object at this level (the full parser then says why, with a line and column).
 pub fn layout(bytes: &[u8], start: usize) -> Option<Layout> {
     let mut layout = Layout::default();
-    let mut i = skip_ws(bytes, start);
-    if bytes.get(i) != Some(&b'{') {
-        return None;
-    }
-    i = skip_ws(bytes, i + 1);
+    let mut i = open_object(bytes, start)?;
     if bytes.get(i) == Some(&b'}') {
         return Some(layout);
     }
     loop {
-        if bytes.get(i) != Some(&b'"') {
-            return None;
-        }
-        let end = string_end(bytes, i)?;
-        let key: String = serde_json::from_slice(&bytes[i..end]).ok()?;
-        i = skip_ws(bytes, end);
-        if bytes.get(i) != Some(&b':') {
-            return None;
-        }
-        i = skip_ws(bytes, i + 1);
-        let value_start = i;
+        let (key, value_start) = member(bytes, i)?;
+        i = value_start;
         if key == "samples" && bytes.get(i) == Some(&b'[') && layout.samples.is_none() {
             let (elements, after) = elements(bytes, i)?;
             layout.samples = Some(elements);
@@ -71,27 +58,13 @@ pub fn layout(bytes: &[u8], start: usize) -> Option<Layout> {
 /// no samples array before the object ends, or the object is not well-formed up to it.
 pub fn head(bytes: &[u8], start: usize) -> Option<(Values, usize)> {
     let mut values = Vec::new();
-    let mut i = skip_ws(bytes, start);
-    if bytes.get(i) != Some(&b'{') {
-        return None;
-    }
-    i = skip_ws(bytes, i + 1);
+    let mut i = open_object(bytes, start)?;
     loop {
-        if bytes.get(i) != Some(&b'"') {
-            return None;
+        let (key, value_start) = member(bytes, i)?;
+        if key == "samples" && bytes.get(value_start) == Some(&b'[') {
+            return Some((values, value_start + 1));
         }
-        let end = string_end(bytes, i)?;
-        let key: String = serde_json::from_slice(&bytes[i..end]).ok()?;
-        i = skip_ws(bytes, end);
-        if bytes.get(i) != Some(&b':') {
-            return None;
-        }
-        i = skip_ws(bytes, i + 1);
-        if key == "samples" && bytes.get(i) == Some(&b'[') {
-            return Some((values, i + 1));
-        }
-        let value_start = i;
-        i = value_end(bytes, i)?;
+        i = value_end(bytes, value_start)?;
         values.push((key, value_start..i));
         i = skip_ws(bytes, i);
         match bytes.get(i) {
@@ -99,6 +72,23 @@ pub fn head(bytes: &[u8], start: usize) -> Option<(Values, usize)> {
             _ => return None,
         }
     }
+}
+
+/// The index of the first member of the object opening at `start` (or of its `}`).
+fn open_object(bytes: &[u8], start: usize) -> Option<usize> {
+    let i = skip_ws(bytes, start);
+    (bytes.get(i) == Some(&b'{')).then(|| skip_ws(bytes, i + 1))
+}
+
+/// The member starting at `i` (`"key": `): its key, and where its value starts.
+fn member(bytes: &[u8], i: usize) -> Option<(String, usize)> {
+    if bytes.get(i) != Some(&b'"') {
+        return None;
+    }
+    let end = string_end(bytes, i)?;
+    let key: String = serde_json::from_slice(&bytes[i..end]).ok()?;
+    let colon = skip_ws(bytes, end);
+    (bytes.get(colon) == Some(&b':')).then(|| (key, skip_ws(bytes, colon + 1)))
 }
 
 /// The elements of an array, one range at a time, from just past its `[`. It ends at the `]`;
