@@ -35,6 +35,13 @@ fn hits_carry_where_they_are_and_the_counts_add_up() {
     assert_eq!(counts.len(), 40);
     let total: u64 = counts.iter().map(|c| c["count"].as_u64().unwrap()).sum();
     assert_eq!(total as usize, hits.len());
+    // Fields in the documented order, on one line each.
+    let (_, raw, _) = lines(&["grep", "again", "--json", "--role", "user"]);
+    assert!(
+        raw[0].starts_with("{\"source\":\"demo.jsonl\",\"rollout\":\"math-004-baseline-r0\",\"message\":"),
+        "{}",
+        raw[0]
+    );
     // Study order: the first rollout's hits come first.
     assert_eq!(hits[0]["rollout"], counts[0]["rollout"]);
 }

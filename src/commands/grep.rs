@@ -6,7 +6,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, Result};
-use serde_json::json;
+use serde::Serialize;
 
 use super::{Output, load_study};
 use crate::cli::GrepArgs;
@@ -50,6 +50,27 @@ pub fn run(args: &GrepArgs) -> Result<bool> {
     })
 }
 
+/// One match, as `--json` prints it (fields in this order).
+#[derive(Serialize)]
+struct HitLine<'a> {
+    source: &'a str,
+    rollout: &'a str,
+    message: u32,
+    turn: Option<u32>,
+    role: &'a str,
+    start: u32,
+    end: u32,
+    snippet: &'a str,
+}
+
+/// One rollout's count, as `--json --count` prints it.
+#[derive(Serialize)]
+struct CountLine<'a> {
+    source: &'a str,
+    rollout: &'a str,
+    count: usize,
+}
+
 fn print(out: &mut Output, study: &Study, found: &[RolloutHits], args: &GrepArgs) -> Result<()> {
     for rollout in found {
         let Some(summary) = study.rollouts.get(rollout.rollout as usize) else { continue };
@@ -57,10 +78,10 @@ fn print(out: &mut Output, study: &Study, found: &[RolloutHits], args: &GrepArgs
         let id = &*summary.id;
         if args.count {
             match args.json {
-                true => out.json_text(&format!(
-                    "{}\n",
-                    json!({"source": source, "rollout": id, "count": rollout.count()})
-                ))?,
+                true => {
+                    let line = CountLine { source, rollout: id, count: rollout.count() };
+                    out.json_text(&format!("{}\n", serde_json::to_string(&line)?))?
+                }
                 false => out.line(&format!("{id}  {}", rollout.count()))?,
             }
             continue;
@@ -68,19 +89,19 @@ fn print(out: &mut Output, study: &Study, found: &[RolloutHits], args: &GrepArgs
         for message in &rollout.messages {
             for (&(start, end), snippet) in message.spans.iter().zip(&message.snippets) {
                 match args.json {
-                    true => out.json_text(&format!(
-                        "{}\n",
-                        json!({
-                            "source": source,
-                            "rollout": id,
-                            "message": message.message,
-                            "turn": message.turn,
-                            "role": message.role.label(),
-                            "start": start,
-                            "end": end,
-                            "snippet": snippet,
-                        })
-                    ))?,
+                    true => {
+                        let line = HitLine {
+                            source,
+                            rollout: id,
+                            message: message.message,
+                            turn: message.turn,
+                            role: message.role.label(),
+                            start,
+                            end,
+                            snippet,
+                        };
+                        out.json_text(&format!("{}\n", serde_json::to_string(&line)?))?
+                    }
                     false => {
                         let turn = message.turn.map_or(String::new(), |t| format!(", turn {t}"));
                         let role = message.role.label();
