@@ -75,11 +75,7 @@ fn index_run(
             Ok(Some((rollout, warnings))) => {
                 run.problems.extend(warnings.into_iter().map(|warning| (warning, false)));
                 let locator = Locator::Entry(position as u32);
-                let mut summary =
-                    RolloutSummary::from_rollout(&rollout, ctx.hatch, ctx.source, locator, strings);
-                if ctx.hash_turns {
-                    summary.response_hashes = rollout.response_hashes();
-                }
+                let summary = super::runs::summary_of(&rollout, ctx, locator, strings);
                 run.rollouts.push(summary);
             }
             Ok(None) => run.unread += 1,

@@ -63,15 +63,11 @@ fn decode_run(
     let mut problems = Vec::new();
     for i in run {
         let range = &batch[i];
-        match log.decode(&bytes[range.clone()], range.start as u64) {
+        match log.decode_at(&bytes[range.clone()], first + i) {
             Ok((rollout, warnings)) => {
                 problems.extend(warnings.into_iter().map(|w| (range.start, w)));
                 let locator = Locator::Span { start: range.start as u64, len: range.len() as u32 };
-                let mut summary =
-                    RolloutSummary::from_rollout(&rollout, ctx.hatch, ctx.source, locator, &mut strings);
-                if ctx.hash_turns {
-                    summary.response_hashes = rollout.response_hashes();
-                }
+                let summary = super::runs::summary_of(&rollout, ctx, locator, &mut strings);
                 rollouts.push(summary);
             }
             Err(message) => problems.push((range.start, format!("sample {} skipped: {message}", first + i))),

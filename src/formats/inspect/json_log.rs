@@ -60,14 +60,19 @@ impl JsonLog {
     /// Decodes the sample whose bytes start at `start` in the file; `Err` says why it cannot
     /// be (with line:column inside the sample for a JSON error).
     pub fn decode(&self, bytes: &[u8], start: u64) -> Result<(Rollout, Vec<String>), String> {
+        let position =
+            self.starts.lock().map_or(0, |starts| starts.binary_search(&start).unwrap_or_default());
+        self.decode_at(bytes, position)
+    }
+
+    /// Decodes the sample at `position` in the log (its place stands in for a missing id), from
+    /// its bytes: the indexer knows the place, a sample read again is found by its start.
+    pub fn decode_at(&self, bytes: &[u8], position: usize) -> Result<(Rollout, Vec<String>), String> {
         let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8 text: {e}"))?;
         let value: Value = serde_json::from_str(&nonfinite_to_null(text)).map_err(|e| {
             let e = record_error(&e);
             format!("{} (line {}, column {} of the sample)", e.message, e.line.max(1), e.column.max(1))
         })?;
-        // The place stands in for a missing id, as it did when the log was indexed.
-        let position =
-            self.starts.lock().map_or(0, |starts| starts.binary_search(&start).unwrap_or_default());
         decode_sample(&value, &self.ctx, position).map_err(|e| e.to_string())
     }
 }
