@@ -8,7 +8,7 @@ pub mod ids;
 mod inspect_json;
 mod json_file;
 pub mod jsonl;
-mod runs;
+pub mod runs;
 pub mod scores;
 mod source;
 mod string_kinds;

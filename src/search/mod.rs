@@ -9,10 +9,9 @@ mod pattern;
 
 pub use pattern::{Pattern, PatternError, PatternOptions};
 
-use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-use crate::load::Source;
+use crate::load::{self, Source};
 use crate::model::{Locator, Role, Rollout};
 use crate::sanitize;
 use crate::study::Study;
@@ -158,12 +157,13 @@ pub fn search_streaming(
     cancelled: &(dyn Fn() -> bool + Sync),
     on_hits: &(dyn Fn(Vec<RolloutHits>) + Sync),
 ) {
-    use rayon::prelude::*;
     let units = units(plan);
-    let ordered = InOrder::new(on_hits);
-    units.into_par_iter().enumerate().with_max_len(1).for_each(|(n, unit)| {
+    let work = |run: std::ops::Range<usize>| {
         let mut hits = Vec::new();
-        if !cancelled() {
+        for unit in &units[run] {
+            if cancelled() {
+                break;
+            }
             match unit {
                 Unit::One(source, (index, Locator::Decoded(i), _)) => {
                     if let Some(r) = source.decoded.get(*i as usize) {
@@ -175,10 +175,17 @@ pub fn search_streaming(
                         hits.extend(matches_in(&r, request, *index));
                     }
                 }
-                Unit::Block(source, block) => search_block(source, &block, request, &mut hits),
+                Unit::Block(source, block) => search_block(source, block, request, &mut hits),
             }
         }
-        ordered.done(n, hits);
+        hits
+    };
+    // One unit at a time per core, in order: early units (the top of the list) finish first.
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    load::runs::in_order(units.len(), 1, threads, &work, |_, hits: Vec<RolloutHits>| {
+        if !hits.is_empty() {
+            on_hits(hits);
+        }
     });
 }
 
@@ -205,30 +212,6 @@ fn units(plan: &SearchPlan) -> Vec<Unit<'_>> {
         }
     }
     units
-}
-
-/// Hands finished units' hits on in unit order: a unit done early waits for those before it.
-struct InOrder<'a> {
-    state: Mutex<(usize, BTreeMap<usize, Vec<RolloutHits>>)>,
-    on_hits: &'a (dyn Fn(Vec<RolloutHits>) + Sync),
-}
-
-impl<'a> InOrder<'a> {
-    fn new(on_hits: &'a (dyn Fn(Vec<RolloutHits>) + Sync)) -> InOrder<'a> {
-        InOrder { state: Mutex::new((0, BTreeMap::new())), on_hits }
-    }
-
-    fn done(&self, unit: usize, hits: Vec<RolloutHits>) {
-        let Ok(mut state) = self.state.lock() else { return };
-        let (next, waiting) = &mut *state;
-        waiting.insert(unit, hits);
-        while let Some(hits) = waiting.remove(next) {
-            *next += 1;
-            if !hits.is_empty() {
-                (self.on_hits)(hits);
-            }
-        }
-    }
 }
 
 /// Reads a run of consecutive spans in one read, then checks the rollouts that can match.
