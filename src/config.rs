@@ -25,6 +25,8 @@ pub struct Config {
     pub max_label_file: Option<ByteSize>,
     /// As `--follow`: the app follows its files after the first load.
     pub follow: Option<bool>,
+    /// The rollout list's metadata columns, in order.
+    pub columns: Option<Vec<String>>,
     /// Action name → keys, e.g. `next_turn = ["]", "L"]`.
     #[serde(default)]
     pub keys: HashMap<String, Vec<String>>,

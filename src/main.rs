@@ -165,6 +165,7 @@ fn open_app(
         baseline: views.baseline,
         pair_on: views.pair_on,
         follow,
+        columns: config.columns.clone(),
     };
     let labels = runtime::LabelsInput {
         dir: args.labels.dir(&paths),

@@ -126,7 +126,7 @@ fn overlays_open_and_close() {
     press(&mut app, "?");
     assert!(matches!(app.modal, Some(Modal::Help(_))));
     press(&mut app, "j");
-    assert!(matches!(app.modal, Some(Modal::Help(cursor)) if cursor.at == 1));
+    assert!(matches!(app.modal, Some(Modal::Help(ref help)) if help.cursor.at == 1));
     press(&mut app, "x");
     assert!(app.modal.is_none());
     press(&mut app, "p");

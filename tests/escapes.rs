@@ -253,7 +253,7 @@ fn the_help_shows_keys_bound_in_the_config_without_obeying_them() {
 
     let keys = ["\u{e0041}", "\u{1b}", "\u{9b}", "\u{202e}"].map(String::from).to_vec();
     let keymap = Keymap::with_overrides(&[("next_turn".to_string(), keys)].into()).unwrap();
-    let view = HelpView { lines: help_lines(&keymap), scroll: 0 };
+    let view = HelpView { lines: help_lines(&keymap), ..HelpView::default() };
     let mut buffer = Buffer::empty(Rect::new(0, 0, 100, 60));
     HelpWidget { view, theme: Theme { color: false, truecolor: false } }.render(buffer.area, &mut buffer);
     let screen: String = buffer.content().iter().map(|cell| cell.symbol()).collect();

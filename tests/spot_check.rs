@@ -278,8 +278,9 @@ fn blind_by_default_no_judge_value_of_any_turn_shows_until_every_item_is_scored(
     let total = 8;
     // Every key a curious annotator might press between scores, on every item.
     let looks = [
-        "<Tab>", "j", "k", "]", "[", "<Tab>", "l", "h", "g", "G", "o", "v", "<Esc>", "t", "<Esc>", "e",
-        "<Esc>", "?", "<Esc>", "p", "<Esc>",
+        // `h` in the transcript goes back to the queue, `<Tab>` to the transcript again.
+        "<Tab>", "j", "k", "]", "[", "<Tab>", "l", "h", "<Tab>", "g", "G", "o", "v", "<Esc>", "t", "<Esc>",
+        "e", "<Esc>", "?", "<Esc>", "p", "<Esc>",
     ];
     for step in 0..total {
         for key in looks {

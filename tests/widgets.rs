@@ -37,8 +37,7 @@ fn draw(widget: impl Widget, width: u16, height: u16) -> String {
 fn row<'a>(id: &'a str, scores: Option<&'a ScoreValues>, labelled: u32) -> ListRow<'a> {
     ListRow {
         id,
-        condition: "baseline".into(),
-        dataset: "math".into(),
+        meta: vec!["baseline".into(), "math".into()],
         turns: 3,
         labelled,
         self_deleted: id.ends_with('x'),
@@ -67,6 +66,7 @@ fn list_alone_draws_its_rows_hidden_scores_as_question_marks() {
         total: 5,
         sort: Some(("max".into(), true)),
         filter: "condition=baseline",
+        columns: vec![("condition", 8), ("dataset", 4)],
         rows: vec![row("a", Some(&scores), 0), row("bx", Some(&scores), 3), row("c", None, 1)],
         selected: Some(1),
         empty: None,
@@ -86,6 +86,7 @@ fn list_of_a_categorical_score_shows_the_most_given_category_and_a_cell_per_turn
         total: 2,
         sort: None,
         filter: "",
+        columns: vec![("condition", 8), ("dataset", 4)],
         rows: vec![row("a", Some(&tags), 0), row("b", Some(&untagged), 0)],
         selected: None,
         empty: None,
@@ -209,8 +210,13 @@ fn help_alone_lists_every_context_and_scrolls() {
             "the help has a section for {heading}"
         );
     }
-    let top = draw(HelpWidget { view: HelpView { lines: lines.clone(), scroll: 0 }, theme: PLAIN }, 80, 12);
-    let down = draw(HelpWidget { view: HelpView { lines, scroll: 3 }, theme: PLAIN }, 80, 12);
+    let top = draw(
+        HelpWidget { view: HelpView { lines: lines.clone(), ..HelpView::default() }, theme: PLAIN },
+        80,
+        12,
+    );
+    let down =
+        draw(HelpWidget { view: HelpView { lines, scroll: 3, ..HelpView::default() }, theme: PLAIN }, 80, 12);
     assert_ne!(top, down, "scrolling moves the text");
     insta::assert_snapshot!(top);
 }

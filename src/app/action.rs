@@ -8,6 +8,19 @@ pub enum Action {
     /// Give the terminal back and stop, as Ctrl-z does in other full-screen programs.
     Suspend,
     ToggleHelp,
+    /// The `:` command palette; `PickColumns` opens it on `:columns`.
+    OpenPalette,
+    PickColumns,
+    /// Copy the selected turn's text / the rollout id to the clipboard (OSC 52).
+    CopyTurn,
+    CopyId,
+    /// Prompt history, and the palette's highlighted entry.
+    HistoryBack,
+    HistoryForward,
+    NextChoice,
+    PrevChoice,
+    /// The help: type text to narrow it.
+    FilterHelp,
     Close,
     FocusNext,
     FocusPrev,
@@ -108,6 +121,15 @@ impl Action {
             Action::Quit => "quit",
             Action::Suspend => "suspend",
             Action::ToggleHelp => "help",
+            Action::OpenPalette => "palette",
+            Action::PickColumns => "columns",
+            Action::CopyTurn => "copy_turn",
+            Action::CopyId => "copy_id",
+            Action::HistoryBack => "history_back",
+            Action::HistoryForward => "history_forward",
+            Action::NextChoice => "next_choice",
+            Action::PrevChoice => "prev_choice",
+            Action::FilterHelp => "filter_help",
             Action::Close => "close",
             Action::FocusNext => "focus_next",
             Action::FocusPrev => "focus_prev",

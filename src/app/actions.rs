@@ -2,6 +2,7 @@
 //! intent, never by key.
 
 use super::action::Action;
+use super::help::HelpState;
 use super::keys::{Key, KeyPress};
 use super::list::SortKey;
 use super::modal::Cursor;
@@ -58,9 +59,22 @@ impl App {
                 }
             }
             Action::Suspend => out.effects.push(Effect::Suspend),
-            Action::ToggleHelp => self.modal = Some(Modal::Help(Cursor::default())),
+            Action::ToggleHelp => self.modal = Some(Modal::Help(HelpState::default())),
+            Action::OpenPalette => self.modal = Some(Modal::Prompt(Prompt::new(PromptKind::Command, ""))),
+            Action::PickColumns => {
+                let shown: Vec<&str> = self.columns.shown().iter().map(|f| &*f.name).collect();
+                let text = format!("columns {}", shown.join(","));
+                self.modal = Some(Modal::Prompt(Prompt::new(PromptKind::Command, &text)));
+                let known: Vec<&str> = self.columns.fields().iter().map(|f| &*f.name).collect();
+                self.toast = Some(format!("fields: {}", known.join(", ")));
+            }
+            Action::CopyTurn => self.copy_turn(out),
+            Action::CopyId => self.copy_id(out),
             Action::ShowProblems => self.modal = Some(Modal::Problems(Cursor::default())),
-            Action::Close => self.modal = None,
+            Action::Close => {
+                self.modal = None;
+                self.focus = Pane::List;
+            }
             Action::FocusNext => self.focus = next_pane(self.focus, 1),
             Action::FocusPrev => self.focus = next_pane(self.focus, 2),
             Action::Down => self.move_in_pane(1, out),
@@ -88,11 +102,11 @@ impl App {
                     _ => Vec::new().into(),
                 };
                 self.list.cycle_sort(&categories);
-                self.refresh_list(out);
+                self.resort(out);
             }
             Action::ReverseSort => {
                 self.list.descending = !self.list.descending;
-                self.refresh_list(out);
+                self.resort(out);
             }
             Action::NextScoreName => self.next_score_name(out),
             Action::SetScore(n) => self.set_score(Some(n.min(10)), out),
@@ -136,6 +150,11 @@ impl App {
             | Action::NewTag
             | Action::Submit
             | Action::Cancel
+            | Action::HistoryBack
+            | Action::HistoryForward
+            | Action::NextChoice
+            | Action::PrevChoice
+            | Action::FilterHelp
             | Action::SaveNote
             | Action::ClearLine
             | Action::DeleteWord
@@ -178,6 +197,7 @@ impl App {
     pub(super) fn submit_prompt(&mut self, kind: PromptKind, text: String, out: &mut Outcome) {
         match kind {
             PromptKind::Filter => self.apply_filter(&text, out),
+            PromptKind::Command | PromptKind::Help => {}
             PromptKind::Search => {
                 // Literal unless written /regex/, smart case: `rollscope grep`'s engine.
                 let pattern = match text.is_empty() {
@@ -238,6 +258,93 @@ impl App {
         self.list.rebuild(&self.study.rollouts, view);
         self.list.scroll_into_view(self.areas().list_rows());
         self.open_selected(out);
+    }
+
+    /// After a new sort the top row is selected: the row selected before is somewhere else
+    /// now, and the top is what a sort is for.
+    pub(super) fn resort(&mut self, out: &mut Outcome) {
+        self.list.selected = 0;
+        self.list.offset = 0;
+        self.refresh_list(out);
+        self.list.selected = 0;
+        self.list.offset = 0;
+        self.open_selected(out);
+    }
+
+    /// `:sort FIELD`: a sort's name (`max`, `turns`, `file`) or a metadata field; `-` before it
+    /// sorts descending.
+    pub(super) fn sort_by_name(&mut self, text: &str, out: &mut Outcome) {
+        let (descending, name) = match text.strip_prefix('-') {
+            Some(name) => (true, name.trim()),
+            None => (false, text.trim()),
+        };
+        let key = match name {
+            "file" | "file order" | "" => Some(SortKey::FileOrder),
+            "id" => Some(SortKey::Id),
+            "max" => Some(SortKey::Max),
+            "mean" => Some(SortKey::Mean),
+            "first" => Some(SortKey::FirstAtOrAbove),
+            "turns" => Some(SortKey::Turns),
+            _ => None,
+        };
+        match key {
+            Some(key) => (self.list.sort, self.list.sort_field) = (key, None),
+            None => {
+                let fields = self.study.metadata_fields();
+                if !fields.contains(&name) {
+                    let mut known = vec!["id", "max", "mean", "first", "turns", "file"];
+                    known.extend(fields);
+                    self.toast =
+                        Some(crate::model::names::FieldError::new(Some("sort"), name, &known).to_string());
+                    return;
+                }
+                (self.list.sort, self.list.sort_field) = (SortKey::Field, Some(name.into()));
+            }
+        }
+        self.list.sort_category = None;
+        self.list.descending = descending;
+        self.resort(out);
+    }
+
+    /// Remembers a submitted prompt line for its kind's history (not twice in a row).
+    pub(super) fn remember(&mut self, kind: PromptKind, text: &str) {
+        let history = self.history.entry(kind).or_default();
+        if !text.is_empty() && history.last().is_none_or(|last| last != text) {
+            history.push(text.to_string());
+        }
+    }
+
+    /// `y`: the selected turn's text; `Y`: the rollout's id.
+    fn copy_turn(&mut self, out: &mut Outcome) {
+        let message = self.reader.turn_messages.get(self.reader.turn.wrapping_sub(1)).copied();
+        let text = self.reader.rollout.as_ref().zip(message).and_then(|(r, m)| r.messages.get(m));
+        match text {
+            Some(m) => {
+                let (text, what) = (m.text.clone(), format!("turn {}", self.reader.turn));
+                self.copy(&text, &what, out);
+            }
+            None => self.toast = Some("no turn selected to copy".into()),
+        }
+    }
+
+    fn copy_id(&mut self, out: &mut Outcome) {
+        match self.list.selected_rollout().and_then(|i| self.study.rollouts.get(i)) {
+            Some(r) => {
+                let id = r.id.clone();
+                self.copy(&id, "the id", out);
+            }
+            None => self.toast = Some("no rollout selected".into()),
+        }
+    }
+
+    fn copy(&mut self, text: &str, what: &str, out: &mut Outcome) {
+        // Control characters (an escape inside a transcript) never reach the terminal.
+        let clean: String = text.chars().filter(|c| !c.is_control() || matches!(c, '\n' | '\t')).collect();
+        self.toast = Some(format!(
+            "copied {what} ({} characters) if your terminal allows clipboard writes (in tmux: set-clipboard on)",
+            clean.chars().count()
+        ));
+        out.effects.push(Effect::Clipboard(clean));
     }
 
     pub(super) fn next_score_name(&mut self, out: &mut Outcome) {

@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 use std::sync::Arc;
 
 use super::filter::Filter;
-use crate::model::RolloutSummary;
+use crate::model::{MetaValue, RolloutSummary};
 
 /// What the list is sorted by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,6 +18,8 @@ pub enum SortKey {
     /// Turns the judge gave one category (`TranscriptList::sort_category`).
     CategoryCount,
     Turns,
+    /// A metadata field (`TranscriptList::sort_field`): numbers by value, text by text.
+    Field,
 }
 
 impl SortKey {
@@ -28,7 +30,7 @@ impl SortKey {
             SortKey::Max => SortKey::Mean,
             SortKey::Mean => SortKey::FirstAtOrAbove,
             SortKey::FirstAtOrAbove | SortKey::CategoryCount => SortKey::Turns,
-            SortKey::Turns => SortKey::FileOrder,
+            SortKey::Turns | SortKey::Field => SortKey::FileOrder,
         }
     }
 
@@ -41,6 +43,7 @@ impl SortKey {
             SortKey::FirstAtOrAbove => "first ≥ T",
             SortKey::CategoryCount => "count",
             SortKey::Turns => "turns",
+            SortKey::Field => "field",
         }
     }
 }
@@ -64,6 +67,8 @@ pub struct TranscriptList {
     pub filter: Filter,
     /// The category counted by `SortKey::CategoryCount`.
     pub sort_category: Option<Arc<str>>,
+    /// The metadata field sorted by (`SortKey::Field`).
+    pub sort_field: Option<Arc<str>>,
     /// Sort key per study index (see `extend_keys`).
     keys: Vec<Option<f64>>,
     /// Whether each study index is a row (passes the filter): answered in constant time, so
@@ -81,6 +86,7 @@ impl Default for TranscriptList {
             descending: false,
             filter: Filter::default(),
             sort_category: None,
+            sort_field: None,
             keys: Vec::new(),
             shown: Vec::new(),
         }
@@ -117,6 +123,7 @@ impl TranscriptList {
     pub fn sort_label(&self) -> String {
         match (&self.sort, &self.sort_category) {
             (SortKey::CategoryCount, Some(category)) => format!("count of {category}"),
+            (SortKey::Field, _) => self.sort_field.as_deref().unwrap_or("field").to_string(),
             (key, _) => key.label().to_string(),
         }
     }
@@ -189,7 +196,7 @@ impl TranscriptList {
                 Some(count as f64)
             }
             SortKey::Turns => Some(f64::from(r.n_turns)),
-            SortKey::FileOrder | SortKey::Id => None,
+            SortKey::FileOrder | SortKey::Id | SortKey::Field => None,
         }));
     }
 
@@ -221,6 +228,15 @@ impl TranscriptList {
             SortKey::FileOrder => Ordering::Equal,
             SortKey::Id => ra.id.cmp(&rb.id),
             SortKey::Turns => ra.n_turns.cmp(&rb.n_turns),
+            SortKey::Field => {
+                let field = self.sort_field.as_deref().unwrap_or("");
+                let order = compare_meta(ra.meta(field), rb.meta(field));
+                // Missing values stay last either way: undo the reversal below for them.
+                match (ra.meta(field).is_some(), rb.meta(field).is_some(), self.descending) {
+                    (true, false, true) | (false, true, true) => order.reverse(),
+                    _ => order,
+                }
+            }
             SortKey::Max | SortKey::Mean | SortKey::FirstAtOrAbove | SortKey::CategoryCount => {
                 let key = |i: u32| self.keys.get(i as usize).copied().flatten();
                 missing_last(key(a), key(b), self.descending)
@@ -257,6 +273,27 @@ impl TranscriptList {
         }
         let max_offset = self.rows.len().saturating_sub(height);
         self.offset = self.offset.min(max_offset);
+    }
+}
+
+/// Metadata values in order: numbers by value before text by text, missing (or null) last.
+fn compare_meta(a: Option<&MetaValue>, b: Option<&MetaValue>) -> Ordering {
+    let number = |v: &MetaValue| match v {
+        MetaValue::Int(i) => Some(*i as f64),
+        MetaValue::Float(f) => Some(*f),
+        _ => None,
+    };
+    let (a, b) = (a.filter(|v| !matches!(v, MetaValue::Null)), b.filter(|v| !matches!(v, MetaValue::Null)));
+    match (a, b) {
+        (Some(x), Some(y)) => match (number(x), number(y)) {
+            (Some(p), Some(q)) => p.total_cmp(&q),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => x.text().cmp(&y.text()),
+        },
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
     }
 }
 

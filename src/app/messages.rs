@@ -101,6 +101,8 @@ pub struct LabelsOpened {
 /// I/O the app asks the runtime to do.
 #[derive(Debug)]
 pub enum Effect {
+    /// Put this text on the terminal's clipboard (OSC 52), written by the app, never by a file.
+    Clipboard(String),
     /// Read a rollout again from its source, with its index entry (for the scores).
     ReadRollout {
         index: usize,

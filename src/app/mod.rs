@@ -5,8 +5,10 @@ pub mod action;
 pub mod actions;
 pub mod annotations;
 pub mod categories;
+pub mod columns;
 pub mod compare_view;
 pub mod filter;
+pub mod help;
 pub mod keymap;
 pub mod keys;
 pub mod labels;
@@ -16,6 +18,7 @@ pub mod messages;
 pub mod modal;
 pub mod mouse;
 pub mod note;
+pub mod palette;
 pub mod prompt;
 pub mod reader;
 pub mod reading;
@@ -80,6 +83,9 @@ pub struct Settings {
     pub reasons: Vec<String>,
     /// `--follow`: the files are followed after the first load.
     pub follow: bool,
+    /// `columns = [...]` of the config: the list's metadata columns (default: see
+    /// `ListColumns::shown`).
+    pub columns: Option<Vec<String>>,
 }
 
 impl Default for Settings {
@@ -97,6 +103,7 @@ impl Default for Settings {
             review_advance: true,
             reasons: DEFAULT_REASONS.iter().map(|r| r.to_string()).collect(),
             follow: false,
+            columns: None,
         }
     }
 }
@@ -122,6 +129,8 @@ pub struct App {
     pub focus: Pane,
     pub modal: Option<Modal>,
     pub list: TranscriptList,
+    /// The list's metadata columns.
+    pub columns: columns::ListColumns,
     pub reader: TurnReader,
     pub search: SearchState,
     /// Rollouts the follow thread added since the first load (`--follow`).
@@ -149,6 +158,8 @@ pub struct App {
     /// What `R` writes: the `report` options of the study as opened (paths, score files,
     /// the labels folder as `output`, where the report goes); `None` without a labels folder.
     pub report: Option<crate::cli::ReportArgs>,
+    /// Lines submitted in each kind of prompt, oldest first (up/down recall them).
+    pub history: std::collections::HashMap<prompt::PromptKind, Vec<String>>,
     /// Recently read rollouts, so moving back and forth does not re-read them.
     cache: Vec<(usize, ReadRollout)>,
 }
@@ -164,6 +175,7 @@ const CACHE_SIZE: usize = 16;
 
 impl App {
     pub fn new(settings: Settings, keymap: Keymap) -> App {
+        let columns = columns::ListColumns::new(settings.columns.clone());
         App {
             study: Study::default(),
             settings,
@@ -171,6 +183,7 @@ impl App {
             focus: Pane::List,
             modal: None,
             list: TranscriptList::default(),
+            columns,
             reader: TurnReader::default(),
             search: SearchState::default(),
             followed: 0,
@@ -187,6 +200,7 @@ impl App {
             hits: HitMap::default(),
             report: None,
             cache: Vec::new(),
+            history: std::collections::HashMap::new(),
         }
     }
 
@@ -305,6 +319,7 @@ impl App {
         let finishing = matches!(event, LoadEvent::Finished);
         let followed = self.study.progress.finished;
         let first_new = self.study.apply(event);
+        self.columns.refresh(&self.study.rollouts);
         // Rows a followed file added, or the study read again: an open statistics or compare
         // view is computed again (the follow thread sends rows at most once a second).
         if (followed && first_new.is_some()) || (finishing && self.opened_with.is_some()) {

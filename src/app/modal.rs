@@ -5,21 +5,21 @@
 use super::action::Action;
 use super::categories::CategoryPicker;
 use super::compare_view::CompareView;
+use super::help::HelpState;
 use super::keymap::{Context, OtherKeys};
 use super::keys::{Key, KeyPress};
 use super::note::NoteEditor;
-use super::prompt::{Prompt, PromptEvent};
+use super::prompt::{Prompt, PromptEvent, PromptKind};
 use super::side_by_side::SideBySide;
 use super::stats_view::StatsView;
 use super::tags::TagPicker;
-use super::view::help_lines;
 use super::{App, Outcome};
 use crate::metrics::pairs::AgreementReport;
 
 /// An overlay above the panes.
 #[derive(Debug, Clone)]
 pub enum Modal {
-    Help(Cursor),
+    Help(HelpState),
     Problems(Cursor),
     Prompt(Prompt),
     Tags(TagPicker),
@@ -64,6 +64,7 @@ impl Modal {
     /// The keymap context of the overlay.
     pub fn context(&self) -> Context {
         match self {
+            Modal::Help(help) if help.typing.is_some() => Context::Prompt,
             Modal::Help(_) => Context::Help,
             Modal::Problems(_) => Context::Problems,
             Modal::Prompt(_) => Context::Prompt,
@@ -95,13 +96,24 @@ impl App {
 
     fn modal_action(&mut self, action: Action, out: &mut Outcome) {
         let rows = self.size.1.saturating_sub(4) as usize;
-        let help_len = help_lines(&self.keymap).len().saturating_sub(rows) + 1;
+        let help_len = match &self.modal {
+            Some(Modal::Help(help)) => {
+                help.lines(&self.keymap, self.size.0 as usize).len().saturating_sub(rows) + 1
+            }
+            _ => 0,
+        };
         // The problems view shows one row per kind of problem.
         let problems = crate::model::problem::group(&self.study.problems).len();
         let Some(modal) = &mut self.modal else { return };
         match modal {
-            Modal::Help(cursor) => {
-                if !cursor.apply(action, help_len, rows) {
+            Modal::Help(help) => {
+                if help.typing.is_some() {
+                    help.edit(action);
+                } else if action == Action::FilterHelp {
+                    help.typing = Some(Prompt::new(PromptKind::Help, &help.filter));
+                } else if action == Action::Close && !help.filter.is_empty() {
+                    help.filter.clear();
+                } else if !help.cursor.apply(action, help_len, rows) {
                     self.modal = None;
                 }
             }
@@ -112,12 +124,26 @@ impl App {
             }
             Modal::Prompt(prompt) => {
                 let kind = prompt.kind;
+                if matches!(action, Action::HistoryBack | Action::HistoryForward) {
+                    let history = self.history.get(&kind).map_or(&[][..], Vec::as_slice);
+                    let back = match action {
+                        Action::HistoryBack => prompt.back + 1,
+                        _ => prompt.back.saturating_sub(1),
+                    };
+                    prompt.recall(history, back);
+                    return;
+                }
                 match prompt.apply(action) {
                     PromptEvent::Editing => {}
                     PromptEvent::Cancel => self.modal = None,
                     PromptEvent::Submit(text) => {
+                        let choice = prompt.choice;
                         self.modal = None;
-                        self.submit_prompt(kind, text, out);
+                        self.remember(kind, &text);
+                        match kind {
+                            PromptKind::Command => self.run_palette(&text, choice, out),
+                            _ => self.submit_prompt(kind, text, out),
+                        }
                     }
                 }
             }
@@ -151,6 +177,11 @@ impl App {
             Some(Modal::Prompt(prompt)) => {
                 if let (Key::Char(c), false) = (key.key, key.ctrl) {
                     prompt.insert(c);
+                }
+            }
+            Some(Modal::Help(help)) => {
+                if let (Key::Char(c), false) = (key.key, key.ctrl) {
+                    help.insert(c);
                 }
             }
             Some(Modal::Tags(picker)) => {

@@ -4,10 +4,14 @@
 use super::action::Action;
 
 /// What the prompt's text is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PromptKind {
     Search,
     Filter,
+    /// The `:` palette.
+    Command,
+    /// Narrowing the help.
+    Help,
 }
 
 impl PromptKind {
@@ -15,6 +19,8 @@ impl PromptKind {
         match self {
             PromptKind::Search => "/",
             PromptKind::Filter => "filter: ",
+            PromptKind::Command => ":",
+            PromptKind::Help => "help /",
         }
     }
 }
@@ -25,6 +31,10 @@ pub struct Prompt {
     pub kind: PromptKind,
     pub text: String,
     pub cursor: usize,
+    /// The palette's highlighted entry.
+    pub choice: usize,
+    /// How far back in the history the text is (0: typed, not recalled).
+    pub back: usize,
 }
 
 /// The result of one key in the prompt.
@@ -37,7 +47,7 @@ pub enum PromptEvent {
 
 impl Prompt {
     pub fn new(kind: PromptKind, text: &str) -> Prompt {
-        Prompt { kind, text: text.to_string(), cursor: text.chars().count() }
+        Prompt { kind, text: text.to_string(), cursor: text.chars().count(), choice: 0, back: 0 }
     }
 
     fn byte_at(&self, char_index: usize) -> usize {
@@ -52,6 +62,7 @@ impl Prompt {
         let at = self.byte_at(self.cursor);
         self.text.insert(at, c);
         self.cursor += 1;
+        self.choice = 0;
     }
 
     /// One editing action: submit, cancel, or a change to the text or cursor.
@@ -71,6 +82,8 @@ impl Prompt {
                 self.cursor -= self.text[start..end].chars().count();
                 self.text.replace_range(start..end, "");
             }
+            Action::NextChoice => self.choice += 1,
+            Action::PrevChoice => self.choice = self.choice.saturating_sub(1),
             Action::CursorStart => self.cursor = 0,
             Action::CursorEnd => self.cursor = len,
             Action::CursorLeft => self.cursor = self.cursor.saturating_sub(1),
@@ -87,6 +100,17 @@ impl Prompt {
             _ => {}
         }
         PromptEvent::Editing
+    }
+
+    /// Shows line `back` of `history` (newest last; 0 is an empty line) in place of the text.
+    pub fn recall(&mut self, history: &[String], back: usize) {
+        self.back = back.min(history.len());
+        self.text = match self.back {
+            0 => String::new(),
+            n => history[history.len() - n].clone(),
+        };
+        self.cursor = self.text.chars().count();
+        self.choice = 0;
     }
 }
 

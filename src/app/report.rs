@@ -12,6 +12,11 @@ use super::{App, Effect, Outcome};
 
 impl App {
     pub(super) fn write_report(&mut self, out: &mut Outcome) {
+        self.write_report_to(None, out);
+    }
+
+    /// The report, into `dir` when given (`:report DIR`), else a new folder in the labels folder.
+    pub(super) fn write_report_to(&mut self, dir: Option<PathBuf>, out: &mut Outcome) {
         let Some(template) = &self.report else {
             self.toast = Some("no report here: the app was opened without a labels folder".into());
             return;
@@ -30,7 +35,7 @@ impl App {
         args.comparing.baseline = self.report_baseline(&by);
         // 2026-12-07T01:51:46Z → report-2026-12-07-015146
         let stamp = crate::store::stamp::now_utc().replace(':', "").replace('T', "-").replace('Z', "");
-        args.output = template.output.join(format!("report-{stamp}"));
+        args.output = dir.unwrap_or_else(|| template.output.join(format!("report-{stamp}")));
         self.toast = Some(format!("writing the report to {}…", args.output.display()));
         out.effects
             .push(Effect::WriteReport { study: Box::new(self.study.snapshot()), args: Box::new(args) });

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use serde_json::{Map, Value, json};
 
+use super::output::Table;
 use super::{Output, active_score, load_study, warn};
 use crate::cli::StudyOptions;
 use crate::model::{RolloutSummary, ScoreKind};
@@ -24,23 +25,31 @@ pub fn run(paths: &[PathBuf], json: bool, options: &StudyOptions) -> Result<()> 
         }
         out.json_text("\n]\n")?;
     } else {
-        out.line(&format!(
-            "{:<28} {:<10} {:<10} {:>5} {:>5} {:>5} {:>6}  {}",
-            "id", "condition", "dataset", "turns", "max", "mean", "selfdel", "source"
-        ))?;
-        for r in &study.rollouts {
+        let cells = |r: &RolloutSummary| {
             let source = study.sources.get(r.source as usize).map_or("", |s| s.display.as_str());
-            out.line(&format!(
-                "{:<28} {:<10} {:<10} {:>5} {:>5} {:>5} {:>6}  {}",
-                r.id,
-                r.meta_text("condition"),
-                r.meta_text("dataset"),
-                r.n_turns,
+            vec![
+                r.id.to_string(),
+                r.meta_text("condition").into_owned(),
+                r.meta_text("dataset").into_owned(),
+                r.n_turns.to_string(),
                 number(r.max_score(&score)),
                 number(r.mean_score(&score)),
                 r.self_deleted_at.map_or("-".to_string(), |t| t.to_string()),
-                source
-            ))?;
+                source.to_string(),
+            ]
+        };
+        let measured: Vec<Vec<String>> = study.rollouts.iter().take(Table::MEASURED).map(cells).collect();
+        let header = ["id", "condition", "dataset", "turns", "max", "mean", "selfdel", "source"];
+        let right = [false, false, false, true, true, true, true, false];
+        let mut table = Table::measure(&header, &right, &measured);
+        // The id, turns and source say what a row is even when every rollout lacks them.
+        table.show(&[0, 3, 7]);
+        out.line(&table.line(&header))?;
+        for (i, r) in study.rollouts.iter().enumerate() {
+            match measured.get(i) {
+                Some(row) => out.line(&table.line(row))?,
+                None => out.line(&table.line(&cells(r)))?,
+            }
         }
     }
     out.finish()

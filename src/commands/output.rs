@@ -88,6 +88,84 @@ pub fn columns(rows: &[Vec<String>]) -> Vec<String> {
         .collect()
 }
 
+/// A table printed as it streams: column widths are those of the header and the first rows
+/// measured (`MEASURED`), a longer value later is cut with `…`, the last column is never cut,
+/// and a column empty (or `-`) in every measured row is left out.
+pub struct Table {
+    /// Per column: width, right-aligned, shown.
+    columns: Vec<(usize, bool, bool)>,
+}
+
+impl Table {
+    /// Rows measured for the widths.
+    pub const MEASURED: usize = 1000;
+
+    /// `right`: which columns are right-aligned (numbers).
+    pub fn measure(header: &[&str], right: &[bool], rows: &[Vec<String>]) -> Table {
+        use unicode_width::UnicodeWidthStr;
+        let columns = header
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let cells = || rows.iter().take(Self::MEASURED).filter_map(|r| r.get(i));
+                let shown = cells().any(|c| !c.is_empty() && c != "-");
+                let width = cells().map(|c| sanitize::clean(c).width()).max().unwrap_or(0).max(name.width());
+                (width, right.get(i).copied().unwrap_or(false), shown)
+            })
+            .collect();
+        Table { columns }
+    }
+
+    /// Shows these columns even when every measured row leaves them empty.
+    pub fn show(&mut self, columns: &[usize]) {
+        for i in columns {
+            if let Some(c) = self.columns.get_mut(*i) {
+                c.2 = true;
+            }
+        }
+    }
+
+    /// One row as a line: cells sanitised, padded or cut to their column, two spaces apart.
+    pub fn line<S: AsRef<str>>(&self, cells: &[S]) -> String {
+        use unicode_width::UnicodeWidthStr;
+        let last = self.columns.iter().rposition(|c| c.2).unwrap_or(0);
+        let mut parts = Vec::new();
+        for (i, (cell, (width, right, shown))) in cells.iter().zip(&self.columns).enumerate() {
+            if !shown {
+                continue;
+            }
+            let mut text = sanitize::clean(cell.as_ref()).into_owned();
+            if i == last {
+                parts.push(if *right { format!("{text:>width$}") } else { text });
+                continue;
+            }
+            if text.width() > *width {
+                text = cut(&text, *width);
+            }
+            let pad = " ".repeat(width.saturating_sub(text.width()));
+            parts.push(if *right { format!("{pad}{text}") } else { format!("{text}{pad}") });
+        }
+        parts.join("  ").trim_end().to_string()
+    }
+}
+
+/// Text cut to `width` columns, ending with `…`.
+fn cut(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
 /// A line on stderr (a problem, a warning, a note), sanitised.
 pub fn warn(text: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{}", sanitize::clean(text));

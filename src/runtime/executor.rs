@@ -94,6 +94,7 @@ fn job(effect: Effect) -> Option<Msg> {
         Effect::Search { .. }
         | Effect::WriteLabel(_)
         | Effect::Quit
+        | Effect::Clipboard(_)
         | Effect::Suspend
         | Effect::Redraw
         | Effect::Exit { .. } => None,
@@ -201,7 +202,10 @@ impl Executor {
     pub fn submit(&mut self, effect: Effect) {
         let outbox = self.outbox.clone();
         match (&mut self.mode, effect) {
-            (_, Effect::Quit | Effect::Suspend | Effect::Redraw | Effect::Exit { .. }) => {}
+            (
+                _,
+                Effect::Quit | Effect::Suspend | Effect::Redraw | Effect::Clipboard(_) | Effect::Exit { .. },
+            ) => {}
             (Mode::Inline { labels }, Effect::WriteLabel(record)) => match labels {
                 Some(queue) => {
                     queue.push(*record);

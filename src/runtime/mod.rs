@@ -86,6 +86,10 @@ fn event_loop(
                         terminal::suspend(terminal)?;
                         changed = true;
                     }
+                    Effect::Clipboard(text) => {
+                        // Nothing to redraw: the sequence draws nothing.
+                        let _ = terminal::copy_to_clipboard(&text);
+                    }
                     Effect::Redraw => {
                         terminal::retake(terminal)?;
                         changed = true;

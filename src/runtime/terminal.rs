@@ -82,3 +82,14 @@ pub fn leave_screen() {
     let _ = execute!(stdout(), LeaveAlternateScreen);
     let _ = disable_raw_mode();
 }
+
+/// Asks the terminal to put `text` on the clipboard (OSC 52). The text is the app's own
+/// (control characters already removed); a terminal that does not allow it ignores it.
+pub fn copy_to_clipboard(text: &str) -> Result<()> {
+    use base64::Engine;
+    use std::io::Write;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+    let mut out = stdout().lock();
+    write!(out, "\x1b]52;c;{encoded}\x07").context("cannot write to the terminal")?;
+    out.flush().context("cannot write to the terminal")
+}

@@ -8,6 +8,8 @@ use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
 use std::sync::Arc;
 
+use unicode_width::UnicodeWidthStr;
+
 use super::theme::Theme;
 use crate::app::view::{ListRow, ListView};
 use crate::model::ScoreValues;
@@ -17,28 +19,48 @@ use crate::study::ScoreScale;
 /// Sparkline levels for scores 0–10.
 const LEVELS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
-/// Column widths for an inner width.
+/// Column widths for an inner width. In order of need: the id (up to a third of the room),
+/// the first metadata column whole (usually `condition`: never cut when there is room), the
+/// sparkline, the rest of the id, then the other metadata columns while they fit.
 struct Columns {
     id: usize,
-    condition: usize,
-    dataset: usize,
+    meta: Vec<usize>,
     spark: usize,
 }
 
 impl Columns {
-    fn fit(width: usize) -> Columns {
-        // Fixed: mark (2) + turns (4) + labelled (4) + max (5) + mean (5).
-        let fixed = 20;
-        let spark = if width >= 44 { 21 } else { 0 };
-        let rest = width.saturating_sub(fixed + spark);
-        let (condition, dataset) = if rest >= 40 {
-            (10, 10)
-        } else if rest >= 28 {
-            (10, 0)
-        } else {
-            (0, 0)
-        };
-        Columns { id: rest.saturating_sub(condition + dataset).max(4), condition, dataset, spark }
+    /// `id` and `meta` are the widths the values (and headers) need.
+    fn fit(width: usize, id: usize, meta: &[usize]) -> Columns {
+        // Fixed: mark (2) + turns (3) + labelled (4) + max (5) + mean (5).
+        let mut rest = width.saturating_sub(19);
+        let mut id_width = id.clamp(2, (rest / 3).max(8)).min(rest.saturating_sub(1)).max(2);
+        rest = rest.saturating_sub(id_width + 1);
+        let mut widths = Vec::new();
+        let mut spark = 0;
+        for (i, need) in meta.iter().enumerate() {
+            if i == 1 {
+                if rest >= 22 + need.min(&8) {
+                    (spark, rest) = (21, rest - 21);
+                }
+                let more = rest.min(id.saturating_sub(id_width));
+                (id_width, rest) = (id_width + more, rest - more);
+            }
+            if rest > *need {
+                widths.push(*need);
+                rest -= need + 1;
+            } else {
+                if rest >= 5 {
+                    widths.push(rest - 1);
+                    rest = 0;
+                }
+                break;
+            }
+        }
+        if spark == 0 && rest >= 22 {
+            (spark, rest) = (21, rest - 21);
+        }
+        id_width += rest.min(id.saturating_sub(id_width));
+        Columns { id: id_width, meta: widths, spark }
     }
 }
 
@@ -60,9 +82,12 @@ impl Widget for ListWidget<'_> {
         if inner.height == 0 {
             return;
         }
-        let columns = Columns::fit(inner.width as usize);
+        let id_need = view.rows.iter().map(|r| sanitize::clean(r.id).width()).max().unwrap_or(0);
+        let needs: Vec<usize> = view.columns.iter().map(|(name, w)| (*w).max(name.width().min(12))).collect();
+        let columns = Columns::fit(inner.width as usize, id_need, &needs);
         let categorical = matches!(view.scale, ScoreScale::Categories(_));
-        let mut lines = vec![header(&columns, categorical, theme)];
+        let names: Vec<&str> = view.columns.iter().map(|(name, _)| *name).collect();
+        let mut lines = vec![header(&columns, &names, categorical, theme)];
         for (position, r) in view.rows.iter().enumerate() {
             let selected = view.selected == Some(position);
             lines.push(row(r, &columns, (view.threshold, &view.scale), theme, selected, view.focused));
@@ -86,13 +111,10 @@ fn title(view: &ListView) -> String {
     title
 }
 
-fn header(c: &Columns, categorical: bool, theme: Theme) -> Line<'static> {
+fn header(c: &Columns, names: &[&str], categorical: bool, theme: Theme) -> Line<'static> {
     let mut text = format!("  {}", fit("id", c.id));
-    if c.condition > 0 {
-        text.push_str(&fit("condition", c.condition));
-    }
-    if c.dataset > 0 {
-        text.push_str(&fit("dataset", c.dataset));
+    for (name, width) in names.iter().zip(&c.meta) {
+        text.push_str(&fit(&sanitize::clean(name), *width));
     }
     text.push_str(if categorical { "trn lab most       " } else { "trn lab  max mean" });
     if c.spark > 0 {
@@ -111,12 +133,9 @@ fn row(
 ) -> Line<'static> {
     let mark = if r.self_deleted { "✕ " } else { "  " };
     let mut spans = vec![Span::styled(mark, theme.self_deletion())];
-    let mut text = fit(&sanitize::clean(r.id), c.id);
-    if c.condition > 0 {
-        text.push_str(&fit(&sanitize::clean(&r.condition), c.condition));
-    }
-    if c.dataset > 0 {
-        text.push_str(&fit(&sanitize::clean(&r.dataset), c.dataset));
+    let mut text = fit(&elide_middle(&sanitize::clean(r.id), c.id), c.id);
+    for (value, width) in r.meta.iter().zip(&c.meta) {
+        text.push_str(&fit(&sanitize::clean(value), *width));
     }
     text.push_str(&format!("{:>3}", r.turns));
     spans.push(Span::raw(text));
@@ -217,6 +236,37 @@ fn most_frequent<'a>(values: &[Option<Arc<str>>], scale: &'a ScoreScale) -> Opti
     (*n > 0).then(|| (place, &*all[place]))
 }
 
+/// Text cut in the middle to `width` columns (`run-2024…-r17`): ids differ at their ends as
+/// often as at their starts. Text that fits is returned as it is.
+pub fn elide_middle(text: &str, width: usize) -> String {
+    let span = Span::raw(text);
+    let graphemes: Vec<(&str, usize)> =
+        span.styled_graphemes(Style::new()).map(|g| (g.symbol, g.symbol.cell_width() as usize)).collect();
+    let total: usize = graphemes.iter().map(|(_, w)| w).sum();
+    if total <= width || width < 3 {
+        return text.to_string();
+    }
+    let room = width - 1;
+    let (mut head, mut used) = (String::new(), 0);
+    for (symbol, w) in &graphemes {
+        if used + w > room.div_ceil(2) {
+            break;
+        }
+        head.push_str(symbol);
+        used += w;
+    }
+    let mut tail = Vec::new();
+    for (symbol, w) in graphemes.iter().rev() {
+        if used + w > room {
+            break;
+        }
+        tail.push(*symbol);
+        used += w;
+    }
+    tail.reverse();
+    format!("{head}…{}", tail.concat())
+}
+
 /// Pads or cuts text to exactly `width` columns (cut text ends with `…`), plus a space.
 /// Columns are counted per grapheme as the buffer draws them, so an emoji sequence (one
 /// grapheme, two columns, several characters) does not push the next column out of line.
@@ -256,6 +306,41 @@ mod tests {
         assert_eq!(fit("abcdef", 4), "abc… ");
         assert_eq!(fit("世界世界", 5), "世界… ");
         assert_eq!(fit("x", 0), "");
+    }
+
+    #[test]
+    fn long_ids_are_cut_in_the_middle() {
+        assert_eq!(elide_middle("run-2024-11-29-r17", 11), "run-2…9-r17");
+        assert_eq!(elide_middle("short", 11), "short");
+        assert_eq!(elide_middle("世界世界世界", 5), "世…界");
+    }
+
+    #[test]
+    fn the_first_metadata_column_is_whole_before_the_id_grows() {
+        let c = Columns::fit(38, 3, &[19, 9, 1]);
+        assert_eq!(
+            (c.id, c.meta.as_slice(), c.spark),
+            (3, &[14][..], 0),
+            "38 columns: 19 fixed, 3+1 id, 14+1 left"
+        );
+        let c = Columns::fit(38, 20, &[9]);
+        assert_eq!((c.id, c.meta.as_slice(), c.spark), (8, &[9][..], 0), "the id keeps 8 before the rest");
+        let c = Columns::fit(58, 3, &[19, 9, 3]);
+        assert_eq!((c.id, c.meta.as_slice(), c.spark), (3, &[19, 9, 3][..], 0));
+        let c = Columns::fit(80, 3, &[19, 9, 3]);
+        assert_eq!(
+            (c.id, c.meta.as_slice(), c.spark),
+            (3, &[19, 9, 3][..], 21),
+            "the sparkline before the second"
+        );
+        let c = Columns::fit(58, 17, &[9, 7, 10]);
+        assert_eq!(
+            (c.id, c.meta.as_slice(), c.spark),
+            (17, &[9, 7][..], 0),
+            "the id whole before the second"
+        );
+        let c = Columns::fit(120, 30, &[19]);
+        assert_eq!((c.id, c.meta.as_slice(), c.spark), (30, &[19][..], 21));
     }
 
     #[test]

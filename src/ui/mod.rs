@@ -4,6 +4,7 @@
 pub mod agreement;
 pub mod annotate;
 pub mod chart;
+pub mod command_palette;
 pub mod compare;
 pub mod list;
 pub mod overlay;
@@ -90,7 +91,13 @@ pub fn render(app: &App, frame: &mut Frame) -> HitMap {
             }
         }
         Some(Modal::Note(editor)) => frame.render_widget(NoteWidget { editor, theme }, full),
-        Some(Modal::Prompt(_)) | None => {}
+        Some(Modal::Prompt(_)) => {
+            if let Some(view) = app.palette_view() {
+                let above = ratatui::layout::Rect { height: areas.status.y.saturating_sub(full.y), ..full };
+                frame.render_widget(command_palette::PaletteWidget { view, theme }, above);
+            }
+        }
+        None => {}
     }
     HitMap { chart }
 }

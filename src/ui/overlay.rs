@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
 
 use super::theme::Theme;
+use crate::app::help::KEYS_WIDTH;
 use crate::app::view::{HelpLine, HelpView};
 use crate::model::{Problem, problem};
 use crate::sanitize;
@@ -25,29 +26,49 @@ pub struct HelpWidget {
 
 impl Widget for HelpWidget {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let theme = self.theme;
-        let lines: Vec<Line> = self
-            .view
+        let (view, theme) = (self.view, self.theme);
+        let lines: Vec<Line> = view
             .lines
             .iter()
             .map(|line| match line {
                 HelpLine::Heading(title) => Line::styled(*title, theme.header()),
-                HelpLine::Binding { keys, help } => {
-                    Line::from(vec![Span::styled(format!("  {keys:<16}"), theme.key()), Span::raw(*help)])
-                }
+                HelpLine::Binding { keys, help } => Line::from(vec![
+                    Span::styled(
+                        format!("  {:<width$}", sanitize::clean(keys), width = KEYS_WIDTH - 2),
+                        theme.key(),
+                    ),
+                    Span::raw(help.clone()),
+                ]),
                 HelpLine::Blank => Line::raw(""),
                 HelpLine::Note(text) => Line::styled(*text, theme.dim()),
             })
             .collect();
-        let box_area = centered(area, 76, area.height.saturating_sub(2));
+        // The whole width: a description is wrapped to it, never cut (`HelpState::lines`).
+        let box_area = centered(area, area.width.saturating_sub(2), area.height.saturating_sub(2));
         Clear.render(box_area, buf);
+        let mut title = " Keys of every context ".to_string();
+        if !view.filter.is_empty() || view.typing {
+            title = format!(" Keys matching {:?} ", sanitize::clean(&view.filter));
+        }
         let block = Block::default()
             .borders(Borders::ALL)
             .border_style(theme.border(true))
-            .title(Span::styled(" Keys of every context ", theme.title()));
-        let inner_height = box_area.height.saturating_sub(2) as usize;
-        let scroll = self.view.scroll.min(lines.len().saturating_sub(inner_height));
-        Paragraph::new(lines).block(block).scroll((scroll as u16, 0)).render(box_area, buf);
+            .title(Span::styled(title, theme.title()))
+            .title_bottom(Span::styled(
+                if view.typing {
+                    " type to narrow · Enter keeps · Esc clears "
+                } else {
+                    " / filter · j k scroll · Esc closes "
+                },
+                theme.dim(),
+            ));
+        let inner = block.inner(box_area);
+        block.render(box_area, buf);
+        let inner_height = inner.height as usize;
+        let scroll = view.scroll.min(lines.len().saturating_sub(inner_height));
+        Paragraph::new(lines)
+            .scroll((scroll as u16, 0))
+            .render(inner.inner(ratatui::layout::Margin::new(1, 0)), buf);
     }
 }
 

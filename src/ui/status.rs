@@ -127,8 +127,9 @@ pub struct HintsWidget<'a> {
 impl Widget for HintsWidget<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let theme = self.theme;
+        let kept = keep_fitting(self.hints, area.width as usize);
         let mut spans = Vec::new();
-        for (key, label) in self.hints {
+        for (key, label) in self.hints.iter().zip(&kept).filter(|(_, keep)| **keep).map(|(h, _)| h) {
             if !spans.is_empty() {
                 spans.push(Span::raw("  "));
             }
@@ -138,4 +139,24 @@ impl Widget for HintsWidget<'_> {
         }
         Paragraph::new(Line::from(spans)).render(area, buf);
     }
+}
+
+/// Which hints fit in `width` columns: `help` and `quit` always (the way to everything else
+/// and the way out), then the others in their order of importance (the table's order), the
+/// least important dropped first.
+fn keep_fitting(hints: &[(String, &'static str)], width: usize) -> Vec<bool> {
+    use unicode_width::UnicodeWidthStr;
+    let cost = |(key, label): &(String, &str)| key.width() + label.width() + 3;
+    let essential = |(_, label): &(String, &str)| matches!(*label, "help" | "quit");
+    let mut keep: Vec<bool> = hints.iter().map(essential).collect();
+    let mut used: usize = hints.iter().filter(|h| essential(h)).map(cost).sum();
+    for (i, hint) in hints.iter().enumerate() {
+        if !keep[i] && used + cost(hint) <= width + 2 {
+            keep[i] = true;
+            used += cost(hint);
+        } else if !keep[i] {
+            break;
+        }
+    }
+    keep
 }

@@ -8,9 +8,8 @@ mod panes;
 mod sides;
 mod status;
 
-pub use overlays::{
-    CategoriesView, HelpLine, HelpView, QueueRow, QueueView, SummaryView, TagsView, help_lines,
-};
+pub use super::help::{HelpLine, HelpView, help_lines};
+pub use overlays::{CategoriesView, QueueRow, QueueView, SummaryView, TagsView};
 pub use panes::{ChartView, HeaderView, HumanMark, ListRow, ListView, ReaderState, ReaderView};
 pub use sides::{SideBySideView, SideView};
 pub use status::{LabelStatus, SaveState, StatusView};

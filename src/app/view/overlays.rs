@@ -1,65 +1,12 @@
 //! View models of the overlays and of spot-check mode's panes: help, tag picker, the queue and
 //! the summary. The note editor, problems and statistics widgets draw their state directly.
 
+use super::HelpView;
 use super::{JudgeLens, Judged};
-use crate::app::action::Action;
-use crate::app::keymap::{Context, Keymap};
+use crate::app::keymap::Context;
 use crate::app::{App, Modal, Pane};
 use crate::metrics::pairs::AgreementReport;
 use crate::sample::Reveal;
-
-/// One line of the help overlay.
-#[derive(Debug, Clone, PartialEq)]
-pub enum HelpLine {
-    Heading(&'static str),
-    Binding { keys: String, help: &'static str },
-    Blank,
-    Note(&'static str),
-}
-
-/// The help overlay: every context's bindings, generated from the live keymap.
-#[derive(Debug, Clone)]
-pub struct HelpView {
-    pub lines: Vec<HelpLine>,
-    pub scroll: usize,
-}
-
-/// Every binding grouped by context, in table order. Keys of one action that come in a run of
-/// numbered rows (the eleven scores, the nine tag numbers) make one line.
-pub fn help_lines(keymap: &Keymap) -> Vec<HelpLine> {
-    let mut lines = Vec::new();
-    let mut last_context = None;
-    for b in keymap.bindings() {
-        if last_context != Some(b.context) {
-            if last_context.is_some() {
-                lines.push(HelpLine::Blank);
-            }
-            lines.push(HelpLine::Heading(b.context.title()));
-            last_context = Some(b.context);
-        }
-        let numbered = |a: Action| matches!(a, Action::SetScore(_) | Action::ToggleTagNumber(_));
-        if numbered(b.action) {
-            let first = |a: Action| matches!(a, Action::SetScore(0) | Action::ToggleTagNumber(1));
-            if !first(b.action) {
-                continue;
-            }
-            let same = |x: Action| std::mem::discriminant(&x) == std::mem::discriminant(&b.action);
-            let keys: Vec<String> = keymap
-                .bindings()
-                .filter(|o| o.context == b.context && same(o.action))
-                .flat_map(|o| o.keys.iter().map(ToString::to_string))
-                .collect();
-            lines.push(HelpLine::Binding { keys: keys.join(""), help: b.help });
-            continue;
-        }
-        let keys: Vec<String> = b.keys.iter().map(ToString::to_string).collect();
-        lines.push(HelpLine::Binding { keys: keys.join(" "), help: b.help });
-    }
-    lines.push(HelpLine::Blank);
-    lines.push(HelpLine::Note("In overlays, keys not listed close them."));
-    lines.push(HelpLine::Note("Keys can be changed in the config file (rollscope --print-config-path)."));
-    lines
-}
 
 /// The tag picker: the tags, which are on the selected turn, and a new tag being typed.
 #[derive(Debug, Clone, PartialEq)]
@@ -152,7 +99,7 @@ fn shell_word(text: &str) -> String {
 impl App {
     pub fn help_view(&self) -> Option<HelpView> {
         match &self.modal {
-            Some(Modal::Help(help)) => Some(HelpView { lines: help_lines(&self.keymap), scroll: help.at }),
+            Some(Modal::Help(help)) => Some(help.view(&self.keymap, self.size.0 as usize)),
             _ => None,
         }
     }

@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 
 use super::{JudgeLens, Judged};
+use crate::app::columns::short_ids;
 use crate::app::list::SortKey;
 use crate::app::reader::{ReaderLine, TurnReader};
 use crate::app::{App, Pane};
@@ -17,6 +18,8 @@ pub struct ListView<'a> {
     /// The sort, when not file order: its label and whether it is descending.
     pub sort: Option<(String, bool)>,
     pub filter: &'a str,
+    /// The metadata columns: field name and the width its values need.
+    pub columns: Vec<(&'a str, usize)>,
     pub rows: Vec<ListRow<'a>>,
     /// Position of the selected row in `rows`.
     pub selected: Option<usize>,
@@ -31,9 +34,10 @@ pub struct ListView<'a> {
 /// One rollout in the list.
 #[derive(Debug, Clone)]
 pub struct ListRow<'a> {
+    /// The id without the part every visible row shares (`columns::short_ids`).
     pub id: &'a str,
-    pub condition: Cow<'a, str>,
-    pub dataset: Cow<'a, str>,
+    /// The value of each of the view's `columns`.
+    pub meta: Vec<Cow<'a, str>>,
     pub turns: u32,
     /// Turns I have scored.
     pub labelled: u32,
@@ -114,18 +118,22 @@ impl App {
         let list = &self.list;
         let rows = self.areas().list_rows();
         let score = self.score_name();
+        let shown = self.columns.shown();
+        let visible =
+            || list.rows.iter().skip(list.offset).take(rows).map(|&i| &self.study.rollouts[i as usize]);
+        let ids = short_ids(&visible().map(|r| &*r.id).collect::<Vec<_>>());
         let rows: Vec<ListRow> = list
             .rows
             .iter()
             .skip(list.offset)
             .take(rows)
-            .map(|&index| {
+            .zip(ids)
+            .map(|(&index, id)| {
                 let r = &self.study.rollouts[index as usize];
                 let hidden = !judge.whole_rollout_visible(index as usize);
                 ListRow {
-                    id: &r.id,
-                    condition: r.meta_text("condition"),
-                    dataset: r.meta_text("dataset"),
+                    id,
+                    meta: shown.iter().map(|f| r.meta_text(&f.name)).collect(),
                     turns: r.n_turns,
                     labelled: self.labels.mine.scored_turns(&r.id),
                     self_deleted: r.self_deleted_at.is_some(),
@@ -144,6 +152,7 @@ impl App {
         };
         let sorted = list.sort != SortKey::FileOrder || list.descending;
         ListView {
+            columns: shown.iter().map(|f| (&*f.name, f.width)).collect(),
             shown: list.rows.len(),
             total: self.study.rollouts.len(),
             sort: sorted.then(|| (list.sort_label(), list.descending)),

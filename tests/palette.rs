@@ -1,0 +1,194 @@
+//! Issue 19 in the app: rows told apart at 80 columns, the `:` palette, copying, the help's
+//! filter, and going back to the list — on the seven-condition study fixture.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::path::PathBuf;
+
+use rollscope::app::keys::KeyPress;
+use rollscope::app::{Effect, Msg};
+use rollscope::app::{Modal, Pane};
+use rollscope::formats::judge_scores::ScoreFileSpec;
+use rollscope::load::LoadOptions;
+use rollscope::testkit::{Session, screen_text};
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/study7").join(name)
+}
+
+/// The fixture: 140 rollouts without ids (`transcripts.json:0` …), seven conditions, a judge file.
+fn study(width: u16, height: u16) -> Session {
+    let mut spec = ScoreFileSpec::new(fixture("frustration.jsonl"));
+    spec.name = Some("frustration".into());
+    let options = LoadOptions { scores: vec![spec], ..LoadOptions::default() };
+    Session::open_with(&[fixture("transcripts.json")], width, height, None, options)
+}
+
+fn list_rows(screen: &str, rows: usize) -> Vec<String> {
+    // The list pane is the left half of the first rows: borders, header, then rollouts.
+    screen.lines().skip(2).take(rows).map(|l| l.chars().skip(1).take_while(|c| *c != '│').collect()).collect()
+}
+
+#[test]
+fn at_80_columns_every_row_shows_its_own_id_and_its_whole_condition() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut s = study(w, h);
+        let screen = screen_text(&s.draw());
+        insta::assert_snapshot!(format!("study7_main_{w}x{h}"), screen);
+        let header = screen.lines().nth(1).unwrap();
+        assert!(header.contains("id condition"), "{header}");
+        let rows: Vec<String> =
+            screen.lines().skip(2).take(12).map(|l| l[..l.len().min(60)].to_string()).collect();
+        for (i, row) in rows.iter().enumerate() {
+            assert!(
+                row.contains(&format!("  {i} ")),
+                "row {i} shows its id, not the shared file name: {row}"
+            );
+            assert!(row.contains("baseline"), "{row}");
+        }
+        assert!(!screen.contains("transcripts.json:…"), "{screen}");
+    }
+    // Sorted, the top rows come from other conditions, each still whole.
+    let mut s = study(80, 24);
+    s.press(":sort<Space>-max<Enter>");
+    let screen = screen_text(&s.draw());
+    assert!(screen.contains("max ↓"), "{screen}");
+    for row in list_rows(&screen, 5).iter().skip(1) {
+        let whole = [
+            "sarcastic_rejection",
+            "polite_rejection",
+            "harsh_tone_long",
+            "harsh_tone",
+            "neutral",
+            "baseline",
+        ];
+        assert!(whole.iter().any(|c| row.contains(c)), "a whole condition: {row}");
+    }
+}
+
+#[test]
+fn palette_sorts_by_any_field_jumps_by_id_and_remembers_what_was_typed() {
+    let mut s = study(120, 40);
+    s.press(":sort<Space>-rollout_idx<Enter>");
+    assert_eq!(s.app.list.selected, 0, "a sort selects the top row");
+    let top = &s.app.study.rollouts[s.app.list.rows[0] as usize];
+    assert_eq!((top.meta_text("rollout_idx").as_ref(), top.id.as_ref()), ("4", "transcripts.json:4"));
+    assert!(screen_text(&s.draw()).contains("rollout_idx ↓"));
+
+    s.press(":sort<Space>conditon<Enter>");
+    let toast = s.app.toast.clone().unwrap();
+    assert!(toast.contains("conditon") && toast.contains("condition"), "names the closest: {toast}");
+
+    s.press(":id<Space>117<Enter>");
+    let selected = s.app.list.selected_rollout().unwrap();
+    assert_eq!(&*s.app.study.rollouts[selected].id, "transcripts.json:117");
+    s.press(":id<Space>nothing-like-it<Enter>");
+    assert!(s.app.toast.as_deref().unwrap().contains("no rollout id matches"));
+
+    s.press(":stati<Enter>");
+    assert!(matches!(s.app.modal, Some(Modal::Stats(_))), "a fuzzy action name runs the action");
+    s.press("<Esc>:<Up>");
+    let Some(Modal::Prompt(prompt)) = &s.app.modal else { panic!("the palette is open") };
+    assert_eq!(prompt.text, "stati", "up recalls the last line");
+    s.press("<Up>");
+    let Some(Modal::Prompt(prompt)) = &s.app.modal else { panic!() };
+    assert_eq!(prompt.text, "id nothing-like-it");
+    s.press("<Down><Down>");
+    let Some(Modal::Prompt(prompt)) = &s.app.modal else { panic!() };
+    assert_eq!(prompt.text, "", "down past the newest is an empty line");
+    s.press("<Esc>");
+
+    s.press(":threshold<Space>7<Enter>:by<Space>task_id<Enter>");
+    assert_eq!(s.app.settings.threshold, 7.0);
+    assert_eq!(s.app.grouping(), ["task_id"]);
+    s.press(":columns<Space>task_id,rollout_idx<Enter>");
+    let screen = screen_text(&s.draw());
+    assert!(screen.lines().nth(1).unwrap().contains("task_id   rollout_idx trn"), "{screen}");
+}
+
+#[test]
+fn y_copies_the_turn_and_capital_y_the_id_through_the_app_never_raw_file_bytes() {
+    let mut s = study(80, 24);
+    s.press("<Tab>]");
+    let effects = s.app.update(Msg::Key(KeyPress::char('y'))).effects;
+    let copied: Vec<&String> =
+        effects.iter().filter_map(|e| if let Effect::Clipboard(t) = e { Some(t) } else { None }).collect();
+    assert_eq!(copied, ["Attempt 2 at puzzle_03 under baseline: answer 1."]);
+    assert!(
+        s.app
+            .toast
+            .as_deref()
+            .unwrap()
+            .contains("if your terminal allows clipboard writes (in tmux: set-clipboard on)")
+    );
+    let effects = s.app.update(Msg::Key(KeyPress::char('Y'))).effects;
+    assert!(effects.iter().any(|e| matches!(e, Effect::Clipboard(t) if t == "transcripts.json:0")));
+}
+
+#[test]
+fn escape_or_h_in_the_transcript_goes_back_to_the_list() {
+    let mut s = study(80, 24);
+    s.press("<Tab>");
+    assert_eq!(s.app.focus, Pane::Reader);
+    s.press("<Esc>");
+    assert_eq!(s.app.focus, Pane::List);
+    s.press("l");
+    assert_eq!(s.app.focus, Pane::Reader);
+    s.press("h");
+    assert_eq!(s.app.focus, Pane::List);
+}
+
+#[test]
+fn help_narrows_to_what_is_typed_and_escape_clears_then_closes() {
+    let mut s = study(80, 24);
+    s.press("?/clipboard");
+    let screen = screen_text(&s.draw());
+    assert!(screen.contains("Keys matching \"clipboard\""), "{screen}");
+    assert!(screen.contains("copy the selected turn's text to the clipboard"), "{screen}");
+    assert!(!screen.contains("move down"), "{screen}");
+    s.press("<Enter>j");
+    assert!(
+        matches!(s.app.modal, Some(Modal::Help(ref h)) if h.filter == "clipboard"),
+        "Enter keeps the filter"
+    );
+    s.press("<Esc>");
+    assert!(matches!(s.app.modal, Some(Modal::Help(ref h)) if h.filter.is_empty()), "Esc clears it first");
+    s.press("<Esc>");
+    assert!(s.app.modal.is_none());
+}
+
+#[test]
+fn the_hint_bar_keeps_help_and_quit_at_80_columns() {
+    for keys in ["", "<Tab>", "<Tab><Tab>"] {
+        let mut s = study(80, 24);
+        s.press(keys);
+        let screen = screen_text(&s.draw());
+        let hints = screen.lines().last().unwrap();
+        assert!(hints.contains("? help") && hints.contains("q quit"), "{keys}: {hints}");
+    }
+}
+
+#[test]
+fn ls_aligns_its_columns_and_leaves_out_empty_ones() {
+    let (ok, text, stderr) = common::run(&[
+        "ls",
+        "--scores",
+        &fixture("frustration.jsonl").display().to_string(),
+        &fixture("transcripts.json").display().to_string(),
+    ]);
+    assert!(ok, "{stderr}");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 141);
+    assert_eq!(lines[0], "id                    condition            turns   max  mean  source");
+    assert!(
+        lines[1].starts_with("transcripts.json:0    baseline                 6   5.0   2.5  "),
+        "{}",
+        lines[1]
+    );
+    let source_at = lines[0].find("source").unwrap();
+    for line in &lines[1..] {
+        assert!(line[source_at..].starts_with(&fixture("").display().to_string()), "{line}");
+    }
+    assert!(!lines[0].contains("dataset") && !lines[0].contains("selfdel"), "empty columns are left out");
+}
