@@ -192,3 +192,43 @@ fn ls_aligns_its_columns_and_leaves_out_empty_ones() {
     }
     assert!(!lines[0].contains("dataset") && !lines[0].contains("selfdel"), "empty columns are left out");
 }
+
+#[test]
+fn filters_take_substrings_regexes_and_my_labels_and_say_what_values_exist() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut spec = ScoreFileSpec::new(fixture("frustration.jsonl"));
+    spec.name = Some("frustration".into());
+    let options = LoadOptions { scores: vec![spec], ..LoadOptions::default() };
+    let mut s =
+        Session::open_with(&[fixture("transcripts.json")], 80, 24, Some((dir.path(), "ana")), options);
+    s.press("f<C-u>condition~sarcas<Enter>");
+    assert_eq!(s.app.list.rows.len(), 20, "one condition of seven: 20 rollouts");
+    s.press("f<C-u>id~/:1[0-3]$/<Enter>");
+    let ids: Vec<&str> = s.app.list.rows.iter().map(|&i| &*s.app.study.rollouts[i as usize].id).collect();
+    assert_eq!(
+        ids,
+        ["transcripts.json:10", "transcripts.json:11", "transcripts.json:12", "transcripts.json:13"]
+    );
+
+    // F keeps the selection (rollout 10): two turns of it scored, then one of rollout 12.
+    s.press("F<Tab>3]4<Esc>jj<Tab>5<Esc>");
+    s.press("f<C-u>labelled<Enter>");
+    assert_eq!(s.app.list.rows, [10, 12], "rollouts with a turn of mine");
+    s.press("f<C-u>lab>=2<Enter>");
+    assert_eq!(s.app.list.rows, [10]);
+    s.press("f<C-u>!labelled<Enter>");
+    assert_eq!(s.app.list.rows.len(), 138);
+
+    s.press("f<C-u>condition=harsh<Enter>");
+    assert!(s.app.list.rows.is_empty());
+    let toast = s.app.toast.clone().unwrap();
+    assert!(
+        toast.starts_with("no rollout has condition=harsh; values: harsh_tone, harsh_tone_long, "),
+        "{toast}"
+    );
+    let screen = screen_text(&s.draw());
+    assert!(screen.contains("││no rollout matches the filter · F"), "the transcript says so:\n{screen}");
+    assert!(!screen.contains("Attempt 1 at"), "not the last rollout shown:\n{screen}");
+    s.press("f<C-u>conditon~x<Enter>");
+    assert!(s.app.toast.as_deref().unwrap().contains("did you mean `condition`"));
+}

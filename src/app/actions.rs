@@ -227,33 +227,12 @@ impl App {
         }
     }
 
-    fn apply_filter(&mut self, text: &str, out: &mut Outcome) {
-        // A field no rollout has is a typo, not a filter hiding everything (known once loaded).
-        let checked = super::filter::Filter::parse(text).and_then(|filter| {
-            let fields = self.study.metadata_fields();
-            let scores = self.study.valued_score_names();
-            let resolved = filter.clone().resolve(&fields, &scores, self.score_view().name);
-            match resolved {
-                Ok(filter) => Ok(filter),
-                // Until the study is loaded, a name not seen yet may still come.
-                Err(_) if !self.study.progress.finished => Ok(filter),
-                Err(e) => Err(e.to_string()),
-            }
-        });
-        match checked {
-            Ok(filter) => {
-                self.list.filter = filter;
-                self.refresh_list(out);
-            }
-            Err(message) => self.toast = Some(message),
-        }
-    }
-
     /// Rebuilds the list rows and keeps the reader on the selection.
     pub(super) fn refresh_list(&mut self, out: &mut Outcome) {
         let view = super::list::ScoreView {
             name: self.settings.score.as_deref().unwrap_or(""),
             threshold: self.settings.threshold,
+            mine: Some(&self.labels.mine),
         };
         self.list.rebuild(&self.study.rollouts, view);
         self.list.scroll_into_view(self.areas().list_rows());

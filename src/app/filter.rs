@@ -6,6 +6,9 @@
 //! `frustration.tag=despair`  some turn's judge value is that (`!=`: no turn's is)
 //! `tag=despair`  the same, short, when no metadata field is called `tag` (metadata wins)
 //! `all(tag=none)`  every turn the judge valued is that
+//! `condition~sarcas`  the field holds the text (smart case); `id~/r[0-3]$/` a regex; `!~` not
+//! `labelled` / `!labelled` / `lab>=3`  turns you have scored (your own labels)
+//! `id=…` / `id~…`  the rollout's id (a metadata field called `id` wins)
 
 mod turns;
 
@@ -36,6 +39,48 @@ pub enum Term {
         value: f64,
     },
     SelfDeleted(bool),
+    /// `name~text`: a metadata field (or the id) holds the text or matches the regex.
+    Holds {
+        name: String,
+        pattern: TextPattern,
+        negate: bool,
+    },
+}
+
+/// The text or regex of a `~` term, compiled once (smart case: case matters only when the
+/// pattern has a capital).
+#[derive(Debug, Clone)]
+pub struct TextPattern {
+    pub written: String,
+    regex: regex::Regex,
+}
+
+impl PartialEq for TextPattern {
+    fn eq(&self, other: &Self) -> bool {
+        self.written == other.written
+    }
+}
+
+impl TextPattern {
+    fn new(written: &str) -> Result<TextPattern, String> {
+        let regex_text = match written.strip_prefix('/').and_then(|w| w.strip_suffix('/')) {
+            Some(inner) if written.len() >= 2 => inner.to_string(),
+            _ => regex::escape(written),
+        };
+        let fold = !written.chars().any(char::is_uppercase);
+        let regex = regex::RegexBuilder::new(&regex_text)
+            .case_insensitive(fold)
+            .size_limit(1 << 20)
+            .build()
+            .map_err(|e| {
+                format!("{written:?} is not a valid regex: {}", e.to_string().lines().last().unwrap_or(""))
+            })?;
+        Ok(TextPattern { written: written.to_string(), regex })
+    }
+
+    pub fn is_match(&self, text: &str) -> bool {
+        self.regex.is_match(text)
+    }
 }
 
 /// A number a rollout has.
@@ -45,6 +90,8 @@ pub enum Quantity {
     Mean,
     Turns,
     FirstAtOrAbove,
+    /// Turns I have scored.
+    Labelled,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,6 +128,11 @@ impl Filter {
         Ok(Filter { text: text.trim().to_string(), terms })
     }
 
+    /// Whether a term counts my labels (`labelled`, `lab>=N`).
+    pub fn uses_labels(&self) -> bool {
+        self.terms.iter().any(|t| matches!(t, Term::Number { what: Quantity::Labelled, .. }))
+    }
+
     pub fn is_empty(&self) -> bool {
         self.terms.is_empty()
     }
@@ -90,7 +142,17 @@ impl Filter {
     /// `active` the score shown (`tag` is `<active>.tag` first). A name that is none of these
     /// is an error naming the closest: such a filter would hide every rollout for a typo.
     pub fn resolve(mut self, fields: &[&str], scores: &[&str], active: &str) -> Result<Filter, FieldError> {
+        let mut with_id = fields.to_vec();
+        if !with_id.contains(&"id") {
+            with_id.push("id");
+        }
+        let fields = &with_id[..];
         for term in &mut self.terms {
+            if let Term::Holds { name, .. } = term
+                && !fields.contains(&name.as_str())
+            {
+                return Err(FieldError::new(None, name, fields));
+            }
             if let Term::Field { name, value, negate, every } = term {
                 *term = turns::resolve(name, value, *negate, *every, fields, scores, active)?;
             }
@@ -98,12 +160,28 @@ impl Filter {
         Ok(self)
     }
 
-    /// Whether a rollout passes, with scores read under `score` and `threshold` for `first`.
-    pub fn matches(&self, r: &RolloutSummary, score: &str, threshold: f64) -> bool {
+    /// Whether a rollout passes, with scores read under `score` and `threshold` for `first`,
+    /// and `labelled` telling how many of its turns I have scored.
+    pub fn matches(
+        &self,
+        r: &RolloutSummary,
+        score: &str,
+        threshold: f64,
+        labelled: &dyn Fn(&str) -> u32,
+    ) -> bool {
+        // `id` is the rollout's id unless the file has a metadata field of that name.
+        let text = |name: &str| match r.meta(name) {
+            Some(v) => Some(v.text()),
+            None if name == "id" => Some(std::borrow::Cow::Borrowed(&*r.id)),
+            None => None,
+        };
         self.terms.iter().all(|term| match term {
             Term::Field { name, value, negate, .. } => {
-                let equal = r.meta(name).is_some_and(|v| v.text() == value.as_str());
+                let equal = text(name).is_some_and(|v| v == value.as_str());
                 equal != *negate
+            }
+            Term::Holds { name, pattern, negate } => {
+                text(name).is_some_and(|v| pattern.is_match(&v)) != *negate
             }
             Term::Turn { score, value, negate, every } => turns::holds(r, score, value, *every) != *negate,
             Term::SelfDeleted(wanted) => r.self_deleted_at.is_some() == *wanted,
@@ -113,6 +191,7 @@ impl Filter {
                     Quantity::Mean => r.mean_score(score),
                     Quantity::Turns => Some(f64::from(r.n_turns)),
                     Quantity::FirstAtOrAbove => r.first_at_or_above(score, threshold).map(|t| t as f64),
+                    Quantity::Labelled => Some(f64::from(labelled(&r.id))),
                 };
                 actual.is_some_and(|a| op.holds(a, *value))
             }
@@ -133,7 +212,25 @@ fn parse_term(term: &str) -> Result<Term, String> {
     match term {
         "selfdel" | "selfdeleted" => return Ok(Term::SelfDeleted(true)),
         "!selfdel" | "!selfdeleted" => return Ok(Term::SelfDeleted(false)),
+        "labelled" | "labeled" => {
+            return Ok(Term::Number { what: Quantity::Labelled, op: Comparison::Ge, value: 1.0 });
+        }
+        "!labelled" | "!labeled" => {
+            return Ok(Term::Number { what: Quantity::Labelled, op: Comparison::Eq, value: 0.0 });
+        }
         _ => {}
+    }
+    // `name~text` when the `~` comes before any comparison (a regex may hold `=` or `<`).
+    if let Some(at) = term.find('~').filter(|at| !term[..*at].contains(['=', '<', '>'])) {
+        let (name, negate) = match term[..at].strip_suffix('!') {
+            Some(name) => (name, true),
+            None => (&term[..at], false),
+        };
+        if name.is_empty() {
+            return Err(format!("{term:?} needs a field before ~, as condition~sarcas"));
+        }
+        let pattern = TextPattern::new(&term[at + 1..]).map_err(|e| format!("{term:?}: {e}"))?;
+        return Ok(Term::Holds { name: name.to_string(), pattern, negate });
     }
     const OPS: [(&str, Comparison); 6] = [
         (">=", Comparison::Ge),
@@ -149,7 +246,7 @@ fn parse_term(term: &str) -> Result<Term, String> {
         .min_by_key(|(at, symbol, _)| (*at, std::cmp::Reverse(symbol.len())))
     else {
         return Err(format!(
-            "cannot read {term:?}: write field=value, max>=5, mean<2, turns>10, first<=3, selfdel or !selfdel"
+            "cannot read {term:?}: write field=value, field~text, max>=5, mean<2, turns>10, first<=3, lab>=1, selfdel or labelled"
         ));
     };
     let (name, value) = (&term[..at], &term[at + symbol.len()..]);
@@ -161,6 +258,7 @@ fn parse_term(term: &str) -> Result<Term, String> {
         "mean" => Some(Quantity::Mean),
         "turns" => Some(Quantity::Turns),
         "first" => Some(Quantity::FirstAtOrAbove),
+        "lab" => Some(Quantity::Labelled),
         _ => None,
     };
     match quantity {
@@ -174,7 +272,7 @@ fn parse_term(term: &str) -> Result<Term, String> {
             negate: symbol == "!=",
             every: false,
         }),
-        _ => Err(format!("{term:?}: only max, mean, turns and first compare with {symbol}")),
+        _ => Err(format!("{term:?}: only max, mean, turns, first and lab compare with {symbol}")),
     }
 }
 
@@ -207,14 +305,39 @@ mod tests {
         let a = rollout("baseline", &[1.0, 6.0, 8.0], true);
         let b = rollout("trained", &[0.0, 1.0], false);
         let f = Filter::parse("condition=baseline max>=5 selfdel").unwrap();
-        assert!(f.matches(&a, "frustration", 5.0));
-        assert!(!f.matches(&b, "frustration", 5.0));
+        assert!(f.matches(&a, "frustration", 5.0, &|_| 0));
+        assert!(!f.matches(&b, "frustration", 5.0, &|_| 0));
         let g = Filter::parse("condition!=baseline mean<1 turns=2 !selfdel epoch=2").unwrap();
-        assert!(g.matches(&b, "frustration", 5.0));
-        assert!(!g.matches(&a, "frustration", 5.0));
+        assert!(g.matches(&b, "frustration", 5.0, &|_| 0));
+        assert!(!g.matches(&a, "frustration", 5.0, &|_| 0));
         let first = Filter::parse("first<=2").unwrap();
-        assert!(first.matches(&a, "frustration", 5.0));
-        assert!(!first.matches(&b, "frustration", 5.0), "never reaches the threshold");
+        assert!(first.matches(&a, "frustration", 5.0, &|_| 0));
+        assert!(!first.matches(&b, "frustration", 5.0, &|_| 0), "never reaches the threshold");
+    }
+
+    #[test]
+    fn tilde_holds_text_or_a_regex_with_smart_case_and_lab_counts_my_labels() {
+        let a = rollout("sarcastic_rejection", &[1.0], false);
+        let b = rollout("baseline", &[1.0], false);
+        let pass = |f: &str, r: &RolloutSummary, mine: u32| {
+            let filter = Filter::parse(f).unwrap().resolve(&["condition"], &[], "frustration").unwrap();
+            filter.matches(r, "frustration", 5.0, &|_| mine)
+        };
+        assert!(pass("condition~sarcas", &a, 0) && !pass("condition~sarcas", &b, 0));
+        assert!(
+            pass("condition~SARC", &b, 0) == false && !pass("condition~SARC", &a, 0),
+            "a capital: case matters"
+        );
+        assert!(pass("condition~/^base/", &b, 0) && !pass("condition~/^base/", &a, 0));
+        assert!(pass("condition!~sarcas", &b, 0) && !pass("condition!~sarcas", &a, 0));
+        assert!(pass("id~/^sarc.*n$/", &a, 0), "the id is a field of its own");
+        assert!(pass("id=baseline", &b, 0));
+        assert!(pass("labelled", &a, 1) && !pass("labelled", &a, 0));
+        assert!(pass("!labelled", &a, 0) && !pass("!labelled", &a, 2));
+        assert!(pass("lab>=3", &a, 3) && !pass("lab>=3", &a, 2));
+        assert!(Filter::parse("condition~/(/").unwrap_err().contains("not a valid regex"));
+        let typo = Filter::parse("conditon~x").unwrap().resolve(&["condition"], &[], "s").unwrap_err();
+        assert_eq!(typo.to_string(), "no rollout has `conditon`; did you mean `condition`?");
     }
 
     #[test]

@@ -53,6 +53,8 @@ impl SortKey {
 pub struct ScoreView<'a> {
     pub name: &'a str,
     pub threshold: f64,
+    /// My labels, for `labelled` and `lab>=N`.
+    pub mine: Option<&'a crate::model::LabelSet>,
 }
 
 /// The rollout list pane.
@@ -145,7 +147,11 @@ impl TranscriptList {
         self.keys.clear();
         self.extend_keys(rollouts, view);
         self.rows = (0..rollouts.len() as u32)
-            .filter(|&i| self.filter.matches(&rollouts[i as usize], view.name, view.threshold))
+            .filter(|&i| {
+                self.filter.matches(&rollouts[i as usize], view.name, view.threshold, &|id| {
+                    view.mine.map_or(0, |m| m.scored_turns(id))
+                })
+            })
             .collect();
         self.sort_rows(rollouts);
         self.shown = vec![false; rollouts.len()];
@@ -166,7 +172,11 @@ impl TranscriptList {
         let keep = self.selected_rollout();
         self.extend_keys(rollouts, view);
         let mut new: Vec<u32> = (first as u32..rollouts.len() as u32)
-            .filter(|&i| self.filter.matches(&rollouts[i as usize], view.name, view.threshold))
+            .filter(|&i| {
+                self.filter.matches(&rollouts[i as usize], view.name, view.threshold, &|id| {
+                    view.mine.map_or(0, |m| m.scored_turns(id))
+                })
+            })
             .collect();
         self.shown.resize(rollouts.len(), false);
         for &i in &new {
@@ -350,7 +360,7 @@ mod tests {
     #[test]
     fn sorts_by_max_with_missing_last_both_ways() {
         let rollouts = summaries(&[Some(3.0), None, Some(9.0), Some(3.0)]);
-        let view = ScoreView { name: "s", threshold: 5.0 };
+        let view = ScoreView { name: "s", threshold: 5.0, mine: None };
         let mut list = TranscriptList { sort: SortKey::Max, ..TranscriptList::default() };
         list.rebuild(&rollouts, view);
         assert_eq!(list.rows, vec![0, 3, 2, 1]);
@@ -362,7 +372,7 @@ mod tests {
     #[test]
     fn appended_rows_merge_into_the_sort_and_keep_the_selection() {
         let rollouts = summaries(&[Some(5.0), Some(1.0), Some(7.0), Some(2.0)]);
-        let view = ScoreView { name: "s", threshold: 5.0 };
+        let view = ScoreView { name: "s", threshold: 5.0, mine: None };
         let mut list = TranscriptList { sort: SortKey::Max, ..TranscriptList::default() };
         list.rebuild(&rollouts[..2], view);
         list.selected = 1; // rollout 0 (max 5)
@@ -397,7 +407,7 @@ mod category_sort_tests {
             tagged_rollout("c", 1, Some(&[Some("none")])),
         ];
         let categories: Vec<Arc<str>> = ["despair", "none"].map(Arc::from).into();
-        let view = ScoreView { name: "frustration.tag", threshold: 5.0 };
+        let view = ScoreView { name: "frustration.tag", threshold: 5.0, mine: None };
         let mut list = TranscriptList::default();
         let order = |list: &mut TranscriptList| {
             list.cycle_sort(&categories);

@@ -8,6 +8,7 @@ pub mod categories;
 pub mod columns;
 pub mod compare_view;
 pub mod filter;
+mod filtering;
 pub mod help;
 pub mod keymap;
 pub mod keys;
@@ -309,7 +310,11 @@ impl App {
     }
 
     pub fn score_view(&self) -> ScoreView<'_> {
-        ScoreView { name: self.score_name(), threshold: self.settings.threshold }
+        ScoreView {
+            name: self.score_name(),
+            threshold: self.settings.threshold,
+            mine: Some(&self.labels.mine),
+        }
     }
 
     fn on_load(&mut self, event: LoadEvent, out: &mut Outcome) {
@@ -341,6 +346,7 @@ impl App {
             let view = ScoreView {
                 name: self.settings.score.as_deref().unwrap_or(""),
                 threshold: self.settings.threshold,
+                mine: Some(&self.labels.mine),
             };
             self.list.append(&self.study.rollouts, first, view);
             if let Some(id) = &self.reselect

@@ -37,7 +37,12 @@ pub fn run(mut study: Study, args: &ReportArgs, command: String) -> Result<(Writ
             .map_err(|e| format!("--filter: {e}"))?
             .resolve(&fields, &scores, &score)
             .map_err(|e| format!("--filter: {e}"))?;
-        study.rollouts.retain(|r| filter.matches(r, &score, threshold));
+        if filter.uses_labels() {
+            return Err(
+                "--filter: labelled and lab count the app's own labels; a report filters by the study".into(),
+            );
+        }
+        study.rollouts.retain(|r| filter.matches(r, &score, threshold, &|_| 0));
         if study.rollouts.is_empty() {
             return Err(format!("no rollout matches --filter {expr:?}"));
         }

@@ -43,9 +43,12 @@ impl Widget for ReaderWidget<'_> {
             }
             ReaderState::Reading => Some(Line::styled("reading…", theme.dim())),
             ReaderState::NoSelection => Some(Line::styled("no rollout selected", theme.dim())),
+            ReaderState::NoMatch => {
+                Some(Line::styled("no rollout matches the filter · F clears it", theme.dim()))
+            }
         };
         if let Some(text) = text {
-            Paragraph::new(text).render(inner, buf);
+            Paragraph::new(text).wrap(ratatui::widgets::Wrap { trim: true }).render(inner, buf);
             return;
         }
         let lines: Vec<Line> = view

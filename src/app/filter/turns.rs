@@ -101,7 +101,8 @@ mod tests {
         let despair = tagged_rollout("a", 3, Some(&[Some("none"), Some("despair"), None]));
         let calm = tagged_rollout("a", 2, Some(&[Some("none"), None]));
         let untagged = tagged_rollout("a", 2, None);
-        let pass = |f: &Filter| [&despair, &calm, &untagged].map(|r| f.matches(r, "frustration", 5.0));
+        let pass =
+            |f: &Filter| [&despair, &calm, &untagged].map(|r| f.matches(r, "frustration", 5.0, &|_| 0));
         assert_eq!(pass(&filter("frustration.tag=despair")), [true, false, false]);
         assert_eq!(pass(&filter("tag=despair")), [true, false, false], "short for the shown score's tag");
         assert_eq!(pass(&filter("tag!=despair")), [false, true, true], "!= is: no turn has it");
@@ -132,8 +133,8 @@ mod tests {
             name: "frustration".into(),
             values: crate::model::ScoreValues::Numeric(vec![Some(3.0), Some(7.0)].into()),
         });
-        assert!(filter("frustration=7").matches(&r, "frustration", 5.0));
-        assert!(!filter("frustration=5").matches(&r, "frustration", 5.0));
-        assert!(!filter("all(frustration=7)").matches(&r, "frustration", 5.0));
+        assert!(filter("frustration=7").matches(&r, "frustration", 5.0, &|_| 0));
+        assert!(!filter("frustration=5").matches(&r, "frustration", 5.0, &|_| 0));
+        assert!(!filter("all(frustration=7)").matches(&r, "frustration", 5.0, &|_| 0));
     }
 }

@@ -98,6 +98,8 @@ pub struct ReaderView<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReaderState<'a> {
     NoSelection,
+    /// The filter hides every rollout: nothing is shown, not the rollout shown before.
+    NoMatch,
     Reading,
     Error(&'a str),
     Shown,
@@ -260,8 +262,13 @@ impl App {
         focused: bool,
     ) -> ReaderView<'a> {
         let judge = JudgeLens::new(self);
-        let id = reader.index.and_then(|i| self.study.rollouts.get(i)).map_or("", |r| &*r.id);
+        let hidden = std::ptr::eq(reader, &self.reader)
+            && self.list.rows.is_empty()
+            && !self.study.rollouts.is_empty();
+        let id =
+            reader.index.and_then(|i| self.study.rollouts.get(i)).filter(|_| !hidden).map_or("", |r| &*r.id);
         let state = match (&reader.rollout, &reader.error, reader.index) {
+            _ if hidden => ReaderState::NoMatch,
             (Some(_), _, _) => ReaderState::Shown,
             (None, Some(e), _) => ReaderState::Error(e),
             (None, None, Some(_)) => ReaderState::Reading,
