@@ -329,8 +329,34 @@ impl LabelOptions {
             .or_else(|| self.config_annotator.clone())
             .or_else(|| ["USER", "LOGNAME", "USERNAME"].iter().find_map(|v| std::env::var(v).ok()))
             .filter(|n| !n.trim().is_empty())
+            .or_else(os_user_name)
             .unwrap_or_else(|| "annotator".to_string())
     }
+}
+
+/// The name of the user running rollscope, from the system's user table, for when `$USER` is
+/// unset (a container, a cron job, `sudo -i`): labels are then still one person's. The uid is
+/// that of `/proc/self`, so no unsafe call is needed.
+fn os_user_name() -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let uid = std::fs::metadata("/proc/self").ok()?.uid();
+        let table = std::fs::read_to_string("/etc/passwd").ok()?;
+        user_of(&table, uid)
+    }
+    #[cfg(not(unix))]
+    None
+}
+
+/// The name of `uid` in `/etc/passwd` text (`name:x:uid:gid:…`).
+pub(super) fn user_of(table: &str, uid: u32) -> Option<String> {
+    table.lines().find_map(|line| {
+        let mut fields = line.split(':');
+        let name = fields.next()?;
+        let id: u32 = fields.nth(1)?.parse().ok()?;
+        (id == uid && !name.is_empty()).then(|| name.to_string())
+    })
 }
 
 #[cfg(test)]

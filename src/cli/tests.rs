@@ -247,3 +247,11 @@ fn options_given_override_a_queues_and_the_rest_come_from_it() {
     assert_eq!(merged.score_files.paths, vec![std::path::PathBuf::from("t.jsonl")]);
     assert_eq!(merged.score_files.turn_field.as_deref(), Some("turn_index"), "field by field");
 }
+
+#[test]
+fn without_user_variables_the_annotator_is_the_system_user() {
+    let table = "root:x:0:0:root:/root:/bin/bash\n# a comment\nana:x:1000:1000::/home/ana:/bin/sh\n";
+    assert_eq!(super::study::user_of(table, 1000).as_deref(), Some("ana"));
+    assert_eq!(super::study::user_of(table, 0).as_deref(), Some("root"));
+    assert_eq!(super::study::user_of(table, 7), None);
+}

@@ -39,6 +39,12 @@ pub fn record_error(e: &serde_json::Error) -> RecordError {
         Some(i) => text[..i].to_string(),
         None => text,
     };
+    // A line that is no JSON at all (`hello`, `{oops`): serde_json's words for it
+    // ("expected ident") say nothing to someone who did not write a parser.
+    let message = match message.as_str() {
+        "expected value" | "expected ident" => "not JSON: expected a value".to_string(),
+        _ => message,
+    };
     RecordError { line: e.line() as u64, column: (e.column() as u64).max(1), message }
 }
 
@@ -74,4 +80,20 @@ fn key_list(keys: &[String]) -> String {
 
 fn score_row_hint(score_row: bool) -> &'static str {
     if score_row { " (a judge-score row? attach score files with --scores FILE)" } else { "" }
+}
+
+#[cfg(test)]
+mod error_tests {
+    use super::record_error;
+
+    #[test]
+    fn a_line_that_is_no_json_says_so() {
+        let e = serde_json::from_str::<serde_json::Value>("hello").unwrap_err();
+        let e = record_error(&e);
+        assert_eq!((e.line, e.column, e.message.as_str()), (1, 1, "not JSON: expected a value"));
+        let e = record_error(&serde_json::from_str::<serde_json::Value>("nix").unwrap_err());
+        assert_eq!(e.message, "not JSON: expected a value");
+        let e = record_error(&serde_json::from_str::<serde_json::Value>("[1,").unwrap_err());
+        assert_eq!(e.message, "EOF while parsing a value", "other messages stay serde_json's");
+    }
 }

@@ -4,6 +4,7 @@
 
 mod bodies;
 mod lines;
+mod meta;
 
 use std::sync::Arc;
 
@@ -14,6 +15,7 @@ use super::wrap::wrap_text;
 use crate::load::TextFiles;
 use crate::model::{Role, Rollout, RolloutSummary, ScoreValues, TextAt};
 use crate::{load, sanitize};
+use meta::meta_value_text;
 
 /// A rollout read for the reader: its messages, with the index's per-turn scores on them (the
 /// index holds those joined from `--scores` files too), and the hash of each turn's text. Made
@@ -235,14 +237,8 @@ impl TurnReader {
         notes: Option<&Vec<(LineKind, String)>>,
     ) {
         let mut text = format!("{} · {}", rollout.id, source);
-        let fields: Vec<String> = rollout
-            .metadata
-            .iter()
-            .map(|(k, v)| match v {
-                serde_json::Value::String(s) => format!("{k}={s}"),
-                other => format!("{k}={other}"),
-            })
-            .collect();
+        let fields: Vec<String> =
+            rollout.metadata.iter().map(|(k, v)| format!("{k}={}", meta_value_text(v))).collect();
         if !fields.is_empty() {
             text.push('\n');
             text.push_str(&fields.join("  "));

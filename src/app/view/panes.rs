@@ -262,7 +262,9 @@ impl App {
         focused: bool,
     ) -> ReaderView<'a> {
         let judge = JudgeLens::new(self);
+        // In a review the queue stands in for the list.
         let hidden = std::ptr::eq(reader, &self.reader)
+            && self.review.is_none()
             && self.list.rows.is_empty()
             && !self.study.rollouts.is_empty();
         let id =

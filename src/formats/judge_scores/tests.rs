@@ -233,7 +233,7 @@ fn bad_rows_are_warnings_with_line_and_column_and_the_rest_attach() {
         "{problems:#?}"
     );
     let messages: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
-    assert!(messages[0].starts_with("bad score row: expected value"), "{messages:?}");
+    assert!(messages[0].starts_with("bad score row: not JSON: expected a value"), "{messages:?}");
     assert!(messages[1].contains("must be an object, found an array"), "{messages:?}");
     assert!(messages[2].contains("UTF-8"), "{messages:?}");
     assert!(messages[3].contains("missing field \"turn_idx\""), "{messages:?}");

@@ -102,7 +102,7 @@ pub fn bad_files(b: &mut Builder) {
         ids(&["h-1", "h-3"]),
         vec![at(2, 2, "rollout 1: EOF")],
     );
-    b.add("invalid.json", b"{\"id\": \"x\",\n \"messages\": [}\n", vec![], vec![at(2, 15, "expected value")]);
+    b.add("invalid.json", b"{\"id\": \"x\",\n \"messages\": [}\n", vec![], vec![at(2, 15, "expected a value")]);
 
     let wrong = [
         line(&json!({"id": "wt-1", "messages": [{"role": "assistant", "content": "ok"}]})),
@@ -201,7 +201,7 @@ pub fn bad_files(b: &mut Builder) {
         "bom_crlf.jsonl",
         &bom_crlf,
         ids(&["bc-1", "bc-3", "bc-6"]),
-        vec![at(4, 31, "expected value"), at(5, 1, "expected value")],
+        vec![at(4, 31, "expected a value"), at(5, 1, "expected a value")],
     );
     let bom_json = [
         b"\xEF\xBB\xBF".as_slice(),
@@ -228,7 +228,7 @@ pub fn bad_files(b: &mut Builder) {
         "{\"id\": \"nf-2\", \"metadata\": {\"temperature\": NaN}, \"messages\": []}".into(),
         "{\"id\": \"nf-3\", \"messages\": [], \"x\": NaNa}".into(),
     ];
-    b.add("nonfinite.jsonl", &jsonl(&nonfinite), ids(&["nf-1", "nf-2"]), vec![at(3, 37, "expected value")]);
+    b.add("nonfinite.jsonl", &jsonl(&nonfinite), ids(&["nf-1", "nf-2"]), vec![at(3, 37, "expected a value")]);
     b.add(
         "nonfinite.json",
         b"[{\"id\": \"nfj-1\", \"messages\": [{\"role\": \"assistant\", \"content\": \"a\", \"scores\": {\"frustration\": NaN}}]}]",
