@@ -102,7 +102,12 @@ pub fn bad_files(b: &mut Builder) {
         ids(&["h-1", "h-3"]),
         vec![at(2, 2, "rollout 1: EOF")],
     );
-    b.add("invalid.json", b"{\"id\": \"x\",\n \"messages\": [}\n", vec![], vec![at(2, 15, "expected a value")]);
+    b.add(
+        "invalid.json",
+        b"{\"id\": \"x\",\n \"messages\": [}\n",
+        vec![],
+        vec![at(2, 15, "expected a value")],
+    );
 
     let wrong = [
         line(&json!({"id": "wt-1", "messages": [{"role": "assistant", "content": "ok"}]})),
