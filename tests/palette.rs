@@ -229,6 +229,12 @@ fn filters_take_substrings_regexes_and_my_labels_and_say_what_values_exist() {
     let screen = screen_text(&s.draw());
     assert!(screen.contains("││no rollout matches the filter · F"), "the transcript says so:\n{screen}");
     assert!(!screen.contains("Attempt 1 at"), "not the last rollout shown:\n{screen}");
+    assert!(
+        screen.contains(
+            "harsh_tone_long, baseline,\nneutral, polite_rejection, sarcastic_rejection, trained_lora"
+        ),
+        "a message longer than the status line is wrapped in full, never cut:\n{screen}"
+    );
     s.press("f<C-u>conditon~x<Enter>");
     assert!(s.app.toast.as_deref().unwrap().contains("did you mean `condition`"));
 }

@@ -47,6 +47,10 @@ pub fn render(app: &App, frame: &mut Frame) -> HitMap {
         frame.set_cursor_position(cursor);
     }
     frame.render_widget(status, areas.status);
+    // A message too long for the status line is never cut: the whole of it grows upward.
+    if let Some(toast) = app.toast.as_deref().filter(|_| app.modal.is_none()) {
+        status::render_long_message(toast, areas.status, theme, frame.buffer_mut());
+    }
     frame.render_widget(HintsWidget { hints: &app.hints_view(), theme }, areas.hints);
     let full = frame.area();
     match &app.modal {

@@ -160,3 +160,20 @@ fn keep_fitting(hints: &[(String, &'static str)], width: usize) -> Vec<bool> {
     }
     keep
 }
+
+/// A message wider than the status line, wrapped in full on it and the lines above it.
+pub fn render_long_message(message: &str, status: Rect, theme: Theme, buf: &mut Buffer) {
+    use unicode_width::UnicodeWidthStr;
+    let text = sanitize::clean(message);
+    let width = status.width as usize;
+    if text.width() <= width || width == 0 {
+        return;
+    }
+    let lines = crate::app::help::word_wrap(&text, width);
+    // Over the status line and as many lines above it as the message needs.
+    let height = (lines.len() as u16).min(status.y + 1);
+    let area = Rect::new(status.x, status.y + 1 - height, status.width, height);
+    ratatui::widgets::Clear.render(area, buf);
+    let lines: Vec<Line> = lines.into_iter().map(|l| Line::styled(l, theme.title())).collect();
+    Paragraph::new(lines).render(area, buf);
+}
