@@ -238,3 +238,44 @@ fn filters_take_substrings_regexes_and_my_labels_and_say_what_values_exist() {
     s.press("f<C-u>conditon~x<Enter>");
     assert!(s.app.toast.as_deref().unwrap().contains("did you mean `condition`"));
 }
+
+#[test]
+fn seven_groups_read_apart_without_colour_and_t_shows_a_groups_turns() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut s = study(w, h);
+        s.press("v");
+        let screen = screen_text(&s.draw());
+        insta::assert_snapshot!(format!("study7_stats_no_color_{w}x{h}"), screen);
+        if h == 40 {
+            // Numbered, each with its own dash pattern, names whole.
+            for (mark, name) in [
+                ("1 ━━━", "baseline"),
+                ("2 ━━ ", "harsh_tone"),
+                ("3 ━ ━", "harsh_tone_long"),
+                ("4 ···", "neutral"),
+                ("5 ━╸━", "polite_rejection"),
+                ("6 · ·", "sarcastic_rejection"),
+                ("7 ━·━", "trained_lora"),
+            ] {
+                let line = screen
+                    .lines()
+                    .find(|l| l.contains(&format!("{mark} {name} ")))
+                    .unwrap_or_else(|| panic!("{mark} {name}:\n{screen}"));
+                assert!(line.contains("20      0%"), "{line}");
+            }
+        }
+        // harsh_tone (group 2): turn k scores (3 + k·2 + r + t) mod 11 over r < 5, t < 4 (make.py):
+        // turn 1 mean 6.5 with 85 % ≥ 5; turn 2 mean 137/20 = 6.85, 17 of 20 ≥ 5.
+        s.press("jt");
+        let screen = screen_text(&s.draw());
+        assert!(screen.contains("harsh_tone per turn"), "{screen}");
+        assert!(screen.contains("    1    6.50  ") && screen.contains("    2    6.85  "), "{screen}");
+        let turn_two = screen.lines().find(|l| l.contains("    2    6.85  ")).unwrap();
+        assert!(
+            turn_two.contains("85%") && turn_two.trim_end_matches('│').trim_end().ends_with("20"),
+            "{turn_two}"
+        );
+        s.press("t");
+        assert!(!screen_text(&s.draw()).contains("per turn · j/k"));
+    }
+}

@@ -21,6 +21,8 @@ pub enum Action {
     PrevChoice,
     /// The help: type text to narrow it.
     FilterHelp,
+    /// The statistics view: the selected group's per-turn table.
+    ToggleTable,
     Close,
     FocusNext,
     FocusPrev,
@@ -130,6 +132,7 @@ impl Action {
             Action::NextChoice => "next_choice",
             Action::PrevChoice => "prev_choice",
             Action::FilterHelp => "filter_help",
+            Action::ToggleTable => "table",
             Action::Close => "close",
             Action::FocusNext => "focus_next",
             Action::FocusPrev => "focus_prev",

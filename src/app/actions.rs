@@ -155,6 +155,7 @@ impl App {
             | Action::NextChoice
             | Action::PrevChoice
             | Action::FilterHelp
+            | Action::ToggleTable
             | Action::SaveNote
             | Action::ClearLine
             | Action::DeleteWord

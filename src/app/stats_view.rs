@@ -22,6 +22,9 @@ pub struct StatsView {
     pub human: Vec<Vec<Option<f64>>>,
     /// Each group's per-rollout AUCs, for the strip plot.
     pub aucs: Vec<Vec<f64>>,
+    /// The group whose per-turn table is shown (`j`/`k`), and whether it is (`t`).
+    pub selected: usize,
+    pub table: bool,
 }
 
 /// A snapshot of what the figures are computed from, so the worker never touches the app.
@@ -106,6 +109,15 @@ impl App {
             Action::NextScoreName => {
                 self.next_score_name(out);
                 self.request_stats(out);
+            }
+            Action::ToggleTable | Action::Down | Action::Up => {
+                let Some(Modal::Stats(view)) = &mut self.modal else { return };
+                let groups = view.stats.as_ref().map_or(0, |s| s.groups.len());
+                match action {
+                    Action::ToggleTable => view.table = !view.table,
+                    Action::Down => view.selected = (view.selected + 1).min(groups.saturating_sub(1)),
+                    _ => view.selected = view.selected.saturating_sub(1),
+                }
             }
             _ => self.modal = None,
         }

@@ -9,7 +9,7 @@ use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Dataset, GraphType, Paragraph, Widget, Wrap};
 
-use super::stats::{Series, chart, series_style};
+use super::stats::{Series, chart, line_points, number_groups, series_style};
 use super::theme::Theme;
 use crate::app::compare_view::CompareView;
 use crate::metrics::compare::text::{headline, interval, name, percent, short_p, signed, threshold};
@@ -92,6 +92,7 @@ fn y_range(report: &CompareReport) -> (f64, f64) {
 fn diff_chart(buf: &mut Buffer, area: Rect, report: &CompareReport, selected: usize, theme: Theme) {
     let max_turn = report.comparisons.iter().map(|c| c.per_turn.len()).max().unwrap_or(1).max(1) as f64;
     let mut series: Vec<Series> = Vec::new();
+    let mut means = Vec::new();
     series.push((vec![(1.0, 0.0), (max_turn, 0.0)], theme.dim(), Marker::Braille, GraphType::Line));
     for (i, c) in report.comparisons.iter().enumerate() {
         let (style, marker, _) = series_style(theme, i);
@@ -99,7 +100,9 @@ fn diff_chart(buf: &mut Buffer, area: Rect, report: &CompareReport, selected: us
         let at = |value: fn(&crate::metrics::compare::TurnComparison) -> Option<f64>| -> Vec<(f64, f64)> {
             c.per_turn.iter().filter_map(|t| value(t).map(|v| (t.turn as f64, v))).collect()
         };
-        series.push((at(|t| t.mean_diff), style, marker, GraphType::Line));
+        let (line, kind) = line_points(theme, i, at(|t| t.mean_diff));
+        means.push(at(|t| t.mean_diff));
+        series.push((line, style, marker, kind));
         // Without colour one band is drawn, the selected one's, so bands are not mixed up.
         if theme.color || i == selected {
             let band = style.add_modifier(Modifier::DIM);
@@ -117,6 +120,7 @@ fn diff_chart(buf: &mut Buffer, area: Rect, report: &CompareReport, selected: us
         .collect();
     let title = format!("difference from the baseline per turn (dots: 95% CI · █ p_holm < {ALPHA})");
     chart(buf, area, &title, datasets, max_turn, y_range(report), theme);
+    number_groups(buf, area, y_range(report), max_turn, &means, theme);
 }
 
 /// One row per comparison: sizes, AUC and its change, % ≥ T at the last common turn,
@@ -160,7 +164,10 @@ fn table(buf: &mut Buffer, area: Rect, report: &CompareReport, selected: usize, 
             .max()
             .unwrap_or(0)
     };
-    let available = area.width.saturating_sub(2) as usize;
+    // Each row starts with its group's mark (`⣿`, or without colour `1 ━━━`) and a space.
+    let mark_width =
+        (0..names.len()).map(|i| series_style(theme, i).2.chars().count()).max().unwrap_or(1) + 1;
+    let available = area.width.saturating_sub(mark_width as u16) as usize;
     // The longest name and the space after it.
     let name_width =
         (names.iter().chain([&heading]).map(|n| n.chars().count()).max().unwrap_or(0) + 1).clamp(10, 36);
@@ -194,13 +201,14 @@ fn table(buf: &mut Buffer, area: Rect, report: &CompareReport, selected: usize, 
         text
     };
     let headings: Vec<&str> = columns.iter().map(|(h, _, _)| h.as_str()).collect();
-    let mut lines = vec![Line::styled(format!("  {}", line(&heading, headings)), theme.header())];
+    let mut lines =
+        vec![Line::styled(format!("{:mark_width$}{}", "", line(&heading, headings)), theme.header())];
     for (i, label) in names.iter().enumerate() {
         let (style, _, glyph) = series_style(theme, i);
         let cells: Vec<&str> = columns.iter().map(|(_, cells, _)| cells[i].as_str()).collect();
         let row_style = if i == selected { theme.selected_row(true) } else { Style::new() };
         lines.push(Line::from(vec![
-            Span::styled(format!("{glyph} "), style),
+            Span::styled(format!("{glyph:<mark_width$}"), style),
             Span::styled(line(label, cells), row_style),
         ]));
     }

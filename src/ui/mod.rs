@@ -11,6 +11,7 @@ pub mod overlay;
 pub mod palette;
 pub mod reader;
 pub mod review;
+pub mod series;
 pub mod side_by_side;
 pub mod stats;
 pub mod status;

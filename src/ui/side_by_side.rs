@@ -83,7 +83,10 @@ fn draw_chart(view: &SideBySideView, area: Rect, buf: &mut Buffer, theme: Theme)
     if view.range == (0.0, 10.0) {
         datasets.push(line(&threshold, theme.threshold(), Marker::Braille));
     }
-    datasets.extend([line(&left, ls, lm), line(&right, rs, rm)]);
+    // Without colour the right side is dashed (`series`), so the two lines stay apart.
+    let (left, left_kind) = super::stats::line_points(theme, 0, left);
+    let (right, right_kind) = super::stats::line_points(theme, 1, right);
+    datasets.extend([line(&left, ls, lm).graph_type(left_kind), line(&right, rs, rm).graph_type(right_kind)]);
     let number = |x: f64| Span::raw(if x.fract() == 0.0 { format!("{x:.0}") } else { format!("{x:.1}") });
     let x_labels = turn_labels(max_turn);
     let y_labels = vec![number(view.range.0), number(view.range.1)];

@@ -9,19 +9,43 @@ use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Block, Borders, Chart, Clear, Dataset, GraphType, Paragraph, Widget};
 
+use super::series;
 use super::theme::Theme;
 use crate::app::stats_view::StatsView;
 use crate::metrics::study::{GroupStats, TurnStats};
 use crate::sanitize;
 
-const MARKERS: [Marker; 4] = [Marker::Braille, Marker::Dot, Marker::Block, Marker::HalfBlock];
-/// Glyphs naming the markers in the legend (for NO_COLOR).
-const GLYPHS: [&str; 4] = ["⣿", "•", "█", "▀"];
+/// Group `i`'s style, marker and legend mark: its colour and `⣿` with colour; without, its
+/// number and dash pattern (`series`), drawn in Braille.
+pub(super) fn series_style(theme: Theme, i: usize) -> (Style, Marker, String) {
+    let mark = if theme.color { "⣿".to_string() } else { series::legend_mark(i) };
+    (theme.group(i), Marker::Braille, mark)
+}
 
-pub(super) fn series_style(theme: Theme, i: usize) -> (Style, Marker, &'static str) {
-    let style = theme.group(i);
-    let m = if theme.color { 0 } else { i % MARKERS.len() };
-    (style, MARKERS[m], GLYPHS[m])
+/// A group's line: solid in its colour, or without colour its dashes as scattered dots.
+pub(super) fn line_points(theme: Theme, i: usize, points: Vec<(f64, f64)>) -> (Vec<(f64, f64)>, GraphType) {
+    if theme.color { (points, GraphType::Line) } else { (series::dashed(&points, i), GraphType::Scatter) }
+}
+
+/// Without colour, each group's number on each of its points of a chart drawn by `chart`.
+pub(super) fn number_groups(
+    buf: &mut Buffer,
+    area: Rect,
+    y: (f64, f64),
+    max_x: f64,
+    groups: &[Vec<(f64, f64)>],
+    theme: Theme,
+) {
+    if theme.color {
+        return;
+    }
+    let width = [y.0, (y.0 + y.1) / 2.0, y.1].iter().map(|v| y_label(*v).len()).max().unwrap_or(1) as u16;
+    let graph = series::graph_area(area, width);
+    series::number_points(buf, graph, ((1.0, max_x.max(2.0)), y), groups, theme.title());
+}
+
+fn y_label(y: f64) -> String {
+    if y.fract() == 0.0 { format!("{y:.0}") } else { format!("{y:.1}") }
 }
 
 /// The statistics view: the study's figures per group as charts.
@@ -41,7 +65,8 @@ impl Widget for StatsWidget<'_> {
 fn render(view: &StatsView, score: &str, threshold: f64, theme: Theme, area: Rect, buf: &mut Buffer) {
     Clear.render(area, buf);
     let status = if view.computing { " · computing…" } else { "" };
-    let block = Block::default().borders(Borders::ALL).border_style(theme.border(true)).title(Span::styled(
+    // Chrome without colour: no group's colour is the border's.
+    let block = Block::default().borders(Borders::ALL).border_style(theme.title()).title(Span::styled(
         format!(" Statistics · {} · threshold {}{status} ", sanitize::clean(score), threshold),
         theme.title(),
     ));
@@ -63,10 +88,12 @@ fn render(view: &StatsView, score: &str, threshold: f64, theme: Theme, area: Rec
     // (a) mean per turn, CI band as dotted bounds, human mean as its own series.
     let mut series: Vec<Vec<(f64, f64)>> = Vec::new();
     let mut styles = Vec::new();
+    let means: Vec<Vec<(f64, f64)>> = stats.groups.iter().map(|g| points(&g.per_turn, |t| t.mean)).collect();
     for (i, g) in stats.groups.iter().enumerate() {
         let (style, marker, _) = series_style(theme, i);
-        series.push(points(&g.per_turn, |t| t.mean));
-        styles.push((style, marker, GraphType::Line, true));
+        let (line, kind) = line_points(theme, i, means[i].clone());
+        series.push(line);
+        styles.push((style, marker, kind, true));
         // Without colour the band's dots could not be told apart between groups.
         if theme.color {
             series.push(points(&g.per_turn, |t| t.mean_ci.map(|c| c.0)));
@@ -108,6 +135,7 @@ fn render(view: &StatsView, score: &str, threshold: f64, theme: Theme, area: Rec
         "mean score per turn (▄ your labels)"
     };
     chart(buf, top[0], title, datasets, max_turn, (0.0, 10.0), theme);
+    number_groups(buf, top[0], (0.0, 10.0), max_turn, &means, theme);
 
     // (b) % at or above the threshold, (c) cumulative self-deletion.
     for (panel, title, value) in [
@@ -118,17 +146,26 @@ fn render(view: &StatsView, score: &str, threshold: f64, theme: Theme, area: Rec
         ),
         (bottom[0], "cumulative self-deletion".to_string(), |t: &TurnStats| t.self_deleted_cum),
     ] {
-        let series: Vec<Vec<(f64, f64)>> =
+        let values: Vec<Vec<(f64, f64)>> =
             stats.groups.iter().map(|g| points(&g.per_turn, |t| value(t).map(|v| v * 100.0))).collect();
-        let datasets = series
+        let lines: Vec<(Vec<(f64, f64)>, GraphType)> =
+            values.iter().enumerate().map(|(i, pts)| line_points(theme, i, pts.clone())).collect();
+        let datasets = lines
             .iter()
             .enumerate()
-            .map(|(i, pts)| {
+            .map(|(i, (pts, kind))| {
                 let (style, marker, _) = series_style(theme, i);
-                Dataset::default().data(pts).style(style).marker(marker).graph_type(GraphType::Line)
+                Dataset::default().data(pts).style(style).marker(marker).graph_type(*kind)
             })
             .collect();
         chart(buf, panel, &title, datasets, max_turn, (0.0, 100.0), theme);
+        number_groups(buf, panel, (0.0, 100.0), max_turn, &values, theme);
+    }
+    if view.table
+        && let Some(group) = stats.groups.get(view.selected)
+    {
+        turn_table(buf, rows[1], group, view.selected, threshold, theme);
+        return;
     }
     // (d) the legend, and under it, where there is room, each rollout's AUC as a strip per
     // group with the group mean marked (the study's Figure 6d).
@@ -186,6 +223,14 @@ fn strip_plot(buf: &mut Buffer, area: Rect, groups: &[GroupStats], aucs: &[Vec<f
         )
         .x_axis(Axis::default().bounds([0.0, max_x]).labels(x_labels).style(theme.dim()))
         .y_axis(Axis::default().bounds([-0.5, n - 0.5]));
+    // Without colour the rows are named by the groups' numbers, the top row first.
+    let widget = if theme.color || area.height < groups.len() as u16 + 4 {
+        widget
+    } else {
+        let labels: Vec<Span> =
+            (0..groups.len()).rev().map(|i| Span::raw(series::number(i).to_string())).collect();
+        widget.y_axis(Axis::default().bounds([-0.5, n - 0.5]).labels(labels).style(theme.dim()))
+    };
     widget.render(area, buf);
 }
 
@@ -215,7 +260,7 @@ pub(super) fn chart(
     theme: Theme,
 ) {
     let x_labels = turn_labels(max_x);
-    let label = |y: f64| Span::raw(if y.fract() == 0.0 { format!("{y:.0}") } else { format!("{y:.1}") });
+    let label = |y: f64| Span::raw(y_label(y));
     let y_labels = vec![label(min_y), label((min_y + max_y) / 2.0), label(max_y)];
     let widget = Chart::new(datasets)
         .block(
@@ -233,14 +278,12 @@ pub(super) fn chart(
 /// One line per group where it fits; else the figures go on a line of their own under the
 /// name, so no column is ever cut.
 fn legend(buf: &mut Buffer, area: Rect, groups: &[GroupStats], theme: Theme) {
-    let rows: Vec<(Style, &str, String, String)> = groups
+    let rows: Vec<(Style, String, String, String)> = groups
         .iter()
         .enumerate()
         .map(|(i, g)| {
             let (style, _, glyph) = series_style(theme, i);
-            let name: Vec<String> =
-                g.key.values().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string)).collect();
-            let name = if name.is_empty() { "all".to_string() } else { name.join(" · ") };
+            let name = group_name(g);
             let auc = match (g.auc_mean, g.auc_ci) {
                 (Some(m), Some((lo, hi))) => format!("{m:.2} [{lo:.2}, {hi:.2}]"),
                 (Some(m), None) => format!("{m:.2}"),
@@ -255,15 +298,21 @@ fn legend(buf: &mut Buffer, area: Rect, groups: &[GroupStats], theme: Theme) {
             )
         })
         .collect();
+    use unicode_width::UnicodeWidthStr;
     let inner_width = area.width.saturating_sub(2) as usize;
-    let one_line = rows.iter().all(|(_, _, _, figures)| 2 + 19 + figures.chars().count() <= inner_width);
+    let mark_width = rows.iter().map(|(_, glyph, _, _)| glyph.width()).max().unwrap_or(1) + 1;
+    let name_width = rows.iter().map(|(_, _, name, _)| name.width()).max().unwrap_or(0).max(5);
+    let one_line = rows
+        .iter()
+        .all(|(_, _, _, figures)| mark_width + name_width + 1 + figures.chars().count() <= inner_width);
     let mut lines = Vec::new();
     if one_line {
-        lines.push(Line::styled("group                  n  selfdel  AUC [95% CI]", theme.header()));
+        let header = format!("{:<w$}n  selfdel  AUC [95% CI]", "group", w = mark_width + name_width + 1 + 3);
+        lines.push(Line::styled(header, theme.header()));
         for (style, glyph, name, figures) in rows {
             lines.push(Line::from(vec![
-                Span::styled(format!("{glyph} "), style),
-                Span::styled(format!("{:<19}", super::list::fit(&name, 18)), style),
+                Span::styled(format!("{glyph:<mark_width$}"), style),
+                Span::styled(format!("{name:<name_width$} "), style),
                 Span::raw(figures),
             ]));
         }
@@ -279,4 +328,56 @@ fn legend(buf: &mut Buffer, area: Rect, groups: &[GroupStats], theme: Theme) {
         .border_style(theme.dim())
         .title(Span::styled(" groups ", theme.title()));
     Paragraph::new(lines).block(block).render(area, buf);
+}
+
+/// The selected group's figures turn by turn (`t`), over the lower half of the view.
+fn turn_table(buf: &mut Buffer, area: Rect, group: &GroupStats, i: usize, threshold: f64, theme: Theme) {
+    let pct = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{:.0}%", v * 100.0));
+    let ci = |c: Option<(f64, f64)>, scale: f64, digits: usize| {
+        c.map_or("–".to_string(), |(lo, hi)| format!("[{:.digits$}, {:.digits$}]", lo * scale, hi * scale))
+    };
+    let header = format!(
+        "{:>5}  {:>6}  {:<16}  {:>7}  {:<12}  {:>5}",
+        "turn",
+        "mean",
+        "95% CI",
+        format!("≥ {threshold}"),
+        "95% CI",
+        "n"
+    );
+    let mut lines = vec![Line::styled(header, theme.header())];
+    for t in &group.per_turn {
+        lines.push(Line::raw(format!(
+            "{:>5}  {:>6}  {:<16}  {:>7}  {:<12}  {:>5}",
+            t.turn,
+            t.mean.map_or("–".to_string(), |m| format!("{m:.2}")),
+            ci(t.mean_ci, 1.0, 2),
+            pct(t.frac_at_or_above),
+            ci(t.frac_ci, 100.0, 0),
+            t.n
+        )));
+    }
+    let (style, _, mark) = series_style(theme, i);
+    let title = Line::from(vec![
+        Span::styled(format!(" {mark} "), style),
+        Span::styled(
+            format!("{} per turn · j/k group · t closes ", sanitize::clean(&group_name(group))),
+            theme.title(),
+        ),
+    ]);
+    let block = Block::default().borders(Borders::ALL).border_style(theme.dim()).title(title);
+    Clear.render(area, buf);
+    Paragraph::new(lines).block(block).render(area, buf);
+}
+
+/// A group's name: its values joined with `·`, an empty value (no `dataset`) left out, as it
+/// says nothing; `all` for the one group of an ungrouped study.
+fn group_name(g: &GroupStats) -> String {
+    let values: Vec<String> = g
+        .key
+        .values()
+        .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+        .filter(|v| !v.is_empty() && v != "null")
+        .collect();
+    if values.is_empty() { "all".to_string() } else { values.join(" · ") }
 }

@@ -164,6 +164,14 @@ pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
     bind(Stats, &["+", ">", "="], ThresholdUp, "raise the threshold by one"),
     bind(Stats, &["-", "<"], ThresholdDown, "lower the threshold by one"),
     bind(Stats, &["c"], NextScoreName, "show the next score name"),
+    bind(
+        Stats,
+        &["t"],
+        ToggleTable,
+        "show or hide the selected group's per-turn table (mean, 95% CI, % ≥ T, n)",
+    ),
+    bind(Stats, &["j", "<Down>"], Down, "select the next group (its table)"),
+    bind(Stats, &["k", "<Up>"], Up, "select the previous group (its table)"),
     bind(Stats, &["<Esc>", "q", "v"], Close, "close the statistics"),
     bind(Stats, &["<C-c>"], Quit, "quit"),
     bind(Compare, &["b"], NextBaseline, "make the next value of the first --by field the baseline"),
@@ -258,6 +266,8 @@ pub fn hints(context: Context) -> &'static [(Action, &'static str)] {
             (ThresholdUp, "threshold +1"),
             (ThresholdDown, "threshold −1"),
             (NextScoreName, "score"),
+            (ToggleTable, "table"),
+            (Down, "group"),
             (Close, "close"),
         ],
         Compare => &[
