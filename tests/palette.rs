@@ -13,8 +13,10 @@ use rollscope::formats::judge_scores::ScoreFileSpec;
 use rollscope::load::LoadOptions;
 use rollscope::testkit::{Session, screen_text};
 
+/// Relative to the crate (where `cargo test` runs), so snapshots do not hold this machine's
+/// path.
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/study7").join(name)
+    PathBuf::from("tests/fixtures/study7").join(name)
 }
 
 /// The fixture: 140 rollouts without ids (`transcripts.json:0` …), seven conditions, a judge file.
