@@ -127,6 +127,33 @@ fn chart_alone_draws_bars_hidden_turns_humans_and_reports_its_hits() {
 }
 
 #[test]
+fn chart_gives_the_eleven_scores_eleven_heights_and_a_human_mark_its_own_bar() {
+    // The chart pane at 80×24: 40 × 8.
+    let view = ChartView {
+        title: " frustration ".into(),
+        values: (0..=10).map(|v| Judged::Score(f64::from(v))).collect(),
+        selected: 0,
+        threshold: 5.0,
+        scale: ScoreScale::Judge,
+        humans: vec![HumanMark { turn: 3, score: 9, mine: true }],
+        self_deleted_at: None,
+        focused: false,
+    };
+    let mut buffer = Buffer::empty(Rect::new(0, 0, 40, 8));
+    let hits = ChartWidget { view: view.clone(), theme: PLAIN }.draw(buffer.area, &mut buffer).unwrap();
+    let bar = |turn: usize| -> String {
+        let x = hits.x + (turn as u16 - 1) * hits.slot;
+        (1..6).map(|y| buffer[(x, y)].symbol().to_string()).collect()
+    };
+    let heights: std::collections::HashSet<String> = (1..=11).filter(|t| *t != 3).map(bar).collect();
+    assert_eq!(heights.len(), 10, "every score its own bar: {heights:?}");
+    assert_ne!(bar(10), bar(11), "9 and 10 differ");
+    let x3 = hits.x + 2 * hits.slot;
+    let mark = (1..6).find_map(|y| (x3..x3 + hits.slot).find(|x| buffer[(*x, y)].symbol() == "●"));
+    assert!(mark.is_some_and(|x| x < x3 + hits.slot - 1), "the mark is on turn 3's bar, not in the gap");
+}
+
+#[test]
 fn chart_of_a_probe_is_drawn_on_its_own_range_with_the_ends_labelled_and_no_threshold() {
     let view = ChartView {
         title: " probe ".into(),

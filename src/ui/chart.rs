@@ -152,7 +152,9 @@ impl ChartWidget {
                 Judged::Hidden => set(buf, x, bottom, "?", theme.dim()),
                 Judged::Missing => set(buf, x, bottom, "·", theme.dim()),
             }
-            let human_x = x + bar_width.min(g.slot - 1);
+            // On the turn's own bar (its last column), not in the gap after it, where it read
+            // as the next turn's.
+            let human_x = x + bar_width - 1;
             // Another annotator's mark first, so mine is drawn over it.
             for mark in view.humans.iter().filter(|m| m.turn == turn).rev() {
                 let glyph = if mark.mine { "●" } else { "○" };
