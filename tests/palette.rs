@@ -281,3 +281,21 @@ fn seven_groups_read_apart_without_colour_and_t_shows_a_groups_turns() {
         assert!(!screen_text(&s.draw()).contains("per turn · j/k"));
     }
 }
+
+#[test]
+fn the_header_collapses_lists_so_the_first_message_is_on_the_first_screen_and_m_expands_them() {
+    let mut s = study(80, 24);
+    let screen = screen_text(&s.draw());
+    assert!(screen.contains("messages_as_seen_by_model=[6 items]"), "{screen}");
+    assert!(screen.contains("tool_info={2 keys}"), "{screen}");
+    assert!(screen.contains("You are a helpful assistant."), "the first message shows:\n{screen}");
+    s.press("m");
+    let screen = screen_text(&s.draw());
+    assert!(screen.contains("=[{\"content\":\"Sol") && !screen.contains("[6 items]"), "{screen}");
+    s.press("jm");
+    let screen = screen_text(&s.draw());
+    assert!(
+        screen.contains("transcripts.json:1") && screen.contains("[6 items]"),
+        "m again collapses:\n{screen}"
+    );
+}

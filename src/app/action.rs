@@ -23,6 +23,8 @@ pub enum Action {
     FilterHelp,
     /// The statistics view: the selected group's per-turn table.
     ToggleTable,
+    /// The transcript's header: lists and objects in full, or collapsed to their size.
+    ToggleMetadata,
     Close,
     FocusNext,
     FocusPrev,
@@ -133,6 +135,7 @@ impl Action {
             Action::PrevChoice => "prev_choice",
             Action::FilterHelp => "filter_help",
             Action::ToggleTable => "table",
+            Action::ToggleMetadata => "metadata",
             Action::Close => "close",
             Action::FocusNext => "focus_next",
             Action::FocusPrev => "focus_prev",

@@ -68,6 +68,10 @@ impl App {
                 let known: Vec<&str> = self.columns.fields().iter().map(|f| &*f.name).collect();
                 self.toast = Some(format!("fields: {}", known.join(", ")));
             }
+            Action::ToggleMetadata => {
+                self.reader.meta_expanded = !self.reader.meta_expanded;
+                self.rewrap_reader();
+            }
             Action::CopyTurn => self.copy_turn(out),
             Action::CopyId => self.copy_id(out),
             Action::ShowProblems => self.modal = Some(Modal::Problems(Cursor::default())),

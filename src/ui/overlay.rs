@@ -96,18 +96,26 @@ impl Widget for ProblemsWidget<'_> {
             return;
         }
         let rows = inner.height as usize;
-        let offset = self.selected.saturating_sub(rows.saturating_sub(1));
-        // One row per kind of problem in a file: "t.jsonl: 1,120 rows, first at 1:14: …".
-        let lines: Vec<Line> = problem::group(problems)
-            .iter()
-            .enumerate()
-            .skip(offset)
-            .take(rows)
-            .map(|(i, p)| {
-                let line = Line::raw(sanitize::clean(&p.to_string()).into_owned());
-                if i == self.selected { line.style(theme.selected_row(true)) } else { line }
-            })
-            .collect();
-        Paragraph::new(lines).render(inner, buf);
+        // One entry per kind of problem in a file ("t.jsonl: 1,120 rows, first at 1:14: …"),
+        // wrapped, never cut: a long parser message is the one that says what is wrong.
+        let mut lines: Vec<Line> = Vec::new();
+        let mut selected_end = 0;
+        for (i, p) in problem::group(problems).iter().enumerate() {
+            let text = sanitize::clean(&p.to_string()).into_owned();
+            for (k, piece) in crate::app::help::word_wrap(&text, (inner.width as usize).saturating_sub(2))
+                .into_iter()
+                .enumerate()
+            {
+                let piece = if k == 0 { piece } else { format!("  {piece}") };
+                let line = Line::raw(piece);
+                lines.push(if i == self.selected { line.style(theme.selected_row(true)) } else { line });
+            }
+            if i == self.selected {
+                selected_end = lines.len();
+            }
+        }
+        // Scrolled only as far as the selected problem's last line needs.
+        let offset = selected_end.saturating_sub(rows);
+        Paragraph::new(lines.into_iter().skip(offset).take(rows).collect::<Vec<_>>()).render(inner, buf);
     }
 }

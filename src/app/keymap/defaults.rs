@@ -78,6 +78,12 @@ pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
     bind(Global, &["E"], EditRolloutNote, "write a note on the whole rollout"),
     bind(Global, &["."], NextUnlabelledTurn, "jump to the next turn without your score"),
     bind(Global, &[">"], NextUnlabelledRollout, "jump to the next rollout you have not labelled"),
+    bind(
+        Global,
+        &["m"],
+        ToggleMetadata,
+        "show the transcript header's lists and objects in full, or collapsed",
+    ),
     bind(Global, &["o"], ToggleOthers, "show or hide other annotators' labels"),
     bind(Global, &["v"], OpenStats, "study statistics per group"),
     bind(Global, &["A"], OpenAgreement, "your scores against the judge: figures, calibration, heat map"),

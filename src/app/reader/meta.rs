@@ -19,6 +19,14 @@ pub(super) fn meta_value_text(value: &serde_json::Value) -> String {
     }
 }
 
+/// A metadata value in full (`m`): compact JSON for a list or an object.
+pub(super) fn full_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }

@@ -156,6 +156,8 @@ pub struct TurnReader {
     pub bodies: Bodies,
     /// Show messages only up to this index (spot-check mode cuts after the sampled turn).
     pub limit: Option<usize>,
+    /// The header shows lists and objects in full (`m`), not collapsed to their size.
+    pub meta_expanded: bool,
 }
 
 impl TurnReader {
@@ -163,7 +165,9 @@ impl TurnReader {
     pub fn expect(&mut self, index: usize) {
         if self.index != Some(index) {
             let pending_turn = self.pending_turn.take();
-            *self = TurnReader { index: Some(index), pending_turn, ..TurnReader::default() };
+            // Whether the header is expanded is the reader's way of reading, kept across rollouts.
+            let meta_expanded = self.meta_expanded;
+            *self = TurnReader { index: Some(index), pending_turn, meta_expanded, ..TurnReader::default() };
         }
     }
 
@@ -237,8 +241,8 @@ impl TurnReader {
         notes: Option<&Vec<(LineKind, String)>>,
     ) {
         let mut text = format!("{} · {}", rollout.id, source);
-        let fields: Vec<String> =
-            rollout.metadata.iter().map(|(k, v)| format!("{k}={}", meta_value_text(v))).collect();
+        let value = |v| if self.meta_expanded { meta::full_text(v) } else { meta_value_text(v) };
+        let fields: Vec<String> = rollout.metadata.iter().map(|(k, v)| format!("{k}={}", value(v))).collect();
         if !fields.is_empty() {
             text.push('\n');
             text.push_str(&fields.join("  "));
