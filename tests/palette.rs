@@ -299,3 +299,14 @@ fn the_header_collapses_lists_so_the_first_message_is_on_the_first_screen_and_m_
         "m again collapses:\n{screen}"
     );
 }
+
+#[test]
+fn palette_and_filtered_help_at_both_sizes() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut s = study(w, h);
+        s.press(":so");
+        insta::assert_snapshot!(format!("study7_palette_{w}x{h}"), screen_text(&s.draw()));
+        s.press("<Esc>?/sort");
+        insta::assert_snapshot!(format!("study7_help_filtered_{w}x{h}"), screen_text(&s.draw()));
+    }
+}
