@@ -235,6 +235,39 @@ fn opening_a_study_in_the_app_writes_nothing_until_the_first_label() {
 }
 
 #[test]
+fn opening_any_kind_of_file_leaves_its_folder_byte_identical() {
+    // Issue 19: each layout the app reads, opened and browsed in the app (every view and
+    // overlay a curious user opens) and by the read-only commands, one folder per file.
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let files = [
+        "study7/transcripts.json",
+        "judge/transcripts.jsonl",
+        "inspect/log_read_sample.eval",
+        "inspect/2025-05-12T20-27-36-04-00_browser.json",
+        "real/dummy_conversation.json",
+        "real/tb_airline.json",
+        "bad_lines.jsonl",
+    ];
+    for file in files {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let path = root.join(Path::new(file).file_name().unwrap());
+        std::fs::copy(fixtures.join(file), &path).unwrap();
+        let before = tree(root);
+        let labels = root.join("rollscope-labels");
+        let mut s = Session::open(std::slice::from_ref(&path), 80, 24, Some((&labels, "ana")));
+        s.press("j ] <Tab> m y Y v t <Esc> C <Esc> p <Esc> ? /sort <Esc> <Esc> : stat <Enter> <Esc>");
+        drop(s);
+        assert_eq!(tree(root), before, "{file}: the app wrote something");
+        let text = path.display().to_string();
+        for args in [&["ls", &text][..], &["validate", &text], &["stats", &text], &["grep", "the", &text]] {
+            run(root, args);
+            assert_eq!(tree(root), before, "{file}: {args:?} wrote something");
+        }
+    }
+}
+
+#[test]
 fn commands_write_nothing_even_where_a_labels_folder_cannot_be_made() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
