@@ -82,6 +82,9 @@ fn palette_sorts_by_any_field_jumps_by_id_and_remembers_what_was_typed() {
     let toast = s.app.toast.clone().unwrap();
     assert!(toast.contains("conditon") && toast.contains("condition"), "names the closest: {toast}");
 
+    s.press(":id<Space>17<Enter>");
+    let selected = s.app.list.selected_rollout().unwrap();
+    assert_eq!(&*s.app.study.rollouts[selected].id, "transcripts.json:17", "the last part of an id first");
     s.press(":id<Space>117<Enter>");
     let selected = s.app.list.selected_rollout().unwrap();
     assert_eq!(&*s.app.study.rollouts[selected].id, "transcripts.json:117");

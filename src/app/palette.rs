@@ -23,7 +23,7 @@ pub const COMMANDS: &[Command] = &[
     command(
         "id",
         ":id NAME",
-        "jump to the rollout whose id matches NAME best (exact, then start, then fuzzy)",
+        "jump to the rollout whose id matches NAME best (whole, last part, start, any part, then fuzzy)",
     ),
     command(
         "sort",
@@ -163,9 +163,17 @@ impl App {
             return;
         }
         let ids = || self.list.rows.iter().map(|&i| &*self.study.rollouts[i as usize].id);
+        // A whole id, then its last part (`:id 81` for `model/81`), its start, any part, then
+        // the letters in order.
+        let ends_a_part = |id: &str| {
+            id.strip_suffix(name)
+                .is_some_and(|head| head.is_empty() || head.ends_with(|c: char| !c.is_alphanumeric()))
+        };
         let best = ids()
             .position(|id| id == name)
+            .or_else(|| ids().position(ends_a_part))
             .or_else(|| ids().position(|id| id.starts_with(name)))
+            .or_else(|| ids().position(|id| id.contains(name)))
             .or_else(|| {
                 let scored = ids().enumerate().filter_map(|(row, id)| Some((fuzzy(name, id)?, row)));
                 scored.max_by_key(|(score, row)| (*score, std::cmp::Reverse(*row))).map(|(_, row)| row)

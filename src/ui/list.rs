@@ -135,7 +135,11 @@ fn row(
     let mut spans = vec![Span::styled(mark, theme.self_deletion())];
     let mut text = fit(&elide_middle(&sanitize::clean(r.id), c.id), c.id);
     for (value, width) in r.meta.iter().zip(&c.meta) {
-        text.push_str(&fit(&sanitize::clean(value), *width));
+        // Cut in the middle where there is room for both ends: `Meta-Llama-3-8B-Instruct-Griffin`
+        // and `…-Normal` differ at the end; a narrow cell keeps the start (`wildc…`).
+        let value = sanitize::clean(value);
+        let value = if *width >= 12 { elide_middle(&value, *width) } else { value.into_owned() };
+        text.push_str(&fit(&value, *width));
     }
     text.push_str(&format!("{:>3}", r.turns));
     spans.push(Span::raw(text));
