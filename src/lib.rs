@@ -9,6 +9,7 @@ pub mod app;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod export;
 pub mod formats;
 pub mod load;
 pub mod metrics;

@@ -27,7 +27,7 @@ const LAYERS: &[&[&str]] = &[
     &["cli"],
     &["app"],
     &["ui"],
-    &["report"],
+    &["report", "export"],
     &["commands", "runtime", "testkit"],
     &["main"],
 ];

@@ -313,3 +313,61 @@ fn palette_and_filtered_help_at_both_sizes() {
         insta::assert_snapshot!(format!("study7_help_filtered_{w}x{h}"), screen_text(&s.draw()));
     }
 }
+
+#[test]
+fn colon_export_writes_the_rollouts_shown_as_the_command_would_and_refuses_an_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut spec = ScoreFileSpec::new(fixture("frustration.jsonl"));
+    spec.name = Some("frustration".into());
+    let options = LoadOptions { scores: vec![spec], ..LoadOptions::default() };
+    let labels = dir.path().join("labels");
+    let mut s = Session::open_with(&[fixture("transcripts.json")], 120, 40, Some((&labels, "ana")), options);
+    let out = dir.path().join("baseline.csv");
+    s.press("f<C-u>condition=baseline<Enter>");
+    s.press(&format!(":export<Space>csv<Space>{}<Enter>", out.display()));
+    assert_eq!(s.app.toast.as_deref(), Some(format!("exported 20 rollouts to {}", out.display()).as_str()));
+    let app_rows = std::fs::read_to_string(&out).unwrap();
+
+    // The command's export of the whole study, narrowed to the same rollouts by hand.
+    let (ok, all, stderr) = common::run(&[
+        "export",
+        "--to",
+        "csv",
+        "--scores",
+        &fixture("frustration.jsonl").display().to_string(),
+        &fixture("transcripts.json").display().to_string(),
+    ]);
+    assert!(ok, "{stderr}");
+    let header = all.lines().next().unwrap();
+    let condition = header.split(',').position(|c| c == "condition").unwrap();
+    let baseline: Vec<&str> =
+        all.lines().skip(1).filter(|l| l.split(',').nth(condition) == Some("baseline")).collect();
+    assert_eq!(baseline.len(), 120, "20 rollouts × 6 turns");
+    // The app knows its annotator (no labels yet: empty `ana_*` columns); the command, opened
+    // without labels, has none. Every other cell is the same.
+    let app_lines: Vec<String> = app_rows
+        .lines()
+        .map(|l| l.split(',').take(header.split(',').count()).collect::<Vec<_>>().join(","))
+        .collect();
+    assert!(
+        app_rows
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with(",ana_score,ana_category,ana_tags,ana_note,ana_rollout_note")
+    );
+    assert_eq!(app_lines[0], header);
+    assert_eq!(app_lines[1..], baseline[..]);
+
+    let input = fixture("transcripts.json");
+    let before = std::fs::read(&input).unwrap();
+    s.press(&format!(":export<Space>jsonl<Space>{}<Enter>", input.display()));
+    let toast = s.app.toast.clone().unwrap();
+    assert!(
+        toast.starts_with("not exported: refusing to write") && toast.contains("a rollout file of the study"),
+        "{toast}"
+    );
+    assert_eq!(std::fs::read(&input).unwrap(), before, "the input is untouched");
+    s.press(":export<Space>xlsx<Space>a.xlsx<Enter>");
+    assert!(s.app.toast.as_deref().unwrap().contains("csv, jsonl or rollouts"));
+}

@@ -48,6 +48,8 @@ pub enum Msg {
     LabelsReadOnly(String),
     /// `R`'s report folder was written (its path), or why not.
     ReportWritten(Result<std::path::PathBuf, String>),
+    /// An `:export` was written (its path and rollouts), or why not.
+    ExportWritten(Result<(std::path::PathBuf, usize), String>),
     StatsReady {
         generation: u64,
         stats: Box<crate::metrics::study::StudyStats>,
@@ -142,6 +144,9 @@ pub enum Effect {
         generation: u64,
         input: Box<compare_view::CompareInput>,
     },
+    /// Write an export of a snapshot of the study (the rollouts the list shows) to `path`,
+    /// refused when it is one of `inputs` (`:export`).
+    Export(Box<ExportJob>),
     /// Write the report of a snapshot of the study, as `rollscope report` with `args` would.
     WriteReport {
         study: Box<crate::study::Study>,
@@ -157,4 +162,14 @@ pub enum Effect {
     Exit {
         signal: i32,
     },
+}
+
+/// What `:export` writes, and where.
+#[derive(Debug)]
+pub struct ExportJob {
+    pub study: crate::study::Study,
+    pub annotators: Vec<(String, crate::model::LabelSet)>,
+    pub format: crate::cli::ExportFormat,
+    pub path: std::path::PathBuf,
+    pub inputs: crate::store::output::Inputs,
 }

@@ -248,6 +248,12 @@ impl App {
             }
             Msg::CompareReady { generation, result } => self.on_compare_ready(generation, *result),
             Msg::ReportWritten(result) => self.on_report_written(result),
+            Msg::ExportWritten(result) => {
+                self.toast = Some(match result {
+                    Ok((path, n)) => format!("exported {n} rollouts to {}", path.display()),
+                    Err(e) => format!("not exported: {e}"),
+                });
+            }
             Msg::Signal(Signal::Terminate(signal)) => {
                 // Whatever the screen shows: a signal is not a key, nothing asks again.
                 out.effects.push(Effect::Exit { signal });

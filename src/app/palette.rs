@@ -40,6 +40,11 @@ pub const COMMANDS: &[Command] = &[
         "the list's metadata columns (comma-separated; empty: the default)",
     ),
     command(
+        "export",
+        ":export FORMAT PATH",
+        "export the rollouts shown with every annotator's labels (FORMAT: csv, jsonl or rollouts)",
+    ),
+    command(
         "report",
         ":report [DIR]",
         "write the report of the study as shown (default: in the labels folder)",
@@ -152,6 +157,7 @@ impl App {
                     Err(e) => self.toast = Some(e.to_string()),
                 }
             }
+            "export" => self.export_to(args, out),
             "report" => self.write_report_to((!args.is_empty()).then(|| args.into()), out),
             _ => {}
         }

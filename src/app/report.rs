@@ -54,6 +54,42 @@ impl App {
         (baseline_values(shown(), &field).len() >= 2).then_some((field, value))
     }
 
+    /// `:export FORMAT PATH`: the rollouts the list shows (its filter), in file order, with
+    /// every annotator's labels, written off the UI thread; a path that is an input or a label
+    /// file is refused as `rollscope export -o` refuses it.
+    pub(super) fn export_to(&mut self, args: &str, out: &mut Outcome) {
+        use clap::ValueEnum;
+        let (format, path) = args.split_once(' ').map_or((args, ""), |(f, p)| (f, p.trim()));
+        let Ok(format) = crate::cli::ExportFormat::from_str(format, true) else {
+            self.toast =
+                Some(format!(":export FORMAT PATH: FORMAT is csv, jsonl or rollouts, not {format:?}"));
+            return;
+        };
+        if path.is_empty() {
+            self.toast = Some(":export FORMAT PATH needs a file to write".into());
+            return;
+        }
+        let Some(template) = &self.report else {
+            self.toast = Some("no export here: the app was opened without its study's paths".into());
+            return;
+        };
+        if !self.study.progress.finished {
+            self.toast = Some("the study is still loading; export once it is read".into());
+            return;
+        }
+        let scores = &template.study.study.score_files.paths;
+        let inputs = crate::store::output::Inputs::of_study(&template.paths, scores, &template.output);
+        let mut study = self.study.snapshot();
+        let mut shown: Vec<u32> = self.list.rows.clone();
+        shown.sort_unstable();
+        study.rollouts = shown.iter().map(|&i| self.study.rollouts[i as usize].clone()).collect();
+        let mut annotators = vec![(self.labels.annotator.clone(), self.labels.mine.clone())];
+        annotators.extend(self.labels.others.iter().cloned());
+        self.toast = Some(format!("exporting {} rollouts to {path}…", study.rollouts.len()));
+        let job = super::messages::ExportJob { study, annotators, format, path: path.into(), inputs };
+        out.effects.push(Effect::Export(Box::new(job)));
+    }
+
     pub(super) fn on_report_written(&mut self, result: Result<PathBuf, String>) {
         self.toast = Some(match result {
             Ok(dir) => format!("report written: {}", dir.join("index.html").display()),

@@ -81,6 +81,7 @@ fn job(effect: Effect) -> Option<Msg> {
         Effect::ComputeCompare { generation, input } => {
             Some(Msg::CompareReady { generation, result: Box::new(compare_view::compute(&input)) })
         }
+        Effect::Export(job) => Some(Msg::ExportWritten(export(*job))),
         Effect::WriteReport { study, args } => {
             let command = crate::report::provenance::shell_words(&args.argv());
             let result = crate::report::run(*study, &args, command).map(|(written, _)| written.dir);
@@ -242,6 +243,7 @@ impl Executor {
                 | Effect::ComputeCompare { .. }
                 | Effect::HashTurns { .. }
                 | Effect::WriteReport { .. }
+                | Effect::Export(_)
                 | Effect::WrapBody { .. }),
             ) => {
                 // Seconds on a large study or a huge message: never in the way of reads or keys.
@@ -277,5 +279,23 @@ impl Executor {
         if let Mode::Inline { labels: Some(queue) } = &mut self.mode {
             queue.flush(&outbox);
         }
+    }
+}
+
+/// Writes an `:export` as `rollscope export -o` does: refused when the path is an input or a
+/// label file, in place only once written whole.
+/// A text that cannot be read is not written to stderr under the app: the first is told.
+fn export(job: crate::app::messages::ExportJob) -> Result<(std::path::PathBuf, usize), String> {
+    let mut file = crate::store::output::create(&job.path, &job.inputs).map_err(|e| e.to_string())?;
+    let unread = std::cell::RefCell::new(Vec::new());
+    let warn = |message: &str| unread.borrow_mut().push(message.to_string());
+    crate::export::write(job.format, &mut file, &job.study, &job.annotators, false, &warn)
+        .map_err(|e| format!("{e:#}"))?;
+    file.commit().map_err(|e| e.to_string())?;
+    match unread.into_inner().first() {
+        Some(first) => {
+            Err(format!("written to {}, but a text could not be read: {first}", job.path.display()))
+        }
+        None => Ok((job.path, job.study.rollouts.len())),
     }
 }

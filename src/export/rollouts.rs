@@ -7,22 +7,28 @@ use std::io::Write;
 use anyhow::{Context, Result};
 use serde_json::{Map, Value, json};
 
+use super::Warn;
 use super::rows::{LabelFields, labels_at};
 use crate::load::TurnTexts;
 use crate::model::LabelSet;
 use crate::model::{Rollout, RolloutSummary, ScoreKind};
 use crate::study::Study;
 
-pub fn write(out: &mut dyn Write, study: &Study, annotators: &[(String, LabelSet)]) -> Result<()> {
+pub fn write(
+    out: &mut dyn Write,
+    study: &Study,
+    annotators: &[(String, LabelSet)],
+    warn: Warn,
+) -> Result<()> {
     for (index, summary) in study.rollouts.iter().enumerate() {
         let rollout = match study.read_rollout(index) {
             Ok(r) => r,
             Err(problem) => {
-                crate::commands::warn(&problem.to_string());
+                warn(&problem.to_string());
                 continue;
             }
         };
-        let strings = string_scores(study, index);
+        let strings = string_scores(study, index, warn);
         let text = crate::sanitize::json::to_string(&rollout_json(&rollout, summary, &strings, annotators))
             .context("cannot write the export")?;
         writeln!(out, "{text}").context("cannot write the export")?;
@@ -32,7 +38,7 @@ pub fn write(out: &mut dyn Write, study: &Study, annotators: &[(String, LabelSet
 
 /// The categorical scores and texts of rollout `index`, per turn (texts read from their files;
 /// one that cannot be read is a warning, and left out).
-fn string_scores(study: &Study, index: usize) -> Vec<TurnTexts> {
+fn string_scores(study: &Study, index: usize, warn: Warn) -> Vec<TurnTexts> {
     let r = &study.rollouts[index];
     let mut out: Vec<TurnTexts> = r
         .scores
@@ -46,7 +52,7 @@ fn string_scores(study: &Study, index: usize) -> Vec<TurnTexts> {
         r.scores.iter().filter(|s| s.values.kind() == ScoreKind::Text).map(|s| &*s.name).collect();
     match study.read_texts(index, &texts) {
         Ok(read) => out.extend(read),
-        Err(problem) => crate::commands::warn(&problem.to_string()),
+        Err(problem) => warn(&problem.to_string()),
     }
     out
 }

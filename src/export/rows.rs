@@ -7,6 +7,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
+use super::Warn;
 use crate::model::{CategoryLabel, Label, LabelSet};
 use crate::model::{MetaValue, ScoreValues};
 use crate::study::Study;
@@ -137,10 +138,11 @@ pub fn rollout_rows<'a>(
     study: &'a Study,
     index: usize,
     annotators: &'a [(String, LabelSet)],
+    warn: Warn<'a>,
 ) -> impl Iterator<Item = TurnRow<'a>> {
     let r = &study.rollouts[index];
     let source = study.sources.get(r.source as usize).map_or("", |s| s.display.as_str());
-    let mut texts = read_texts(study, index);
+    let mut texts = read_texts(study, index, warn);
     (1..=r.n_turns).map(move |turn| {
         let t = turn as usize - 1;
         let scores = r
@@ -172,13 +174,13 @@ pub fn rollout_rows<'a>(
 }
 
 /// Each score's texts per turn, in the rollout's score order (empty for other kinds).
-fn read_texts(study: &Study, index: usize) -> Vec<Vec<Option<String>>> {
+fn read_texts(study: &Study, index: usize, warn: Warn) -> Vec<Vec<Option<String>>> {
     let r = &study.rollouts[index];
     let names: Vec<&str> = r.scores.iter().map(|s| &*s.name).collect();
     let mut read = match study.read_texts(index, &names) {
         Ok(read) => read,
         Err(problem) => {
-            crate::commands::warn(&problem.to_string());
+            warn(&problem.to_string());
             Vec::new()
         }
     };
@@ -197,8 +199,9 @@ fn read_texts(study: &Study, index: usize) -> Vec<Vec<Option<String>>> {
 pub fn study_rows<'a>(
     study: &'a Study,
     annotators: &'a [(String, LabelSet)],
+    warn: Warn<'a>,
 ) -> impl Iterator<Item = TurnRow<'a>> {
-    (0..study.rollouts.len()).flat_map(move |index| rollout_rows(study, index, annotators))
+    (0..study.rollouts.len()).flat_map(move |index| rollout_rows(study, index, annotators, warn))
 }
 
 fn metadata_object<S: Serializer>(metadata: &&[(Arc<str>, MetaValue)], s: S) -> Result<S::Ok, S::Error> {

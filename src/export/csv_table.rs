@@ -77,6 +77,7 @@ pub fn write(
     study: &Study,
     annotators: &[(String, LabelSet)],
     spreadsheet_safe: bool,
+    warn: super::Warn,
 ) -> Result<()> {
     let columns = Columns::of(study, annotators);
     let mut csv = writer(out);
@@ -84,7 +85,7 @@ pub fn write(
         if spreadsheet_safe { record.into_iter().map(defuse).collect() } else { record }
     };
     csv.write_record(cells(columns.header())).map_err(write_error)?;
-    for row in study_rows(study, annotators) {
+    for row in study_rows(study, annotators, warn) {
         csv.write_record(cells(columns.record(&row))).map_err(write_error)?;
     }
     csv.flush().map_err(|e| write_error(e.into()))
