@@ -371,3 +371,20 @@ fn colon_export_writes_the_rollouts_shown_as_the_command_would_and_refuses_an_in
     s.press(":export<Space>xlsx<Space>a.xlsx<Enter>");
     assert!(s.app.toast.as_deref().unwrap().contains("csv, jsonl or rollouts"));
 }
+
+#[test]
+fn labels_saved_as_annotator_before_the_user_name_fallback_still_load_as_that_annotators() {
+    // Before, with $USER unset, labels went to `annotator.jsonl`; now the name is the system
+    // user's. Those labels are still read, as the annotator called `annotator`.
+    let dir = tempfile::tempdir().unwrap();
+    let labels = dir.path().join("labels");
+    std::fs::create_dir_all(&labels).unwrap();
+    let record = r#"{"rollout":"transcripts.json:0","turn":1,"score":6,"annotator":"annotator","time":"2026-11-01T00:00:00Z"}"#;
+    std::fs::write(labels.join("annotator.jsonl"), format!("{record}\n")).unwrap();
+    let mut s = Session::open(&[fixture("transcripts.json")], 120, 40, Some((&labels, "root")));
+    let others: Vec<&str> = s.app.labels.others.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(others, ["annotator"]);
+    s.press("o");
+    let screen = screen_text(&s.draw());
+    assert!(screen.contains("annotator 6"), "shown with o:\n{screen}");
+}
