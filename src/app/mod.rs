@@ -5,6 +5,7 @@ pub mod action;
 pub mod actions;
 pub mod annotations;
 pub mod categories;
+mod clipboard;
 pub mod columns;
 pub mod compare_view;
 pub mod filter;
@@ -25,6 +26,7 @@ pub mod reader;
 pub mod reading;
 pub mod report;
 pub mod review;
+mod settings;
 pub mod side_by_side;
 pub mod stats_view;
 pub mod tags;
@@ -46,6 +48,7 @@ use list::{ScoreView, TranscriptList};
 pub use messages::{Effect, LabelsOpened, Mouse, Msg, Signal};
 pub use modal::Modal;
 use reader::{ReadRollout, TurnReader};
+pub use settings::Settings;
 
 /// The pane with keyboard focus.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,57 +60,6 @@ pub enum Pane {
 
 /// The reason codes of an adjudicated score, unless the config file's `[review] reasons` says.
 pub const DEFAULT_REASONS: [&str; 4] = ["judge-wrong", "human-wrong", "rubric-ambiguous", "other"];
-
-/// Settings fixed at start (command line and config file).
-#[derive(Debug, Clone)]
-pub struct Settings {
-    /// `--score`, if given; otherwise the study's default is used once scores appear.
-    pub score: Option<Arc<str>>,
-    pub threshold: f64,
-    /// False under `NO_COLOR`.
-    pub color: bool,
-    /// The terminal draws 24-bit colour (`COLORTERM`).
-    pub truecolor: bool,
-    /// Name of the study shown in the title (paths or "demo").
-    pub title: String,
-    /// Tags offered in the tag picker.
-    pub tags: Vec<String>,
-    /// `--by`: the groups of the statistics and compare views (default condition,dataset).
-    pub by: Option<Vec<String>>,
-    /// `--baseline FIELD=VALUE`: the compare view's first baseline.
-    pub baseline: Option<(String, String)>,
-    /// `--pair-on FIELD`: pairs rollouts in the compare view and finds side-by-side counterparts.
-    pub pair_on: Option<String>,
-    /// In a spot-check review, scoring an item moves to the next unscored one.
-    pub review_advance: bool,
-    /// The reason codes an adjudicator picks from.
-    pub reasons: Vec<String>,
-    /// `--follow`: the files are followed after the first load.
-    pub follow: bool,
-    /// `columns = [...]` of the config: the list's metadata columns (default: see
-    /// `ListColumns::shown`).
-    pub columns: Option<Vec<String>>,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings {
-            score: None,
-            threshold: 5.0,
-            color: true,
-            truecolor: false,
-            title: "demo".into(),
-            tags: labels::DEFAULT_TAGS.iter().map(|t| t.to_string()).collect(),
-            by: None,
-            baseline: None,
-            pair_on: None,
-            review_advance: true,
-            reasons: DEFAULT_REASONS.iter().map(|r| r.to_string()).collect(),
-            follow: false,
-            columns: None,
-        }
-    }
-}
 
 /// Search results and where `n`/`N` are.
 #[derive(Debug, Clone, Default)]
