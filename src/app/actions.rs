@@ -234,12 +234,7 @@ impl App {
 
     /// Rebuilds the list rows and keeps the reader on the selection.
     pub(super) fn refresh_list(&mut self, out: &mut Outcome) {
-        let view = super::list::ScoreView {
-            name: self.settings.score.as_deref().unwrap_or(""),
-            threshold: self.settings.threshold,
-            mine: Some(&self.labels.mine),
-        };
-        self.list.rebuild(&self.study.rollouts, view);
+        self.rebuild_rows();
         self.list.scroll_into_view(self.areas().list_rows());
         self.open_selected(out);
     }
@@ -247,12 +242,19 @@ impl App {
     /// After a new sort the top row is selected: the row selected before is somewhere else
     /// now, and the top is what a sort is for.
     pub(super) fn resort(&mut self, out: &mut Outcome) {
-        self.list.selected = 0;
-        self.list.offset = 0;
-        self.refresh_list(out);
-        self.list.selected = 0;
-        self.list.offset = 0;
+        self.rebuild_rows();
+        (self.list.selected, self.list.offset) = (0, 0);
         self.open_selected(out);
+    }
+
+    /// The list's rows filtered and sorted again under the score shown.
+    fn rebuild_rows(&mut self) {
+        let view = super::list::ScoreView {
+            name: self.settings.score.as_deref().unwrap_or(""),
+            threshold: self.settings.threshold,
+            mine: Some(&self.labels.mine),
+        };
+        self.list.rebuild(&self.study.rollouts, view);
     }
 
     /// `:sort FIELD`: a sort's name (`max`, `turns`, `file`) or a metadata field; `-` before it
@@ -307,7 +309,12 @@ impl App {
         }
         let at = names.iter().position(|n| Some(*n) == self.settings.score.as_deref());
         let next = at.map_or(0, |i| (i + 1) % names.len());
-        self.settings.score = Some(std::sync::Arc::from(names[next]));
+        self.show_score(std::sync::Arc::from(names[next]), out);
+    }
+
+    /// Shows another score (`c`, `:score`): the list is sorted and filtered again under it.
+    pub(super) fn show_score(&mut self, name: std::sync::Arc<str>, out: &mut Outcome) {
+        self.settings.score = Some(name);
         if self.list.sort == SortKey::CategoryCount {
             // The count of a category of the score shown before means nothing now.
             self.list.sort = SortKey::FileOrder;

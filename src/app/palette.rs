@@ -216,8 +216,7 @@ impl App {
     fn use_score(&mut self, name: &str, out: &mut Outcome) {
         let names = self.study.valued_score_names();
         if names.contains(&name) {
-            self.settings.score = Some(Arc::from(name));
-            self.refresh_list(out);
+            self.show_score(Arc::from(name), out);
             self.refresh_figures(out);
         } else {
             self.toast = Some(match names::closest(name, &names) {
