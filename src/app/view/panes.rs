@@ -121,14 +121,12 @@ impl App {
         let rows = self.areas().list_rows();
         let score = self.score_name();
         let shown = self.columns.shown();
-        let visible =
-            || list.rows.iter().skip(list.offset).take(rows).map(|&i| &self.study.rollouts[i as usize]);
-        let ids = short_ids(&visible().map(|r| &*r.id).collect::<Vec<_>>());
-        let rows: Vec<ListRow> = list
-            .rows
+        // The rows that fit: their ids are shortened together.
+        let window = &list.rows[list.offset.min(list.rows.len())..(list.offset + rows).min(list.rows.len())];
+        let ids =
+            short_ids(&window.iter().map(|&i| &*self.study.rollouts[i as usize].id).collect::<Vec<_>>());
+        let rows: Vec<ListRow> = window
             .iter()
-            .skip(list.offset)
-            .take(rows)
             .zip(ids)
             .map(|(&index, id)| {
                 let r = &self.study.rollouts[index as usize];
