@@ -61,8 +61,9 @@ impl App {
         use clap::ValueEnum;
         let (format, path) = args.split_once(' ').map_or((args, ""), |(f, p)| (f, p.trim()));
         let Ok(format) = crate::cli::ExportFormat::from_str(format, true) else {
-            self.toast =
-                Some(format!(":export FORMAT PATH: FORMAT is csv, jsonl or rollouts, not {format:?}"));
+            self.toast = Some(format!(
+                ":export FORMAT PATH: FORMAT is csv, jsonl, rollouts or parquet(-messages, -rollouts, -labels), not {format:?}"
+            ));
             return;
         };
         if path.is_empty() {

@@ -305,6 +305,14 @@ pub enum ExportFormat {
     Jsonl,
     /// The rollouts in the native format with `labels` on each assistant message.
     Rollouts,
+    /// The per-turn rows as a typed Parquet table (zstd), for DuckDB, Polars and Spark.
+    Parquet,
+    /// One Parquet row per message: source, rollout, index, role, turn, content, tool_calls.
+    ParquetMessages,
+    /// One Parquet row per rollout, messages as a list: opens again in rollscope.
+    ParquetRollouts,
+    /// Every annotator's current labels as a Parquet table.
+    ParquetLabels,
 }
 
 impl ExportFormat {
@@ -313,7 +321,16 @@ impl ExportFormat {
             ExportFormat::Csv => "csv",
             ExportFormat::Jsonl => "jsonl",
             ExportFormat::Rollouts => "rollouts",
+            ExportFormat::Parquet => "parquet",
+            ExportFormat::ParquetMessages => "parquet-messages",
+            ExportFormat::ParquetRollouts => "parquet-rollouts",
+            ExportFormat::ParquetLabels => "parquet-labels",
         }
+    }
+
+    /// Whether the output is a binary Parquet file (not for a terminal).
+    pub fn is_parquet(self) -> bool {
+        !matches!(self, ExportFormat::Csv | ExportFormat::Jsonl | ExportFormat::Rollouts)
     }
 }
 

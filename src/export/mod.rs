@@ -5,6 +5,7 @@
 //! made, never built up in memory.
 
 mod csv_table;
+pub mod parquet;
 mod rollouts;
 pub mod rows;
 
@@ -35,6 +36,7 @@ pub fn write(
         ExportFormat::Csv => csv_table::write(out, study, annotators, spreadsheet_safe, warn),
         ExportFormat::Jsonl => write_jsonl(out, study, annotators, warn),
         ExportFormat::Rollouts => rollouts::write(out, study, annotators, warn),
+        parquet => self::parquet::write(parquet, out, study, annotators, warn),
     }
 }
 

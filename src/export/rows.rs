@@ -141,7 +141,7 @@ pub fn rollout_rows<'a>(
     warn: Warn<'a>,
 ) -> impl Iterator<Item = TurnRow<'a>> {
     let r = &study.rollouts[index];
-    let source = study.sources.get(r.source as usize).map_or("", |s| s.display.as_str());
+    let source = study.source_name(index);
     let mut texts = read_texts(study, index, warn);
     (1..=r.n_turns).map(move |turn| {
         let t = turn as usize - 1;

@@ -271,6 +271,12 @@ impl Study {
 
     /// Decodes rollout `index` in full (reads its bytes again from its source), with the index's
     /// per-turn scores (those from `--scores` files too) on its assistant messages.
+    /// The file rollout `index` came from, as it was opened.
+    pub fn source_name(&self, index: usize) -> &str {
+        let source = self.rollouts.get(index).and_then(|r| self.sources.get(r.source as usize));
+        source.map_or("", |s| s.display.as_str())
+    }
+
     pub fn read_rollout(&self, index: usize) -> Result<Rollout, Problem> {
         let summary =
             self.rollouts.get(index).ok_or_else(|| Problem::file("?", format!("no rollout {index}")))?;
