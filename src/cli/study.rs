@@ -43,7 +43,7 @@ pub struct StudyDefinition {
     #[command(flatten)]
     pub score_files: ScoreFiles,
     /// An Inspect score's metadata field holding one value per assistant turn, read besides
-    /// `per_turn` and `turn_scores`.
+    /// `per_turn` and `turn_scores`; in a Parquet file, a list column aligned with the turns.
     #[arg(long, value_name = "FIELD")]
     pub turn_array: Option<String>,
     /// Metadata fields whose values, joined by `/`, are each rollout's id (e.g.
@@ -159,6 +159,8 @@ pub enum InputFormat {
     #[value(alias = "inspect-eval")]
     #[serde(alias = "inspect-eval")]
     Eval,
+    /// Apache Parquet with a messages column, one rollout per row.
+    Parquet,
 }
 
 impl From<InputFormat> for Format {
@@ -168,6 +170,7 @@ impl From<InputFormat> for Format {
             InputFormat::Json => Format::Json,
             InputFormat::Inspect => Format::InspectJson,
             InputFormat::Eval => Format::InspectEval,
+            InputFormat::Parquet => Format::Parquet,
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod json_scalar;
 pub mod json_text;
 pub mod judge_scores;
 pub mod mtbench;
+pub mod parquet;
 mod record;
 mod record_value;
 
@@ -35,6 +36,8 @@ pub enum Format {
     InspectEval,
     /// FastChat's MT-Bench folder: questions, model answers and judgments (`mtbench`).
     MtBench,
+    /// Apache Parquet, one rollout per row with a list of messages (`parquet`).
+    Parquet,
 }
 
 impl Format {
@@ -45,6 +48,7 @@ impl Format {
             Format::InspectJson => "inspect-json",
             Format::InspectEval => "inspect-eval",
             Format::MtBench => "mt-bench",
+            Format::Parquet => "parquet",
         }
     }
 
@@ -55,6 +59,7 @@ impl Format {
             "json" | "sharegpt" => Ok(Format::Json),
             "inspect" | "inspect-json" => Ok(Format::InspectJson),
             "eval" | "inspect-eval" => Ok(Format::InspectEval),
+            "parquet" => Ok(Format::Parquet),
             _ => Err(FormatError::UnknownName { name: name.to_string() }),
         }
     }
@@ -64,16 +69,31 @@ impl Format {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FormatError {
     /// `--format` with a name no format has.
-    #[error("unknown format {name:?}: expected jsonl (native, openai), json (sharegpt), inspect or eval")]
+    #[error(
+        "unknown format {name:?}: expected jsonl (native, openai), json (sharegpt), inspect, eval or parquet"
+    )]
     UnknownName { name: String },
     /// Neither the file's extension nor its first bytes tell its format.
-    #[error("unknown format: expected a .json, .jsonl or .eval file holding rollouts")]
+    #[error("unknown format: expected a .json, .jsonl, .eval or .parquet file holding rollouts")]
     Unrecognised { path: PathBuf },
+}
+
+/// The id a rollout without one stands in with: `<file>:<n>` (`n` is the line in JSONL, the
+/// element's index in a JSON array, the row in Parquet), or `<file>` for a file holding one
+/// rollout.
+pub fn stand_in_id(file_name: &str, n: Option<u64>) -> String {
+    match n {
+        Some(n) => format!("{file_name}:{n}"),
+        None => file_name.to_string(),
+    }
 }
 
 /// Whether a directory walk should pick up this file.
 pub fn is_rollout_file(path: &Path) -> bool {
-    matches!(path.extension().and_then(|e| e.to_str()), Some("json" | "jsonl" | "ndjson" | "eval"))
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("json" | "jsonl" | "ndjson" | "eval" | "parquet")
+    )
 }
 
 /// Whether a file's name says it is JSON Lines (`.jsonl`, `.ndjson`).
@@ -85,6 +105,9 @@ pub fn is_jsonl_path(path: &Path) -> bool {
 pub fn detect(path: &Path, head: &[u8]) -> Result<Format, FormatError> {
     if head.starts_with(b"PK\x03\x04") {
         return Ok(Format::InspectEval);
+    }
+    if parquet::is_parquet(head) || path.extension().is_some_and(|e| e == "parquet") {
+        return Ok(Format::Parquet);
     }
     let head = json_text::strip_bom(head);
     if inspect::looks_like_inspect_json(head) {

@@ -8,6 +8,7 @@ pub mod ids;
 mod inspect_json;
 mod json_file;
 pub mod jsonl;
+mod parquet;
 pub mod runs;
 pub mod scores;
 mod source;
@@ -199,6 +200,7 @@ fn load_folder(
         held: HeldRollout::default(),
         archive: None,
         json_log: None,
+        parquet: None,
     };
     let ctx = IndexContext { hatch: &options.hatch, source: id, hash_turns };
     deliver_decoded(source, decoded, kinds, options, &ctx, sink);
@@ -232,6 +234,7 @@ fn load_source(read: SourceRead, options: &LoadOptions, sink: &Sink) -> Result<(
         held: HeldRollout::default(),
         archive: None,
         json_log: None,
+        parquet: None,
     };
     let ctx = IndexContext { hatch: &options.hatch, source: id, hash_turns };
     match format {
@@ -332,6 +335,18 @@ fn load_source(read: SourceRead, options: &LoadOptions, sink: &Sink) -> Result<(
             deliver_decoded(source, decoded, kinds, options, &ctx, sink);
             Ok(())
         }
+        Format::Parquet => match &source.origin {
+            Origin::File(path) => {
+                let file_name = source.file_name().to_string();
+                let turn_array = options.inspect.turn_array.as_deref();
+                let (rows, problems) =
+                    formats::parquet::ParquetRollouts::open(path, display, &file_name, turn_array)?;
+                let source = Source { parquet: Some(Arc::new(rows)), ..source };
+                parquet::index_parquet(source, problems, &ctx, options.worker_count(), sink);
+                Ok(())
+            }
+            Origin::Embedded(_) => Err(Problem::file(display, "Parquet is read from files only")),
+        },
         // A folder layout, not a file's: `load_folder` reads it (a format forced with
         // `--format` is for files, and never this one).
         Format::MtBench => {

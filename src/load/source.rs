@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use crate::formats::inspect::{EvalArchive, JsonLog};
+use crate::formats::parquet::ParquetRollouts;
 use crate::formats::{self, Format, input};
 use crate::model::{Limit, Locator, Problem, Rollout};
 
@@ -33,6 +34,8 @@ pub struct Source {
     pub archive: Option<Arc<EvalArchive>>,
     /// An Inspect JSON log indexed lazily: its `Locator::Span`s are samples, not JSONL lines.
     pub json_log: Option<Arc<JsonLog>>,
+    /// A Parquet file of rollouts: its `Locator::Entry`s are rows.
+    pub parquet: Option<Arc<ParquetRollouts>>,
 }
 
 /// A huge single rollout (a one-record `.json` of a gigabyte) decoded while its file was
@@ -59,14 +62,7 @@ impl HeldRollout {
     }
 }
 
-/// The id a rollout without one stands in with: `<file>:<n>` (`n` is the line in JSONL, the
-/// element's index in a JSON array), or `<file>` for a file holding one rollout.
-pub fn stand_in_id(file_name: &str, n: Option<u64>) -> String {
-    match n {
-        Some(n) => format!("{file_name}:{n}"),
-        None => file_name.to_string(),
-    }
-}
+pub use crate::formats::stand_in_id;
 
 /// Whether `id` is a stand-in made by `stand_in_id` for a rollout of the file `file_name`; with
 /// the number it carries, if any.
@@ -120,9 +116,12 @@ impl Source {
                 .get(*i as usize)
                 .cloned()
                 .ok_or_else(|| Problem::file(&self.display, format!("no rollout {i} in file")))?,
-            Locator::Entry(position) => match &self.archive {
-                Some(archive) => archive.read_sample(*position as usize, keep)?,
-                None => return Err(Problem::file(&self.display, "no archive to read a sample entry from")),
+            Locator::Entry(position) => match (&self.archive, &self.parquet) {
+                (Some(archive), _) => archive.read_sample(*position as usize, keep)?,
+                (None, Some(parquet)) => parquet.read_row(*position as usize)?,
+                (None, None) => {
+                    return Err(Problem::file(&self.display, "no archive to read a sample entry from"));
+                }
             },
             Locator::Span { start, .. } if let Some(rollout) = self.held.take(*start) => rollout,
             Locator::Span { start, len } => {

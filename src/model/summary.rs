@@ -20,8 +20,8 @@ pub enum Locator {
     Span { start: u64, len: u32 },
     /// Position in the source's list of rollouts decoded at load time (small whole-file formats).
     Decoded(u32),
-    /// Sample entry of an archive (an Inspect `.eval`), by its place in sample order: inflated
-    /// and decoded again when shown.
+    /// Sample entry of an archive (an Inspect `.eval`), by its place in sample order, or a row
+    /// of a Parquet file: inflated or decoded again when shown.
     Entry(u32),
 }
 
