@@ -143,9 +143,11 @@ impl Layout {
                         turn_scores.push((score, value_at(column.as_ref(), i)));
                     }
                 }
-                Role::Metadata(name) => {
+                // Every row has every column: a null is a field the row does not have.
+                Role::Metadata(name) if !column.is_null(i) => {
                     metadata.insert(name.clone(), value_at(column.as_ref(), i));
                 }
+                Role::Metadata(_) => {}
                 Role::Skip => {}
             }
         }

@@ -6,6 +6,7 @@
 //! time (`read_rows`), each decoded through the chat decoder, so a row opens exactly as the
 //! same object in a JSONL file would.
 
+mod guard;
 mod layout;
 mod value;
 
@@ -59,8 +60,9 @@ impl ParquetRollouts {
     ) -> Result<(ParquetRollouts, Vec<Problem>), Problem> {
         let file = open_file(path, display)?;
         let options = ArrowReaderOptions::new().with_offset_index_policy(PageIndexPolicy::Optional);
-        let metadata = ArrowReaderMetadata::load(&file, options)
-            .map_err(|e| Problem::file(display, format!("not a readable Parquet file: {e}")))?;
+        let metadata = guard::guarded(|| ArrowReaderMetadata::load(&file, options))
+            .map_err(|e| Problem::file(display, e))?
+            .map_err(|e| Problem::file(display, not_parquet(&file, e)))?;
         let footer = metadata.metadata().file_metadata().key_value_metadata();
         let (layout, warnings) = Layout::of(metadata.schema(), footer.map(Vec::as_slice), turn_array)
             .map_err(|message| Problem::file(display, message))?;
@@ -111,6 +113,15 @@ impl ParquetRollouts {
         rows: Range<usize>,
         each: &mut dyn FnMut(usize, Result<Rollout, Problem>),
     ) -> Result<(), Problem> {
+        let start = rows.start;
+        guard::guarded(|| self.read_rows_unguarded(rows, each)).map_err(|e| self.broken(start, e))?
+    }
+
+    fn read_rows_unguarded(
+        &self,
+        rows: Range<usize>,
+        each: &mut dyn FnMut(usize, Result<Rollout, Problem>),
+    ) -> Result<(), Problem> {
         let group = self.starts.partition_point(|&s| s <= rows.start).saturating_sub(1);
         let group_start = self.starts[group];
         let selection = RowSelection::from(vec![
@@ -152,6 +163,24 @@ impl ParquetRollouts {
 
     fn broken(&self, row: usize, e: impl std::fmt::Display) -> Problem {
         Problem::file(&self.display, format!("cannot read the rows from row {row}: {e}"))
+    }
+}
+
+/// Why a file is not Parquet: cut short (no footer magic at its end), else what the reader said.
+fn not_parquet(file: &File, e: parquet::errors::ParquetError) -> String {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut tail = [0u8; 4];
+    let mut file = file;
+    let size = file.metadata().map_or(0, |m| m.len());
+    let ends_well = size >= 12
+        && file.seek(SeekFrom::End(-4)).is_ok()
+        && file.read_exact(&mut tail).is_ok()
+        && &tail == b"PAR1";
+    if ends_well {
+        format!("not a readable Parquet file: {e}")
+    } else {
+        "not a readable Parquet file: it does not end with Parquet's footer (cut short, or not Parquet)"
+            .into()
     }
 }
 

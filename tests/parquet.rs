@@ -1,0 +1,198 @@
+//! Parquet in and out (issue 20): the exports' schemas, the round trip through
+//! `parquet-rollouts`, chat datasets as other projects write them (fixtures made by pyarrow in
+//! `tests/fixtures/parquet/make.py`), and bad files.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use rollscope::formats::inspect::InspectOptions;
+use rollscope::load::LoadOptions;
+use rollscope::model::problem::Severity;
+use rollscope::model::{Problem, Role, RolloutSummary, ScoreValues};
+use rollscope::study::Study;
+
+const FIXTURES: &str = "tests/fixtures/parquet";
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(FIXTURES).join(name)
+}
+
+fn export(args: &[&str], out: &Path) {
+    let mut all = vec!["export"];
+    all.extend(args);
+    all.extend(["-o", out.to_str().unwrap()]);
+    let (ok, _, stderr) = common::run(&all);
+    assert!(ok, "{stderr}");
+}
+
+fn errors(study: &Study) -> Vec<&Problem> {
+    study.problems.iter().filter(|p| p.severity == Severity::Error).collect()
+}
+
+/// Every rollout of `a` and `b` the same: ids, metadata, turns, self-deletion, every score,
+/// and the messages decoded again from the files.
+fn assert_same_rollouts(a: &Study, b: &Study) {
+    assert_eq!(a.rollouts.len(), b.rollouts.len());
+    assert_eq!(a.score_names, b.score_names);
+    for (i, (x, y)) in a.rollouts.iter().zip(&b.rollouts).enumerate() {
+        assert_eq!(x.id, y.id);
+        assert_eq!(x.metadata, y.metadata, "{}", x.id);
+        assert_eq!((x.n_turns, x.self_deleted_at), (y.n_turns, y.self_deleted_at), "{}", x.id);
+        // Texts are compared as read (their places in the files differ), below.
+        let values = |s: &ScoreValues| match s {
+            ScoreValues::Text(v) => format!("{} texts", v.len()),
+            other => format!("{other:?}"),
+        };
+        let scores = |r: &RolloutSummary| {
+            r.scores.iter().map(|s| (s.name.clone(), values(&s.values))).collect::<Vec<_>>()
+        };
+        assert_eq!(scores(x), scores(y), "{}", x.id);
+        let (rx, ry) = (a.read_rollout(i).unwrap(), b.read_rollout(i).unwrap());
+        assert_eq!(rx.messages.len(), ry.messages.len());
+        for (mx, my) in rx.messages.iter().zip(&ry.messages) {
+            assert_eq!((mx.role, &mx.text, &mx.tool_calls), (my.role, &my.text, &my.tool_calls), "{}", x.id);
+        }
+        let names: Vec<&str> = a.score_names.iter().map(|n| &**n).collect();
+        assert_eq!(a.read_texts(i, &names).unwrap(), b.read_texts(i, &names).unwrap(), "{}", x.id);
+    }
+}
+
+#[test]
+fn parquet_rollouts_open_again_as_the_same_rollouts_and_scores() {
+    let dir = tempfile::tempdir().unwrap();
+    // The demo (numeric scores, self-deletion), a judge file with categories and quotes, and
+    // tau-bench's tool calls.
+    let judged =
+        ["tests/fixtures/judge/transcripts.jsonl", "--scores", "tests/fixtures/judge/frustration.jsonl"];
+    let cases: [(&str, &[&str]); 3] =
+        [("demo", &[]), ("judged", &judged), ("tools", &["tests/fixtures/real/tb_airline.json"])];
+    for (name, args) in cases {
+        let out = dir.path().join(format!("{name}.parquet"));
+        let mut all = vec!["--to", "parquet-rollouts"];
+        all.extend(args);
+        export(&all, &out);
+        let original = match name {
+            "demo" => Study::demo(&LoadOptions::default()),
+            _ => {
+                let (ok, _, _) = common::run(&["validate", args[0]]);
+                assert!(ok);
+                let scores = args.iter().skip_while(|a| **a != "--scores").nth(1);
+                let options = LoadOptions {
+                    scores: scores
+                        .map(|s| rollscope::formats::judge_scores::ScoreFileSpec::new(s))
+                        .into_iter()
+                        .collect(),
+                    ..LoadOptions::default()
+                };
+                Study::load(&[PathBuf::from(args[0])], &options)
+            }
+        };
+        let reopened = Study::load(std::slice::from_ref(&out), &LoadOptions::default());
+        assert!(errors(&reopened).is_empty(), "{:?}", reopened.problems);
+        assert!(!reopened.rollouts.is_empty());
+        assert_same_rollouts(&original, &reopened);
+        if name == "judged" {
+            let kinds: Vec<_> = reopened.score_names.iter().map(|n| reopened.score_kind(n)).collect();
+            let expected: Vec<_> = original.score_names.iter().map(|n| original.score_kind(n)).collect();
+            assert_eq!(kinds, expected);
+        }
+    }
+}
+
+#[test]
+fn a_sharegpt_parquet_opens_one_rollout_per_row_with_its_columns_as_metadata() {
+    let study = Study::load(&[fixture("sharegpt.parquet")], &LoadOptions::default());
+    assert!(errors(&study).is_empty(), "{:?}", study.problems);
+    let ids: Vec<&str> = study.rollouts.iter().map(|r| &*r.id).collect();
+    assert_eq!(ids, ["sharegpt.parquet:0", "sharegpt.parquet:1", "sharegpt.parquet:2"]);
+    let turns: Vec<u32> = study.rollouts.iter().map(|r| r.n_turns).collect();
+    assert_eq!(turns, [2, 1, 0]);
+    assert_eq!(study.rollouts[0].self_deleted_at, Some(2));
+    let meta = |i: usize, f: &str| study.rollouts[i].meta(f).map(|v| v.text().into_owned());
+    assert_eq!(meta(0, "source").as_deref(), Some("sorting"));
+    assert_eq!(meta(0, "quality").as_deref(), Some("0.5"));
+    assert_eq!(meta(1, "quality"), None, "a null is a field the row does not have");
+    let r = study.read_rollout(1).unwrap();
+    let roles: Vec<Role> = r.messages.iter().map(|m| m.role).collect();
+    assert_eq!(roles, [Role::System, Role::User, Role::Assistant]);
+    assert_eq!(r.messages[2].text, "Hello.");
+    assert_eq!(r.metadata["tags"], serde_json::json!([]));
+}
+
+#[test]
+fn a_list_column_named_by_turn_array_is_a_per_turn_score() {
+    let options = LoadOptions {
+        inspect: InspectOptions { turn_array: Some("judge".into()) },
+        ..LoadOptions::default()
+    };
+    let study = Study::load(&[fixture("openai.parquet")], &options);
+    assert!(study.problems.is_empty(), "{:?}", study.problems);
+    let judge = |i: usize| match &study.rollouts[i].scores[0].values {
+        ScoreValues::Numeric(v) => v.to_vec(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(judge(0), [Some(3.0), Some(6.0)]);
+    assert_eq!(judge(1), [Some(9.0)]);
+    let r = study.read_rollout(1).unwrap();
+    assert_eq!(r.id, "r2");
+    assert_eq!(r.metadata["condition"], "trained", "a dictionary column reads as its values");
+    assert_eq!(r.metadata["epoch"], 1);
+    assert_eq!(r.metadata["info"], serde_json::json!({"judge": "gpt-4", "seed": 8}));
+    assert_eq!(r.metadata["started"], "1970-01-02T00:00:00+00:00");
+    assert!(!r.metadata.contains_key("judge"), "the score list is not metadata too");
+
+    let without = Study::load(&[fixture("openai.parquet")], &LoadOptions::default());
+    assert!(without.score_names.is_empty());
+    let r = without.read_rollout(0).unwrap();
+    assert_eq!(r.metadata["judge"], serde_json::json!([3, 6]), "without the flag it is metadata");
+}
+
+#[test]
+fn a_file_that_is_not_rollouts_says_which_column_is_missing_or_wrong() {
+    let cases = [
+        (
+            "no_messages.parquet",
+            "no messages column: expected a list of {role, content} structs named messages, conversation or conversations; the columns are prompt, response",
+        ),
+        (
+            "messages_text.parquet",
+            "column messages is Utf8, expected a list of structs with role (or from) and content (or value)",
+        ),
+    ];
+    for (name, message) in cases {
+        let study = Study::load(&[fixture(name)], &LoadOptions::default());
+        assert!(study.rollouts.is_empty());
+        let problems: Vec<(&str, &str)> =
+            study.problems.iter().map(|p| (p.path.as_str(), p.message.as_str())).collect();
+        assert_eq!(problems, [(fixture(name).to_str().unwrap(), message)]);
+    }
+}
+
+#[test]
+fn a_parquet_file_cut_short_or_mangled_is_a_problem_never_a_panic() {
+    let bytes = std::fs::read(fixture("openai.parquet")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cut.parquet");
+    for len in [0, 4, 100, bytes.len() / 2, bytes.len() - 1] {
+        std::fs::write(&path, &bytes[..len]).unwrap();
+        let study = Study::load(std::slice::from_ref(&path), &LoadOptions::default());
+        assert!(study.rollouts.is_empty(), "{len}");
+        let messages: Vec<&str> = study.problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(messages.len(), 1, "{len}: {messages:?}");
+        assert!(messages[0].starts_with("not a readable Parquet file"), "{len}: {messages:?}");
+    }
+    // Every byte of the file changed in turn: whatever the reader makes of it, the load ends
+    // with rows or problems, and every row that opens reads again.
+    for at in 0..bytes.len() {
+        let mut mangled = bytes.clone();
+        mangled[at] ^= 0x5a;
+        std::fs::write(&path, &mangled).unwrap();
+        let study = Study::load(std::slice::from_ref(&path), &LoadOptions::default());
+        assert!(study.rollouts.len() <= 2, "{at}");
+        for i in 0..study.rollouts.len() {
+            let _ = study.read_rollout(i);
+        }
+    }
+}
