@@ -81,7 +81,7 @@ fn parquet_rollouts_open_again_as_the_same_rollouts_and_scores() {
                 let scores = args.iter().skip_while(|a| **a != "--scores").nth(1);
                 let options = LoadOptions {
                     scores: scores
-                        .map(|s| rollscope::formats::judge_scores::ScoreFileSpec::new(s))
+                        .map(rollscope::formats::judge_scores::ScoreFileSpec::new)
                         .into_iter()
                         .collect(),
                     ..LoadOptions::default()
@@ -194,5 +194,40 @@ fn a_parquet_file_cut_short_or_mangled_is_a_problem_never_a_panic() {
         for i in 0..study.rollouts.len() {
             let _ = study.read_rollout(i);
         }
+    }
+}
+
+/// Every index entry of `path`, read with and without the fast path.
+fn index_both_ways(path: &Path, turn_array: Option<&str>) -> [Vec<rollscope::model::RolloutSummary>; 2] {
+    use rollscope::formats::IndexContext;
+    use rollscope::formats::parquet::ParquetRollouts;
+    let hatch = rollscope::model::Hatch::default();
+    let ctx = IndexContext { hatch: &hatch, source: 0, hash_turns: false };
+    let display = path.to_str().unwrap();
+    let (fast, _) = ParquetRollouts::open(path, display, "f.parquet", turn_array).unwrap();
+    assert!(fast.has_fast_path(), "{display}");
+    let (slow, _) = ParquetRollouts::open(path, display, "f.parquet", turn_array).unwrap();
+    let slow = slow.without_fast_path();
+    [fast, slow].map(|file| {
+        let mut out = Vec::new();
+        let mut strings = rollscope::model::Interner::default();
+        for rows in file.runs(3, 1) {
+            file.index_rows(rows, &ctx, &mut strings, &mut |_, r| out.push(r.unwrap())).unwrap();
+        }
+        out
+    })
+}
+
+#[test]
+fn rows_indexed_from_the_arrays_equal_rows_decoded_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = dir.path().join("demo.parquet");
+    export(&["--to", "parquet-rollouts"], &demo);
+    for (path, turn_array) in
+        [(fixture("sharegpt.parquet"), None), (fixture("openai.parquet"), Some("judge")), (demo, None)]
+    {
+        let [fast, slow] = index_both_ways(&path, turn_array);
+        assert!(!fast.is_empty());
+        assert_eq!(fast, slow, "{}", path.display());
     }
 }

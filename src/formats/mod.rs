@@ -155,6 +155,22 @@ pub fn index_record(
     index_decoded(json, ctx, strings, fallback_id, locator).map(|(summary, _)| summary)
 }
 
+/// The index entry of a rollout decoded on its own to be indexed (and decoded again when
+/// shown): its judge strings left for the study to tell apart, its turns hashed when a score
+/// file checks its join against them.
+pub fn summary_of(
+    rollout: &Rollout,
+    ctx: &IndexContext,
+    locator: Locator,
+    strings: &mut Interner,
+) -> RolloutSummary {
+    let mut summary = RolloutSummary::from_rollout(rollout, ctx.hatch, ctx.source, locator, strings);
+    if ctx.hash_turns {
+        summary.response_hashes = rollout.response_hashes();
+    }
+    summary
+}
+
 /// Indexes one record by decoding it whole (as `index_record` does when its fast path cannot),
 /// giving the rollout too.
 pub fn index_decoded(

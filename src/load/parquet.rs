@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use super::{LoadEvent, Sink, Source};
 use crate::formats::IndexContext;
-use crate::model::{Interner, Locator, Problem, RolloutSummary};
+use crate::model::{Interner, Problem, RolloutSummary};
 
 /// Rows per run when pages can be skipped unread, and in the first run.
 const RUN: usize = 1024;
@@ -40,13 +40,11 @@ pub fn index_parquet(
         let mut run = Run::default();
         let mut strings = Interner::default();
         for rows in &runs[k] {
-            let read = file.read_rows(rows.clone(), &mut |row, rollout| match rollout {
-                Ok(rollout) => {
-                    let locator = Locator::Entry(row as u32);
-                    run.rollouts.push(super::runs::summary_of(&rollout, ctx, locator, &mut strings));
-                }
+            let mut each = |_, indexed| match indexed {
+                Ok(summary) => run.rollouts.push(summary),
                 Err(problem) => run.problems.push(problem),
-            });
+            };
+            let read = file.index_rows(rows.clone(), ctx, &mut strings, &mut each);
             // A row group that cannot be read (a file cut short) loses its rows, not the file.
             if let Err(problem) = read {
                 run.problems.push(problem);

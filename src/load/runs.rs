@@ -7,22 +7,7 @@ use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
-/// The index entry of a rollout decoded on its own to be indexed (and decoded again when
-/// shown): its judge strings left for the study to tell apart, its turns hashed when a score
-/// file checks its join against them.
-pub fn summary_of(
-    rollout: &crate::model::Rollout,
-    ctx: &crate::formats::IndexContext,
-    locator: crate::model::Locator,
-    strings: &mut crate::model::Interner,
-) -> crate::model::RolloutSummary {
-    let mut summary =
-        crate::model::RolloutSummary::from_rollout(rollout, ctx.hatch, ctx.source, locator, strings);
-    if ctx.hash_turns {
-        summary.response_hashes = rollout.response_hashes();
-    }
-    summary
-}
+pub use crate::formats::summary_of;
 
 /// Runs `work` on `0..count` in runs of `run` items with `threads` workers, and gives each
 /// run's result to `deliver` in run order, on the calling thread.

@@ -9,6 +9,7 @@ use arrow_schema::{DataType, Schema};
 use parquet::file::metadata::KeyValue;
 use serde_json::{Map, Value};
 
+use super::fast::FastPlan;
 use super::value::{is_supported, value_at};
 use crate::formats::chat::{CONTENT_KEYS, MESSAGE_KEYS, ROLE_KEYS};
 
@@ -16,7 +17,7 @@ use crate::formats::chat::{CONTENT_KEYS, MESSAGE_KEYS, ROLE_KEYS};
 const TURN_SCORES_KEY: &str = "rollscope.turn_scores";
 
 #[derive(Debug, Clone)]
-enum Role {
+pub(super) enum Column {
     Messages,
     /// The rollout's id (`id`, or `rollout` in a file rollscope wrote).
     Id,
@@ -30,7 +31,9 @@ enum Role {
 
 #[derive(Debug, Clone)]
 pub struct Layout {
-    roles: Vec<Role>,
+    columns: Vec<Column>,
+    /// How rows are indexed without decoding them whole, when the layout allows.
+    pub(super) fast: Option<FastPlan>,
 }
 
 /// The score lists a file rollscope wrote names in its footer: column → score name.
@@ -91,26 +94,26 @@ impl Layout {
         let ours = footer_scores(footer);
         let id_column = named("id").or_else(|| ours.as_ref().and(named("rollout")));
         let mut warnings = Vec::new();
-        let roles = fields
+        let columns: Vec<Column> = fields
             .iter()
             .enumerate()
             .map(|(i, f)| {
                 let name = f.name();
                 if i == messages {
-                    Role::Messages
+                    Column::Messages
                 } else if Some(i) == id_column {
-                    Role::Id
+                    Column::Id
                 } else if ours.is_some() && name == "source" {
-                    Role::Skip
+                    Column::Skip
                 } else if !is_supported(f.data_type()) {
                     warnings.push(format!("column {name} is {}, which is not read", f.data_type()));
-                    Role::Skip
+                    Column::Skip
                 } else if let Some(score) = ours.as_ref().and_then(|s| s.get(name.as_str())) {
-                    Role::TurnScore(score.clone())
+                    Column::TurnScore(score.clone())
                 } else if turn_array == Some(name.as_str()) && matches!(f.data_type(), DataType::List(_)) {
-                    Role::TurnScore(name.clone())
+                    Column::TurnScore(name.clone())
                 } else {
-                    Role::Metadata(name.clone())
+                    Column::Metadata(name.clone())
                 }
             })
             .collect();
@@ -119,36 +122,38 @@ impl Layout {
         {
             warnings.push(format!("--turn-array {wanted}: no such column"));
         }
-        Ok((Layout { roles }, warnings))
+        let fast = FastPlan::of(schema, messages, id_column, &columns);
+        Ok((Layout { columns, fast }, warnings))
     }
 
-    /// Fills row `i` of `batch` into a chat object: `id`, `messages` (each assistant message
-    /// with its per-turn scores under `scores`), and the metadata under `metadata`.
+    /// Fills row `i` of `batch` into a chat object, as a JSONL line of the same rollout would
+    /// be: `id`, `messages` (each assistant message with its per-turn scores under `scores`),
+    /// and every other column as a top-level field (so a `metadata` struct and a `scores`
+    /// column mean what they mean in JSONL).
     pub fn fill(&self, batch: &RecordBatch, i: usize, object: &mut Map<String, Value>) {
-        let mut metadata = Map::new();
         let mut messages = Vec::new();
         let mut turn_scores = Vec::new();
-        for (role, column) in self.roles.iter().zip(batch.columns()) {
+        for (role, column) in self.columns.iter().zip(batch.columns()) {
             match role {
-                Role::Messages => {
+                Column::Messages => {
                     if let Value::Array(list) = value_at(column.as_ref(), i) {
                         messages = list;
                     }
                 }
-                Role::Id => {
+                Column::Id => {
                     object.insert("id".into(), value_at(column.as_ref(), i));
                 }
-                Role::TurnScore(score) => {
+                Column::TurnScore(score) => {
                     if !column.is_null(i) {
                         turn_scores.push((score, value_at(column.as_ref(), i)));
                     }
                 }
                 // Every row has every column: a null is a field the row does not have.
-                Role::Metadata(name) if !column.is_null(i) => {
-                    metadata.insert(name.clone(), value_at(column.as_ref(), i));
+                Column::Metadata(name) if !column.is_null(i) => {
+                    object.insert(name.clone(), value_at(column.as_ref(), i));
                 }
-                Role::Metadata(_) => {}
-                Role::Skip => {}
+                Column::Metadata(_) => {}
+                Column::Skip => {}
             }
         }
         messages.iter_mut().for_each(parse_tool_calls);
@@ -165,7 +170,6 @@ impl Layout {
             }
         }
         object.insert("messages".into(), Value::Array(messages));
-        object.insert("metadata".into(), Value::Object(metadata));
     }
 }
 

@@ -6,6 +6,7 @@
 //! time (`read_rows`), each decoded through the chat decoder, so a row opens exactly as the
 //! same object in a JSONL file would.
 
+mod fast;
 mod guard;
 mod layout;
 mod value;
@@ -23,7 +24,8 @@ use parquet::arrow::arrow_reader::{
 use parquet::file::metadata::PageIndexPolicy;
 use serde_json::{Map, Value};
 
-use crate::model::{Problem, Rollout};
+use super::IndexContext;
+use crate::model::{Interner, Locator, Problem, Rollout, RolloutSummary};
 
 /// Whether a file's first bytes are Parquet's magic number.
 pub fn is_parquet(head: &[u8]) -> bool {
@@ -85,6 +87,18 @@ impl ParquetRollouts {
         Ok((this, problems))
     }
 
+    /// The same file read without the fast path: every row decoded whole (the differential
+    /// test's reference).
+    pub fn without_fast_path(mut self) -> ParquetRollouts {
+        self.layout.fast = None;
+        self
+    }
+
+    /// Whether rows are indexed from the arrays without decoding them whole.
+    pub fn has_fast_path(&self) -> bool {
+        self.layout.fast.is_some()
+    }
+
     /// How many rows (rollouts) the file holds.
     pub fn rows(&self) -> usize {
         self.starts.last().copied().unwrap_or(0)
@@ -113,14 +127,46 @@ impl ParquetRollouts {
         rows: Range<usize>,
         each: &mut dyn FnMut(usize, Result<Rollout, Problem>),
     ) -> Result<(), Problem> {
-        let start = rows.start;
-        guard::guarded(|| self.read_rows_unguarded(rows, each)).map_err(|e| self.broken(start, e))?
+        self.scan(rows, &mut |batch, i, row| each(row, self.decode(batch, i, row)))
     }
 
-    fn read_rows_unguarded(
+    /// Indexes rows `rows` (within one row group): each row's index entry straight from the
+    /// arrays where the layout allows (`fast`), else from the rollout decoded whole.
+    pub fn index_rows(
         &self,
         rows: Range<usize>,
-        each: &mut dyn FnMut(usize, Result<Rollout, Problem>),
+        ctx: &IndexContext,
+        strings: &mut Interner,
+        each: &mut dyn FnMut(usize, Result<RolloutSummary, Problem>),
+    ) -> Result<(), Problem> {
+        let fast = self.layout.fast.as_ref().filter(|_| !ctx.hash_turns);
+        self.scan(rows, &mut |batch, i, row| {
+            let fallback = || super::stand_in_id(&self.file_name, Some(row as u64));
+            let locator = Locator::Entry(row as u32);
+            let indexed = match fast.and_then(|f| f.index(batch, i, ctx, strings, &fallback, locator.clone()))
+            {
+                Some(summary) => Ok(summary),
+                None => self.decode(batch, i, row).map(|r| super::summary_of(&r, ctx, locator, strings)),
+            };
+            each(row, indexed);
+        })
+    }
+
+    /// Reads rows `rows` (within one row group) a batch at a time, calling `each` with the
+    /// batch, the row's place in it and its row number; a panic inside arrow-rs is an error.
+    fn scan(
+        &self,
+        rows: Range<usize>,
+        each: &mut dyn FnMut(&RecordBatch, usize, usize),
+    ) -> Result<(), Problem> {
+        let start = rows.start;
+        guard::guarded(|| self.scan_unguarded(rows, each)).map_err(|e| self.broken(start, e))?
+    }
+
+    fn scan_unguarded(
+        &self,
+        rows: Range<usize>,
+        each: &mut dyn FnMut(&RecordBatch, usize, usize),
     ) -> Result<(), Problem> {
         let group = self.starts.partition_point(|&s| s <= rows.start).saturating_sub(1);
         let group_start = self.starts[group];
@@ -139,7 +185,7 @@ impl ParquetRollouts {
         for batch in reader {
             let batch = batch.map_err(|e| self.broken(row, e))?;
             for i in 0..batch.num_rows() {
-                each(row, self.decode(&batch, i, row));
+                each(&batch, i, row);
                 row += 1;
             }
         }
@@ -157,8 +203,13 @@ impl ParquetRollouts {
         let mut object = Map::new();
         self.layout.fill(batch, i, &mut object);
         let fallback = super::stand_in_id(&self.file_name, Some(row as u64));
-        super::chat::decode_chat(Value::Object(object), &fallback)
-            .map_err(|e| Problem::file(&self.display, format!("row {row}: {e}")))
+        let mut rollout = super::chat::decode_chat(Value::Object(object), &fallback)
+            .map_err(|e| Problem::file(&self.display, format!("row {row}: {e}")))?;
+        // As in JSONL: an empty id is no id.
+        if rollout.id.is_empty() {
+            rollout.id = fallback;
+        }
+        Ok(rollout)
     }
 
     fn broken(&self, row: usize, e: impl std::fmt::Display) -> Problem {
