@@ -231,3 +231,56 @@ fn rows_indexed_from_the_arrays_equal_rows_decoded_whole() {
         assert_eq!(fast, slow, "{}", path.display());
     }
 }
+
+/// The per-turn export rows of a study (JSONL), without the `source` column (which names the
+/// score file).
+fn turn_rows(args: &[&str]) -> Vec<serde_json::Value> {
+    let mut all = vec!["export", "--to", "jsonl"];
+    all.extend(args);
+    let (ok, stdout, stderr) = common::run(&all);
+    assert!(ok, "{stderr}");
+    stdout
+        .lines()
+        .map(|l| {
+            let mut v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v.as_object_mut().unwrap().remove("source");
+            v
+        })
+        .collect()
+}
+
+#[test]
+fn the_per_turn_table_attaches_again_like_the_score_file_it_came_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = dir.path().join("turns.parquet");
+    let (transcripts, judge) =
+        ("tests/fixtures/judge/transcripts.jsonl", "tests/fixtures/judge/frustration.jsonl");
+    export(&[transcripts, "--scores", judge, "--to", "parquet"], &table);
+    let original = turn_rows(&[transcripts, "--scores", judge]);
+    let again = turn_rows(&[transcripts, "--scores", table.to_str().unwrap()]);
+    assert_eq!(original.len(), 10);
+    // Numbers, categories and the judge's texts, turn by turn.
+    assert_eq!(again, original);
+    assert_eq!(again[2]["scores"]["frustration.quote"], "I am clearly incapable of this");
+}
+
+#[test]
+fn judge_rows_in_parquet_attach_as_the_same_rows_in_json_lines_do() {
+    let transcripts = "tests/fixtures/study7/transcripts.json";
+    let jsonl = turn_rows(&[transcripts, "--scores", "tests/fixtures/study7/frustration.jsonl"]);
+    let parquet = turn_rows(&[transcripts, "--scores", "tests/fixtures/parquet/study7_judge.parquet"]);
+    assert_eq!(jsonl.len(), 840);
+    let renamed: Vec<serde_json::Value> = parquet
+        .into_iter()
+        .map(|mut row| {
+            let scores = row["scores"].as_object_mut().unwrap();
+            let named: serde_json::Map<String, serde_json::Value> = std::mem::take(scores)
+                .into_iter()
+                .map(|(k, v)| (k.replace("study7_judge", "frustration"), v))
+                .collect();
+            *scores = named;
+            row
+        })
+        .collect();
+    assert_eq!(renamed, jsonl);
+}

@@ -257,7 +257,8 @@ fn load_source(read: SourceRead, options: &LoadOptions, sink: &Sink) -> Result<(
                         sink,
                     )
                 }
-                Origin::Embedded(bytes) => {
+                Origin::Embedded(_) | Origin::Memory(_) => {
+                    let bytes = origin.in_memory().unwrap_or_default();
                     let open = || Ok(bytes);
                     jsonl::index_jsonl(&open, size, (display, &file_name), &ctx, threads, false, sink)
                 }
@@ -345,7 +346,9 @@ fn load_source(read: SourceRead, options: &LoadOptions, sink: &Sink) -> Result<(
                 parquet::index_parquet(source, problems, &ctx, options.worker_count(), sink);
                 Ok(())
             }
-            Origin::Embedded(_) => Err(Problem::file(display, "Parquet is read from files only")),
+            Origin::Embedded(_) | Origin::Memory(_) => {
+                Err(Problem::file(display, "Parquet is read from files only"))
+            }
         },
         // A folder layout, not a file's: `load_folder` reads it (a format forced with
         // `--format` is for files, and never this one).
@@ -409,7 +412,10 @@ fn deliver_decoded(
 
 fn read_head(origin: &Origin) -> std::io::Result<Vec<u8>> {
     match origin {
-        Origin::Embedded(bytes) => Ok(bytes[..bytes.len().min(64 * 1024)].to_vec()),
+        Origin::Embedded(_) | Origin::Memory(_) => {
+            let bytes = origin.in_memory().unwrap_or_default();
+            Ok(bytes[..bytes.len().min(64 * 1024)].to_vec())
+        }
         Origin::File(path) => {
             let mut head = Vec::with_capacity(64 * 1024);
             let (file, _) = input::open_regular(path).map_err(std::io::Error::other)?;

@@ -8,12 +8,14 @@
 //! against those hashes; other loads skip the texts as before.
 
 use std::path::PathBuf;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::string_kinds::StringTally;
 use super::walk::FoundFile;
 use super::{LoadEvent, LoadOptions, Origin, Sink, TextFile};
 use crate::formats::judge_scores::{ScoreFile, ScoreFileSpec, ScoreReport};
+use crate::formats::parquet;
+use crate::model::Problem;
 use crate::model::{Limit, RolloutSummary};
 
 /// The score files of one load.
@@ -26,12 +28,18 @@ impl Attacher {
     /// unusable file and bad rows are reported to `sink`.
     pub fn open(specs: &[ScoreFileSpec], limit: Limit, sink: &Sink) -> Attacher {
         let mut files = Vec::with_capacity(specs.len());
-        for (index, spec) in specs.iter().enumerate() {
+        let mut index = 0;
+        for (spec, read) in specs.iter().flat_map(|spec| read_score_file(spec, limit)) {
             let display = spec.path.display().to_string();
-            sink(LoadEvent::TextFile(TextFile { display, origin: Origin::File(spec.path.clone()) }));
-            match ScoreFile::read(spec, limit) {
+            let origin = match &read {
+                Ok((_, Some(rows))) => Origin::Memory(rows.clone()),
+                _ => Origin::File(spec.path.clone()),
+            };
+            sink(LoadEvent::TextFile(TextFile { display, origin }));
+            index += 1;
+            match read.map(|(file, _)| file) {
                 Ok(mut file) => {
-                    file.set_text_file(index as u32);
+                    file.set_text_file(index - 1);
                     for problem in file.take_problems() {
                         sink(LoadEvent::Problem(problem));
                     }
@@ -87,6 +95,29 @@ impl Attacher {
 
     pub fn reports(&self) -> Vec<ScoreReport> {
         self.files().iter().map(ScoreFile::report).collect()
+    }
+}
+
+/// A score file read: JSON lines from their file, or a Parquet file's rows turned into JSON
+/// lines (one score file per score column of rollscope's own per-turn table), each with its
+/// spec and, for Parquet, the lines its texts are read back from.
+type ReadScores = (ScoreFileSpec, Result<(ScoreFile, Option<Arc<[u8]>>), Problem>);
+
+fn read_score_file(spec: &ScoreFileSpec, limit: Limit) -> Vec<ReadScores> {
+    if !parquet::scores::is_parquet_file(&spec.path) {
+        return vec![(spec.clone(), ScoreFile::read(spec, limit).map(|file| (file, None)))];
+    }
+    let display = spec.path.display().to_string();
+    match parquet::scores::score_files(spec, limit) {
+        Ok(files) => files
+            .into_iter()
+            .map(|(spec, rows)| {
+                let rows: Arc<[u8]> = rows.into();
+                let file = ScoreFile::parse(&spec, &display, &rows).map(|file| (file, Some(rows)));
+                (spec, file)
+            })
+            .collect(),
+        Err(problem) => vec![(spec.clone(), Err(problem))],
     }
 }
 

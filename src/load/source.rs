@@ -16,6 +16,20 @@ pub enum Origin {
     File(PathBuf),
     /// Bytes compiled into the binary (the demo study).
     Embedded(&'static [u8]),
+    /// Bytes made while loading: a Parquet score file's rows as JSON lines, which its judges'
+    /// texts are read back from.
+    Memory(Arc<[u8]>),
+}
+
+impl Origin {
+    /// The bytes of an origin that is not a file.
+    pub fn in_memory(&self) -> Option<&[u8]> {
+        match self {
+            Origin::Embedded(bytes) => Some(bytes),
+            Origin::Memory(bytes) => Some(bytes),
+            Origin::File(_) => None,
+        }
+    }
 }
 
 /// One loaded file.
@@ -152,7 +166,8 @@ impl Source {
     /// Reads `len` bytes at `start`.
     pub fn read_span(&self, start: u64, len: u32) -> Result<Vec<u8>, Problem> {
         match &self.origin {
-            Origin::Embedded(bytes) => {
+            Origin::Embedded(_) | Origin::Memory(_) => {
+                let bytes = self.origin.in_memory().unwrap_or_default();
                 let range = start as usize..start as usize + len as usize;
                 bytes
                     .get(range)
@@ -179,7 +194,9 @@ impl Source {
     /// The source's raw bytes in full, `limit` at most (a file is refused when it is larger).
     pub fn read_all(&self, limit: Limit) -> Result<Vec<u8>, Problem> {
         match &self.origin {
-            Origin::Embedded(bytes) => Ok(bytes.to_vec()),
+            Origin::Embedded(_) | Origin::Memory(_) => {
+                Ok(self.origin.in_memory().unwrap_or_default().to_vec())
+            }
             Origin::File(path) => input::read(path, limit)
                 .map_err(|e| Problem::file(&self.display, format!("cannot read: {e}"))),
         }

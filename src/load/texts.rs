@@ -150,7 +150,7 @@ struct SpanReader<'a> {
 impl<'a> SpanReader<'a> {
     fn open(file: &'a TextFile) -> Result<SpanReader<'a>, Problem> {
         let open = match &file.origin {
-            Origin::Embedded(_) => None,
+            Origin::Embedded(_) | Origin::Memory(_) => None,
             Origin::File(path) => Some(
                 input::open_regular(path)
                     .map(|(f, _)| f)
@@ -165,7 +165,8 @@ impl<'a> SpanReader<'a> {
         let short =
             || Problem::file(display, format!("cannot read {len} bytes at {start} (was the file changed?)"));
         match (&self.file.origin, self.open.as_mut()) {
-            (Origin::Embedded(bytes), _) => {
+            (Origin::Embedded(_) | Origin::Memory(_), _) => {
+                let bytes = self.file.origin.in_memory().unwrap_or_default();
                 let range = usize::try_from(start).ok().zip(usize::try_from(start + len).ok());
                 range.and_then(|(a, b)| bytes.get(a..b)).map(<[u8]>::to_vec).ok_or_else(short)
             }

@@ -77,7 +77,7 @@ fn load_known(paths: &[PathBuf], options: &LoadOptions, sink: &(dyn Fn(LoadEvent
         {
             let path = match &source.origin {
                 Origin::File(path) => path.clone(),
-                Origin::Embedded(_) => PathBuf::new(),
+                Origin::Embedded(_) | Origin::Memory(_) => PathBuf::new(),
             };
             let index = known.len() as u32;
             let (display, format, size) = (source.display.clone(), source.format, source.size);

@@ -295,7 +295,7 @@ impl Study {
             .iter()
             .filter_map(|s| match &s.origin {
                 Origin::File(p) => Some(p.clone()),
-                Origin::Embedded(_) => None,
+                Origin::Embedded(_) | Origin::Memory(_) => None,
             })
             .collect()
     }

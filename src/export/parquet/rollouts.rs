@@ -38,6 +38,15 @@ pub struct TurnScoreColumn {
 const RUN: usize = 256;
 const ROW_GROUP_BYTES: usize = 128 << 20;
 
+/// A score kind as the footers name it.
+pub fn kind_name(kind: ScoreKind) -> &'static str {
+    match kind {
+        ScoreKind::Numeric => "numeric",
+        ScoreKind::Categorical => "categorical",
+        ScoreKind::Text => "text",
+    }
+}
+
 /// The struct each message is.
 pub fn message_fields() -> Fields {
     Fields::from(vec![
@@ -75,12 +84,11 @@ pub fn write(out: &mut dyn Write, study: &Study, warn: Warn) -> Result<()> {
     for (name, kind, column) in &scores {
         let item = if *kind == ScoreKind::Numeric { DataType::Float64 } else { DataType::Utf8 };
         fields.push(Field::new(column, list_of(item), true));
-        let kind = match kind {
-            ScoreKind::Numeric => "numeric",
-            ScoreKind::Categorical => "categorical",
-            ScoreKind::Text => "text",
-        };
-        listed.push(TurnScoreColumn { column: column.clone(), score: name.to_string(), kind: kind.into() });
+        listed.push(TurnScoreColumn {
+            column: column.clone(),
+            score: name.to_string(),
+            kind: kind_name(*kind).into(),
+        });
     }
     let footer = vec![KeyValue::new(TURN_SCORES_KEY.to_string(), serde_json::to_string(&listed)?)];
     let mut file = ParquetOut::new(out, fields, BATCH_ROWS, Some(ROW_GROUP_BYTES), footer)?;
@@ -147,7 +155,8 @@ pub fn write(out: &mut dyn Write, study: &Study, warn: Warn) -> Result<()> {
                 push_score(list, values, texts, summary.n_turns as usize);
             }
             rows += 1;
-            if rows == BATCH_ROWS {
+            // A batch of long rows is held whole until it is written: a few hundred at a time.
+            if rows == RUN {
                 flush(&mut rows, &mut ids, &mut sources, &mut meta, &mut messages, &mut lists)?;
             }
         }

@@ -9,13 +9,16 @@ use std::io::Write;
 use anyhow::Result;
 use arrow_schema::{DataType, Field};
 
+use super::TurnScoreColumn;
 use super::columns::{Builder, MetaColumn, category_type, texts_type};
 use super::names::Names;
 use super::{BATCH_ROWS, ParquetOut, ROW_GROUP_ROWS};
 use crate::export::Warn;
 use crate::export::rows::{ScoreCell, TurnRow, study_rows};
+use crate::formats::parquet::scores::TURNS_TABLE_KEY;
 use crate::model::{LabelSet, ScoreKind};
 use crate::study::Study;
+use parquet::file::metadata::KeyValue;
 
 /// The columns that are not metadata, scores or labels.
 pub const FIXED: [&str; 5] = ["source", "rollout", "turn", "self_deleted_at", "self_deleted"];
@@ -135,6 +138,23 @@ fn columns(study: &Study, annotators: &[(String, LabelSet)]) -> Vec<Column> {
     out
 }
 
+/// The footer naming the score columns, so the table attaches again as a score file
+/// (`formats::parquet::scores`).
+fn footer(study: &Study, columns: &[Column]) -> Result<Vec<KeyValue>> {
+    let listed: Vec<TurnScoreColumn> = columns
+        .iter()
+        .filter_map(|c| match &c.fill {
+            Fill::Score(name) => Some(TurnScoreColumn {
+                column: c.field.name().clone(),
+                score: name.to_string(),
+                kind: super::rollouts::kind_name(study.score_kind(name).unwrap_or(ScoreKind::Numeric)).into(),
+            }),
+            _ => None,
+        })
+        .collect();
+    Ok(vec![KeyValue::new(TURNS_TABLE_KEY.to_string(), serde_json::to_string(&listed)?)])
+}
+
 pub fn write(
     out: &mut dyn Write,
     study: &Study,
@@ -143,7 +163,7 @@ pub fn write(
 ) -> Result<()> {
     let mut columns = columns(study, annotators);
     let fields = columns.iter().map(|c| c.field.clone()).collect();
-    let mut file = ParquetOut::new(out, fields, ROW_GROUP_ROWS, None, Vec::new())?;
+    let mut file = ParquetOut::new(out, fields, ROW_GROUP_ROWS, None, footer(study, &columns)?)?;
     let mut rows = 0;
     for row in study_rows(study, annotators, warn) {
         for column in &mut columns {

@@ -9,6 +9,7 @@
 mod fast;
 mod guard;
 mod layout;
+pub mod scores;
 mod value;
 
 pub use layout::Layout;
@@ -218,7 +219,7 @@ impl ParquetRollouts {
 }
 
 /// Why a file is not Parquet: cut short (no footer magic at its end), else what the reader said.
-fn not_parquet(file: &File, e: parquet::errors::ParquetError) -> String {
+pub(super) fn not_parquet(file: &File, e: parquet::errors::ParquetError) -> String {
     use std::io::{Read, Seek, SeekFrom};
     let mut tail = [0u8; 4];
     let mut file = file;
@@ -235,7 +236,7 @@ fn not_parquet(file: &File, e: parquet::errors::ParquetError) -> String {
     }
 }
 
-fn open_file(path: &Path, display: &str) -> Result<File, Problem> {
+pub(super) fn open_file(path: &Path, display: &str) -> Result<File, Problem> {
     super::input::open_regular(path)
         .map(|(file, _)| file)
         .map_err(|e| Problem::file(display, format!("cannot read: {e}")))
