@@ -37,7 +37,7 @@ fn open(root: &Path) -> (Study, Follower) {
             index: i as u32,
             path: match &s.origin {
                 Origin::File(p) => p.clone(),
-                Origin::Embedded(_) => PathBuf::new(),
+                Origin::Embedded(_) | Origin::Memory(_) => PathBuf::new(),
             },
             display: s.display.clone(),
             format: s.format,
