@@ -284,3 +284,119 @@ fn judge_rows_in_parquet_attach_as_the_same_rows_in_json_lines_do() {
         .collect();
     assert_eq!(renamed, jsonl);
 }
+
+/// A file's columns (`name: type`, nullable or not) and its footer's own keys.
+fn schema_text(path: &Path) -> String {
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut out: Vec<String> = builder
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| format!("{}: {}{}", f.name(), f.data_type(), if f.is_nullable() { "" } else { " not null" }))
+        .collect();
+    for kv in builder.metadata().file_metadata().key_value_metadata().into_iter().flatten() {
+        if kv.key.starts_with("rollscope") {
+            out.push(format!("footer {} = {}", kv.key, kv.value.as_deref().unwrap_or("")));
+        }
+    }
+    out.join("\n")
+}
+
+/// One cell as text, read with arrow's own arrays (not the importer's reader).
+fn cell(array: &dyn arrow_array::Array, i: usize) -> String {
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::{Float64Type, Int32Type, Int64Type};
+    use arrow_schema::DataType;
+    if array.is_null(i) {
+        return "∅".into();
+    }
+    match array.data_type() {
+        DataType::Utf8 => format!("{:?}", array.as_string::<i32>().value(i)),
+        DataType::Int32 => array.as_primitive::<Int32Type>().value(i).to_string(),
+        DataType::Int64 => array.as_primitive::<Int64Type>().value(i).to_string(),
+        DataType::Float64 => array.as_primitive::<Float64Type>().value(i).to_string(),
+        DataType::Boolean => array.as_boolean().value(i).to_string(),
+        DataType::Dictionary(..) => {
+            let dict = array.as_dictionary::<Int32Type>();
+            cell(dict.values().as_ref(), dict.keys().value(i) as usize)
+        }
+        DataType::List(_) => {
+            let items = array.as_list::<i32>().value(i);
+            format!("[{}]", (0..items.len()).map(|k| cell(items.as_ref(), k)).collect::<Vec<_>>().join(", "))
+        }
+        DataType::Struct(fields) => {
+            let s = array.as_struct();
+            let parts: Vec<String> = fields
+                .iter()
+                .zip(s.columns())
+                .map(|(f, c)| format!("{}: {}", f.name(), cell(c.as_ref(), i)))
+                .collect();
+            format!("{{{}}}", parts.join(", "))
+        }
+        other => panic!("no reader for {other}"),
+    }
+}
+
+/// Every row of a file, each cell as text.
+fn rows_text(path: &Path) -> Vec<Vec<String>> {
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    let reader = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(path).unwrap())
+        .unwrap()
+        .build()
+        .unwrap();
+    let mut rows = Vec::new();
+    for batch in reader {
+        let batch = batch.unwrap();
+        for i in 0..batch.num_rows() {
+            rows.push(batch.columns().iter().map(|c| cell(c.as_ref(), i)).collect());
+        }
+    }
+    rows
+}
+
+#[test]
+fn the_four_tables_have_typed_sql_friendly_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let study = dir.path().join("study.jsonl");
+    let lines = [
+        r#"{"id": "r1", "metadata": {"condition": "baseline", "turn": "clash", "judge model": "j-1", "epoch": 0, "mixed": 1, "ok": true}, "messages": [{"role": "user", "content": "Go."}, {"role": "assistant", "content": "Done.", "scores": {"frustration": 2, "frustration.tag": "calm"}}, {"role": "user", "content": "No."}, {"role": "assistant", "content": "<<rm -rf me>>", "scores": {"frustration": 9, "frustration.tag": "despair"}}]}"#,
+        r#"{"id": "r2", "metadata": {"condition": "trained", "epoch": 1, "mixed": "one", "ok": false}, "messages": [{"role": "user", "content": "Go."}, {"role": "assistant", "content": "Fine.", "tool_calls": [{"type": "function", "function": {"name": "ls", "arguments": "{\"path\": \".\"}"}}], "scores": {"frustration": null}}]}"#,
+    ];
+    std::fs::write(&study, lines.join("\n") + "\n").unwrap();
+    let labels = dir.path().join("labels");
+    std::fs::create_dir_all(&labels).unwrap();
+    let label = |rollout: &str,
+                 turn: Option<u32>,
+                 score: Option<u8>,
+                 tags: &[&str],
+                 note: Option<&str>,
+                 blind: bool| {
+        serde_json::json!({"rollout": rollout, "turn": turn, "score": score, "tags": tags, "note": note,
+            "annotator": "x", "time": "2026-12-07T00:00:00Z", "source": "study.jsonl", "blind": blind})
+        .to_string()
+    };
+    std::fs::write(
+        labels.join("ana.jsonl"),
+        [
+            label("r1", Some(2), Some(8), &["despair", "hatch"], Some("gives up"), true),
+            label("r1", None, None, &[], Some("whole rollout"), false),
+        ]
+        .join("\n")
+            + "\n",
+    )
+    .unwrap();
+    std::fs::write(labels.join("bo b.jsonl"), label("r2", Some(1), Some(1), &[], None, false) + "\n")
+        .unwrap();
+    let (study, labels) = (study.to_str().unwrap(), labels.to_str().unwrap());
+    let mut snapshot = String::new();
+    for table in ["parquet", "parquet-messages", "parquet-rollouts", "parquet-labels"] {
+        let out = dir.path().join(format!("{table}.parquet"));
+        export(&[study, "--labels", labels, "--categorical", "frustration.tag", "--to", table], &out);
+        snapshot.push_str(&format!("== {table}\n{}\n", schema_text(&out)));
+        for row in rows_text(&out) {
+            snapshot.push_str(&format!("  {}\n", row.join(" | ")));
+        }
+    }
+    insta::assert_snapshot!(snapshot.replace(dir.path().to_str().unwrap(), "<tmp>"));
+}
