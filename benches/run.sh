@@ -123,3 +123,25 @@ for n in "${sizes[@]}"; do
       "$(awk -v a="$ours" -v b="$theirs" 'BEGIN { printf "%.1f", a / b }')"
   done
 done
+
+# Parquet (arrow-rs): the per-turn table against `ls` of the same study (the export is the
+# index plus the writing), the messages table's size against the JSONL's, and the rollouts
+# table opened again: first frame, indexed, peak RSS.
+echo
+echo "== Parquet: export the largest study, open its rollouts table (best of 3 each, same run)"
+big="$data/study-${sizes[-1]}.jsonl"; pq="$data/parquet"; mkdir -p "$pq"
+export_t=$(best_of_3 "$bin" export "$big" --to parquet -o "$pq/turns.parquet")
+ls_t=$(best_of_3 "$bin" ls "$big" --json)
+rss="n/a"
+if [ -x /usr/bin/time ]; then
+  rss=$({ /usr/bin/time -f '%M' "$bin" export "$big" --to parquet -o "$pq/turns.parquet"; } 2>&1 | tail -1 | awk '{ print int($1 / 1024) }')
+fi
+messages_t=$(seconds "$bin" export "$big" --to parquet-messages -o "$pq/messages.parquet")
+"$bin" export "$big" --to parquet-rollouts -o "$pq/rollouts.parquet"
+size() { stat -c %s "$1"; }
+printf '%-28s %10s %8s %14s %14s %16s %12s\n' "file" "export (s)" "ls (s)" "export-ls (s)" "export RSS (MiB)" "messages (s)" "messages÷jsonl"
+printf '%-28s %10s %8s %14s %14s %16s %12s\n' "$(basename "$big")" "$export_t" "$ls_t" \
+  "$(awk -v a="$export_t" -v b="$ls_t" 'BEGIN { printf "%.2f", a - b }')" "$rss" "$messages_t" \
+  "$(awk -v a="$(size "$pq/messages.parquet")" -v b="$(size "$big")" 'BEGIN { printf "%.1f%%", 100 * a / b }')"
+cargo bench --quiet --bench scale -- "$pq/rollouts.parquet" | tail -1
+rm -rf "$pq"

@@ -42,7 +42,7 @@ pub const COMMANDS: &[Command] = &[
     command(
         "export",
         ":export FORMAT PATH",
-        "export the rollouts shown with every annotator's labels (FORMAT: csv, jsonl or rollouts)",
+        "export the rollouts shown with every annotator's labels (FORMAT as export --to: csv, jsonl, rollouts or a parquet table)",
     ),
     command(
         "report",
