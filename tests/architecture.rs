@@ -152,6 +152,7 @@ fn no_code_outside_the_label_store_can_write_a_file() {
     assert!(files.len() > 40, "{}", files.len());
     let banned = [
         "OpenOptions",
+        "File::options",
         "File::create",
         "fs::write",
         "create_new(",
@@ -181,11 +182,16 @@ fn no_code_outside_the_label_store_can_write_a_file() {
             continue;
         }
         let text = std::fs::read_to_string(&file).unwrap();
+        // `.write(true)` and `.append(true)` open a file for writing only on an `OpenOptions`
+        // (`File::options()` gives one): elsewhere they are another type's methods (an Arrow
+        // list builder's `append(is_valid)`), and without one in the file nothing is opened.
+        let opens_files = text.contains("OpenOptions") || text.contains("options()");
         for (n, line) in non_test_lines(&text) {
             if line.trim_start().starts_with("//") {
                 continue;
             }
-            for b in banned.iter().filter(|b| line.contains(**b)) {
+            let builder_call = |b: &str| matches!(b, ".write(true)" | ".append(true)") && !opens_files;
+            for b in banned.iter().filter(|b| line.contains(**b) && !builder_call(b)) {
                 if relative == reads_only && *b == "OpenOptions" {
                     continue;
                 }

@@ -239,7 +239,7 @@ fn export_writes_one_row_per_turn_with_labels_in_every_format() {
     assert_eq!(assistants[1]["labels"]["ana"]["stale"], false);
     // An unknown output format is refused by the argument parser, which lists the known ones.
     let (ok, _, err) = run(&["export", &study, "--to", "xlsx"]);
-    assert!(!ok && err.contains("[possible values: csv, jsonl, rollouts]"), "{err}");
+    assert!(!ok && err.contains("[possible values: csv, jsonl, rollouts, parquet, parquet-messages, parquet-rollouts, parquet-labels]"), "{err}");
     let (ok, _, err) = run(&["export", &study, "-o", &study]);
     assert!(!ok && err.contains("refusing to write") && err.contains("a rollout file"), "{err}");
 }

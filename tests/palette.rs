@@ -369,7 +369,7 @@ fn colon_export_writes_the_rollouts_shown_as_the_command_would_and_refuses_an_in
     );
     assert_eq!(std::fs::read(&input).unwrap(), before, "the input is untouched");
     s.press(":export<Space>xlsx<Space>a.xlsx<Enter>");
-    assert!(s.app.toast.as_deref().unwrap().contains("csv, jsonl or rollouts"));
+    assert!(s.app.toast.as_deref().unwrap().contains("csv, jsonl, rollouts or parquet"));
 }
 
 #[test]

@@ -183,6 +183,16 @@ fn a_parquet_file_cut_short_or_mangled_is_a_problem_never_a_panic() {
         assert_eq!(messages.len(), 1, "{len}: {messages:?}");
         assert!(messages[0].starts_with("not a readable Parquet file"), "{len}: {messages:?}");
     }
+    // The hostile-input tests' files, named .parquet: each is one problem, never rows.
+    for entry in std::fs::read_dir("tests/fixtures").unwrap() {
+        let source = entry.unwrap().path();
+        if source.is_file() {
+            std::fs::copy(&source, &path).unwrap();
+            let study = Study::load(std::slice::from_ref(&path), &LoadOptions::default());
+            assert!(study.rollouts.is_empty(), "{}", source.display());
+            assert_eq!(study.problems.len(), 1, "{}: {:?}", source.display(), study.problems);
+        }
+    }
     // Every byte of the file changed in turn: whatever the reader makes of it, the load ends
     // with rows or problems, and every row that opens reads again.
     for at in 0..bytes.len() {

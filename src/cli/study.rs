@@ -161,6 +161,10 @@ pub enum InputFormat {
     Eval,
     /// Apache Parquet with a messages column, one rollout per row.
     Parquet,
+    /// Claude Code session logs (one event per line).
+    ClaudeCode,
+    /// An ATIF agent trajectory.
+    Atif,
 }
 
 impl From<InputFormat> for Format {
@@ -171,6 +175,8 @@ impl From<InputFormat> for Format {
             InputFormat::Inspect => Format::InspectJson,
             InputFormat::Eval => Format::InspectEval,
             InputFormat::Parquet => Format::Parquet,
+            InputFormat::ClaudeCode => Format::ClaudeCode,
+            InputFormat::Atif => Format::Atif,
         }
     }
 }

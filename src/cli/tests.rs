@@ -96,7 +96,10 @@ fn export_names_its_output_with_to_and_its_input_with_input_format() {
 fn an_unknown_input_format_is_refused_with_the_known_names() {
     let err = Cli::try_parse_from(["rollscope", "ls", "--format", "xml"]).unwrap_err().to_string();
     assert!(err.contains("invalid value 'xml' for '--format <FORMAT>'"), "{err}");
-    assert!(err.contains("[possible values: jsonl, json, inspect, eval]"), "{err}");
+    assert!(
+        err.contains("[possible values: jsonl, json, inspect, eval, parquet, claude-code, atif]"),
+        "{err}"
+    );
 }
 
 #[test]

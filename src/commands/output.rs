@@ -171,6 +171,11 @@ pub fn warn(text: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{}", sanitize::clean(text));
 }
 
+/// Whether standard output is a terminal (a binary export is refused there).
+pub fn stdout_is_terminal() -> bool {
+    std::io::stdout().is_terminal()
+}
+
 /// Where `export` writes its data when no file is given: standard output as it is when that is
 /// a pipe or a file, sanitised line by line when it is a terminal.
 pub fn data_stdout() -> Box<dyn Write> {

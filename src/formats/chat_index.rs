@@ -328,3 +328,20 @@ impl<'de> de::Deserialize<'de> for MetadataField<'de> {
         d.deserialize_any(V)
     }
 }
+
+/// The index entry of a rollout decoded on its own to be indexed (and decoded again when
+/// shown): its judge strings left for the study to tell apart, its turns hashed when a score
+/// file checks its join against them.
+pub fn summary_of(
+    rollout: &crate::model::Rollout,
+    ctx: &IndexContext,
+    locator: crate::model::Locator,
+    strings: &mut crate::model::Interner,
+) -> crate::model::RolloutSummary {
+    let mut summary =
+        crate::model::RolloutSummary::from_rollout(rollout, ctx.hatch, ctx.source, locator, strings);
+    if ctx.hash_turns {
+        summary.response_hashes = rollout.response_hashes();
+    }
+    summary
+}

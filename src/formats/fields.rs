@@ -26,3 +26,13 @@ pub fn kind_of(value: &Value) -> &'static str {
         Value::Object(_) => "an object",
     }
 }
+
+/// The id a rollout without one stands in with: `<file>:<n>` (`n` is the line in JSONL, the
+/// element's index in a JSON array, the row in Parquet), or `<file>` for a file holding one
+/// rollout.
+pub fn stand_in_id(file_name: &str, n: Option<u64>) -> String {
+    match n {
+        Some(n) => format!("{file_name}:{n}"),
+        None => file_name.to_string(),
+    }
+}

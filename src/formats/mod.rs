@@ -1,6 +1,7 @@
 //! Reading rollout files: format detection and decoding of one record (a JSONL line or a JSON
 //! array element) into an index entry or a full rollout.
 
+pub mod agents;
 pub mod chat;
 pub mod chat_index;
 pub mod chat_roles;
@@ -15,7 +16,8 @@ pub mod parquet;
 mod record;
 mod record_value;
 
-pub use chat_index::IndexContext;
+pub use chat_index::{IndexContext, summary_of};
+pub use fields::stand_in_id;
 pub use record::{RecordError, ShapeError, parse_value, record_error};
 
 use std::path::{Path, PathBuf};
@@ -38,6 +40,10 @@ pub enum Format {
     MtBench,
     /// Apache Parquet, one rollout per row with a list of messages (`parquet`).
     Parquet,
+    /// Claude Code session logs: one event per line (`agents::claude_code`).
+    ClaudeCode,
+    /// An ATIF agent trajectory (`agents::atif`).
+    Atif,
 }
 
 impl Format {
@@ -49,6 +55,8 @@ impl Format {
             Format::InspectEval => "inspect-eval",
             Format::MtBench => "mt-bench",
             Format::Parquet => "parquet",
+            Format::ClaudeCode => "claude-code",
+            Format::Atif => "atif",
         }
     }
 
@@ -60,6 +68,8 @@ impl Format {
             "inspect" | "inspect-json" => Ok(Format::InspectJson),
             "eval" | "inspect-eval" => Ok(Format::InspectEval),
             "parquet" => Ok(Format::Parquet),
+            "claude-code" => Ok(Format::ClaudeCode),
+            "atif" => Ok(Format::Atif),
             _ => Err(FormatError::UnknownName { name: name.to_string() }),
         }
     }
@@ -70,22 +80,12 @@ impl Format {
 pub enum FormatError {
     /// `--format` with a name no format has.
     #[error(
-        "unknown format {name:?}: expected jsonl (native, openai), json (sharegpt), inspect, eval or parquet"
+        "unknown format {name:?}: expected jsonl (native, openai), json (sharegpt), inspect, eval, parquet, claude-code or atif"
     )]
     UnknownName { name: String },
     /// Neither the file's extension nor its first bytes tell its format.
     #[error("unknown format: expected a .json, .jsonl, .eval or .parquet file holding rollouts")]
     Unrecognised { path: PathBuf },
-}
-
-/// The id a rollout without one stands in with: `<file>:<n>` (`n` is the line in JSONL, the
-/// element's index in a JSON array, the row in Parquet), or `<file>` for a file holding one
-/// rollout.
-pub fn stand_in_id(file_name: &str, n: Option<u64>) -> String {
-    match n {
-        Some(n) => format!("{file_name}:{n}"),
-        None => file_name.to_string(),
-    }
 }
 
 /// Whether a directory walk should pick up this file.
@@ -106,10 +106,17 @@ pub fn detect(path: &Path, head: &[u8]) -> Result<Format, FormatError> {
     if head.starts_with(b"PK\x03\x04") {
         return Ok(Format::InspectEval);
     }
-    if parquet::is_parquet(head) || path.extension().is_some_and(|e| e == "parquet") {
+    // Parquet's magic number (`parquet::is_parquet`, spelled here so detection needs no reader).
+    if head.starts_with(b"PAR1") || path.extension().is_some_and(|e| e == "parquet") {
         return Ok(Format::Parquet);
     }
     let head = json_text::strip_bom(head);
+    if agents::atif::looks_like_atif(head) {
+        return Ok(Format::Atif);
+    }
+    if agents::claude_code::looks_like_claude_code(head) {
+        return Ok(Format::ClaudeCode);
+    }
     if inspect::looks_like_inspect_json(head) {
         return Ok(Format::InspectJson);
     }
@@ -153,22 +160,6 @@ pub fn index_record(
         return Ok(summary);
     }
     index_decoded(json, ctx, strings, fallback_id, locator).map(|(summary, _)| summary)
-}
-
-/// The index entry of a rollout decoded on its own to be indexed (and decoded again when
-/// shown): its judge strings left for the study to tell apart, its turns hashed when a score
-/// file checks its join against them.
-pub fn summary_of(
-    rollout: &Rollout,
-    ctx: &IndexContext,
-    locator: Locator,
-    strings: &mut Interner,
-) -> RolloutSummary {
-    let mut summary = RolloutSummary::from_rollout(rollout, ctx.hatch, ctx.source, locator, strings);
-    if ctx.hash_turns {
-        summary.response_hashes = rollout.response_hashes();
-    }
-    summary
 }
 
 /// Indexes one record by decoding it whole (as `index_record` does when its fast path cannot),

@@ -128,6 +128,7 @@ pub fn load_paths_scored(
 fn load_files(paths: &[std::path::PathBuf], options: &LoadOptions, hash_turns: bool, sink: &Sink) {
     let (mut files, problems) = walk::rollout_files(paths, options.limits.rollout_file());
     scores::skip_score_files(&mut files, &options.scores);
+    walk::skip_continuations(&mut files, options.limits.rollout_file());
     for problem in problems {
         sink(LoadEvent::Problem(problem));
     }
@@ -348,6 +349,28 @@ fn load_source(read: SourceRead, options: &LoadOptions, sink: &Sink) -> Result<(
             }
             Origin::Embedded(_) | Origin::Memory(_) => {
                 Err(Problem::file(display, "Parquet is read from files only"))
+            }
+        },
+        Format::ClaudeCode => {
+            let bytes = source.read_all(options.limits.rollout_file())?;
+            let text = std::str::from_utf8(&bytes)
+                .map_err(|e| Problem::file(display, format!("invalid UTF-8 at byte {}", e.valid_up_to())))?;
+            let stem = source.file_name().trim_end_matches(".jsonl").to_string();
+            let decoded = formats::agents::claude_code::decode_claude_code(text, display, &stem);
+            let kinds = StringKinds::of_rollouts(&decoded.0);
+            deliver_decoded(source, decoded, kinds, options, &ctx, sink);
+            Ok(())
+        }
+        Format::Atif => match &source.origin {
+            Origin::File(path) => {
+                let decoded =
+                    formats::agents::atif::decode_atif(path, display, options.limits.rollout_file())?;
+                let kinds = StringKinds::of_rollouts(&decoded.0);
+                deliver_decoded(source, decoded, kinds, options, &ctx, sink);
+                Ok(())
+            }
+            Origin::Embedded(_) | Origin::Memory(_) => {
+                Err(Problem::file(display, "an ATIF trajectory is read from files only"))
             }
         },
         // A folder layout, not a file's: `load_folder` reads it (a format forced with

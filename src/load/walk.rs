@@ -146,3 +146,28 @@ fn walk(dir: &Path, found: &mut Found) {
         }
     }
 }
+
+/// Drops the ATIF trajectories another found trajectory continues in: they are read as part of
+/// it (`formats::agents::atif`), not listed on their own.
+pub fn skip_continuations(files: &mut Vec<FoundFile>, limit: crate::model::Limit) {
+    use crate::formats::agents::atif;
+    let real = |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let mut continued = Vec::new();
+    for file in files.iter().filter(|f| f.folder.is_none()) {
+        let Ok((mut handle, _)) = crate::formats::input::open_regular(&file.path) else { continue };
+        let mut head = [0u8; 4096];
+        let n = std::io::Read::read(&mut handle, &mut head).unwrap_or(0);
+        if !atif::looks_like_atif(&head[..n]) {
+            continue;
+        }
+        let Ok(bytes) = crate::formats::input::read(&file.path, limit) else { continue };
+        if let Ok(value) = serde_json::from_slice::<serde_json::Value>(&bytes)
+            && let Some(next) = atif::continuation_of(&value, &file.path)
+        {
+            continued.push(real(&next));
+        }
+    }
+    if !continued.is_empty() {
+        files.retain(|f| !continued.contains(&real(&f.path)));
+    }
+}

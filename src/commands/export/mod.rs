@@ -2,7 +2,7 @@
 //! self-deletion and every annotator's label; or the rollouts themselves in the native format
 //! with the labels merged in. Rows are written as they are made, never built up in memory.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 use anyhow::{Context, Result, bail};
 
@@ -17,7 +17,7 @@ pub fn run(args: &ExportArgs) -> Result<()> {
     if args.spreadsheet_safe && args.target() != ExportFormat::Csv {
         bail!("--spreadsheet-safe applies to --to csv only (JSON has no formulas)");
     }
-    if args.target().is_parquet() && args.output.is_none() && std::io::stdout().is_terminal() {
+    if args.target().is_parquet() && args.output.is_none() && super::output::stdout_is_terminal() {
         bail!("--to {} writes a binary file: give it with -o FILE.parquet", args.target().name());
     }
     let paths = &args.paths;

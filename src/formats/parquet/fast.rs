@@ -13,8 +13,8 @@ use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Schema};
 
 use super::value::value_at;
-use crate::formats::IndexContext;
 use crate::formats::chat::{CONTENT_KEYS, MESSAGE_KEYS, ROLE_KEYS, id_text};
+use crate::formats::chat_index::IndexContext;
 use crate::model::{Interner, Locator, MetaValue, NO_ROLE, Role, RolloutSummary, SummaryBuilder};
 
 /// Which columns the fast path reads, told from the schema.

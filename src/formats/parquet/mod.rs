@@ -25,7 +25,7 @@ use parquet::arrow::arrow_reader::{
 use parquet::file::metadata::PageIndexPolicy;
 use serde_json::{Map, Value};
 
-use super::IndexContext;
+use super::chat_index::IndexContext;
 use crate::model::{Interner, Locator, Problem, Rollout, RolloutSummary};
 
 /// Whether a file's first bytes are Parquet's magic number.
@@ -142,12 +142,14 @@ impl ParquetRollouts {
     ) -> Result<(), Problem> {
         let fast = self.layout.fast.as_ref().filter(|_| !ctx.hash_turns);
         self.scan(rows, &mut |batch, i, row| {
-            let fallback = || super::stand_in_id(&self.file_name, Some(row as u64));
+            let fallback = || super::fields::stand_in_id(&self.file_name, Some(row as u64));
             let locator = Locator::Entry(row as u32);
             let indexed = match fast.and_then(|f| f.index(batch, i, ctx, strings, &fallback, locator.clone()))
             {
                 Some(summary) => Ok(summary),
-                None => self.decode(batch, i, row).map(|r| super::summary_of(&r, ctx, locator, strings)),
+                None => self
+                    .decode(batch, i, row)
+                    .map(|r| super::chat_index::summary_of(&r, ctx, locator, strings)),
             };
             each(row, indexed);
         })
@@ -203,7 +205,7 @@ impl ParquetRollouts {
     fn decode(&self, batch: &RecordBatch, i: usize, row: usize) -> Result<Rollout, Problem> {
         let mut object = Map::new();
         self.layout.fill(batch, i, &mut object);
-        let fallback = super::stand_in_id(&self.file_name, Some(row as u64));
+        let fallback = super::fields::stand_in_id(&self.file_name, Some(row as u64));
         let mut rollout = super::chat::decode_chat(Value::Object(object), &fallback)
             .map_err(|e| Problem::file(&self.display, format!("row {row}: {e}")))?;
         // As in JSONL: an empty id is no id.

@@ -19,11 +19,13 @@ use crate::model::{Limit, Problem};
 /// rollouts table's `rollscope.turn_scores`).
 pub const TURNS_TABLE_KEY: &str = "rollscope.turns_table";
 
-/// Whether the file at `path` is Parquet (by its first bytes).
+/// Whether the file at `path` is Parquet (by its first bytes). Opened as every input is (a
+/// regular file only, never blocking on a FIFO); one that cannot be opened is not, and the
+/// score-file reader says why.
 pub fn is_parquet_file(path: &std::path::Path) -> bool {
     let mut head = [0u8; 4];
-    std::fs::File::open(path).and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head)).is_ok()
-        && is_parquet(&head)
+    super::super::input::open_regular(path)
+        .is_ok_and(|(mut f, _)| std::io::Read::read_exact(&mut f, &mut head).is_ok() && is_parquet(&head))
 }
 
 /// The score files a Parquet file given as `spec` makes: each with its spec and its rows as
