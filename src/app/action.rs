@@ -25,6 +25,7 @@ pub enum Action {
     ToggleTable,
     /// The transcript's header: lists and objects in full, or collapsed to their size.
     ToggleMetadata,
+    ToggleFolds,
     Close,
     FocusNext,
     FocusPrev,
@@ -136,6 +137,7 @@ impl Action {
             Action::FilterHelp => "filter_help",
             Action::ToggleTable => "table",
             Action::ToggleMetadata => "metadata",
+            Action::ToggleFolds => "folds",
             Action::Close => "close",
             Action::FocusNext => "focus_next",
             Action::FocusPrev => "focus_prev",

@@ -72,6 +72,10 @@ impl App {
                 self.reader.meta_expanded = !self.reader.meta_expanded;
                 self.rewrap_reader();
             }
+            Action::ToggleFolds => {
+                self.reader.unfolded = !self.reader.unfolded;
+                self.rewrap_reader();
+            }
             Action::CopyTurn => self.copy_turn(out),
             Action::CopyId => self.copy_id(out),
             Action::ShowProblems => self.modal = Some(Modal::Problems(Cursor::default())),

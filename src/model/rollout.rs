@@ -62,6 +62,9 @@ pub struct Message {
     pub role_name: String,
     /// Text content; non-text parts appear as placeholders such as `[image]`.
     pub text: String,
+    /// The model's reasoning before its answer (an agent log's `thinking` blocks), shown
+    /// folded above the text; searched, but not part of the text a label is given on.
+    pub thinking: String,
     pub tool_calls: Vec<ToolCall>,
     /// Per-turn judge scores (assistant messages only).
     pub scores: Scores,
@@ -75,6 +78,7 @@ impl Message {
             role,
             role_name: role.label().to_string(),
             text: text.into(),
+            thinking: String::new(),
             tool_calls: Vec::new(),
             scores: Vec::new(),
             judge_strings: Vec::new(),
@@ -94,10 +98,20 @@ impl Message {
         if self.tool_calls.is_empty() {
             return super::label::text_hash(&self.text);
         }
-        super::label::text_hash(&self.full_text())
+        super::label::text_hash(&self.answer_text())
     }
 
+    /// Everything the reader shows of the message, its reasoning first (`[thinking] …`): the
+    /// text a search looks in.
     pub fn full_text(&self) -> String {
+        if self.thinking.is_empty() {
+            return self.answer_text();
+        }
+        format!("[thinking] {}\n{}", self.thinking, self.answer_text())
+    }
+
+    /// The text and the tool calls, without the reasoning.
+    fn answer_text(&self) -> String {
         if self.tool_calls.is_empty() {
             return self.text.clone();
         }

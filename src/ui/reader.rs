@@ -66,6 +66,10 @@ impl Widget for ReaderWidget<'_> {
                     (LineKind::Meta, _) => spans.extend(segments(&line.segments, theme.dim(), theme, "")),
                     (LineKind::Label, _) => spans.extend(segments(&line.segments, theme.human(), theme, "")),
                     (LineKind::Judge, _) => spans.extend(segments(&line.segments, theme.judge(), theme, "")),
+                    (LineKind::Folded, _) => spans.extend(segments(&line.segments, theme.dim(), theme, "")),
+                    (LineKind::Thinking, _) => {
+                        spans.extend(segments(&line.segments, theme.dim(), theme, query))
+                    }
                     (LineKind::ToolCall, _) => {
                         spans.extend(segments(&line.segments, theme.role(Role::Tool), theme, query))
                     }

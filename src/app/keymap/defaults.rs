@@ -84,6 +84,7 @@ pub const DEFAULT_BINDINGS: &[DefaultBinding] = &[
         ToggleMetadata,
         "show the transcript header's lists and objects in full, or collapsed",
     ),
+    bind(Global, &["z"], ToggleFolds, "show the model's reasoning and long tool outputs in full, or folded"),
     bind(Global, &["o"], ToggleOthers, "show or hide other annotators' labels"),
     bind(Global, &["v"], OpenStats, "study statistics per group"),
     bind(Global, &["A"], OpenAgreement, "your scores against the judge: figures, calibration, heat map"),

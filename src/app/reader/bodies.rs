@@ -69,6 +69,9 @@ fn tool_call_lines(message: &Message, width: usize) -> Vec<(LineKind, Wrapped)> 
 /// Wraps a message's text and tool calls to `width` columns, every line held.
 pub fn wrap_body(message: &Message, width: usize) -> Body {
     let mut lines = Vec::new();
+    if !message.thinking.is_empty() {
+        lines.extend(wrap_text(&message.thinking, width).into_iter().map(|l| (LineKind::Thinking, l.into())));
+    }
     let empty = message.text.is_empty() && message.tool_calls.is_empty();
     if empty {
         lines.extend(wrap_text("(no content)", width).into_iter().map(|l| (LineKind::Body, l.into())));

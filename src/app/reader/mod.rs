@@ -11,7 +11,7 @@ use std::sync::Arc;
 pub use bodies::{Bodies, Body, WRAP_ELSEWHERE, WRAP_LAZILY, Wrapped, wrap_body, wrap_message};
 pub use lines::{LazyBody, ReaderLines};
 
-use super::wrap::wrap_text;
+use super::wrap::{Segment, wrap_text};
 use crate::load::TextFiles;
 use crate::model::{Role, Rollout, RolloutSummary, ScoreValues, TextAt};
 use crate::{load, sanitize};
@@ -100,6 +100,10 @@ pub enum LineKind {
     Header,
     Body,
     ToolCall,
+    /// The model's reasoning before its answer (folded unless `z` unfolds it).
+    Thinking,
+    /// Where folded lines are: how many, and the key that shows them.
+    Folded,
     /// A human label under a turn's header (or the rollout note under the metadata).
     Label,
     /// What the judge wrote about a turn (category, quote, rationale), under its header.
@@ -158,7 +162,13 @@ pub struct TurnReader {
     pub limit: Option<usize>,
     /// The header shows lists and objects in full (`m`), not collapsed to their size.
     pub meta_expanded: bool,
+    /// Reasoning and long tool outputs shown in full (`z`), not folded.
+    pub unfolded: bool,
 }
+
+/// A tool's output longer than this many lines is folded to its first `FOLD_KEEP`.
+pub const FOLD_AT: usize = 16;
+pub const FOLD_KEEP: usize = 8;
 
 impl TurnReader {
     /// Starts showing rollout `index` (its text arrives later with `set_rollout`).
@@ -166,8 +176,14 @@ impl TurnReader {
         if self.index != Some(index) {
             let pending_turn = self.pending_turn.take();
             // Whether the header is expanded is the reader's way of reading, kept across rollouts.
-            let meta_expanded = self.meta_expanded;
-            *self = TurnReader { index: Some(index), pending_turn, meta_expanded, ..TurnReader::default() };
+            let (meta_expanded, unfolded) = (self.meta_expanded, self.unfolded);
+            *self = TurnReader {
+                index: Some(index),
+                pending_turn,
+                meta_expanded,
+                unfolded,
+                ..TurnReader::default()
+            };
         }
     }
 
@@ -212,11 +228,7 @@ impl TurnReader {
                 }
             }
             match self.bodies.get(i, message, text_width) {
-                Some(Body::Lines(lines)) => {
-                    for (kind, line) in lines.iter() {
-                        self.push(Some(i), *kind, line.clone());
-                    }
-                }
+                Some(Body::Lines(lines)) => self.push_body(i, message.role, &lines),
                 Some(Body::Lazy { text, calls }) => {
                     self.lines.push_lazy(i, text);
                     for (kind, line) in calls.iter() {
@@ -230,6 +242,45 @@ impl TurnReader {
         if let Some(message) = anchor {
             self.scroll = self.message_lines.get(message).copied().unwrap_or(0) + anchor_offset;
             self.scroll = self.scroll.min(self.lines.len().saturating_sub(1));
+        }
+    }
+
+    /// A message's wrapped lines, folded unless `unfolded`: its reasoning to one line, a tool's
+    /// long output to its first lines, each with a line saying how much is hidden.
+    fn push_body(&mut self, i: usize, role: Role, lines: &[(LineKind, Wrapped)]) {
+        let thinking = lines.iter().filter(|(k, _)| *k == LineKind::Thinking).count();
+        let fold_output = role == Role::Tool && lines.len() > FOLD_AT;
+        let folded = |text: String| -> Wrapped { vec![Segment { text, dim: true }].into() };
+        if self.unfolded || (thinking == 0 && !fold_output) {
+            for (n, (kind, line)) in lines.iter().enumerate() {
+                // Told apart from the answer without colour too.
+                if n == 0 && *kind == LineKind::Thinking {
+                    self.push(Some(i), LineKind::Folded, folded("▾ thinking · z folds it".into()));
+                }
+                if n == thinking && thinking > 0 {
+                    self.push(Some(i), LineKind::Folded, folded("▴ answer".into()));
+                }
+                self.push(Some(i), *kind, line.clone());
+            }
+            return;
+        }
+        if thinking > 0 {
+            let s = if thinking == 1 { "" } else { "s" };
+            self.push(
+                Some(i),
+                LineKind::Folded,
+                folded(format!("▸ thinking · {thinking} line{s} · z shows it")),
+            );
+        }
+        let rest: Vec<&(LineKind, Wrapped)> =
+            lines.iter().filter(|(k, _)| *k != LineKind::Thinking).collect();
+        let keep = if fold_output { FOLD_KEEP } else { rest.len() };
+        for (kind, line) in rest.iter().take(keep) {
+            self.push(Some(i), *kind, line.clone());
+        }
+        if rest.len() > keep {
+            let hidden = rest.len() - keep;
+            self.push(Some(i), LineKind::Folded, folded(format!("… {hidden} more lines · z shows them")));
         }
     }
 

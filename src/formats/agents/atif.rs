@@ -153,7 +153,7 @@ fn push_steps(value: &Value, messages: &mut Vec<Message>, totals: &mut Totals) {
                 if let Some(thought) =
                     step.get("reasoning_content").and_then(Value::as_str).filter(|t| !t.is_empty())
                 {
-                    message.text = format!("[thinking] {thought}\n{}", message.text);
+                    message.thinking = thought.to_string();
                 }
                 for call in step.get("tool_calls").and_then(Value::as_array).into_iter().flatten() {
                     let name = call.get("function_name").and_then(Value::as_str).unwrap_or("?").to_string();

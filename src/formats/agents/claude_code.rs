@@ -225,6 +225,9 @@ fn push_assistant(segment: &mut Segment, line: &Line) {
                 name: block.get("name").and_then(Value::as_str).unwrap_or("?").to_string(),
                 arguments: block.get("input").map(Value::to_string).unwrap_or_default(),
             }),
+            Some("thinking") => {
+                append(&mut target.thinking, block.get("thinking").and_then(Value::as_str).unwrap_or(""))
+            }
             _ => append(&mut target.text, &block_text(block)),
         }
     }

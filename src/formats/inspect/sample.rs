@@ -237,6 +237,7 @@ fn decode_message(fields: &Map<String, Value>, attachments: &Map<String, Value>)
         role,
         role_name: role_name.to_string(),
         text,
+        thinking: String::new(),
         tool_calls: tool_calls_of(fields.get("tool_calls"), attachments),
         scores: judged.numbers,
         judge_strings: judged.strings,
