@@ -291,7 +291,10 @@ fn the_reader_folds_reasoning_and_long_tool_output_and_z_unfolds_them() {
         insta::assert_snapshot!(format!("agents_folded_{w}x{h}"), folded);
         s.press("z");
         let open = screen_text(&s.draw());
-        assert!(open.contains("▾ thinking · z folds it") && open.contains("Look at the parser first."), "{open}");
+        assert!(
+            open.contains("▾ thinking · z folds it") && open.contains("Look at the parser first."),
+            "{open}"
+        );
         assert!(!open.contains("more lines"), "{open}");
         insta::assert_snapshot!(format!("agents_unfolded_{w}x{h}"), open);
     }

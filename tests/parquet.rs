@@ -52,7 +52,12 @@ fn assert_same_rollouts(a: &Study, b: &Study) {
         let (rx, ry) = (a.read_rollout(i).unwrap(), b.read_rollout(i).unwrap());
         assert_eq!(rx.messages.len(), ry.messages.len());
         for (mx, my) in rx.messages.iter().zip(&ry.messages) {
-            assert_eq!((mx.role, &mx.text, &mx.tool_calls), (my.role, &my.text, &my.tool_calls), "{}", x.id);
+            assert_eq!(
+                (mx.role, &mx.text, &mx.tool_calls, &mx.thinking),
+                (my.role, &my.text, &my.tool_calls, &my.thinking),
+                "{}",
+                x.id
+            );
         }
         let names: Vec<&str> = a.score_names.iter().map(|n| &**n).collect();
         assert_eq!(a.read_texts(i, &names).unwrap(), b.read_texts(i, &names).unwrap(), "{}", x.id);
@@ -66,8 +71,13 @@ fn parquet_rollouts_open_again_as_the_same_rollouts_and_scores() {
     // tau-bench's tool calls.
     let judged =
         ["tests/fixtures/judge/transcripts.jsonl", "--scores", "tests/fixtures/judge/frustration.jsonl"];
-    let cases: [(&str, &[&str]); 3] =
-        [("demo", &[]), ("judged", &judged), ("tools", &["tests/fixtures/real/tb_airline.json"])];
+    // And an agent log: reasoning beside the text, tool results.
+    let cases: [(&str, &[&str]); 4] = [
+        ("demo", &[]),
+        ("judged", &judged),
+        ("tools", &["tests/fixtures/real/tb_airline.json"]),
+        ("agent", &["tests/fixtures/agents/claude-code/compacted.jsonl"]),
+    ];
     for (name, args) in cases {
         let out = dir.path().join(format!("{name}.parquet"));
         let mut all = vec!["--to", "parquet-rollouts"];
@@ -76,8 +86,6 @@ fn parquet_rollouts_open_again_as_the_same_rollouts_and_scores() {
         let original = match name {
             "demo" => Study::demo(&LoadOptions::default()),
             _ => {
-                let (ok, _, _) = common::run(&["validate", args[0]]);
-                assert!(ok);
                 let scores = args.iter().skip_while(|a| **a != "--scores").nth(1);
                 let options = LoadOptions {
                     scores: scores

@@ -72,6 +72,9 @@ pub fn rollout_json(
         .iter()
         .map(|m| {
             let mut message = json!({"role": m.role_name, "content": m.text});
+            if !m.thinking.is_empty() {
+                message["thinking"] = json!(m.thinking);
+            }
             if !m.tool_calls.is_empty() {
                 message["tool_calls"] = m
                     .tool_calls

@@ -97,7 +97,7 @@ fn decode_message(mut fields: Map<String, Value>) -> Message {
         role: Role::parse(&role_name),
         role_name,
         text: content.map(content_text_owned).unwrap_or_default(),
-        thinking: String::new(),
+        thinking: fields.get("thinking").and_then(Value::as_str).unwrap_or_default().to_string(),
         tool_calls: tool_calls_of(&fields),
         scores: fields.get("scores").map(scores_of).unwrap_or_default(),
         judge_strings: fields.get("scores").map(string_scores_of).unwrap_or_default(),

@@ -1,5 +1,6 @@
 //! `export --to parquet-messages`: one row per message of every rollout (`source`, `rollout`,
-//! `index`, `role`, `turn` for an assistant message, `content`, `tool_calls` as JSON text).
+//! `index`, `role`, `turn` for an assistant message, `content`, `tool_calls` as JSON text,
+//! `thinking`, the reasoning an agent log records).
 //! Rollouts are decoded again from their files on every core, a run at a time, and encoded in
 //! order.
 
@@ -29,6 +30,7 @@ pub fn write(out: &mut dyn Write, study: &Study, warn: Warn) -> Result<()> {
         ("turn", DataType::Int32),
         ("content", DataType::Utf8),
         ("tool_calls", DataType::Utf8),
+        ("thinking", DataType::Utf8),
     ];
     let fields = types.iter().map(|(name, t)| Field::new(*name, t.clone(), *name != "index")).collect();
     let mut builders: Vec<Builder> = types.iter().map(|(_, t)| Builder::of(t)).collect();
@@ -72,6 +74,7 @@ fn push_rollout(b: &mut [Builder], source: &str, rollout: &Rollout) -> usize {
         b[4].int(is_turn.then_some(turn as i64));
         b[5].text(Some(&m.text));
         b[6].text(tool_calls_json(m).as_deref());
+        b[7].text((!m.thinking.is_empty()).then_some(m.thinking.as_str()));
     }
     rollout.messages.len()
 }

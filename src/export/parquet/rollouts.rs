@@ -53,6 +53,7 @@ pub fn message_fields() -> Fields {
         Field::new("role", DataType::Utf8, true),
         Field::new("content", DataType::Utf8, true),
         Field::new("tool_calls", DataType::Utf8, true),
+        Field::new("thinking", DataType::Utf8, true),
     ])
 }
 
@@ -178,9 +179,9 @@ fn push_messages(list: &mut ListBuilder<StructBuilder>, rollout: &Rollout) {
     let items = list.values();
     for m in &rollout.messages {
         let calls = tool_calls_json(m);
-        for (i, value) in
-            [Some(m.role_name.as_str()), Some(m.text.as_str()), calls.as_deref()].into_iter().enumerate()
-        {
+        let thinking = (!m.thinking.is_empty()).then_some(m.thinking.as_str());
+        let values = [Some(m.role_name.as_str()), Some(m.text.as_str()), calls.as_deref(), thinking];
+        for (i, value) in values.into_iter().enumerate() {
             if let Some(b) = items.field_builder::<StringBuilder>(i) {
                 b.append_option(value);
             }

@@ -44,7 +44,8 @@ pub fn decode_atif(
     let id = name.strip_suffix(".json").unwrap_or(name).to_string();
     let mut rollout = Rollout { id, metadata: metadata(&value), ..Rollout::default() };
     let mut totals = Totals::default();
-    push_steps(&value, &mut rollout.messages, &mut totals);
+    let mut unknown = super::Counted::default();
+    push_steps(&value, &mut rollout.messages, &mut totals, &mut unknown);
     let mut next = continuation_of(&value, path);
     let mut seen = vec![path.to_path_buf()];
     while let Some(file) = next.take() {
@@ -59,7 +60,7 @@ pub fn decode_atif(
             Ok(more) => {
                 let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
                 rollout.messages.push(marker(&format!("[continued in {name}: the context was handed off]")));
-                push_steps(&more, &mut rollout.messages, &mut totals);
+                push_steps(&more, &mut rollout.messages, &mut totals, &mut unknown);
                 // The last file's final metrics cover the whole run.
                 for (k, v) in metadata(&more).into_iter().filter(|(k, _)| k.starts_with("total_")) {
                     rollout.metadata.insert(k, v);
@@ -76,6 +77,7 @@ pub fn decode_atif(
             }
         }
     }
+    problems.extend(unknown.problem(display, "steps of an unknown source, shown with it as their role"));
     rollout.metadata.insert("continuations".into(), (seen.len() - 1).into());
     totals.fill(&mut rollout.metadata);
     Ok((vec![rollout], problems))
@@ -143,7 +145,7 @@ impl Totals {
     }
 }
 
-fn push_steps(value: &Value, messages: &mut Vec<Message>, totals: &mut Totals) {
+fn push_steps(value: &Value, messages: &mut Vec<Message>, totals: &mut Totals, unknown: &mut super::Counted) {
     for step in value.get("steps").and_then(Value::as_array).into_iter().flatten() {
         let text = step.get("message").map(block_text).unwrap_or_default();
         let source = step.get("source").and_then(Value::as_str).unwrap_or("");
@@ -174,6 +176,7 @@ fn push_steps(value: &Value, messages: &mut Vec<Message>, totals: &mut Totals) {
             "user" => messages.push(Message::new(Role::User, text)),
             "system" => messages.push(Message::new(Role::System, text)),
             other => {
+                unknown.add(if other.is_empty() { "(none)" } else { other });
                 let mut message = Message::new(Role::Other, text);
                 message.role_name = other.to_string();
                 messages.push(message);
