@@ -136,7 +136,7 @@ rss="n/a"
 if [ -x /usr/bin/time ]; then
   rss=$({ /usr/bin/time -f '%M' "$bin" export "$big" --to parquet -o "$pq/turns.parquet"; } 2>&1 | tail -1 | awk '{ print int($1 / 1024) }')
 fi
-messages_t=$(seconds "$bin" export "$big" --to parquet-messages -o "$pq/messages.parquet")
+messages_t=$(seconds "$bin" export "$big" --to parquet-messages -o "$pq/messages.parquet" | awk '{ printf "%.3f", $1 }')
 "$bin" export "$big" --to parquet-rollouts -o "$pq/rollouts.parquet"
 size() { stat -c %s "$1"; }
 printf '%-28s %10s %8s %14s %14s %16s %12s\n' "file" "export (s)" "ls (s)" "export-ls (s)" "export RSS (MiB)" "messages (s)" "messages÷jsonl"

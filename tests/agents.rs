@@ -110,6 +110,7 @@ fn tool_calls_results_and_thinking_keep_their_places() {
         "The user wants me to read the README file. I should use the Read tool."
     );
     assert!(r.messages[1].full_text().starts_with("[thinking] The user wants"), "the thinking is searched");
+    assert_eq!(r.messages[2].answers.as_deref(), Some("Read"), "the result is tied to its call");
 }
 
 #[test]
@@ -151,6 +152,7 @@ fn merged_lines_compaction_and_skipped_types() {
     assert_eq!(r.messages[1].thinking, "Look at the parser first.");
     assert_eq!(r.messages[1].text, "Reading it.");
     assert_eq!(r.messages[1].tool_calls[0].arguments, r#"{"file_path":"parser.rs"}"#);
+    assert_eq!(r.messages[2].answers.as_deref(), Some("Read"));
     assert_eq!(
         r.messages[4].text,
         "[context compacted]\nSummary: the user asked to fix the parser; it is empty."
@@ -194,6 +196,7 @@ fn atif_steps_become_turns_tool_results_and_metadata() {
         json!({"command": "create", "path": "/app/hello.txt", "file_text": "Hello, world!", "security_risk": "LOW"})
     );
     assert_eq!(r.messages[5].text, "File created successfully at: /app/hello.txt");
+    assert_eq!(r.messages[5].answers.as_deref(), Some("str_replace_editor"));
     assert_eq!(r.messages[6].tool_calls[0].name, "finish");
     assert_eq!(r.metadata["agent"], "openhands");
     assert_eq!(r.metadata["agent_version"], "1.1.0");

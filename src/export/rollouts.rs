@@ -75,6 +75,9 @@ pub fn rollout_json(
             if !m.thinking.is_empty() {
                 message["thinking"] = json!(m.thinking);
             }
+            if let Some(name) = &m.answers {
+                message["name"] = json!(name);
+            }
             if !m.tool_calls.is_empty() {
                 message["tool_calls"] = m
                     .tool_calls

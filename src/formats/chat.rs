@@ -93,12 +93,17 @@ fn decode_message(mut fields: Map<String, Value>) -> Message {
     let role_name =
         ROLE_KEYS.iter().find_map(|k| fields.get(*k).and_then(Value::as_str)).unwrap_or(NO_ROLE).to_string();
     let content = CONTENT_KEYS.iter().find_map(|k| fields.remove(*k));
+    let role = Role::parse(&role_name);
+    // OpenAI's tool (and older function) messages name the function they answer.
+    let answers =
+        fields.get("name").and_then(Value::as_str).filter(|_| role == Role::Tool).map(str::to_string);
     Message {
-        role: Role::parse(&role_name),
+        role,
         role_name,
         text: content.map(content_text_owned).unwrap_or_default(),
         thinking: fields.get("thinking").and_then(Value::as_str).unwrap_or_default().to_string(),
         tool_calls: tool_calls_of(&fields),
+        answers,
         scores: fields.get("scores").map(scores_of).unwrap_or_default(),
         judge_strings: fields.get("scores").map(string_scores_of).unwrap_or_default(),
     }

@@ -66,6 +66,8 @@ pub struct Message {
     /// folded above the text; searched, but not part of the text a label is given on.
     pub thinking: String,
     pub tool_calls: Vec<ToolCall>,
+    /// For a tool's output: the name of the call it answers (`Read`), when the file ties it.
+    pub answers: Option<String>,
     /// Per-turn judge scores (assistant messages only).
     pub scores: Scores,
     /// Per-turn judge strings (assistant messages only), read into the index at load time.
@@ -80,6 +82,7 @@ impl Message {
             text: text.into(),
             thinking: String::new(),
             tool_calls: Vec::new(),
+            answers: None,
             scores: Vec::new(),
             judge_strings: Vec::new(),
         }

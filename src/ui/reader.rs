@@ -149,10 +149,10 @@ fn find_ascii_case_insensitive(haystack: &str, needle: &str) -> Option<usize> {
 
 /// `assistant · turn 3` on the left, the judge scores on the right (or that they are hidden).
 fn header(view: &ReaderView, head: &HeaderView, width: usize, theme: Theme) -> Vec<Span<'static>> {
-    let role = if head.role == Role::Other {
-        sanitize::clean(head.role_name).into_owned()
-    } else {
-        head.role.label().to_string()
+    let role = match (head.role, head.answers) {
+        (Role::Other, _) => sanitize::clean(head.role_name).into_owned(),
+        (Role::Tool, Some(call)) => format!("tool · {}", sanitize::clean(call)),
+        (role, _) => role.label().to_string(),
     };
     let mut left = vec![Span::styled(role.clone(), theme.role(head.role))];
     let mut used = role.width();

@@ -110,6 +110,8 @@ pub enum ReaderState<'a> {
 pub struct HeaderView<'a> {
     pub role: Role,
     pub role_name: &'a str,
+    /// The call a tool's output answers.
+    pub answers: Option<&'a str>,
     pub turn: Option<usize>,
     pub scores: Option<&'a [(String, Option<f64>)]>,
 }
@@ -286,7 +288,9 @@ impl App {
                     Some(t) => judge.message_scores(index, t, &message.scores),
                     None => Some(&message.scores[..]),
                 };
-                let head = HeaderView { role: message.role, role_name: &message.role_name, turn, scores };
+                let answers = message.answers.as_deref();
+                let head =
+                    HeaderView { role: message.role, role_name: &message.role_name, answers, turn, scores };
                 headers.push((m, head));
             }
         }

@@ -157,8 +157,12 @@ fn push_steps(value: &Value, messages: &mut Vec<Message>, totals: &mut Totals, u
                 {
                     message.thinking = thought.to_string();
                 }
+                let mut ids: Vec<(&str, String)> = Vec::new();
                 for call in step.get("tool_calls").and_then(Value::as_array).into_iter().flatten() {
                     let name = call.get("function_name").and_then(Value::as_str).unwrap_or("?").to_string();
+                    if let Some(id) = call.get("tool_call_id").and_then(Value::as_str) {
+                        ids.push((id, name.clone()));
+                    }
                     let arguments = call.get("arguments").map(Value::to_string).unwrap_or_default();
                     message.tool_calls.push(ToolCall { name, arguments });
                 }
@@ -167,7 +171,11 @@ fn push_steps(value: &Value, messages: &mut Vec<Message>, totals: &mut Totals, u
                     step.get("observation").and_then(|o| o.get("results")).and_then(Value::as_array);
                 for result in results.into_iter().flatten() {
                     let content = result.get("content").map(block_text).unwrap_or_default();
-                    messages.push(Message::new(Role::Tool, content));
+                    let mut message = Message::new(Role::Tool, content);
+                    let call = result.get("source_call_id").and_then(Value::as_str);
+                    message.answers =
+                        call.and_then(|c| ids.iter().find(|(id, _)| *id == c)).map(|(_, n)| n.clone());
+                    messages.push(message);
                 }
                 if let Some(metrics) = step.get("metrics") {
                     totals.add(metrics);

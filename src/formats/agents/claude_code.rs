@@ -44,6 +44,8 @@ struct Segment {
     metadata: Map<String, Value>,
     /// Token usage per assistant `message.id` (repeated on each of its lines: counted once).
     usage: BTreeMap<String, (u64, u64)>,
+    /// Each tool call's name by its id, to tie a `tool_result` to the call it answers.
+    calls: HashMap<String, String>,
 }
 
 /// Decodes a log's lines; `stem` (the file's name without extension) names a sidechain that
@@ -221,10 +223,14 @@ fn push_assistant(segment: &mut Segment, line: &Line) {
     let blocks = message.and_then(|m| m.get("content"));
     for block in blocks.and_then(Value::as_array).into_iter().flatten() {
         match block.get("type").and_then(Value::as_str) {
-            Some("tool_use") => target.tool_calls.push(ToolCall {
-                name: block.get("name").and_then(Value::as_str).unwrap_or("?").to_string(),
-                arguments: block.get("input").map(Value::to_string).unwrap_or_default(),
-            }),
+            Some("tool_use") => {
+                let name = block.get("name").and_then(Value::as_str).unwrap_or("?").to_string();
+                if let Some(id) = block.get("id").and_then(Value::as_str) {
+                    segment.calls.insert(id.to_string(), name.clone());
+                }
+                let arguments = block.get("input").map(Value::to_string).unwrap_or_default();
+                target.tool_calls.push(ToolCall { name, arguments });
+            }
             Some("thinking") => {
                 append(&mut target.thinking, block.get("thinking").and_then(Value::as_str).unwrap_or(""))
             }
@@ -248,7 +254,8 @@ fn push_user(segment: &mut Segment, line: &Line, compact_summary: bool) {
                 if block.get("type").and_then(Value::as_str) == Some("tool_result") {
                     let result = block.get("content").map(block_text).unwrap_or_default();
                     let mut message = Message::new(Role::Tool, result);
-                    message.role_name = "tool".into();
+                    let call = block.get("tool_use_id").and_then(Value::as_str);
+                    message.answers = call.and_then(|id| segment.calls.get(id)).cloned();
                     segment.messages.push(message);
                 } else {
                     append(&mut text, &block_text(block));

@@ -239,6 +239,7 @@ fn decode_message(fields: &Map<String, Value>, attachments: &Map<String, Value>)
         text,
         thinking: String::new(),
         tool_calls: tool_calls_of(fields.get("tool_calls"), attachments),
+        answers: fields.get("function").and_then(Value::as_str).map(str::to_string),
         scores: judged.numbers,
         judge_strings: judged.strings,
     }
