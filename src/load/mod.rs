@@ -2,6 +2,8 @@
 //! parallel, reporting everything as `LoadEvent`s so the app can show rows as they arrive and
 //! subcommands can simply collect them. Bad files become problems; the good ones still load.
 
+mod agents;
+mod decoded;
 mod eval;
 pub mod follow;
 pub mod ids;
@@ -16,6 +18,7 @@ mod string_kinds;
 pub mod texts;
 pub mod walk;
 
+use decoded::deliver_decoded;
 pub use json_file::HOLD_HUGE_RECORD;
 use json_file::{huge_single_record, index_json};
 pub use source::{HeldRollout, Origin, Source, stand_in_id, stand_in_number};
@@ -30,10 +33,7 @@ use crate::formats::inspect::InspectOptions;
 use crate::formats::judge_scores::{ScoreFileSpec, ScoreReport};
 use crate::formats::mtbench::{self, MtBenchFolder};
 use crate::formats::{self, Format, IndexContext, input};
-use crate::model::{
-    Hatch, Interner, Locator, Problem, ReadLimits, Rollout, RolloutSummary, ScoreKind, ScoreRange,
-    StringKinds,
-};
+use crate::model::{Hatch, Problem, ReadLimits, RolloutSummary, ScoreKind, ScoreRange, StringKinds};
 
 /// One step of a load, in order: a source is announced before its rollouts.
 #[derive(Debug)]
@@ -351,28 +351,13 @@ fn load_source(read: SourceRead, options: &LoadOptions, sink: &Sink) -> Result<(
                 Err(Problem::file(display, "Parquet is read from files only"))
             }
         },
-        Format::ClaudeCode => {
-            let bytes = source.read_all(options.limits.rollout_file())?;
-            let text = std::str::from_utf8(&bytes)
-                .map_err(|e| Problem::file(display, format!("invalid UTF-8 at byte {}", e.valid_up_to())))?;
-            let stem = source.file_name().trim_end_matches(".jsonl").to_string();
-            let decoded = formats::agents::claude_code::decode_claude_code(text, display, &stem);
+        // Agent logs, decoded whole (`load/agents.rs`).
+        Format::ClaudeCode | Format::Atif => {
+            let decoded = agents::decode(&source, format, options.limits.rollout_file())?;
             let kinds = StringKinds::of_rollouts(&decoded.0);
             deliver_decoded(source, decoded, kinds, options, &ctx, sink);
             Ok(())
         }
-        Format::Atif => match &source.origin {
-            Origin::File(path) => {
-                let decoded =
-                    formats::agents::atif::decode_atif(path, display, options.limits.rollout_file())?;
-                let kinds = StringKinds::of_rollouts(&decoded.0);
-                deliver_decoded(source, decoded, kinds, options, &ctx, sink);
-                Ok(())
-            }
-            Origin::Embedded(_) | Origin::Memory(_) => {
-                Err(Problem::file(display, "an ATIF trajectory is read from files only"))
-            }
-        },
         // A folder layout, not a file's: `load_folder` reads it (a format forced with
         // `--format` is for files, and never this one).
         Format::MtBench => {
@@ -391,46 +376,6 @@ fn load_source(read: SourceRead, options: &LoadOptions, sink: &Sink) -> Result<(
             Ok(())
         }
     }
-}
-
-/// Announces a source whose rollouts were decoded whole, then its problems and its index
-/// entries: judge strings told apart by `kinds`, over the whole source (`--categorical` and
-/// `--text` say otherwise), turn texts hashed when `ctx.hash_turns`.
-fn deliver_decoded(
-    mut source: Source,
-    (rollouts, problems): (Vec<Rollout>, Vec<Problem>),
-    mut kinds: StringKinds,
-    options: &LoadOptions,
-    ctx: &IndexContext,
-    sink: &Sink,
-) {
-    for (names, kind) in [(&options.categorical, ScoreKind::Categorical), (&options.text, ScoreKind::Text)] {
-        for name in names {
-            kinds.set(name, kind);
-        }
-    }
-    let mut strings = Interner::default();
-    let summaries = rollouts
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let locator = Locator::Decoded(i as u32);
-            let mut summary =
-                RolloutSummary::from_decoded(r, &kinds, ctx.hatch, ctx.source, locator, &mut strings);
-            if ctx.hash_turns {
-                summary.response_hashes = r.response_hashes();
-            }
-            summary
-        })
-        .collect();
-    let size = source.size;
-    source.decoded = rollouts;
-    sink(LoadEvent::Source(Box::new(source)));
-    for p in problems {
-        sink(LoadEvent::Problem(p));
-    }
-    sink(LoadEvent::Rollouts(summaries));
-    sink(LoadEvent::BytesRead(size));
 }
 
 fn read_head(origin: &Origin) -> std::io::Result<Vec<u8>> {

@@ -3,6 +3,7 @@
 //! selected turn.
 
 mod bodies;
+mod folds;
 mod lines;
 mod meta;
 
@@ -11,7 +12,7 @@ use std::sync::Arc;
 pub use bodies::{Bodies, Body, WRAP_ELSEWHERE, WRAP_LAZILY, Wrapped, wrap_body, wrap_message};
 pub use lines::{LazyBody, ReaderLines};
 
-use super::wrap::{Segment, wrap_text};
+use super::wrap::wrap_text;
 use crate::load::TextFiles;
 use crate::model::{Role, Rollout, RolloutSummary, ScoreValues, TextAt};
 use crate::{load, sanitize};
@@ -166,10 +167,6 @@ pub struct TurnReader {
     pub unfolded: bool,
 }
 
-/// A tool's output longer than this many lines is folded to its first `FOLD_KEEP`.
-pub const FOLD_AT: usize = 16;
-pub const FOLD_KEEP: usize = 8;
-
 impl TurnReader {
     /// Starts showing rollout `index` (its text arrives later with `set_rollout`).
     pub fn expect(&mut self, index: usize) {
@@ -245,45 +242,6 @@ impl TurnReader {
         }
     }
 
-    /// A message's wrapped lines, folded unless `unfolded`: its reasoning to one line, a tool's
-    /// long output to its first lines, each with a line saying how much is hidden.
-    fn push_body(&mut self, i: usize, role: Role, lines: &[(LineKind, Wrapped)]) {
-        let thinking = lines.iter().filter(|(k, _)| *k == LineKind::Thinking).count();
-        let fold_output = role == Role::Tool && lines.len() > FOLD_AT;
-        let folded = |text: String| -> Wrapped { vec![Segment { text, dim: true }].into() };
-        if self.unfolded || (thinking == 0 && !fold_output) {
-            for (n, (kind, line)) in lines.iter().enumerate() {
-                // Told apart from the answer without colour too.
-                if n == 0 && *kind == LineKind::Thinking {
-                    self.push(Some(i), LineKind::Folded, folded("▾ thinking · z folds it".into()));
-                }
-                if n == thinking && thinking > 0 {
-                    self.push(Some(i), LineKind::Folded, folded("▴ answer".into()));
-                }
-                self.push(Some(i), *kind, line.clone());
-            }
-            return;
-        }
-        if thinking > 0 {
-            let s = if thinking == 1 { "" } else { "s" };
-            self.push(
-                Some(i),
-                LineKind::Folded,
-                folded(format!("▸ thinking · {thinking} line{s} · z shows it")),
-            );
-        }
-        let rest: Vec<&(LineKind, Wrapped)> =
-            lines.iter().filter(|(k, _)| *k != LineKind::Thinking).collect();
-        let keep = if fold_output { FOLD_KEEP } else { rest.len() };
-        for (kind, line) in rest.iter().take(keep) {
-            self.push(Some(i), *kind, line.clone());
-        }
-        if rest.len() > keep {
-            let hidden = rest.len() - keep;
-            self.push(Some(i), LineKind::Folded, folded(format!("… {hidden} more lines · z shows them")));
-        }
-    }
-
     fn push_meta(
         &mut self,
         rollout: &Rollout,
@@ -318,7 +276,7 @@ impl TurnReader {
         self.push(None, LineKind::Blank, Wrapped::default());
     }
 
-    fn push(&mut self, message: Option<usize>, kind: LineKind, segments: Wrapped) {
+    pub(super) fn push(&mut self, message: Option<usize>, kind: LineKind, segments: Wrapped) {
         self.lines.push(ReaderLine { message, kind, segments });
     }
 
