@@ -98,13 +98,21 @@ pub fn index_jsonl<R: ChunkReader>(
                     }
                 };
                 let mut strings = Interner::default();
+                // One buffer per worker, reused: a fresh zeroed 4 MiB per chunk came from the
+                // heap once glibc raised its mmap threshold, and was cleared with memset each
+                // time (4 % of indexing a 3.6 GB study).
+                let mut buf = Vec::new();
                 loop {
                     let k = next.fetch_add(1, Ordering::Relaxed);
                     if k >= n_chunks {
                         break;
                     }
-                    let result = index_chunk(&mut reader, k as u64, size, ctx, &mut strings)
+                    let result = index_chunk(&mut reader, k as u64, size, ctx, &mut strings, &mut buf)
                         .map_err(|reason| ChunkError::Read { offset: k as u64 * CHUNK_BYTES, reason });
+                    // A chunk grown for a huge line is not kept for the chunks after it.
+                    if buf.capacity() > 2 * CHUNK_BYTES as usize {
+                        buf = Vec::new();
+                    }
                     if tx.send((k, result)).is_err() {
                         break;
                     }
@@ -174,18 +182,20 @@ fn index_chunk<R: ChunkReader>(
     size: u64,
     ctx: &IndexContext,
     strings: &mut Interner,
+    buf: &mut Vec<u8>,
 ) -> std::io::Result<ChunkResult> {
     let chunk_start = k * CHUNK_BYTES;
     let chunk_end = (chunk_start + CHUNK_BYTES).min(size);
     // Read one byte early: a line starts at `chunk_start` only if the byte before is '\n'.
     let read_start = chunk_start.saturating_sub(1);
-    let mut buf = vec![0u8; (chunk_end - read_start) as usize];
-    let n = reader.read_at(read_start, &mut buf)?;
+    // Only the bytes past what earlier chunks left in it are zeroed (read_at takes a slice).
+    buf.resize((chunk_end - read_start) as usize, 0);
+    let n = reader.read_at(read_start, buf)?;
     buf.truncate(n);
     let mut first = if k == 0 {
         0
     } else {
-        match memchr::memchr(b'\n', &buf) {
+        match memchr::memchr(b'\n', buf) {
             Some(p) => p + 1,
             None => buf.len(),
         }
@@ -195,7 +205,7 @@ fn index_chunk<R: ChunkReader>(
     if first < owned_end.min(buf.len()) {
         let tail_from = memchr::memrchr(b'\n', &buf[first..]).map_or(first, |p| first + p + 1);
         if tail_from < owned_end && (read_start + buf.len() as u64) < size {
-            read_until_newline(reader, read_start, &mut buf, size)?;
+            read_until_newline(reader, read_start, buf, size)?;
         }
     }
     let mut result = ChunkResult { bytes: chunk_end - chunk_start, ..ChunkResult::default() };
