@@ -12,9 +12,9 @@ use arrow_schema::{DataType, Field};
 use super::TurnScoreColumn;
 use super::columns::{Builder, MetaColumn, category_type, texts_type};
 use super::names::Names;
-use super::{BATCH_ROWS, ParquetOut, ROW_GROUP_ROWS};
+use super::{ParquetOut, ROW_GROUP_ROWS};
 use crate::export::Warn;
-use crate::export::rows::{ScoreCell, TurnRow, study_rows};
+use crate::export::rows::{ScoreCell, TurnRow, rollout_rows};
 use crate::formats::parquet::scores::TURNS_TABLE_KEY;
 use crate::model::{LabelSet, ScoreKind};
 use crate::study::Study;
@@ -24,6 +24,7 @@ use parquet::file::metadata::KeyValue;
 pub const FIXED: [&str; 5] = ["source", "rollout", "turn", "self_deleted_at", "self_deleted"];
 
 /// Where a column's value comes from in a row.
+#[derive(Clone)]
 enum Fill {
     Source,
     Rollout,
@@ -55,6 +56,11 @@ struct Column {
 impl Column {
     fn new(name: String, data_type: DataType, fill: Fill) -> Column {
         Column { builder: Builder::of(&data_type), field: Field::new(name, data_type, true), fill }
+    }
+
+    /// The same column, empty (each row group fills its own).
+    fn empty_like(&self) -> Column {
+        Column::new(self.field.name().clone(), self.field.data_type().clone(), self.fill.clone())
     }
 
     fn push(&mut self, row: &TurnRow) {
@@ -161,22 +167,46 @@ pub fn write(
     annotators: &[(String, LabelSet)],
     warn: Warn,
 ) -> Result<()> {
-    let mut columns = columns(study, annotators);
+    let columns = columns(study, annotators);
     let fields = columns.iter().map(|c| c.field.clone()).collect();
-    let mut file = ParquetOut::new(out, fields, ROW_GROUP_ROWS, None, footer(study, &columns)?)?;
-    let mut rows = 0;
-    for row in study_rows(study, annotators, warn) {
-        for column in &mut columns {
-            column.push(&row);
+    let file = ParquetOut::new(out, fields, ROW_GROUP_ROWS, None, footer(study, &columns)?)?;
+    let groups = row_groups(study);
+    // A text that cannot be read is told after the groups are written (the workers cannot call
+    // `warn`, which is the caller's and not shareable between threads).
+    let warnings = std::sync::Mutex::new(Vec::new());
+    let build = |g: usize| -> Result<Vec<arrow_array::ArrayRef>> {
+        // Each row group fills columns of its own.
+        let mut columns: Vec<Column> = columns.iter().map(Column::empty_like).collect();
+        let note = |m: &str| warnings.lock().map(|mut w| w.push(m.to_string())).unwrap_or(());
+        for index in groups[g].clone() {
+            for row in rollout_rows(study, index, annotators, &note) {
+                for column in &mut columns {
+                    column.push(&row);
+                }
+            }
         }
-        rows += 1;
-        if rows == BATCH_ROWS {
-            file.write(columns.iter_mut().map(|c| c.builder.finish()).collect())?;
-            rows = 0;
+        Ok(columns.iter_mut().map(|c| c.builder.finish()).collect())
+    };
+    let written = file.write_groups(groups.len(), &build);
+    for message in warnings.into_inner().unwrap_or_default() {
+        warn(&message);
+    }
+    written
+}
+
+/// Rollouts in runs of about `ROW_GROUP_ROWS` turns: one row group each.
+fn row_groups(study: &Study) -> Vec<std::ops::Range<usize>> {
+    let mut groups = Vec::new();
+    let (mut start, mut rows) = (0, 0);
+    for (i, r) in study.rollouts.iter().enumerate() {
+        rows += r.n_turns as usize;
+        if rows >= ROW_GROUP_ROWS {
+            groups.push(start..i + 1);
+            (start, rows) = (i + 1, 0);
         }
     }
-    if rows > 0 {
-        file.write(columns.iter_mut().map(|c| c.builder.finish()).collect())?;
+    if start < study.rollouts.len() {
+        groups.push(start..study.rollouts.len());
     }
-    file.finish()
+    groups
 }
