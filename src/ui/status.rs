@@ -80,7 +80,8 @@ impl Widget for StatusWidget<'_> {
             ));
         }
         if view.problems > 0 {
-            spans.push(Span::styled(format!(" · ⚠ {} problems (p)", view.problems), theme.warning()));
+            let s = if view.problems == 1 { "" } else { "s" };
+            spans.push(Span::styled(format!(" · ⚠ {} problem{s} (p)", view.problems), theme.warning()));
         }
         if let Some(query) = view.searching {
             spans.push(Span::raw(format!(" · searching {:?}…", sanitize::clean(query))));
