@@ -62,7 +62,7 @@ pub fn decode_inspect_json(
     options: &InspectOptions,
 ) -> Result<(Vec<Rollout>, Vec<Problem>), Problem> {
     let bytes = strip_bom(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|e| {
+    let text = crate::formats::json_text::utf8(bytes).map_err(|e| {
         let (line, column) = line_column(bytes, e.valid_up_to());
         Problem::at(display, line, column, "the file is not UTF-8 text")
     })?;

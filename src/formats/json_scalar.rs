@@ -1,41 +1,14 @@
-//! Small borrowed JSON value visitors used by the fast indexers: a scalar shown as text, a map
-//! of score names to numbers, and a message's scores (numbers and string literals).
+//! Small borrowed JSON values the fast indexers read off a `Cursor`: a scalar shown as text, a
+//! map of score names to numbers, and a message's scores (numbers and string literals). Each
+//! gives what serde_json's `Value` holds for the same text, so the two paths agree.
 
 use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_json::value::RawValue;
 
-use super::json_text::nests_deeper_than;
-
+use super::json_scan::{Cursor, Literal};
 use crate::model::{Interner, MetaValue};
-
-/// Visitor methods for every scalar (string, number, bool, null), all giving the same value:
-/// for visitors that expect a list or a map and treat any scalar alike.
-macro_rules! scalars_give {
-    ($value:expr) => {
-        fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<Self::Value, E> {
-            Ok($value)
-        }
-        fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Self::Value, E> {
-            Ok($value)
-        }
-        fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Self::Value, E> {
-            Ok($value)
-        }
-        fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Self::Value, E> {
-            Ok($value)
-        }
-        fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Self::Value, E> {
-            Ok($value)
-        }
-        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
-            Ok($value)
-        }
-    };
-}
-pub(crate) use scalars_give;
 
 /// A JSON value reduced to what an index keeps: scalars, or "nested" for arrays and objects.
 pub enum Scalar<'a> {
@@ -89,51 +62,111 @@ impl<'a> Scalar<'a> {
         }
     }
 
-    /// Drains an array that stands where a scalar was expected.
-    pub fn visit_seq_value<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<Scalar<'a>, A::Error> {
-        while seq.next_element::<Skip>()?.is_some() {}
-        Ok(Scalar::Nested)
+    /// The value at the cursor, which sits at nesting `depth`; `None` where the cursor refuses.
+    pub fn read(c: &mut Cursor<'a>, depth: usize) -> Option<Scalar<'a>> {
+        Some(match c.peek()? {
+            b'"' => Scalar::Str(c.literal()?.decode()?),
+            b'-' | b'0'..=b'9' => number_scalar(c.number()?)?,
+            b'[' | b'{' => {
+                c.value(depth)?;
+                Scalar::Nested
+            }
+            _ => match c.word()? {
+                "true" => Scalar::Bool(true),
+                "false" => Scalar::Bool(false),
+                _ => Scalar::Null,
+            },
+        })
     }
 }
 
-impl<'de> de::Deserialize<'de> for Scalar<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Scalar<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a JSON value")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(Scalar::Str(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(Scalar::Str(Cow::Owned(v.to_string())))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-                Ok(Scalar::Int(v))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-                Ok(Scalar::UInt(v))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-                Ok(Scalar::Float(v))
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-                Ok(Scalar::Bool(v))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(Scalar::Null)
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-                Scalar::visit_seq_value(seq)
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                while map.next_entry::<Skip, Skip>()?.is_some() {}
-                Ok(Scalar::Nested)
+/// A number literal as serde_json reads it: a non-negative integer as u64, a negative one as
+/// i64, anything else as f64 (plain integers, the common case, without a second parser).
+fn number_scalar(literal: &str) -> Option<Scalar<'_>> {
+    if literal.len() <= 19 && literal.bytes().all(|b| b.is_ascii_digit()) {
+        return literal.parse().ok().map(Scalar::UInt);
+    }
+    let number: serde_json::Number = serde_json::from_str(literal).ok()?;
+    Some(match (number.as_u64(), number.as_i64()) {
+        (Some(u), _) => Scalar::UInt(u),
+        (None, Some(i)) => Scalar::Int(i),
+        (None, None) => Scalar::Float(number.as_f64()?),
+    })
+}
+
+/// A number literal as `Value::as_f64` gives it.
+fn number(literal: &str) -> Option<f64> {
+    if literal.len() <= 15 && literal.bytes().all(|b| b.is_ascii_digit()) {
+        return literal.parse::<u64>().ok().map(|u| u as f64);
+    }
+    serde_json::from_str::<f64>(literal).ok()
+}
+
+/// A record's `scores` (at nesting 1): `{"name": number | null, ...}`; other values are
+/// skipped, as in `chat::scores_of`, and anything but an object gives no scores.
+pub fn rollout_scores<'a>(c: &mut Cursor<'a>) -> Option<Vec<(Cow<'a, str>, Option<f64>)>> {
+    let mut scores: Vec<(Cow<'a, str>, Option<f64>)> = Vec::new();
+    if c.peek()? != b'{' {
+        c.value(1)?;
+        return Some(scores);
+    }
+    c.open_object()?;
+    let mut first = true;
+    while let Some(name) = c.key(first)? {
+        first = false;
+        let name = name.decode()?;
+        let value = match Scalar::read(c, 2)? {
+            Scalar::Null => Some(None),
+            Scalar::Int(i) => Some(Some(i as f64)),
+            Scalar::UInt(u) => Some(Some(u as f64)),
+            Scalar::Float(f) => Some(Some(f)),
+            _ => None,
+        };
+        // serde_json's Map keeps the last value of a repeated key, even a string.
+        scores.retain(|(n, _)| *n != name);
+        if let Some(value) = value {
+            scores.push((name, value));
+        }
+    }
+    Some(scores)
+}
+
+/// A message's `scores`: numbers (and `null`, missing) by name, and string values as their
+/// literals (borrowed from the record, so their place in the file is known). Other values are
+/// skipped; a repeated name keeps its last value, as serde_json's `Map` does.
+#[derive(Default)]
+pub struct MessageScores<'a> {
+    pub numbers: Vec<(Cow<'a, str>, Option<f64>)>,
+    pub strings: Vec<(Cow<'a, str>, Literal<'a>)>,
+}
+
+impl<'a> MessageScores<'a> {
+    /// The value at the cursor, which sits at nesting `depth`; anything but an object gives
+    /// no scores.
+    pub fn read(c: &mut Cursor<'a>, depth: usize) -> Option<Self> {
+        let mut scores = MessageScores::default();
+        if c.peek()? != b'{' {
+            c.value(depth)?;
+            return Some(scores);
+        }
+        c.open_object()?;
+        let mut first = true;
+        while let Some(name) = c.key(first)? {
+            first = false;
+            let name = name.decode()?;
+            scores.numbers.retain(|(n, _)| *n != name);
+            scores.strings.retain(|(n, _)| *n != name);
+            match c.peek()? {
+                b'"' => scores.strings.push((name, c.literal()?)),
+                b'-' | b'0'..=b'9' => scores.numbers.push((name, Some(number(c.number()?)?))),
+                b'n' => {
+                    c.word()?;
+                    scores.numbers.push((name, None));
+                }
+                _ => drop(c.value(depth + 1)?),
             }
         }
-        d.deserialize_any(V)
+        Some(scores)
     }
 }
 
@@ -178,132 +211,5 @@ impl<'de> de::Deserialize<'de> for Skip {
             }
         }
         d.deserialize_any(V)
-    }
-}
-
-/// `{"name": number | null, ...}`; other values are skipped, as in `chat::scores_of`.
-pub struct ScoreMap<'a>(pub Vec<(Cow<'a, str>, Option<f64>)>);
-
-impl<'de> de::Deserialize<'de> for ScoreMap<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = ScoreMap<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a map of scores")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut scores: Vec<(Cow<'de, str>, Option<f64>)> = Vec::new();
-                while let Some(name) = map.next_key::<Scalar>()? {
-                    let Some(name) = name.string() else { continue };
-                    let value = match map.next_value::<Scalar>()? {
-                        Scalar::Null => Some(None),
-                        Scalar::Int(i) => Some(Some(i as f64)),
-                        Scalar::UInt(u) => Some(Some(u as f64)),
-                        Scalar::Float(f) => Some(Some(f)),
-                        _ => None,
-                    };
-                    if let Some(value) = value {
-                        scores.retain(|(n, _)| *n != name);
-                        scores.push((name, value));
-                    } else {
-                        // serde_json's Map keeps the last value of a repeated key, even a string.
-                        scores.retain(|(n, _)| *n != name);
-                    }
-                }
-                Ok(ScoreMap(scores))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-                Scalar::visit_seq_value(seq).map(|_| ScoreMap(Vec::new()))
-            }
-            scalars_give!(ScoreMap(Vec::new()));
-        }
-        d.deserialize_any(V)
-    }
-}
-
-/// A message's `scores`: numbers (and `null`, missing) by name, and string values as their raw
-/// literals (quotes included, borrowed from the record, so their place in the file is known).
-/// Other values are skipped; a repeated name keeps its last value, as serde_json's `Map` does.
-#[derive(Default)]
-pub struct MessageScores<'a> {
-    pub numbers: Vec<(Cow<'a, str>, Option<f64>)>,
-    pub strings: Vec<(Cow<'a, str>, &'a RawValue)>,
-}
-
-impl<'de> de::Deserialize<'de> for MessageScores<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = MessageScores<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a map of scores")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut scores = MessageScores::default();
-                while let Some(name) = map.next_key::<Scalar>()? {
-                    let Some(name) = name.string() else {
-                        map.next_value::<Skip>()?;
-                        continue;
-                    };
-                    let raw = map.next_value::<&RawValue>()?;
-                    scores.numbers.retain(|(n, _)| *n != name);
-                    scores.strings.retain(|(n, _)| *n != name);
-                    let json = raw.get();
-                    match json.as_bytes().first() {
-                        Some(b'"') => scores.strings.push((name, raw)),
-                        Some(b'n') => scores.numbers.push((name, None)),
-                        Some(b'-' | b'0'..=b'9') => scores.numbers.push((name, Some(number(json)?))),
-                        // Captured raw, a nested value escapes serde_json's depth count: one
-                        // the full decoder might refuse is left to it.
-                        Some(b'[' | b'{') if nests_deeper_than(json.as_bytes(), MAX_SCORE_DEPTH) => {
-                            return Err(de::Error::custom("nesting the full decoder may refuse"));
-                        }
-                        _ => {}
-                    }
-                }
-                Ok(scores)
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-                Scalar::visit_seq_value(seq).map(|_| MessageScores::default())
-            }
-            scalars_give!(MessageScores::default());
-        }
-        d.deserialize_any(V)
-    }
-}
-
-/// Deepest nested value under a message's `scores` read raw: with the four levels above it
-/// (record, list, message, scores) it stays well inside serde_json's limit of 128.
-const MAX_SCORE_DEPTH: usize = 100;
-
-/// A JSON number literal as serde_json reads it into a `Value` and `as_f64` gives it (plain
-/// integers, the common case, without a second parser).
-fn number<E: de::Error>(json: &str) -> Result<f64, E> {
-    if json.len() <= 15 && json.bytes().all(|b| b.is_ascii_digit()) {
-        return json.parse::<u64>().map(|u| u as f64).map_err(E::custom);
-    }
-    serde_json::from_str::<f64>(json).map_err(E::custom)
-}
-
-/// A JSON string, borrowed from the input when it has no escapes.
-pub struct Text<'a>(pub Cow<'a, str>);
-
-impl<'de> de::Deserialize<'de> for Text<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Text<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(Text(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(Text(Cow::Owned(v.to_string())))
-            }
-        }
-        d.deserialize_str(V)
     }
 }

@@ -178,6 +178,12 @@ pub fn nonfinite_literals(text: &str) -> Vec<(usize, usize)> {
     found
 }
 
+/// Bytes as UTF-8 text, checked with SIMD (several times the speed of `std::str::from_utf8`
+/// on model text, a tenth of indexing a study); the error, with where it is, comes from std.
+pub fn utf8(bytes: &[u8]) -> Result<&str, std::str::Utf8Error> {
+    simdutf8::basic::from_utf8(bytes).or_else(|_| std::str::from_utf8(bytes))
+}
+
 /// The text of one JSONL line (its `\r` dropped): `None` when it is blank, `Err` with the
 /// 1-based column where it stops being UTF-8.
 pub fn jsonl_line(line: &[u8]) -> Option<Result<&str, u64>> {
@@ -185,7 +191,7 @@ pub fn jsonl_line(line: &[u8]) -> Option<Result<&str, u64>> {
     if line.trim_ascii().is_empty() {
         return None;
     }
-    Some(std::str::from_utf8(line).map_err(|e| e.valid_up_to() as u64 + 1))
+    Some(utf8(line).map_err(|e| e.valid_up_to() as u64 + 1))
 }
 
 /// Strings shorter than this are unescaped on one thread.

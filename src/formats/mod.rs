@@ -9,6 +9,7 @@ pub mod fields;
 pub mod input;
 pub mod inspect;
 pub mod json_scalar;
+pub mod json_scan;
 pub mod json_text;
 pub mod judge_scores;
 pub mod mtbench;
@@ -195,3 +196,5 @@ pub fn decode_record(json: &str, fallback_id: &str) -> Result<Rollout, RecordErr
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_generated;

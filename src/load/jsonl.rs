@@ -109,8 +109,9 @@ pub fn index_jsonl<R: ChunkReader>(
                     }
                     let result = index_chunk(&mut reader, k as u64, size, ctx, &mut strings, &mut buf)
                         .map_err(|reason| ChunkError::Read { offset: k as u64 * CHUNK_BYTES, reason });
-                    // A chunk grown for a huge line is not kept for the chunks after it.
-                    if buf.capacity() > 2 * CHUNK_BYTES as usize {
+                    // A chunk grown for a huge line is not kept for the chunks after it (one grown
+                    // for an ordinary last line, to twice its size, is).
+                    if buf.capacity() > 4 * CHUNK_BYTES as usize {
                         buf = Vec::new();
                     }
                     if tx.send((k, result)).is_err() {
@@ -264,7 +265,7 @@ fn index_line(
     if line.trim_ascii().is_empty() {
         return;
     }
-    let text = match std::str::from_utf8(line) {
+    let text = match json_text::utf8(line) {
         Ok(text) => text,
         Err(e) => {
             let message = "invalid UTF-8 (the file must be UTF-8 text)".to_string();

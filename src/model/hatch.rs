@@ -23,9 +23,10 @@ pub enum HatchError {
 #[derive(Debug, Clone)]
 pub struct Hatch {
     regex: Regex,
-    /// Substrings one of which every match must contain, made only of characters no JSON
-    /// encoder escapes, so raw JSON text without them cannot match once decoded.
-    raw_needles: Option<Vec<String>>,
+    /// Searchers for substrings one of which every match must contain, made only of
+    /// characters no JSON encoder escapes, so raw JSON text without them cannot match once
+    /// decoded. Built once: building one per message cost as much as searching.
+    finders: Option<Vec<memchr::memmem::Finder<'static>>>,
 }
 
 impl Hatch {
@@ -38,7 +39,7 @@ impl Hatch {
         if regex.is_match("") {
             return Err(HatchError::MatchesEmpty { pattern: pattern.to_string() });
         }
-        Ok(Hatch { raw_needles: raw_needles(pattern), regex })
+        Ok(Hatch::with_needles(regex, raw_needles(pattern)))
     }
 
     pub fn is_match(&self, text: &str) -> bool {
@@ -48,10 +49,8 @@ impl Hatch {
     /// Whether JSON-encoded text (escapes not yet decoded) could match once decoded. A quick
     /// `false` lets the indexer skip decoding most message text.
     pub fn may_match_encoded(&self, json_text: &str) -> bool {
-        match &self.raw_needles {
-            Some(needles) => {
-                needles.iter().any(|n| memchr::memmem::find(json_text.as_bytes(), n.as_bytes()).is_some())
-            }
+        match &self.finders {
+            Some(finders) => finders.iter().any(|f| f.find(json_text.as_bytes()).is_some()),
             None => true,
         }
     }
@@ -63,10 +62,17 @@ impl Hatch {
 
 impl Default for Hatch {
     fn default() -> Self {
-        Hatch {
-            regex: Regex::new(DEFAULT_HATCH).expect("the default hatch pattern is a valid regex"),
-            raw_needles: raw_needles(DEFAULT_HATCH),
-        }
+        let regex = Regex::new(DEFAULT_HATCH).expect("the default hatch pattern is a valid regex");
+        Hatch::with_needles(regex, raw_needles(DEFAULT_HATCH))
+    }
+}
+
+impl Hatch {
+    fn with_needles(regex: Regex, raw_needles: Option<Vec<String>>) -> Hatch {
+        let finders = raw_needles.map(|needles| {
+            needles.into_iter().map(|n| memchr::memmem::Finder::new(n.as_bytes()).into_owned()).collect()
+        });
+        Hatch { regex, finders }
     }
 }
 
@@ -105,7 +111,8 @@ mod tests {
     #[test]
     fn encoded_prefilter_never_rules_out_a_real_match() {
         let h = Hatch::default();
-        assert_eq!(h.raw_needles.as_deref(), Some(&["rm -rf".to_string()][..]));
+        let needles = h.finders.as_ref().map(|f| f.iter().map(|f| f.needle().to_vec()).collect::<Vec<_>>());
+        assert_eq!(needles, Some(vec![b"rm -rf".to_vec()]));
         // Go-style escaping of < and >: the needle still finds it.
         assert!(h.may_match_encoded(r"\u003c\u003crm -rf x\u003e\u003e"));
         assert!(!h.may_match_encoded(r"I am fine.\nReally."));

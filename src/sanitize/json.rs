@@ -31,7 +31,7 @@ fn owned_escape(json: String) -> String {
 /// `\uXXXX` escape. Outside strings only whitespace can be unsafe (a tab or CR); it becomes a
 /// space, which is the same JSON.
 pub fn escape(json: &str) -> Cow<'_, str> {
-    if json.chars().all(is_safe) {
+    if !super::needs_work(json) {
         return Cow::Borrowed(json);
     }
     let mut out = String::with_capacity(json.len() + 32);
