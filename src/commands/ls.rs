@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
+use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 
 use super::output::Table;
@@ -11,17 +12,31 @@ use crate::cli::StudyOptions;
 use crate::model::{RolloutSummary, ScoreKind};
 use crate::study::Study;
 
+/// Rows of `ls --json` built together; a batch's text is held until it is written.
+const ROWS_PER_BATCH: usize = 4096;
+
 pub fn run(paths: &[PathBuf], json: bool, options: &StudyOptions) -> Result<()> {
     let study = load_study(paths, &options.study)?;
     let score = active_score(&study, &options.study)?.unwrap_or_default();
     let mut out = Output::stdout();
     if json {
         out.json_text("[")?;
-        for (i, rollout) in study.rollouts.iter().enumerate() {
-            out.json_text(if i == 0 { "\n" } else { ",\n" })?;
-            let mut row = row_json(&study, rollout, &score);
-            row["texts"] = texts_json(&study, i);
-            out.json_text(&row.to_string())?;
+        // Rows are built on every core, a batch at a time, and written in order: building
+        // them took a quarter of listing a 100,000-rollout study on one core.
+        for (b, batch) in study.rollouts.chunks(ROWS_PER_BATCH).enumerate() {
+            let rows: Vec<String> = batch
+                .par_iter()
+                .enumerate()
+                .map(|(j, rollout)| {
+                    let mut row = row_json(&study, rollout, &score);
+                    row["texts"] = texts_json(&study, b * ROWS_PER_BATCH + j);
+                    row.to_string()
+                })
+                .collect();
+            for (j, row) in rows.iter().enumerate() {
+                out.json_text(if b == 0 && j == 0 { "\n" } else { ",\n" })?;
+                out.json_text(row)?;
+            }
         }
         out.json_text("\n]\n")?;
     } else {
