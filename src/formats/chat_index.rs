@@ -100,14 +100,10 @@ impl<'j> Reader<'_, '_, 'j> {
         // Each message-list key present, by rank: the last value of a repeated key counts, and
         // the best-ranked key present is the list, as in `decode_chat`; `None` if it is broken.
         let mut lists: [Option<Option<SummaryBuilder>>; MESSAGE_KEYS.len()] = Default::default();
-        c.open_object()?;
-        let mut first = true;
-        while let Some(key) = c.key(first)? {
-            first = false;
-            let key = key.decode()?;
+        let object = c.each_field(0, |c, key| {
             if let Some(rank) = MESSAGE_KEYS.iter().position(|k| *k == key) {
                 lists[rank] = Some(self.messages(c)?);
-                continue;
+                return Some(());
             }
             match &*key {
                 "id" => top.id = Scalar::read(c, FIELD)?.id(),
@@ -119,6 +115,10 @@ impl<'j> Reader<'_, '_, 'j> {
                     top.extras.push((key, value));
                 }
             }
+            Some(())
+        })?;
+        if !object {
+            return None;
         }
         // The full decoder reports a broken list (and ignores the others).
         top.messages = match lists.into_iter().find_map(|list| list) {
@@ -195,11 +195,7 @@ fn message<'j>(c: &mut Cursor<'j>) -> Option<Message<'j>> {
     let mut roles: [Option<Cow<'j, str>>; 2] = [None, None];
     let mut contents: [Option<Content<'j>>; 2] = [None, None];
     let mut scores = MessageScores::default();
-    c.open_object()?;
-    let mut first = true;
-    while let Some(key) = c.key(first)? {
-        first = false;
-        let key = key.decode()?;
+    c.each_field(ELEMENT, |c, key| {
         if let Some(i) = ROLE_KEYS.iter().position(|k| *k == key) {
             roles[i] = Scalar::read(c, MESSAGE_FIELD)?.string();
         } else if let Some(i) = CONTENT_KEYS.iter().position(|k| *k == key) {
@@ -213,7 +209,8 @@ fn message<'j>(c: &mut Cursor<'j>) -> Option<Message<'j>> {
         } else {
             c.value(MESSAGE_FIELD)?;
         }
-    }
+        Some(())
+    })?;
     let [role, from] = roles;
     let [content, value] = contents;
     Some(Message { role: role.or(from), content: content.or(value), scores })
@@ -222,15 +219,12 @@ fn message<'j>(c: &mut Cursor<'j>) -> Option<Message<'j>> {
 /// `metadata`'s fields; a repeated key keeps its last value, as serde_json's Map does.
 fn metadata<'j>(c: &mut Cursor<'j>) -> Option<Fields<'j>> {
     let mut fields: Fields<'j> = Vec::new();
-    c.open_object()?;
-    let mut first = true;
-    while let Some(key) = c.key(first)? {
-        first = false;
-        let key = key.decode()?;
+    c.each_field(FIELD, |c, key| {
         let value = Scalar::read(c, FIELD + 1)?;
         fields.retain(|(k, _)| *k != key);
         fields.push((key, value));
-    }
+        Some(())
+    })?;
     Some(fields)
 }
 

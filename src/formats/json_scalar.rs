@@ -106,15 +106,7 @@ fn number(literal: &str) -> Option<f64> {
 /// skipped, as in `chat::scores_of`, and anything but an object gives no scores.
 pub fn rollout_scores<'a>(c: &mut Cursor<'a>) -> Option<Vec<(Cow<'a, str>, Option<f64>)>> {
     let mut scores: Vec<(Cow<'a, str>, Option<f64>)> = Vec::new();
-    if c.peek()? != b'{' {
-        c.value(1)?;
-        return Some(scores);
-    }
-    c.open_object()?;
-    let mut first = true;
-    while let Some(name) = c.key(first)? {
-        first = false;
-        let name = name.decode()?;
+    c.each_field(1, |c, name| {
         let value = match Scalar::read(c, 2)? {
             Scalar::Null => Some(None),
             Scalar::Int(i) => Some(Some(i as f64)),
@@ -127,7 +119,8 @@ pub fn rollout_scores<'a>(c: &mut Cursor<'a>) -> Option<Vec<(Cow<'a, str>, Optio
         if let Some(value) = value {
             scores.push((name, value));
         }
-    }
+        Some(())
+    })?;
     Some(scores)
 }
 
@@ -145,15 +138,7 @@ impl<'a> MessageScores<'a> {
     /// no scores.
     pub fn read(c: &mut Cursor<'a>, depth: usize) -> Option<Self> {
         let mut scores = MessageScores::default();
-        if c.peek()? != b'{' {
-            c.value(depth)?;
-            return Some(scores);
-        }
-        c.open_object()?;
-        let mut first = true;
-        while let Some(name) = c.key(first)? {
-            first = false;
-            let name = name.decode()?;
+        c.each_field(depth, |c, name| {
             scores.numbers.retain(|(n, _)| *n != name);
             scores.strings.retain(|(n, _)| *n != name);
             match c.peek()? {
@@ -165,7 +150,8 @@ impl<'a> MessageScores<'a> {
                 }
                 _ => drop(c.value(depth + 1)?),
             }
-        }
+            Some(())
+        })?;
         Some(scores)
     }
 }

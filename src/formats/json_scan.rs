@@ -101,6 +101,27 @@ impl<'a> Cursor<'a> {
         Some(Some(key))
     }
 
+    /// Calls `field` with each key of the object at the cursor, decoded, the cursor then at the
+    /// key's value, which `field` reads. `Some(false)` when the value at the cursor, which
+    /// sits at nesting `depth`, is not an object (it is skipped, checked).
+    pub fn each_field(
+        &mut self,
+        depth: usize,
+        mut field: impl FnMut(&mut Self, Cow<'a, str>) -> Option<()>,
+    ) -> Option<bool> {
+        if self.peek()? != b'{' {
+            self.value(depth)?;
+            return Some(false);
+        }
+        self.open_object()?;
+        let mut first = true;
+        while let Some(key) = self.key(first)? {
+            first = false;
+            field(self, key.decode()?)?;
+        }
+        Some(true)
+    }
+
     /// Opens an array; then `element` until it gives `false`.
     pub fn open_array(&mut self) -> Option<()> {
         self.eat(b'[')
