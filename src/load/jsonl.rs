@@ -13,8 +13,10 @@ use crate::formats::{IndexContext, RecordError, chat_roles, index_record, json_t
 use crate::model::{Interner, Locator, Problem, RolloutSummary};
 
 /// Bytes per chunk: small enough that the first chunk (the first screen) parses in a few
-/// milliseconds, large enough that per-chunk overhead is noise.
-pub const CHUNK_BYTES: u64 = 4 << 20;
+/// milliseconds and that a chunk stays in the core's own cache between being read and being
+/// scanned (1 MiB indexed a 3.6 GB study 11 % faster than 4 MiB; 512 KiB no faster), large
+/// enough that per-chunk overhead is noise.
+pub const CHUNK_BYTES: u64 = 1 << 20;
 
 /// What one chunk yielded; line numbers are relative to the chunk's first line.
 #[derive(Default)]
