@@ -259,6 +259,13 @@ fn problems_alone_list_each_problem_with_its_place_and_the_selection() {
 }
 
 #[test]
+fn one_problem_is_titled_in_the_singular() {
+    let problems = vec![Problem::file("runs/b.eval", "truncated archive")];
+    let screen = draw(ProblemsWidget { problems: &problems, selected: 0, theme: PLAIN }, 60, 5);
+    assert!(screen.contains(" 1 problem ─"), "{screen}");
+}
+
+#[test]
 fn problems_of_one_kind_are_one_row_with_their_count_and_first_place() {
     let mut problems: Vec<Problem> = (1..=1120)
         .map(|line| {
