@@ -45,7 +45,7 @@ use sample::{LogContext, decode_sample};
 pub use turn_values::TURN_ARRAYS;
 
 use super::fields::kind_of;
-use super::json_text::{line_column, nonfinite_to_null, strip_bom};
+use super::json_text::{line_column, nonfinite_to_null, strip_bom, utf8};
 use super::record::record_error;
 use crate::model::{Problem, Rollout, StringKinds};
 
@@ -62,7 +62,7 @@ pub fn decode_inspect_json(
     options: &InspectOptions,
 ) -> Result<(Vec<Rollout>, Vec<Problem>), Problem> {
     let bytes = strip_bom(bytes);
-    let text = crate::formats::json_text::utf8(bytes).map_err(|e| {
+    let text = utf8(bytes).map_err(|e| {
         let (line, column) = line_column(bytes, e.valid_up_to());
         Problem::at(display, line, column, "the file is not UTF-8 text")
     })?;

@@ -54,6 +54,16 @@ impl<'a> Scalar<'a> {
         self.text()
     }
 
+    /// A number as `Value::as_f64` gives it; `None` for anything else.
+    fn number(&self) -> Option<f64> {
+        match *self {
+            Scalar::Int(i) => Some(i as f64),
+            Scalar::UInt(u) => Some(u as f64),
+            Scalar::Float(f) => Some(f),
+            _ => None,
+        }
+    }
+
     /// Strings only.
     pub fn string(self) -> Option<Cow<'a, str>> {
         match self {
@@ -94,14 +104,6 @@ fn number_scalar(literal: &str) -> Option<Scalar<'_>> {
     })
 }
 
-/// A number literal as `Value::as_f64` gives it.
-fn number(literal: &str) -> Option<f64> {
-    if literal.len() <= 15 && literal.bytes().all(|b| b.is_ascii_digit()) {
-        return literal.parse::<u64>().ok().map(|u| u as f64);
-    }
-    serde_json::from_str::<f64>(literal).ok()
-}
-
 /// A record's `scores` (at nesting 1): `{"name": number | null, ...}`; other values are
 /// skipped, as in `chat::scores_of`, and anything but an object gives no scores.
 pub fn rollout_scores<'a>(c: &mut Cursor<'a>) -> Option<Vec<(Cow<'a, str>, Option<f64>)>> {
@@ -109,10 +111,7 @@ pub fn rollout_scores<'a>(c: &mut Cursor<'a>) -> Option<Vec<(Cow<'a, str>, Optio
     c.each_field(1, |c, name| {
         let value = match Scalar::read(c, 2)? {
             Scalar::Null => Some(None),
-            Scalar::Int(i) => Some(Some(i as f64)),
-            Scalar::UInt(u) => Some(Some(u as f64)),
-            Scalar::Float(f) => Some(Some(f)),
-            _ => None,
+            other => other.number().map(Some),
         };
         // serde_json's Map keeps the last value of a repeated key, even a string.
         scores.retain(|(n, _)| *n != name);
@@ -143,7 +142,9 @@ impl<'a> MessageScores<'a> {
             scores.strings.retain(|(n, _)| *n != name);
             match c.peek()? {
                 b'"' => scores.strings.push((name, c.literal()?)),
-                b'-' | b'0'..=b'9' => scores.numbers.push((name, Some(number(c.number()?)?))),
+                b'-' | b'0'..=b'9' => {
+                    scores.numbers.push((name, Some(number_scalar(c.number()?)?.number()?)))
+                }
                 b'n' => {
                     c.word()?;
                     scores.numbers.push((name, None));

@@ -84,7 +84,7 @@ impl<'a> Cursor<'a> {
         self.eat(b'{')
     }
 
-    /// The next key of an object (its value follows), or `Ok(None)` at its end. `first` is
+    /// The next key of an object (its value follows), or `Some(None)` at its end. `first` is
     /// true for the first call on an object.
     pub fn key(&mut self, first: bool) -> Option<Option<Literal<'a>>> {
         match self.peek()? {
@@ -96,9 +96,14 @@ impl<'a> Cursor<'a> {
             _ if first => {}
             _ => return None,
         }
+        self.member_key().map(Some)
+    }
+
+    /// A key and its colon.
+    fn member_key(&mut self) -> Option<Literal<'a>> {
         let key = self.literal()?;
         self.eat(b':')?;
-        Some(Some(key))
+        Some(key)
     }
 
     /// Calls `field` with each key of the object at the cursor, decoded, the cursor then at the
@@ -229,8 +234,7 @@ impl<'a> Cursor<'a> {
                         level -= 1;
                     } else {
                         if object {
-                            self.literal()?;
-                            self.eat(b':')?;
+                            self.member_key()?;
                         }
                         continue;
                     }
@@ -247,8 +251,7 @@ impl<'a> Cursor<'a> {
                     b',' => {
                         self.pos += 1;
                         if object {
-                            self.literal()?;
-                            self.eat(b':')?;
+                            self.member_key()?;
                         }
                         break;
                     }

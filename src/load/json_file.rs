@@ -27,7 +27,7 @@ pub(super) fn index_json(
     let mut strings = Interner::default();
     let bom = if bytes.starts_with(json_text::BOM) { json_text::BOM.len() } else { 0 };
     let body = &bytes[bom..];
-    let text = match crate::formats::json_text::utf8(body) {
+    let text = match json_text::utf8(body) {
         Ok(t) => t,
         Err(e) => {
             let (line, column) = json_text::line_column(bytes, bom + e.valid_up_to());

@@ -39,7 +39,7 @@ impl Hatch {
         if regex.is_match("") {
             return Err(HatchError::MatchesEmpty { pattern: pattern.to_string() });
         }
-        Ok(Hatch::with_needles(regex, raw_needles(pattern)))
+        Ok(Hatch { finders: raw_needles(pattern), regex })
     }
 
     pub fn is_match(&self, text: &str) -> bool {
@@ -62,23 +62,17 @@ impl Hatch {
 
 impl Default for Hatch {
     fn default() -> Self {
-        let regex = Regex::new(DEFAULT_HATCH).expect("the default hatch pattern is a valid regex");
-        Hatch::with_needles(regex, raw_needles(DEFAULT_HATCH))
-    }
-}
-
-impl Hatch {
-    fn with_needles(regex: Regex, raw_needles: Option<Vec<String>>) -> Hatch {
-        let finders = raw_needles.map(|needles| {
-            needles.into_iter().map(|n| memchr::memmem::Finder::new(n.as_bytes()).into_owned()).collect()
-        });
-        Hatch { regex, finders }
+        Hatch {
+            regex: Regex::new(DEFAULT_HATCH).expect("the default hatch pattern is a valid regex"),
+            finders: raw_needles(DEFAULT_HATCH),
+        }
     }
 }
 
 /// From the pattern's prefix literals (every match starts with one), the longest run of
-/// characters that JSON encoders never escape in each; `None` when some literal has none.
-fn raw_needles(pattern: &str) -> Option<Vec<String>> {
+/// characters that JSON encoders never escape in each, as a searcher; `None` when some
+/// literal has none.
+fn raw_needles(pattern: &str) -> Option<Vec<memchr::memmem::Finder<'static>>> {
     let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
     let seq = regex_syntax::hir::literal::Extractor::new().extract(&hir);
     let never_escaped = |b: &u8| (b.is_ascii_graphic() || *b == b' ') && !b"\"\\<>&/'".contains(b);
@@ -90,7 +84,7 @@ fn raw_needles(pattern: &str) -> Option<Vec<String>> {
                 .split(|b| !never_escaped(b))
                 .max_by_key(|run| run.len())
                 .filter(|run| !run.is_empty())?;
-            String::from_utf8(best.to_vec()).ok()
+            Some(memchr::memmem::Finder::new(best).into_owned())
         })
         .collect()
 }

@@ -50,17 +50,18 @@ pub mod x86 {
 
     use super::{Classify, scan};
 
-    /// Which bytes of `x` equal `value`, and which are below 0x20 (max(x, 0x1f) == 0x1f exactly
-    /// when x <= 0x1f, unsigned).
-    macro_rules! sse2_bits {
-        ($x:expr, $value:expr) => {{
+    /// A vector's quotes, backslashes and control characters, a bit per byte (max(x, 0x1f) ==
+    /// 0x1f exactly when x <= 0x1f, unsigned).
+    #[inline(always)]
+    fn marks16(x: __m128i) -> [u16; 3] {
+        // SAFETY: SSE2 is part of every x86_64 CPU; these only compare registers.
+        unsafe {
             let control = _mm_set1_epi8(0x1f);
-            let low = _mm_cmpeq_epi8(_mm_max_epu8($x, control), control);
-            (
-                _mm_movemask_epi8(_mm_cmpeq_epi8($x, _mm_set1_epi8($value as i8))) as u16,
-                _mm_movemask_epi8(low) as u16,
-            )
-        }};
+            let low = _mm_cmpeq_epi8(_mm_max_epu8(x, control), control);
+            let quote = _mm_cmpeq_epi8(x, _mm_set1_epi8(b'"' as i8));
+            let backslash = _mm_cmpeq_epi8(x, _mm_set1_epi8(b'\\' as i8));
+            [quote, backslash, low].map(|hits| _mm_movemask_epi8(hits) as u16)
+        }
     }
 
     pub struct Sse2;
@@ -69,25 +70,18 @@ pub mod x86 {
         #[inline(always)]
         fn head(bytes: &[u8; 16]) -> (u64, u64) {
             // SAFETY: SSE2 is part of every x86_64 CPU; the load reads the 16 bytes given.
-            unsafe {
-                let x = _mm_loadu_si128(bytes.as_ptr().cast::<__m128i>());
-                let (quote, control) = sse2_bits!(x, b'"');
-                let backslash = _mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(b'\\' as i8))) as u16;
-                (u64::from(quote), u64::from(quote | backslash | control))
-            }
+            let x = unsafe { _mm_loadu_si128(bytes.as_ptr().cast::<__m128i>()) };
+            let [quote, backslash, control] = marks16(x).map(u64::from);
+            (quote, quote | backslash | control)
         }
         #[inline(always)]
         fn block(bytes: &[u8; 64]) -> [u64; 3] {
             let mut out = [0u64; 3];
-            // SAFETY: as in `head`; each load reads 16 bytes inside the 64-byte block.
-            unsafe {
-                for k in 0..4 {
-                    let x = _mm_loadu_si128(bytes.as_ptr().add(16 * k).cast::<__m128i>());
-                    let (quote, control) = sse2_bits!(x, b'"');
-                    let backslash = _mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(b'\\' as i8))) as u16;
-                    out[0] |= u64::from(quote) << (16 * k);
-                    out[1] |= u64::from(backslash) << (16 * k);
-                    out[2] |= u64::from(control) << (16 * k);
+            for k in 0..4 {
+                // SAFETY: as in `head`; each load reads 16 bytes inside the 64-byte block.
+                let x = unsafe { _mm_loadu_si128(bytes.as_ptr().add(16 * k).cast::<__m128i>()) };
+                for (mask, bits) in out.iter_mut().zip(marks16(x)) {
+                    *mask |= u64::from(bits) << (16 * k);
                 }
             }
             out
