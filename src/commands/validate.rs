@@ -12,6 +12,7 @@ use super::{Output, load_options};
 use crate::cli::StudyOptions;
 use crate::formats::judge_scores::ScoreReport;
 use crate::load::{self, LoadEvent};
+use crate::model::words::plural;
 use crate::model::{Problem, ScoreKind, problem};
 use crate::study::Study;
 
@@ -335,8 +336,4 @@ fn summary_line(files: &[FileReport]) -> String {
             plural(problems as u64, "problem")
         )
     }
-}
-
-fn plural(n: u64, noun: &str) -> String {
-    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }

@@ -11,6 +11,7 @@ pub mod rollout;
 pub mod score;
 pub mod string_score;
 pub mod summary;
+pub mod words;
 
 pub use hatch::{Hatch, HatchError};
 pub use label::{CategoryLabel, Label, LabelKey, LabelRecord, LabelSet, SourceLine, text_hash};

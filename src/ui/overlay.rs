@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
 use super::theme::Theme;
 use crate::app::help::KEYS_WIDTH;
 use crate::app::view::{HelpLine, HelpView};
+use crate::model::words::plural;
 use crate::model::{Problem, problem};
 use crate::sanitize;
 
@@ -82,13 +83,12 @@ pub struct ProblemsWidget<'a> {
 impl Widget for ProblemsWidget<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let (problems, theme) = (self.problems, self.theme);
-        let s = if problems.len() == 1 { "" } else { "s" };
         let box_area = centered(area, area.width.saturating_sub(4), area.height.saturating_sub(2));
         Clear.render(box_area, buf);
         let block = Block::default()
             .borders(Borders::ALL)
             .border_style(theme.border(true))
-            .title(Span::styled(format!(" {} problem{s} ", problems.len()), theme.title()));
+            .title(Span::styled(format!(" {} ", plural(problems.len() as u64, "problem")), theme.title()));
         let inner = block.inner(box_area);
         block.render(box_area, buf);
         if problems.is_empty() {

@@ -9,6 +9,7 @@ use ratatui::widgets::{Paragraph, Widget};
 use super::theme::Theme;
 use crate::app::view::{LabelStatus, SaveState, StatusView};
 use crate::model::problem::thousands;
+use crate::model::words::plural;
 use crate::sanitize;
 
 /// The status line.
@@ -80,8 +81,8 @@ impl Widget for StatusWidget<'_> {
             ));
         }
         if view.problems > 0 {
-            let s = if view.problems == 1 { "" } else { "s" };
-            spans.push(Span::styled(format!(" · ⚠ {} problem{s} (p)", view.problems), theme.warning()));
+            let problems = plural(view.problems as u64, "problem");
+            spans.push(Span::styled(format!(" · ⚠ {problems} (p)"), theme.warning()));
         }
         if let Some(query) = view.searching {
             spans.push(Span::raw(format!(" · searching {:?}…", sanitize::clean(query))));

@@ -5,6 +5,7 @@
 use super::{LineKind, TurnReader, Wrapped};
 use crate::app::wrap::Segment;
 use crate::model::Role;
+use crate::model::words::plural;
 
 /// A tool's output longer than this many lines is folded to its first `FOLD_KEEP`.
 pub const FOLD_AT: usize = 16;
@@ -31,12 +32,8 @@ impl TurnReader {
             return;
         }
         if thinking > 0 {
-            let s = if thinking == 1 { "" } else { "s" };
-            self.push(
-                Some(i),
-                LineKind::Folded,
-                folded(format!("▸ thinking · {thinking} line{s} · z shows it")),
-            );
+            let lines = plural(thinking as u64, "line");
+            self.push(Some(i), LineKind::Folded, folded(format!("▸ thinking · {lines} · z shows it")));
         }
         let rest: Vec<&(LineKind, Wrapped)> =
             lines.iter().filter(|(k, _)| *k != LineKind::Thinking).collect();

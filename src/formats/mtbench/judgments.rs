@@ -20,6 +20,7 @@ use serde_json::{Map, Value};
 use super::{Records, display, read_objects, stem};
 use crate::formats::chat::id_text;
 use crate::formats::fields::kind_of;
+use crate::model::words::plural;
 use crate::model::{Limit, Problem, Role, Rollout};
 
 /// The score name of a folder's only judgment file.
@@ -111,7 +112,7 @@ impl JudgmentFile<'_> {
         }
         self.report_unmatched(&unmatched);
         if let Some(&first) = pairwise.first() {
-            let count = plural(pairwise.len(), "pairwise judgment");
+            let count = plural(pairwise.len() as u64, "pairwise judgment");
             self.warn(first, format!("{count} (model_1, model_2) not read: only single-answer grading is"));
         }
         judged
@@ -157,7 +158,7 @@ impl JudgmentFile<'_> {
         let Some((first, _)) = rows.first() else { return };
         let examples: Vec<&str> = rows.iter().take(3).map(|(_, key)| key.as_str()).collect();
         let verb = if rows.len() == 1 { "matches" } else { "match" };
-        let count = plural(rows.len(), "judgment");
+        let count = plural(rows.len() as u64, "judgment");
         self.warn(*first, format!("{count} {verb} no answer (first: {}); not read", examples.join(", ")));
     }
 
@@ -184,8 +185,4 @@ fn put_on_turns(rollouts: &mut [Rollout], judged: HashMap<(usize, usize), Judged
 
 fn number(score: Option<f64>) -> String {
     score.map_or_else(|| "missing".to_string(), |x| x.to_string())
-}
-
-fn plural(n: usize, noun: &str) -> String {
-    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }
