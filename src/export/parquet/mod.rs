@@ -61,6 +61,9 @@ pub struct ParquetOut<'w> {
     schema: Arc<Schema>,
 }
 
+/// The context of every error writing an export.
+const CANNOT_WRITE: &str = "cannot write the export";
+
 impl<'w> ParquetOut<'w> {
     /// A file of `fields`, zstd-compressed, with `rows` rows (or `bytes` bytes) at most per row
     /// group, and `key_values` in its footer.
@@ -79,20 +82,20 @@ impl<'w> ParquetOut<'w> {
             .set_key_value_metadata((!key_values.is_empty()).then_some(key_values))
             .set_created_by(format!("rollscope {}", env!("CARGO_PKG_VERSION")))
             .build();
-        let writer = ArrowWriter::try_new(Vec::new(), schema.clone(), Some(properties))
-            .context("cannot write the export")?;
+        let writer =
+            ArrowWriter::try_new(Vec::new(), schema.clone(), Some(properties)).context(CANNOT_WRITE)?;
         Ok(ParquetOut { writer, out, schema })
     }
 
     /// Encodes one batch of columns (in the schema's order).
     pub fn write(&mut self, columns: Vec<ArrayRef>) -> Result<()> {
-        let batch = RecordBatch::try_new(self.schema.clone(), columns).context("cannot write the export")?;
-        self.writer.write(&batch).context("cannot write the export")?;
+        let batch = RecordBatch::try_new(self.schema.clone(), columns).context(CANNOT_WRITE)?;
+        self.writer.write(&batch).context(CANNOT_WRITE)?;
         let buffer = self.writer.inner_mut();
         if !buffer.is_empty() {
             // The writer counts the bytes it wrote itself: taking them out of its buffer leaves
             // the offsets in the footer right.
-            self.out.write_all(buffer).context("cannot write the export")?;
+            self.out.write_all(buffer).context(CANNOT_WRITE)?;
             buffer.clear();
         }
         Ok(())
@@ -109,13 +112,13 @@ impl<'w> ParquetOut<'w> {
         use parquet::arrow::arrow_writer::{ArrowColumnChunk, compute_leaves};
         use rayon::prelude::*;
         let ParquetOut { writer, out, schema } = self;
-        let (mut file, factory) = writer.into_serialized_writer().context("cannot write the export")?;
+        let (mut file, factory) = writer.into_serialized_writer().context(CANNOT_WRITE)?;
         let at_once = 2 * rayon::current_num_threads().max(1);
         for first in (0..count).step_by(at_once) {
             let groups: Vec<usize> = (first..(first + at_once).min(count)).collect();
             let mut writers = Vec::with_capacity(groups.len());
             for &g in &groups {
-                writers.push(factory.create_column_writers(g).context("cannot write the export")?);
+                writers.push(factory.create_column_writers(g).context(CANNOT_WRITE)?);
             }
             let encoded: Vec<Result<Vec<ArrowColumnChunk>>> = groups
                 .into_par_iter()
@@ -124,34 +127,34 @@ impl<'w> ParquetOut<'w> {
                     let arrays = build(g)?;
                     let mut leaves = columns.iter_mut();
                     for (field, array) in schema.fields().iter().zip(&arrays) {
-                        for leaf in compute_leaves(field, array).context("cannot write the export")? {
+                        for leaf in compute_leaves(field, array).context(CANNOT_WRITE)? {
                             if let Some(column) = leaves.next() {
-                                column.write(&leaf).context("cannot write the export")?;
+                                column.write(&leaf).context(CANNOT_WRITE)?;
                             }
                         }
                     }
-                    let chunks = columns.into_iter().map(|c| c.close().context("cannot write the export"));
+                    let chunks = columns.into_iter().map(|c| c.close().context(CANNOT_WRITE));
                     chunks.collect()
                 })
                 .collect();
             for chunks in encoded {
-                let mut group = file.next_row_group().context("cannot write the export")?;
+                let mut group = file.next_row_group().context(CANNOT_WRITE)?;
                 for chunk in chunks? {
-                    chunk.append_to_row_group(&mut group).context("cannot write the export")?;
+                    chunk.append_to_row_group(&mut group).context(CANNOT_WRITE)?;
                 }
-                group.close().context("cannot write the export")?;
+                group.close().context(CANNOT_WRITE)?;
                 let buffer = file.inner_mut();
-                out.write_all(buffer).context("cannot write the export")?;
+                out.write_all(buffer).context(CANNOT_WRITE)?;
                 buffer.clear();
             }
         }
-        file.finish().context("cannot write the export")?;
-        out.write_all(file.inner_mut()).context("cannot write the export")
+        file.finish().context(CANNOT_WRITE)?;
+        out.write_all(file.inner_mut()).context(CANNOT_WRITE)
     }
 
     /// Writes the footer.
     pub fn finish(self) -> Result<()> {
-        let rest = self.writer.into_inner().context("cannot write the export")?;
-        self.out.write_all(&rest).context("cannot write the export")
+        let rest = self.writer.into_inner().context(CANNOT_WRITE)?;
+        self.out.write_all(&rest).context(CANNOT_WRITE)
     }
 }
