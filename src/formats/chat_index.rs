@@ -11,7 +11,8 @@ use super::chat::{CONTENT_KEYS, MESSAGE_KEYS, ROLE_KEYS};
 use super::json_scalar::{MessageScores, Scalar, rollout_scores};
 use super::json_scan::Cursor;
 use crate::model::{Hatch, Interner, Locator, NO_ROLE, Role, RolloutSummary, SummaryBuilder, response_hash};
-use raw_values::{Content, Record, raw_content_text, string_value};
+pub use raw_values::Content;
+use raw_values::{Record, raw_content_text, string_value};
 
 mod raw_values;
 

@@ -207,13 +207,15 @@ const PARALLEL_UNESCAPE: usize = 16 << 20;
 /// beyond the output, and the cores share the work.
 pub fn unescape_string(literal: &str) -> Option<String> {
     let body = literal.strip_prefix('"')?.strip_suffix('"')?;
+    if body.len() < PARALLEL_UNESCAPE {
+        // Most strings: written as text, so nothing is left to check.
+        let mut out = String::with_capacity(body.len());
+        unescape_pieces(body, |piece| out.push_str(piece))?;
+        return Some(out);
+    }
     let mut out = vec![0u8; body.len()];
     super::input::advise_huge_pages(out.as_ptr(), out.len());
-    let pieces = if body.len() < PARALLEL_UNESCAPE {
-        std::iter::once(0..body.len()).collect()
-    } else {
-        cut_points(body, rayon::current_num_threads() * 2)
-    };
+    let pieces = cut_points(body, rayon::current_num_threads() * 2);
     let mut slices = Vec::with_capacity(pieces.len());
     let mut rest = out.as_mut_slice();
     for piece in &pieces {
@@ -264,16 +266,22 @@ fn cut_points(body: &str, n: usize) -> Vec<std::ops::Range<usize>> {
 /// Decodes the escapes of `body` (a piece of a literal that cuts no escape) into `out`, which
 /// is at least as long; the bytes written.
 fn unescape_into(body: &str, out: &mut [u8]) -> Option<usize> {
+    let mut w = 0;
+    unescape_pieces(body, |piece| {
+        out[w..w + piece.len()].copy_from_slice(piece.as_bytes());
+        w += piece.len();
+    })?;
+    Some(w)
+}
+
+/// Hands `put` the text of `body` with its escapes decoded, in pieces: runs without escapes
+/// borrowed whole, each escape's character on its own. `None` for an escape serde_json refuses.
+fn unescape_pieces(body: &str, mut put: impl FnMut(&str)) -> Option<()> {
     let bytes = body.as_bytes();
     let mut i = 0;
-    let mut w = 0;
-    let put = |out: &mut [u8], w: &mut usize, text: &[u8]| {
-        out[*w..*w + text.len()].copy_from_slice(text);
-        *w += text.len();
-    };
     // Every index `i` takes is just after an escape, so on a character boundary.
     while let Some(k) = memchr::memchr(b'\\', &bytes[i..]) {
-        put(out, &mut w, &bytes[i..i + k]);
+        put(&body[i..i + k]);
         i += k + 1;
         let c = match *bytes.get(i)? {
             b'"' => '"',
@@ -305,11 +313,11 @@ fn unescape_into(body: &str, out: &mut [u8]) -> Option<usize> {
             }
             _ => return None,
         };
-        put(out, &mut w, c.encode_utf8(&mut [0; 4]).as_bytes());
+        put(c.encode_utf8(&mut [0; 4]));
         i += 1;
     }
-    put(out, &mut w, &bytes[i..]);
-    Some(w)
+    put(&body[i..]);
+    Some(())
 }
 
 fn hex4(digits: &[u8]) -> Option<u32> {

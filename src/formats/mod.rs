@@ -5,6 +5,7 @@ pub mod agents;
 pub mod chat;
 pub mod chat_index;
 pub mod chat_roles;
+pub mod chat_text;
 pub mod fields;
 pub mod input;
 pub mod inspect;
@@ -197,4 +198,4 @@ pub fn decode_record(json: &str, fallback_id: &str) -> Result<Rollout, RecordErr
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
-mod tests_generated;
+pub(crate) mod tests_generated;

@@ -60,7 +60,11 @@ fn message() -> impl Strategy<Value = Value> {
             if !scores.is_empty() {
                 m.insert("scores".into(), scores.into_iter().map(|(k, v)| (k.to_string(), v)).collect());
             }
-            if extra {
+            // Shown beside the text: tool calls under the OpenAI key, reasoning as the
+            // persona-drift files write it.
+            if extra && alias {
+                m.insert("thinking".into(), json!("let me think"));
+            } else if extra {
                 m.insert(
                     "tool_calls".into(),
                     json!([{"function": {"name": "f", "arguments": "{\"a\": 1}"}}]),
@@ -71,7 +75,7 @@ fn message() -> impl Strategy<Value = Value> {
     )
 }
 
-fn record() -> impl Strategy<Value = Value> {
+pub(crate) fn record() -> impl Strategy<Value = Value> {
     (
         prop::option::of(prop_oneof![text().prop_map(Value::from), any::<u32>().prop_map(Value::from)]),
         prop::collection::vec(
@@ -121,18 +125,25 @@ fn agree(json: &str, hash_turns: bool, span: bool) -> Result<(), TestCaseError> 
     Ok(())
 }
 
+/// The record as Python's `json.dumps` writes it: every non-ASCII character as a `\u` escape.
+pub(crate) fn python_ascii(json: &str) -> String {
+    json.chars()
+        .flat_map(|c| {
+            if c.is_ascii() {
+                vec![c.to_string()]
+            } else {
+                let mut units = [0u16; 2];
+                c.encode_utf16(&mut units).iter().map(|u| format!("\\u{u:04x}")).collect()
+            }
+        })
+        .collect()
+}
+
 proptest! {
     #[test]
     fn generated_records_index_alike_on_both_paths(record in record(), pretty in any::<bool>(), hash_turns in any::<bool>(), span in any::<bool>()) {
         let json = if pretty { serde_json::to_string_pretty(&record) } else { serde_json::to_string(&record) }.expect("serialises");
         agree(&json, hash_turns, span)?;
-        // Written by Python's json.dumps: every non-ASCII character as a \u escape.
-        let ascii: String = json.chars().flat_map(|c| {
-            if c.is_ascii() { vec![c.to_string()] } else {
-                let mut units = [0u16; 2];
-                c.encode_utf16(&mut units).iter().map(|u| format!("\\u{u:04x}")).collect()
-            }
-        }).collect();
-        agree(&ascii, hash_turns, span)?;
+        agree(&python_ascii(&json), hash_turns, span)?;
     }
 }

@@ -136,3 +136,74 @@ fn cancelled_searches_stop_and_counts_add_up() {
     assert_eq!(total, reference);
     assert_eq!(Hit::of(&found).len(), naive(&study, "again").len());
 }
+
+mod raw_records {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::formats::decode_record;
+    use crate::formats::tests_generated::{python_ascii, record};
+
+    fn request() -> impl Strategy<Value = Request> {
+        let pattern =
+            prop::sample::select(vec!["a", "e", "give up", "é", "<<rm", "[a-z]+ [a-z]", "\n", "😀", "A"]);
+        let role = prop::option::of(prop::sample::select(vec!["assistant", "user", "gpt", "tool"]));
+        let turns = prop::option::of(Just(vec![(2u32, 3u32)]));
+        (pattern, any::<bool>(), role, turns, any::<bool>()).prop_map(
+            |(text, literal, role, turns, snippets)| {
+                let options = PatternOptions { literal, ignore_case: None };
+                let pattern = Pattern::new(text, options).expect("compiles");
+                Request { pattern, scope: Scope { role: role.map(str::to_string), turns }, snippets }
+            },
+        )
+    }
+
+    /// Reads the record the fast way; when it does, the hits are those of the decoded rollout.
+    fn agree(json: &str, request: &Request) -> Result<(), TestCaseError> {
+        let decoded = decode_record(json, "f:1").expect("generated records decode");
+        let reference = matches_in(&decoded, request, 7);
+        let plain = !json.contains("tool_calls") && !json.contains("thinking");
+        match matches_in_record(json.as_bytes(), request, 7) {
+            Some(found) => prop_assert_eq!(found, reference, "{}", json),
+            // Only records with reasoning or tool calls leave.
+            None => prop_assert!(!plain, "left the fast path: {}", json),
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #[test]
+        fn hits_in_raw_records_equal_hits_in_decoded_ones(record in record(), request in request(), pretty in any::<bool>()) {
+            let json = if pretty { serde_json::to_string_pretty(&record) } else { serde_json::to_string(&record) }.expect("serialises");
+            agree(&json, &request)?;
+            agree(&python_ascii(&json), &request)?;
+        }
+    }
+
+    #[test]
+    fn odd_records_leave_the_fast_path() {
+        let request = literal("hi");
+        let leave = [
+            r#"{"messages": [{"role": "user", "content": "hi", "thinking": "hi"}]}"#,
+            r#"{"messages": "hi"}"#,
+            r#"{"messages": ["hi"]}"#,
+            r#"{"messages": [{"content": "hi"}]} x"#,
+            r#"{"messages": [{"content": "hi", "n": NaN}]}"#,
+        ];
+        for json in leave {
+            assert_eq!(matches_in_record(json.as_bytes(), &request, 0), None, "{json}");
+        }
+        // The best-ranked list key wins, whatever the order; null content is empty text.
+        let json = r#"{"traj": [{"content": "hi"}], "messages": [{"from": "gpt", "value": "hi hi"}, {"content": null}]}"#;
+        let found = matches_in_record(json.as_bytes(), &request, 0).unwrap().unwrap();
+        assert_eq!(found.messages.len(), 1);
+        assert_eq!(
+            (found.messages[0].role, found.messages[0].turn, found.count()),
+            (Role::Assistant, Some(1), 2)
+        );
+        // Typed parts are joined by a newline, as shown.
+        let json = r#"{"messages": [{"role": "user", "content": ["h", {"type": "text", "text": "i hi"}, {"type": "image"}]}]}"#;
+        let found = matches_in_record(json.as_bytes(), &request, 0).unwrap().unwrap();
+        assert_eq!(found.messages[0].spans, vec![(4, 6)]);
+    }
+}

@@ -19,11 +19,24 @@ pub(super) struct Record<'j> {
 }
 
 /// A message's content as it stands in the record.
-#[derive(Clone, Copy)]
-pub(super) enum Content<'j> {
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Content<'j> {
     Text(Literal<'j>),
     /// Anything else (typed parts, `null`), as JSON text.
     Other(&'j str),
+}
+
+impl<'j> Content<'j> {
+    /// The text as displayed (`content_text`); `None` if it cannot be decoded.
+    pub fn text(self) -> Option<Cow<'j, str>> {
+        match self {
+            Content::Text(literal) => literal.decode(),
+            Content::Other(json) => {
+                let value = serde_json::from_str::<serde_json::Value>(json).ok()?;
+                Some(Cow::Owned(content_text(&value)))
+            }
+        }
+    }
 }
 
 /// The text of an assistant message's content, decoded only when the hatch could match it or
@@ -33,14 +46,14 @@ pub(super) fn raw_content_text<'a>(
     hatch: &Hatch,
     always: bool,
 ) -> Option<Cow<'a, str>> {
-    match content {
-        Content::Text(literal) if !literal.escaped => Some(Cow::Borrowed(literal.body())),
-        Content::Text(literal) if always || hatch.may_match_encoded(literal.text) => literal.decode(),
-        Content::Other(json) if always || hatch.may_match_encoded(json) => {
-            let value = serde_json::from_str::<serde_json::Value>(json).ok()?;
-            Some(Cow::Owned(content_text(&value)))
-        }
-        _ => Some(Cow::Borrowed("")),
+    let needed = always
+        || match content {
+            Content::Text(literal) => !literal.escaped || hatch.may_match_encoded(literal.text),
+            Content::Other(json) => hatch.may_match_encoded(json),
+        };
+    match needed {
+        true => content.text(),
+        false => Some(Cow::Borrowed("")),
     }
 }
 

@@ -1,0 +1,103 @@
+//! The messages of a chat record as a search reads them, straight from the record's bytes: each
+//! message's role and its content, with no rollout built and no text decoded (a search decodes
+//! only the messages it looks in). It must agree with `decode_chat` + `Message::full_text`; a
+//! record where more than the content is shown (reasoning, tool calls) or that the cursor
+//! refuses gives `None`, and the caller decodes it whole. Tests compare both on generated records (`tests_generated.rs`).
+
+use std::borrow::Cow;
+
+use super::chat::{CONTENT_KEYS, MESSAGE_KEYS, ROLE_KEYS};
+use super::chat_index::Content;
+use super::json_scalar::Scalar;
+use super::json_scan::Cursor;
+use crate::model::NO_ROLE;
+
+/// One message as it stands in the record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawMessage<'j> {
+    /// The role as the file names it (`NO_ROLE` when it names none).
+    pub role_name: Cow<'j, str>,
+    /// The content, undecoded; `None` when there is none (an empty text).
+    pub content: Option<Content<'j>>,
+}
+
+impl<'j> RawMessage<'j> {
+    /// The message's text as displayed; `None` if it cannot be decoded.
+    pub fn text(&self) -> Option<Cow<'j, str>> {
+        self.content.map_or(Some(Cow::Borrowed("")), Content::text)
+    }
+}
+
+/// Fields whose values the reader shows beside the content (`Message::full_text`).
+const SHOWN_BESIDE_CONTENT: [&str; 3] = ["thinking", "tool_calls", "function_call"];
+
+/// Nesting of a record's fields, of a message list's elements, and of a message's fields.
+const FIELD: usize = 1;
+const ELEMENT: usize = 2;
+const MESSAGE_FIELD: usize = 3;
+
+/// The messages of a chat record in order, or `None` (decode it whole instead).
+pub fn chat_messages(json: &str) -> Option<Vec<RawMessage<'_>>> {
+    let mut c = Cursor::new(json);
+    // The last value of a repeated list key counts, and the best-ranked key present is the
+    // list, as in `decode_chat`.
+    let mut lists: [Option<Vec<RawMessage>>; MESSAGE_KEYS.len()] = Default::default();
+    let object = c.each_field(0, |c, key| {
+        match MESSAGE_KEYS.iter().position(|k| *k == key) {
+            Some(rank) => lists[rank] = Some(messages(c)?),
+            None => {
+                c.value(FIELD)?;
+            }
+        }
+        Some(())
+    })?;
+    if !object || !c.at_end() {
+        return None;
+    }
+    lists.into_iter().flatten().next()
+}
+
+/// A message list: an array of message objects (anything else is the full decoder's to report).
+fn messages<'j>(c: &mut Cursor<'j>) -> Option<Vec<RawMessage<'j>>> {
+    if c.peek()? != b'[' {
+        return None;
+    }
+    c.open_array()?;
+    let mut list = Vec::new();
+    let mut first = true;
+    while c.element(first)? {
+        first = false;
+        if c.peek()? != b'{' {
+            return None;
+        }
+        list.push(message(c)?);
+    }
+    Some(list)
+}
+
+fn message<'j>(c: &mut Cursor<'j>) -> Option<RawMessage<'j>> {
+    // Preference among aliases follows ROLE_KEYS / CONTENT_KEYS order, as in decode_chat.
+    let mut roles: [Option<Cow<'j, str>>; 2] = [None, None];
+    let mut contents: [Option<Content<'j>>; 2] = [None, None];
+    c.each_field(ELEMENT, |c, key| {
+        if let Some(i) = ROLE_KEYS.iter().position(|k| *k == key) {
+            roles[i] = Scalar::read(c, MESSAGE_FIELD)?.string();
+        } else if let Some(i) = CONTENT_KEYS.iter().position(|k| *k == key) {
+            contents[i] = Some(match c.peek()? {
+                b'"' => Content::Text(c.literal()?),
+                _ => Content::Other(c.value(MESSAGE_FIELD)?),
+            });
+        } else if SHOWN_BESIDE_CONTENT.contains(&&*key) {
+            return None;
+        } else {
+            c.value(MESSAGE_FIELD)?;
+        }
+        Some(())
+    })?;
+    let [role, from] = roles;
+    let [content, value] = contents;
+    Some(RawMessage {
+        role_name: role.or(from).unwrap_or(Cow::Borrowed(NO_ROLE)),
+        content: content.or(value),
+    })
+}
