@@ -1,20 +1,22 @@
 //! Search across every message of a study, for `rollscope grep` and the app's `/`: one engine,
 //! so both find the same matches. Runs on workers: sources are read in blocks of whole
 //! rollouts; a rollout whose raw bytes cannot hold a match (`Pattern::may_match_raw`) is not
-//! decoded, the others are and their messages searched as displayed (so matches in keys or
-//! escapes do not count). Results are handed over in study order as blocks finish, so the first
+//! read further, the others have their messages searched as displayed (so matches in keys or
+//! escapes do not count): a chat record's straight from its bytes (`formats::chat_text`),
+//! decoding only the texts searched, anything else decoded whole. Results are handed over in study order as blocks finish, so the first
 //! hits show while the rest is searched. Cancellable.
 
+mod messages;
 mod pattern;
 
+pub use messages::matches_in;
+use messages::matches_in_record;
 pub use pattern::{Pattern, PatternError, PatternOptions};
 
 use std::sync::{Arc, Mutex};
 
-use crate::formats::chat_text::chat_messages;
-use crate::formats::json_text;
 use crate::load::{self, Source};
-use crate::model::{Locator, Role, Rollout};
+use crate::model::{Locator, Role};
 use crate::sanitize;
 use crate::study::Study;
 
@@ -250,68 +252,6 @@ fn search_block(source: &Source, block: &[&Target], request: &Request, hits: &mu
             hits.extend(matches_in(&rollout, request, *index));
         }
     }
-}
-
-/// The matches in a chat record's bytes, found without decoding the rollout (only the texts
-/// searched are decoded, and only those with escapes); `None` when the record needs the full
-/// decoder (see `formats::chat_text`).
-fn matches_in_record(raw: &[u8], request: &Request, index: u32) -> Option<Option<RolloutHits>> {
-    let messages = chat_messages(json_text::utf8(raw).ok()?)?;
-    let mut found = Vec::new();
-    let mut turns = Turns::default();
-    for (m, message) in messages.iter().enumerate() {
-        let role = Role::parse(&message.role_name);
-        let turn = turns.next(role);
-        if request.scope.admits(role, &message.role_name, turn) {
-            found.extend(message_hits(&message.text()?, request, m, role, turn));
-        }
-    }
-    Some((!found.is_empty()).then_some(RolloutHits { rollout: index, messages: found }))
-}
-
-/// The matches in one decoded rollout, `None` when there are none.
-pub fn matches_in(rollout: &Rollout, request: &Request, index: u32) -> Option<RolloutHits> {
-    let mut found = Vec::new();
-    let mut turns = Turns::default();
-    for (m, message) in rollout.messages.iter().enumerate() {
-        let turn = turns.next(message.role);
-        if request.scope.admits(message.role, &message.role_name, turn) {
-            found.extend(message_hits(&message.full_text(), request, m, message.role, turn));
-        }
-    }
-    (!found.is_empty()).then_some(RolloutHits { rollout: index, messages: found })
-}
-
-/// Counts assistant messages: the 1-based turn of each, `None` for other messages.
-#[derive(Default)]
-struct Turns(usize);
-
-impl Turns {
-    fn next(&mut self, role: Role) -> Option<usize> {
-        (role == Role::Assistant).then(|| {
-            self.0 += 1;
-            self.0
-        })
-    }
-}
-
-/// The matches in message `m`'s text as displayed, `None` when there are none.
-fn message_hits(
-    text: &str,
-    request: &Request,
-    m: usize,
-    role: Role,
-    turn: Option<usize>,
-) -> Option<MessageHits> {
-    let spans: Vec<(u32, u32)> = request.pattern.find_iter(text).map(|(a, b)| (a as u32, b as u32)).collect();
-    if spans.is_empty() {
-        return None;
-    }
-    let snippets = match request.snippets {
-        true => spans.iter().map(|&(a, b)| snippet(text, a as usize, b as usize)).collect(),
-        false => Vec::new(),
-    };
-    Some(MessageHits { message: m as u32, role, turn: turn.map(|t| t as u32), spans, snippets })
 }
 
 /// Bytes of context either side of a match in its snippet.

@@ -67,6 +67,12 @@ impl Pattern {
         self.regex.find_iter(text).filter(|m| !m.is_empty()).map(|m| (m.start(), m.end()))
     }
 
+    /// Whether the pattern is a literal JSON escaping cannot hide or make (see `raw_prefilter`):
+    /// its matches in escaped text are its matches in the decoded text.
+    pub fn is_plain_literal(&self) -> bool {
+        self.raw.is_some()
+    }
+
     /// Whether a record's raw bytes can hold a match: false only when the raw prefilter
     /// proves none of its messages can.
     pub fn may_match_raw(&self, raw: &[u8]) -> bool {

@@ -145,8 +145,19 @@ mod raw_records {
     use crate::formats::tests_generated::{python_ascii, record};
 
     fn request() -> impl Strategy<Value = Request> {
-        let pattern =
-            prop::sample::select(vec!["a", "e", "give up", "é", "<<rm", "[a-z]+ [a-z]", "\n", "😀", "A"]);
+        let pattern = prop::sample::select(vec![
+            "a",
+            "e",
+            "n",
+            "t a",
+            "give up",
+            "é",
+            "<<rm",
+            "[a-z]+ [a-z]",
+            "\n",
+            "😀",
+            "A",
+        ]);
         let role = prop::option::of(prop::sample::select(vec!["assistant", "user", "gpt", "tool"]));
         let turns = prop::option::of(Just(vec![(2u32, 3u32)]));
         (pattern, any::<bool>(), role, turns, any::<bool>()).prop_map(
@@ -201,6 +212,17 @@ mod raw_records {
             (found.messages[0].role, found.messages[0].turn, found.count()),
             (Role::Assistant, Some(1), 2)
         );
+        // A plain literal is found in escaped text at its offsets once decoded; one starting
+        // on an escape's letter, or text with a \u escape, is decoded instead.
+        let count = |needle: &str, text: &str| {
+            let json = format!(r#"{{"messages": [{{"content": "{text}"}}]}}"#);
+            let found =
+                matches_in_record(json.as_bytes(), &Request { snippets: false, ..literal(needle) }, 0);
+            found.unwrap().map(|r| r.messages[0].spans.clone()).unwrap_or_default()
+        };
+        assert_eq!(count("hi", r#"\"hi\" \\hi\nhi"#), vec![(1, 3), (6, 8), (9, 11)]);
+        assert_eq!(count("ni", r#"\ni ni"#), vec![(3, 5)]);
+        assert_eq!(count("hi", r#"\u0068i hi"#), vec![(0, 2), (3, 5)]);
         // Typed parts are joined by a newline, as shown.
         let json = r#"{"messages": [{"role": "user", "content": ["h", {"type": "text", "text": "i hi"}, {"type": "image"}]}]}"#;
         let found = matches_in_record(json.as_bytes(), &request, 0).unwrap().unwrap();
