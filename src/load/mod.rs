@@ -273,37 +273,44 @@ fn load_source(read: SourceRead, options: &LoadOptions, sink: &Sink) -> Result<(
             eval::index_eval(source, problems, &ctx, options.worker_count(), sink);
             Ok(())
         }
-        // A JSON log laid out and its samples indexed on every core, the first as soon as they
-        // are laid out; one the layout cannot read goes to the full parser, which says what is
-        // wrong and where.
-        Format::InspectJson if matches!(source.origin, Origin::File(_)) => {
-            let bytes = source.read_all(options.limits.rollout_file())?;
+        // A JSON log read a window at a time, each window's samples indexed on every core, the
+        // first window's at once. A log whose `eval` is not before its samples is read whole
+        // and laid out; one the layout cannot read goes to the full parser, which says what
+        // is wrong and where.
+        Format::InspectJson if let Origin::File(path) = &source.origin => {
+            let cannot = |e: std::io::Error| Problem::file(display, format!("cannot read: {e}"));
+            let mut window = inspect_json::Window::open(path, options.limits.rollout_file())
+                .map_err(|e| Problem::file(display, format!("cannot read: {e}")))?;
             let threads = options.worker_count();
-            if let Some((log, mut elements)) = formats::inspect::JsonLog::open_head(&bytes, &options.inspect)
-            {
+            let mut head = formats::inspect::JsonLog::open_head(&window.buf, &options.inspect);
+            while head.is_none() && !window.eof {
+                window.read_more().map_err(cannot)?;
+                head = formats::inspect::JsonLog::open_head(&window.buf, &options.inspect);
+            }
+            if let Some((log, first)) = head {
+                let path = path.clone();
                 let source = Source { json_log: Some(Arc::new(log)), ..source };
-                inspect_json::index_inspect_json(source, &bytes, &mut elements, &ctx, threads, sink);
+                let broken =
+                    inspect_json::stream_inspect_json(source, &mut window, first, &ctx, threads, sink)
+                        .map_err(cannot)?;
                 // The samples array broke off (a log cut short): the rows before stay, and
                 // the full parser says where.
-                if elements.broken
-                    && let Err(problem) =
+                if broken {
+                    let bytes = formats::input::read(&path, options.limits.rollout_file())
+                        .map_err(|e| Problem::file(display, format!("cannot read: {e}")))?;
+                    if let Err(problem) =
                         formats::inspect::decode_inspect_json(&bytes, display, &options.inspect)
-                {
-                    sink(LoadEvent::Problem(problem));
+                    {
+                        sink(LoadEvent::Problem(problem));
+                    }
                 }
                 return Ok(());
             }
+            let bytes = window.into_whole().map_err(cannot)?;
             match formats::inspect::JsonLog::open(&bytes, &options.inspect) {
                 Some((log, samples)) => {
                     let source = Source { json_log: Some(Arc::new(log)), ..source };
-                    inspect_json::index_inspect_json(
-                        source,
-                        &bytes,
-                        &mut samples.into_iter(),
-                        &ctx,
-                        threads,
-                        sink,
-                    );
+                    inspect_json::index_inspect_json(source, &bytes, &samples, &ctx, threads, sink);
                 }
                 None => {
                     let decoded = formats::inspect::decode_inspect_json(&bytes, display, &options.inspect)?;

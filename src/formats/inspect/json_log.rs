@@ -7,7 +7,7 @@ use std::sync::Mutex;
 
 use serde_json::{Map, Value};
 
-use super::layout::{Elements, head, layout};
+use super::layout::{head, layout};
 use super::sample::{InspectOptions, LogContext, decode_sample};
 use crate::formats::json_text::{nonfinite_to_null, strip_bom};
 use crate::formats::record::record_error;
@@ -37,13 +37,14 @@ impl JsonLog {
 
     /// Lays out only the head of the file, up to the `samples` array, when `eval` comes
     /// before it (as inspect_ai writes it): the samples can then be laid out one by one
-    /// (`Elements`, from the index returned), the first decoded before the rest is found.
-    pub fn open_head<'a>(bytes: &'a [u8], options: &InspectOptions) -> Option<(JsonLog, Elements<'a>)> {
+    /// (`Elements`, from the index returned: just past the array's `[`), the first decoded
+    /// before the rest is read. `None` also when `bytes` end before the array does begin.
+    pub fn open_head(bytes: &[u8], options: &InspectOptions) -> Option<(JsonLog, usize)> {
         let start = bytes.len() - strip_bom(bytes).len();
         let (values, first) = head(bytes, start)?;
         let eval_range = values.iter().find(|(k, _)| k == "eval").map(|(_, r)| r.clone())?;
         let eval = eval_object(bytes, eval_range)?;
-        Some((JsonLog::new(&eval, options), Elements::new(bytes, first)))
+        Some((JsonLog::new(&eval, options), first))
     }
 
     fn new(eval: &Map<String, Value>, options: &InspectOptions) -> JsonLog {

@@ -107,7 +107,14 @@ impl<'a> Elements<'a> {
         Elements { bytes, at: if done { at + 1 } else { at }, done, broken: false }
     }
 
-    /// The index past the array's `]` (once every element was read).
+    /// Goes on at `at`, where an element starts, in bytes that follow what was read before
+    /// (an array read a window at a time).
+    pub fn resume(bytes: &'a [u8], at: usize) -> Elements<'a> {
+        Elements { bytes, at, done: false, broken: false }
+    }
+
+    /// The index past the array's `]` once every element was read; where the element that
+    /// broke off starts, when one did (a window that ends inside it reads on from there).
     pub fn end(&self) -> usize {
         self.at
     }

@@ -151,6 +151,12 @@ impl SummaryBuilder {
             };
             scores.push(TurnScores { name, values });
         }
+        // Lists built by pushing keep room for four; a study of a million two-message chats
+        // would hold twice its size in that room.
+        let (mut metadata, mut rollout_scores) = (metadata, rollout_scores);
+        metadata.shrink_to_fit();
+        rollout_scores.shrink_to_fit();
+        scores.shrink_to_fit();
         RolloutSummary {
             id,
             source,
