@@ -39,6 +39,10 @@ pub struct ListColumns {
     fields: Vec<FieldInfo>,
     /// How many rollouts `fields` measured.
     measured: usize,
+    /// Each field's widest value and distinct values so far, so that rows arriving a run at a
+    /// time are measured once each (measuring the sample again per run of 32 was a third of
+    /// the app's work while a big Inspect log loaded).
+    seen: BTreeMap<Arc<str>, (usize, HashSet<String>)>,
 }
 
 impl ListColumns {
@@ -46,11 +50,23 @@ impl ListColumns {
         ListColumns { chosen, ..ListColumns::default() }
     }
 
-    /// Measures the study again when it has grown within the sample (or started over).
+    /// Measures the rollouts the study gained within the sample (all again if it started over).
     pub fn refresh(&mut self, rollouts: &[RolloutSummary]) {
         let n = rollouts.len().min(SAMPLE);
+        if n < self.measured {
+            (self.seen, self.measured) = (BTreeMap::new(), 0);
+        }
         if n != self.measured {
-            self.fields = measure(&rollouts[..n]);
+            measure(&mut self.seen, &rollouts[self.measured..n]);
+            self.fields = self
+                .seen
+                .iter()
+                .map(|(name, (width, values))| FieldInfo {
+                    name: name.clone(),
+                    width: *width,
+                    distinct: values.len(),
+                })
+                .collect();
             self.measured = n;
         }
     }
@@ -102,22 +118,18 @@ impl ListColumns {
     }
 }
 
-fn measure(rollouts: &[RolloutSummary]) -> Vec<FieldInfo> {
-    let mut seen: BTreeMap<Arc<str>, (usize, HashSet<String>)> = BTreeMap::new();
+/// Adds `rollouts` to each field's widest value and distinct values.
+fn measure(seen: &mut BTreeMap<Arc<str>, (usize, HashSet<String>)>, rollouts: &[RolloutSummary]) {
     for r in rollouts {
         for (name, value) in &r.metadata {
             let text = value.text();
             let (width, values) = seen.entry(name.clone()).or_default();
             *width = (*width).max(sanitize::clean(&text).width());
-            // Counting stops at a value per rollout: enough to tell "one per rollout".
-            if !text.is_empty() && values.len() <= rollouts.len() {
+            if !text.is_empty() && !values.contains(&*text) {
                 values.insert(text.into_owned());
             }
         }
     }
-    seen.into_iter()
-        .map(|(name, (width, values))| FieldInfo { name, width, distinct: values.len() })
-        .collect()
 }
 
 /// Ids as the list shows them: the part every given id shares at the start (up to a separator)
@@ -161,6 +173,31 @@ fn common_suffix(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_measured_a_run_at_a_time_measure_as_all_at_once() {
+        let study = crate::study::Study::demo(&crate::load::LoadOptions::default());
+        let rollouts = &study.rollouts;
+        let mut whole = ListColumns::default();
+        whole.refresh(rollouts);
+        assert!(
+            whole.fields().iter().any(|f| &*f.name == "condition" && f.distinct == 2),
+            "{:?}",
+            whole.fields()
+        );
+        let mut runs = ListColumns::default();
+        for n in (0..=rollouts.len()).step_by(7).chain([rollouts.len()]) {
+            runs.refresh(&rollouts[..n]);
+        }
+        assert_eq!(runs.fields(), whole.fields());
+        assert_eq!(runs.measured, rollouts.len());
+        // A study that started over is measured afresh.
+        runs.refresh(&rollouts[..1]);
+        let mut one = ListColumns::default();
+        one.refresh(&rollouts[..1]);
+        assert_eq!(runs.fields(), one.fields());
+        assert!(one.fields().iter().all(|f| f.distinct <= 1));
+    }
 
     #[test]
     fn shared_starts_and_ends_are_dropped_at_separators() {
