@@ -192,29 +192,44 @@ struct Message<'a> {
 
 /// A message object at the cursor.
 fn message<'j>(c: &mut Cursor<'j>) -> Option<Message<'j>> {
+    let mut scores = MessageScores::default();
+    let (role, content) = role_and_content(c, |c, key| {
+        match key == "scores" {
+            true => scores = MessageScores::read(c, MESSAGE_FIELD)?,
+            false => {
+                c.value(MESSAGE_FIELD)?;
+            }
+        }
+        Some(())
+    })?;
+    Some(Message { role, content, scores })
+}
+
+/// The role and the content of the message object at the cursor (the content checked whole
+/// by the cursor, left undecoded); every other field goes to `other`, which reads it.
+pub(crate) fn role_and_content<'j>(
+    c: &mut Cursor<'j>,
+    mut other: impl FnMut(&mut Cursor<'j>, Cow<'j, str>) -> Option<()>,
+) -> Option<(Option<Cow<'j, str>>, Option<Content<'j>>)> {
     // Preference among aliases follows ROLE_KEYS / CONTENT_KEYS order, as in decode_chat.
     let mut roles: [Option<Cow<'j, str>>; 2] = [None, None];
     let mut contents: [Option<Content<'j>>; 2] = [None, None];
-    let mut scores = MessageScores::default();
     c.each_field(ELEMENT, |c, key| {
         if let Some(i) = ROLE_KEYS.iter().position(|k| *k == key) {
             roles[i] = Scalar::read(c, MESSAGE_FIELD)?.string();
         } else if let Some(i) = CONTENT_KEYS.iter().position(|k| *k == key) {
-            // Checked whole by the cursor; decoded only if a summary needs its text.
             contents[i] = Some(match c.peek()? {
                 b'"' => Content::Text(c.literal()?),
                 _ => Content::Other(c.value(MESSAGE_FIELD)?),
             });
-        } else if key == "scores" {
-            scores = MessageScores::read(c, MESSAGE_FIELD)?;
         } else {
-            c.value(MESSAGE_FIELD)?;
+            other(c, key)?;
         }
         Some(())
     })?;
     let [role, from] = roles;
     let [content, value] = contents;
-    Some(Message { role: role.or(from), content: content.or(value), scores })
+    Some((role.or(from), content.or(value)))
 }
 
 /// `metadata`'s fields; a repeated key keeps its last value, as serde_json's Map does.

@@ -6,9 +6,8 @@
 
 use std::borrow::Cow;
 
-use super::chat::{CONTENT_KEYS, MESSAGE_KEYS, ROLE_KEYS};
-use super::chat_index::Content;
-use super::json_scalar::Scalar;
+use super::chat::MESSAGE_KEYS;
+use super::chat_index::{Content, role_and_content};
 use super::json_scan::Cursor;
 use crate::model::NO_ROLE;
 
@@ -33,7 +32,6 @@ const SHOWN_BESIDE_CONTENT: [&str; 3] = ["thinking", "tool_calls", "function_cal
 
 /// Nesting of a record's fields, of a message list's elements, and of a message's fields.
 const FIELD: usize = 1;
-const ELEMENT: usize = 2;
 const MESSAGE_FIELD: usize = 3;
 
 /// The messages of a chat record in order, or `None` (decode it whole instead).
@@ -76,28 +74,9 @@ fn messages<'j>(c: &mut Cursor<'j>) -> Option<Vec<RawMessage<'j>>> {
 }
 
 fn message<'j>(c: &mut Cursor<'j>) -> Option<RawMessage<'j>> {
-    // Preference among aliases follows ROLE_KEYS / CONTENT_KEYS order, as in decode_chat.
-    let mut roles: [Option<Cow<'j, str>>; 2] = [None, None];
-    let mut contents: [Option<Content<'j>>; 2] = [None, None];
-    c.each_field(ELEMENT, |c, key| {
-        if let Some(i) = ROLE_KEYS.iter().position(|k| *k == key) {
-            roles[i] = Scalar::read(c, MESSAGE_FIELD)?.string();
-        } else if let Some(i) = CONTENT_KEYS.iter().position(|k| *k == key) {
-            contents[i] = Some(match c.peek()? {
-                b'"' => Content::Text(c.literal()?),
-                _ => Content::Other(c.value(MESSAGE_FIELD)?),
-            });
-        } else if SHOWN_BESIDE_CONTENT.contains(&&*key) {
-            return None;
-        } else {
-            c.value(MESSAGE_FIELD)?;
-        }
-        Some(())
+    let (role, content) = role_and_content(c, |c, key| match SHOWN_BESIDE_CONTENT.contains(&&*key) {
+        true => None,
+        false => c.value(MESSAGE_FIELD).map(|_| ()),
     })?;
-    let [role, from] = roles;
-    let [content, value] = contents;
-    Some(RawMessage {
-        role_name: role.or(from).unwrap_or(Cow::Borrowed(NO_ROLE)),
-        content: content.or(value),
-    })
+    Some(RawMessage { role_name: role.unwrap_or(Cow::Borrowed(NO_ROLE)), content })
 }

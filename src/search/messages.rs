@@ -2,6 +2,8 @@
 //! record's bytes without decoding it (`formats::chat_text`), where a plain literal is even
 //! found in escaped text without unescaping it.
 
+use std::borrow::Cow;
+
 use super::{MessageHits, Request, RolloutHits, snippet};
 use crate::formats::chat_index::Content;
 use crate::formats::chat_text::chat_messages;
@@ -22,16 +24,20 @@ pub(super) fn matches_in_record(raw: &[u8], request: &Request, index: u32) -> Op
         if !request.scope.admits(role, &message.role_name, turn) {
             continue;
         }
-        let spans = match message.content {
+        let raw = match message.content {
             Some(Content::Text(literal)) if literal.escaped && !request.snippets => {
                 escaped_spans(literal, request)
             }
             _ => None,
         };
-        found.extend(match spans {
-            Some(spans) => hits_of(spans, "", request, m, role, turn),
-            None => message_hits(&message.text()?, request, m, role, turn),
-        });
+        let (spans, text) = match raw {
+            Some(spans) => (spans, Cow::Borrowed("")),
+            None => {
+                let text = message.text()?;
+                (spans_in(&text, request), text)
+            }
+        };
+        found.extend(hits_of(spans, &text, request, m, role, turn));
     }
     Some((!found.is_empty()).then_some(RolloutHits { rollout: index, messages: found }))
 }
@@ -76,7 +82,8 @@ pub fn matches_in(rollout: &Rollout, request: &Request, index: u32) -> Option<Ro
     for (m, message) in rollout.messages.iter().enumerate() {
         let turn = turns.next(message.role);
         if request.scope.admits(message.role, &message.role_name, turn) {
-            found.extend(message_hits(&message.full_text(), request, m, message.role, turn));
+            let text = message.full_text();
+            found.extend(hits_of(spans_in(&text, request), &text, request, m, message.role, turn));
         }
     }
     (!found.is_empty()).then_some(RolloutHits { rollout: index, messages: found })
@@ -95,19 +102,13 @@ impl Turns {
     }
 }
 
-/// The matches in message `m`'s text as displayed, `None` when there are none.
-fn message_hits(
-    text: &str,
-    request: &Request,
-    m: usize,
-    role: Role,
-    turn: Option<usize>,
-) -> Option<MessageHits> {
-    let spans = request.pattern.find_iter(text).map(|(a, b)| (a as u32, b as u32)).collect();
-    hits_of(spans, text, request, m, role, turn)
+/// Byte ranges of the matches in a message's text as displayed.
+fn spans_in(text: &str, request: &Request) -> Vec<(u32, u32)> {
+    request.pattern.find_iter(text).map(|(a, b)| (a as u32, b as u32)).collect()
 }
 
-/// Message `m`'s hits from the spans found in `text` (which is only read for snippets).
+/// Message `m`'s hits from the spans found in its `text` (only read for snippets); `None`
+/// when there are none.
 fn hits_of(
     spans: Vec<(u32, u32)>,
     text: &str,
