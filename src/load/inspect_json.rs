@@ -77,19 +77,26 @@ impl Window {
     }
 
     /// Runs `during` on the bytes held (decoding their samples on every core) while the next
-    /// window is read on another thread: the bytes from `at` on, then at least a window more,
-    /// and at least as much as is held (a sample longer than a window is read in doublings).
-    fn advance_during(&mut self, at: usize, during: impl FnOnce(&[u8])) -> std::io::Result<()> {
+    /// window is read on another thread — the bytes from `at` on, then at least a window more,
+    /// and at least as much as is held (a sample longer than a window is read in doublings) —
+    /// and given to `then` there (laying it out).
+    fn advance_during<T: Send>(
+        &mut self,
+        at: usize,
+        during: impl FnOnce(&[u8]),
+        then: impl FnOnce(&[u8]) -> T + Send,
+    ) -> std::io::Result<T> {
         let Window { file, buf, spare, sizes, .. } = self;
         let (head, tail) = buf.split_at(at);
         let n = sizes.1.max(tail.len());
-        let (eof, counted) = std::thread::scope(|scope| {
+        let (eof, counted, next) = std::thread::scope(|scope| {
             // The lines let go of are counted here too: on the reading thread, not between
             // windows.
             let reader = scope.spawn(move || {
                 spare.clear();
                 spare.extend_from_slice(tail);
-                read_onto(file, spare, n).map(|eof| (eof, line_column(head, head.len())))
+                let eof = read_onto(file, spare, n)?;
+                Ok::<_, std::io::Error>((eof, line_column(head, head.len()), then(spare)))
             });
             during(buf);
             reader.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
@@ -98,7 +105,7 @@ impl Window {
         std::mem::swap(&mut self.buf, &mut self.spare);
         self.eof = eof;
         self.base += at;
-        Ok(())
+        Ok(next)
     }
 }
 
@@ -131,17 +138,13 @@ pub fn stream_inspect_json(
     let Some(log) = source.json_log.clone() else { return Ok(false) };
     let mut delivery = Delivery::new(&source);
     sink(LoadEvent::Source(Box::new(source)));
-    let (mut at, mut opening, mut position) = (first, true, 0);
+    let mut layout = LaidOut::of(Elements::new(&window.buf, first));
+    let mut position = 0;
     loop {
-        let mut elements = match opening {
-            true => Elements::new(&window.buf, at),
-            false => Elements::resume(&window.buf, at),
-        };
-        let batch: Vec<Range<usize>> = elements.by_ref().collect();
-        let last = !elements.broken || window.eof;
-        let (base, resume) = (window.base, elements.end());
+        let last = !layout.broken || window.eof;
+        let (base, resume) = (window.base, layout.end);
         let done = if last { delivery.size } else { (base + resume) as u64 };
-        let start = window.start;
+        let (start, batch) = (window.start, std::mem::take(&mut layout.batch));
         let mut step = |buf: &[u8]| {
             let bytes = Bytes { buf, base, start };
             index_batch(&log, bytes, &batch, position, done, ctx, threads, &mut delivery, sink);
@@ -149,11 +152,26 @@ pub fn stream_inspect_json(
         if last {
             step(&window.buf);
             sink(LoadEvent::BytesRead(delivery.size.saturating_sub(delivery.read)));
-            return Ok(elements.broken);
+            return Ok(layout.broken);
         }
-        window.advance_during(resume, step)?;
+        // The next window is read and laid out on the reading thread meanwhile.
+        layout = window.advance_during(resume, step, |next| LaidOut::of(Elements::resume(next, 0)))?;
         position += batch.len();
-        (at, opening) = (0, false);
+    }
+}
+
+/// A window's samples as laid out: the whole ones, whether the array broke off (or the
+/// window ends inside a sample), and where reading goes on (see `Elements::end`).
+struct LaidOut {
+    batch: Vec<Range<usize>>,
+    broken: bool,
+    end: usize,
+}
+
+impl LaidOut {
+    fn of(mut elements: Elements) -> LaidOut {
+        let batch = elements.by_ref().collect();
+        LaidOut { batch, broken: elements.broken, end: elements.end() }
     }
 }
 
