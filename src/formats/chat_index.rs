@@ -79,9 +79,9 @@ struct Top<'a> {
 }
 
 /// Nesting of a record's fields, of a message list's elements, and of a message's fields.
-const FIELD: usize = 1;
+pub(super) const FIELD: usize = 1;
 const ELEMENT: usize = 2;
-const MESSAGE_FIELD: usize = 3;
+pub(super) const MESSAGE_FIELD: usize = 3;
 
 struct Reader<'c, 's, 'j> {
     ctx: &'c IndexContext<'c>,

@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 
 use super::chat::MESSAGE_KEYS;
-use super::chat_index::{Content, role_and_content};
+use super::chat_index::{Content, FIELD, MESSAGE_FIELD, role_and_content};
 use super::json_scan::Cursor;
 use crate::model::NO_ROLE;
 
@@ -29,10 +29,6 @@ impl<'j> RawMessage<'j> {
 
 /// Fields whose values the reader shows beside the content (`Message::full_text`).
 const SHOWN_BESIDE_CONTENT: [&str; 3] = ["thinking", "tool_calls", "function_call"];
-
-/// Nesting of a record's fields, of a message list's elements, and of a message's fields.
-const FIELD: usize = 1;
-const MESSAGE_FIELD: usize = 3;
 
 /// The messages of a chat record in order, or `None` (decode it whole instead).
 pub fn chat_messages(json: &str) -> Option<Vec<RawMessage<'_>>> {

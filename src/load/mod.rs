@@ -220,7 +220,8 @@ struct SourceRead<'a> {
 
 fn load_source(read: SourceRead, options: &LoadOptions, sink: &Sink) -> Result<(), Problem> {
     let SourceRead { id, display, origin, size, hash_turns } = read;
-    let head = read_head(&origin).map_err(|e| Problem::file(display, format!("cannot read: {e}")))?;
+    let cannot = |e: &dyn std::fmt::Display| Problem::file(display, format!("cannot read: {e}"));
+    let head = read_head(&origin).map_err(|e| cannot(&e))?;
     let path = Path::new(display);
     let format = match options.format {
         Some(f) => f,
@@ -278,13 +279,12 @@ fn load_source(read: SourceRead, options: &LoadOptions, sink: &Sink) -> Result<(
         // and laid out; one the layout cannot read goes to the full parser, which says what
         // is wrong and where.
         Format::InspectJson if let Origin::File(path) = &source.origin => {
-            let cannot = |e: std::io::Error| Problem::file(display, format!("cannot read: {e}"));
-            let mut window = inspect_json::Window::open(path, options.limits.rollout_file())
-                .map_err(|e| Problem::file(display, format!("cannot read: {e}")))?;
+            let mut window =
+                inspect_json::Window::open(path, options.limits.rollout_file()).map_err(|e| cannot(&e))?;
             let threads = options.worker_count();
             let mut head = formats::inspect::JsonLog::open_head(&window.buf, &options.inspect);
             while head.is_none() && !window.eof {
-                window.read_more().map_err(cannot)?;
+                window.read_more().map_err(|e| cannot(&e))?;
                 head = formats::inspect::JsonLog::open_head(&window.buf, &options.inspect);
             }
             if let Some((log, first)) = head {
@@ -292,12 +292,12 @@ fn load_source(read: SourceRead, options: &LoadOptions, sink: &Sink) -> Result<(
                 let source = Source { json_log: Some(Arc::new(log)), ..source };
                 let broken =
                     inspect_json::stream_inspect_json(source, &mut window, first, &ctx, threads, sink)
-                        .map_err(cannot)?;
+                        .map_err(|e| cannot(&e))?;
                 // The samples array broke off (a log cut short): the rows before stay, and
                 // the full parser says where.
                 if broken {
-                    let bytes = formats::input::read(&path, options.limits.rollout_file())
-                        .map_err(|e| Problem::file(display, format!("cannot read: {e}")))?;
+                    let bytes =
+                        formats::input::read(&path, options.limits.rollout_file()).map_err(|e| cannot(&e))?;
                     if let Err(problem) =
                         formats::inspect::decode_inspect_json(&bytes, display, &options.inspect)
                     {
@@ -306,7 +306,7 @@ fn load_source(read: SourceRead, options: &LoadOptions, sink: &Sink) -> Result<(
                 }
                 return Ok(());
             }
-            let bytes = window.into_whole().map_err(cannot)?;
+            let bytes = window.into_whole().map_err(|e| cannot(&e))?;
             match formats::inspect::JsonLog::open(&bytes, &options.inspect) {
                 Some((log, samples)) => {
                     let source = Source { json_log: Some(Arc::new(log)), ..source };
