@@ -10,7 +10,8 @@ pub fn run(args: &ReportArgs) -> Result<()> {
     let study = load_study(&args.paths, &args.study.study)?;
     // The exact command line, as the shell would take it again.
     let command = crate::report::provenance::shell_words(&std::env::args().collect::<Vec<_>>());
-    let (written, warnings) = crate::report::run(study, args, command).map_err(anyhow::Error::msg)?;
+    let (written, warnings) =
+        crate::report::run(study.into_inner(), args, command).map_err(anyhow::Error::msg)?;
     for w in warnings {
         warn(&w);
     }

@@ -110,7 +110,7 @@ pub fn open(dir: &Path, given: &StudyOptions, config: &Config) -> Result<Opened>
     if annotators.is_empty() {
         bail!("no labels given in these queues yet (in {})", labels.display());
     }
-    Ok(Opened { study, options, annotators, progress, labels })
+    Ok(Opened { study: study.into_inner(), options, annotators, progress, labels })
 }
 
 /// An annotator's labels given in `queue` (by its id; a version 1 queue, by its name).
