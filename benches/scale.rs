@@ -17,6 +17,10 @@ use rollscope::load::{self, LoadEvent, LoadOptions};
 use rollscope::runtime::Executor;
 use rollscope::ui;
 
+/// The shipped binary's allocator (`src/main.rs` says why), so the figures are the app's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let files: Vec<PathBuf> =
         std::env::args().skip(1).filter(|a| !a.starts_with('-')).map(PathBuf::from).collect();

@@ -91,7 +91,7 @@ impl Study {
     }
 
     fn add_rollouts(&mut self, batch: Vec<RolloutSummary>) {
-        self.rollouts.reserve(batch.len());
+        self.reserve_for(batch.len());
         for mut summary in batch {
             for scores in &summary.scores {
                 self.add_score_name(&scores.name, scores.values.kind());
@@ -123,6 +123,27 @@ impl Study {
             }
             self.rollouts.push(summary);
         }
+    }
+
+    /// Makes room for `more` rollouts. When the list must grow, it grows to the number of
+    /// rollouts the bytes still to read promise at the rate read so far (and at least twice):
+    /// growing by doubling copied the whole list each time (3 % of loading 2,000,000 small
+    /// rollouts) and held the old and new lists at once. Room never used costs address space,
+    /// not memory: its pages are never touched. At most 64 times the rollouts so far, for a
+    /// file whose first rows are far shorter than the rest.
+    fn reserve_for(&mut self, more: usize) {
+        let needed = self.rollouts.len() + more;
+        if needed <= self.rollouts.capacity() {
+            return;
+        }
+        let Progress { bytes_read, bytes_total, .. } = self.progress;
+        let expected = match bytes_read {
+            0 => needed as u64,
+            read => (needed as u64).saturating_mul(bytes_total.max(read)) / read + needed as u64 / 8,
+        };
+        let expected = expected.min(64 * needed as u64) as usize;
+        let target = expected.max(2 * self.rollouts.capacity());
+        self.rollouts.reserve_exact(target - self.rollouts.len());
     }
 
     fn add_score_name(&mut self, name: &Arc<str>, kind: ScoreKind) {
@@ -343,5 +364,27 @@ mod tests {
         let ids: Vec<&str> = study.rollouts.iter().map(|r| &*r.id).collect();
         assert_eq!(ids, ["dup", "dup#2", "dup#3", "dup#4", "dup#3#2"]);
         assert_eq!(study.problems.len(), 3, "every rename is reported: {:?}", study.problems);
+    }
+
+    #[test]
+    fn the_list_grows_to_the_rollouts_the_unread_bytes_promise() {
+        let batch = |n: usize| LoadEvent::Rollouts((0..n).map(|i| summary(&i.to_string())).collect());
+        let mut study = Study::default();
+        study.apply(LoadEvent::Planned { files: 1, bytes: 1000 });
+        study.apply(batch(10));
+        assert_eq!(study.rollouts.capacity(), 10, "nothing read yet: no rate to go by");
+        study.apply(LoadEvent::BytesRead(100));
+        study.apply(batch(10));
+        // 20 rollouts in the first 100 bytes of 1000 promise 200, and an eighth more.
+        assert_eq!(study.rollouts.capacity(), 202);
+        study.apply(batch(180));
+        assert_eq!(study.rollouts.capacity(), 202, "it fits: no copy");
+        // Short first rows in a big file: room for 64 times what is read, not millions.
+        let mut study = Study::default();
+        study.apply(LoadEvent::Planned { files: 1, bytes: 1 << 40 });
+        study.apply(batch(10));
+        study.apply(LoadEvent::BytesRead(100));
+        study.apply(batch(10));
+        assert_eq!(study.rollouts.capacity(), 64 * 20);
     }
 }
