@@ -67,7 +67,7 @@ pub fn load_options(study: &StudyDefinition) -> Result<LoadOptions> {
 pub fn load_study(paths: &[PathBuf], definition: &StudyDefinition) -> Result<Loaded> {
     let options = load_options(definition)?;
     let study = if paths.is_empty() { Study::demo(&options) } else { Study::load(paths, &options) };
-    let study = Loaded(std::mem::ManuallyDrop::new(study));
+    let study = Loaded::new(study);
     for group in crate::model::problem::group(&study.problems) {
         warn(&group.to_string());
     }
@@ -84,6 +84,10 @@ pub fn load_study(paths: &[PathBuf], definition: &StudyDefinition) -> Result<Loa
 pub struct Loaded(std::mem::ManuallyDrop<Study>);
 
 impl Loaded {
+    pub fn new(study: Study) -> Loaded {
+        Loaded(std::mem::ManuallyDrop::new(study))
+    }
+
     /// The study itself, for a command that hands it on (and frees it as usual).
     pub fn into_inner(self) -> Study {
         std::mem::ManuallyDrop::into_inner(self.0)

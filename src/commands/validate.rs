@@ -55,7 +55,7 @@ pub fn run(paths: &[PathBuf], json: bool, study_options: &StudyOptions) -> Resul
             study.apply(event);
         }
     });
-    let study = study.into_inner().unwrap_or_else(|p| p.into_inner());
+    let study = super::Loaded::new(study.into_inner().unwrap_or_else(|p| p.into_inner()));
     let mut order = order.into_inner().unwrap_or_else(|p| p.into_inner());
     // In the order the paths were given (a path that does not exist is met first otherwise).
     order.sort_by_key(|path| paths.iter().position(|p| std::path::Path::new(path).starts_with(p)));
