@@ -3,6 +3,7 @@
 //! would tell every rollout apart (`validate` suggests them for `--id-fields`).
 
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 use super::Study;
 use crate::model::{MetaValue, RolloutSummary};
@@ -20,8 +21,17 @@ impl Study {
     /// Every scalar metadata field some rollout has, sorted.
     pub fn metadata_fields(&self) -> Vec<&str> {
         let mut names = BTreeSet::new();
+        let mut last: &[(Arc<str>, MetaValue)] = &[];
         for r in &self.rollouts {
-            names.extend(r.metadata.iter().map(|(k, _)| &**k));
+            // Rollouts read together share their (interned) field names: a list of the same
+            // names as the one before adds nothing, and 2,000,000 lookups in the set took 3 %
+            // of `stats` on as many rollouts.
+            let same = r.metadata.len() == last.len()
+                && r.metadata.iter().zip(last).all(|((a, _), (b, _))| Arc::ptr_eq(a, b));
+            if !same {
+                names.extend(r.metadata.iter().map(|(k, _)| &**k));
+                last = &r.metadata;
+            }
         }
         names.into_iter().collect()
     }

@@ -8,7 +8,10 @@ use crate::load::{self, LoadEvent, LoadOptions, Origin, Source, TextFile, TextFi
 use crate::model::{Problem, Rollout, RolloutSummary, ScoreKind, ScoreValues, TurnScores};
 
 mod fields;
+mod ids;
 mod scales;
+
+use ids::IdCounts;
 
 pub use fields::{MAX_ID_FIELDS, suggest_id_fields};
 pub use scales::{JUDGE_MAX, Scales, ScoreScale};
@@ -48,9 +51,7 @@ pub struct Study {
     /// for rows added by following.
     string_kinds: Vec<(Arc<str>, ScoreKind)>,
     /// How many rollouts carry each id, to disambiguate duplicates.
-    /// (foldhash: seeded per process like SipHash, so ids written to collide cannot slow it
-    /// down, and several times faster on a million short ids.)
-    id_counts: foldhash::HashMap<Arc<str>, u32>,
+    id_counts: IdCounts,
 }
 
 impl Study {
@@ -92,38 +93,48 @@ impl Study {
 
     fn add_rollouts(&mut self, mut batch: Vec<RolloutSummary>) {
         self.reserve_for(batch.len());
-        for summary in &mut batch {
+        for summary in &batch {
             for scores in &summary.scores {
                 self.add_score_name(&scores.name, scores.values.kind());
             }
             self.scales.add(summary);
-            let count = self.id_counts.entry(summary.id.clone()).or_insert(0);
-            *count += 1;
-            if *count > 1 {
-                let original = summary.id.clone();
-                let mut n = *count;
-                // `id#2` may already be a rollout's own id: take the next free number.
-                let mut renamed: Arc<str> = format!("{original}#{n}").into();
-                while self.id_counts.contains_key(&renamed) {
-                    n += 1;
-                    renamed = format!("{original}#{n}").into();
-                }
-                self.id_counts.insert(original.clone(), n);
-                let path = self.source_display(summary.source).to_string();
-                let message = format!("duplicate rollout id {original:?}; this one is shown as {renamed:?}");
-                let mut problem = Problem::file(path, message).warning();
-                // An archive's sample is named by its entry.
-                let source = self.sources.get(summary.source as usize);
-                if let Some(entry) = source.and_then(|s| s.entry_name(&summary.locator)) {
-                    problem = problem.in_entry(entry);
-                }
-                self.problems.push(problem);
-                summary.id = renamed.clone();
-                self.id_counts.insert(renamed, 1);
-            }
         }
+        let first = self.rollouts.len();
         // Moved into the list in one copy.
         self.rollouts.append(&mut batch);
+        for index in first..self.rollouts.len() {
+            self.count_id(index);
+        }
+    }
+
+    /// Counts rollout `index`'s id; a duplicate is renamed `id#2` (the next number no rollout
+    /// has), and reported.
+    fn count_id(&mut self, index: usize) {
+        let count = self.id_counts.add(&self.rollouts, index);
+        if count == 1 {
+            return;
+        }
+        let summary = &self.rollouts[index];
+        let original = summary.id.clone();
+        let mut n = count;
+        // `id#2` may already be a rollout's own id: take the next free number.
+        let mut renamed: Arc<str> = format!("{original}#{n}").into();
+        while self.id_counts.get(&self.rollouts, &renamed) > 0 {
+            n += 1;
+            renamed = format!("{original}#{n}").into();
+        }
+        self.id_counts.set(&self.rollouts, &original, n);
+        let path = self.source_display(summary.source).to_string();
+        let message = format!("duplicate rollout id {original:?}; this one is shown as {renamed:?}");
+        let mut problem = Problem::file(path, message).warning();
+        // An archive's sample is named by its entry.
+        let source = self.sources.get(summary.source as usize);
+        if let Some(entry) = source.and_then(|s| s.entry_name(&summary.locator)) {
+            problem = problem.in_entry(entry);
+        }
+        self.problems.push(problem);
+        self.rollouts[index].id = renamed;
+        self.id_counts.add(&self.rollouts, index);
     }
 
     /// Makes room for `more` rollouts. When the list must grow, it grows to the number of
@@ -146,7 +157,7 @@ impl Study {
         let target = expected.max(2 * self.rollouts.capacity());
         self.rollouts.reserve_exact(target - self.rollouts.len());
         // The ids' counts grow with the list, for the same reason: rehashing them took 4 %.
-        self.id_counts.reserve(target.saturating_sub(self.id_counts.len()));
+        self.id_counts.reserve(&self.rollouts, target.saturating_sub(self.id_counts.len()));
     }
 
     fn add_score_name(&mut self, name: &Arc<str>, kind: ScoreKind) {

@@ -3,7 +3,7 @@
 //! colours, one per category, the same in every rollout. Kept up to date as rollouts load, so
 //! a frame never walks the whole study.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use crate::model::{RolloutSummary, ScoreValues};
@@ -47,8 +47,8 @@ type CategorySet = (BTreeSet<Arc<str>>, Arc<[Arc<str>]>);
 /// The scales of every score name seen so far.
 #[derive(Debug, Clone, Default)]
 pub struct Scales {
-    ranges: HashMap<Arc<str>, (f64, f64)>,
-    categories: HashMap<Arc<str>, CategorySet>,
+    ranges: foldhash::HashMap<Arc<str>, (f64, f64)>,
+    categories: foldhash::HashMap<Arc<str>, CategorySet>,
 }
 
 impl Scales {
@@ -56,18 +56,32 @@ impl Scales {
     pub fn add(&mut self, summary: &RolloutSummary) {
         for scores in &summary.scores {
             match &scores.values {
+                // Looked up before inserting: every rollout has the same few names, and cloning
+                // the name for `entry` each time was most of the study's upkeep while loading.
                 ScoreValues::Numeric(values) => {
-                    let range =
-                        self.ranges.entry(scores.name.clone()).or_insert((f64::INFINITY, f64::NEG_INFINITY));
+                    let range = match self.ranges.get_mut(&*scores.name) {
+                        Some(range) => range,
+                        None => self
+                            .ranges
+                            .entry(scores.name.clone())
+                            .or_insert((f64::INFINITY, f64::NEG_INFINITY)),
+                    };
                     for v in values.iter().flatten() {
                         range.0 = range.0.min(*v);
                         range.1 = range.1.max(*v);
                     }
                 }
                 ScoreValues::Categorical(values) => {
-                    let (set, sorted) = self.categories.entry(scores.name.clone()).or_default();
+                    let (set, sorted) = match self.categories.get_mut(&*scores.name) {
+                        Some(categories) => categories,
+                        None => self.categories.entry(scores.name.clone()).or_default(),
+                    };
                     let before = set.len();
-                    set.extend(values.iter().flatten().cloned());
+                    for value in values.iter().flatten() {
+                        if !set.contains(value) {
+                            set.insert(value.clone());
+                        }
+                    }
                     if set.len() != before {
                         *sorted = set.iter().cloned().collect();
                     }
