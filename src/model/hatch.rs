@@ -43,7 +43,9 @@ impl Hatch {
     }
 
     pub fn is_match(&self, text: &str) -> bool {
-        self.regex.is_match(text)
+        // Every match contains one of the needles, decoded or not: looking for them first skips
+        // the regex's own start-up on the millions of turns that cannot match.
+        self.may_match_encoded(text) && self.regex.is_match(text)
     }
 
     /// Whether JSON-encoded text (escapes not yet decoded) could match once decoded. A quick
@@ -115,6 +117,31 @@ mod tests {
         let alternatives = Hatch::new("(?:<<rm -rf|DELETE ME)").unwrap();
         assert!(alternatives.may_match_encoded("please DELETE ME now"));
         assert!(!alternatives.may_match_encoded("nothing here"));
+    }
+
+    #[test]
+    fn looking_for_the_needles_first_changes_no_answer() {
+        let patterns =
+            [DEFAULT_HATCH, "(?i)<<RM -RF[^>]*>>", "(?:<<rm -rf|DELETE ME)", r"rm\s+-rf", r"\w+", "é+x"];
+        let texts = [
+            "<<rm -rf gemma>>",
+            "<<RM -Rf x>>",
+            "<<rm -rf",
+            "please delete me",
+            "please DELETE ME",
+            "rm \t -rf",
+            "rm -rf",
+            "",
+            "ééx",
+            "ex",
+        ];
+        for pattern in patterns {
+            let hatch = Hatch::new(pattern).unwrap();
+            let regex = Regex::new(pattern).unwrap();
+            for text in texts {
+                assert_eq!(hatch.is_match(text), regex.is_match(text), "{pattern:?} on {text:?}");
+            }
+        }
     }
 
     #[test]
