@@ -108,14 +108,33 @@ pub(crate) fn grouped<'a>(
     rollouts: &'a [RolloutSummary],
     by: &[String],
 ) -> Vec<(GroupKey, Vec<&'a RolloutSummary>)> {
-    let mut groups: BTreeMap<Vec<String>, (GroupKey, Vec<&RolloutSummary>)> = BTreeMap::new();
+    // A group's place among `found`, by its key values as text. The text is written into the
+    // same strings for every rollout and the key built only for a new group: building both
+    // for each of 2,000,000 rollouts took a third of `stats` once they were loaded.
+    let mut places: BTreeMap<Vec<String>, usize> = BTreeMap::new();
+    let mut found: Vec<(GroupKey, Vec<&RolloutSummary>)> = Vec::new();
+    // The key's fields in its own (sorted, deduplicated) order, as `GroupKey` has them.
+    let fields: Vec<&String> = by.iter().collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    let mut texts = vec![String::new(); fields.len()];
     for r in rollouts {
-        let key: BTreeMap<String, serde_json::Value> =
-            by.iter().map(|f| (f.clone(), group_value(r, f))).collect();
-        let sort_key: Vec<String> = key.values().map(value_text).collect();
-        groups.entry(sort_key).or_insert_with(|| (key, Vec::new())).1.push(r);
+        for (text, field) in texts.iter_mut().zip(&fields) {
+            text.clear();
+            match r.meta(field) {
+                Some(MetaValue::Text(value)) => text.push_str(value),
+                _ => text.push_str(&value_text(&group_value(r, field))),
+            }
+        }
+        match places.get(texts.as_slice()) {
+            Some(&place) => found[place].1.push(r),
+            None => {
+                let key: GroupKey = by.iter().map(|f| (f.clone(), group_value(r, f))).collect();
+                places.insert(texts.clone(), found.len());
+                found.push((key, vec![r]));
+            }
+        }
     }
-    groups.into_values().collect()
+    let mut found: Vec<Option<_>> = found.into_iter().map(Some).collect();
+    places.into_values().filter_map(|place| found[place].take()).collect()
 }
 
 /// Each rollout's cluster under `field` (`--cluster`), numbered from 0 in order of first
