@@ -13,6 +13,8 @@ use hashbrown::hash_table::Entry;
 use crate::model::RolloutSummary;
 
 /// Per id: the rollout whose id it is (the first of its duplicates), and how many carry it.
+/// The indices hold while rollouts are only appended, as a loading study does (a copy that
+/// drops rollouts, like the report's filtered one, counts no more ids).
 /// (foldhash: seeded per process like SipHash, so ids written to collide cannot slow it down,
 /// and several times faster on a million short ids.)
 #[derive(Clone, Default)]

@@ -380,6 +380,40 @@ mod tests {
         assert_eq!(study.problems.len(), 3, "every rename is reported: {:?}", study.problems);
     }
 
+    proptest::proptest! {
+        /// The counts kept by rollout index name duplicates as counting clones of the ids did.
+        #[test]
+        fn duplicates_are_renamed_as_a_map_of_ids_would(
+            ids in proptest::collection::vec(proptest::sample::select(vec!["a", "a#2", "a#3", "a#2#2", "b", "b#2", ""]), 0..40),
+            cut in 0usize..40,
+        ) {
+            let mut counts: std::collections::HashMap<String, u32> = Default::default();
+            let mut expected = Vec::new();
+            for id in &ids {
+                let count = counts.entry(id.to_string()).or_insert(0);
+                *count += 1;
+                let mut shown = id.to_string();
+                if *count > 1 {
+                    let mut n = *count;
+                    while counts.contains_key(&format!("{id}#{n}")) {
+                        n += 1;
+                    }
+                    counts.insert(id.to_string(), n);
+                    shown = format!("{id}#{n}");
+                    counts.insert(shown.clone(), 1);
+                }
+                expected.push(shown);
+            }
+            let mut study = Study::default();
+            let (first, second) = ids.split_at(cut.min(ids.len()));
+            for batch in [first, second] {
+                study.apply(LoadEvent::Rollouts(batch.iter().map(|id| summary(id)).collect()));
+            }
+            let shown: Vec<&str> = study.rollouts.iter().map(|r| &*r.id).collect();
+            proptest::prop_assert_eq!(shown, expected);
+        }
+    }
+
     #[test]
     fn the_list_grows_to_the_rollouts_the_unread_bytes_promise() {
         let batch = |n: usize| LoadEvent::Rollouts((0..n).map(|i| summary(&i.to_string())).collect());

@@ -184,3 +184,52 @@ fn clusters_are_numbered_by_first_appearance_and_a_rollout_without_the_field_is_
     let refs: Vec<&RolloutSummary> = rollouts.iter().collect();
     assert_eq!(cluster_ids(&refs, "prompt_id"), (vec![0, 1, 2, 0, 3], 4));
 }
+
+#[test]
+fn groups_are_those_of_keying_every_rollout_by_its_values_as_text() {
+    use serde_json::json;
+    // What grouping did before it reused its strings: a map, a value and a text per rollout.
+    fn reference<'a>(rollouts: &'a [RolloutSummary], by: &[String]) -> Vec<(GroupKey, Vec<&'a str>)> {
+        let mut groups: BTreeMap<Vec<String>, (GroupKey, Vec<&str>)> = BTreeMap::new();
+        for r in rollouts {
+            let key: GroupKey = by.iter().map(|f| (f.clone(), group_value(r, f))).collect();
+            let text: Vec<String> = key.values().map(value_text).collect();
+            groups.entry(text).or_insert_with(|| (key, Vec::new())).1.push(&r.id);
+        }
+        groups.into_values().collect()
+    }
+    // Text, numbers (1 and "1" are one group, as their texts are), booleans, null, a missing
+    // field, and a rollout-level score.
+    let values = [json!("b"), json!(1), json!("1"), json!(2.5), json!(true), json!(null), json!("a")];
+    let mut strings = Interner::default();
+    let rollouts: Vec<RolloutSummary> = (0..40)
+        .map(|i| {
+            let mut metadata = serde_json::Map::new();
+            metadata.insert("condition".into(), json!(["x", "y"][i % 2]));
+            if i % 5 != 0 {
+                metadata.insert("v".into(), values[i % values.len()].clone());
+            }
+            let decoded = Rollout { id: format!("r{i}"), metadata, ..Rollout::default() };
+            let mut r = RolloutSummary::from_rollout(
+                &decoded,
+                &Hatch::default(),
+                0,
+                Locator::Decoded(0),
+                &mut strings,
+            );
+            r.rollout_scores = vec![("judge".into(), (i % 3 != 0).then_some((i % 4) as f64))];
+            r
+        })
+        .collect();
+    for by in
+        [vec!["v"], vec!["condition", "v"], vec!["v", "condition", "v"], vec!["judge", "v"], vec!["absent"]]
+    {
+        let by: Vec<String> = by.into_iter().map(String::from).collect();
+        let got: Vec<(GroupKey, Vec<&str>)> = grouped(&rollouts, &by)
+            .into_iter()
+            .map(|(k, rs)| (k, rs.iter().map(|r| &*r.id).collect()))
+            .collect();
+        assert_eq!(got, reference(&rollouts, &by), "--by {by:?}");
+        assert!(got.len() > 1 || by == ["absent"], "{by:?} makes groups: {got:?}");
+    }
+}
