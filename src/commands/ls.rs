@@ -1,15 +1,17 @@
 //! `rollscope ls`: one row per rollout. `--json` streams one object per rollout.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use anyhow::Result;
 use rayon::prelude::*;
+use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::output::Table;
 use super::{Output, active_score, load_study, warn};
 use crate::cli::StudyOptions;
-use crate::model::{RolloutSummary, ScoreKind};
+use crate::model::{MetaValue, RolloutSummary, ScoreKind, ScoreValues};
 use crate::study::Study;
 
 /// Rows of `ls --json` built together; a batch's text is held until it is written.
@@ -27,11 +29,9 @@ pub fn run(paths: &[PathBuf], json: bool, options: &StudyOptions) -> Result<()> 
             let rows: Vec<String> = batch
                 .par_iter()
                 .enumerate()
-                .map(|(j, rollout)| {
-                    let mut row = row_json(&study, rollout, &score);
-                    row["texts"] = texts_json(&study, b * ROWS_PER_BATCH + j);
+                .map(|(j, _)| {
                     // Straight to bytes: `Value`'s `Display` goes through `fmt`, several times slower.
-                    serde_json::to_string(&row)
+                    serde_json::to_string(&RowJson::new(&study, b * ROWS_PER_BATCH + j, &score))
                 })
                 .collect::<Result<_, _>>()?;
             for (j, row) in rows.iter().enumerate() {
@@ -81,25 +81,53 @@ fn number(x: Option<f64>) -> String {
 }
 
 /// The JSON object of one rollout: id, source, metadata, turns, the active score per turn,
-/// every numeric and categorical score per turn (categories as strings), and the
-/// self-deletion turn. Texts are not in the index: see `texts_json`.
-pub fn row_json(study: &Study, r: &RolloutSummary, score: &str) -> Value {
-    let metadata: Map<String, Value> = r.metadata.iter().map(|(k, v)| (k.to_string(), v.to_json())).collect();
-    let scores: Map<String, Value> = r
-        .scores
-        .iter()
-        .filter(|s| s.values.kind() != ScoreKind::Text)
-        .map(|s| (s.name.to_string(), s.values.to_json()))
-        .collect();
-    json!({
-        "id": &*r.id,
-        "source": study.sources.get(r.source as usize).map(|s| s.display.as_str()),
-        "metadata": metadata,
-        "n_turns": r.n_turns,
-        "judge": (1..=r.n_turns as usize).map(|t| r.score_at(score, t)).collect::<Vec<_>>(),
-        "scores": scores,
-        "self_deleted_at": r.self_deleted_at,
-    })
+/// every numeric and categorical score per turn (categories as strings), the self-deletion
+/// turn, and the text scores (`texts_json`; texts are not in the index). Written straight
+/// from the summary: a `Value` tree per row was a seventh of listing a study. Fields and
+/// map keys in sorted order, as a `serde_json::Map` gave them.
+#[derive(Serialize)]
+struct RowJson<'a> {
+    id: &'a str,
+    judge: Judge<'a>,
+    metadata: BTreeMap<&'a str, &'a MetaValue>,
+    n_turns: u32,
+    scores: BTreeMap<&'a str, &'a ScoreValues>,
+    self_deleted_at: Option<u32>,
+    source: Option<&'a str>,
+    texts: Value,
+}
+
+impl<'a> RowJson<'a> {
+    fn new(study: &'a Study, index: usize, score: &str) -> Option<RowJson<'a>> {
+        let r = study.rollouts.get(index)?;
+        Some(RowJson {
+            id: &r.id,
+            judge: Judge { values: r.turn_scores(score), n_turns: r.n_turns as usize },
+            metadata: r.metadata.iter().map(|(k, v)| (&**k, v)).collect(),
+            n_turns: r.n_turns,
+            scores: r
+                .scores
+                .iter()
+                .filter(|s| s.values.kind() != ScoreKind::Text)
+                .map(|s| (&*s.name, &s.values))
+                .collect(),
+            self_deleted_at: r.self_deleted_at,
+            source: study.sources.get(r.source as usize).map(|s| s.display.as_str()),
+            texts: texts_json(study, index),
+        })
+    }
+}
+
+/// The active score at each of a rollout's turns, `null` where it has none.
+struct Judge<'a> {
+    values: &'a [Option<f64>],
+    n_turns: usize,
+}
+
+impl Serialize for Judge<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq((0..self.n_turns).map(|i| self.values.get(i).copied().flatten()))
+    }
 }
 
 /// Every text score of rollout `index`, read from its file: `{NAME: [text or null per turn]}`.

@@ -170,6 +170,18 @@ impl ScoreValues {
     }
 }
 
+/// The same JSON as `to_json`, written straight out (`ls --json` writes one per score per
+/// rollout).
+impl serde::Serialize for ScoreValues {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            ScoreValues::Numeric(v) => serializer.collect_seq(v.iter()),
+            ScoreValues::Categorical(v) => serializer.collect_seq(v.iter().map(|c| c.as_deref())),
+            ScoreValues::Text(v) => serializer.collect_seq(v.iter().map(|_| ())),
+        }
+    }
+}
+
 /// The range the study's scores live in (`--range 0-10`): a value outside it is read as
 /// missing, with a warning.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -217,6 +229,31 @@ impl std::str::FromStr for ScoreRange {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::MetaValue;
+
+    #[test]
+    fn written_straight_out_as_to_json_builds_them() {
+        let text = TextAt::Held(Arc::from("why"));
+        let values = [
+            ScoreValues::Numeric(Box::new([Some(0.0), None, Some(7.5), Some(f64::NAN), Some(1e21)])),
+            ScoreValues::Categorical(Box::new([Some(Arc::from("blame \"me\"")), None])),
+            ScoreValues::Text(Box::new([Some(text), None])),
+        ];
+        for v in values {
+            assert_eq!(serde_json::to_string(&v).unwrap(), v.to_json().to_string());
+        }
+        let metas = [
+            MetaValue::Text(Arc::from("é\n")),
+            MetaValue::Int(-3),
+            MetaValue::Float(0.1),
+            MetaValue::Float(f64::INFINITY),
+            MetaValue::Bool(true),
+            MetaValue::Null,
+        ];
+        for m in metas {
+            assert_eq!(serde_json::to_string(&m).unwrap(), m.to_json().to_string());
+        }
+    }
 
     #[test]
     fn strings_are_categories_when_few_and_repeated_else_texts() {

@@ -250,6 +250,19 @@ impl MetaValue {
     }
 }
 
+/// The same JSON as `to_json`, written straight out.
+impl serde::Serialize for MetaValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            MetaValue::Text(s) => serializer.serialize_str(s),
+            MetaValue::Int(i) => serializer.serialize_i64(*i),
+            MetaValue::Float(f) if f.is_finite() => serializer.serialize_f64(*f),
+            MetaValue::Bool(b) => serializer.serialize_bool(*b),
+            MetaValue::Float(_) | MetaValue::Null => serializer.serialize_unit(),
+        }
+    }
+}
+
 /// The role name a decoder gives a message that has none.
 pub const NO_ROLE: &str = "?";
 
