@@ -1,6 +1,6 @@
 //! Seeded percentile bootstrap over item indices (draw order documented on [`bootstrap_ci`]).
 
-use super::{mean, percentile};
+use super::{finite, mean, percentile};
 use crate::metrics::rng::SplitMix64;
 
 /// Percentile bootstrap 95 % CI: the 2.5th and 97.5th percentiles (numpy "linear") of the
@@ -52,12 +52,22 @@ pub fn bootstrap_ci(
 /// an interval never comes from the lucky resamples that happened to miss a bad value.
 pub fn bootstrap_mean_ci(xs: &[f64], boot: usize, seed: u64) -> Option<(f64, f64)> {
     mean(xs)?;
-    let mut resample = Vec::with_capacity(xs.len());
-    bootstrap_ci(xs.len(), boot, seed, |indices| {
-        resample.clear();
-        resample.extend(indices.iter().filter_map(|&i| xs.get(i).copied()));
-        mean(&resample)
-    })
+    // `bootstrap_ci`'s draws with `mean`'s sums, taken as each index is drawn rather than
+    // through a list of indices and one of values: the same numbers in the same order, so the
+    // same figures, at a third of the cost (the AUC bootstrap of a 100,000-rollout study draws
+    // 200 million indices).
+    let n = xs.len();
+    let mut rng = SplitMix64::new(seed);
+    let mut replicates = Vec::with_capacity(boot);
+    for _ in 0..boot {
+        let first = xs[rng.below(n)];
+        let shifted: f64 = (1..n).map(|_| xs[rng.below(n)] - first).sum();
+        if let Some(value) = finite(first + shifted / n as f64) {
+            replicates.push(value);
+        }
+    }
+    replicates.sort_by(f64::total_cmp);
+    Some((percentile(&replicates, 2.5)?, percentile(&replicates, 97.5)?))
 }
 
 #[cfg(test)]
@@ -71,6 +81,20 @@ mod tests {
     }
 
     const SAMPLE: [f64; 7] = [3.0, 7.0, 1.0, 9.0, 4.0, 4.0, 10.0];
+
+    #[test]
+    fn the_mean_drawn_in_place_is_the_mean_of_the_drawn_indices() {
+        let mut rng = SplitMix64::new(3);
+        for n in [1usize, 2, 7, 300, 1001] {
+            // Values of every size, so a change in the order of the sums would show.
+            let xs: Vec<f64> = (0..n).map(|i| (rng.unit() - 0.3) * 10f64.powi((i % 9) as i32 - 3)).collect();
+            let by_indices =
+                bootstrap_ci(n, 200, 11, |indices| mean(&indices.iter().map(|&i| xs[i]).collect::<Vec<_>>()));
+            assert_eq!(bootstrap_mean_ci(&xs, 200, 11), by_indices, "n = {n}");
+        }
+        assert_eq!(bootstrap_mean_ci(&[], 200, 11), None);
+        assert_eq!(bootstrap_mean_ci(&[1.0, f64::NAN], 200, 11), None);
+    }
 
     #[test]
     fn exact_small_case_by_hand() {
