@@ -255,19 +255,22 @@ fn group_stats(
     let max_turns = members.iter().map(|r| r.n_turns as usize).max().unwrap_or(0);
     let mut deletion_turns: Vec<u32> = members.iter().filter_map(|r| r.self_deleted_at).collect();
     deletion_turns.sort_unstable();
+    // Each member's scores found by name once, not once a turn.
+    let member_scores: Vec<&[Option<f64>]> = members.iter().map(|r| r.turn_scores(&options.score)).collect();
     let per_turn = (1..=max_turns)
         .into_par_iter()
         .map(|turn| {
-            let scores: Vec<f64> = members.iter().filter_map(|r| r.score_at(&options.score, turn)).collect();
+            let scores: Vec<f64> =
+                member_scores.iter().filter_map(|s| s.get(turn - 1).copied().flatten()).collect();
             let n = scores.len();
             let high = scores.iter().filter(|&&s| s >= options.threshold).count();
             let deleted_by_now = deletion_turns.partition_point(|&t| t as usize <= turn);
             let mean_ci = match &clusters {
                 Some(clusters) => {
-                    let values = members
+                    let values = member_scores
                         .iter()
                         .enumerate()
-                        .filter_map(|(i, r)| Some((i, r.score_at(&options.score, turn)?)));
+                        .filter_map(|(i, s)| Some((i, s.get(turn - 1).copied().flatten()?)));
                     cluster_ci(clusters, values, options)
                 }
                 // Judge scores take few levels: resample by counts per level (same distribution).
