@@ -52,14 +52,16 @@ fn scan<C: Classify>(bytes: &[u8], from: usize) -> Option<(usize, bool)> {
             return None;
         }
         escapes |= backslash & inside != 0;
-        // Each escaped letter (one or two a block) is looked up; `\"` and `\\` are fine.
+        // The escaped letters (one or two a block) other than `\"`, `\\` and `/bfnrt`: the
+        // first is a `\u` escape or an error. Looking each letter up one by one was a quarter
+        // of the scan.
         let mut letters = escaped & inside & !(quote | backslash);
-        while letters != 0 {
-            let k = letters.trailing_zeros() as usize;
-            match ESCAPE_LETTERS[usize::from(block[k])] {
-                SIMPLE => letters &= letters - 1,
-                UNICODE => break,
-                _ => return None,
+        if letters != 0 {
+            letters &= !C::simple_letters(block);
+            if letters != 0
+                && ESCAPE_LETTERS[usize::from(block[letters.trailing_zeros() as usize])] != UNICODE
+            {
+                return None;
             }
         }
         if letters != 0 {

@@ -4,7 +4,7 @@
 
 #[cfg(any(test, not(target_arch = "x86_64")))]
 use super::is_stop;
-use super::scan;
+use super::{ESCAPE_LETTERS, SIMPLE, scan};
 
 /// A way to classify bytes.
 pub trait Classify {
@@ -12,6 +12,8 @@ pub trait Classify {
     fn head(bytes: &[u8; 16]) -> (u64, u64);
     /// A block's quotes, backslashes and control characters (< 0x20), a bit per byte.
     fn block(bytes: &[u8; 64]) -> [u64; 3];
+    /// A block's letters of the one-letter escapes besides `\"` and `\\` (`/bfnrt`), a bit per byte.
+    fn simple_letters(bytes: &[u8; 64]) -> u64;
 }
 
 #[cfg(any(test, not(target_arch = "x86_64")))]
@@ -27,6 +29,14 @@ impl Classify for Portable {
         let bits = |hit: &dyn Fn(u8) -> bool| bytes.iter().rev().fold(0, |m, &x| m << 1 | u64::from(hit(x)));
         [bits(&|x| x == b'"'), bits(&|x| x == b'\\'), bits(&|x| x < 0x20)]
     }
+    fn simple_letters(bytes: &[u8; 64]) -> u64 {
+        simple_letters_one_by_one(bytes)
+    }
+}
+
+/// `simple_letters` a byte at a time.
+fn simple_letters_one_by_one(bytes: &[u8; 64]) -> u64 {
+    bytes.iter().rev().fold(0, |m, &x| m << 1 | u64::from(ESCAPE_LETTERS[usize::from(x)] == SIMPLE))
 }
 
 #[cfg(not(target_arch = "x86_64"))]
@@ -86,6 +96,10 @@ pub mod x86 {
             }
             out
         }
+        fn simple_letters(bytes: &[u8; 64]) -> u64 {
+            // Only CPUs without AVX2 come here; SSE2 has no byte shuffle to look letters up.
+            super::simple_letters_one_by_one(bytes)
+        }
     }
 
     pub struct Avx2;
@@ -110,6 +124,28 @@ pub mod x86 {
                     out[1] |=
                         u64::from(_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, backslash)) as u32) << (32 * k);
                     out[2] |= u64::from(_mm256_movemask_epi8(low) as u32) << (32 * k);
+                }
+            }
+            out
+        }
+        #[inline(always)]
+        fn simple_letters(bytes: &[u8; 64]) -> u64 {
+            // Looked up by nibbles (simdjson's way): `/` is 0x2F, `b` `f` `n` 0x62 0x66 0x6E,
+            // `r` `t` 0x72 0x74. A class bit per high nibble (2, 6, 7); each low nibble has the
+            // bits of the classes holding a letter with it; a letter has both.
+            const HIGH: [i8; 16] = [0, 0, 1, 0, 0, 0, 2, 4, 0, 0, 0, 0, 0, 0, 0, 0];
+            const LOW: [i8; 16] = [0, 0, 2 | 4, 0, 4, 0, 2, 0, 0, 0, 0, 0, 0, 0, 2, 1];
+            let mut out = 0u64;
+            // SAFETY: as in `block`.
+            unsafe {
+                let table = |t: [i8; 16]| _mm256_broadcastsi128_si256(_mm_loadu_si128(t.as_ptr().cast()));
+                let (high, low, nibble) = (table(HIGH), table(LOW), _mm256_set1_epi8(0x0f));
+                for k in 0..2 {
+                    let x = _mm256_loadu_si256(bytes.as_ptr().add(32 * k).cast::<__m256i>());
+                    let h = _mm256_shuffle_epi8(high, _mm256_and_si256(_mm256_srli_epi16(x, 4), nibble));
+                    let l = _mm256_shuffle_epi8(low, _mm256_and_si256(x, nibble));
+                    let none = _mm256_cmpeq_epi8(_mm256_and_si256(h, l), _mm256_setzero_si256());
+                    out |= u64::from(!(_mm256_movemask_epi8(none) as u32)) << (32 * k);
                 }
             }
             out

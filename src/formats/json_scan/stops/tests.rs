@@ -35,12 +35,16 @@ fn every_byte_value_at_every_lane_is_classified_as_the_portable_rule_does() {
             block[lane] = x;
             let expected = Portable::block(&block);
             assert_eq!(expected.iter().filter(|m| **m != 0).count(), usize::from(is_stop(x)), "{x:#x}");
+            let letters = Portable::simple_letters(&block);
+            assert_eq!(letters, u64::from(b"/bfnrt".contains(&x)) << lane, "{x:#x}");
             #[cfg(target_arch = "x86_64")]
             {
                 use super::simd::x86::{Avx2, Sse2};
                 assert_eq!(Sse2::block(&block), expected, "{x:#x} at {lane}");
+                assert_eq!(Sse2::simple_letters(&block), letters, "{x:#x} at {lane}");
                 if std::arch::is_x86_feature_detected!("avx2") {
                     assert_eq!(Avx2::block(&block), expected, "{x:#x} at {lane}");
+                    assert_eq!(Avx2::simple_letters(&block), letters, "{x:#x} at {lane}");
                 }
                 let head: &[u8; 16] = block[..16].try_into().expect("16");
                 assert_eq!(Sse2::head(head), Portable::head(head), "{x:#x} at {lane}");
