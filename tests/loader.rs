@@ -189,3 +189,19 @@ fn inspect_logs_load_through_detection() {
     assert!(read.messages.iter().any(|m| m.role == Role::Tool));
     assert!(read.rollout_scores.iter().any(|(n, v)| n == "includes" && *v == Some(1.0)));
 }
+
+#[test]
+fn a_rollout_cut_off_after_loading_is_a_problem_that_says_the_file_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("run.jsonl");
+    let line = |id: &str| format!(r#"{{"id":"{id}","messages":[{{"role":"assistant","content":"hi"}}]}}"#);
+    std::fs::write(&path, format!("{}\n{}\n", line("a"), line("b"))).unwrap();
+    let study = Study::load(std::slice::from_ref(&path), &LoadOptions::default());
+    assert_eq!(study.read_rollout(1).unwrap().messages.len(), 1);
+    // The writer starts over: the second line is now cut short.
+    let len = std::fs::metadata(&path).unwrap().len();
+    std::fs::OpenOptions::new().write(true).open(&path).unwrap().set_len(len - 10).unwrap();
+    let problem = study.read_rollout(1).unwrap_err().to_string();
+    assert!(problem.contains("failed to fill whole buffer (was the file changed?)"), "{problem}");
+    assert_eq!(study.read_rollout(0).unwrap().messages.len(), 1);
+}
