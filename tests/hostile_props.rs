@@ -111,7 +111,7 @@ proptest! {
 
 fn index(json: &str) -> Result<RolloutSummary, formats::RecordError> {
     let hatch = Hatch::default();
-    let ctx = IndexContext { hatch: &hatch, source: 0, hash_turns: false };
+    let ctx = IndexContext { hatch: &hatch, source: 0, hash_turns: false, visitor: None };
     formats::index_record(json, &ctx, &mut Interner::default(), &|| "f:1".into(), Locator::Decoded(0))
 }
 
@@ -124,7 +124,7 @@ proptest! {
         let hatch = Hatch::default();
         let mut strings = Interner::default();
         // Turns hashed too, as when a score file repeats their texts: every text is decoded.
-        let ctx = IndexContext { hatch: &hatch, source: 0, hash_turns: true };
+        let ctx = IndexContext { hatch: &hatch, source: 0, hash_turns: true, visitor: None };
         let mut fast = chat_index::index_chat(&json, &ctx, &mut strings, || "f:1".into(), Locator::Decoded(0));
         let full = formats::decode_record(&json, "f:1");
         match (&mut fast, &full) {

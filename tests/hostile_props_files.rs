@@ -26,7 +26,7 @@ type Loaded = (Vec<RolloutSummary>, Vec<(Option<u64>, Option<u64>, String)>);
 
 fn index_bytes(bytes: &[u8], threads: usize) -> Loaded {
     let hatch = Hatch::default();
-    let ctx = IndexContext { hatch: &hatch, source: 0, hash_turns: false };
+    let ctx = IndexContext { hatch: &hatch, source: 0, hash_turns: false, visitor: None };
     let events = Mutex::new(Vec::new());
     let sink = |e: LoadEvent| events.lock().unwrap().push(e);
     let open = || Ok(bytes);
@@ -53,7 +53,7 @@ fn problem_place(p: &Problem) -> (Option<u64>, Option<u64>, String) {
 /// The same, one line at a time, with none of the chunking.
 fn reference(bytes: &[u8]) -> Loaded {
     let hatch = Hatch::default();
-    let ctx = IndexContext { hatch: &hatch, source: 0, hash_turns: false };
+    let ctx = IndexContext { hatch: &hatch, source: 0, hash_turns: false, visitor: None };
     let mut strings = Interner::default();
     let mut rollouts = Vec::new();
     let mut problems = Vec::new();

@@ -220,7 +220,7 @@ fn index_both_ways(path: &Path, turn_array: Option<&str>) -> [Vec<rollscope::mod
     use rollscope::formats::IndexContext;
     use rollscope::formats::parquet::ParquetRollouts;
     let hatch = rollscope::model::Hatch::default();
-    let ctx = IndexContext { hatch: &hatch, source: 0, hash_turns: false };
+    let ctx = IndexContext { hatch: &hatch, source: 0, hash_turns: false, visitor: None };
     let display = path.to_str().unwrap();
     let (fast, _) = ParquetRollouts::open(path, display, "f.parquet", turn_array).unwrap();
     assert!(fast.has_fast_path(), "{display}");

@@ -1,17 +1,20 @@
 //! `rollscope grep PATTERN PATHS...`: the app's search engine from the shell. Matches stream
-//! in study order while the rest is searched; each line is a match (or a rollout, with
-//! `--count`). Exit status as grep's: 0 when something matched, 1 when nothing did.
+//! in study order while the rest is searched; each line is a match. With `--count`, each line
+//! is a rollout, and JSONL records are searched in the pass that loads them. Exit status as
+//! grep's: 0 when something matched, 1 when nothing did.
 
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, Result};
 use serde::Serialize;
 
-use super::{Output, load_study};
+use super::{Output, load_study, load_study_visiting};
 use crate::cli::GrepArgs;
 use crate::sample::parse_turns;
-use crate::search::{self, Pattern, PatternOptions, Request, RolloutHits, Scope, SearchPlan};
+use crate::search::{
+    self, CountWhileLoading, Counted, Pattern, PatternOptions, Request, RolloutHits, Scope, SearchPlan,
+};
 use crate::study::Study;
 
 /// Runs the search; `Ok(true)` when something matched.
@@ -21,6 +24,9 @@ pub fn run(args: &GrepArgs) -> Result<bool> {
     let pattern = Pattern::new(&args.pattern, options).with_context(|| format!("grep {:?}", args.pattern))?;
     let turns = args.turns.as_deref().map(parse_turns).transpose()?;
     let request = Request { pattern, scope: Scope { role: args.role.clone(), turns }, snippets: !args.count };
+    if args.count {
+        return count(args, request);
+    }
     let study = load_study(&args.paths, &args.study.study)?;
     let plan = SearchPlan::of(&study);
     // Workers find, this thread prints (stdout's lock stays on one thread), in study order.
@@ -50,6 +56,34 @@ pub fn run(args: &GrepArgs) -> Result<bool> {
     })
 }
 
+/// `--count`: JSONL records are searched while the study loads (`CountWhileLoading`), anything
+/// else after it; the counts are printed in study order once all are known.
+fn count(args: &GrepArgs, request: Request) -> Result<bool> {
+    let visitor = Arc::new(CountWhileLoading::new(request.clone()));
+    let study = load_study_visiting(&args.paths, &args.study.study, Some(visitor.clone()))?;
+    let Counted { mut counts, rest } = visitor.counted(&study);
+    if !rest.is_empty() {
+        let found = search::search(&rest, &request, &|| false);
+        counts.extend(found.iter().map(|r| (r.rollout, r.count())));
+        counts.sort_unstable();
+    }
+    let mut out = Output::stdout();
+    for &(index, count) in &counts {
+        let Some(summary) = study.rollouts.get(index as usize) else { continue };
+        let source = study.sources.get(summary.source as usize).map_or("", |s| s.display.as_str());
+        let id = &*summary.id;
+        match args.json {
+            true => {
+                let line = CountLine { source, rollout: id, count };
+                out.json_text(&format!("{}\n", serde_json::to_string(&line)?))?
+            }
+            false => out.line(&format!("{id}  {count}"))?,
+        }
+    }
+    out.finish()?;
+    Ok(!counts.is_empty())
+}
+
 /// One match, as `--json` prints it (fields in this order).
 #[derive(Serialize)]
 struct HitLine<'a> {
@@ -76,16 +110,6 @@ fn print(out: &mut Output, study: &Study, found: &[RolloutHits], args: &GrepArgs
         let Some(summary) = study.rollouts.get(rollout.rollout as usize) else { continue };
         let source = study.sources.get(summary.source as usize).map_or("", |s| s.display.as_str());
         let id = &*summary.id;
-        if args.count {
-            match args.json {
-                true => {
-                    let line = CountLine { source, rollout: id, count: rollout.count() };
-                    out.json_text(&format!("{}\n", serde_json::to_string(&line)?))?
-                }
-                false => out.line(&format!("{id}  {}", rollout.count()))?,
-            }
-            continue;
-        }
         for message in &rollout.messages {
             for (&(start, end), snippet) in message.spans.iter().zip(&message.snippets) {
                 match args.json {

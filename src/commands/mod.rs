@@ -59,13 +59,24 @@ pub fn load_options(study: &StudyDefinition) -> Result<LoadOptions> {
         hold_huge_record: false,
         // Only the app follows files.
         follow: false,
+        // `grep --count` sets its own (`load_study_visiting`).
+        visitor: None,
     })
 }
 
 /// Loads the study named by `paths` (the demo when empty) and reports its problems on stderr.
 /// Fails when nothing at all could be read.
 pub fn load_study(paths: &[PathBuf], definition: &StudyDefinition) -> Result<Loaded> {
-    let options = load_options(definition)?;
+    load_study_visiting(paths, definition, None)
+}
+
+/// `load_study`, showing each JSONL record to `visitor` as it is indexed.
+pub fn load_study_visiting(
+    paths: &[PathBuf],
+    definition: &StudyDefinition,
+    visitor: Option<std::sync::Arc<dyn crate::formats::RecordVisitor>>,
+) -> Result<Loaded> {
+    let options = LoadOptions { visitor, ..load_options(definition)? };
     let study = if paths.is_empty() { Study::demo(&options) } else { Study::load(paths, &options) };
     let study = Loaded::new(study);
     for group in crate::model::problem::group(&study.problems) {

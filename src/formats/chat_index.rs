@@ -23,6 +23,17 @@ pub struct IndexContext<'a> {
     /// Whether to hash each assistant turn's text (`RolloutSummary::response_hashes`), for a score
     /// file whose rows repeat the turns' texts: it costs decoding every turn's text.
     pub hash_turns: bool,
+    /// Shown each JSONL record that became a rollout (see `RecordVisitor`).
+    pub visitor: Option<&'a dyn RecordVisitor>,
+}
+
+/// Looks at each record of a JSONL source as it is indexed, on the worker that read it, while
+/// its text is at hand: `rollscope grep --count` searches in the pass that loads the study
+/// instead of reading every file again after it.
+pub trait RecordVisitor: Send + Sync + std::fmt::Debug {
+    /// A record that became a rollout: its source, the byte its line starts at (its
+    /// `Locator::Span` start) and its text.
+    fn visit(&self, source: u32, start: u64, json: &str);
 }
 
 /// Indexes one chat-shaped JSON object. `None` means "use the full decoder". With

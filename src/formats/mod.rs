@@ -18,7 +18,7 @@ pub mod parquet;
 mod record;
 mod record_value;
 
-pub use chat_index::{IndexContext, summary_of};
+pub use chat_index::{IndexContext, RecordVisitor, summary_of};
 pub use fields::stand_in_id;
 pub use record::{RecordError, ShapeError, parse_value, record_error};
 

@@ -6,7 +6,7 @@ use crate::model::{Hatch, Interner, Locator, response_hash};
 fn both_paths(json: &str) -> (Option<RolloutSummary>, RolloutSummary) {
     let hatch = Hatch::default();
     let mut strings = Interner::default();
-    let ctx = IndexContext { hatch: &hatch, source: 0, hash_turns: false };
+    let ctx = IndexContext { hatch: &hatch, source: 0, hash_turns: false, visitor: None };
     let fast = chat_index::index_chat(json, &ctx, &mut strings, || "f:1".into(), Locator::Decoded(0));
     let rollout = decode_record(json, "f:1").expect("record decodes");
     let full = RolloutSummary::from_rollout(&rollout, &hatch, 0, Locator::Decoded(0), &mut strings);
@@ -38,7 +38,7 @@ fn fast_index_agrees_with_full_decoder() {
 #[test]
 fn turn_texts_are_hashed_only_when_asked_and_as_the_full_decoder_reads_them() {
     let hatch = Hatch::default();
-    let hashing = IndexContext { hatch: &hatch, source: 0, hash_turns: true };
+    let hashing = IndexContext { hatch: &hatch, source: 0, hash_turns: true, visitor: None };
     let index = |json: &str, ctx: &IndexContext| {
         index_record(json, ctx, &mut Interner::default(), &|| "f".into(), Locator::Decoded(0)).unwrap()
     };
@@ -77,7 +77,7 @@ fn string_scores_are_kept_by_their_place_in_the_file_and_agree_with_the_full_dec
     );
     let (_, full) = both_paths(&json);
     let hatch = Hatch::default();
-    let ctx = IndexContext { hatch: &hatch, source: 0, hash_turns: false };
+    let ctx = IndexContext { hatch: &hatch, source: 0, hash_turns: false, visitor: None };
     let locator = Locator::Span { start: 1000, len: json.len() as u32 };
     let fast = chat_index::index_chat(&json, &ctx, &mut Interner::default(), || "f".into(), locator).unwrap();
     assert_eq!(fast.unclassified, full.unclassified, "the same values wherever they are kept");
@@ -100,7 +100,7 @@ fn string_scores_are_kept_by_their_place_in_the_file_and_agree_with_the_full_dec
 #[test]
 fn wrong_shapes_fall_back_and_error_with_position() {
     let hatch = Hatch::default();
-    let ctx = IndexContext { hatch: &hatch, source: 0, hash_turns: false };
+    let ctx = IndexContext { hatch: &hatch, source: 0, hash_turns: false, visitor: None };
     let mut strings = Interner::default();
     let cases = [
         (r#"{"messages": {"a": 1}}"#, "must be an array"),
@@ -122,7 +122,7 @@ fn wrong_shapes_fall_back_and_error_with_position() {
 fn nonfinite_scores_load_as_missing() {
     let json = r#"{"messages":[{"role":"assistant","content":"a","scores":{"frustration":NaN}},{"role":"assistant","content":"b","scores":{"frustration":3}}]}"#;
     let hatch = Hatch::default();
-    let ctx = IndexContext { hatch: &hatch, source: 0, hash_turns: false };
+    let ctx = IndexContext { hatch: &hatch, source: 0, hash_turns: false, visitor: None };
     let s = index_record(json, &ctx, &mut Interner::default(), &|| "f".into(), Locator::Decoded(0))
         .expect("NaN is accepted");
     assert_eq!(s.turn_scores("frustration"), &[None, Some(3.0)]);
@@ -143,7 +143,7 @@ fn deep_values_the_fast_path_would_skip_are_errors_not_unreadable_rows() {
     // The fast indexer skips values it does not need without a depth limit; the reader's full
     // decoder refuses them. A record must not be listed that the reader then cannot open.
     let hatch = Hatch::default();
-    let ctx = IndexContext { hatch: &hatch, source: 0, hash_turns: false };
+    let ctx = IndexContext { hatch: &hatch, source: 0, hash_turns: false, visitor: None };
     let deep = format!("{}{}", "[".repeat(200_000), "]".repeat(200_000));
     for json in [
         format!(r#"{{"messages": [{{"role": "user", "content": {deep}}}]}}"#),
@@ -166,7 +166,7 @@ fn deep_values_the_fast_path_would_skip_are_errors_not_unreadable_rows() {
 #[test]
 fn an_end_of_input_after_a_newline_is_column_one_not_zero() {
     let hatch = Hatch::default();
-    let ctx = IndexContext { hatch: &hatch, source: 0, hash_turns: false };
+    let ctx = IndexContext { hatch: &hatch, source: 0, hash_turns: false, visitor: None };
     for (json, line) in [("", 1), ("{\"messages\": [\n", 2), ("  \n\n", 3)] {
         let err = index_record(json, &ctx, &mut Interner::default(), &|| "f".into(), Locator::Decoded(0))
             .expect_err("EOF");
@@ -189,7 +189,7 @@ fn a_broken_preferred_message_list_is_an_error_on_both_paths() {
     // valid list when the better one came later in the object, so the record was listed and
     // then could not be opened.
     let hatch = Hatch::default();
-    let ctx = IndexContext { hatch: &hatch, source: 0, hash_turns: false };
+    let ctx = IndexContext { hatch: &hatch, source: 0, hash_turns: false, visitor: None };
     for json in [
         r#"{"conversation": [], "conversations": null}"#,
         r#"{"traj": [{"role": "assistant"}], "messages": 5}"#,
@@ -210,7 +210,7 @@ fn values_the_fast_path_skips_are_checked_as_the_full_decoder_checks_them() {
     // Skipped values were not range-checked: a number the full decoder refuses (1e400) in a
     // message's unknown key or its content was listed, then the reader could not open it.
     let hatch = Hatch::default();
-    let ctx = IndexContext { hatch: &hatch, source: 0, hash_turns: false };
+    let ctx = IndexContext { hatch: &hatch, source: 0, hash_turns: false, visitor: None };
     for json in [
         r#"{"messages": [{"role": "user", "meta": 1e400}]}"#,
         r#"{"messages": [{"role": "user", "content": 1e400}]}"#,

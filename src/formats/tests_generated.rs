@@ -101,7 +101,7 @@ pub(crate) fn record() -> impl Strategy<Value = Value> {
 
 fn agree(json: &str, hash_turns: bool, span: bool) -> Result<(), TestCaseError> {
     let hatch = Hatch::default();
-    let ctx = IndexContext { hatch: &hatch, source: 0, hash_turns };
+    let ctx = IndexContext { hatch: &hatch, source: 0, hash_turns, visitor: None };
     let locator = if span { Locator::Span { start: 0, len: json.len() as u32 } } else { Locator::Decoded(0) };
     let mut strings = Interner::default();
     let fast = index_chat(json, &ctx, &mut strings, || "f:1".into(), locator.clone());

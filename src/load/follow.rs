@@ -271,7 +271,8 @@ impl Followed {
         let complete = memchr::memrchr(b'\n', &bytes).map_or(0, |p| p + 1);
         file.lines = memchr::memchr_iter(b'\n', &bytes[..complete]).count() as u64;
         let tail = &bytes[complete..];
-        let ctx = IndexContext { hatch: &options.hatch, source: known.index, hash_turns: false };
+        let ctx =
+            IndexContext { hatch: &options.hatch, source: known.index, hash_turns: false, visitor: None };
         let parses = std::str::from_utf8(tail).is_ok_and(|text| {
             let locator = Locator::Span { start: complete as u64, len: tail.len() as u32 };
             index_record(text, &ctx, &mut Interner::default(), &String::new, locator).is_ok()
@@ -318,7 +319,8 @@ impl Followed {
         if bytes.is_empty() {
             return;
         }
-        let ctx = IndexContext { hatch: &options.hatch, source: self.source, hash_turns: false };
+        let ctx =
+            IndexContext { hatch: &options.hatch, source: self.source, hash_turns: false, visitor: None };
         let mut chunk = index_lines(bytes, self.read_to, &ctx, &mut Interner::default());
         for (index, line) in chunk.missing_ids.drain(..) {
             chunk.rollouts[index].id = stand_in_id(&self.file_name, Some(self.lines + line + 1)).into();
@@ -340,7 +342,8 @@ impl Followed {
             return;
         }
         let Ok(bytes) = read_range(&self.path, self.read_to, self.read_to + len) else { return };
-        let ctx = IndexContext { hatch: &options.hatch, source: self.source, hash_turns: false };
+        let ctx =
+            IndexContext { hatch: &options.hatch, source: self.source, hash_turns: false, visitor: None };
         let chunk = index_lines(&bytes, self.read_to, &ctx, &mut Interner::default());
         if chunk.errors.is_empty() {
             self.index(&bytes, options, sink);

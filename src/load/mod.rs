@@ -32,7 +32,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use crate::formats::inspect::InspectOptions;
 use crate::formats::judge_scores::{ScoreFileSpec, ScoreReport};
 use crate::formats::mtbench::{self, MtBenchFolder};
-use crate::formats::{self, Format, IndexContext, input};
+use crate::formats::{self, Format, IndexContext, RecordVisitor, input};
 use crate::model::{Hatch, Problem, ReadLimits, RolloutSummary, ScoreKind, ScoreRange, StringKinds};
 
 /// One step of a load, in order: a source is announced before its rollouts.
@@ -97,6 +97,9 @@ pub struct LoadOptions {
     /// Decode a huge one-rollout `.json` while indexing it, for the first read (the app's: it
     /// shows that rollout at once; commands that never read it leave this off).
     pub hold_huge_record: bool,
+    /// Shown every record of a JSONL source that becomes a rollout, as it is indexed; records
+    /// of other formats are not shown (the visitor counts what it saw, so its owner can tell).
+    pub visitor: Option<std::sync::Arc<dyn RecordVisitor>>,
 }
 
 impl LoadOptions {
@@ -203,7 +206,7 @@ fn load_folder(
         json_log: None,
         parquet: None,
     };
-    let ctx = IndexContext { hatch: &options.hatch, source: id, hash_turns };
+    let ctx = IndexContext { hatch: &options.hatch, source: id, hash_turns, visitor: None };
     deliver_decoded(source, decoded, kinds, options, &ctx, sink);
     Ok(())
 }
@@ -238,7 +241,9 @@ fn load_source(read: SourceRead, options: &LoadOptions, sink: &Sink) -> Result<(
         json_log: None,
         parquet: None,
     };
-    let ctx = IndexContext { hatch: &options.hatch, source: id, hash_turns };
+    // Only JSONL records are shown to a visitor (see `LoadOptions::visitor`).
+    let visitor = options.visitor.as_deref().filter(|_| format == Format::Jsonl);
+    let ctx = IndexContext { hatch: &options.hatch, source: id, hash_turns, visitor };
     match format {
         Format::Jsonl => {
             let file_name = source.file_name().to_string();

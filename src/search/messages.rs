@@ -15,7 +15,12 @@ use crate::model::{Role, Rollout};
 /// decoded only when it has escapes and the pattern cannot be found in it as it is); `None` when
 /// the record needs the full decoder (see `formats::chat_text`).
 pub(super) fn matches_in_record(raw: &[u8], request: &Request, index: u32) -> Option<Option<RolloutHits>> {
-    let messages = chat_messages(json_text::utf8(raw).ok()?)?;
+    matches_in_text(json_text::utf8(raw).ok()?, request, index)
+}
+
+/// `matches_in_record` on a record's text.
+pub(super) fn matches_in_text(json: &str, request: &Request, index: u32) -> Option<Option<RolloutHits>> {
+    let messages = chat_messages(json)?;
     let mut found = Vec::new();
     let mut turns = Turns::default();
     for (m, message) in messages.iter().enumerate() {

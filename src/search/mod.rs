@@ -8,10 +8,12 @@
 
 mod messages;
 mod pattern;
+mod while_loading;
 
 pub use messages::matches_in;
-use messages::matches_in_record;
+use messages::{matches_in_record, matches_in_text};
 pub use pattern::{Pattern, PatternError, PatternOptions};
+pub use while_loading::{CountWhileLoading, Counted};
 
 use std::sync::{Arc, Mutex};
 
@@ -116,14 +118,24 @@ pub struct SearchPlan {
 
 impl SearchPlan {
     pub fn of(study: &Study) -> SearchPlan {
+        SearchPlan::of_only(study, |_| true)
+    }
+
+    /// The plan for the rollouts `keep` takes (by study index).
+    pub fn of_only(study: &Study, keep: impl Fn(usize) -> bool) -> SearchPlan {
         let mut sources: Vec<(Arc<Source>, Vec<Target>)> =
             study.sources.iter().map(|s| (s.clone(), Vec::new())).collect();
         for (i, r) in study.rollouts.iter().enumerate() {
-            if let Some((_, list)) = sources.get_mut(r.source as usize) {
+            if let Some((_, list)) = sources.get_mut(r.source as usize).filter(|_| keep(i)) {
                 list.push((i as u32, r.locator.clone(), r.id.clone()));
             }
         }
         SearchPlan { sources }
+    }
+
+    /// Whether there is no rollout to search.
+    pub fn is_empty(&self) -> bool {
+        self.sources.iter().all(|(_, list)| list.is_empty())
     }
 }
 

@@ -229,3 +229,54 @@ mod raw_records {
         assert_eq!(found.messages[0].spans, vec![(4, 6)]);
     }
 }
+
+/// Matches per rollout, from (rollout, message, spans).
+fn per_rollout(found: &[Found]) -> Vec<(u32, usize)> {
+    let mut counts: Vec<(u32, usize)> = Vec::new();
+    for (rollout, _, spans) in found {
+        match counts.last_mut() {
+            Some((r, n)) if r == rollout => *n += spans.len(),
+            _ => counts.push((*rollout, spans.len())),
+        }
+    }
+    counts
+}
+
+#[test]
+fn counts_taken_while_loading_equal_the_naive_search() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    // JSONL (one with broken lines and repeated ids), a JSON file, an Inspect log and archive.
+    let paths: Vec<PathBuf> = [
+        "shapes.jsonl",
+        "bad_lines.jsonl",
+        "judge/transcripts.jsonl",
+        "real/tb_airline.json",
+        "inspect/log_read_sample.eval",
+    ]
+    .iter()
+    .map(|p| root.join(p))
+    .collect();
+    let mut both_ways = false;
+    for needle in ["the", "user", "content", "I ", "The", "\n", "é", "rm -rf", "again"] {
+        let visitor = std::sync::Arc::new(CountWhileLoading::new(literal(needle)));
+        let options = LoadOptions { visitor: Some(visitor.clone()), ..LoadOptions::default() };
+        let study = Study::load(&paths, &options);
+        let Counted { mut counts, rest } = visitor.counted(&study);
+        both_ways |= !counts.is_empty() && !rest.is_empty();
+        counts.extend(search(&rest, &literal(needle), &|| false).iter().map(|r| (r.rollout, r.count())));
+        counts.sort_unstable();
+        assert_eq!(counts, per_rollout(&naive(&study, needle)), "{needle:?}");
+    }
+    assert!(both_ways, "some counts were taken while loading and some after");
+}
+
+#[test]
+fn a_source_whose_records_were_not_all_seen_is_searched_after_loading() {
+    let study = fixture_study();
+    // This visitor was never shown a record: nothing is covered, all is left to search.
+    let counted = CountWhileLoading::new(literal("the")).counted(&study);
+    assert!(counted.counts.is_empty());
+    let all: usize = SearchPlan::of(&study).sources.iter().map(|(_, list)| list.len()).sum();
+    let rest: usize = counted.rest.sources.iter().map(|(_, list)| list.len()).sum();
+    assert_eq!((rest, all), (study.rollouts.len(), study.rollouts.len()));
+}

@@ -53,7 +53,7 @@ fn windowed(path: &Path, sizes: (usize, usize)) -> (Seen, bool) {
     }
     let (log, first) = head.expect("the head of the log is read");
     let hatch = Hatch::default();
-    let ctx = IndexContext { hatch: &hatch, source: 0, hash_turns: false };
+    let ctx = IndexContext { hatch: &hatch, source: 0, hash_turns: false, visitor: None };
     let mut broken = false;
     let seen = collect(|sink| {
         broken = stream_inspect_json(source(path, log), &mut window, first, &ctx, 2, sink).unwrap();
@@ -65,7 +65,7 @@ fn whole(path: &Path) -> Seen {
     let bytes = std::fs::read(path).unwrap();
     let (log, samples) = JsonLog::open(&bytes, &InspectOptions::default()).unwrap();
     let hatch = Hatch::default();
-    let ctx = IndexContext { hatch: &hatch, source: 0, hash_turns: false };
+    let ctx = IndexContext { hatch: &hatch, source: 0, hash_turns: false, visitor: None };
     collect(|sink| index_inspect_json(source(path, log), &bytes, &samples, &ctx, 2, sink))
 }
 
