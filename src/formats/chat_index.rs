@@ -11,7 +11,7 @@ use super::chat::{CONTENT_KEYS, MESSAGE_KEYS, ROLE_KEYS};
 use super::json_scalar::{MessageScores, Scalar, rollout_scores};
 use super::json_scan::Cursor;
 use crate::model::{Hatch, Interner, Locator, NO_ROLE, Role, RolloutSummary, SummaryBuilder, response_hash};
-pub use raw_values::Content;
+pub use raw_values::{Content, RawMessage};
 use raw_values::{Record, raw_content_text, string_value};
 
 mod raw_values;
@@ -32,9 +32,21 @@ pub struct IndexContext<'a> {
 /// instead of reading every file again after it.
 pub trait RecordVisitor: Send + Sync + std::fmt::Debug {
     /// A record that became a rollout: its source, the byte its line starts at (its
-    /// `Locator::Span` start) and its text.
-    fn visit(&self, source: u32, start: u64, json: &str);
+    /// `Locator::Span` start), its text, and its messages as `chat_text::chat_messages` reads
+    /// them when the indexer's own walk found them (else `None`: the visitor reads them).
+    fn visit(&self, source: u32, start: u64, json: &str, messages: Option<&[RawMessage<'_>]>);
 }
+
+/// Shows a record that became a rollout to the context's visitor, if any.
+pub(super) fn visit(ctx: &IndexContext, locator: &Locator, json: &str, messages: Option<&[RawMessage<'_>]>) {
+    if let (Some(visitor), Locator::Span { start, .. }) = (ctx.visitor, locator) {
+        visitor.visit(ctx.source, *start, json, messages);
+    }
+}
+
+/// Fields whose values the reader shows beside the content (`Message::full_text`): a search
+/// cannot read such a message from its content alone.
+pub(super) const SHOWN_BESIDE_CONTENT: [&str; 3] = ["thinking", "tool_calls", "function_call"];
 
 /// Indexes one chat-shaped JSON object. `None` means "use the full decoder". With
 /// `ctx.hash_turns`, every assistant turn's text is decoded (else skipped unless the hatch
@@ -52,7 +64,8 @@ pub fn index_chat(
         Locator::Decoded(_) | Locator::Entry(_) => None,
     };
     let mut cursor = Cursor::new(json);
-    let top = Reader { ctx, strings, record }.top(&mut cursor)?;
+    let collect = ctx.visitor.is_some();
+    let top = Reader { ctx, strings, record, collect, raw: None }.top(&mut cursor)?;
     if !cursor.at_end() {
         return None;
     }
@@ -75,6 +88,7 @@ pub fn index_chat(
     scores.sort_by(|a, b| a.0.cmp(&b.0));
     let rollout_scores = scores.into_iter().map(|(n, v)| (strings.get(&n), v)).collect();
     let builder = top.messages?;
+    visit(ctx, &locator, json, top.raw.as_deref());
     Some(builder.finish(id, ctx.source, locator, metadata, rollout_scores))
 }
 
@@ -87,6 +101,8 @@ struct Top<'a> {
     rollout_scores: Vec<(Cow<'a, str>, Option<f64>)>,
     /// The chosen message list's summary so far.
     messages: Option<SummaryBuilder>,
+    /// The chosen list's messages as a search reads them, when collected and plain.
+    raw: Option<Vec<RawMessage<'a>>>,
 }
 
 /// Nesting of a record's fields, of a message list's elements, and of a message's fields.
@@ -98,6 +114,10 @@ struct Reader<'c, 's, 'j> {
     ctx: &'c IndexContext<'c>,
     strings: &'s mut Interner,
     record: Option<Record<'j>>,
+    /// Whether to collect each list's messages for the visitor.
+    collect: bool,
+    /// The last list's messages, when collected and none is shown beside its content.
+    raw: Option<Vec<RawMessage<'j>>>,
 }
 
 impl<'j> Reader<'_, '_, 'j> {
@@ -108,13 +128,16 @@ impl<'j> Reader<'_, '_, 'j> {
             extras: Vec::new(),
             rollout_scores: Vec::new(),
             messages: None,
+            raw: None,
         };
         // Each message-list key present, by rank: the last value of a repeated key counts, and
         // the best-ranked key present is the list, as in `decode_chat`; `None` if it is broken.
         let mut lists: [Option<Option<SummaryBuilder>>; MESSAGE_KEYS.len()] = Default::default();
+        let mut raw_lists: [Option<Vec<RawMessage<'j>>>; MESSAGE_KEYS.len()] = Default::default();
         let object = c.each_field(0, |c, key| {
             if let Some(rank) = MESSAGE_KEYS.iter().position(|k| *k == key) {
                 lists[rank] = Some(self.messages(c)?);
+                raw_lists[rank] = self.raw.take();
                 return Some(());
             }
             match &*key {
@@ -131,6 +154,9 @@ impl<'j> Reader<'_, '_, 'j> {
         })?;
         if !object {
             return None;
+        }
+        if let Some(rank) = lists.iter().position(Option::is_some) {
+            top.raw = raw_lists[rank].take();
         }
         // The full decoder reports a broken list (and ignores the others).
         top.messages = match lists.into_iter().find_map(|list| list) {
@@ -152,6 +178,7 @@ impl<'j> Reader<'_, '_, 'j> {
         let mut builder = SummaryBuilder::default();
         let mut all_objects = true;
         let mut first = true;
+        let mut raw = self.collect.then(Vec::new);
         while c.element(first)? {
             first = false;
             if c.peek()? != b'{' {
@@ -160,8 +187,18 @@ impl<'j> Reader<'_, '_, 'j> {
                 continue;
             }
             let m = message(c)?;
+            if let Some(list) = &mut raw {
+                match m.shown_beside {
+                    true => raw = None,
+                    false => {
+                        let role_name = m.role.clone().unwrap_or(Cow::Borrowed(NO_ROLE));
+                        list.push(RawMessage { role_name, content: m.content });
+                    }
+                }
+            }
             self.push(&mut builder, m)?;
         }
+        self.raw = raw;
         Some(all_objects.then_some(builder))
     }
 
@@ -199,12 +236,16 @@ struct Message<'a> {
     role: Option<Cow<'a, str>>,
     content: Option<Content<'a>>,
     scores: MessageScores<'a>,
+    /// Whether it has a field shown beside its content (`SHOWN_BESIDE_CONTENT`).
+    shown_beside: bool,
 }
 
 /// A message object at the cursor.
 fn message<'j>(c: &mut Cursor<'j>) -> Option<Message<'j>> {
     let mut scores = MessageScores::default();
+    let mut shown_beside = false;
     let (role, content) = role_and_content(c, |c, key| {
+        shown_beside |= SHOWN_BESIDE_CONTENT.contains(&&*key);
         match key == "scores" {
             true => scores = MessageScores::read(c, MESSAGE_FIELD)?,
             false => {
@@ -213,7 +254,7 @@ fn message<'j>(c: &mut Cursor<'j>) -> Option<Message<'j>> {
         }
         Some(())
     })?;
-    Some(Message { role, content, scores })
+    Some(Message { role, content, scores, shown_beside })
 }
 
 /// The role and the content of the message object at the cursor (the content checked whole

@@ -7,28 +7,10 @@
 use std::borrow::Cow;
 
 use super::chat::MESSAGE_KEYS;
-use super::chat_index::{Content, FIELD, MESSAGE_FIELD, role_and_content};
+pub use super::chat_index::RawMessage;
+use super::chat_index::{FIELD, MESSAGE_FIELD, SHOWN_BESIDE_CONTENT, role_and_content};
 use super::json_scan::Cursor;
 use crate::model::NO_ROLE;
-
-/// One message as it stands in the record.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RawMessage<'j> {
-    /// The role as the file names it (`NO_ROLE` when it names none).
-    pub role_name: Cow<'j, str>,
-    /// The content, undecoded; `None` when there is none (an empty text).
-    pub content: Option<Content<'j>>,
-}
-
-impl<'j> RawMessage<'j> {
-    /// The message's text as displayed; `None` if it cannot be decoded.
-    pub fn text(&self) -> Option<Cow<'j, str>> {
-        self.content.map_or(Some(Cow::Borrowed("")), Content::text)
-    }
-}
-
-/// Fields whose values the reader shows beside the content (`Message::full_text`).
-const SHOWN_BESIDE_CONTENT: [&str; 3] = ["thinking", "tool_calls", "function_call"];
 
 /// The messages of a chat record in order, or `None` (decode it whole instead).
 pub fn chat_messages(json: &str) -> Option<Vec<RawMessage<'_>>> {

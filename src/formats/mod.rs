@@ -158,10 +158,13 @@ pub fn index_record(
     fallback_id: &dyn Fn() -> String,
     locator: Locator,
 ) -> Result<RolloutSummary, RecordError> {
+    // The fast path shows the record to the context's visitor itself, with its messages.
     if let Some(summary) = chat_index::index_chat(json, ctx, strings, fallback_id, locator.clone()) {
         return Ok(summary);
     }
-    index_decoded(json, ctx, strings, fallback_id, locator).map(|(summary, _)| summary)
+    let (summary, _) = index_decoded(json, ctx, strings, fallback_id, locator.clone())?;
+    chat_index::visit(ctx, &locator, json, None);
+    Ok(summary)
 }
 
 /// Indexes one record by decoding it whole (as `index_record` does when its fast path cannot),

@@ -147,3 +147,43 @@ proptest! {
         agree(&python_ascii(&json), hash_turns, span)?;
     }
 }
+
+/// Keeps what the indexer shows its visitor: the messages it found, as text.
+#[derive(Debug, Default)]
+struct Capture(std::sync::Mutex<Option<Option<String>>>);
+
+impl super::RecordVisitor for Capture {
+    fn visit(&self, _: u32, _: u64, _: &str, messages: Option<&[super::chat_text::RawMessage<'_>]>) {
+        *self.0.lock().expect("one thread") = Some(messages.map(|m| format!("{m:?}")));
+    }
+}
+
+proptest! {
+    #[test]
+    fn the_messages_the_indexer_shows_a_visitor_are_those_a_search_reads(
+        record in record(),
+        shown_beside in prop::option::of((any::<prop::sample::Index>(), prop::sample::select(vec!["thinking", "tool_calls", "name"]))),
+    ) {
+        let mut record = record;
+        if let Some((at, key)) = shown_beside {
+            let key_of_list = super::chat::MESSAGE_KEYS
+                .iter()
+                .find(|k| record.get(**k).and_then(Value::as_array).is_some_and(|l| !l.is_empty()));
+            if let Some(list) = key_of_list.and_then(|k| record.get_mut(*k)?.as_array_mut()) {
+                let n = list.len();
+                if let Some(m) = list[at.index(n)].as_object_mut() {
+                    m.insert(key.to_string(), json!("let me think"));
+                }
+            }
+        }
+        let json = serde_json::to_string(&record).expect("serialises");
+        let hatch = Hatch::default();
+        let capture = Capture::default();
+        let ctx = IndexContext { hatch: &hatch, source: 0, hash_turns: false, visitor: Some(&capture) };
+        let locator = Locator::Span { start: 0, len: json.len() as u32 };
+        prop_assert!(index_chat(&json, &ctx, &mut Interner::default(), || "f:1".into(), locator).is_some());
+        let shown = capture.0.lock().expect("one thread").take();
+        let read = super::chat_text::chat_messages(&json).map(|m| format!("{m:?}"));
+        prop_assert_eq!(shown, Some(read), "{}", json);
+    }
+}

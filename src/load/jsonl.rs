@@ -284,9 +284,6 @@ fn index_line(
     let locator = Locator::Span { start: offset, len };
     match index_record(text, ctx, strings, &String::new, locator) {
         Ok(summary) => {
-            if let Some(visitor) = ctx.visitor {
-                visitor.visit(ctx.source, offset, text);
-            }
             if summary.id.is_empty() {
                 result.missing_ids.push((result.rollouts.len(), relative_line));
             }

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use super::{MessageHits, Request, RolloutHits, snippet};
 use crate::formats::chat_index::Content;
-use crate::formats::chat_text::chat_messages;
+use crate::formats::chat_text::{RawMessage, chat_messages};
 use crate::formats::json_scan::Literal;
 use crate::formats::json_text;
 use crate::model::{Role, Rollout};
@@ -20,7 +20,15 @@ pub(super) fn matches_in_record(raw: &[u8], request: &Request, index: u32) -> Op
 
 /// `matches_in_record` on a record's text.
 pub(super) fn matches_in_text(json: &str, request: &Request, index: u32) -> Option<Option<RolloutHits>> {
-    let messages = chat_messages(json)?;
+    matches_in_messages(&chat_messages(json)?, request, index)
+}
+
+/// `matches_in_record` on a record's messages, as `chat_messages` reads them.
+pub(super) fn matches_in_messages(
+    messages: &[RawMessage],
+    request: &Request,
+    index: u32,
+) -> Option<Option<RolloutHits>> {
     let mut found = Vec::new();
     let mut turns = Turns::default();
     for (m, message) in messages.iter().enumerate() {

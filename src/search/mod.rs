@@ -11,7 +11,7 @@ mod pattern;
 mod while_loading;
 
 pub use messages::matches_in;
-use messages::{matches_in_record, matches_in_text};
+use messages::{matches_in_messages, matches_in_record, matches_in_text};
 pub use pattern::{Pattern, PatternError, PatternOptions};
 pub use while_loading::{CountWhileLoading, Counted};
 

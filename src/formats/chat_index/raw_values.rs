@@ -87,3 +87,19 @@ pub(super) fn string_value(
     };
     Some(StringValue { short, at })
 }
+
+/// One message as it stands in the record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawMessage<'j> {
+    /// The role as the file names it (`NO_ROLE` when it names none).
+    pub role_name: Cow<'j, str>,
+    /// The content, undecoded; `None` when there is none (an empty text).
+    pub content: Option<Content<'j>>,
+}
+
+impl<'j> RawMessage<'j> {
+    /// The message's text as displayed; `None` if it cannot be decoded.
+    pub fn text(&self) -> Option<Cow<'j, str>> {
+        self.content.map_or(Some(Cow::Borrowed("")), Content::text)
+    }
+}
