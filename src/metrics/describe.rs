@@ -7,7 +7,7 @@
 mod bootstrap;
 mod multinomial;
 
-pub use bootstrap::{bootstrap_ci, bootstrap_mean_ci};
+pub use bootstrap::{bootstrap_ci, bootstrap_mean_ci, bootstrap_mean_cis};
 pub use multinomial::{COUNTS_FROM, bootstrap_mean_ci_by_counts};
 pub(crate) use multinomial::{binomial, level_mean_replicates, levels};
 

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::describe::{COUNTS_FROM, bootstrap_mean_ci, bootstrap_mean_ci_by_counts, mean, wilson_ci};
+use super::describe::{COUNTS_FROM, bootstrap_mean_ci_by_counts, bootstrap_mean_cis, mean, wilson_ci};
 use super::resample::{Sample, bootstrap_sample_ci};
 use crate::model::{MetaValue, RolloutSummary};
 
@@ -155,9 +155,28 @@ pub(crate) fn cluster_ids(rollouts: &[&RolloutSummary], field: &str) -> (Vec<usi
 
 /// Computes every group's figures; groups are ordered by their key values as text.
 pub fn study_stats(rollouts: &[RolloutSummary], options: &StatsOptions) -> StudyStats {
-    let groups = grouped(rollouts, &options.by)
+    let groups = grouped(rollouts, &options.by);
+    let aucs: Vec<Vec<f64>> = groups
+        .iter()
+        .map(|(_, members)| members.iter().filter_map(|r| r.mean_score(&options.score)).collect())
+        .collect();
+    // The plain bootstraps of every group's AUC drawn together (see `bootstrap_mean_cis`):
+    // groups of one size share their draws. Counts per distinct AUC only from COUNTS_FROM
+    // rollouts on (same distribution, a different use of the stream): smaller studies keep
+    // the draws they always had.
+    let plain: Vec<&[f64]> = aucs
+        .iter()
+        .map(|a| match options.cluster.is_none() && a.len() < COUNTS_FROM {
+            true => a.as_slice(),
+            false => &[],
+        })
+        .collect();
+    let plain_cis = bootstrap_mean_cis(&plain, options.boot, options.seed);
+    let groups = groups
         .into_par_iter()
-        .map(|(key, members)| group_stats(key, &members, options))
+        .zip(aucs)
+        .zip(plain_cis)
+        .map(|(((key, members), aucs), plain_ci)| group_stats(key, &members, &aucs, plain_ci, options))
         .collect();
     StudyStats {
         score: options.score.clone(),
@@ -232,25 +251,26 @@ pub(crate) fn value_text(v: &serde_json::Value) -> String {
     }
 }
 
+/// One group's figures; `aucs` are its members' AUCs, and `plain_ci` their plain bootstrap
+/// interval when `study_stats` drew it (no `--cluster`, fewer than COUNTS_FROM).
 fn group_stats(
     key: BTreeMap<String, serde_json::Value>,
     members: &[&RolloutSummary],
+    aucs: &[f64],
+    plain_ci: Option<(f64, f64)>,
     options: &StatsOptions,
 ) -> GroupStats {
     let n_rollouts = members.len();
     let deleted = members.iter().filter(|r| r.self_deleted_at.is_some()).count();
     let clusters = options.cluster.as_deref().map(|field| cluster_ids(members, field));
-    let aucs: Vec<f64> = members.iter().filter_map(|r| r.mean_score(&options.score)).collect();
     let auc_ci = match &clusters {
         Some(clusters) => {
             let values =
                 members.iter().enumerate().filter_map(|(i, r)| Some((i, r.mean_score(&options.score)?)));
             cluster_ci(clusters, values, options)
         }
-        // Counts per distinct AUC only from COUNTS_FROM rollouts on (same distribution, a
-        // different use of the stream): smaller studies keep the draws they always had.
-        None if aucs.len() >= COUNTS_FROM => bootstrap_mean_ci_by_counts(&aucs, options.boot, options.seed),
-        None => bootstrap_mean_ci(&aucs, options.boot, options.seed),
+        None if aucs.len() >= COUNTS_FROM => bootstrap_mean_ci_by_counts(aucs, options.boot, options.seed),
+        None => plain_ci,
     };
     let max_turns = members.iter().map(|r| r.n_turns as usize).max().unwrap_or(0);
     let mut deletion_turns: Vec<u32> = members.iter().filter_map(|r| r.self_deleted_at).collect();
@@ -293,7 +313,7 @@ fn group_stats(
         n_rollouts,
         self_deletion_rate: (n_rollouts > 0).then(|| deleted as f64 / n_rollouts as f64),
         self_deletion_ci: wilson_ci(deleted, n_rollouts),
-        auc_mean: mean(&aucs),
+        auc_mean: mean(aucs),
         auc_ci,
         per_turn,
     }
