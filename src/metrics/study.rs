@@ -157,7 +157,7 @@ pub(crate) fn cluster_ids(rollouts: &[&RolloutSummary], field: &str) -> (Vec<usi
 pub fn study_stats(rollouts: &[RolloutSummary], options: &StatsOptions) -> StudyStats {
     let groups = grouped(rollouts, &options.by);
     let aucs: Vec<Vec<f64>> = groups
-        .iter()
+        .par_iter()
         .map(|(_, members)| members.iter().filter_map(|r| r.mean_score(&options.score)).collect())
         .collect();
     // The plain bootstraps of every group's AUC drawn together (see `bootstrap_mean_cis`):
@@ -275,22 +275,21 @@ fn group_stats(
     let max_turns = members.iter().map(|r| r.n_turns as usize).max().unwrap_or(0);
     let mut deletion_turns: Vec<u32> = members.iter().filter_map(|r| r.self_deleted_at).collect();
     deletion_turns.sort_unstable();
-    // Each member's scores found by name once, not once a turn.
-    let member_scores: Vec<&[Option<f64>]> = members.iter().map(|r| r.turn_scores(&options.score)).collect();
+    // Each turn looks each member's score up by name again: keeping every member's scores at
+    // hand was 3 % faster on 20 turns but held 16 bytes a member (32 MB more on 2,000,000 chats).
     let per_turn = (1..=max_turns)
         .into_par_iter()
         .map(|turn| {
-            let scores: Vec<f64> =
-                member_scores.iter().filter_map(|s| s.get(turn - 1).copied().flatten()).collect();
+            let scores: Vec<f64> = members.iter().filter_map(|r| r.score_at(&options.score, turn)).collect();
             let n = scores.len();
             let high = scores.iter().filter(|&&s| s >= options.threshold).count();
             let deleted_by_now = deletion_turns.partition_point(|&t| t as usize <= turn);
             let mean_ci = match &clusters {
                 Some(clusters) => {
-                    let values = member_scores
+                    let values = members
                         .iter()
                         .enumerate()
-                        .filter_map(|(i, s)| Some((i, s.get(turn - 1).copied().flatten()?)));
+                        .filter_map(|(i, r)| Some((i, r.score_at(&options.score, turn)?)));
                     cluster_ci(clusters, values, options)
                 }
                 // Judge scores take few levels: resample by counts per level (same distribution).
