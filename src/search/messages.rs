@@ -5,26 +5,39 @@
 use std::borrow::Cow;
 
 use super::{MessageHits, Request, RolloutHits, snippet};
+use crate::formats;
 use crate::formats::chat_index::Content;
 use crate::formats::chat_text::{RawMessage, chat_messages};
 use crate::formats::json_scan::Literal;
-use crate::formats::json_text;
 use crate::model::{Role, Rollout};
 
-/// The matches in a chat record's bytes, found without decoding the rollout (a text searched is
-/// decoded only when it has escapes and the pattern cannot be found in it as it is); `None` when
-/// the record needs the full decoder (see `formats::chat_text`).
-pub(super) fn matches_in_record(raw: &[u8], request: &Request, index: u32) -> Option<Option<RolloutHits>> {
-    matches_in_text(json_text::utf8(raw).ok()?, request, index)
+/// The matches in one record's text (a JSONL line): from its messages when the indexer's walk
+/// found them (`messages`), else read from its text as a chat record, else (not chat-shaped)
+/// from the rollout decoded whole. The search after loading and the one while loading
+/// (`while_loading`) both come here.
+pub(super) fn matches_in_line(
+    json: &str,
+    messages: Option<&[RawMessage]>,
+    request: &Request,
+    index: u32,
+) -> Option<RolloutHits> {
+    let found = match messages {
+        Some(messages) => matches_in_messages(messages, request, index),
+        None => matches_in_text(json, request, index),
+    };
+    found
+        .unwrap_or_else(|| formats::decode_record(json, "").ok().and_then(|r| matches_in(&r, request, index)))
 }
 
-/// `matches_in_record` on a record's text.
+/// The matches in a chat record's text, found without decoding the rollout (a text searched is
+/// decoded only when it has escapes and the pattern cannot be found in it as it is); `None` when
+/// the record needs the full decoder (see `formats::chat_text`).
 pub(super) fn matches_in_text(json: &str, request: &Request, index: u32) -> Option<Option<RolloutHits>> {
     matches_in_messages(&chat_messages(json)?, request, index)
 }
 
-/// `matches_in_record` on a record's messages, as `chat_messages` reads them.
-pub(super) fn matches_in_messages(
+/// `matches_in_text` on a record's messages, as `chat_messages` reads them.
+fn matches_in_messages(
     messages: &[RawMessage],
     request: &Request,
     index: u32,

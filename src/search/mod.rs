@@ -11,12 +11,15 @@ mod pattern;
 mod while_loading;
 
 pub use messages::matches_in;
-use messages::{matches_in_messages, matches_in_record, matches_in_text};
+use messages::matches_in_line;
+#[cfg(test)]
+use messages::matches_in_text;
 pub use pattern::{Pattern, PatternError, PatternOptions};
 pub use while_loading::{CountWhileLoading, Counted};
 
 use std::sync::{Arc, Mutex};
 
+use crate::formats::json_text;
 use crate::load::{self, Source};
 use crate::model::{Locator, Role};
 use crate::sanitize;
@@ -256,13 +259,11 @@ fn search_block(source: &Source, block: &[&Target], request: &Request, hits: &mu
         if !request.pattern.may_match_raw(raw) {
             continue;
         }
-        if let Some(found) =
-            source.json_log.is_none().then(|| matches_in_record(raw, request, *index)).flatten()
-        {
-            hits.extend(found);
-        } else if let Ok(rollout) = source.decode_span(raw, *s, id) {
-            hits.extend(matches_in(&rollout, request, *index));
-        }
+        let found = match source.json_log {
+            None => json_text::utf8(raw).ok().and_then(|json| matches_in_line(json, None, request, *index)),
+            Some(_) => source.decode_span(raw, *s, id).ok().and_then(|r| matches_in(&r, request, *index)),
+        };
+        hits.extend(found);
     }
 }
 

@@ -174,7 +174,7 @@ mod raw_records {
         let decoded = decode_record(json, "f:1").expect("generated records decode");
         let reference = matches_in(&decoded, request, 7);
         let plain = !json.contains("tool_calls") && !json.contains("thinking");
-        match matches_in_record(json.as_bytes(), request, 7) {
+        match matches_in_text(json, request, 7) {
             Some(found) => prop_assert_eq!(found, reference, "{}", json),
             // Only records with reasoning or tool calls leave.
             None => prop_assert!(!plain, "left the fast path: {}", json),
@@ -202,11 +202,11 @@ mod raw_records {
             r#"{"messages": [{"content": "hi", "n": NaN}]}"#,
         ];
         for json in leave {
-            assert_eq!(matches_in_record(json.as_bytes(), &request, 0), None, "{json}");
+            assert_eq!(matches_in_text(json, &request, 0), None, "{json}");
         }
         // The best-ranked list key wins, whatever the order; null content is empty text.
         let json = r#"{"traj": [{"content": "hi"}], "messages": [{"from": "gpt", "value": "hi hi"}, {"content": null}]}"#;
-        let found = matches_in_record(json.as_bytes(), &request, 0).unwrap().unwrap();
+        let found = matches_in_text(json, &request, 0).unwrap().unwrap();
         assert_eq!(found.messages.len(), 1);
         assert_eq!(
             (found.messages[0].role, found.messages[0].turn, found.count()),
@@ -216,8 +216,7 @@ mod raw_records {
         // on an escape's letter, or text with a \u escape, is decoded instead.
         let count = |needle: &str, text: &str| {
             let json = format!(r#"{{"messages": [{{"content": "{text}"}}]}}"#);
-            let found =
-                matches_in_record(json.as_bytes(), &Request { snippets: false, ..literal(needle) }, 0);
+            let found = matches_in_text(&json, &Request { snippets: false, ..literal(needle) }, 0);
             found.unwrap().map(|r| r.messages[0].spans.clone()).unwrap_or_default()
         };
         assert_eq!(count("hi", r#"\"hi\" \\hi\nhi"#), vec![(1, 3), (6, 8), (9, 11)]);
@@ -225,7 +224,7 @@ mod raw_records {
         assert_eq!(count("hi", r#"\u0068i hi"#), vec![(0, 2), (3, 5)]);
         // Typed parts are joined by a newline, as shown.
         let json = r#"{"messages": [{"role": "user", "content": ["h", {"type": "text", "text": "i hi"}, {"type": "image"}]}]}"#;
-        let found = matches_in_record(json.as_bytes(), &request, 0).unwrap().unwrap();
+        let found = matches_in_text(json, &request, 0).unwrap().unwrap();
         assert_eq!(found.messages[0].spans, vec![(4, 6)]);
     }
 }

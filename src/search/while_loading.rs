@@ -9,9 +9,9 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use super::{Request, SearchPlan, matches_in, matches_in_messages, matches_in_text};
+use super::{Request, SearchPlan, matches_in_line};
+use crate::formats::RecordVisitor;
 use crate::formats::chat_text::RawMessage;
-use crate::formats::{self, RecordVisitor};
 use crate::model::Locator;
 use crate::study::Study;
 
@@ -80,16 +80,10 @@ impl CountWhileLoading {
 impl RecordVisitor for CountWhileLoading {
     fn visit(&self, source: u32, start: u64, json: &str, messages: Option<&[RawMessage<'_>]>) {
         // The raw text first, as a search after loading looks (so both find the same).
-        let found = match messages {
-            _ if !self.request.pattern.may_match_raw(json.as_bytes()) => Some(None),
-            // The indexer's walk found the messages.
-            Some(messages) => matches_in_messages(messages, &self.request, 0),
-            None => matches_in_text(json, &self.request, 0),
+        let found = match self.request.pattern.may_match_raw(json.as_bytes()) {
+            true => matches_in_line(json, messages, &self.request, 0),
+            false => None,
         };
-        // Not chat-shaped: decoded whole, as a search after loading would.
-        let found = found.unwrap_or_else(|| {
-            formats::decode_record(json, "").ok().and_then(|r| matches_in(&r, &self.request, 0))
-        });
         let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
         *seen.records.entry(source).or_default() += 1;
         if let Some(found) = found.filter(|f| f.count() > 0) {
